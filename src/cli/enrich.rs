@@ -1,0 +1,16 @@
+//! `sovra enrich`.
+
+use super::{InputArgs, Status};
+use crate::error::{Error, Result};
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+pub(crate) fn run(_args: Args) -> Result<Status> {
+    Err(Error::Usage(
+        "`enrich` is not available in this build".into(),
+    ))
+}

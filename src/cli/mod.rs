@@ -1,0 +1,139 @@
+//! The command line: raw flags (clap) → validated options → one command's `run`.
+//!
+//! Exit status: 0 clean, 1 findings at or above the fail level, 2 failure of the tool
+//! (bad input, bad configuration). A broken pipe on stdout exits 0. Data goes to
+//! stdout, everything else to stderr.
+
+mod check;
+mod compare;
+mod enrich;
+mod init;
+mod inventory;
+mod licenses;
+mod policy;
+mod report;
+mod rules;
+mod score;
+mod why;
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::error::{Error, Result};
+use crate::ingest::IngestOptions;
+
+/// Procurement and digital-sovereignty compliance analyzer.
+#[derive(Debug, Parser)]
+#[command(name = "sovra", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Summarise the packages, licences and sources of the inputs
+    Inventory(inventory::Args),
+    /// Show why a package is in the dependency graph (its inclusion paths)
+    Why(why::Args),
+    /// List every licence expression with its class and packages
+    Licenses(licenses::Args),
+    /// Evaluate the policy's rules and fail on violations (the CI gate)
+    Check(check::Args),
+    /// Show the effective policy and the layer that set each value
+    #[command(subcommand)]
+    Policy(policy::Command),
+    /// List the rule catalogue or explain one rule
+    #[command(subcommand)]
+    Rules(rules::Command),
+    /// Write a commented starter policy
+    Init(init::Args),
+    /// Score the lock-in of one or more candidates
+    Score(score::Args),
+    /// Compare candidates side by side
+    Compare(compare::Args),
+    /// Render a procurement report
+    Report(report::Args),
+    /// Fetch missing facts from registries, advisories and forges
+    Enrich(enrich::Args),
+}
+
+/// Inputs shared by the commands that analyse something.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct InputArgs {
+    /// Inputs: Cargo.toml, saved cargo metadata, CycloneDX or SPDX SBOMs,
+    /// package-lock.json, publiccode.yml, or candidate directories
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Pass --offline to cargo metadata
+    #[arg(long)]
+    pub offline: bool,
+    /// Pass --locked to cargo metadata
+    #[arg(long)]
+    pub locked: bool,
+}
+
+impl InputArgs {
+    pub(crate) fn ingest_options(&self) -> IngestOptions {
+        IngestOptions {
+            offline: self.offline,
+            locked: self.locked,
+        }
+    }
+}
+
+/// What a command concluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Status {
+    /// Nothing at or above the fail level.
+    Clean,
+    /// Policy failure.
+    #[allow(dead_code)]
+    Failed,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = run(cli);
+    match result {
+        Ok(Status::Clean) => ExitCode::SUCCESS,
+        Ok(Status::Failed) => ExitCode::from(1),
+        Err(Error::Io { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            let mut err = io::stderr().lock();
+            let _ = writeln!(err, "error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<Status> {
+    match cli.command {
+        Command::Inventory(a) => inventory::run(a),
+        Command::Why(a) => why::run(a),
+        Command::Licenses(a) => licenses::run(a),
+        Command::Check(a) => check::run(a),
+        Command::Policy(c) => policy::run(c),
+        Command::Rules(c) => rules::run(c),
+        Command::Init(a) => init::run(a),
+        Command::Score(a) => score::run(a),
+        Command::Compare(a) => compare::run(a),
+        Command::Report(a) => report::run(a),
+        Command::Enrich(a) => enrich::run(a),
+    }
+}
+
+/// Writes `text` to stdout; a broken pipe surfaces as an `Io` error with
+/// `BrokenPipe`, which `main` turns into exit status 0.
+pub(crate) fn emit(text: &str) -> Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| Error::io(std::path::Path::new("<stdout>"), e))
+}

@@ -1,0 +1,1 @@
+//! The licence graph: packages → licence terms.

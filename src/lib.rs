@@ -1,0 +1,16 @@
+//! sovra: a procurement and digital-sovereignty compliance analyzer.
+//!
+//! The pipeline is `ingest` → `model::Inventory` → `graph` → `engine` (rules ×
+//! `checks`) → `score` → `report`. Only `ingest` (and `enrich`, when asked) read
+//! files or the network; only `report` and `cli` write. Everything between is pure.
+//! See `ARCHITECTURE.md` for the codemap and invariants.
+
+pub mod cli;
+pub mod engine;
+pub mod error;
+pub mod graph;
+pub mod ingest;
+pub mod license;
+pub mod model;
+
+pub use error::{Error, Result};

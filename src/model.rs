@@ -1,0 +1,426 @@
+//! The inventory: plain data that every ingest produces and every later stage reads.
+//!
+//! An [`Inventory`] holds packages, typed edges between them and the roots (the
+//! products or workspace members under assessment). Packages are addressed by
+//! [`PkgIdx`], an index into [`Inventory::packages`]; ids ([`PackageId`]) are stable
+//! strings (the purl where one exists) used to merge several inputs into one model.
+//!
+//! Licence fields stay raw strings here: interpreting them (strict SPDX parse, lenient
+//! rewrites, classes) is the job of `crate::license`, so that nothing an input says is
+//! rewritten before it can be recorded as a finding.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::PathBuf;
+
+/// Index of a package inside one [`Inventory`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PkgIdx(pub u32);
+
+impl PkgIdx {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Index of an input file inside [`Inventory::inputs`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct InputIdx(pub u32);
+
+/// Stable identity of a package across inputs: a purl when known, otherwise
+/// `ecosystem:name@version` (see [`PackageId::synthetic`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PackageId(pub String);
+
+impl PackageId {
+    /// Id for a package that has no purl.
+    pub fn synthetic(ecosystem: &Ecosystem, name: &str, version: Option<&str>) -> Self {
+        match version {
+            Some(v) => PackageId(format!("{}:{name}@{v}", ecosystem.as_str())),
+            None => PackageId(format!("{}:{name}", ecosystem.as_str())),
+        }
+    }
+}
+
+impl fmt::Display for PackageId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The package ecosystem, following purl types where one exists.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Ecosystem {
+    Cargo,
+    Npm,
+    Maven,
+    Pypi,
+    Golang,
+    Nuget,
+    Gem,
+    Composer,
+    Github,
+    /// Anything else, with its purl type (or `generic`).
+    Other(String),
+}
+
+impl Ecosystem {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Ecosystem::Cargo => "cargo",
+            Ecosystem::Npm => "npm",
+            Ecosystem::Maven => "maven",
+            Ecosystem::Pypi => "pypi",
+            Ecosystem::Golang => "golang",
+            Ecosystem::Nuget => "nuget",
+            Ecosystem::Gem => "gem",
+            Ecosystem::Composer => "composer",
+            Ecosystem::Github => "github",
+            Ecosystem::Other(s) => s,
+        }
+    }
+
+    /// The ecosystem for a purl type (`pkg:<type>/…`).
+    pub fn from_purl_type(ty: &str) -> Self {
+        match ty.to_ascii_lowercase().as_str() {
+            "cargo" => Ecosystem::Cargo,
+            "npm" => Ecosystem::Npm,
+            "maven" => Ecosystem::Maven,
+            "pypi" => Ecosystem::Pypi,
+            "golang" => Ecosystem::Golang,
+            "nuget" => Ecosystem::Nuget,
+            "gem" => Ecosystem::Gem,
+            "composer" => Ecosystem::Composer,
+            "github" => Ecosystem::Github,
+            other => Ecosystem::Other(other.to_owned()),
+        }
+    }
+}
+
+/// Where a package's code comes from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SourceKind {
+    /// The ecosystem's default public registry (crates.io, registry.npmjs.org, …).
+    DefaultRegistry,
+    /// Another registry, with its URL.
+    Registry(String),
+    /// A git repository, with its URL.
+    Git(String),
+    /// A local path (workspace members, `file:` and `link:` dependencies).
+    Path(String),
+    /// The input does not say.
+    #[default]
+    Unknown,
+}
+
+/// The kind of a dependency edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EdgeKind {
+    /// Needed at run time.
+    Runtime,
+    /// Needed at run time when enabled (npm `optionalDependencies`, peer dependencies
+    /// marked optional).
+    Optional,
+    /// Needed only to develop or test the dependent.
+    Dev,
+    /// Needed only to build the dependent (Cargo build-dependencies).
+    Build,
+}
+
+impl EdgeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EdgeKind::Runtime => "runtime",
+            EdgeKind::Optional => "optional",
+            EdgeKind::Dev => "dev",
+            EdgeKind::Build => "build",
+        }
+    }
+}
+
+/// One dependency edge.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Edge {
+    pub from: PkgIdx,
+    pub to: PkgIdx,
+    pub kind: EdgeKind,
+    /// Target-specific dependency (`cfg(windows)`), as the input spells it.
+    pub target: Option<String>,
+}
+
+/// One package (crate, npm package, SBOM component, …).
+#[derive(Debug, Clone, Default)]
+pub struct Package {
+    pub id: PackageId,
+    pub name: String,
+    pub version: Option<String>,
+    pub ecosystem: Ecosystem,
+    pub purl: Option<String>,
+    /// Declared licence statements, raw, in input order (`license` in Cargo and npm,
+    /// `licenseDeclared` in SPDX, every `licenses` entry in CycloneDX). Several entries
+    /// apply together.
+    pub declared: Vec<String>,
+    /// Concluded licence statements, raw (`licenseConcluded` in SPDX).
+    pub concluded: Vec<String>,
+    /// A licence file named instead of an expression (`license-file` in Cargo).
+    pub license_file: Option<String>,
+    /// Supplier as the input says (CycloneDX supplier / publisher, SPDX PackageSupplier).
+    pub supplier: Option<String>,
+    /// Authors as the input says (names, possibly with `<e-mail>`).
+    pub authors: Vec<String>,
+    pub repository: Option<String>,
+    pub homepage: Option<String>,
+    pub description: Option<String>,
+    pub source: SourceKind,
+    /// The input file this package was first read from.
+    pub input: InputIdx,
+    /// The candidate component this package belongs to, when ingested from a candidate
+    /// manifest (index into the candidate's components).
+    pub component: Option<u32>,
+}
+
+impl Default for Ecosystem {
+    fn default() -> Self {
+        Ecosystem::Other("generic".to_owned())
+    }
+}
+
+impl Package {
+    /// `name@version`, or the name alone.
+    pub fn display_name(&self) -> String {
+        match &self.version {
+            Some(v) => format!("{}@{v}", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
+/// The format of one input file, detected from its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum InputFormat {
+    CargoMetadata,
+    CargoManifest,
+    CycloneDxJson,
+    SpdxJson,
+    SpdxTagValue,
+    NpmLock,
+    PublicCode,
+    Candidate,
+    Facts,
+}
+
+impl InputFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InputFormat::CargoMetadata => "cargo-metadata",
+            InputFormat::CargoManifest => "cargo-manifest",
+            InputFormat::CycloneDxJson => "cyclonedx-json",
+            InputFormat::SpdxJson => "spdx-json",
+            InputFormat::SpdxTagValue => "spdx-tag-value",
+            InputFormat::NpmLock => "npm-lock",
+            InputFormat::PublicCode => "publiccode-yml",
+            InputFormat::Candidate => "candidate",
+            InputFormat::Facts => "facts",
+        }
+    }
+}
+
+/// One input file read into the inventory, for the evidence section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputFile {
+    /// The path as the user gave it (or relative to the candidate directory).
+    pub path: PathBuf,
+    pub format: InputFormat,
+    /// Lower-case hex SHA-256 of the file's bytes.
+    pub sha256: String,
+    pub bytes: u64,
+    /// Document-level facts: spec version, creation time, tool, authors.
+    pub meta: DocumentMeta,
+}
+
+/// Document-level facts an SBOM carries (used by the SBOM completeness rule).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocumentMeta {
+    pub spec_version: Option<String>,
+    pub timestamp: Option<String>,
+    pub authors: Vec<String>,
+    pub tools: Vec<String>,
+    /// Whether the document states dependency relationships at all.
+    pub has_dependencies: bool,
+}
+
+/// Something odd but valid that ingest noticed (a dangling reference, a duplicate id).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Notice {
+    pub input: InputIdx,
+    pub message: String,
+}
+
+/// Packages, edges and roots read from one or more inputs.
+#[derive(Debug, Clone, Default)]
+pub struct Inventory {
+    pub packages: Vec<Package>,
+    pub edges: Vec<Edge>,
+    /// Packages under assessment (workspace members, SBOM subjects, lockfile roots).
+    pub roots: Vec<PkgIdx>,
+    pub inputs: Vec<InputFile>,
+    pub notices: Vec<Notice>,
+    by_id: HashMap<PackageId, PkgIdx>,
+}
+
+impl Inventory {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn package(&self, idx: PkgIdx) -> &Package {
+        &self.packages[idx.index()]
+    }
+
+    pub fn find(&self, id: &PackageId) -> Option<PkgIdx> {
+        self.by_id.get(id).copied()
+    }
+
+    /// Adds a package, or returns the existing one with the same id. When the package
+    /// exists, facts the existing entry lacks are filled from `pkg` (merging inputs).
+    pub fn add_package(&mut self, pkg: Package) -> PkgIdx {
+        if let Some(&idx) = self.by_id.get(&pkg.id) {
+            let existing = &mut self.packages[idx.index()];
+            fill(&mut existing.version, pkg.version);
+            fill(&mut existing.purl, pkg.purl);
+            fill(&mut existing.license_file, pkg.license_file);
+            fill(&mut existing.supplier, pkg.supplier);
+            fill(&mut existing.repository, pkg.repository);
+            fill(&mut existing.homepage, pkg.homepage);
+            fill(&mut existing.description, pkg.description);
+            if existing.declared.is_empty() {
+                existing.declared = pkg.declared;
+            }
+            if existing.concluded.is_empty() {
+                existing.concluded = pkg.concluded;
+            }
+            if existing.authors.is_empty() {
+                existing.authors = pkg.authors;
+            }
+            if existing.source == SourceKind::Unknown {
+                existing.source = pkg.source;
+            }
+            if existing.component.is_none() {
+                existing.component = pkg.component;
+            }
+            return idx;
+        }
+        let idx = PkgIdx(u32::try_from(self.packages.len()).unwrap_or(u32::MAX));
+        self.by_id.insert(pkg.id.clone(), idx);
+        self.packages.push(pkg);
+        idx
+    }
+
+    pub fn add_edge(&mut self, from: PkgIdx, to: PkgIdx, kind: EdgeKind, target: Option<String>) {
+        self.edges.push(Edge {
+            from,
+            to,
+            kind,
+            target,
+        });
+    }
+
+    pub fn add_root(&mut self, idx: PkgIdx) {
+        if !self.roots.contains(&idx) {
+            self.roots.push(idx);
+        }
+    }
+
+    pub fn add_input(&mut self, input: InputFile) -> InputIdx {
+        let idx = InputIdx(u32::try_from(self.inputs.len()).unwrap_or(u32::MAX));
+        self.inputs.push(input);
+        idx
+    }
+
+    pub fn notice(&mut self, input: InputIdx, message: impl Into<String>) {
+        self.notices.push(Notice {
+            input,
+            message: message.into(),
+        });
+    }
+
+    /// Merges `other` into `self`: packages with equal ids become one, edges and roots are
+    /// re-indexed, duplicate edges dropped.
+    pub fn merge(&mut self, other: Inventory) {
+        let input_offset = u32::try_from(self.inputs.len()).unwrap_or(u32::MAX);
+        self.inputs.extend(other.inputs);
+        let mut map = Vec::with_capacity(other.packages.len());
+        for mut pkg in other.packages {
+            pkg.input = InputIdx(pkg.input.0 + input_offset);
+            map.push(self.add_package(pkg));
+        }
+        for e in other.edges {
+            self.edges.push(Edge {
+                from: map[e.from.index()],
+                to: map[e.to.index()],
+                kind: e.kind,
+                target: e.target,
+            });
+        }
+        for r in other.roots {
+            self.add_root(map[r.index()]);
+        }
+        for n in other.notices {
+            self.notices.push(Notice {
+                input: InputIdx(n.input.0 + input_offset),
+                message: n.message,
+            });
+        }
+        self.edges.sort();
+        self.edges.dedup();
+    }
+
+    /// Sorts and de-duplicates edges; call once at the end of an ingest.
+    pub fn finish(&mut self) {
+        self.edges.sort();
+        self.edges.dedup();
+    }
+}
+
+fn fill<T>(slot: &mut Option<T>, value: Option<T>) {
+    if slot.is_none() {
+        *slot = value;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pkg(name: &str, version: &str) -> Package {
+        Package {
+            id: PackageId::synthetic(&Ecosystem::Npm, name, Some(version)),
+            name: name.into(),
+            version: Some(version.into()),
+            ecosystem: Ecosystem::Npm,
+            ..Package::default()
+        }
+    }
+
+    #[test]
+    fn merge_unifies_equal_ids_and_fills_gaps() {
+        let mut a = Inventory::new();
+        let x = a.add_package(pkg("x", "1.0.0"));
+        let y = a.add_package(pkg("y", "2.0.0"));
+        a.add_edge(x, y, EdgeKind::Runtime, None);
+        a.add_root(x);
+
+        let mut b = Inventory::new();
+        let mut y2 = pkg("y", "2.0.0");
+        y2.declared = vec!["MIT".into()];
+        let y2 = b.add_package(y2);
+        let z = b.add_package(pkg("z", "3.0.0"));
+        b.add_edge(y2, z, EdgeKind::Dev, None);
+
+        a.merge(b);
+        assert_eq!(a.packages.len(), 3);
+        assert_eq!(a.package(y).declared, vec!["MIT".to_owned()]);
+        assert_eq!(a.edges.len(), 2);
+        assert_eq!(a.edges[1].from, y);
+    }
+}

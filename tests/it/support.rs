@@ -1,0 +1,26 @@
+#![allow(dead_code)]
+//! Helpers shared by the integration tests.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared/corpus/<rel>` when the corpus is present beside the checkout.
+pub fn corpus(rel: &str) -> Option<PathBuf> {
+    let p = root().join("../shared/corpus").join(rel);
+    p.exists().then_some(p)
+}
+
+/// Runs the `sovra` binary with `args` in the repository root.
+pub fn sovra(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sovra"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run sovra")
+}
