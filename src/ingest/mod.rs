@@ -6,8 +6,15 @@
 
 use std::path::{Path, PathBuf};
 
+use sha2::{Digest, Sha256};
+
 use crate::error::{Error, Result};
-use crate::model::{InputFormat, Inventory};
+use crate::model::{DocumentMeta, InputFile, InputFormat, Inventory};
+
+mod cargo;
+mod cyclonedx;
+mod npm;
+mod spdx;
 
 /// Options that reach the ingesters.
 #[derive(Debug, Clone, Default)]
@@ -36,4 +43,46 @@ pub fn read_path(path: &Path, _opts: &IngestOptions) -> Result<Inventory> {
 /// Detects the format of a file from its content.
 pub fn detect(_bytes: &[u8]) -> Option<InputFormat> {
     None
+}
+
+/// The evidence record of one input file: its path as given, format, size and SHA-256.
+#[allow(dead_code)] // used by every ingester once they land
+pub(crate) fn input_file(
+    path: &Path,
+    bytes: &[u8],
+    format: InputFormat,
+    meta: DocumentMeta,
+) -> InputFile {
+    let digest = Sha256::digest(bytes);
+    let mut sha256 = String::with_capacity(64);
+    for b in digest {
+        sha256.push_str(&format!("{b:02x}"));
+    }
+    InputFile {
+        path: path.to_owned(),
+        format,
+        sha256,
+        bytes: bytes.len() as u64,
+        meta,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_file_hashes_bytes() {
+        let f = input_file(
+            Path::new("a.json"),
+            b"abc",
+            InputFormat::NpmLock,
+            DocumentMeta::default(),
+        );
+        assert_eq!(
+            f.sha256,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(f.bytes, 3);
+    }
 }

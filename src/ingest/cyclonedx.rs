@@ -1,0 +1,1 @@
+//! CycloneDX JSON ingest.
