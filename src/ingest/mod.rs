@@ -45,6 +45,23 @@ pub fn detect(_bytes: &[u8]) -> Option<InputFormat> {
     None
 }
 
+/// Parses `bytes` (read from `path`) as `format`. `path` is used in error messages and
+/// the evidence record only. Pure: no file or network access (a `Cargo.toml` manifest,
+/// which needs `cargo metadata`, goes through [`read_path`] instead).
+pub fn parse_as(format: InputFormat, path: &Path, bytes: &[u8]) -> Result<Inventory> {
+    match format {
+        InputFormat::CargoMetadata => cargo::parse_metadata(path, bytes),
+        InputFormat::CycloneDxJson => cyclonedx::parse(path, bytes),
+        InputFormat::SpdxJson => spdx::parse_json(path, bytes),
+        InputFormat::SpdxTagValue => spdx::parse_tag_value(path, bytes),
+        InputFormat::NpmLock => npm::parse(path, bytes),
+        other => Err(Error::input(
+            path,
+            format!("`{}` is not a package inventory format", other.as_str()),
+        )),
+    }
+}
+
 /// The evidence record of one input file: its path as given, format, size and SHA-256.
 #[allow(dead_code)] // used by every ingester once they land
 pub(crate) fn input_file(
