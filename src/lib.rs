@@ -5,6 +5,8 @@
 //! files or the network; only `report` and `cli` write. Everything between is pure.
 //! See `ARCHITECTURE.md` for the codemap and invariants.
 
+pub mod analysis;
+pub mod checks;
 pub mod cli;
 pub mod engine;
 pub mod error;
@@ -12,5 +14,6 @@ pub mod graph;
 pub mod ingest;
 pub mod license;
 pub mod model;
+pub mod policy;
 
 pub use error::{Error, Result};
