@@ -19,7 +19,15 @@ use crate::policy::EffectivePolicy;
 
 mod exception_expired;
 mod exception_unused;
+mod license_allow;
+mod license_deny;
+mod license_deprecated;
 mod license_expression;
+mod license_osi;
+mod package_deny;
+mod sbom_completeness;
+mod source_registry;
+mod unknown_share;
 
 /// Everything a check may read. Built once per analysis by the engine.
 #[derive(Debug, Clone, Copy)]
@@ -109,7 +117,15 @@ pub(crate) fn compile_with<P: Params>(
 pub static KINDS: &[&Kind] = &[
     &exception_expired::KIND,
     &exception_unused::KIND,
+    &license_allow::KIND,
+    &license_deny::KIND,
+    &license_deprecated::KIND,
     &license_expression::KIND,
+    &license_osi::KIND,
+    &source_registry::KIND,
+    &package_deny::KIND,
+    &sbom_completeness::KIND,
+    &unknown_share::KIND,
 ];
 
 /// The kind named `name`.
@@ -164,5 +180,17 @@ impl ScopeParam {
             ScopeParam::Build => crate::graph::Scope::Build,
             ScopeParam::All => crate::graph::Scope::All,
         }
+    }
+}
+
+/// Words for why a licence is unknown.
+pub(crate) fn unknown_reason(r: &crate::license::UnknownReason) -> String {
+    use crate::license::UnknownReason as U;
+    match r {
+        U::Missing => "no licence stated".to_owned(),
+        U::NoAssertion => "`NOASSERTION`".to_owned(),
+        U::None => "`NONE`".to_owned(),
+        U::LicenseFileOnly(f) => format!("only a licence file, `{f}`"),
+        U::Unparseable { raw, .. } => format!("`{raw}` is not SPDX"),
     }
 }
