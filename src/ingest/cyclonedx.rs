@@ -36,7 +36,7 @@ use crate::model::{
     PkgIdx, SourceKind,
 };
 
-type Str<'a> = Cow<'a, str>;
+pub(super) type Str<'a> = Cow<'a, str>;
 
 /// Parses a CycloneDX JSON document.
 pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
@@ -401,7 +401,7 @@ fn non_empty<'s>(s: &'s Option<Str<'_>>) -> Option<&'s str> {
 /// Deserialises a string and checks it with `check`, which returns the error message.
 /// The check runs inside the string visitor, so serde_json reports a failure at the
 /// string itself (not at the end of the enclosing object).
-fn checked_str<'de, D, T>(
+pub(super) fn checked_str<'de, D, T>(
     d: D,
     check: impl FnOnce(Str<'de>) -> Result<T, String>,
 ) -> Result<T, D::Error>
@@ -795,28 +795,38 @@ fn collect_services<'b>(
 
 /// The error for a `bom-ref` used twice, at its second occurrence as a `bom-ref` value.
 fn duplicate_ref(path: &Path, text: &[u8], r: &str) -> Error {
-    let msg = format!("duplicate `bom-ref` `{r}`");
     let text = String::from_utf8_lossy(text);
-    let needle = serde_json::to_string(r).unwrap_or_default();
+    let (line, col) = locate_value(&text, "bom-ref", r, 2).unwrap_or((1, 1));
+    Error::at(path, line, col, format!("duplicate `bom-ref` `{r}`"))
+}
+
+/// Line and column of the `nth` (1-based) occurrence of `"key": "value"` in JSON text,
+/// for problems found after deserialisation (where serde_json's position is gone).
+pub(super) fn locate_value(
+    text: &str,
+    key: &str,
+    value: &str,
+    nth: usize,
+) -> Option<(usize, usize)> {
+    let key = format!("\"{key}\"");
+    let needle = serde_json::to_string(value).ok()?;
     let mut seen = 0;
     let mut from = 0;
-    while let Some(pos) = text[from..].find("\"bom-ref\"") {
-        let key = from + pos;
-        let rest = text[key + 9..].trim_start();
+    while let Some(pos) = text[from..].find(&key) {
+        let after = from + pos + key.len();
+        let rest = text[after..].trim_start();
         if let Some(rest) = rest.strip_prefix(':') {
-            let rest_trim = rest.trim_start();
-            if rest_trim.starts_with(&needle) {
+            let rest = rest.trim_start();
+            if rest.starts_with(&needle) {
                 seen += 1;
-                if seen == 2 {
-                    let at = text.len() - rest_trim.len();
-                    let (line, col) = line_col(&text, at);
-                    return Error::at(path, line, col, msg);
+                if seen == nth {
+                    return Some(line_col(text, text.len() - rest.len()));
                 }
             }
         }
-        from = key + 9;
+        from = after;
     }
-    Error::at(path, 1, 1, msg)
+    None
 }
 
 fn package(c: &Component<'_>, input: InputIdx) -> Package {
