@@ -20,10 +20,13 @@ use crate::policy::EffectivePolicy;
 mod exception_expired;
 mod exception_unused;
 mod license_allow;
+mod license_class;
 mod license_deny;
 mod license_deprecated;
 mod license_expression;
 mod license_osi;
+mod network_copyleft;
+mod osadl_compat;
 mod package_deny;
 mod sbom_completeness;
 mod source_registry;
@@ -118,11 +121,14 @@ pub static KINDS: &[&Kind] = &[
     &exception_expired::KIND,
     &exception_unused::KIND,
     &license_allow::KIND,
+    &license_class::KIND,
     &license_deny::KIND,
     &license_deprecated::KIND,
     &license_expression::KIND,
     &license_osi::KIND,
+    &network_copyleft::KIND,
     &source_registry::KIND,
+    &osadl_compat::KIND,
     &package_deny::KIND,
     &sbom_completeness::KIND,
     &unknown_share::KIND,

@@ -57,6 +57,9 @@ pub(crate) struct PolicyArgs {
     /// Today's date for exception expiry (YYYY-MM-DD) [env: SOVRA_DATE]
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
+    /// Run only these rules (ids, comma-separated or repeated)
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub select: Vec<String>,
 }
 
 impl PolicyArgs {
@@ -65,6 +68,7 @@ impl PolicyArgs {
             ingest: input.ingest_options(),
             policy: self.policy.clone(),
             project_policy: !self.no_project_policy,
+            select: self.select.iter().map(|s| s.to_ascii_uppercase()).collect(),
         }
     }
 

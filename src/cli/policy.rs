@@ -30,6 +30,12 @@ pub(crate) fn run(cmd: Command) -> Result<Status> {
             let opts = LoadOptions {
                 policy: a.policy.policy.clone(),
                 project_policy: !a.policy.no_project_policy,
+                select: a
+                    .policy
+                    .select
+                    .iter()
+                    .map(|s| s.to_ascii_uppercase())
+                    .collect(),
                 ..LoadOptions::default()
             };
             let inputs = if a.inputs.is_empty() {

@@ -226,6 +226,17 @@ impl EffectivePolicy {
         }
     }
 
+    /// Turns off every rule not in `ids` (the command line's `--select`); the selected
+    /// ones run, even when the layers had them off.
+    pub fn select(&mut self, ids: &[String]) {
+        for (id, rule) in &mut self.rules {
+            let on = ids.contains(id);
+            if rule.enabled.value != on {
+                rule.enabled = Sourced::new(on, "--select");
+            }
+        }
+    }
+
     /// The names of the layers, base first, joined with ` → `.
     pub fn chain(&self) -> String {
         self.layers

@@ -79,14 +79,20 @@ fn diagnostic(
             last = start..src.len();
             src.push('\n');
         }
-        let name =
-            input_path(a, f).map_or_else(|| "inputs".to_owned(), |p| p.display().to_string());
+        let name = match input_path(a, f) {
+            Some(p) => format!("inclusion path in {}", p.display()),
+            None => "inclusion path".to_owned(),
+        };
+        let root_len = src.find('\n').unwrap_or(0);
         let file = files.add(name, src);
         let label = match &f.hit.subject {
             Some(s) => format!("`{s}`"),
             None => "here".to_owned(),
         };
-        d = d.with_label(Label::primary(file, last).with_message(label));
+        d = d.with_labels(vec![
+            Label::secondary(file, 0..root_len).with_message("root"),
+            Label::primary(file, last).with_message(label),
+        ]);
     }
     let mut notes = Vec::new();
     if f.level == Level::Gate {
