@@ -2,9 +2,11 @@
 //! not, snapshots of exactly what the user sees, output formats, policy errors, tidy
 //! checks over the catalogue, agreement with cargo-deny, and sovra's own workspace.
 
+#![allow(clippy::unwrap_used)] // helpers of tests: a failed unwrap is a failed test
+
 use std::path::{Path, PathBuf};
 
-use crate::support::{corpus, root, sovra};
+use crate::support::{root, sovra};
 
 /// The date every test runs on, so exception expiry is deterministic.
 const TODAY: &str = "2026-11-22";
