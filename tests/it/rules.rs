@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::support::{root, sovra};
+use crate::support::{corpus, root, sovra};
 
 /// The date every test runs on, so exception expiry is deterministic.
 const TODAY: &str = "2026-11-22";
@@ -471,4 +471,146 @@ fn init_writes_a_valid_starter_policy_and_never_overwrites() {
     assert_eq!(again.status.code(), Some(2));
     assert!(stderr(&again).contains("already exists; not overwriting it"));
     assert_eq!(std::fs::read(&written).unwrap(), before);
+}
+
+/// One cargo-deny run: the allow-list, the saved metadata, and the crates
+/// `cargo deny check licenses` rejected (cargo-deny 0.20.2, `--workspace`, with the same
+/// list as `[licenses] allow`; see benches/deny-compare.sh for the command).
+struct DenyCase {
+    allow: &'static [&'static str],
+    metadata: &'static str,
+    rejected: &'static [&'static str],
+    /// Crates sovra rejects and cargo-deny does not, each a deliberate difference.
+    sovra_only: &'static [&'static str],
+}
+
+const L1: &[&str] = &["MIT", "Apache-2.0", "Unicode-3.0"];
+const L2: &[&str] = &[
+    "Apache-2.0",
+    "Unlicense",
+    "BSD-3-Clause",
+    "ISC",
+    "Unicode-3.0",
+];
+
+const DENY_CASES: &[DenyCase] = &[
+    DenyCase {
+        allow: L1,
+        metadata: "cargo/ripgrep/metadata.json",
+        rejected: &["encoding_rs@0.8.35"],
+        sovra_only: &[],
+    },
+    DenyCase {
+        allow: L1,
+        metadata: "cargo/cargo-deny/metadata.json",
+        rejected: &[
+            "foldhash@0.1.5",
+            "ring@0.17.14",
+            "target-lexicon@0.13.3",
+            "untrusted@0.9.0",
+        ],
+        sovra_only: &[],
+    },
+    DenyCase {
+        allow: L2,
+        metadata: "cargo/ripgrep/metadata.json",
+        rejected: &["lexopt@0.3.2", "textwrap@0.16.2", "zmij@1.0.23"],
+        sovra_only: &[],
+    },
+    DenyCase {
+        allow: L2,
+        metadata: "cargo/cargo-deny/metadata.json",
+        rejected: &[
+            "bitvec@1.0.1",
+            "bytes@1.11.1",
+            "fern@0.7.1",
+            "foldhash@0.1.5",
+            "funty@2.0.0",
+            "generic-array@0.14.7",
+            "goblin@0.10.5",
+            "nu-ansi-term@0.50.3",
+            "radium@0.7.0",
+            "redox_syscall@0.5.18",
+            "scroll@0.13.0",
+            "scroll_derive@0.13.1",
+            "strsim@0.11.1",
+            "strum@0.28.0",
+            "strum_macros@0.28.0",
+            "synstructure@0.13.2",
+            "tap@1.0.1",
+            "target-lexicon@0.13.3",
+            "twox-hash@2.1.2",
+            "wyz@0.5.1",
+            "zmij@1.0.21",
+            "zstd@0.13.3",
+        ],
+        // `smol_str` names `borsh?/std`, a weak feature: cargo metadata's resolve then
+        // lists the optional `borsh` (and its build dependency `cfg_aliases`, MIT) although
+        // no feature enables it (rust-lang/cargo#10801). cargo-deny resolves features
+        // itself and prunes it; sovra reads the resolve as cargo wrote it.
+        sovra_only: &["cfg_aliases@0.2.1"],
+    },
+];
+
+/// `LIC007` with cargo-deny's allow-list rejects the crates cargo-deny rejects. The
+/// policy uses `scope = "build"`: with these saved metadata files cargo-deny's graph
+/// holds no crate that only dev-dependencies reach.
+#[test]
+fn license_allow_list_agrees_with_cargo_deny() {
+    for case in DENY_CASES {
+        let Some(meta) = corpus(case.metadata) else {
+            eprintln!("note: corpus absent, skipping cargo-deny agreement");
+            return;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let policy = dir.path().join("deny-equivalent.toml");
+        let allow: Vec<String> = case.allow.iter().map(|a| format!("{a:?}")).collect();
+        std::fs::write(
+            &policy,
+            format!(
+                "extends = \"baseline\"\n\n[rules.LIC007]\nenabled = true\nparams = {{ allow = [{}], scope = \"build\", unused = false }}\n",
+                allow.join(", ")
+            ),
+        )
+        .unwrap();
+        let out = sovra(&[
+            "check",
+            meta.to_str().unwrap(),
+            "--policy",
+            policy.to_str().unwrap(),
+            "--select",
+            "LIC007",
+            "--format",
+            "json",
+            "--no-project-policy",
+        ]);
+        let v: serde_json::Value =
+            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", shown(&out)));
+        let mut rejected: Vec<String> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{}@{}",
+                    f["package"]["name"].as_str().unwrap(),
+                    f["package"]["version"].as_str().unwrap()
+                )
+            })
+            .collect();
+        rejected.sort();
+        let mut expected: Vec<String> = case
+            .rejected
+            .iter()
+            .chain(case.sovra_only)
+            .map(|s| s.to_string())
+            .collect();
+        expected.sort();
+        assert_eq!(
+            rejected, expected,
+            "{} with allow = {:?}",
+            case.metadata, case.allow
+        );
+        assert_eq!(out.status.code(), Some(1));
+    }
 }
