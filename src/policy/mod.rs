@@ -265,7 +265,8 @@ pub fn find_project_file(inputs: &[PathBuf]) -> Option<PathBuf> {
         } else {
             match p.parent() {
                 Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-                _ => PathBuf::from("."),
+                // A bare file name: the project file is a bare name too.
+                _ => PathBuf::new(),
             }
         };
         let f = dir.join(PROJECT_FILE);
@@ -517,7 +518,7 @@ fn apply(
                 Some(v) => {
                     rule.level = Sourced::new(v, name);
                     // Setting a level without `enabled` turns the rule on.
-                    if r.enabled.is_none() {
+                    if r.enabled.is_none() && !rule.enabled.value {
                         rule.enabled = Sourced::new(true, name);
                     }
                 }

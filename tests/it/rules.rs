@@ -218,7 +218,7 @@ fn policy_show_records_the_layer_of_every_value() {
     let t = text(&out);
     assert!(t.starts_with("# effective policy: baseline → de-public-sector → ci-strict\n"));
     assert!(
-        t.contains("[rules.POL002]\nenabled = true  # ci-strict\nlevel = \"deny\"  # ci-strict\n")
+        t.contains("[rules.POL002]\nenabled = true  # catalogue\nlevel = \"deny\"  # ci-strict\n")
     );
     insta::assert_snapshot!("policy-show-ci-strict", t);
 
@@ -613,4 +613,28 @@ fn license_allow_list_agrees_with_cargo_deny() {
         );
         assert_eq!(out.status.code(), Some(1));
     }
+}
+
+/// sovra checks its own dependencies with its strictest bundled policy (and the
+/// exceptions of its own `sovra.toml`, each with a reason and an expiry date).
+#[test]
+fn sovra_passes_its_own_strictest_policy() {
+    let out = sovra(&[
+        "check",
+        "Cargo.toml",
+        "--offline",
+        "--locked",
+        "--policy",
+        "ci-strict",
+        "--date",
+        TODAY,
+    ]);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{}", shown(&out));
+    assert!(
+        t.contains(
+            "(policy baseline → de-public-sector → ci-strict → sovra.toml, failing on deny)"
+        ),
+        "{t}"
+    );
 }
