@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::{Ctx, Kind, Params, Phase, ScopeParam, compile_with, pkg_name};
 use crate::engine::Hit;
-use crate::license::{Class, LicenseState, classify};
+use crate::license::{Class, LicenseState, classify_with};
 
 pub(crate) static KIND: Kind = Kind {
     name: "license-class",
@@ -67,7 +67,7 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
         let Some(LicenseState::Known(l)) = ctx.licenses.per_package.get(pkg.index()) else {
             continue;
         };
-        let c = classify(l);
+        let c = classify_with(&ctx.kb.classes, &l.expression);
         let mut found: Vec<String> = Vec::new();
         let every = if c.alternatives.is_empty() {
             banned

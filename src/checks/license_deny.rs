@@ -6,7 +6,7 @@ use spdx::Licensee;
 use super::{Ctx, Kind, Params, Phase, ScopeParam, compile_with, pkg_name};
 use crate::engine::Hit;
 use crate::engine::choice::alternatives;
-use crate::license::{Classes, LicenseState};
+use crate::license::LicenseState;
 
 pub(crate) static KIND: Kind = Kind {
     name: "license-deny",
@@ -46,7 +46,7 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
         .filter_map(|a| Licensee::parse(a).ok())
         .collect();
     let classes = super::license_class::parse_classes(&p.classes).unwrap_or_default();
-    let table = Classes::builtin();
+    let table = &ctx.kb.classes;
     let is_banned = |r: &spdx::LicenseReq| {
         banned.iter().any(|b| b.satisfies(r)) || classes.contains(&table.of_req(r))
     };

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::{Ctx, Kind, Params, Phase, ScopeParam, compile_with, pkg_name};
 use crate::engine::Hit;
-use crate::license::{Class, Classes, obligations};
+use crate::license::{Class, obligations};
 use crate::policy::Deployment;
 
 pub(crate) static KIND: Kind = Kind {
@@ -58,7 +58,7 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
     let duties: Vec<String> = obligations(Class::NetworkCopyleft, lmode)
         .map(|o| o.en.iter().map(|d| format!("obligation: {d}")).collect())
         .unwrap_or_default();
-    let classes = Classes::builtin();
+    let classes = &ctx.kb.classes;
     let mut hits = Vec::new();
     for pkg in ctx.graph.reachable(p.scope.scope()) {
         let Some(choice) = ctx.choice(pkg) else {

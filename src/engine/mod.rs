@@ -95,13 +95,25 @@ pub struct AppliedException {
 
 /// Knowledge the checks read besides the inventory: licence data, the compatibility
 /// matrix, the vendor registry. Loaded once from the embedded `rules/` data.
-#[derive(Debug, Clone, Default)]
-pub struct Kb {}
+#[derive(Debug, Clone)]
+pub struct Kb {
+    /// Licence classes (`rules/licenses/classes.toml`), a user table possibly layered on
+    /// top.
+    pub classes: crate::license::Classes,
+}
 
 impl Kb {
     /// The knowledge base built into the binary.
     pub fn embedded() -> crate::Result<Kb> {
-        Ok(Kb {})
+        Ok(Kb::default())
+    }
+}
+
+impl Default for Kb {
+    fn default() -> Self {
+        Kb {
+            classes: crate::license::Classes::builtin().clone(),
+        }
     }
 }
 

@@ -638,3 +638,58 @@ fn sovra_passes_its_own_strictest_policy() {
         "{t}"
     );
 }
+
+/// A competence centre's own rules: a catalogue directory named by its policy, layered
+/// on the embedded one; its files are validated like the embedded ones, every problem
+/// at once.
+#[test]
+fn user_catalogue_layers_on_top() {
+    let dir = tempfile::tempdir().unwrap();
+    let cat = dir.path().join("rules");
+    std::fs::create_dir(&cat).unwrap();
+    let rule = r#"id = "ACME001"
+name = "no-left-pad"
+check = "package-deny"
+level = "deny"
+summary = "the agency does not accept `left-pad`"
+references = ["CSF SOV-6"]
+
+[docs]
+what = "Fires on every version of `left-pad`."
+why = "It was unpublished once and broke builds everywhere."
+example = "A component `left-pad` fires."
+resolve = "Use `String.prototype.padStart`."
+
+[params]
+packages = [{ name = "left-pad", reason = "agency decision 2026-07" }]
+"#;
+    std::fs::write(cat.join("ACME001.toml"), rule).unwrap();
+    let policy = dir.path().join("agency.toml");
+    std::fs::write(&policy, "extends = \"baseline\"\ncatalogue = [\"rules\"]\n").unwrap();
+    let out = sovra(&[
+        "check",
+        "tests/fixtures/rules/SUP006/fire/bom.json",
+        "--policy",
+        policy.to_str().unwrap(),
+        "--select",
+        "ACME001",
+        "--no-project-policy",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", shown(&out));
+    assert!(
+        text(&out).contains("error[ACME001]: `left-pad@1.3.0` is banned"),
+        "{}",
+        shown(&out)
+    );
+
+    std::fs::write(
+        cat.join("ACME001.toml"),
+        rule.replace("check = \"package-deny\"", "check = \"package-ban\"")
+            .replace("level = \"deny\"", "level = \"severe\"\ncolour = \"red\""),
+    )
+    .unwrap();
+    let out = sovra(&["policy", "show", "--policy", policy.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out).replace(&cat.display().to_string(), "rules");
+    insta::assert_snapshot!("user-catalogue-errors", err);
+}
