@@ -264,6 +264,9 @@ pub fn bundled_names() -> Vec<&'static str> {
         .collect()
 }
 
+/// A file's path and its text.
+pub type NamedText = (PathBuf, String);
+
 /// How the loader reaches files. Policies are pure; the caller (`analysis`) passes the
 /// file system, tests may pass anything else.
 #[derive(Clone, Copy)]
@@ -271,7 +274,7 @@ pub struct Files<'a> {
     /// Reads one policy file.
     pub read: &'a dyn Fn(&Path) -> Result<String>,
     /// Reads the `*.toml` files of a user catalogue directory, sorted by path.
-    pub catalogue_dir: &'a dyn Fn(&Path) -> Result<Vec<(PathBuf, String)>>,
+    pub catalogue_dir: &'a dyn Fn(&Path) -> Result<Vec<NamedText>>,
 }
 
 impl std::fmt::Debug for Files<'_> {
