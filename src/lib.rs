@@ -5,6 +5,7 @@
 //! files or the network; only `report` and `cli` write. Everything between is pure.
 //! See `ARCHITECTURE.md` for the codemap and invariants.
 
+pub mod candidate;
 pub mod cli;
 pub mod engine;
 pub mod error;
