@@ -16,6 +16,7 @@ pub mod ingest;
 pub mod license;
 pub mod model;
 pub mod policy;
+pub mod score;
 pub mod vendors;
 
 pub use error::{Error, Result};
