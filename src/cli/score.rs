@@ -116,11 +116,13 @@ pub(crate) fn assess(path: &Path, opts: &AssessArgs, today: jiff::civil::Date) -
         today,
     );
     let objective_of = |id: &str| analysis.catalogue.get(id).and_then(|r| r.csf_objective());
+    // Validated when the policy was loaded.
+    let cfg = score::Config::from_policy(&analysis.policy).map_err(Error::Usage)?;
     let score = score::score(
         &analysis.extra.facts,
         &analysis.findings,
         &objective_of,
-        &score::Config::default(),
+        &cfg,
     );
     Ok(Assessed {
         path: path.to_owned(),

@@ -120,6 +120,52 @@ impl Default for Config {
     }
 }
 
+impl Config {
+    /// The configuration a policy's `[score]` settings give (defaults where unset).
+    pub fn from_policy(policy: &crate::policy::EffectivePolicy) -> Result<Config, String> {
+        let mut cfg = Config::default();
+        for (key, v) in &policy.score {
+            let v = &v.value;
+            if key == "critical_weight" {
+                let w = v
+                    .as_float()
+                    .or_else(|| v.as_integer().map(|i| i as f64))
+                    .ok_or("`critical_weight` must be a number")?;
+                if !(1.0..=10.0).contains(&w) {
+                    return Err(format!("`critical_weight` is {w}: expected 1 to 10"));
+                }
+                cfg.critical_weight = w;
+            } else if let Some(dim) = key.strip_prefix("weights.") {
+                let id = DimensionId::ALL
+                    .into_iter()
+                    .find(|d| d.as_str() == dim)
+                    .ok_or_else(|| {
+                        let names: Vec<&str> =
+                            DimensionId::ALL.iter().map(|d| d.as_str()).collect();
+                        format!(
+                            "unknown dimension `{dim}`: expected one of {}",
+                            names.join(", ")
+                        )
+                    })?;
+                let w = v
+                    .as_integer()
+                    .and_then(|i| u32::try_from(i).ok())
+                    .filter(|i| *i <= 100)
+                    .ok_or_else(|| format!("weight of `{dim}` must be an integer from 0 to 100"))?;
+                cfg.weights.insert(id, w);
+            } else {
+                return Err(format!(
+                    "unknown key `{key}`: expected `weights` or `critical_weight`"
+                ));
+            }
+        }
+        if cfg.weights.values().all(|w| *w == 0) {
+            return Err("all dimension weights are 0".into());
+        }
+        Ok(cfg)
+    }
+}
+
 /// Open standards per function that STD001 and the score expect by default.
 pub fn default_required_standards() -> BTreeMap<String, Vec<String>> {
     let table: &[(&str, &[&str])] = &[
