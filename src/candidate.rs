@@ -608,7 +608,8 @@ fn load_manifest(dir: &Path, manifest: &Path, opts: &IngestOptions) -> Result<Lo
             let file = dir.join(&rel);
             let part = if kind == InputKind::Publiccode {
                 let bytes = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
-                match publiccode::read(&file, &bytes) {
+                // Messages name the file relative to the candidate directory.
+                match publiccode::read_in(&rel, file.parent(), &bytes) {
                     Ok((pc, inv)) => {
                         comp.publiccode = Some(pc);
                         inv
@@ -616,7 +617,7 @@ fn load_manifest(dir: &Path, manifest: &Path, opts: &IngestOptions) -> Result<Lo
                     Err(Error::Invalid(ps)) => {
                         // An invalid publiccode.yml of a component is a finding
                         // (META001), not a failure of the run.
-                        comp.publiccode = Some(PublicCode::invalid(&file, ps));
+                        comp.publiccode = Some(PublicCode::invalid(&rel, ps));
                         continue;
                     }
                     Err(e) => return Err(e),
@@ -654,6 +655,63 @@ fn load_manifest(dir: &Path, manifest: &Path, opts: &IngestOptions) -> Result<Lo
         inventory,
         vendor_files,
     })
+}
+
+/// What [`assess`] needs besides the candidate.
+#[derive(Debug, Clone, Default)]
+pub struct AssessOptions {
+    pub ingest: IngestOptions,
+    /// A bundled policy name or a policy file; else a `sovra.toml` beside the candidate,
+    /// else `baseline`.
+    pub policy: Option<String>,
+}
+
+/// A candidate after the rules ran, with its score.
+#[derive(Debug)]
+pub struct Assessment {
+    pub analysis: crate::analysis::Analysis,
+    pub score: crate::score::Score,
+}
+
+/// Reads a candidate and its policy, runs the rules and scores it: the reading step in
+/// front of the pure `analysis::analyse` and `score::score`.
+pub fn assess(path: &Path, opts: &AssessOptions, today: jiff::civil::Date) -> Result<Assessment> {
+    use crate::analysis::{self, LoadOptions};
+    let loaded = load(path, &opts.ingest)?;
+    let (catalogue, policy) = analysis::load_policy(
+        &[path.to_owned()],
+        &LoadOptions {
+            ingest: opts.ingest.clone(),
+            policy: opts.policy.clone(),
+            project_policy: true,
+        },
+    )?;
+    let licenses = crate::license::resolve_all(&loaded.inventory);
+    let facts = crate::score::facts::Facts::build(
+        loaded.candidate,
+        &loaded.inventory,
+        &licenses,
+        crate::vendors::builtin_with(&loaded.vendor_files)?,
+        std::collections::BTreeMap::new(),
+    );
+    let analysis = analysis::analyse(
+        loaded.inventory,
+        catalogue,
+        policy,
+        crate::engine::Kb::embedded()?,
+        crate::engine::Extra { facts },
+        today,
+    );
+    let objective_of = |id: &str| analysis.catalogue.get(id).and_then(|r| r.csf_objective());
+    // Validated when the policy was loaded.
+    let cfg = crate::score::Config::from_policy(&analysis.policy).map_err(Error::Usage)?;
+    let score = crate::score::score(
+        &analysis.extra.facts,
+        &analysis.findings,
+        &objective_of,
+        &cfg,
+    );
+    Ok(Assessment { analysis, score })
 }
 
 #[cfg(test)]

@@ -8,15 +8,12 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use super::{Status, emit};
-use crate::analysis::{self, Analysis, LoadOptions};
+use crate::analysis::Analysis;
 use crate::candidate;
-use crate::engine::{Extra, Kb, Level};
+use crate::engine::Level;
 use crate::error::{Error, Result};
 use crate::ingest::IngestOptions;
-use crate::license;
-use crate::score::facts::Facts;
 use crate::score::{self, Score, Verdict};
-use crate::vendors;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum Format {
@@ -86,48 +83,21 @@ pub(crate) fn today(date: Option<&str>) -> Result<jiff::civil::Date> {
 
 /// Loads, analyses and scores one candidate.
 pub(crate) fn assess(path: &Path, opts: &AssessArgs, today: jiff::civil::Date) -> Result<Assessed> {
-    let ingest = IngestOptions {
-        offline: opts.offline,
-        locked: opts.locked,
-    };
-    let loaded = candidate::load(path, &ingest)?;
-    let (catalogue, policy) = analysis::load_policy(
-        &[path.to_owned()],
-        &LoadOptions {
-            ingest,
+    let a = candidate::assess(
+        path,
+        &candidate::AssessOptions {
+            ingest: IngestOptions {
+                offline: opts.offline,
+                locked: opts.locked,
+            },
             policy: opts.policy.clone(),
-            project_policy: true,
         },
-    )?;
-    let licenses = license::resolve_all(&loaded.inventory);
-    let facts = Facts::build(
-        loaded.candidate,
-        &loaded.inventory,
-        &licenses,
-        vendors::builtin_with(&loaded.vendor_files)?,
-        BTreeMap::new(),
-    );
-    let analysis = analysis::analyse(
-        loaded.inventory,
-        catalogue,
-        policy,
-        Kb::embedded()?,
-        Extra { facts },
         today,
-    );
-    let objective_of = |id: &str| analysis.catalogue.get(id).and_then(|r| r.csf_objective());
-    // Validated when the policy was loaded.
-    let cfg = score::Config::from_policy(&analysis.policy).map_err(Error::Usage)?;
-    let score = score::score(
-        &analysis.extra.facts,
-        &analysis.findings,
-        &objective_of,
-        &cfg,
-    );
+    )?;
     Ok(Assessed {
         path: path.to_owned(),
-        analysis,
-        score,
+        analysis: a.analysis,
+        score: a.score,
     })
 }
 

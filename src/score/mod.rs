@@ -550,7 +550,7 @@ fn continuity_credit(u: &Unit) -> Credit {
 }
 
 fn transparency_credit(u: &Unit, facts: &Facts) -> Credit {
-    if u.proprietary() && u.component.is_some() {
+    if u.proprietary() {
         return Some((0.0, "proprietary".into()));
     }
     if u.packages.is_empty() {
