@@ -228,9 +228,13 @@ fn num(x: Option<f64>) -> String {
 /// The headline of a candidate: verdict and score.
 pub(crate) fn headline(s: &Score) -> String {
     match (s.verdict, s.total) {
-        (Verdict::NotAssessed, _) | (_, None) => format!(
-            "{}: not assessed (coverage {:.0} %)",
-            s.verdict.as_str(),
+        (Verdict::NotAssessed, _) => format!(
+            "not assessed: no evidence for any dimension (coverage {:.0} %)",
+            s.coverage * 100.0
+        ),
+        (v, None) => format!(
+            "{}: score not assessed (coverage {:.0} %)",
+            v.as_str(),
             s.coverage * 100.0
         ),
         (v, Some(t)) => format!(
