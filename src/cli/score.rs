@@ -283,21 +283,25 @@ fn human(a: &Assessed) -> String {
             d.coverage * 100.0
         );
     }
-    let gaps: Vec<String> = s
-        .dimensions
-        .iter()
-        .flat_map(|d| d.gaps.iter().map(move |g| format!("{}: {g}", d.id.title())))
-        .collect();
-    if !gaps.is_empty() {
-        let _ = writeln!(o, "\n  evidence gaps ({}):", gaps.len());
-        for g in gaps.iter().take(12) {
-            let _ = writeln!(o, "    - {g}");
-        }
-        if gaps.len() > 12 {
+    let gap_count: usize = s.dimensions.iter().map(|d| d.gaps.len()).sum();
+    if gap_count > 0 {
+        let _ = writeln!(
+            o,
+            "\n  evidence gaps ({gap_count}, all in `--format json`):"
+        );
+        for d in s.dimensions.iter().filter(|d| !d.gaps.is_empty()) {
+            let shown: Vec<&str> = d.gaps.iter().take(3).map(String::as_str).collect();
+            let more = d.gaps.len().saturating_sub(3);
             let _ = writeln!(
                 o,
-                "    … and {} more (see `--format json`)",
-                gaps.len() - 12
+                "    - {}: {}{}",
+                d.id.title(),
+                shown.join("; "),
+                if more > 0 {
+                    format!("; … {more} more")
+                } else {
+                    String::new()
+                }
             );
         }
     }
