@@ -17,6 +17,10 @@ use crate::license::Licenses;
 use crate::model::{Inventory, PkgIdx};
 use crate::policy::EffectivePolicy;
 
+mod closed_artefacts;
+mod controller_jurisdiction;
+mod data_act_exit;
+mod data_export;
 mod exception_expired;
 mod exception_unused;
 mod license_allow;
@@ -26,10 +30,21 @@ mod license_deprecated;
 mod license_expression;
 mod license_osi;
 mod network_copyleft;
+mod odf;
+mod open_standards;
+mod origin_known;
 mod osadl_compat;
 mod package_deny;
+mod publiccode_maintained;
+mod publiccode_proprietary_deps;
+mod publiccode_status;
+mod publiccode_valid;
+mod relicensing_risk;
 mod sbom_completeness;
+mod self_hostable;
+mod single_vendor_control;
 mod source_registry;
+mod substitutable;
 mod unknown_share;
 
 /// Everything a check may read. Built once per analysis by the engine.
@@ -118,6 +133,10 @@ pub(crate) fn compile_with<P: Params>(
 
 /// Every check kind, sorted by name.
 pub static KINDS: &[&Kind] = &[
+    &closed_artefacts::KIND,
+    &controller_jurisdiction::KIND,
+    &data_act_exit::KIND,
+    &data_export::KIND,
     &exception_expired::KIND,
     &exception_unused::KIND,
     &license_allow::KIND,
@@ -128,9 +147,20 @@ pub static KINDS: &[&Kind] = &[
     &license_osi::KIND,
     &network_copyleft::KIND,
     &source_registry::KIND,
+    &odf::KIND,
+    &open_standards::KIND,
+    &origin_known::KIND,
     &osadl_compat::KIND,
     &package_deny::KIND,
+    &publiccode_maintained::KIND,
+    &publiccode_proprietary_deps::KIND,
+    &publiccode_status::KIND,
+    &publiccode_valid::KIND,
+    &relicensing_risk::KIND,
     &sbom_completeness::KIND,
+    &self_hostable::KIND,
+    &single_vendor_control::KIND,
+    &substitutable::KIND,
     &unknown_share::KIND,
 ];
 

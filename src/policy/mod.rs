@@ -193,6 +193,9 @@ pub struct EffectivePolicy {
     /// Remarks about how the layers were combined (an `extends` overridden by
     /// `--policy`).
     pub notes: Vec<String>,
+    /// `[score]` settings, flattened (`critical_weight`, `weights.<dimension>`); read by
+    /// `crate::score::Config::from_policy`.
+    pub score: BTreeMap<String, Sourced<toml::Value>>,
 }
 
 impl EffectivePolicy {
@@ -223,6 +226,7 @@ impl EffectivePolicy {
             rules,
             exceptions: Vec::new(),
             notes: Vec::new(),
+            score: BTreeMap::new(),
         }
     }
 
@@ -551,6 +555,24 @@ fn apply(
             for (k, v) in &p.value {
                 rule.params.insert(k.clone(), Sourced::new(v.clone(), name));
             }
+        }
+    }
+    if let Some(sc) = &layer.score {
+        for (k, v) in &sc.value {
+            match (k.as_str(), v) {
+                ("weights", toml::Value::Table(w)) => {
+                    for (dk, dv) in w {
+                        eff.score
+                            .insert(format!("weights.{dk}"), Sourced::new(dv.clone(), name));
+                    }
+                }
+                _ => {
+                    eff.score.insert(k.clone(), Sourced::new(v.clone(), name));
+                }
+            }
+        }
+        if let Err(e) = crate::score::Config::from_policy(eff) {
+            problems.push(sc.pos.problem(format!("`[score]`: {e}")));
         }
     }
     for e in &layer.exceptions {

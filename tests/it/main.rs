@@ -3,4 +3,5 @@
 
 mod rules;
 mod sbom;
+mod sovereignty;
 mod support;
