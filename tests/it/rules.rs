@@ -733,3 +733,57 @@ packages = [{ name = "left-pad", reason = "agency decision 2026-07" }]
     let err = stderr(&out).replace(&cat.display().to_string(), "rules");
     insta::assert_snapshot!("user-catalogue-errors", err);
 }
+
+/// A reader that goes away (`sovra check … | head`) ends the run quietly with status 0,
+/// although the findings alone would give status 1.
+#[test]
+fn broken_pipe_exits_zero() {
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let components: Vec<String> = (0..2000)
+        .map(|i| {
+            format!(
+                r#"{{"type":"library","bom-ref":"c{i}","name":"unlicensed-{i}","version":"1.0.0","purl":"pkg:npm/unlicensed-{i}@1.0.0"}}"#
+            )
+        })
+        .collect();
+    let bom = dir.path().join("bom.json");
+    std::fs::write(
+        &bom,
+        format!(
+            r#"{{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":[{}]}}"#,
+            components.join(",")
+        ),
+    )
+    .unwrap();
+    let run = |close_early: bool| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sovra"))
+            .args([
+                "check",
+                bom.to_str().unwrap(),
+                "--select",
+                "LIC001",
+                "--fail-on",
+                "warn",
+            ])
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut out = child.stdout.take().unwrap();
+        if !close_early {
+            std::io::Read::read_to_end(&mut out, &mut Vec::new()).unwrap();
+        }
+        drop(out);
+        let status = child.wait_with_output().unwrap();
+        (
+            status.status.code(),
+            String::from_utf8_lossy(&status.stderr).into_owned(),
+        )
+    };
+    // Read to the end: 2,000 findings, status 1.
+    assert_eq!(run(false).0, Some(1));
+    // Output far beyond a pipe's buffer, reader gone: status 0, nothing on stderr.
+    assert_eq!(run(true), (Some(0), String::new()));
+}
