@@ -380,7 +380,9 @@ fn machine_formats() {
 
 /// The constraints of the SARIF 2.1.0 schema (sarif-schema-2.1.0.json, OASIS) that
 /// sovra's output touches, checked by hand: the schema is not available offline, and
-/// these are its `required` properties, enums and minimums for the objects used.
+/// these are its `required` properties, enums and minimums for the objects used, plus
+/// the rule the SARIF validator (Microsoft SARIF Multitool `validate`) enforced on an
+/// absolute input path.
 fn assert_sarif_2_1_0(v: &serde_json::Value) {
     use serde_json::Value;
     let obj = |v: &Value, what: &str| -> serde_json::Map<String, Value> {
@@ -459,6 +461,11 @@ fn assert_sarif_2_1_0(v: &serde_json::Value) {
                 assert!(
                     !uri.contains(' ') && !uri.contains('\\'),
                     "uri-reference: {uri}"
+                );
+                // SARIF §3.4.3: a relative reference must not begin with a slash.
+                assert!(
+                    !uri.starts_with('/'),
+                    "absolute paths are `file:` URIs: {uri}"
                 );
                 if let Some(r) = phys.get("region") {
                     assert!(r["startLine"].as_i64().unwrap() >= 1);
@@ -786,4 +793,28 @@ fn broken_pipe_exits_zero() {
     assert_eq!(run(false).0, Some(1));
     // Output far beyond a pipe's buffer, reader gone: status 0, nothing on stderr.
     assert_eq!(run(true), (Some(0), String::new()));
+}
+
+/// Absolute input paths are `file:` URIs in SARIF.
+#[test]
+fn sarif_locations_of_absolute_inputs_are_file_uris() {
+    let bom = root().join("tests/fixtures/rules/LIC005/fire/bom.json");
+    let out = sovra(&[
+        "check",
+        bom.to_str().unwrap(),
+        "--select",
+        "LIC005",
+        "--format",
+        "sarif",
+    ]);
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_sarif_2_1_0(&sarif);
+    let uri = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+        ["uri"]
+        .as_str()
+        .unwrap();
+    assert!(
+        uri.starts_with("file:///") && uri.ends_with("/tests/fixtures/rules/LIC005/fire/bom.json"),
+        "{uri}"
+    );
 }
