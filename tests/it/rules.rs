@@ -818,3 +818,32 @@ fn sarif_locations_of_absolute_inputs_are_file_uris() {
         "{uri}"
     );
 }
+
+/// Exceptions expire against `--date`, else `SOVRA_DATE`, else the system clock.
+#[test]
+fn expiry_date_comes_from_date_flag_or_environment() {
+    let run = |env: Option<&str>, flag: Option<&str>| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_sovra"));
+        cmd.current_dir(root()).env("NO_COLOR", "1").args([
+            "check",
+            "tests/fixtures/rules/POL001/fire/bom.json",
+            "--select",
+            "POL001,LIC003",
+            "--fail-on",
+            "warn",
+        ]);
+        if let Some(d) = flag {
+            cmd.args(["--date", d]);
+        }
+        match env {
+            Some(d) => cmd.env("SOVRA_DATE", d),
+            None => cmd.env_remove("SOVRA_DATE"),
+        };
+        cmd.output().unwrap().status.code()
+    };
+    // The fixture's exception expires on 2026-06-30.
+    assert_eq!(run(Some("2026-06-30"), None), Some(0));
+    assert_eq!(run(Some("2026-07-01"), None), Some(1));
+    assert_eq!(run(Some("2026-07-01"), Some("2026-01-01")), Some(0));
+    assert_eq!(run(Some("yesterday"), None), Some(2));
+}
