@@ -847,3 +847,34 @@ fn expiry_date_comes_from_date_flag_or_environment() {
     assert_eq!(run(Some("2026-07-01"), Some("2026-01-01")), Some(0));
     assert_eq!(run(Some("yesterday"), None), Some(2));
 }
+
+/// Odd but valid input (a dependency naming no component) is shown, not an error.
+#[test]
+fn ingest_notices_are_shown_with_the_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let bom = dir.path().join("bom.json");
+    std::fs::write(
+        &bom,
+        r#"{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,
+"components":[{"type":"library","bom-ref":"a","name":"a","version":"1.0.0","licenses":[{"expression":"MIT"}]}],
+"dependencies":[{"ref":"a","dependsOn":["ghost"]}]}"#,
+    )
+    .unwrap();
+    let out = sovra(&["check", bom.to_str().unwrap(), "--select", "LIC001"]);
+    assert_eq!(out.status.code(), Some(0), "{}", shown(&out));
+    assert!(
+        text(&out).contains("bom.json: 1 dependency reference(s) name no component of the document (first: `ghost`)\n"),
+        "{}",
+        shown(&out)
+    );
+    let out = sovra(&[
+        "check",
+        bom.to_str().unwrap(),
+        "--select",
+        "LIC001",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["notices"].as_array().unwrap().len(), 1);
+}
