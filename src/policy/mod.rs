@@ -359,7 +359,21 @@ fn chain(start: Source, problems: &mut Vec<Problem>, files: &Files<'_>) -> Resul
         let raw = raw::parse(&src.name, &src.path, &src.text, problems);
         if let Some(ext) = &raw.extends {
             let base_dir = src.path.parent().filter(|_| !is_bundled_path(&src.path));
-            let parent = resolve(&ext.value, base_dir, Some(&ext.pos), files)?;
+            // An unknown or unreadable parent is one more problem, not the end of the
+            // report.
+            let parent = match resolve(&ext.value, base_dir, Some(&ext.pos), files) {
+                Ok(p) => p,
+                Err(Error::Invalid(mut p)) => {
+                    problems.append(&mut p);
+                    out.push(raw);
+                    break;
+                }
+                Err(e) => {
+                    problems.push(ext.pos.problem(e.to_string()));
+                    out.push(raw);
+                    break;
+                }
+            };
             if parent.path == src.path || out.iter().any(|l| l.path == parent.path) {
                 problems.push(ext.pos.problem(format!(
                     "`extends = \"{}\"` makes a cycle of policies",

@@ -314,6 +314,20 @@ expires = "soon"
     assert!(text(&out).is_empty(), "no half-written output");
     let err = stderr(&out).replace(&p.display().to_string(), "policy.toml");
     insta::assert_snapshot!("policy-errors", err);
+
+    // An unknown parent is one problem among the others.
+    std::fs::write(&p, "extends = \"baseline-typo\"\ncolour = 1\n").unwrap();
+    let out = sovra(&["policy", "show", "--policy", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out).replace(&p.display().to_string(), "policy.toml");
+    assert!(
+        err.starts_with("error: policy.toml:1:11: unknown policy `baseline-typo`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("\npolicy.toml:2:1: unknown key `colour`"),
+        "{err}"
+    );
 }
 
 #[test]
