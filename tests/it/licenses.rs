@@ -194,3 +194,54 @@ fn osadl_verdicts_match_the_csv() {
     );
     assert_eq!(osadl::verdict("MIT", "LicenseRef-x"), Compat::NotInMatrix);
 }
+
+fn run(args: &[&str]) -> String {
+    let out = support::sovra(args);
+    format!(
+        "status: {:?}\n--- stdout\n{}--- stderr\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn licenses_command_on_the_sample() {
+    insta::assert_snapshot!(
+        "licenses_sample_human",
+        run(&["licenses", "samples/rust-service"])
+    );
+    insta::assert_snapshot!(
+        "licenses_sample_json",
+        run(&["licenses", "--format", "json", "samples/rust-service"])
+    );
+}
+
+#[test]
+fn licenses_command_on_ripgrep_runtime() {
+    if support::corpus("cargo/ripgrep/metadata.json").is_none() {
+        eprintln!("note: corpus absent, skipping ripgrep");
+        return;
+    }
+    insta::assert_snapshot!(
+        "licenses_ripgrep_runtime",
+        run(&[
+            "licenses",
+            "--scope",
+            "runtime",
+            "../shared/corpus/cargo/ripgrep/metadata.json"
+        ])
+    );
+}
+
+#[test]
+fn licenses_command_fails_cleanly_on_bad_input() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bad = dir.path().join("package-lock.json");
+    std::fs::write(&bad, "{\n  \"lockfileVersion\": 3,\n  \"packages\": {\n").expect("write");
+    let out = support::sovra(&["licenses", bad.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "no half-written output");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("package-lock.json:4:"), "{err}");
+}
