@@ -508,4 +508,37 @@ mod tests {
         assert_eq!(read(""), None);
         assert_eq!(read("(MIT"), None);
     }
+
+    proptest::proptest! {
+        /// Any string, however odd, is read or refused: never a panic, and what is
+        /// read parses strictly.
+        #[test]
+        fn never_panics_and_results_parse(raw in "\\PC{0,40}") {
+            check_any(&raw);
+        }
+
+        #[test]
+        fn never_panics_on_licence_like_text(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "MIT", "mit", "Apache 2.0", "GPL-2.0+", "GPLv3+", "/", ",", "(", ")",
+                    "and", "OR", "WITH", "LLVM-exception", "BSD", "Public Domain", "é", "，",
+                    "SEE LICENSE IN", "LicenseRef-x", "+", "  ",
+                ]),
+                0..8,
+            )
+        ) {
+            check_any(&parts.join(" "));
+            check_any(&parts.concat());
+        }
+    }
+
+    fn check_any(raw: &str) {
+        if let Some(Reading::Expression { text, .. }) = read(raw) {
+            assert!(
+                spdx::Expression::parse_mode(&text, crate::license::SPEC_MODE).is_ok(),
+                "{raw:?} -> {text:?}"
+            );
+        }
+    }
 }
