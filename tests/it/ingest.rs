@@ -130,10 +130,11 @@ fn cargo_metadata_of_ripgrep() {
     let memchr = package(&inv, "pkg:cargo/memchr@2.8.3");
     assert_eq!(memchr["source"]["kind"], "default-registry");
     assert_eq!(memchr["depth"]["runtime"], 1);
-    // `Unlicense/MIT` is not SPDX syntax: unknown, with the raw string kept.
+    // `Unlicense/MIT` is not SPDX syntax: read leniently, with the raw string kept.
     let walkdir = package(&inv, "pkg:cargo/walkdir@2.5.0");
-    assert_eq!(walkdir["license"]["state"], "unknown");
-    assert_eq!(walkdir["license"]["detail"], "Unlicense/MIT");
+    assert_eq!(walkdir["license"]["parsed"], "lenient");
+    assert_eq!(walkdir["license"]["original"], "Unlicense/MIT");
+    assert_eq!(walkdir["license"]["class"], "public-domain");
 }
 
 #[test]
