@@ -892,6 +892,7 @@ fn package(c: &Component<'_>, input: InputIdx) -> Package {
         homepage: ext("website"),
         description: non_empty(&c.description).map(str::to_owned),
         source,
+        integrity: None,
         input,
         component: None,
     }

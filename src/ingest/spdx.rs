@@ -744,6 +744,7 @@ fn package(p: &RawPackage, input: crate::model::InputIdx) -> Package {
         homepage: asserted(&p.homepage),
         description: asserted(&p.description),
         source,
+        integrity: None,
         input,
         component: None,
     }
