@@ -136,6 +136,7 @@ fn cargo_metadata_of_ripgrep() {
     assert_eq!(walkdir["license"]["parsed"], "lenient");
     assert_eq!(walkdir["license"]["expression"], "Unlicense OR MIT");
     assert_eq!(walkdir["license"]["original"], "Unlicense/MIT");
+    assert_eq!(walkdir["license"]["class"], "public-domain");
 }
 
 #[test]
