@@ -241,3 +241,71 @@ fn licenses_command_fails_cleanly_on_bad_input() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("package-lock.json:4:"), "{err}");
 }
+
+/// Licences of every package in the corpus' SBOMs and lockfiles (the files ingest
+/// reads): how many parse strictly, leniently, or stay unknown and why. Asserted so a
+/// change in ingest or the lenient table shows up here.
+#[test]
+fn licences_of_the_corpus_inputs() {
+    let Some(root) = support::corpus("") else {
+        eprintln!("note: corpus absent, skipping");
+        return;
+    };
+    let mut files = Vec::new();
+    for dir in ["cyclonedx/examples", "spdx", "npm", "cargo"] {
+        collect(&root.join(dir), &mut files);
+    }
+    files.sort();
+    let mut figures: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut read = 0;
+    for f in &files {
+        let Ok(inv) = sovra::ingest::ingest(std::slice::from_ref(f), &Default::default()) else {
+            continue;
+        };
+        read += 1;
+        for state in license::resolve_all(&inv).per_package {
+            let key = match &state {
+                license::LicenseState::Known(l) => match l.parsed {
+                    Parsed::Strict => "strict",
+                    Parsed::Lenient { .. } => "lenient",
+                },
+                license::LicenseState::Unknown(r) => {
+                    if let UnknownReason::Unparseable { raw, error } = r {
+                        eprintln!("  unparseable in {}: `{raw}` ({error})", f.display());
+                    }
+                    r.kind()
+                }
+            };
+            *figures.entry(key).or_default() += 1;
+        }
+    }
+    eprintln!("{read} inputs read: {figures:?}");
+    let got: Vec<(&str, usize)> = figures.into_iter().collect();
+    assert_eq!(
+        (read, got),
+        (
+            60,
+            vec![
+                ("lenient", 50),
+                ("missing", 4746),
+                ("noassertion", 38),
+                ("strict", 4919),
+                ("unparseable", 4)
+            ]
+        )
+    );
+}
+
+fn collect(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect(&p, out);
+        } else if p.extension().is_some_and(|x| x == "json" || x == "spdx") {
+            out.push(p);
+        }
+    }
+}
