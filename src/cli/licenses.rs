@@ -19,6 +19,9 @@ use crate::model::{Inventory, PkgIdx};
 /// The schema identifier of the JSON form; bump the number on incompatible changes.
 pub(crate) const SCHEMA: &str = "sovra.licenses/1";
 
+/// How many packages the human form lists per unknown reason before it stops.
+const UNKNOWN_LISTED: usize = 20;
+
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     #[command(flatten)]
@@ -344,7 +347,7 @@ fn human(v: &LicensesJson) -> String {
         let _ = writeln!(out, "unknown licences ({total})");
         for u in &v.unknown {
             let _ = writeln!(out, "  {} ({})", u.reason, u.packages.len());
-            for p in &u.packages {
+            for p in u.packages.iter().take(UNKNOWN_LISTED) {
                 match &p.detail {
                     Some(d) => {
                         let _ = writeln!(out, "      {}: {d}", p.package);
@@ -353,6 +356,13 @@ fn human(v: &LicensesJson) -> String {
                         let _ = writeln!(out, "      {}", p.package);
                     }
                 }
+            }
+            if u.packages.len() > UNKNOWN_LISTED {
+                let _ = writeln!(
+                    out,
+                    "      … and {} more (see `--format json`)",
+                    u.packages.len() - UNKNOWN_LISTED
+                );
             }
         }
         out.push('\n');
@@ -440,5 +450,27 @@ lenient rewrites (2)
       `UNLICENSED` → `LicenseRef-sovra-unlicensed-proprietary` (npm `UNLICENSED`: the author grants no licence (not the Unlicense))
 ";
         assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn long_unknown_lists_are_cut_in_the_human_form_only() {
+        let mut inv = Inventory::new();
+        for i in 0..25 {
+            inv.add_package(Package {
+                id: PackageId::synthetic(&Ecosystem::Npm, &format!("p{i:02}"), None),
+                name: format!("p{i:02}"),
+                ..Package::default()
+            });
+        }
+        let graph = DepGraph::build(&inv);
+        let licenses = license::resolve_all(&inv);
+        let v = view(&inv, &graph, &licenses, Scope::All);
+        assert_eq!(v.unknown[0].packages.len(), 25);
+        let text = human(&v);
+        assert!(
+            text.contains("      p19\n      … and 5 more (see `--format json`)\n"),
+            "{text}"
+        );
+        assert!(!text.contains("p20"), "{text}");
     }
 }

@@ -242,6 +242,27 @@ pub enum Deployment {
     Internal,
 }
 
+impl Deployment {
+    pub const ALL: [Deployment; 3] = [
+        Deployment::Distributed,
+        Deployment::Saas,
+        Deployment::Internal,
+    ];
+
+    /// The name used in policies and output: `distributed`, `saas`, `internal`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Deployment::Distributed => "distributed",
+            Deployment::Saas => "saas",
+            Deployment::Internal => "internal",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Deployment> {
+        Deployment::ALL.into_iter().find(|d| d.as_str() == name)
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawModes {
