@@ -58,25 +58,29 @@ struct Matrix {
     cells: BTreeMap<String, BTreeMap<String, Compat>>,
 }
 
+/// A top-level entry of the JSON export: a licence row, or a metadata string
+/// (`timestamp`, `timeformat`).
+#[derive(Debug, serde::Deserialize)]
+#[serde(untagged)]
+enum RawEntry {
+    Meta(String),
+    Row(BTreeMap<String, String>),
+}
+
 static MATRIX: LazyLock<Matrix> = LazyLock::new(|| {
-    let raw: serde_json::Value = match serde_json::from_str(kb::OSADL_MATRIX.text) {
+    let raw: BTreeMap<String, RawEntry> = match serde_json::from_str(kb::OSADL_MATRIX.text) {
         Ok(v) => v,
         Err(e) => panic!("built-in OSADL matrix is invalid: {e}"),
     };
     let mut timestamp = String::new();
     let mut cells = BTreeMap::new();
-    if let serde_json::Value::Object(map) = raw {
-        for (leading, row) in map {
-            match row {
-                serde_json::Value::String(s) if leading == "timestamp" => timestamp = s,
-                serde_json::Value::Object(row) => {
-                    let row: BTreeMap<String, Compat> = row
-                        .into_iter()
-                        .filter_map(|(dep, v)| Some((dep, cell(v.as_str()?))))
-                        .collect();
-                    cells.insert(leading, row);
-                }
-                _ => {}
+    for (key, entry) in raw {
+        match entry {
+            RawEntry::Meta(s) if key == "timestamp" => timestamp = s,
+            RawEntry::Meta(_) => {}
+            RawEntry::Row(row) => {
+                let row = row.into_iter().map(|(dep, v)| (dep, cell(&v))).collect();
+                cells.insert(key, row);
             }
         }
     }
