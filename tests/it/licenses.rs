@@ -309,3 +309,52 @@ fn collect(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
         }
     }
 }
+
+/// Acceptance against go-spdx's parse tests (`TestParse`): every expression it accepts
+/// parses, every one it rejects does not. go-spdx matches ids case-insensitively; sovra
+/// reads a wrong-case id only leniently, with the rewrite recorded.
+#[test]
+fn strict_parse_agrees_with_go_spdx() {
+    let Some(path) = support::corpus("spdx-expressions/go-spdx/parse_test.go") else {
+        eprintln!("note: corpus absent, skipping the go-spdx conformance test");
+        return;
+    };
+    let text = std::fs::read_to_string(path).expect("read parse_test.go");
+    let start = text.find("func TestParse(").expect("TestParse");
+    let end = text.find("func TestParseTokens").expect("TestParseTokens");
+    let mut checked = Vec::new();
+    for case in text[start..end].split("\n\t\t{\"").skip(1) {
+        // `{"name", "expression", node, "nodestr", err}`: skip the name's end, then
+        // read the second string literal.
+        let Some(after_name) = case.find('"').map(|i| &case[i + 1..]) else {
+            continue;
+        };
+        let after_comma = after_name.trim_start_matches(|c: char| c == ',' || c.is_whitespace());
+        let Some(lit) = after_comma.strip_prefix('"') else {
+            continue;
+        };
+        let Some(end) = lit.find('"') else { continue };
+        let expr = &lit[..end];
+        let rejects = case.contains("errors.New(");
+        let outcome = match license::interpret(expr) {
+            Interpretation::Expression {
+                parsed: Parsed::Strict,
+                ..
+            } => "strict",
+            Interpretation::Expression {
+                parsed: Parsed::Lenient { .. },
+                ..
+            } => "lenient",
+            Interpretation::Unknown(_) => "rejected",
+        };
+        let expected = match (rejects, expr) {
+            (true, _) => "rejected",
+            (false, "mit") => "lenient",
+            (false, _) => "strict",
+        };
+        assert_eq!(outcome, expected, "{expr:?}");
+        checked.push(expr.to_owned());
+    }
+    assert_eq!(checked.len(), 19, "{checked:?}");
+    assert_eq!(checked[2], "");
+}
