@@ -509,6 +509,34 @@ mod tests {
         assert_eq!(read("(MIT"), None);
     }
 
+    /// Every target of the table is a valid expression, and every `LicenseRef-sovra-*`
+    /// it produces has a class of its own.
+    #[test]
+    fn table_targets_parse_and_sovra_refs_are_classed() {
+        let table = &*TABLE;
+        let targets = table
+            .aliases
+            .iter()
+            .map(|a| a.spdx.as_str())
+            .chain(table.patterns.iter().map(|(_, s)| s.as_str()));
+        let classes = crate::license::Classes::builtin();
+        for t in targets {
+            let e = spdx::Expression::parse_mode(t, crate::license::SPEC_MODE)
+                .unwrap_or_else(|e| panic!("{t}: {e}"));
+            for r in e.requirements() {
+                if r.req.to_string().starts_with("LicenseRef-sovra-") {
+                    assert_ne!(
+                        classes.of_req(&r.req),
+                        crate::license::Class::Unknown,
+                        "{t}"
+                    );
+                }
+            }
+        }
+        assert!(table.aliases.len() > 100);
+        assert!(!table.license_file_prefixes.is_empty());
+    }
+
     proptest::proptest! {
         /// Any string, however odd, is read or refused: never a panic, and what is
         /// read parses strictly.
