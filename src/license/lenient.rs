@@ -77,7 +77,7 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
             a.names
                 .into_iter()
                 .map(|n| Alias {
-                    name: normalise(&n).to_ascii_lowercase(),
+                    name: url_key(&normalise(&n).to_ascii_lowercase()),
                     spdx: a.spdx.clone(),
                     why: a.why.clone(),
                 })
@@ -127,6 +127,27 @@ pub(crate) enum Reading {
     LicenseFile(String),
 }
 
+/// A URL without scheme, `www.` and trailing `/`, so `http://www.x.org/` and
+/// `https://x.org` compare equal; any other string unchanged.
+fn url_key(lower: &str) -> String {
+    let Some(rest) = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+    else {
+        return lower.to_owned();
+    };
+    let rest = rest.strip_prefix("www.").unwrap_or(rest);
+    rest.trim_end_matches('/').to_owned()
+}
+
+/// A trailing link in parentheses or angle brackets: `MIT (https://…)`, `MIT <http://…>`.
+static TRAILING_LINK: LazyLock<Regex> = LazyLock::new(|| {
+    match Regex::new(r"(?i)^(.*?\S)\s*(\(\s*(see\s+)?https?://[^()]*\)|<\s*https?://[^<>]*>)$") {
+        Ok(re) => re,
+        Err(e) => panic!("trailing-link pattern is invalid: {e}"),
+    }
+});
+
 /// Collapses runs of whitespace into one space and trims.
 fn normalise(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -142,6 +163,47 @@ pub(crate) fn read(raw: &str) -> Option<Reading> {
             let file = s[s.len() - rest.len()..].trim();
             return Some(Reading::LicenseFile(file.to_owned()));
         }
+    }
+    // Whole-string patterns are for spellings with spaces ("Apache License V2"); a
+    // single word goes through the word rules below (ids in the wrong case first).
+    let whole = s
+        .contains(' ')
+        .then(|| table.patterns.iter().find(|(re, _)| re.is_match(&s)))
+        .flatten();
+    if let Some((_, spdx)) = whole {
+        if spdx::Expression::parse_mode(spdx, super::SPEC_MODE).is_ok() && s != *spdx {
+            return Some(Reading::Expression {
+                text: spdx.clone(),
+                rewrites: vec![format!("`{s}` → `{spdx}`")],
+            });
+        }
+    }
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        let key = url_key(&lower);
+        let a = table.aliases.iter().find(|a| a.name == key)?;
+        return Some(Reading::Expression {
+            text: a.spdx.clone(),
+            rewrites: vec![format!("`{s}` → `{}`", a.spdx)],
+        });
+    }
+    if let Some(c) = TRAILING_LINK.captures(&s) {
+        let (head, link) = (c.get(1)?.as_str(), c.get(2)?.as_str());
+        let head_reading = match spdx::Expression::parse_mode(head, super::SPEC_MODE) {
+            Ok(_) => Reading::Expression {
+                text: head.to_owned(),
+                rewrites: Vec::new(),
+            },
+            Err(_) => read(head)?,
+        };
+        let Reading::Expression { text, rewrites } = head_reading else {
+            return None;
+        };
+        let mut all = vec![format!("`{link}` dropped (a link, not a licence)")];
+        all.extend(rewrites);
+        return Some(Reading::Expression {
+            text,
+            rewrites: all,
+        });
     }
     let tokens = tokenize(table, &s, &lower)?;
     let mut rewrites = Vec::new();
@@ -444,6 +506,52 @@ mod tests {
     }
 
     #[test]
+    fn whole_string_patterns_for_spelled_out_versions() {
+        check(
+            "Apache License V2",
+            "Apache-2.0",
+            &["`Apache License V2` → `Apache-2.0`"],
+        );
+        check("MIT License.", "MIT", &["`MIT License.` → `MIT`"]);
+        check(
+            "Mozilla Public License, v. 2.0",
+            "MPL-2.0",
+            &["`Mozilla Public License, v. 2.0` → `MPL-2.0`"],
+        );
+        check(
+            "GNU GPL v3",
+            "GPL-3.0-only",
+            &["`GNU GPL v3` → `GPL-3.0-only`"],
+        );
+        check("gpl-2.0", "GPL-2.0", &["`gpl-2.0` → `GPL-2.0`"]);
+        assert_eq!(read("Apache License V2 or something"), None);
+    }
+
+    #[test]
+    fn links_are_matched_or_dropped() {
+        check(
+            "Http://www.opensource.org/licenses/MIT",
+            "MIT",
+            &["`Http://www.opensource.org/licenses/MIT` → `MIT`"],
+        );
+        check(
+            "MIT (http://mootools.net/license.txt)",
+            "MIT",
+            &["`(http://mootools.net/license.txt)` dropped (a link, not a licence)"],
+        );
+        check(
+            "Apache 2.0 <https://www.apache.org/licenses/>",
+            "Apache-2.0",
+            &[
+                "`<https://www.apache.org/licenses/>` dropped (a link, not a licence)",
+                "`Apache 2.0` → `Apache-2.0`",
+            ],
+        );
+        assert_eq!(read("http://example.org/my-licence"), None);
+        assert_eq!(read("Acme Licence (https://acme.example/licence)"), None);
+    }
+
+    #[test]
     fn bsd_is_ambiguous_and_says_why() {
         let Some(Reading::Expression { text, rewrites }) = read("BSD") else {
             panic!()
@@ -503,7 +611,6 @@ mod tests {
     fn unreadable_parts_leave_the_whole_unreadable() {
         assert_eq!(read("Some random license"), None);
         assert_eq!(read("GPL-3.0, permissive, TinySCHEME"), None);
-        assert_eq!(read("MIT (http://mootools.net/license.txt)"), None);
         assert_eq!(read("Apache-2.0 WITH nonsense"), None);
         assert_eq!(read(""), None);
         assert_eq!(read("(MIT"), None);
