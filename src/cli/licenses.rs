@@ -134,8 +134,44 @@ struct UnknownJson {
 #[derive(Debug, Serialize)]
 struct UnknownPackageJson {
     package: String,
+    /// The licence file named instead of a licence (`license-file-only`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    detail: Option<String>,
+    file: Option<String>,
+    /// The raw string (`unparseable`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    raw: Option<String>,
+    /// Why it does not parse (`unparseable`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+impl UnknownPackageJson {
+    fn new(package: String, reason: &UnknownReason) -> Self {
+        let (file, raw, error) = match reason {
+            UnknownReason::LicenseFileOnly(f) => (Some(f.clone()), None, None),
+            UnknownReason::Unparseable { raw, error } => {
+                (None, Some(raw.clone()), Some(error.clone()))
+            }
+            UnknownReason::Missing | UnknownReason::NoAssertion | UnknownReason::None => {
+                (None, None, None)
+            }
+        };
+        UnknownPackageJson {
+            package,
+            file,
+            raw,
+            error,
+        }
+    }
+
+    /// The detail people read after the package name.
+    fn detail(&self) -> Option<String> {
+        match (&self.file, &self.raw, &self.error) {
+            (Some(f), _, _) => Some(format!("licence file `{f}`")),
+            (None, Some(raw), Some(e)) => Some(format!("`{raw}`: {e}")),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -195,10 +231,7 @@ pub(crate) fn view(
                 unknown
                     .entry(reason.kind())
                     .or_default()
-                    .push(UnknownPackageJson {
-                        package: label,
-                        detail: detail(reason),
-                    });
+                    .push(UnknownPackageJson::new(label, reason));
             }
         }
     }
@@ -232,7 +265,9 @@ pub(crate) fn view(
         unknown: unknown
             .into_iter()
             .map(|(reason, mut packages)| {
-                packages.sort_by(|a, b| a.package.cmp(&b.package).then(a.detail.cmp(&b.detail)));
+                packages.sort_by(|a, b| {
+                    (&a.package, &a.file, &a.raw).cmp(&(&b.package, &b.file, &b.raw))
+                });
                 UnknownJson { reason, packages }
             })
             .collect(),
@@ -273,14 +308,6 @@ fn expression(expr: &spdx::Expression, text: String) -> (ExpressionJson, Class) 
         packages: Vec::new(),
     };
     (json, c.class)
-}
-
-fn detail(r: &UnknownReason) -> Option<String> {
-    match r {
-        UnknownReason::LicenseFileOnly(f) => Some(format!("licence file `{f}`")),
-        UnknownReason::Unparseable { raw, error } => Some(format!("`{raw}`: {error}")),
-        UnknownReason::Missing | UnknownReason::NoAssertion | UnknownReason::None => None,
-    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -348,7 +375,7 @@ fn human(v: &LicensesJson) -> String {
         for u in &v.unknown {
             let _ = writeln!(out, "  {} ({})", u.reason, u.packages.len());
             for p in u.packages.iter().take(UNKNOWN_LISTED) {
-                match &p.detail {
+                match p.detail() {
                     Some(d) => {
                         let _ = writeln!(out, "      {}: {d}", p.package);
                     }

@@ -428,3 +428,16 @@ fn lenient_reading_beside_spdx_correct() {
         ]
     );
 }
+
+/// End to end over a lockfile with every kind of licence statement: strict, lenient,
+/// ambiguous, proprietary, licence file, unparseable, missing, and a dev-only package
+/// that the runtime scope leaves out.
+#[test]
+fn licenses_command_on_odd_statements() {
+    let lock = "tests/fixtures/licenses/package-lock.json";
+    insta::assert_snapshot!("licenses_odd_human", run(&["licenses", lock]));
+    insta::assert_snapshot!(
+        "licenses_odd_runtime_json",
+        run(&["licenses", "--scope", "runtime", "--format", "json", lock])
+    );
+}
