@@ -218,11 +218,16 @@ fn run(args: &[&str]) -> String {
 fn licenses_command_on_the_sample() {
     insta::assert_snapshot!(
         "licenses_sample_human",
-        run(&["licenses", "samples/rust-service"])
+        run(&["licenses", "samples/rust-service/metadata.json"])
     );
     insta::assert_snapshot!(
         "licenses_sample_json",
-        run(&["licenses", "--format", "json", "samples/rust-service"])
+        run(&[
+            "licenses",
+            "--format",
+            "json",
+            "samples/rust-service/metadata.json"
+        ])
     );
 }
 
