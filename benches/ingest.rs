@@ -1,1 +1,52 @@
-fn main() {}
+//! Ingest + graph on the saved cargo metadata of cargo-deny (211 packages): parse the
+//! document, build the inventory, build the dependency graph with its reachability and
+//! inclusion paths. A plain timing loop; prints median and minimum.
+//!
+//! Run with `cargo bench --bench ingest`. Needs `shared/corpus/` beside the checkout
+//! (or beside one of its parents); without it the benchmark says so and exits.
+
+#![allow(clippy::print_stdout, clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use sovra::graph::DepGraph;
+use sovra::ingest;
+use sovra::model::InputFormat;
+
+const RUNS: usize = 200;
+
+fn corpus(rel: &str) -> Option<PathBuf> {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .skip(1)
+        .map(|d| d.join("shared/corpus").join(rel))
+        .find(|p| p.exists())
+}
+
+fn main() {
+    let Some(path) = corpus("cargo/cargo-deny/metadata.json") else {
+        println!(
+            "ingest: corpus absent (shared/corpus/cargo/cargo-deny/metadata.json), nothing measured"
+        );
+        return;
+    };
+    let bytes = std::fs::read(&path).unwrap();
+    let mut times: Vec<Duration> = Vec::with_capacity(RUNS);
+    let mut packages = 0;
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        let inv = ingest::parse_as(InputFormat::CargoMetadata, &path, &bytes).unwrap();
+        let graph = DepGraph::build(&inv);
+        times.push(start.elapsed());
+        packages = graph.len();
+        std::hint::black_box(&graph);
+    }
+    times.sort();
+    println!(
+        "ingest + graph, cargo-deny metadata ({} bytes, {packages} packages), {RUNS} runs: median {:.2} ms, min {:.2} ms",
+        bytes.len(),
+        times[RUNS / 2].as_secs_f64() * 1e3,
+        times[0].as_secs_f64() * 1e3,
+    );
+}

@@ -66,6 +66,20 @@ HAND = {
     "RPL-1.1": ("network-copyleft", "deployment, including network use, triggers source obligations"),
     "RPL-1.5": ("network-copyleft", "deployment, including network use, triggers source obligations"),
     "CPAL-1.0": ("network-copyleft", "network users must be offered the source (section 15 attribution, 3.2)"),
+    "CAL-1.0": ("network-copyleft", "users of a network service must receive the source and their data"),
+    "NPOSL-3.0": ("network-copyleft", "OSL-3.0 for non-profits: external deployment is distribution"),
+    "RPSL-1.0": ("network-copyleft", "external deployment (use to serve third parties) triggers source release"),
+    "APSL-1.0": ("network-copyleft", "external deployment (use to serve third parties) triggers source release"),
+    "APSL-1.1": ("network-copyleft", "external deployment (use to serve third parties) triggers source release"),
+    "APSL-1.2": ("network-copyleft", "external deployment (use to serve third parties) triggers source release"),
+    "APSL-2.0": ("network-copyleft", "external deployment (use to serve third parties) triggers source release"),
+    # ORT has the CeCILL family inverted: CeCILL 1.x/2.x is a GPL-compatible copyleft on
+    # the whole work, CeCILL-C ("component") the library-style one.
+    "CECILL-1.0": ("strong-copyleft", "copyleft on the whole work, GPL compatible"),
+    "CECILL-1.1": ("strong-copyleft", "copyleft on the whole work, GPL compatible"),
+    "CECILL-2.0": ("strong-copyleft", "copyleft on the whole work, GPL compatible"),
+    "CECILL-2.1": ("strong-copyleft", "copyleft on the whole work, GPL compatible"),
+    "CECILL-C": ("weak-copyleft", "component-level copyleft, like the LGPL"),
     "Watcom-1.0": ("network-copyleft", "any deployment beyond research, internal too, triggers source release"),
     # EUPL: a copyleft whose "Distribution or Communication" (Art. 1) includes providing
     # online access to the work's essential functionalities; operated as a service it
@@ -152,7 +166,7 @@ HAND = {
     "NOASSERTION": ("unknown", "no licence asserted"),
     "Net-SNMP": ("permissive", "BSD style"),
     "Nunit": ("permissive", "deprecated; zlib style"),
-    "OSC-1.0": ("source-available", "OSC licence: use restricted to open source projects"),
+    "OSC-1.0": ("permissive", "MIT-style licence under German law (OSI approved)"),
     "OSSP": ("permissive", "BSD style"),
     "OpenMDW-1.0": ("permissive", "open model licence, permissive with notice"),
     "ParaType-Free-Font-1.3": ("permissive", "font licence: use and redistribute, no sale alone"),

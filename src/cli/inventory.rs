@@ -142,6 +142,11 @@ fn human(inv: &Inventory, graph: &DepGraph, licenses: &Licenses) -> String {
         }
     }
     section("licences", count_rows(states));
+    let mut classes: BTreeMap<crate::license::Class, usize> = BTreeMap::new();
+    for state in &licenses.per_package {
+        *classes.entry(state.class()).or_default() += 1;
+    }
+    section("licence classes", count_rows(classes));
     if !unknown.is_empty() {
         unknown.sort();
         let total = unknown.len();
@@ -311,12 +316,14 @@ struct PackageJson {
 enum LicenseJson {
     Known {
         expression: String,
+        class: &'static str,
         origin: &'static str,
         parsed: &'static str,
         #[serde(skip_serializing_if = "Option::is_none")]
         original: Option<String>,
     },
     Unknown {
+        class: &'static str,
         reason: &'static str,
         #[serde(skip_serializing_if = "Option::is_none")]
         detail: Option<String>,
@@ -381,6 +388,7 @@ pub(crate) fn view(inv: &Inventory, graph: &DepGraph, licenses: &Licenses) -> In
                 purl: p.purl.clone(),
                 license: licenses.per_package.get(i).map_or(
                     LicenseJson::Unknown {
+                        class: "unknown",
                         reason: "missing",
                         detail: None,
                     },
@@ -478,6 +486,7 @@ fn license_json(state: &LicenseState) -> LicenseJson {
     match state {
         LicenseState::Known(l) => LicenseJson::Known {
             expression: l.text().to_owned(),
+            class: state.class().as_str(),
             origin: match l.origin {
                 LicenseOrigin::Declared => "declared",
                 LicenseOrigin::Concluded => "concluded",
@@ -499,7 +508,11 @@ fn license_json(state: &LicenseState) -> LicenseJson {
                 UnknownReason::LicenseFileOnly(f) => ("license-file-only", Some(f.clone())),
                 UnknownReason::Unparseable { raw, .. } => ("unparseable", Some(raw.clone())),
             };
-            LicenseJson::Unknown { reason, detail }
+            LicenseJson::Unknown {
+                class: state.class().as_str(),
+                reason,
+                detail,
+            }
         }
     }
 }

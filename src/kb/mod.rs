@@ -38,10 +38,12 @@ pub const LICENSE_OBLIGATIONS: Asset = Asset {
     text: include_str!("../../rules/licenses/obligations.toml"),
 };
 
-/// The OSADL licence compatibility matrix (CC-BY-4.0, see `rules/compatibility/README.md`).
+/// The OSADL licence compatibility matrix, CSV export (CC-BY-4.0, see
+/// `rules/compatibility/README.md`). The JSON export beside it holds the same cells and
+/// the matrix's timestamp; the test suite checks that both agree.
 pub const OSADL_MATRIX: Asset = Asset {
-    path: "rules/compatibility/osadl-matrix.json",
-    text: include_str!("../../rules/compatibility/osadl-matrix.json"),
+    path: "rules/compatibility/osadl-matrix.csv",
+    text: include_str!("../../rules/compatibility/osadl-matrix.csv"),
 };
 
 /// Parses a TOML document into `T`; a syntax or shape error names the file, line and

@@ -137,7 +137,7 @@ impl Classes {
         let raw: RawTable = kb::parse_toml(path, text)?;
         let mut problems = Vec::new();
         for id in raw.licenses.keys() {
-            if spdx::license_id(id).is_none_or(|l| l.name != id) {
+            if !spdx::identifiers::LICENSES.iter().any(|l| l.name == id) {
                 problems.push(problem_at_key(path, text, id, "unknown SPDX licence id"));
             }
         }
@@ -242,6 +242,27 @@ pub enum Deployment {
     Internal,
 }
 
+impl Deployment {
+    pub const ALL: [Deployment; 3] = [
+        Deployment::Distributed,
+        Deployment::Saas,
+        Deployment::Internal,
+    ];
+
+    /// The name used in policies and output: `distributed`, `saas`, `internal`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Deployment::Distributed => "distributed",
+            Deployment::Saas => "saas",
+            Deployment::Internal => "internal",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Deployment> {
+        Deployment::ALL.into_iter().find(|d| d.as_str() == name)
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawModes {
@@ -286,6 +307,10 @@ mod tests {
         assert_eq!(class("AGPL-3.0-or-later"), Class::NetworkCopyleft);
         assert_eq!(class("EUPL-1.2"), Class::NetworkCopyleft);
         assert_eq!(class("OSL-3.0"), Class::NetworkCopyleft);
+        assert_eq!(class("CECILL-2.1"), Class::StrongCopyleft);
+        assert_eq!(class("CECILL-C"), Class::WeakCopyleft);
+        assert_eq!(class("JSON"), Class::SourceAvailable);
+        assert_eq!(class("OSC-1.0"), Class::Permissive);
         assert_eq!(
             class("LicenseRef-sovra-Commons-Clause"),
             Class::SourceAvailable

@@ -14,6 +14,9 @@ use std::sync::LazyLock;
 use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 
+use std::path::Path;
+
+use crate::error::{Error, Problem, Result};
 use crate::kb;
 
 #[derive(Debug, Deserialize)]
@@ -48,75 +51,144 @@ struct RawLicenseFile {
     prefixes: Vec<String>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Alias {
-    /// Lower-case (ASCII), single-spaced.
+    /// Lower-case (ASCII), single-spaced; URLs without scheme (see [`url_key`]).
     name: String,
     spdx: String,
     why: Option<String>,
 }
 
-#[derive(Debug)]
-struct Table {
+/// The lenient table: the built-in `rules/licenses/lenient.toml`, optionally with a
+/// user file (same format) layered on top.
+#[derive(Debug, Clone)]
+pub struct LenientTable {
     /// Sorted longest name first, so the first match is the longest.
     aliases: Vec<Alias>,
     patterns: Vec<(Regex, String)>,
     license_file_prefixes: Vec<String>,
-    /// Lower-case SPDX licence id → id.
-    ids_lower: HashMap<String, &'static str>,
-    /// Lower-case SPDX exception id → id.
-    exceptions_lower: HashMap<String, &'static str>,
 }
 
-static TABLE: LazyLock<Table> = LazyLock::new(|| {
+/// Lower-case SPDX licence id → id.
+static IDS_LOWER: LazyLock<HashMap<String, &'static str>> = LazyLock::new(|| {
+    spdx::identifiers::LICENSES
+        .iter()
+        .map(|l| (l.name.to_ascii_lowercase(), l.name))
+        .collect()
+});
+
+/// Lower-case SPDX exception id → id.
+static EXCEPTIONS_LOWER: LazyLock<HashMap<String, &'static str>> = LazyLock::new(|| {
+    spdx::identifiers::EXCEPTIONS
+        .iter()
+        .map(|e| (e.name.to_ascii_lowercase(), e.name))
+        .collect()
+});
+
+static BUILTIN: LazyLock<LenientTable> = LazyLock::new(|| {
     let raw: RawTable = kb::parse_builtin(kb::LICENSE_LENIENT);
-    let mut aliases: Vec<Alias> = raw
-        .alias
-        .into_iter()
-        .flat_map(|a| {
-            a.names
-                .into_iter()
-                .map(|n| Alias {
-                    name: normalise(&n).to_ascii_lowercase(),
-                    spdx: a.spdx.clone(),
-                    why: a.why.clone(),
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    aliases.sort_by(|a, b| b.name.len().cmp(&a.name.len()).then(a.name.cmp(&b.name)));
-    let patterns = raw
-        .pattern
-        .into_iter()
-        .map(|p| {
-            let re = RegexBuilder::new(&format!("^(?:{})$", p.regex))
-                .case_insensitive(true)
-                .build();
-            match re {
-                Ok(re) => (re, p.spdx),
-                Err(e) => panic!("built-in lenient pattern `{}` is invalid: {e}", p.regex),
-            }
-        })
-        .collect();
-    Table {
-        aliases,
-        patterns,
-        license_file_prefixes: raw
-            .license_file
-            .into_iter()
-            .flat_map(|l| l.prefixes)
-            .map(|p| p.to_ascii_lowercase())
-            .collect(),
-        ids_lower: spdx::identifiers::LICENSES
-            .iter()
-            .map(|l| (l.name.to_ascii_lowercase(), l.name))
-            .collect(),
-        exceptions_lower: spdx::identifiers::EXCEPTIONS
-            .iter()
-            .map(|e| (e.name.to_ascii_lowercase(), e.name))
-            .collect(),
+    match LenientTable::from_raw(raw) {
+        Ok(t) => t,
+        Err(problems) => panic!("built-in lenient table is invalid: {problems:?}"),
     }
 });
+
+impl LenientTable {
+    /// The table shipped in `rules/licenses/lenient.toml`.
+    pub fn builtin() -> &'static LenientTable {
+        &BUILTIN
+    }
+
+    /// Builds a table; every target must be a valid SPDX expression and every pattern a
+    /// valid regular expression. Problems are `(offending text, message)`.
+    fn from_raw(raw: RawTable) -> Result<LenientTable, Vec<(String, String)>> {
+        let mut problems = Vec::new();
+        let mut check_target = |t: &str| {
+            if let Err(e) = spdx::Expression::parse_mode(t, super::SPEC_MODE) {
+                problems.push((
+                    t.to_owned(),
+                    format!("not a valid SPDX expression: {}", e.reason),
+                ));
+            }
+        };
+        for a in &raw.alias {
+            check_target(&a.spdx);
+        }
+        for p in &raw.pattern {
+            check_target(&p.spdx);
+        }
+        let mut patterns = Vec::new();
+        for p in raw.pattern {
+            match RegexBuilder::new(&format!("^(?:{})$", p.regex))
+                .case_insensitive(true)
+                .build()
+            {
+                Ok(re) => patterns.push((re, p.spdx)),
+                Err(e) => problems.push((p.regex.clone(), format!("not a valid pattern: {e}"))),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let mut aliases: Vec<Alias> = raw
+            .alias
+            .into_iter()
+            .flat_map(|a| {
+                a.names
+                    .into_iter()
+                    .map(|n| Alias {
+                        name: url_key(&normalise(&n).to_ascii_lowercase()),
+                        spdx: a.spdx.clone(),
+                        why: a.why.clone(),
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        sort_aliases(&mut aliases);
+        Ok(LenientTable {
+            aliases,
+            patterns,
+            license_file_prefixes: raw
+                .license_file
+                .into_iter()
+                .flat_map(|l| l.prefixes)
+                .map(|p| p.to_ascii_lowercase())
+                .collect(),
+        })
+    }
+
+    /// This table with a user file layered on top: its aliases replace built-in ones
+    /// of the same name, its patterns are tried first. Every problem (syntax, unknown
+    /// field, invalid target or pattern) is reported with its position.
+    pub fn layered(&self, path: &Path, text: &str) -> Result<LenientTable> {
+        let raw: RawTable = kb::parse_toml(path, text)?;
+        let user = LenientTable::from_raw(raw).map_err(|problems| {
+            Error::Invalid(
+                problems
+                    .into_iter()
+                    .map(|(what, msg)| {
+                        let offset = text.find(&what).unwrap_or_default();
+                        Problem::at_offset(path, text, offset, format!("`{what}`: {msg}"))
+                    })
+                    .collect(),
+            )
+        })?;
+        let mut out = self.clone();
+        out.aliases
+            .retain(|a| !user.aliases.iter().any(|u| u.name == a.name));
+        out.aliases.extend(user.aliases);
+        sort_aliases(&mut out.aliases);
+        let mut patterns = user.patterns;
+        patterns.extend(out.patterns);
+        out.patterns = patterns;
+        out.license_file_prefixes.extend(user.license_file_prefixes);
+        Ok(out)
+    }
+}
+
+fn sort_aliases(aliases: &mut [Alias]) {
+    aliases.sort_by(|a, b| b.name.len().cmp(&a.name.len()).then(a.name.cmp(&b.name)));
+}
 
 /// What the lenient reading made of a string.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,14 +199,40 @@ pub(crate) enum Reading {
     LicenseFile(String),
 }
 
+/// A URL without scheme, `www.` and trailing `/`, so `http://www.x.org/` and
+/// `https://x.org` compare equal; any other string unchanged.
+fn url_key(lower: &str) -> String {
+    let Some(rest) = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+    else {
+        return lower.to_owned();
+    };
+    let rest = rest.strip_prefix("www.").unwrap_or(rest);
+    rest.trim_end_matches('/').to_owned()
+}
+
+/// A trailing link in parentheses or angle brackets: `MIT (https://…)`, `MIT <http://…>`.
+static TRAILING_LINK: LazyLock<Regex> = LazyLock::new(|| {
+    match Regex::new(r"(?i)^(.*?\S)\s*(\(\s*(see\s+)?https?://[^()]*\)|<\s*https?://[^<>]*>)$") {
+        Ok(re) => re,
+        Err(e) => panic!("trailing-link pattern is invalid: {e}"),
+    }
+});
+
 /// Collapses runs of whitespace into one space and trims.
 fn normalise(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Reads `raw` leniently; `None` when some part cannot be read.
+/// Reads `raw` leniently with the built-in table; `None` when some part cannot be read.
+#[cfg(test)]
 pub(crate) fn read(raw: &str) -> Option<Reading> {
-    let table = &*TABLE;
+    read_with(LenientTable::builtin(), raw)
+}
+
+/// Reads `raw` leniently with `table`; `None` when some part cannot be read.
+pub(crate) fn read_with(table: &LenientTable, raw: &str) -> Option<Reading> {
     let s = normalise(raw);
     let lower = s.to_ascii_lowercase();
     for p in &table.license_file_prefixes {
@@ -142,6 +240,47 @@ pub(crate) fn read(raw: &str) -> Option<Reading> {
             let file = s[s.len() - rest.len()..].trim();
             return Some(Reading::LicenseFile(file.to_owned()));
         }
+    }
+    // Whole-string patterns are for spellings with spaces ("Apache License V2"); a
+    // single word goes through the word rules below (ids in the wrong case first).
+    let whole = s
+        .contains(' ')
+        .then(|| table.patterns.iter().find(|(re, _)| re.is_match(&s)))
+        .flatten();
+    if let Some((_, spdx)) = whole {
+        if spdx::Expression::parse_mode(spdx, super::SPEC_MODE).is_ok() && s != *spdx {
+            return Some(Reading::Expression {
+                text: spdx.clone(),
+                rewrites: vec![format!("`{s}` → `{spdx}`")],
+            });
+        }
+    }
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        let key = url_key(&lower);
+        let a = table.aliases.iter().find(|a| a.name == key)?;
+        return Some(Reading::Expression {
+            text: a.spdx.clone(),
+            rewrites: vec![format!("`{s}` → `{}`", a.spdx)],
+        });
+    }
+    if let Some(c) = TRAILING_LINK.captures(&s) {
+        let (head, link) = (c.get(1)?.as_str(), c.get(2)?.as_str());
+        let head_reading = match spdx::Expression::parse_mode(head, super::SPEC_MODE) {
+            Ok(_) => Reading::Expression {
+                text: head.to_owned(),
+                rewrites: Vec::new(),
+            },
+            Err(_) => read_with(table, head)?,
+        };
+        let Reading::Expression { text, rewrites } = head_reading else {
+            return None;
+        };
+        let mut all = vec![format!("`{link}` dropped (a link, not a licence)")];
+        all.extend(rewrites);
+        return Some(Reading::Expression {
+            text,
+            rewrites: all,
+        });
     }
     let tokens = tokenize(table, &s, &lower)?;
     let mut rewrites = Vec::new();
@@ -170,7 +309,7 @@ fn is_boundary(c: Option<char>) -> bool {
     matches!(c, None | Some(' ' | '(' | ')' | ',' | '/'))
 }
 
-fn tokenize<'a>(table: &Table, s: &'a str, lower: &str) -> Option<Vec<Tok<'a>>> {
+fn tokenize<'a>(table: &LenientTable, s: &'a str, lower: &str) -> Option<Vec<Tok<'a>>> {
     let mut out = Vec::new();
     let mut pos = 0;
     while pos < s.len() {
@@ -225,7 +364,11 @@ fn tokenize<'a>(table: &Table, s: &'a str, lower: &str) -> Option<Vec<Tok<'a>>> 
 }
 
 /// Joins tokens into SPDX text. Top-level `,` lists become `AND` of their items.
-fn assemble(table: &Table, tokens: &[Tok<'_>], rewrites: &mut Vec<String>) -> Option<String> {
+fn assemble(
+    table: &LenientTable,
+    tokens: &[Tok<'_>],
+    rewrites: &mut Vec<String>,
+) -> Option<String> {
     let mut segments: Vec<&[Tok<'_>]> = Vec::new();
     let mut depth = 0i32;
     let mut start = 0;
@@ -262,7 +405,7 @@ fn assemble(table: &Table, tokens: &[Tok<'_>], rewrites: &mut Vec<String>) -> Op
 }
 
 fn assemble_segment(
-    table: &Table,
+    table: &LenientTable,
     tokens: &[Tok<'_>],
     rewrites: &mut Vec<String>,
 ) -> Option<String> {
@@ -305,7 +448,7 @@ fn assemble_segment(
                     push(&mut out, &a.spdx);
                 }
             }
-            Tok::Word(w) if was_with => push(&mut out, &exception(table, w, rewrites)?),
+            Tok::Word(w) if was_with => push(&mut out, &exception(w, rewrites)?),
             Tok::Word(w) => {
                 let term = term(table, w, rewrites)?;
                 if term.contains(' ') && tokens.len() > 1 {
@@ -333,17 +476,17 @@ fn operator(
     push(out, canonical);
 }
 
-fn exception(table: &Table, word: &str, rewrites: &mut Vec<String>) -> Option<String> {
+fn exception(word: &str, rewrites: &mut Vec<String>) -> Option<String> {
     if spdx::exception_id(word).is_some() || word.starts_with("AdditionRef-") {
         return Some(word.to_owned());
     }
-    let id = table.exceptions_lower.get(&word.to_ascii_lowercase())?;
+    let id = EXCEPTIONS_LOWER.get(&word.to_ascii_lowercase())?;
     rewrites.push(format!("`{word}` → `{id}`"));
     Some((*id).to_owned())
 }
 
 /// One licence term: an id (any case, GNU `+`), a ref, or a table pattern.
-fn term(table: &Table, word: &str, rewrites: &mut Vec<String>) -> Option<String> {
+fn term(table: &LenientTable, word: &str, rewrites: &mut Vec<String>) -> Option<String> {
     if word.starts_with("LicenseRef-") || word.starts_with("DocumentRef-") {
         return Some(word.to_owned());
     }
@@ -353,8 +496,7 @@ fn term(table: &Table, word: &str, rewrites: &mut Vec<String>) -> Option<String>
     };
     let id = match spdx::license_id(base) {
         Some(id) if id.name == base => Some(id),
-        _ => table
-            .ids_lower
+        _ => IDS_LOWER
             .get(&base.to_ascii_lowercase())
             .and_then(|n| spdx::license_id(n)),
     };
@@ -444,6 +586,52 @@ mod tests {
     }
 
     #[test]
+    fn whole_string_patterns_for_spelled_out_versions() {
+        check(
+            "Apache License V2",
+            "Apache-2.0",
+            &["`Apache License V2` → `Apache-2.0`"],
+        );
+        check("MIT License.", "MIT", &["`MIT License.` → `MIT`"]);
+        check(
+            "Mozilla Public License, v. 2.0",
+            "MPL-2.0",
+            &["`Mozilla Public License, v. 2.0` → `MPL-2.0`"],
+        );
+        check(
+            "GNU GPL v3",
+            "GPL-3.0-only",
+            &["`GNU GPL v3` → `GPL-3.0-only`"],
+        );
+        check("gpl-2.0", "GPL-2.0", &["`gpl-2.0` → `GPL-2.0`"]);
+        assert_eq!(read("Apache License V2 or something"), None);
+    }
+
+    #[test]
+    fn links_are_matched_or_dropped() {
+        check(
+            "Http://www.opensource.org/licenses/MIT",
+            "MIT",
+            &["`Http://www.opensource.org/licenses/MIT` → `MIT`"],
+        );
+        check(
+            "MIT (http://mootools.net/license.txt)",
+            "MIT",
+            &["`(http://mootools.net/license.txt)` dropped (a link, not a licence)"],
+        );
+        check(
+            "Apache 2.0 <https://www.apache.org/licenses/>",
+            "Apache-2.0",
+            &[
+                "`<https://www.apache.org/licenses/>` dropped (a link, not a licence)",
+                "`Apache 2.0` → `Apache-2.0`",
+            ],
+        );
+        assert_eq!(read("http://example.org/my-licence"), None);
+        assert_eq!(read("Acme Licence (https://acme.example/licence)"), None);
+    }
+
+    #[test]
     fn bsd_is_ambiguous_and_says_why() {
         let Some(Reading::Expression { text, rewrites }) = read("BSD") else {
             panic!()
@@ -503,9 +691,69 @@ mod tests {
     fn unreadable_parts_leave_the_whole_unreadable() {
         assert_eq!(read("Some random license"), None);
         assert_eq!(read("GPL-3.0, permissive, TinySCHEME"), None);
-        assert_eq!(read("MIT (http://mootools.net/license.txt)"), None);
         assert_eq!(read("Apache-2.0 WITH nonsense"), None);
         assert_eq!(read(""), None);
         assert_eq!(read("(MIT"), None);
+    }
+
+    /// Every target of the table is a valid expression, and every `LicenseRef-sovra-*`
+    /// it produces has a class of its own.
+    #[test]
+    fn table_targets_parse_and_sovra_refs_are_classed() {
+        let table = LenientTable::builtin();
+        let targets = table
+            .aliases
+            .iter()
+            .map(|a| a.spdx.as_str())
+            .chain(table.patterns.iter().map(|(_, s)| s.as_str()));
+        let classes = crate::license::Classes::builtin();
+        for t in targets {
+            let e = spdx::Expression::parse_mode(t, crate::license::SPEC_MODE)
+                .unwrap_or_else(|e| panic!("{t}: {e}"));
+            for r in e.requirements() {
+                if r.req.to_string().starts_with("LicenseRef-sovra-") {
+                    assert_ne!(
+                        classes.of_req(&r.req),
+                        crate::license::Class::Unknown,
+                        "{t}"
+                    );
+                }
+            }
+        }
+        assert!(table.aliases.len() > 100);
+        assert!(!table.license_file_prefixes.is_empty());
+    }
+
+    proptest::proptest! {
+        /// Any string, however odd, is read or refused: never a panic, and what is
+        /// read parses strictly.
+        #[test]
+        fn never_panics_and_results_parse(raw in "\\PC{0,40}") {
+            check_any(&raw);
+        }
+
+        #[test]
+        fn never_panics_on_licence_like_text(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "MIT", "mit", "Apache 2.0", "GPL-2.0+", "GPLv3+", "/", ",", "(", ")",
+                    "and", "OR", "WITH", "LLVM-exception", "BSD", "Public Domain", "é", "，",
+                    "SEE LICENSE IN", "LicenseRef-x", "+", "  ",
+                ]),
+                0..8,
+            )
+        ) {
+            check_any(&parts.join(" "));
+            check_any(&parts.concat());
+        }
+    }
+
+    fn check_any(raw: &str) {
+        if let Some(Reading::Expression { text, .. }) = read(raw) {
+            assert!(
+                spdx::Expression::parse_mode(&text, crate::license::SPEC_MODE).is_ok(),
+                "{raw:?} -> {text:?}"
+            );
+        }
     }
 }

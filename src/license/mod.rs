@@ -17,6 +17,7 @@ mod lenient;
 pub mod osadl;
 
 pub use class::{Class, Classes, Deployment, Obligations, obligations};
+pub use lenient::LenientTable;
 
 use spdx::{LicenseItem, LicenseReq};
 
@@ -95,14 +96,28 @@ pub struct Licenses {
 
 /// Interprets the licence of every package.
 pub fn resolve_all(inv: &Inventory) -> Licenses {
+    resolve_all_with(inv, LenientTable::builtin())
+}
+
+/// [`resolve_all`] with a given lenient table (e.g. one with a user file layered on top).
+pub fn resolve_all_with(inv: &Inventory, table: &LenientTable) -> Licenses {
     Licenses {
-        per_package: inv.packages.iter().map(resolve).collect(),
+        per_package: inv
+            .packages
+            .iter()
+            .map(|p| resolve_with(p, table))
+            .collect(),
     }
 }
 
 /// Interprets one package's licence: concluded wins over declared unless it is
 /// `NOASSERTION`; several statements apply together (`AND`).
 pub fn resolve(pkg: &Package) -> LicenseState {
+    resolve_with(pkg, LenientTable::builtin())
+}
+
+/// [`resolve`] with a given lenient table.
+pub fn resolve_with(pkg: &Package, table: &LenientTable) -> LicenseState {
     let pick = |v: &[String]| -> Option<String> {
         let v: Vec<&str> = v
             .iter()
@@ -140,7 +155,7 @@ pub fn resolve(pkg: &Package) -> LicenseState {
             return LicenseState::Unknown(UnknownReason::Missing);
         }
     };
-    match interpret(&raw) {
+    match interpret_with(&raw, table) {
         Interpretation::Expression { expression, parsed } => {
             LicenseState::Known(Box::new(Licensing {
                 expression: *expression,
@@ -163,8 +178,13 @@ pub enum Interpretation {
 }
 
 /// Interprets one raw licence string: `NOASSERTION` / `NONE`, then a strict SPDX
-/// parse, then the lenient table.
+/// parse, then the built-in lenient table.
 pub fn interpret(raw: &str) -> Interpretation {
+    interpret_with(raw, LenientTable::builtin())
+}
+
+/// [`interpret`] with a given lenient table.
+pub fn interpret_with(raw: &str, table: &LenientTable) -> Interpretation {
     let trimmed = raw.trim();
     match trimmed {
         "" => return Interpretation::Unknown(UnknownReason::Missing),
@@ -181,7 +201,7 @@ pub fn interpret(raw: &str) -> Interpretation {
         }
         Err(e) => e,
     };
-    match lenient::read(trimmed) {
+    match lenient::read_with(table, trimmed) {
         Some(lenient::Reading::Expression { text, rewrites }) => {
             match spdx::Expression::parse_mode(&text, SPEC_MODE) {
                 Ok(expression) => Interpretation::Expression {
@@ -193,7 +213,7 @@ pub fn interpret(raw: &str) -> Interpretation {
                 },
                 Err(e) => Interpretation::Unknown(UnknownReason::Unparseable {
                     raw: raw.to_owned(),
-                    error: e.to_string(),
+                    error: parse_error(&e),
                 }),
             }
         }
@@ -202,8 +222,16 @@ pub fn interpret(raw: &str) -> Interpretation {
         }
         None => Interpretation::Unknown(UnknownReason::Unparseable {
             raw: raw.to_owned(),
-            error: strict_err.to_string(),
+            error: parse_error(&strict_err),
         }),
+    }
+}
+
+/// A one-line description of a parse error: the reason and the offending text.
+fn parse_error(e: &spdx::ParseError) -> String {
+    match e.original.get(e.span.clone()).map(str::trim) {
+        Some(t) if !t.is_empty() => format!("{} at `{t}`", e.reason),
+        _ => e.reason.to_string(),
     }
 }
 
@@ -427,6 +455,55 @@ mod tests {
             interpret("NOASSERTION"),
             Interpretation::Unknown(UnknownReason::NoAssertion)
         ));
+    }
+
+    #[test]
+    fn a_user_lenient_file_maps_house_names_and_reports_every_problem() {
+        let base = LenientTable::builtin();
+        let user = "[[alias]]\nnames = [\"Acme Commercial License\"]\nspdx = \"LicenseRef-acme-commercial\"\n\
+                    why = \"our vendor contract\"\n\n[[alias]]\nnames = [\"BSD\"]\nspdx = \"BSD-3-Clause\"\n";
+        let table = base
+            .layered(std::path::Path::new("house.toml"), user)
+            .unwrap();
+        match interpret_with("Acme Commercial License", &table) {
+            Interpretation::Expression { expression, parsed } => {
+                assert_eq!(
+                    AsRef::<str>::as_ref(&*expression),
+                    "LicenseRef-acme-commercial"
+                );
+                assert!(matches!(parsed, Parsed::Lenient { rewrites, .. }
+                    if rewrites == ["`Acme Commercial License` → `LicenseRef-acme-commercial` (our vendor contract)"]));
+            }
+            other => panic!("{other:?}"),
+        }
+        // The user's reading of `BSD` replaces the built-in one; the built-in table is
+        // unchanged.
+        assert!(matches!(interpret_with("BSD", &table),
+            Interpretation::Expression { expression, .. } if AsRef::<str>::as_ref(&*expression) == "BSD-3-Clause"));
+        assert!(matches!(interpret("BSD"),
+            Interpretation::Expression { expression, .. } if AsRef::<str>::as_ref(&*expression) == "LicenseRef-sovra-ambiguous-BSD"));
+
+        let bad = "[[alias]]\nnames = [\"X\"]\nspdx = \"Nope-9\"\n\n[[pattern]]\nregex = \"(\"\nspdx = \"MIT\"\n";
+        let err = base
+            .layered(std::path::Path::new("house.toml"), bad)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("house.toml:3:9: `Nope-9`: not a valid SPDX expression"),
+            "{err}"
+        );
+        assert!(
+            err.contains("\nhouse.toml:6:10: `(`: not a valid pattern"),
+            "{err}"
+        );
+        let unknown = base
+            .layered(std::path::Path::new("house.toml"), "[[alias]]\nname = []\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            unknown.starts_with("house.toml:2:1: unknown field `name`"),
+            "{unknown}"
+        );
     }
 
     #[test]

