@@ -431,18 +431,29 @@ fn utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<Cow<'a, str>> {
 /// Parses `bytes` (read from `path`) as `format`. `path` is used in error messages and
 /// the evidence record only. Pure: no file or network access (a `Cargo.toml` manifest,
 /// which needs `cargo metadata`, goes through [`read_path`] instead).
+///
+/// The parsers see UTF-8 without a byte-order mark (UTF-16 with a mark is decoded
+/// first); the evidence record keeps the hash and size of the bytes as read.
 pub fn parse_as(format: InputFormat, path: &Path, bytes: &[u8]) -> Result<Inventory> {
-    match format {
-        InputFormat::CargoMetadata => cargo::parse_metadata(path, bytes),
-        InputFormat::CycloneDxJson => cyclonedx::parse(path, bytes),
-        InputFormat::SpdxJson => spdx::parse_json(path, bytes),
-        InputFormat::SpdxTagValue => spdx::parse_tag_value(path, bytes),
-        InputFormat::NpmLock => npm::parse(path, bytes),
+    let text = decode_text(path, bytes)?;
+    let utf8 = text.as_bytes();
+    let mut inv = match format {
+        InputFormat::CargoMetadata => cargo::parse_metadata(path, utf8),
+        InputFormat::CycloneDxJson => cyclonedx::parse(path, utf8),
+        InputFormat::SpdxJson => spdx::parse_json(path, utf8),
+        InputFormat::SpdxTagValue => spdx::parse_tag_value(path, utf8),
+        InputFormat::NpmLock => npm::parse(path, utf8),
         other => Err(Error::input(
             path,
             format!("`{}` is not a package inventory format", other.as_str()),
         )),
+    }?;
+    if utf8.len() != bytes.len() {
+        for f in inv.inputs.iter_mut().filter(|f| f.path == path) {
+            *f = input_file(path, bytes, f.format, std::mem::take(&mut f.meta));
+        }
     }
+    Ok(inv)
 }
 
 /// The evidence record of one input file: its path as given, format, size and SHA-256.

@@ -551,3 +551,123 @@ fn saved_metadata_stands_for_the_manifest_beside_it() {
     assert_eq!(inputs, ["cargo-metadata"]);
     assert!(root().join("samples/rust-service/Cargo.toml").exists());
 }
+
+#[test]
+fn manifests_run_cargo_metadata_once_per_workspace() {
+    // A path-only workspace: `cargo metadata --offline` needs neither network nor cache.
+    let out = sovra(&[
+        "inventory",
+        "--format",
+        "json",
+        "--offline",
+        "--locked",
+        "tests/fixtures/cargo/pathonly",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let inv: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Three manifests found (root, app, lib), one workspace read.
+    let inputs: Vec<&str> = inv["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(inputs, ["tests/fixtures/cargo/pathonly/Cargo.toml"]);
+    assert_eq!(root_names(&inv), ["app", "lib"]);
+    let lib = package(&inv, "pkg:cargo/lib@0.1.0");
+    assert_eq!(lib["source"]["location"], "lib");
+    assert_eq!(lib["license"]["reason"], "license-file-only");
+    assert_eq!(edge_kinds(&inv), kinds(1, 0, 0, 0));
+
+    // A member's manifest alone reads its whole workspace.
+    let out = sovra(&[
+        "why",
+        "--offline",
+        "lib",
+        "tests/fixtures/cargo/pathonly/app/Cargo.toml",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("app 0.2.0 (runtime)"));
+}
+
+#[test]
+fn failing_cargo_metadata_is_a_tool_failure_with_cargos_message() {
+    let out = sovra(&[
+        "inventory",
+        "--offline",
+        "tests/fixtures/cargo/unresolvable/Cargo.toml",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("`cargo metadata` failed"), "{stderr}");
+    assert!(stderr.contains("no-such-crate-for-sovra-tests"), "{stderr}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("Cargo.toml");
+    std::fs::write(&manifest, "[package]\nname = \"x\"\nversion = \n").unwrap();
+    let out = sovra(&["inventory", manifest.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("{}:3:", manifest.display())),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn directory_search_skips_installed_and_hidden_trees() {
+    let dir = tempfile::tempdir().unwrap();
+    let lock = std::fs::read("tests/fixtures/npm/nested-v1.json").unwrap();
+    std::fs::write(dir.path().join("package-lock.json"), &lock).unwrap();
+    for skipped in ["node_modules/dep", ".git/x", "target/y"] {
+        let sub = dir.path().join(skipped);
+        std::fs::create_dir_all(&sub).unwrap();
+        std::fs::write(sub.join("package-lock.json"), "{\"lockfileVersion\": ").unwrap();
+    }
+    std::fs::write(dir.path().join("package.json"), "{\"name\": \"kiosk\"}").unwrap();
+    let out = sovra(&[
+        "inventory",
+        "--format",
+        "json",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let inv: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(inv["inputs"].as_array().unwrap().len(), 1);
+    assert_eq!(inv["packages"].as_array().unwrap().len(), 8);
+}
+
+#[test]
+fn byte_order_marks_are_read_and_hashed_as_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let lock = std::fs::read("tests/fixtures/npm/nested-v1.json").unwrap();
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in String::from_utf8(lock.clone()).unwrap().encode_utf16() {
+        utf16.extend(u.to_le_bytes());
+    }
+    let path = dir.path().join("lock16.json");
+    std::fs::write(&path, &utf16).unwrap();
+    let inv = inventory(&[path.to_str().unwrap()]);
+    assert_eq!(inv["packages"].as_array().unwrap().len(), 8);
+    assert_eq!(inv["inputs"][0]["bytes"], utf16.len());
+
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend(&lock);
+    let path = dir.path().join("lock8.json");
+    std::fs::write(&path, &bom).unwrap();
+    let inv = inventory(&[path.to_str().unwrap()]);
+    assert_eq!(inv["packages"].as_array().unwrap().len(), 8);
+    assert_eq!(inv["inputs"][0]["bytes"], bom.len());
+}
