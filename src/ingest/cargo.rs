@@ -270,6 +270,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn truncated_metadata_is_an_error_not_a_panic() {
+        let text = include_str!("../../tests/fixtures/cargo/sources.json");
+        // Every 61st cut: enough to land in every kind of value.
+        for cut in (0..text.len()).step_by(61) {
+            let e = parse_metadata(Path::new("m.json"), &text.as_bytes()[..cut]);
+            assert!(matches!(e, Err(Error::Invalid(_))), "cut at {cut}");
+        }
+        assert!(parse_metadata(Path::new("m.json"), text.as_bytes()).is_ok());
+    }
+
+    #[test]
     fn relative_paths_stay_inside_or_climb() {
         let root = Path::new("/home/dev/ws");
         assert_eq!(relative_to(Path::new("/home/dev/ws"), root), ".");
