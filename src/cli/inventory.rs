@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use super::{InputArgs, Status, emit};
 use crate::error::{Error, Result};
+use crate::graph::licenses::{LicenseGraph, Link};
 use crate::graph::{DepGraph, Scope};
 use crate::ingest;
 use crate::license::{self, LicenseOrigin, LicenseState, Licenses, Parsed, UnknownReason};
@@ -46,7 +47,8 @@ pub(crate) fn run(args: Args) -> Result<Status> {
     let text = match args.format {
         Format::Human => human(&inv, &graph, &licenses),
         Format::Json => {
-            let mut s = serde_json::to_string_pretty(&view(&inv, &graph, &licenses))
+            let terms = LicenseGraph::build(&licenses, &graph);
+            let mut s = serde_json::to_string_pretty(&view(&inv, &graph, &licenses, &terms))
                 .map_err(|e| Error::External(format!("cannot write JSON: {e}")))?;
             s.push('\n');
             s
@@ -273,7 +275,21 @@ pub(crate) struct InventoryJson {
     edges: Vec<EdgeJson>,
     roots: Vec<usize>,
     orphans: Vec<usize>,
+    license_terms: Vec<TermJson>,
     notices: Vec<NoticeJson>,
+}
+
+#[derive(Debug, Serialize)]
+struct TermJson {
+    term: String,
+    packages: Vec<usize>,
+    mandatory: Vec<usize>,
+}
+
+#[derive(Debug, Serialize)]
+struct PackageTermJson {
+    term: String,
+    link: &'static str,
 }
 
 #[derive(Debug, Serialize)]
@@ -294,6 +310,7 @@ struct PackageJson {
     ecosystem: String,
     purl: Option<String>,
     license: LicenseJson,
+    license_terms: Vec<PackageTermJson>,
     declared: Vec<String>,
     concluded: Vec<String>,
     license_file: Option<String>,
@@ -361,7 +378,12 @@ struct NoticeJson {
 
 /// The JSON view of an inventory: packages ordered by id and numbered in that order;
 /// edges, roots and orphans refer to those numbers.
-pub(crate) fn view(inv: &Inventory, graph: &DepGraph, licenses: &Licenses) -> InventoryJson {
+pub(crate) fn view(
+    inv: &Inventory,
+    graph: &DepGraph,
+    licenses: &Licenses,
+    terms: &LicenseGraph,
+) -> InventoryJson {
     let mut order: Vec<usize> = (0..inv.packages.len()).collect();
     order.sort_by(|&a, &b| inv.packages[a].id.cmp(&inv.packages[b].id));
     let mut number = vec![0usize; inv.packages.len()];
@@ -394,6 +416,14 @@ pub(crate) fn view(inv: &Inventory, graph: &DepGraph, licenses: &Licenses) -> In
                     },
                     license_json,
                 ),
+                license_terms: terms
+                    .terms_of(idx)
+                    .into_iter()
+                    .map(|(t, link)| PackageTermJson {
+                        term: t.to_string(),
+                        link: link_str(link),
+                    })
+                    .collect(),
                 declared: p.declared.clone(),
                 concluded: p.concluded.clone(),
                 license_file: p.license_file.clone(),
@@ -449,6 +479,21 @@ pub(crate) fn view(inv: &Inventory, graph: &DepGraph, licenses: &Licenses) -> In
         .collect();
     notices.sort_by(|a, b| (a.input, &a.message).cmp(&(b.input, &b.message)));
 
+    let numbered = |v: Vec<PkgIdx>| {
+        let mut out: Vec<usize> = v.into_iter().map(num).collect();
+        out.sort_unstable();
+        out
+    };
+    let license_terms = terms
+        .terms(Scope::All)
+        .into_iter()
+        .map(|c| TermJson {
+            term: c.term.to_string(),
+            packages: numbered(terms.packages_with(c.term, Scope::All)),
+            mandatory: numbered(terms.packages_requiring(c.term, Scope::All)),
+        })
+        .collect();
+
     InventoryJson {
         schema: SCHEMA,
         inputs: inv
@@ -466,7 +511,15 @@ pub(crate) fn view(inv: &Inventory, graph: &DepGraph, licenses: &Licenses) -> In
         edges,
         roots,
         orphans,
+        license_terms,
         notices,
+    }
+}
+
+fn link_str(link: Link) -> &'static str {
+    match link {
+        Link::Mandatory => "mandatory",
+        Link::Alternative => "alternative",
     }
 }
 
