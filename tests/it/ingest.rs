@@ -671,3 +671,36 @@ fn byte_order_marks_are_read_and_hashed_as_given() {
     assert_eq!(inv["packages"].as_array().unwrap().len(), 8);
     assert_eq!(inv["inputs"][0]["bytes"], bom.len());
 }
+
+#[test]
+fn every_json_field_is_documented() {
+    let doc = std::fs::read_to_string(root().join("docs/inventory-json.md")).unwrap();
+    let inv = inventory(&[
+        "samples/rust-service",
+        "tests/fixtures/npm/workspace-v3.json",
+        "tests/fixtures/cargo/sources.json",
+    ]);
+    fn keys(v: &Value, out: &mut std::collections::BTreeSet<String>) {
+        match v {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    out.insert(k.clone());
+                    keys(v, out);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|i| keys(i, out)),
+            _ => {}
+        }
+    }
+    let mut all = std::collections::BTreeSet::new();
+    keys(&inv, &mut all);
+    let undocumented: Vec<&String> = all
+        .iter()
+        .filter(|k| !doc.contains(&format!("`{k}`")))
+        .collect();
+    assert!(
+        undocumented.is_empty(),
+        "not in docs/inventory-json.md: {undocumented:?}"
+    );
+    assert!(doc.contains(inv["schema"].as_str().unwrap()));
+}
