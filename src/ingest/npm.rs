@@ -388,10 +388,15 @@ fn read_v1(lock: &Lock, input: InputIdx, inv: &mut Inventory) {
             inv.add_edge(root, nodes[t].idx, flag_kind(nodes[t].entry), None);
         }
     }
-    // An entry npm marks as needed at run time (or optionally so) that no such path
-    // reaches must be a direct dependency of the root.
-    for kind in [EdgeKind::Runtime, EdgeKind::Optional] {
-        let reached = reach_from(inv, root, |k| k == EdgeKind::Runtime || k == kind);
+    // A top-level entry that no path of its kind reaches (npm marks it as needed at run
+    // time, optionally, or for development; a cycle of entries that only require each
+    // other reaches nothing from the root) must be a direct dependency of the root.
+    for kind in [EdgeKind::Runtime, EdgeKind::Optional, EdgeKind::Dev] {
+        let reached = reach_from(inv, root, |k| match kind {
+            EdgeKind::Runtime => k == EdgeKind::Runtime,
+            EdgeKind::Optional => k == EdgeKind::Runtime || k == EdgeKind::Optional,
+            _ => true,
+        });
         for &(_, t) in &tops {
             let node = &nodes[t];
             if flag_kind(node.entry) == kind && !reached[node.idx.index()] {

@@ -227,7 +227,7 @@ const NPM: &[(&str, usize, usize, usize, usize, usize, usize)] = &[
         770,
         1413,
         6,
-        14,
+        23,
         1,
         0,
     ),
@@ -581,6 +581,7 @@ fn manifests_run_cargo_metadata_once_per_workspace() {
     let lib = package(&inv, "pkg:cargo/lib@0.1.0");
     assert_eq!(lib["source"]["location"], "lib");
     assert_eq!(lib["license"]["reason"], "license-file-only");
+    assert_eq!(lib["license_file"], "LICENCE.txt");
     assert_eq!(edge_kinds(&inv), kinds(1, 0, 0, 0));
 
     // A member's manifest alone reads its whole workspace.
@@ -703,4 +704,95 @@ fn every_json_field_is_documented() {
         "not in docs/inventory-json.md: {undocumented:?}"
     );
     assert!(doc.contains(inv["schema"].as_str().unwrap()));
+}
+
+/// Packages whose scope in sovra's graph disagrees with npm's own flags: every entry of
+/// a name@version marked `dev` while sovra reaches it outside dev, or none marked `dev`
+/// or `devOptional` while sovra reaches it in dev only.
+fn npm_flag_disagreements(lock_path: &str) -> Vec<String> {
+    let lock: Value = serde_json::from_slice(&std::fs::read(lock_path).unwrap()).unwrap();
+    let inv = inventory(&[lock_path]);
+    let mut flags: BTreeMap<(String, String), Vec<(bool, bool)>> = BTreeMap::new();
+    let flag = |e: &Value| {
+        let dev = e["dev"].as_bool().unwrap_or(false);
+        (dev, dev || e["devOptional"].as_bool().unwrap_or(false))
+    };
+    if lock["lockfileVersion"].as_u64().unwrap_or(1) >= 2 {
+        for (k, e) in lock["packages"].as_object().unwrap() {
+            if k.is_empty() || e["link"] == true {
+                continue;
+            }
+            let name = e["name"].as_str().map_or_else(
+                || k.rsplit("node_modules/").next().unwrap().to_owned(),
+                str::to_owned,
+            );
+            let version = e["version"].as_str().unwrap_or_default().to_owned();
+            flags.entry((name, version)).or_default().push(flag(e));
+        }
+    } else {
+        fn walk(
+            deps: &Value,
+            flags: &mut BTreeMap<(String, String), Vec<(bool, bool)>>,
+            flag: &dyn Fn(&Value) -> (bool, bool),
+        ) {
+            for (k, e) in deps.as_object().into_iter().flatten() {
+                let version = e["version"].as_str().unwrap_or_default().to_owned();
+                flags.entry((k.clone(), version)).or_default().push(flag(e));
+                walk(&e["dependencies"], flags, flag);
+            }
+        }
+        walk(&lock["dependencies"], &mut flags, &flag);
+    }
+    let scope: BTreeMap<(String, String), String> = inv["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                (
+                    p["name"].as_str().unwrap().to_owned(),
+                    p["version"].as_str().unwrap_or_default().to_owned(),
+                ),
+                p["scope"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (key, fs) in flags {
+        let ours = &scope[&key];
+        let dev = fs.iter().all(|f| f.0);
+        let dev_or_optional = fs.iter().all(|f| f.1);
+        if (dev && ours != "dev") || (!dev_or_optional && ours == "dev") {
+            out.push(format!("{}@{}", key.0, key.1));
+        }
+    }
+    out
+}
+
+#[test]
+fn npm_scopes_agree_with_npms_own_flags() {
+    // npm marks every entry `dev` when only development needs it; sovra derives the same
+    // from the graph. The known differences: an optional peer dependency, which sovra
+    // keeps as an optional run-time edge while npm counts it as development only
+    // (`prisma` → `fsevents`), and dependencies of packages bundled inside `npm` itself,
+    // which npm 6 resolves to top-level development entries.
+    for &(rel, ..) in NPM {
+        let Some(path) = corpus_str(rel) else {
+            return;
+        };
+        let expected: &[&str] = match rel {
+            "npm/Aitema-gmbh__terminvergabe/backend/package-lock.json" => &["fsevents@2.3.3"],
+            "npm/cdxgen-testdata/package-lock-v1.json" => &[
+                "clone@1.0.2",
+                "inherits@2.0.3",
+                "once@1.3.3",
+                "process-nextick-args@1.0.7",
+                "readable-stream@2.3.3",
+                "safe-buffer@5.1.1",
+                "string_decoder@1.0.3",
+            ],
+            _ => &[],
+        };
+        assert_eq!(npm_flag_disagreements(&path), expected, "{rel}");
+    }
 }
