@@ -111,6 +111,7 @@ pub fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
     files.sort();
 
     let mut found: Vec<(PathBuf, InputFormat, Vec<u8>)> = Vec::new();
+    let mut publiccode: Option<PathBuf> = None;
     for file in files {
         let bytes = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
         let format = match sniff(&file, &bytes) {
@@ -129,6 +130,9 @@ pub fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
             ));
         }
         if matches!(format, InputFormat::PublicCode | InputFormat::Candidate) {
+            if format == InputFormat::PublicCode && publiccode.is_none() {
+                publiccode = Some(file);
+            }
             continue;
         }
         found.push((file, format, bytes));
@@ -162,6 +166,9 @@ pub fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
         }
     }
     if inv.inputs.is_empty() {
+        if let Some(file) = publiccode {
+            return Err(candidate_input(&file, InputFormat::PublicCode));
+        }
         return Err(Error::input(
             dir,
             format!("no known input files found in this directory; {ACCEPTED}"),

@@ -469,6 +469,18 @@ fn unknown_and_candidate_inputs_are_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("candidate input"));
 
+    // A directory with a `publiccode.yml` and no package inventory says what it holds.
+    let only_public = dir.path().join("only-public");
+    std::fs::create_dir(&only_public).unwrap();
+    std::fs::write(
+        only_public.join("publiccode.yml"),
+        "publiccodeYmlVersion: \"0.4\"\n",
+    )
+    .unwrap();
+    let out = sovra(&["inventory", only_public.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("candidate input"));
+
     let empty = dir.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
     let out = sovra(&["inventory", empty.to_str().unwrap()]);
