@@ -808,3 +808,65 @@ fn npm_scopes_agree_with_npms_own_flags() {
         assert_eq!(npm_flag_disagreements(&path), expected, "{rel}");
     }
 }
+
+#[test]
+fn corpus_sboms_are_detected_from_content() {
+    use sovra::ingest::detect;
+    use sovra::model::InputFormat;
+
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    let mut tally: BTreeMap<String, usize> = BTreeMap::new();
+    for top in ["cyclonedx", "spdx"] {
+        let Some(dir) = corpus(top) else {
+            eprintln!("note: corpus `{top}` absent, test skipped");
+            return;
+        };
+        let mut files = Vec::new();
+        walk(&dir, &mut files);
+        for file in files {
+            let name = file.file_name().unwrap().to_string_lossy().into_owned();
+            let rel = file
+                .strip_prefix(&dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            // What each file is, from where the corpus keeps it (the detector only
+            // sees the bytes).
+            let expected = if !(name.ends_with(".json") || name.ends_with(".spdx")) {
+                continue;
+            } else if rel.contains("spdx3") || name.starts_with("invalid-bomformat") {
+                None
+            } else if top == "cyclonedx" {
+                Some(InputFormat::CycloneDxJson)
+            } else if name.ends_with(".spdx") {
+                Some(InputFormat::SpdxTagValue)
+            } else {
+                Some(InputFormat::SpdxJson)
+            };
+            let bytes = std::fs::read(&file).unwrap();
+            assert_eq!(detect(&bytes), expected, "{}", file.display());
+            *tally
+                .entry(expected.map_or("none", |f| f.as_str()).to_owned())
+                .or_default() += 1;
+        }
+    }
+    let tally: Vec<(&str, usize)> = tally.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    assert_eq!(
+        tally,
+        [
+            ("cyclonedx-json", 366),
+            ("none", 29),
+            ("spdx-json", 18),
+            ("spdx-tag-value", 16)
+        ]
+    );
+}
