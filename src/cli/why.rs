@@ -119,8 +119,16 @@ impl Wanted {
             Wanted::Name(n) => &p.name == n,
             Wanted::NameVersion(n, v) => &p.name == n && p.version.as_deref() == Some(v),
             Wanted::Purl(u) => p.purl.as_deref().is_some_and(|purl| {
-                let purl = purl.split(['?', '#']).next().unwrap_or(purl);
-                let u = u.split(['?', '#']).next().unwrap_or(u);
+                // `@` in a namespace may be written as is or percent-encoded.
+                let plain = |s: &str| {
+                    s.split(['?', '#'])
+                        .next()
+                        .unwrap_or(s)
+                        .replace("%40", "@")
+                        .to_lowercase()
+                };
+                let (purl, u) = (plain(purl), plain(u));
+                let (purl, u) = (purl.as_str(), u.as_str());
                 // A purl without version matches every version.
                 purl == u
                     || purl

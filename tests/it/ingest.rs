@@ -546,6 +546,18 @@ fn why_explains_inclusion_paths() {
         run("pkg:cargo/smallvec") + &run("serde_core@1.0.229")
     );
     insta::assert_snapshot!("why_root", run("model"));
+    let npm = |pkg: &str| {
+        let out = sovra(&["why", pkg, "tests/fixtures/npm/workspace-v3.json"]);
+        format!(
+            "status: {:?}\n--- stdout\n{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout)
+        )
+    };
+    insta::assert_snapshot!(
+        "why_npm_versions_and_scopes",
+        npm("left") + &npm("pkg:npm/@city/ui") + &npm("@city/forms@0.3.0")
+    );
     insta::assert_snapshot!("why_no_match", run("serd") + &run("itoa@9.9.9"));
 }
 
