@@ -554,16 +554,14 @@ fn license_json(state: &LicenseState) -> LicenseJson {
             },
         },
         LicenseState::Unknown(r) => {
-            let (reason, detail) = match r {
-                UnknownReason::Missing => ("missing", None),
-                UnknownReason::NoAssertion => ("no-assertion", None),
-                UnknownReason::None => ("none", None),
-                UnknownReason::LicenseFileOnly(f) => ("license-file-only", Some(f.clone())),
-                UnknownReason::Unparseable { raw, .. } => ("unparseable", Some(raw.clone())),
+            let detail = match r {
+                UnknownReason::Missing | UnknownReason::NoAssertion | UnknownReason::None => None,
+                UnknownReason::LicenseFileOnly(f) => Some(f.clone()),
+                UnknownReason::Unparseable { raw, .. } => Some(raw.clone()),
             };
             LicenseJson::Unknown {
                 class: state.class().as_str(),
-                reason,
+                reason: r.kind(),
                 detail,
             }
         }
