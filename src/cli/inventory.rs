@@ -22,8 +22,9 @@ use crate::model::{EdgeKind, Inventory, PkgIdx, SourceKind};
 /// The schema identifier of the JSON form; bump the number on incompatible changes.
 pub(crate) const SCHEMA: &str = "sovra.inventory/1";
 
-/// How many unknown licences the human summary lists before it stops.
-const UNKNOWN_LISTED: usize = 20;
+/// How many entries a list of the human summary shows (unknown licences, orphans,
+/// notices) before it points at the JSON form.
+const LISTED: usize = 20;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -152,17 +153,7 @@ fn human(inv: &Inventory, graph: &DepGraph, licenses: &Licenses) -> String {
     if !unknown.is_empty() {
         unknown.sort();
         let total = unknown.len();
-        let mut rows: Vec<(String, String)> = unknown.into_iter().take(UNKNOWN_LISTED).collect();
-        if total > UNKNOWN_LISTED {
-            rows.push((
-                format!(
-                    "… and {} more (see `--format json`)",
-                    total - UNKNOWN_LISTED
-                ),
-                String::new(),
-            ));
-        }
-        section(&format!("unknown licences ({total})"), rows);
+        section(&format!("unknown licences ({total})"), capped(unknown));
     }
 
     let mut sources: BTreeMap<String, usize> = BTreeMap::new();
@@ -187,36 +178,40 @@ fn human(inv: &Inventory, graph: &DepGraph, licenses: &Licenses) -> String {
     if !graph.orphans().is_empty() {
         section(
             &format!("orphans: no root reaches them ({})", graph.orphans().len()),
-            graph
-                .orphans()
-                .iter()
-                .take(UNKNOWN_LISTED)
-                .map(|&o| (label(inv, o), String::new()))
-                .collect(),
+            capped(
+                graph
+                    .orphans()
+                    .iter()
+                    .map(|&o| (label(inv, o), String::new()))
+                    .collect(),
+            ),
         );
     }
     if !inv.notices.is_empty() {
-        let mut rows: Vec<(String, String)> = inv
+        let rows = inv
             .notices
             .iter()
-            .take(UNKNOWN_LISTED)
             .map(|n| (n.message.clone(), String::new()))
             .collect();
-        if inv.notices.len() > UNKNOWN_LISTED {
-            rows.push((
-                format!(
-                    "… and {} more (see `--format json`)",
-                    inv.notices.len() - UNKNOWN_LISTED
-                ),
-                String::new(),
-            ));
-        }
-        section(&format!("notices ({})", inv.notices.len()), rows);
+        section(&format!("notices ({})", inv.notices.len()), capped(rows));
     }
     while out.ends_with("\n\n") {
         out.pop();
     }
     out
+}
+
+/// The first [`LISTED`] rows, and a last one saying how many more the JSON form has.
+fn capped(mut rows: Vec<(String, String)>) -> Vec<(String, String)> {
+    if rows.len() > LISTED {
+        let more = rows.len() - LISTED;
+        rows.truncate(LISTED);
+        rows.push((
+            format!("… and {more} more (see `--format json`)"),
+            String::new(),
+        ));
+    }
+    rows
 }
 
 fn count_rows<K: ToString>(counts: BTreeMap<K, usize>) -> Vec<(String, String)> {

@@ -526,6 +526,13 @@ fn inventory_of_the_sample() {
     let out = sovra(&["inventory", "--format", "json", "samples/rust-service"]);
     assert!(out.status.success());
     insta::assert_snapshot!("inventory_json", String::from_utf8_lossy(&out.stdout));
+    let out = sovra(&[
+        "inventory",
+        "tests/fixtures/npm/workspace-v3.json",
+        "tests/fixtures/npm/nested-v1.json",
+    ]);
+    assert!(out.status.success());
+    insta::assert_snapshot!("inventory_human_npm", String::from_utf8_lossy(&out.stdout));
 }
 
 #[test]
