@@ -3,4 +3,5 @@
 
 mod ingest;
 mod licenses;
+mod sbom;
 mod support;
