@@ -10,7 +10,7 @@ use crate::engine::catalogue::Catalogue;
 use crate::engine::{self, Extra, Finding, Kb, Level};
 use crate::error::{Error, Result};
 use crate::graph::DepGraph;
-use crate::ingest::{self, IngestOptions};
+use crate::ingest::IngestOptions;
 use crate::license::{self, Licenses};
 use crate::model::Inventory;
 use crate::policy::{self, EffectivePolicy, PolicyRequest};
@@ -175,14 +175,22 @@ pub fn find_project_file(inputs: &[PathBuf]) -> Option<PathBuf> {
 /// Reads the inputs and policy, then [`analyse`]s.
 pub fn load(inputs: &[PathBuf], opts: &LoadOptions, today: jiff::civil::Date) -> Result<Analysis> {
     let (catalogue, policy) = load_policy(inputs, opts)?;
-    let inventory = ingest::ingest(inputs, &opts.ingest)?;
+    let loaded = crate::candidate::load_inputs(inputs, &opts.ingest)?;
+    let licenses = crate::license::resolve_all(&loaded.inventory);
+    let facts = crate::score::facts::Facts::build(
+        loaded.candidate,
+        &loaded.inventory,
+        &licenses,
+        crate::vendors::builtin_with(&loaded.vendor_files)?,
+        std::collections::BTreeMap::new(),
+    );
     let kb = Kb::embedded()?;
     Ok(analyse(
-        inventory,
+        loaded.inventory,
         catalogue,
         policy,
         kb,
-        Extra::default(),
+        Extra { facts },
         today,
     ))
 }

@@ -588,6 +588,51 @@ pub fn load(path: &Path, opts: &IngestOptions) -> Result<Loaded> {
     })
 }
 
+/// Loads the inputs of one command as one candidate: a single candidate (a directory
+/// with `candidate.toml`, the manifest itself, or a plain input), or several plain
+/// inputs merged into one implicit candidate named after them.
+pub fn load_inputs(paths: &[PathBuf], opts: &IngestOptions) -> Result<Loaded> {
+    let Some((first, rest)) = paths.split_first() else {
+        return Err(Error::Usage("no input given".into()));
+    };
+    let mut merged = load(first, opts)?;
+    if rest.is_empty() {
+        return Ok(merged);
+    }
+    only_plain(first, &merged.candidate)?;
+    let mut names = vec![merged.candidate.name.clone()];
+    for path in rest {
+        let mut loaded = load(path, opts)?;
+        only_plain(path, &loaded.candidate)?;
+        // Component indices of the merged-in packages follow the ones already there.
+        let offset = u32::try_from(merged.candidate.components.len()).unwrap_or(u32::MAX);
+        for p in &mut loaded.inventory.packages {
+            p.component = p.component.map(|c| c + offset);
+        }
+        merged
+            .candidate
+            .components
+            .append(&mut loaded.candidate.components);
+        merged.inventory.merge(loaded.inventory);
+        merged.vendor_files.append(&mut loaded.vendor_files);
+        names.push(loaded.candidate.name);
+    }
+    merged.inventory.finish();
+    merged.candidate.name = names.join(", ");
+    Ok(merged)
+}
+
+/// Several inputs make one implicit candidate only when none of them is a candidate.
+fn only_plain(path: &Path, candidate: &Candidate) -> Result<()> {
+    if candidate.implicit {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "`{}` is a candidate: give it on its own, or compare candidates with `sovra compare`",
+        path.display()
+    )))
+}
+
 fn component_from_publiccode(pc: &PublicCode) -> Component {
     Component {
         name: pc.name.clone(),
@@ -677,8 +722,7 @@ pub struct Assessment {
 /// front of the pure `analysis::analyse` and `score::score`.
 pub fn assess(path: &Path, opts: &AssessOptions, today: jiff::civil::Date) -> Result<Assessment> {
     use crate::analysis::{self, LoadOptions};
-    let loaded = load(path, &opts.ingest)?;
-    let (catalogue, policy) = analysis::load_policy(
+    let analysis = analysis::load(
         &[path.to_owned()],
         &LoadOptions {
             ingest: opts.ingest.clone(),
@@ -686,23 +730,8 @@ pub fn assess(path: &Path, opts: &AssessOptions, today: jiff::civil::Date) -> Re
             project_policy: true,
             ..LoadOptions::default()
         },
-    )?;
-    let licenses = crate::license::resolve_all(&loaded.inventory);
-    let facts = crate::score::facts::Facts::build(
-        loaded.candidate,
-        &loaded.inventory,
-        &licenses,
-        crate::vendors::builtin_with(&loaded.vendor_files)?,
-        std::collections::BTreeMap::new(),
-    );
-    let analysis = analysis::analyse(
-        loaded.inventory,
-        catalogue,
-        policy,
-        crate::engine::Kb::embedded()?,
-        crate::engine::Extra { facts },
         today,
-    );
+    )?;
     let objective_of = |id: &str| analysis.catalogue.get(id).and_then(|r| r.csf_objective());
     // Validated when the policy was loaded.
     let cfg = crate::score::Config::from_policy(&analysis.policy).map_err(Error::Usage)?;

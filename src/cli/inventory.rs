@@ -13,16 +13,17 @@ use serde::Serialize;
 
 use super::{InputArgs, Status, emit};
 use crate::error::{Error, Result};
+use crate::graph::licenses::{LicenseGraph, Link};
 use crate::graph::{DepGraph, Scope};
-use crate::ingest;
 use crate::license::{self, LicenseOrigin, LicenseState, Licenses, Parsed, UnknownReason};
 use crate::model::{EdgeKind, Inventory, PkgIdx, SourceKind};
 
 /// The schema identifier of the JSON form; bump the number on incompatible changes.
 pub(crate) const SCHEMA: &str = "sovra.inventory/1";
 
-/// How many unknown licences the human summary lists before it stops.
-const UNKNOWN_LISTED: usize = 20;
+/// How many entries a list of the human summary shows (unknown licences, orphans,
+/// notices) before it points at the JSON form.
+const LISTED: usize = 20;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -40,13 +41,15 @@ pub(crate) enum Format {
 }
 
 pub(crate) fn run(args: Args) -> Result<Status> {
-    let inv = ingest::ingest(&args.input.inputs, &args.input.ingest_options())?;
+    let inv =
+        crate::candidate::load_inputs(&args.input.inputs, &args.input.ingest_options())?.inventory;
     let graph = DepGraph::build(&inv);
     let licenses = license::resolve_all(&inv);
     let text = match args.format {
         Format::Human => human(&inv, &graph, &licenses),
         Format::Json => {
-            let mut s = serde_json::to_string_pretty(&view(&inv, &graph, &licenses))
+            let terms = LicenseGraph::build(&licenses, &graph);
+            let mut s = serde_json::to_string_pretty(&view(&inv, &graph, &licenses, &terms))
                 .map_err(|e| Error::External(format!("cannot write JSON: {e}")))?;
             s.push('\n');
             s
@@ -150,17 +153,7 @@ fn human(inv: &Inventory, graph: &DepGraph, licenses: &Licenses) -> String {
     if !unknown.is_empty() {
         unknown.sort();
         let total = unknown.len();
-        let mut rows: Vec<(String, String)> = unknown.into_iter().take(UNKNOWN_LISTED).collect();
-        if total > UNKNOWN_LISTED {
-            rows.push((
-                format!(
-                    "… and {} more (see `--format json`)",
-                    total - UNKNOWN_LISTED
-                ),
-                String::new(),
-            ));
-        }
-        section(&format!("unknown licences ({total})"), rows);
+        section(&format!("unknown licences ({total})"), capped(unknown));
     }
 
     let mut sources: BTreeMap<String, usize> = BTreeMap::new();
@@ -185,36 +178,40 @@ fn human(inv: &Inventory, graph: &DepGraph, licenses: &Licenses) -> String {
     if !graph.orphans().is_empty() {
         section(
             &format!("orphans: no root reaches them ({})", graph.orphans().len()),
-            graph
-                .orphans()
-                .iter()
-                .take(UNKNOWN_LISTED)
-                .map(|&o| (label(inv, o), String::new()))
-                .collect(),
+            capped(
+                graph
+                    .orphans()
+                    .iter()
+                    .map(|&o| (label(inv, o), String::new()))
+                    .collect(),
+            ),
         );
     }
     if !inv.notices.is_empty() {
-        let mut rows: Vec<(String, String)> = inv
+        let rows = inv
             .notices
             .iter()
-            .take(UNKNOWN_LISTED)
             .map(|n| (n.message.clone(), String::new()))
             .collect();
-        if inv.notices.len() > UNKNOWN_LISTED {
-            rows.push((
-                format!(
-                    "… and {} more (see `--format json`)",
-                    inv.notices.len() - UNKNOWN_LISTED
-                ),
-                String::new(),
-            ));
-        }
-        section(&format!("notices ({})", inv.notices.len()), rows);
+        section(&format!("notices ({})", inv.notices.len()), capped(rows));
     }
     while out.ends_with("\n\n") {
         out.pop();
     }
     out
+}
+
+/// The first [`LISTED`] rows, and a last one saying how many more the JSON form has.
+fn capped(mut rows: Vec<(String, String)>) -> Vec<(String, String)> {
+    if rows.len() > LISTED {
+        let more = rows.len() - LISTED;
+        rows.truncate(LISTED);
+        rows.push((
+            format!("… and {more} more (see `--format json`)"),
+            String::new(),
+        ));
+    }
+    rows
 }
 
 fn count_rows<K: ToString>(counts: BTreeMap<K, usize>) -> Vec<(String, String)> {
@@ -273,7 +270,21 @@ pub(crate) struct InventoryJson {
     edges: Vec<EdgeJson>,
     roots: Vec<usize>,
     orphans: Vec<usize>,
+    license_terms: Vec<TermJson>,
     notices: Vec<NoticeJson>,
+}
+
+#[derive(Debug, Serialize)]
+struct TermJson {
+    term: String,
+    packages: Vec<usize>,
+    mandatory: Vec<usize>,
+}
+
+#[derive(Debug, Serialize)]
+struct PackageTermJson {
+    term: String,
+    link: &'static str,
 }
 
 #[derive(Debug, Serialize)]
@@ -294,6 +305,7 @@ struct PackageJson {
     ecosystem: String,
     purl: Option<String>,
     license: LicenseJson,
+    license_terms: Vec<PackageTermJson>,
     declared: Vec<String>,
     concluded: Vec<String>,
     license_file: Option<String>,
@@ -361,7 +373,12 @@ struct NoticeJson {
 
 /// The JSON view of an inventory: packages ordered by id and numbered in that order;
 /// edges, roots and orphans refer to those numbers.
-pub(crate) fn view(inv: &Inventory, graph: &DepGraph, licenses: &Licenses) -> InventoryJson {
+pub(crate) fn view(
+    inv: &Inventory,
+    graph: &DepGraph,
+    licenses: &Licenses,
+    terms: &LicenseGraph,
+) -> InventoryJson {
     let mut order: Vec<usize> = (0..inv.packages.len()).collect();
     order.sort_by(|&a, &b| inv.packages[a].id.cmp(&inv.packages[b].id));
     let mut number = vec![0usize; inv.packages.len()];
@@ -394,6 +411,14 @@ pub(crate) fn view(inv: &Inventory, graph: &DepGraph, licenses: &Licenses) -> In
                     },
                     license_json,
                 ),
+                license_terms: terms
+                    .terms_of(idx)
+                    .into_iter()
+                    .map(|(t, link)| PackageTermJson {
+                        term: t.to_string(),
+                        link: link_str(link),
+                    })
+                    .collect(),
                 declared: p.declared.clone(),
                 concluded: p.concluded.clone(),
                 license_file: p.license_file.clone(),
@@ -449,6 +474,21 @@ pub(crate) fn view(inv: &Inventory, graph: &DepGraph, licenses: &Licenses) -> In
         .collect();
     notices.sort_by(|a, b| (a.input, &a.message).cmp(&(b.input, &b.message)));
 
+    let numbered = |v: Vec<PkgIdx>| {
+        let mut out: Vec<usize> = v.into_iter().map(num).collect();
+        out.sort_unstable();
+        out
+    };
+    let license_terms = terms
+        .terms(Scope::All)
+        .into_iter()
+        .map(|c| TermJson {
+            term: c.term.to_string(),
+            packages: numbered(terms.packages_with(c.term, Scope::All)),
+            mandatory: numbered(terms.packages_requiring(c.term, Scope::All)),
+        })
+        .collect();
+
     InventoryJson {
         schema: SCHEMA,
         inputs: inv
@@ -466,7 +506,15 @@ pub(crate) fn view(inv: &Inventory, graph: &DepGraph, licenses: &Licenses) -> In
         edges,
         roots,
         orphans,
+        license_terms,
         notices,
+    }
+}
+
+fn link_str(link: Link) -> &'static str {
+    match link {
+        Link::Mandatory => "mandatory",
+        Link::Alternative => "alternative",
     }
 }
 
@@ -501,16 +549,14 @@ fn license_json(state: &LicenseState) -> LicenseJson {
             },
         },
         LicenseState::Unknown(r) => {
-            let (reason, detail) = match r {
-                UnknownReason::Missing => ("missing", None),
-                UnknownReason::NoAssertion => ("no-assertion", None),
-                UnknownReason::None => ("none", None),
-                UnknownReason::LicenseFileOnly(f) => ("license-file-only", Some(f.clone())),
-                UnknownReason::Unparseable { raw, .. } => ("unparseable", Some(raw.clone())),
+            let detail = match r {
+                UnknownReason::Missing | UnknownReason::NoAssertion | UnknownReason::None => None,
+                UnknownReason::LicenseFileOnly(f) => Some(f.clone()),
+                UnknownReason::Unparseable { raw, .. } => Some(raw.clone()),
             };
             LicenseJson::Unknown {
                 class: state.class().as_str(),
-                reason,
+                reason: r.kind(),
                 detail,
             }
         }

@@ -12,7 +12,6 @@ use serde::Serialize;
 use super::{InputArgs, Status, emit};
 use crate::error::{Error, Result};
 use crate::graph::{DepGraph, Scope};
-use crate::ingest;
 use crate::license::{self, Class, LicenseState, Licenses, Parsed, UnknownReason};
 use crate::model::{Inventory, PkgIdx};
 
@@ -58,7 +57,8 @@ impl ScopeArg {
 }
 
 pub(crate) fn run(args: Args) -> Result<Status> {
-    let inv = ingest::ingest(&args.input.inputs, &args.input.ingest_options())?;
+    let inv =
+        crate::candidate::load_inputs(&args.input.inputs, &args.input.ingest_options())?.inventory;
     let graph = DepGraph::build(&inv);
     let licenses = license::resolve_all(&inv);
     let view = view(&inv, &graph, &licenses, args.scope.scope());

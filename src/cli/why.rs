@@ -13,7 +13,7 @@ use super::inventory::{label, scope_label};
 use super::{InputArgs, Status, emit};
 use crate::error::{Error, Result};
 use crate::graph::{DepGraph, Scope};
-use crate::ingest::{self, close_names};
+use crate::ingest::close_names;
 use crate::model::{Inventory, Package, PkgIdx};
 
 #[derive(Debug, clap::Args)]
@@ -26,7 +26,8 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: Args) -> Result<Status> {
-    let inv = ingest::ingest(&args.input.inputs, &args.input.ingest_options())?;
+    let inv =
+        crate::candidate::load_inputs(&args.input.inputs, &args.input.ingest_options())?.inventory;
     let wanted = Wanted::parse(&args.package);
     let mut matches: Vec<PkgIdx> = (0..inv.packages.len())
         .map(|i| PkgIdx(i as u32))
@@ -119,8 +120,16 @@ impl Wanted {
             Wanted::Name(n) => &p.name == n,
             Wanted::NameVersion(n, v) => &p.name == n && p.version.as_deref() == Some(v),
             Wanted::Purl(u) => p.purl.as_deref().is_some_and(|purl| {
-                let purl = purl.split(['?', '#']).next().unwrap_or(purl);
-                let u = u.split(['?', '#']).next().unwrap_or(u);
+                // `@` in a namespace may be written as is or percent-encoded.
+                let plain = |s: &str| {
+                    s.split(['?', '#'])
+                        .next()
+                        .unwrap_or(s)
+                        .replace("%40", "@")
+                        .to_lowercase()
+                };
+                let (purl, u) = (plain(purl), plain(u));
+                let (purl, u) = (purl.as_str(), u.as_str());
                 // A purl without version matches every version.
                 purl == u
                     || purl

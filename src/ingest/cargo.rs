@@ -33,8 +33,9 @@ pub(crate) fn parse_metadata(path: &Path, bytes: &[u8]) -> Result<Inventory> {
 }
 
 /// Runs `cargo metadata` for the manifest at `path` (its bytes are the evidence) and
-/// returns the inventory with the canonical manifest paths of the workspace's members,
-/// which a directory search then need not read again.
+/// returns the inventory with the canonical manifest paths of every local package read
+/// (workspace members and path dependencies), which a directory search then need not
+/// read again.
 pub(crate) fn from_manifest(
     path: &Path,
     bytes: &[u8],
@@ -61,8 +62,9 @@ pub(crate) fn from_manifest(
         ))
     })?;
     let members: Vec<PathBuf> = meta
-        .workspace_packages()
+        .packages
         .iter()
+        .filter(|p| p.source.is_none())
         .map(|p| {
             let manifest = p.manifest_path.as_std_path();
             std::fs::canonicalize(manifest).unwrap_or_else(|_| manifest.to_owned())
@@ -268,6 +270,17 @@ fn is_optional(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn truncated_metadata_is_an_error_not_a_panic() {
+        let text = include_str!("../../tests/fixtures/cargo/sources.json");
+        // Every 61st cut: enough to land in every kind of value.
+        for cut in (0..text.len()).step_by(61) {
+            let e = parse_metadata(Path::new("m.json"), &text.as_bytes()[..cut]);
+            assert!(matches!(e, Err(Error::Invalid(_))), "cut at {cut}");
+        }
+        assert!(parse_metadata(Path::new("m.json"), text.as_bytes()).is_ok());
+    }
 
     #[test]
     fn relative_paths_stay_inside_or_climb() {

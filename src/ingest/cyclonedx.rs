@@ -118,17 +118,17 @@ struct Component<'a> {
     #[serde(borrow, default)]
     licenses: Option<Vec<LicenseChoice<'a>>>,
     #[serde(default, rename = "hashes")]
-    _hashes: Vec<Hash>,
+    _hashes: Option<Check<Vec<Hash>>>,
     #[serde(borrow, default)]
     external_references: Vec<ExternalReference<'a>>,
     #[serde(borrow, default)]
     components: Vec<Component<'a>>,
     #[serde(borrow, default, rename = "swid")]
-    _swid: Option<Swid<'a>>,
+    _swid: Option<Check<Swid<'a>>>,
     #[serde(borrow, default, rename = "pedigree")]
-    _pedigree: Option<Pedigree<'a>>,
+    _pedigree: Option<Check<Pedigree<'a>>>,
     #[serde(borrow, default, rename = "properties")]
-    _properties: Vec<Property<'a>>,
+    _properties: Option<Check<Vec<Property<'a>>>>,
 }
 
 #[derive(Deserialize)]
@@ -425,6 +425,17 @@ where
         }
     }
     d.deserialize_str(V(check))
+}
+
+/// Deserialises a `T` to validate it and keeps nothing (for parts of a component that
+/// sovra checks but does not read, so the mirror stays small at scale).
+struct Check<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Check<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        T::deserialize(d)?;
+        Ok(Check(std::marker::PhantomData))
+    }
 }
 
 /// A string-valued enumeration of the specification; only validated, the value is not kept.

@@ -64,6 +64,7 @@ pub fn read_path(path: &Path, opts: &IngestOptions) -> Result<Inventory> {
     match sniff(path, &bytes)? {
         Sniffed::Known(format) => read_file(path, &bytes, format, opts),
         Sniffed::Unknown => Err(unrecognised(path)),
+        Sniffed::Unsupported(what) => Err(Error::input(path, what)),
     }
 }
 
@@ -112,11 +113,12 @@ pub fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
     files.sort();
 
     let mut found: Vec<(PathBuf, InputFormat, Vec<u8>)> = Vec::new();
+    let mut publiccode: Option<PathBuf> = None;
     for file in files {
         let bytes = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
         let format = match sniff(&file, &bytes) {
             Ok(Sniffed::Known(f)) => f,
-            Ok(Sniffed::Unknown) => continue,
+            Ok(Sniffed::Unknown | Sniffed::Unsupported(_)) => continue,
             // A broken file that says what it wants to be is an error; any other broken
             // file (a `tsconfig.json` with comments) is not an input.
             Err(e) if claims_format(&bytes) => return Err(e),
@@ -130,6 +132,9 @@ pub fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
             ));
         }
         if matches!(format, InputFormat::PublicCode | InputFormat::Candidate) {
+            if format == InputFormat::PublicCode && publiccode.is_none() {
+                publiccode = Some(file);
+            }
             continue;
         }
         found.push((file, format, bytes));
@@ -163,6 +168,9 @@ pub fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
         }
     }
     if inv.inputs.is_empty() {
+        if let Some(file) = publiccode {
+            return Err(candidate_input(&file, InputFormat::PublicCode));
+        }
         return Err(Error::input(
             dir,
             format!("no known input files found in this directory; {ACCEPTED}"),
@@ -211,7 +219,16 @@ pub fn detect(bytes: &[u8]) -> Option<InputFormat> {
 enum Sniffed {
     Known(InputFormat),
     Unknown,
+    /// A format sovra recognises but does not read, with the message to say so.
+    Unsupported(&'static str),
 }
+
+const SPDX3: &str =
+    "an SPDX 3 document (JSON-LD); sovra reads SPDX 2.2 and 2.3, as JSON or tag-value";
+const SPDX_OTHER: &str =
+    "an SPDX document in YAML or XML; sovra reads SPDX 2.2 and 2.3 as JSON or tag-value";
+const CYCLONEDX_XML: &str =
+    "a CycloneDX XML document; sovra reads CycloneDX as JSON (spec 1.2 to 1.6)";
 
 /// Detects the format of `bytes`. Malformed JSON, and malformed TOML that looks like a
 /// manifest, are errors with line and column; anything else unrecognised is
@@ -226,9 +243,22 @@ fn sniff(path: &Path, bytes: &[u8]) -> Result<Sniffed> {
     if trimmed.starts_with('{') {
         return sniff_json(path, text.as_bytes());
     }
+    if trimmed.starts_with('<') {
+        let head = &trimmed[..trimmed.len().min(4096)];
+        return Ok(if head.contains("cyclonedx.org/schema/bom") {
+            Sniffed::Unsupported(CYCLONEDX_XML)
+        } else if head.contains("spdx.org/rdf/terms") || head.contains("<spdxVersion>") {
+            Sniffed::Unsupported(SPDX_OTHER)
+        } else {
+            Sniffed::Unknown
+        });
+    }
     for line in text.lines() {
         if line.trim_start().starts_with("SPDXVersion:") {
             return Ok(Sniffed::Known(InputFormat::SpdxTagValue));
+        }
+        if line.starts_with("spdxVersion:") {
+            return Ok(Sniffed::Unsupported(SPDX_OTHER));
         }
         if let Some(rest) = line.strip_prefix("publiccodeYmlVersion") {
             if rest.trim_start().starts_with(':') {
@@ -285,6 +315,7 @@ struct JsonMarks {
     requires: bool,
     dependencies: bool,
     facts: bool,
+    spdx3: bool,
 }
 
 impl JsonMarks {
@@ -312,7 +343,11 @@ fn sniff_json(path: &Path, bytes: &[u8]) -> Result<Sniffed> {
         .deserialize(&mut de)
         .and_then(|()| de.end());
     match result {
-        Ok(()) => Ok(marks.format().map_or(Sniffed::Unknown, Sniffed::Known)),
+        Ok(()) => Ok(match marks.format() {
+            Some(f) => Sniffed::Known(f),
+            None if marks.spdx3 => Sniffed::Unsupported(SPDX3),
+            None => Sniffed::Unknown,
+        }),
         Err(e) if e.classify() == serde_json::error::Category::Data => Ok(Sniffed::Unknown),
         Err(e) => Err(Error::json(path, &e)),
     }
@@ -356,6 +391,11 @@ impl<'de> Visitor<'de> for TopKeys<'_> {
                 "bomFormat" => {
                     let v: serde_json::Value = map.next_value()?;
                     self.0.cyclonedx |= v.as_str() == Some("CycloneDX");
+                    continue;
+                }
+                "@context" => {
+                    let v: serde_json::Value = map.next_value()?;
+                    self.0.spdx3 |= v.to_string().contains("spdx.org/rdf/3");
                     continue;
                 }
                 "requires" => {
@@ -432,18 +472,29 @@ fn utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<Cow<'a, str>> {
 /// Parses `bytes` (read from `path`) as `format`. `path` is used in error messages and
 /// the evidence record only. Pure: no file or network access (a `Cargo.toml` manifest,
 /// which needs `cargo metadata`, goes through [`read_path`] instead).
+///
+/// The parsers see UTF-8 without a byte-order mark (UTF-16 with a mark is decoded
+/// first); the evidence record keeps the hash and size of the bytes as read.
 pub fn parse_as(format: InputFormat, path: &Path, bytes: &[u8]) -> Result<Inventory> {
-    match format {
-        InputFormat::CargoMetadata => cargo::parse_metadata(path, bytes),
-        InputFormat::CycloneDxJson => cyclonedx::parse(path, bytes),
-        InputFormat::SpdxJson => spdx::parse_json(path, bytes),
-        InputFormat::SpdxTagValue => spdx::parse_tag_value(path, bytes),
-        InputFormat::NpmLock => npm::parse(path, bytes),
+    let text = decode_text(path, bytes)?;
+    let utf8 = text.as_bytes();
+    let mut inv = match format {
+        InputFormat::CargoMetadata => cargo::parse_metadata(path, utf8),
+        InputFormat::CycloneDxJson => cyclonedx::parse(path, utf8),
+        InputFormat::SpdxJson => spdx::parse_json(path, utf8),
+        InputFormat::SpdxTagValue => spdx::parse_tag_value(path, utf8),
+        InputFormat::NpmLock => npm::parse(path, utf8),
         other => Err(Error::input(
             path,
             format!("`{}` is not a package inventory format", other.as_str()),
         )),
+    }?;
+    if utf8.len() != bytes.len() {
+        for f in inv.inputs.iter_mut().filter(|f| f.path == path) {
+            *f = input_file(path, bytes, f.format, std::mem::take(&mut f.meta));
+        }
     }
+    Ok(inv)
 }
 
 /// The evidence record of one input file: its path as given, format, size and SHA-256.
@@ -559,6 +610,24 @@ mod tests {
         check("[candidate]\nname = \"a\"\n", Some(Candidate));
         check("[tool]\nx = 1\n", None);
         check("plain text", None);
+    }
+
+    #[test]
+    fn recognised_but_unsupported_formats_say_so() {
+        let says = |text: &str, what: &str| match sniff(Path::new("x"), text.as_bytes()) {
+            Ok(Sniffed::Unsupported(m)) => assert!(m.contains(what), "{m}"),
+            other => panic!("{text}: {other:?}"),
+        };
+        says(
+            r#"{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "@graph": []}"#,
+            "SPDX 3",
+        );
+        says(
+            "<?xml version=\"1.0\"?>\n<bom xmlns=\"http://cyclonedx.org/schema/bom/1.5\">",
+            "CycloneDX XML",
+        );
+        says("spdxVersion: SPDX-2.3\nname: x\n", "YAML");
+        says("<rdf:RDF xmlns:spdx=\"http://spdx.org/rdf/terms#\">", "XML");
     }
 
     #[test]

@@ -131,19 +131,17 @@ fn read_packages(
             &root_entry
         }
     };
-    // The root first, so that it is package 0 of this input.
-    let mut keys: Vec<&str> = vec![""];
-    keys.extend(
-        packages
-            .keys()
-            .map(String::as_str)
-            .filter(|k| !k.is_empty()),
-    );
-    for key in keys {
-        let entry = if key.is_empty() { root } else { &packages[key] };
-        if entry.link {
-            continue;
-        }
+    // Installed entries (links point at one of them), the root first so that it is
+    // package 0 of this input.
+    let entries: Vec<(&str, &Entry)> = std::iter::once(("", root))
+        .chain(
+            packages
+                .iter()
+                .filter(|(k, e)| !k.is_empty() && !e.link)
+                .map(|(k, e)| (k.as_str(), e)),
+        )
+        .collect();
+    for &(key, entry) in &entries {
         let name = match (key, &entry.name) {
             (_, Some(n)) => n.clone(),
             ("", None) => lock.name.clone().unwrap_or_else(|| "root".to_owned()),
@@ -171,7 +169,9 @@ fn read_packages(
         let idx = inv.add_package(pkg);
         idx_of.insert(key, idx);
     }
-    inv.add_root(idx_of[""]);
+    if let Some(&root) = idx_of.get("") {
+        inv.add_root(root);
+    }
     for entry in packages.values().filter(|e| e.link) {
         if let Some(&ws) = entry.resolved.as_deref().and_then(|r| idx_of.get(r)) {
             inv.add_root(ws);
@@ -180,7 +180,7 @@ fn read_packages(
 
     let lookup = |from: &str, name: &str| -> Option<PkgIdx> {
         let key = resolve_key(packages, from, name)?;
-        let entry = &packages[key];
+        let entry = packages.get(key)?;
         if entry.link {
             entry
                 .resolved
@@ -193,19 +193,10 @@ fn read_packages(
     };
     let mut missing: Vec<String> = Vec::new();
     let mut optional_missing = 0usize;
-    let mut keys: Vec<&str> = vec![""];
-    keys.extend(
-        packages
-            .keys()
-            .map(String::as_str)
-            .filter(|k| !k.is_empty()),
-    );
-    for key in keys {
-        let entry = if key.is_empty() { root } else { &packages[key] };
-        if entry.link {
+    for &(key, entry) in &entries {
+        let Some(&from) = idx_of.get(key) else {
             continue;
-        }
-        let from = idx_of[key];
+        };
         let lists = [
             (&entry.dependencies, EdgeKind::Runtime),
             (&entry.optional_dependencies, EdgeKind::Optional),
@@ -397,10 +388,15 @@ fn read_v1(lock: &Lock, input: InputIdx, inv: &mut Inventory) {
             inv.add_edge(root, nodes[t].idx, flag_kind(nodes[t].entry), None);
         }
     }
-    // An entry npm marks as needed at run time (or optionally so) that no such path
-    // reaches must be a direct dependency of the root.
-    for kind in [EdgeKind::Runtime, EdgeKind::Optional] {
-        let reached = reach_from(inv, root, |k| k == EdgeKind::Runtime || k == kind);
+    // A top-level entry that no path of its kind reaches (npm marks it as needed at run
+    // time, optionally, or for development; a cycle of entries that only require each
+    // other reaches nothing from the root) must be a direct dependency of the root.
+    for kind in [EdgeKind::Runtime, EdgeKind::Optional, EdgeKind::Dev] {
+        let reached = reach_from(inv, root, |k| match kind {
+            EdgeKind::Runtime => k == EdgeKind::Runtime,
+            EdgeKind::Optional => k == EdgeKind::Runtime || k == EdgeKind::Optional,
+            _ => true,
+        });
         for &(_, t) in &tops {
             let node = &nodes[t];
             if flag_kind(node.entry) == kind && !reached[node.idx.index()] {
@@ -564,6 +560,56 @@ fn license_of(entry: &Entry) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn truncated_lockfiles_are_errors_not_panics() {
+        for text in [
+            include_str!("../../tests/fixtures/npm/workspace-v3.json"),
+            include_str!("../../tests/fixtures/npm/nested-v1.json"),
+        ] {
+            let end = text.trim_end().len();
+            for cut in (0..end).filter(|&c| text.is_char_boundary(c)) {
+                assert!(parse(Path::new("x.json"), &text.as_bytes()[..cut]).is_err());
+            }
+            assert!(parse(Path::new("x.json"), text.as_bytes()).is_ok());
+        }
+    }
+
+    fn install_path() -> impl Strategy<Value = String> {
+        let seg = prop::sample::select(vec!["node_modules", "a", "@s", "b", "packages", ""]);
+        prop::collection::vec(seg, 0..6).prop_map(|v| v.join("/"))
+    }
+
+    proptest! {
+        /// Odd install trees (links to links, links to nowhere, scope folders without a
+        /// name, empty segments) resolve without panicking and give edges inside the
+        /// inventory.
+        #[test]
+        fn arbitrary_install_trees(
+            entries in prop::collection::vec(
+                (install_path(), any::<bool>(), install_path(),
+                 prop::collection::vec(prop::sample::select(vec!["a", "b", "@s/b", "x"]), 0..4),
+                 prop::sample::select(vec!["dependencies", "devDependencies",
+                     "optionalDependencies", "peerDependencies"])),
+                0..12),
+        ) {
+            let mut packages = serde_json::Map::new();
+            for (key, link, resolved, deps, field) in entries {
+                let deps: serde_json::Map<String, serde_json::Value> =
+                    deps.into_iter().map(|d| (d.to_owned(), "*".into())).collect();
+                packages.insert(key, serde_json::json!({
+                    "version": "1.0.0", "link": link, "resolved": resolved, field: deps,
+                }));
+            }
+            let lock = serde_json::json!({ "lockfileVersion": 3, "packages": packages });
+            let inv = parse(Path::new("x.json"), lock.to_string().as_bytes()).unwrap();
+            for e in &inv.edges {
+                prop_assert!(e.from.index() < inv.packages.len());
+                prop_assert!(e.to.index() < inv.packages.len());
+            }
+        }
+    }
 
     #[test]
     fn purls_encode_scopes() {

@@ -229,7 +229,7 @@ const NPM: &[(&str, usize, usize, usize, usize, usize, usize)] = &[
         770,
         1413,
         6,
-        14,
+        23,
         1,
         0,
     ),
@@ -461,13 +461,33 @@ fn unknown_and_candidate_inputs_are_errors() {
     let cand = dir.path().join("offer");
     std::fs::create_dir(&cand).unwrap();
     std::fs::write(cand.join("candidate.toml"), "[candidate]\nname = \"x\"\n").unwrap();
+    // A candidate is read through its manifest: one without components has no packages.
     let out = sovra(&["inventory", cand.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("candidate input"));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("packages (0)"));
 
+    // A lone publiccode.yml is an implicit candidate; this one lacks required keys.
     let public = dir.path().join("publiccode.yml");
     std::fs::write(&public, "publiccodeYmlVersion: \"0.4\"\nname: x\n").unwrap();
     let out = sovra(&["inventory", public.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("publiccode.yml:"), "{stderr}");
+
+    // A directory with a `publiccode.yml` and no package inventory says what it holds.
+    let only_public = dir.path().join("only-public");
+    std::fs::create_dir(&only_public).unwrap();
+    std::fs::write(
+        only_public.join("publiccode.yml"),
+        "publiccodeYmlVersion: \"0.4\"\n",
+    )
+    .unwrap();
+    let out = sovra(&["inventory", only_public.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("candidate input"));
 
@@ -484,7 +504,7 @@ fn inputs_merge_and_output_is_deterministic() {
         "inventory",
         "--format",
         "json",
-        "samples/rust-service",
+        "samples/rust-service/metadata.json",
         "tests/fixtures/npm/workspace-v3.json",
         "tests/fixtures/npm/nested-v1.json",
     ];
@@ -516,6 +536,13 @@ fn inventory_of_the_sample() {
     let out = sovra(&["inventory", "--format", "json", "samples/rust-service"]);
     assert!(out.status.success());
     insta::assert_snapshot!("inventory_json", String::from_utf8_lossy(&out.stdout));
+    let out = sovra(&[
+        "inventory",
+        "tests/fixtures/npm/workspace-v3.json",
+        "tests/fixtures/npm/nested-v1.json",
+    ]);
+    assert!(out.status.success());
+    insta::assert_snapshot!("inventory_human_npm", String::from_utf8_lossy(&out.stdout));
 }
 
 #[test]
@@ -536,6 +563,18 @@ fn why_explains_inclusion_paths() {
         run("pkg:cargo/smallvec") + &run("serde_core@1.0.229")
     );
     insta::assert_snapshot!("why_root", run("model"));
+    let npm = |pkg: &str| {
+        let out = sovra(&["why", pkg, "tests/fixtures/npm/workspace-v3.json"]);
+        format!(
+            "status: {:?}\n--- stdout\n{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout)
+        )
+    };
+    insta::assert_snapshot!(
+        "why_npm_versions_and_scopes",
+        npm("left") + &npm("pkg:npm/@city/ui") + &npm("@city/forms@0.3.0")
+    );
     insta::assert_snapshot!("why_no_match", run("serd") + &run("itoa@9.9.9"));
 }
 
@@ -552,4 +591,311 @@ fn saved_metadata_stands_for_the_manifest_beside_it() {
         .collect();
     assert_eq!(inputs, ["cargo-metadata"]);
     assert!(root().join("samples/rust-service/Cargo.toml").exists());
+}
+
+#[test]
+fn manifests_run_cargo_metadata_once_per_workspace() {
+    // A path-only workspace: `cargo metadata --offline` needs neither network nor cache.
+    let out = sovra(&[
+        "inventory",
+        "--format",
+        "json",
+        "--offline",
+        "--locked",
+        "tests/fixtures/cargo/pathonly",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let inv: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Three manifests found (root, app, lib), one workspace read.
+    let inputs: Vec<&str> = inv["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(inputs, ["tests/fixtures/cargo/pathonly/Cargo.toml"]);
+    assert_eq!(root_names(&inv), ["app", "lib"]);
+    let lib = package(&inv, "pkg:cargo/lib@0.1.0");
+    assert_eq!(lib["source"]["location"], "lib");
+    assert_eq!(lib["license"]["reason"], "license-file-only");
+    assert_eq!(lib["license_file"], "LICENCE.txt");
+    assert_eq!(edge_kinds(&inv), kinds(1, 0, 0, 0));
+
+    // A member's manifest alone reads its whole workspace.
+    let out = sovra(&[
+        "why",
+        "--offline",
+        "lib",
+        "tests/fixtures/cargo/pathonly/app/Cargo.toml",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("app 0.2.0 (runtime)"));
+}
+
+#[test]
+fn failing_cargo_metadata_is_a_tool_failure_with_cargos_message() {
+    let out = sovra(&[
+        "inventory",
+        "--offline",
+        "tests/fixtures/cargo/unresolvable/Cargo.toml",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("`cargo metadata` failed"), "{stderr}");
+    assert!(stderr.contains("no-such-crate-for-sovra-tests"), "{stderr}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("Cargo.toml");
+    std::fs::write(&manifest, "[package]\nname = \"x\"\nversion = \n").unwrap();
+    let out = sovra(&["inventory", manifest.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("{}:3:", manifest.display())),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn directory_search_skips_installed_and_hidden_trees() {
+    let dir = tempfile::tempdir().unwrap();
+    let lock = std::fs::read("tests/fixtures/npm/nested-v1.json").unwrap();
+    std::fs::write(dir.path().join("package-lock.json"), &lock).unwrap();
+    for skipped in ["node_modules/dep", ".git/x", "target/y"] {
+        let sub = dir.path().join(skipped);
+        std::fs::create_dir_all(&sub).unwrap();
+        std::fs::write(sub.join("package-lock.json"), "{\"lockfileVersion\": ").unwrap();
+    }
+    std::fs::write(dir.path().join("package.json"), "{\"name\": \"kiosk\"}").unwrap();
+    let out = sovra(&[
+        "inventory",
+        "--format",
+        "json",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let inv: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(inv["inputs"].as_array().unwrap().len(), 1);
+    assert_eq!(inv["packages"].as_array().unwrap().len(), 8);
+}
+
+#[test]
+fn byte_order_marks_are_read_and_hashed_as_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let lock = std::fs::read("tests/fixtures/npm/nested-v1.json").unwrap();
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in String::from_utf8(lock.clone()).unwrap().encode_utf16() {
+        utf16.extend(u.to_le_bytes());
+    }
+    let path = dir.path().join("lock16.json");
+    std::fs::write(&path, &utf16).unwrap();
+    let inv = inventory(&[path.to_str().unwrap()]);
+    assert_eq!(inv["packages"].as_array().unwrap().len(), 8);
+    assert_eq!(inv["inputs"][0]["bytes"], utf16.len());
+
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend(&lock);
+    let path = dir.path().join("lock8.json");
+    std::fs::write(&path, &bom).unwrap();
+    let inv = inventory(&[path.to_str().unwrap()]);
+    assert_eq!(inv["packages"].as_array().unwrap().len(), 8);
+    assert_eq!(inv["inputs"][0]["bytes"], bom.len());
+}
+
+#[test]
+fn every_json_field_is_documented() {
+    let doc = std::fs::read_to_string(root().join("docs/inventory-json.md")).unwrap();
+    let inv = inventory(&[
+        "samples/rust-service/metadata.json",
+        "tests/fixtures/npm/workspace-v3.json",
+        "tests/fixtures/cargo/sources.json",
+    ]);
+    fn keys(v: &Value, out: &mut std::collections::BTreeSet<String>) {
+        match v {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    out.insert(k.clone());
+                    keys(v, out);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|i| keys(i, out)),
+            _ => {}
+        }
+    }
+    let mut all = std::collections::BTreeSet::new();
+    keys(&inv, &mut all);
+    let undocumented: Vec<&String> = all
+        .iter()
+        .filter(|k| !doc.contains(&format!("`{k}`")))
+        .collect();
+    assert!(
+        undocumented.is_empty(),
+        "not in docs/inventory-json.md: {undocumented:?}"
+    );
+    assert!(doc.contains(inv["schema"].as_str().unwrap()));
+}
+
+/// Packages whose scope in sovra's graph disagrees with npm's own flags: every entry of
+/// a name@version marked `dev` while sovra reaches it outside dev, or none marked `dev`
+/// or `devOptional` while sovra reaches it in dev only.
+fn npm_flag_disagreements(lock_path: &str) -> Vec<String> {
+    let lock: Value = serde_json::from_slice(&std::fs::read(lock_path).unwrap()).unwrap();
+    let inv = inventory(&[lock_path]);
+    let mut flags: BTreeMap<(String, String), Vec<(bool, bool)>> = BTreeMap::new();
+    let flag = |e: &Value| {
+        let dev = e["dev"].as_bool().unwrap_or(false);
+        (dev, dev || e["devOptional"].as_bool().unwrap_or(false))
+    };
+    if lock["lockfileVersion"].as_u64().unwrap_or(1) >= 2 {
+        for (k, e) in lock["packages"].as_object().unwrap() {
+            if k.is_empty() || e["link"] == true {
+                continue;
+            }
+            let name = e["name"].as_str().map_or_else(
+                || k.rsplit("node_modules/").next().unwrap().to_owned(),
+                str::to_owned,
+            );
+            let version = e["version"].as_str().unwrap_or_default().to_owned();
+            flags.entry((name, version)).or_default().push(flag(e));
+        }
+    } else {
+        fn walk(
+            deps: &Value,
+            flags: &mut BTreeMap<(String, String), Vec<(bool, bool)>>,
+            flag: &dyn Fn(&Value) -> (bool, bool),
+        ) {
+            for (k, e) in deps.as_object().into_iter().flatten() {
+                let version = e["version"].as_str().unwrap_or_default().to_owned();
+                flags.entry((k.clone(), version)).or_default().push(flag(e));
+                walk(&e["dependencies"], flags, flag);
+            }
+        }
+        walk(&lock["dependencies"], &mut flags, &flag);
+    }
+    let scope: BTreeMap<(String, String), String> = inv["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                (
+                    p["name"].as_str().unwrap().to_owned(),
+                    p["version"].as_str().unwrap_or_default().to_owned(),
+                ),
+                p["scope"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (key, fs) in flags {
+        let ours = &scope[&key];
+        let dev = fs.iter().all(|f| f.0);
+        let dev_or_optional = fs.iter().all(|f| f.1);
+        if (dev && ours != "dev") || (!dev_or_optional && ours == "dev") {
+            out.push(format!("{}@{}", key.0, key.1));
+        }
+    }
+    out
+}
+
+#[test]
+fn npm_scopes_agree_with_npms_own_flags() {
+    // npm marks every entry `dev` when only development needs it; sovra derives the same
+    // from the graph. The known differences: an optional peer dependency, which sovra
+    // keeps as an optional run-time edge while npm counts it as development only
+    // (`prisma` → `fsevents`), and dependencies of packages bundled inside `npm` itself,
+    // which npm 6 resolves to top-level development entries.
+    for &(rel, ..) in NPM {
+        let Some(path) = corpus_str(rel) else {
+            return;
+        };
+        let expected: &[&str] = match rel {
+            "npm/Aitema-gmbh__terminvergabe/backend/package-lock.json" => &["fsevents@2.3.3"],
+            "npm/cdxgen-testdata/package-lock-v1.json" => &[
+                "clone@1.0.2",
+                "inherits@2.0.3",
+                "once@1.3.3",
+                "process-nextick-args@1.0.7",
+                "readable-stream@2.3.3",
+                "safe-buffer@5.1.1",
+                "string_decoder@1.0.3",
+            ],
+            _ => &[],
+        };
+        assert_eq!(npm_flag_disagreements(&path), expected, "{rel}");
+    }
+}
+
+#[test]
+fn corpus_sboms_are_detected_from_content() {
+    use sovra::ingest::detect;
+    use sovra::model::InputFormat;
+
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    let mut tally: BTreeMap<String, usize> = BTreeMap::new();
+    for top in ["cyclonedx", "spdx"] {
+        let Some(dir) = corpus(top) else {
+            eprintln!("note: corpus `{top}` absent, test skipped");
+            return;
+        };
+        let mut files = Vec::new();
+        walk(&dir, &mut files);
+        for file in files {
+            let name = file.file_name().unwrap().to_string_lossy().into_owned();
+            let rel = file
+                .strip_prefix(&dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            // What each file is, from where the corpus keeps it (the detector only
+            // sees the bytes).
+            let expected = if !(name.ends_with(".json") || name.ends_with(".spdx")) {
+                continue;
+            } else if rel.contains("spdx3") || name.starts_with("invalid-bomformat") {
+                None
+            } else if top == "cyclonedx" {
+                Some(InputFormat::CycloneDxJson)
+            } else if name.ends_with(".spdx") {
+                Some(InputFormat::SpdxTagValue)
+            } else {
+                Some(InputFormat::SpdxJson)
+            };
+            let bytes = std::fs::read(&file).unwrap();
+            assert_eq!(detect(&bytes), expected, "{}", file.display());
+            *tally
+                .entry(expected.map_or("none", |f| f.as_str()).to_owned())
+                .or_default() += 1;
+        }
+    }
+    let tally: Vec<(&str, usize)> = tally.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    assert_eq!(
+        tally,
+        [
+            ("cyclonedx-json", 366),
+            ("none", 29),
+            ("spdx-json", 18),
+            ("spdx-tag-value", 16)
+        ]
+    );
 }
