@@ -230,6 +230,17 @@ impl EffectivePolicy {
         }
     }
 
+    /// Turns off every rule not in `ids` (the command line's `--select`); the selected
+    /// ones run, even when the layers had them off.
+    pub fn select(&mut self, ids: &[String]) {
+        for (id, rule) in &mut self.rules {
+            let on = ids.contains(id);
+            if rule.enabled.value != on {
+                rule.enabled = Sourced::new(on, "--select");
+            }
+        }
+    }
+
     /// The names of the layers, base first, joined with ` → `.
     pub fn chain(&self) -> String {
         self.layers
@@ -258,7 +269,8 @@ pub fn find_project_file(inputs: &[PathBuf]) -> Option<PathBuf> {
         } else {
             match p.parent() {
                 Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-                _ => PathBuf::from("."),
+                // A bare file name: the project file is a bare name too.
+                _ => PathBuf::new(),
             }
         };
         let f = dir.join(PROJECT_FILE);
@@ -510,7 +522,7 @@ fn apply(
                 Some(v) => {
                     rule.level = Sourced::new(v, name);
                     // Setting a level without `enabled` turns the rule on.
-                    if r.enabled.is_none() {
+                    if r.enabled.is_none() && !rule.enabled.value {
                         rule.enabled = Sourced::new(true, name);
                     }
                 }
