@@ -218,6 +218,17 @@ pub(crate) fn to_json(a: &Assessed) -> Value {
             "packages": u.packages.len(),
         })).collect::<Vec<_>>(),
         "findings": counts(&a.analysis),
+        "findings_list": a.analysis.findings.iter().map(|f| json!({
+            "rule": f.rule,
+            "level": f.level.as_str(),
+            "message": f.hit.message,
+            "component": f.hit.component
+                .and_then(|c| facts.candidate.components.get(c as usize))
+                .map(|c| c.name.clone()),
+            "package": f.hit.package.map(|p| a.analysis.inventory.package(p).display_name()),
+            "notes": f.hit.notes,
+            "excepted": f.exception.is_some(),
+        })).collect::<Vec<_>>(),
     })
 }
 
