@@ -212,11 +212,12 @@ pub(crate) fn to_json(a: &Assessed) -> Value {
             "seat": u.controller.seat,
             "eu_eea": u.controller.eu_eea,
             "attributed_via": u.controller.via.map(|v| v.as_str()),
-            "forge": u.forge.as_ref().map(|f| json!({"host": f.host, "operator": f.operator})),
+            "forge": u.forge.as_ref().map(|f| forge_json(facts, f)),
             "licence": u.licence,
             "freedom": u.freedom.as_str(),
             "packages": u.packages.len(),
         })).collect::<Vec<_>>(),
+        "organisations": organisations(facts),
         "findings": counts(&a.analysis),
         "findings_list": a.analysis.findings.iter().map(|f| json!({
             "rule": f.rule,
@@ -229,6 +230,57 @@ pub(crate) fn to_json(a: &Assessed) -> Value {
             "notes": f.hit.notes,
             "excepted": f.exception.is_some(),
         })).collect::<Vec<_>>(),
+    })
+}
+
+/// A forge with its operator's seat: where the code is hosted is a fact of its own.
+fn forge_json(facts: &crate::score::facts::Facts, f: &crate::vendors::ForgeFact) -> Value {
+    let op = f.operator.as_deref().and_then(|o| facts.registry.get(o));
+    json!({
+        "host": f.host,
+        "operator": f.operator,
+        "operator_country": op.and_then(|v| v.country.clone()),
+        "operator_eu_eea": op.and_then(|v| v.eu_eea),
+        "operator_jurisdiction": op.map(|v| v.jurisdiction.clone()).unwrap_or_default(),
+    })
+}
+
+/// Packages per controlling organisation, most first: the attribution of every package
+/// (registry vendor, else repository owner, else supplier) and the forges hosting them.
+fn organisations(facts: &crate::score::facts::Facts) -> Value {
+    let mut orgs: BTreeMap<String, (Option<&str>, &str, usize)> = BTreeMap::new();
+    let mut forges: BTreeMap<&str, usize> = BTreeMap::new();
+    for a in &facts.attributions {
+        let key = a.org.clone().unwrap_or_else(|| "(unknown)".to_owned());
+        let e = orgs
+            .entry(key)
+            .or_insert((a.vendor.as_deref(), a.via.as_str(), 0));
+        e.2 += 1;
+        if let Some(f) = &a.forge {
+            *forges.entry(f.host.as_str()).or_default() += 1;
+        }
+    }
+    let mut list: Vec<_> = orgs.into_iter().collect();
+    list.sort_by(|a, b| b.1.2.cmp(&a.1.2).then(a.0.cmp(&b.0)));
+    let org_list: Vec<Value> = list
+        .into_iter()
+        .map(|(org, (vendor, via, n))| {
+            let v = vendor.and_then(|id| facts.registry.get(id));
+            json!({
+                "org": org,
+                "vendor": vendor,
+                "via": via,
+                "packages": n,
+                "country": v.and_then(|v| v.country.clone()),
+                "parent_country": v.and_then(|v| v.parent_country.clone()),
+                "eu_eea": v.and_then(|v| v.eu_eea),
+                "governance": v.map(|v| v.governance.as_str()),
+            })
+        })
+        .collect();
+    json!({
+        "by_organisation": org_list,
+        "by_forge": forges,
     })
 }
 

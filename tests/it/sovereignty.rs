@@ -549,3 +549,66 @@ mod properties {
         }
     }
 }
+
+/// Attribution over a real workspace (cargo-deny's saved metadata, 211 packages): an
+/// implicit candidate whose packages are attributed to registry vendors, else to the
+/// owners of their repositories; the forges are counted on their own.
+#[test]
+fn attribution_over_cargo_deny_metadata() {
+    let Some(path) = support::corpus("cargo/cargo-deny/metadata.json") else {
+        eprintln!("corpus absent: skipping attribution over cargo-deny");
+        return;
+    };
+    let out = support::sovra(&[
+        "score",
+        "--format",
+        "json",
+        "--date",
+        TODAY,
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let c = &v["candidates"][0];
+    assert_eq!(c["implicit"], true);
+    let orgs = &c["organisations"];
+    let top: Vec<String> = orgs["by_organisation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(10)
+        .map(|o| {
+            format!(
+                "{:>3} {} (via {}, {}{})",
+                o["packages"],
+                o["org"].as_str().unwrap(),
+                o["via"].as_str().unwrap(),
+                o["country"].as_str().unwrap_or("seat unknown"),
+                o["parent_country"]
+                    .as_str()
+                    .map(|p| format!(", parent {p}"))
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
+    let attributed: u64 = orgs["by_organisation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["org"] != "(unknown)")
+        .map(|o| o["packages"].as_u64().unwrap())
+        .sum();
+    insta::assert_snapshot!(
+        "attribution_cargo_deny",
+        format!(
+            "attributed: {attributed} packages\nforges: {}\n{}",
+            orgs["by_forge"],
+            top.join("\n")
+        )
+    );
+}
