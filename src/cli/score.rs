@@ -191,6 +191,7 @@ pub(crate) fn to_json(a: &Assessed) -> Value {
         })).collect::<Vec<_>>(),
         "csf": {
             "label": s.csf.label,
+            "formula": "objective score = mean of its assessed dimensions; SEAL from the score (≥ 90 → 4, ≥ 75 → 3, ≥ 60 → 2, ≥ 40 → 1, else 0), capped by failed rules citing the objective (gate → 0, deny → 1, warn → 2); totals weighted over assessed objectives",
             "totals": {"v1.2.1": opt(s.csf.total_v1_2_1), "2026": opt(s.csf.total_2026)},
             "weights": {"v1.2.1": score::csf::WEIGHTS_V1_2_1, "2026": score::csf::WEIGHTS_2026},
             "objectives": s.csf.objectives.iter().map(|o| json!({
