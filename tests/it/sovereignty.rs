@@ -59,15 +59,45 @@ fn publiccode_conformance_with_the_go_parser() {
             disagreements.push(format!("{name}: {what}"));
         }
     }
-    let share = agree as f64 * 100.0 / files.len() as f64;
-    eprintln!(
-        "publiccode conformance: {agree}/{} files agree ({share:.1} %)",
-        files.len()
-    );
+    // The Go parser's v1 tests: every file declares version "1", which the v0 parser
+    // (and sovra, reading 0.2 to 0.7) rejects as unsupported.
+    let mut v1 = 0;
+    if let Some(v1dir) = support::corpus("publiccode/parser-go-testdata/testdata/v1") {
+        for sub in [
+            "invalid",
+            "invalid_valid_in_v0",
+            "invalid_valid_with_warnings_in_v0",
+        ] {
+            let mut entries: Vec<_> = std::fs::read_dir(v1dir.join(sub))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == "yml"))
+                .collect();
+            entries.sort();
+            for p in entries {
+                let name = format!("v1/{sub}/{}", p.file_name().unwrap().to_string_lossy());
+                let bytes = std::fs::read(&p).unwrap();
+                let pc = publiccode::validate(Path::new(&name), &bytes, p.parent());
+                v1 += 1;
+                if pc
+                    .errors
+                    .iter()
+                    .any(|e| e.message.contains("unsupported version: '1'"))
+                {
+                    agree += 1;
+                } else {
+                    disagreements.push(format!("{name}: version 1 not rejected"));
+                }
+            }
+        }
+    }
+    let total = files.len() + v1;
+    let share = agree as f64 * 100.0 / total as f64;
+    eprintln!("publiccode conformance: {agree}/{total} files agree ({share:.1} %)");
     insta::assert_snapshot!(
         "publiccode_conformance",
         format!(
-            "{agree}/{} verdicts agree ({share:.1} %)\ndisagreements:\n{}",
+            "{agree}/{total} verdicts agree ({share:.1} %; v0 test files: {}, v1 test files: {v1})\ndisagreements:\n{}",
             files.len(),
             disagreements.join("\n")
         )
