@@ -9,6 +9,7 @@
 # wasmtime, polars, gix and sqlx (1,009 packages; paths rewritten to /home/dev/...).
 # Needs cargo-deny on PATH and GNU time at /usr/bin/time (Debian: `apt-get install time`).
 # Both tools get the same allow-list; the script also prints how many crates each rejects.
+# SOVRA_BIN=path/to/sovra skips the release build.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,8 +32,12 @@ printf '[package]\nname = "context"\nversion = "0.0.0"\nedition = "2021"\n\n[lib
   > "$work/Cargo.toml"
 touch "$work/lib.rs"
 
-cargo build --release --quiet --manifest-path "$repo/Cargo.toml"
-sovra=$repo/target/release/sovra
+# SOVRA_BIN: an already built binary; otherwise a release build of this checkout.
+sovra=${SOVRA_BIN:-}
+if [ -z "$sovra" ]; then
+  cargo build --release --quiet --manifest-path "$repo/Cargo.toml"
+  sovra=$repo/target/release/sovra
+fi
 
 sovra_cmd=("$sovra" check "$work/metadata.json" --policy "$work/policy.toml" --select LIC007
   --no-project-policy --format json)
@@ -57,8 +62,20 @@ measure() {
 }
 
 packages=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["packages"]))' "$work/metadata.json")
-sovra_rejects=$("${sovra_cmd[@]}" 2>/dev/null | python3 -c 'import json,sys; print(sum(1 for f in json.load(sys.stdin)["findings"] if "package" in f))')
-deny_rejects=$("${deny_cmd[@]}" 2>&1 >/dev/null | grep -c '"code":"rejected"' || true)
+sovra_rejects=$("${sovra_cmd[@]}" 2>/dev/null | python3 -c 'import json,sys; print(sum(1 for f in json.load(sys.stdin)["findings"] if "package" in f))' || true)
+deny_rejects=$("${deny_cmd[@]}" 2>&1 >/dev/null | python3 -c '
+import json, sys
+crates = set()
+for line in sys.stdin:
+    try:
+        d = json.loads(line)
+    except ValueError:
+        continue
+    f = d.get("fields", {})
+    if d.get("type") == "diagnostic" and f.get("severity") == "error" and f.get("graphs"):
+        k = f["graphs"][0]["Krate"]
+        crates.add((k["name"], k["version"]))
+print(len(crates))' || true)
 
 read -r st sm < <(measure "${sovra_cmd[@]}")
 read -r dt dm < <(measure "${deny_cmd[@]}")

@@ -730,7 +730,7 @@ pub fn assess(path: &Path, opts: &AssessOptions, today: jiff::civil::Date) -> Re
             ingest: opts.ingest.clone(),
             policy: opts.policy.clone(),
             project_policy: true,
-            select: Vec::new(),
+            ..LoadOptions::default()
         },
     )?;
     let licenses = crate::license::resolve_all(&loaded.inventory);

@@ -380,7 +380,9 @@ fn machine_formats() {
 
 /// The constraints of the SARIF 2.1.0 schema (sarif-schema-2.1.0.json, OASIS) that
 /// sovra's output touches, checked by hand: the schema is not available offline, and
-/// these are its `required` properties, enums and minimums for the objects used.
+/// these are its `required` properties, enums and minimums for the objects used, plus
+/// the rule the SARIF validator (Microsoft SARIF Multitool `validate`) enforced on an
+/// absolute input path.
 fn assert_sarif_2_1_0(v: &serde_json::Value) {
     use serde_json::Value;
     let obj = |v: &Value, what: &str| -> serde_json::Map<String, Value> {
@@ -459,6 +461,11 @@ fn assert_sarif_2_1_0(v: &serde_json::Value) {
                 assert!(
                     !uri.contains(' ') && !uri.contains('\\'),
                     "uri-reference: {uri}"
+                );
+                // SARIF §3.4.3: a relative reference must not begin with a slash.
+                assert!(
+                    !uri.starts_with('/'),
+                    "absolute paths are `file:` URIs: {uri}"
                 );
                 if let Some(r) = phys.get("region") {
                     assert!(r["startLine"].as_i64().unwrap() >= 1);
@@ -732,4 +739,142 @@ packages = [{ name = "left-pad", reason = "agency decision 2026-07" }]
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out).replace(&cat.display().to_string(), "rules");
     insta::assert_snapshot!("user-catalogue-errors", err);
+}
+
+/// A reader that goes away (`sovra check … | head`) ends the run quietly with status 0,
+/// although the findings alone would give status 1.
+#[test]
+fn broken_pipe_exits_zero() {
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let components: Vec<String> = (0..2000)
+        .map(|i| {
+            format!(
+                r#"{{"type":"library","bom-ref":"c{i}","name":"unlicensed-{i}","version":"1.0.0","purl":"pkg:npm/unlicensed-{i}@1.0.0"}}"#
+            )
+        })
+        .collect();
+    let bom = dir.path().join("bom.json");
+    std::fs::write(
+        &bom,
+        format!(
+            r#"{{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":[{}]}}"#,
+            components.join(",")
+        ),
+    )
+    .unwrap();
+    let run = |close_early: bool| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sovra"))
+            .args([
+                "check",
+                bom.to_str().unwrap(),
+                "--select",
+                "LIC001",
+                "--fail-on",
+                "warn",
+            ])
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut out = child.stdout.take().unwrap();
+        if !close_early {
+            std::io::Read::read_to_end(&mut out, &mut Vec::new()).unwrap();
+        }
+        drop(out);
+        let status = child.wait_with_output().unwrap();
+        (
+            status.status.code(),
+            String::from_utf8_lossy(&status.stderr).into_owned(),
+        )
+    };
+    // Read to the end: 2,000 findings, status 1.
+    assert_eq!(run(false).0, Some(1));
+    // Output far beyond a pipe's buffer, reader gone: status 0, nothing on stderr.
+    assert_eq!(run(true), (Some(0), String::new()));
+}
+
+/// Absolute input paths are `file:` URIs in SARIF.
+#[test]
+fn sarif_locations_of_absolute_inputs_are_file_uris() {
+    let bom = root().join("tests/fixtures/rules/LIC005/fire/bom.json");
+    let out = sovra(&[
+        "check",
+        bom.to_str().unwrap(),
+        "--select",
+        "LIC005",
+        "--format",
+        "sarif",
+    ]);
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_sarif_2_1_0(&sarif);
+    let uri = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+        ["uri"]
+        .as_str()
+        .unwrap();
+    assert!(
+        uri.starts_with("file:///") && uri.ends_with("/tests/fixtures/rules/LIC005/fire/bom.json"),
+        "{uri}"
+    );
+}
+
+/// Exceptions expire against `--date`, else `SOVRA_DATE`, else the system clock.
+#[test]
+fn expiry_date_comes_from_date_flag_or_environment() {
+    let run = |env: Option<&str>, flag: Option<&str>| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_sovra"));
+        cmd.current_dir(root()).env("NO_COLOR", "1").args([
+            "check",
+            "tests/fixtures/rules/POL001/fire/bom.json",
+            "--select",
+            "POL001,LIC003",
+            "--fail-on",
+            "warn",
+        ]);
+        if let Some(d) = flag {
+            cmd.args(["--date", d]);
+        }
+        match env {
+            Some(d) => cmd.env("SOVRA_DATE", d),
+            None => cmd.env_remove("SOVRA_DATE"),
+        };
+        cmd.output().unwrap().status.code()
+    };
+    // The fixture's exception expires on 2026-06-30.
+    assert_eq!(run(Some("2026-06-30"), None), Some(0));
+    assert_eq!(run(Some("2026-07-01"), None), Some(1));
+    assert_eq!(run(Some("2026-07-01"), Some("2026-01-01")), Some(0));
+    assert_eq!(run(Some("yesterday"), None), Some(2));
+}
+
+/// Odd but valid input (a dependency naming no component) is shown, not an error.
+#[test]
+fn ingest_notices_are_shown_with_the_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let bom = dir.path().join("bom.json");
+    std::fs::write(
+        &bom,
+        r#"{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,
+"components":[{"type":"library","bom-ref":"a","name":"a","version":"1.0.0","licenses":[{"expression":"MIT"}]}],
+"dependencies":[{"ref":"a","dependsOn":["ghost"]}]}"#,
+    )
+    .unwrap();
+    let out = sovra(&["check", bom.to_str().unwrap(), "--select", "LIC001"]);
+    assert_eq!(out.status.code(), Some(0), "{}", shown(&out));
+    assert!(
+        text(&out).contains("bom.json: 1 dependency reference(s) name no component of the document (first: `ghost`)\n"),
+        "{}",
+        shown(&out)
+    );
+    let out = sovra(&[
+        "check",
+        bom.to_str().unwrap(),
+        "--select",
+        "LIC001",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["notices"].as_array().unwrap().len(), 1);
 }

@@ -37,6 +37,18 @@ pub(super) fn render(a: &Analysis, fail_on: Level, color: bool) -> String {
         }
     }
     let mut text = String::from_utf8_lossy(&buf).into_owned();
+    for n in &a.inventory.notices {
+        let input = a
+            .inventory
+            .inputs
+            .get(n.input.0 as usize)
+            .map(|i| i.path.display().to_string())
+            .unwrap_or_default();
+        text.push_str(&format!("note: {input}: {}\n", n.message));
+    }
+    if !a.inventory.notices.is_empty() {
+        text.push('\n');
+    }
     text.push_str(&summary(a, fail_on));
     text
 }
