@@ -561,7 +561,10 @@ fn transparency_credit(u: &Unit, facts: &Facts) -> Credit {
         .packages
         .iter()
         .filter(|p| {
-            facts.attributions[p.index()].org.is_some()
+            facts
+                .attributions
+                .get(p.index())
+                .is_some_and(|a| a.org.is_some())
                 && facts
                     .package_freedom
                     .get(p.index())
