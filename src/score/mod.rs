@@ -515,6 +515,9 @@ fn list(v: &[String]) -> String {
 }
 
 fn continuity_credit(u: &Unit) -> Credit {
+    // Forge facts are the only evidence of continuity; without them the unit is a gap,
+    // proprietary or not.
+    u.evidence.as_ref()?;
     if u.proprietary() && u.component.is_some() {
         return Some((0.0, "proprietary: continuity depends on one owner".into()));
     }

@@ -333,7 +333,8 @@ fn the_total_is_the_weighted_mean_of_assessed_dimensions() {
         "{total} vs {}",
         sum / weight
     );
-    assert_eq!(c["score"]["coverage"], 100.0);
+    // Continuity is not assessed: no forge facts without `sovra enrich`.
+    assert_eq!(c["score"]["coverage"], 90.0);
     insta::assert_json_snapshot!("dimensions_score", (&c["verdict"], &c["score"], &c["csf"]));
 }
 
@@ -641,4 +642,62 @@ fn attribution_over_cargo_deny_metadata() {
             top.join("\n")
         )
     );
+}
+
+/// Continuity is assessed from forge facts only (`sovra enrich` fills them): the same
+/// dimensions fixture with forge evidence for two of its components.
+#[test]
+fn dimension_continuity_with_forge_evidence() {
+    use sovra::score::facts::{Facts, ForgeEvidence};
+    let dir = support::root().join("tests/fixtures/sovereignty/dimensions");
+    let loaded = sovra::candidate::load(&dir, &Default::default()).unwrap();
+    let licenses = sovra::license::resolve_all(&loaded.inventory);
+    let evidence = std::collections::BTreeMap::from([
+        (
+            "files".to_owned(),
+            ForgeEvidence {
+                contributors_12m: Some(120),
+                contributor_orgs_12m: Some(9),
+                days_since_release: Some(14),
+                source: "forge facts @ 2026-06-01".into(),
+            },
+        ),
+        (
+            "chat".to_owned(),
+            ForgeEvidence {
+                contributors_12m: Some(3),
+                contributor_orgs_12m: Some(1),
+                days_since_release: Some(400),
+                source: "forge facts @ 2026-06-01".into(),
+            },
+        ),
+    ]);
+    let facts = Facts::build(
+        loaded.candidate,
+        &loaded.inventory,
+        &licenses,
+        sovra::vendors::builtin().unwrap(),
+        evidence,
+    );
+    let s = sovra::score::score(&facts, &[], &|_| None, &sovra::score::Config::default());
+    let d = s
+        .dimensions
+        .iter()
+        .find(|d| d.id == sovra::score::DimensionId::Continuity)
+        .unwrap();
+    let mut out = format!(
+        "score {:?}, coverage {:.2}\n",
+        d.score.map(|x| (x * 10.0).round() / 10.0),
+        d.coverage
+    );
+    for c in &d.contributors {
+        out.push_str(&format!(
+            "{} (weight {}): credit {} — {}\n",
+            c.unit, c.weight, c.credit, c.note
+        ));
+    }
+    for g in &d.gaps {
+        out.push_str(&format!("gap: {g}\n"));
+    }
+    insta::assert_snapshot!("dimension_continuity_with_evidence", out);
 }
