@@ -250,7 +250,7 @@ fn forge_json(facts: &crate::score::facts::Facts, f: &crate::vendors::ForgeFact)
 /// (registry vendor, else repository owner, else supplier) and the forges hosting them.
 fn organisations(facts: &crate::score::facts::Facts) -> Value {
     let mut orgs: BTreeMap<String, (Option<&str>, &str, usize)> = BTreeMap::new();
-    let mut forges: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut forges: BTreeMap<&str, (usize, &crate::vendors::ForgeFact)> = BTreeMap::new();
     for a in &facts.attributions {
         let key = a.org.clone().unwrap_or_else(|| "(unknown)".to_owned());
         let e = orgs
@@ -258,7 +258,7 @@ fn organisations(facts: &crate::score::facts::Facts) -> Value {
             .or_insert((a.vendor.as_deref(), a.via.as_str(), 0));
         e.2 += 1;
         if let Some(f) = &a.forge {
-            *forges.entry(f.host.as_str()).or_default() += 1;
+            forges.entry(f.host.as_str()).or_insert((0, f)).0 += 1;
         }
     }
     let mut list: Vec<_> = orgs.into_iter().collect();
@@ -279,9 +279,17 @@ fn organisations(facts: &crate::score::facts::Facts) -> Value {
             })
         })
         .collect();
+    let forge_list: Vec<Value> = forges
+        .into_values()
+        .map(|(n, f)| {
+            let mut v = forge_json(facts, f);
+            v["packages"] = json!(n);
+            v
+        })
+        .collect();
     json!({
         "by_organisation": org_list,
-        "by_forge": forges,
+        "by_forge": forge_list,
     })
 }
 
