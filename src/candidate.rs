@@ -15,7 +15,7 @@ use toml::Spanned;
 use crate::error::{Error, Problem, Result};
 use crate::ingest::publiccode::{self, PublicCode};
 use crate::ingest::{self, IngestOptions};
-use crate::model::Inventory;
+use crate::model::{Ecosystem, Inventory, Package, PackageId};
 use crate::vendors::toml_problem;
 
 /// The manifest file name that makes a directory a candidate.
@@ -642,13 +642,48 @@ fn component_from_publiccode(pc: &PublicCode) -> Component {
     }
 }
 
+/// The candidate's name as written, for the ids of its component packages.
+fn candidate_name(text: &str) -> String {
+    toml::from_str::<toml::Table>(text)
+        .ok()
+        .and_then(|t| t.get("candidate")?.get("name")?.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
 fn load_manifest(dir: &Path, manifest: &Path, opts: &IngestOptions) -> Result<Loaded> {
     let text = read(manifest)?;
     let mut candidate = parse_manifest(manifest, &text, dir)?;
     let mut inventory = Inventory::new();
+    // The manifest is an input of its own: every component is a root package of it,
+    // carrying the component's declared licence, repository and vendor, so that the
+    // licence rules judge components as they judge packages.
+    let manifest_input = inventory.add_input(crate::ingest::input_file(
+        manifest,
+        text.as_bytes(),
+        crate::model::InputFormat::Candidate,
+        crate::model::DocumentMeta::default(),
+    ));
     let mut problems = Vec::new();
     for (i, comp) in candidate.components.iter_mut().enumerate() {
         let idx = u32::try_from(i).unwrap_or(u32::MAX);
+        let eco = Ecosystem::Other("candidate".into());
+        let own = inventory.add_package(Package {
+            id: PackageId::synthetic(
+                &eco,
+                &format!("{}/{}", candidate_name(&text), comp.name),
+                None,
+            ),
+            name: comp.name.clone(),
+            version: None,
+            ecosystem: eco,
+            declared: comp.license.iter().cloned().collect(),
+            supplier: comp.vendor.clone(),
+            repository: comp.repository.clone(),
+            input: manifest_input,
+            component: Some(idx),
+            ..Package::default()
+        });
+        inventory.add_root(own);
         for (kind, rel) in comp.inputs.clone() {
             let file = dir.join(&rel);
             let part = if kind == InputKind::Publiccode {
@@ -681,7 +716,18 @@ fn load_manifest(dir: &Path, manifest: &Path, opts: &IngestOptions) -> Result<Lo
             for p in &mut part.packages {
                 p.component = Some(idx);
             }
+            let roots: Vec<PackageId> = part
+                .roots
+                .iter()
+                .map(|r| part.packages[r.index()].id.clone())
+                .collect();
             inventory.merge(part);
+            // The component depends on what its inputs describe.
+            for id in roots {
+                if let Some(r) = inventory.find(&id) {
+                    inventory.add_edge(own, r, crate::model::EdgeKind::Runtime, None);
+                }
+            }
         }
     }
     if !problems.is_empty() {

@@ -497,7 +497,7 @@ fn purl_matches(purl: &str, pat: &str) -> bool {
 }
 
 /// `https://github.com/Owner/repo.git` → `github.com/owner/repo`.
-pub(crate) fn normalise_repo(url: &str) -> String {
+pub fn normalise_repo(url: &str) -> String {
     let mut s = url.trim().to_ascii_lowercase();
     for prefix in [
         "git+", "https://", "http://", "ssh://", "git://", "git@", "www.",

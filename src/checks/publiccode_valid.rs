@@ -7,7 +7,7 @@ pub(crate) static KIND: Kind = Kind {
     name: "publiccode-valid",
     docs: "Reports every component whose publiccode.yml fails validation (each problem \
 as a note, with line and column), and, with `required = true`, every component that \
-has none. Deprecated keys are notes of a valid file, not findings.\n\nParameters: \
+has none. A valid file that uses deprecated keys is a review finding.\n\nParameters: \
 `required` (bool, default `false`).",
     phase: Phase::Main,
     compile: |t| compile_with(t, run),
@@ -35,6 +35,17 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
                     pc.errors.len()
                 ),
                 notes: pc.errors.iter().map(ToString::to_string).collect(),
+                ..Hit::default()
+            }),
+            Some(pc) if !pc.warnings.is_empty() => hits.push(Hit {
+                component,
+                message: format!(
+                    "component `{}`: publiccode.yml uses {} deprecated or lowercase key(s)",
+                    c.name,
+                    pc.warnings.len()
+                ),
+                notes: pc.warnings.iter().map(ToString::to_string).collect(),
+                review_only: true,
                 ..Hit::default()
             }),
             Some(_) => {}

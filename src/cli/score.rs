@@ -191,6 +191,7 @@ pub(crate) fn to_json(a: &Assessed) -> Value {
         })).collect::<Vec<_>>(),
         "csf": {
             "label": s.csf.label,
+            "formula": "objective score = mean of its assessed dimensions; SEAL from the score (≥ 90 → 4, ≥ 75 → 3, ≥ 60 → 2, ≥ 40 → 1, else 0), capped by failed rules citing the objective (gate → 0, deny → 1, warn → 2); totals weighted over assessed objectives",
             "totals": {"v1.2.1": opt(s.csf.total_v1_2_1), "2026": opt(s.csf.total_2026)},
             "weights": {"v1.2.1": score::csf::WEIGHTS_V1_2_1, "2026": score::csf::WEIGHTS_2026},
             "objectives": s.csf.objectives.iter().map(|o| json!({
@@ -212,12 +213,83 @@ pub(crate) fn to_json(a: &Assessed) -> Value {
             "seat": u.controller.seat,
             "eu_eea": u.controller.eu_eea,
             "attributed_via": u.controller.via.map(|v| v.as_str()),
-            "forge": u.forge.as_ref().map(|f| json!({"host": f.host, "operator": f.operator})),
+            "forge": u.forge.as_ref().map(|f| forge_json(facts, f)),
             "licence": u.licence,
             "freedom": u.freedom.as_str(),
             "packages": u.packages.len(),
         })).collect::<Vec<_>>(),
+        "organisations": organisations(facts),
         "findings": counts(&a.analysis),
+        "findings_list": a.analysis.findings.iter().map(|f| json!({
+            "rule": f.rule,
+            "level": f.level.as_str(),
+            "message": f.hit.message,
+            "component": f.hit.component
+                .and_then(|c| facts.candidate.components.get(c as usize))
+                .map(|c| c.name.clone()),
+            "package": f.hit.package.map(|p| a.analysis.inventory.package(p).display_name()),
+            "notes": f.hit.notes,
+            "excepted": f.exception.is_some(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// A forge with its operator's seat: where the code is hosted is a fact of its own.
+fn forge_json(facts: &crate::score::facts::Facts, f: &crate::vendors::ForgeFact) -> Value {
+    let op = f.operator.as_deref().and_then(|o| facts.registry.get(o));
+    json!({
+        "host": f.host,
+        "operator": f.operator,
+        "operator_country": op.and_then(|v| v.country.clone()),
+        "operator_eu_eea": op.and_then(|v| v.eu_eea),
+        "operator_jurisdiction": op.map(|v| v.jurisdiction.clone()).unwrap_or_default(),
+    })
+}
+
+/// Packages per controlling organisation, most first: the attribution of every package
+/// (registry vendor, else repository owner, else supplier) and the forges hosting them.
+fn organisations(facts: &crate::score::facts::Facts) -> Value {
+    let mut orgs: BTreeMap<String, (Option<&str>, &str, usize)> = BTreeMap::new();
+    let mut forges: BTreeMap<&str, (usize, &crate::vendors::ForgeFact)> = BTreeMap::new();
+    for a in &facts.attributions {
+        let key = a.org.clone().unwrap_or_else(|| "(unknown)".to_owned());
+        let e = orgs
+            .entry(key)
+            .or_insert((a.vendor.as_deref(), a.via.as_str(), 0));
+        e.2 += 1;
+        if let Some(f) = &a.forge {
+            forges.entry(f.host.as_str()).or_insert((0, f)).0 += 1;
+        }
+    }
+    let mut list: Vec<_> = orgs.into_iter().collect();
+    list.sort_by(|a, b| b.1.2.cmp(&a.1.2).then(a.0.cmp(&b.0)));
+    let org_list: Vec<Value> = list
+        .into_iter()
+        .map(|(org, (vendor, via, n))| {
+            let v = vendor.and_then(|id| facts.registry.get(id));
+            json!({
+                "org": org,
+                "vendor": vendor,
+                "via": via,
+                "packages": n,
+                "country": v.and_then(|v| v.country.clone()),
+                "parent_country": v.and_then(|v| v.parent_country.clone()),
+                "eu_eea": v.and_then(|v| v.eu_eea),
+                "governance": v.map(|v| v.governance.as_str()),
+            })
+        })
+        .collect();
+    let forge_list: Vec<Value> = forges
+        .into_values()
+        .map(|(n, f)| {
+            let mut v = forge_json(facts, f);
+            v["packages"] = json!(n);
+            v
+        })
+        .collect();
+    json!({
+        "by_organisation": org_list,
+        "by_forge": forge_list,
     })
 }
 

@@ -121,7 +121,8 @@ pub struct Facts {
     pub units: Vec<Unit>,
     /// Licence freedom of every package, indexed by `PkgIdx`.
     pub package_freedom: Vec<Freedom>,
-    /// Forge evidence by package id or component name (filled by enrich).
+    /// Forge evidence by repository key (`github.com/owner/name`, as enrich's facts
+    /// file keys repositories), package id or component name.
     pub forge_evidence: BTreeMap<String, ForgeEvidence>,
 }
 
@@ -182,17 +183,19 @@ impl Facts {
                     packages: vec![idx],
                     package_free_share: free_share(&[idx]),
                     forge: a.forge.clone(),
-                    evidence: forge_evidence.get(&p.id.0).cloned(),
+                    evidence: evidence_for(&forge_evidence, &p.id.0, p.repository.as_deref()),
                 });
             }
         }
         for (ci, c) in candidate.components.iter().enumerate() {
             let cidx = u32::try_from(ci).unwrap_or(u32::MAX);
+            // The component's own package (read from the manifest) is not evidence of
+            // what the component contains.
             let packages: Vec<PkgIdx> = inventory
                 .packages
                 .iter()
                 .enumerate()
-                .filter(|(_, p)| p.component == Some(cidx))
+                .filter(|(_, p)| p.component == Some(cidx) && !from_manifest(inventory, p))
                 .map(|(i, _)| PkgIdx(u32::try_from(i).unwrap_or(u32::MAX)))
                 .collect();
             let pc = c.publiccode.as_ref().filter(|p| p.is_valid());
@@ -230,7 +233,7 @@ impl Facts {
                 package_free_share: free_share(&packages),
                 packages,
                 forge: repository.as_deref().and_then(|r| registry.forge_of(r)),
-                evidence: forge_evidence.get(&c.name).cloned(),
+                evidence: evidence_for(&forge_evidence, &c.name, repository.as_deref()),
             });
         }
         Facts {
@@ -247,6 +250,26 @@ impl Facts {
     pub fn component_unit(&self, component: u32) -> Option<&Unit> {
         self.units.iter().find(|u| u.component == Some(component))
     }
+}
+
+/// The forge evidence of a unit: by its own key, else by its normalised repository.
+fn evidence_for(
+    evidence: &BTreeMap<String, ForgeEvidence>,
+    key: &str,
+    repository: Option<&str>,
+) -> Option<ForgeEvidence> {
+    evidence
+        .get(key)
+        .or_else(|| repository.and_then(|r| evidence.get(&crate::vendors::normalise_repo(r))))
+        .cloned()
+}
+
+/// Whether a package stands for a candidate component itself (read from the manifest).
+pub fn from_manifest(inventory: &Inventory, p: &crate::model::Package) -> bool {
+    inventory
+        .inputs
+        .get(p.input.0 as usize)
+        .is_some_and(|i| i.format == crate::model::InputFormat::Candidate)
 }
 
 /// Jurisdiction facts of a registry vendor.
@@ -323,6 +346,41 @@ fn component_controller(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forge_evidence_reaches_units_by_repository() {
+        let candidate = Candidate {
+            name: "c".into(),
+            components: vec![crate::candidate::Component {
+                name: "OpenProject".into(),
+                criticality: Some(Criticality::Critical),
+                repository: Some("https://github.com/opf/openproject.git".into()),
+                ..crate::candidate::Component::default()
+            }],
+            ..Candidate::default()
+        };
+        let evidence = ForgeEvidence {
+            contributors_12m: Some(40),
+            contributor_orgs_12m: Some(3),
+            days_since_release: Some(20),
+            source: "https://api.github.com/repos/opf/openproject @ 2026-06-01".into(),
+        };
+        let facts = Facts::build(
+            candidate,
+            &Inventory::new(),
+            &Licenses::default(),
+            Registry::default(),
+            BTreeMap::from([("github.com/opf/openproject".to_owned(), evidence.clone())]),
+        );
+        assert_eq!(facts.units[0].evidence.as_ref(), Some(&evidence));
+        let s = crate::score::score(&facts, &[], &|_| None, &crate::score::Config::default());
+        let continuity = s
+            .dimensions
+            .iter()
+            .find(|d| d.id == crate::score::DimensionId::Continuity)
+            .and_then(|d| d.score);
+        assert_eq!(continuity, Some(100.0));
+    }
 
     #[test]
     fn freedom() {

@@ -10,7 +10,8 @@
 //!   "not assessed" and is left out of the total, whose coverage is stated beside it.
 //! - A proprietary component earns no credit in any component-level dimension: only its
 //!   owner can carry it on, whatever else is true of it. Hence removing a proprietary
-//!   component never lowers the score.
+//!   component never lowers the score. (A proprietary *package* of a plain input is
+//!   judged on what is known of it, like any other package.)
 //! - Jurisdiction facts enter the jurisdiction dimension only, and an unknown seat
 //!   earns no credit: evidence that a controller sits outside the EU/EEA never raises
 //!   the score.
@@ -461,7 +462,7 @@ fn lic(u: &Unit) -> &str {
 fn jurisdiction_credit(u: &Unit, _cfg: &Config) -> Credit {
     let who = u.controller.org.as_deref().unwrap_or("unknown");
     let seat = u.controller.seat.as_deref().unwrap_or("seat unknown");
-    if u.proprietary() {
+    if u.proprietary() && u.component.is_some() {
         return Some((0.0, format!("proprietary; controlled by `{who}` ({seat})")));
     }
     match u.controller.eu_eea {
@@ -472,7 +473,7 @@ fn jurisdiction_credit(u: &Unit, _cfg: &Config) -> Credit {
 }
 
 fn standards_credit(u: &Unit, cfg: &Config) -> Credit {
-    if u.proprietary() {
+    if u.proprietary() && u.component.is_some() {
         return Some((0.0, "proprietary".into()));
     }
     if u.open_standards.is_empty() {
@@ -514,7 +515,10 @@ fn list(v: &[String]) -> String {
 }
 
 fn continuity_credit(u: &Unit) -> Credit {
-    if u.proprietary() {
+    // Forge facts are the only evidence of continuity; without them the unit is a gap,
+    // proprietary or not.
+    u.evidence.as_ref()?;
+    if u.proprietary() && u.component.is_some() {
         return Some((0.0, "proprietary: continuity depends on one owner".into()));
     }
     let mut parts: Vec<(f64, String)> = Vec::new();
@@ -550,7 +554,7 @@ fn continuity_credit(u: &Unit) -> Credit {
 }
 
 fn transparency_credit(u: &Unit, facts: &Facts) -> Credit {
-    if u.proprietary() {
+    if u.proprietary() && u.component.is_some() {
         return Some((0.0, "proprietary".into()));
     }
     if u.packages.is_empty() {
@@ -560,7 +564,10 @@ fn transparency_credit(u: &Unit, facts: &Facts) -> Credit {
         .packages
         .iter()
         .filter(|p| {
-            facts.attributions[p.index()].org.is_some()
+            facts
+                .attributions
+                .get(p.index())
+                .is_some_and(|a| a.org.is_some())
                 && facts
                     .package_freedom
                     .get(p.index())

@@ -581,7 +581,8 @@ fn why_explains_inclusion_paths() {
 #[test]
 fn saved_metadata_stands_for_the_manifest_beside_it() {
     // The sample directory holds both; reading it must not run cargo (which would need
-    // the registry) and must name the saved file as the input.
+    // the registry) and must name the saved file as the input (beside the candidate
+    // manifest, which makes the directory a candidate).
     let inv = inventory(&["samples/rust-service"]);
     let inputs: Vec<&str> = inv["inputs"]
         .as_array()
@@ -589,7 +590,7 @@ fn saved_metadata_stands_for_the_manifest_beside_it() {
         .iter()
         .map(|i| i["format"].as_str().unwrap())
         .collect();
-    assert_eq!(inputs, ["cargo-metadata"]);
+    assert_eq!(inputs, ["candidate", "cargo-metadata"]);
     assert!(root().join("samples/rust-service/Cargo.toml").exists());
 }
 
