@@ -12,5 +12,6 @@ pub mod graph;
 pub mod ingest;
 pub mod license;
 pub mod model;
+pub mod report;
 
 pub use error::{Error, Result};

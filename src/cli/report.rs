@@ -1,16 +1,161 @@
-//! `sovra report`.
+//! `sovra report`: renders the procurement report of one candidate, or of several side
+//! by side with `--compare`, as HTML, Markdown, flat ODF text, JSON or a terminal
+//! summary. A file given with `-o` is written atomically; without it the report goes to
+//! stdout.
 
-use super::{InputArgs, Status};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::{Status, emit};
 use crate::error::{Error, Result};
+use crate::graph::DepGraph;
+use crate::ingest::{self, IngestOptions};
+use crate::license;
+use crate::model::Inventory;
+use crate::report::{self, Format, build, locale::Locale, render};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    #[command(flatten)]
-    pub input: InputArgs,
+    /// Inputs of one candidate: a candidate directory, or SBOMs, lockfiles and Cargo
+    /// metadata merged into one
+    #[arg(value_name = "INPUT", required_unless_present = "compare")]
+    pub inputs: Vec<PathBuf>,
+    /// Compare several candidates side by side (each path is one candidate)
+    #[arg(long, num_args = 2.., value_name = "CANDIDATE", conflicts_with = "inputs")]
+    pub compare: Vec<PathBuf>,
+    /// Output format; by default taken from the extension of `-o`, else `summary`
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<Format>,
+    /// Write the report to this file (atomically) instead of stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Language of the report
+    #[arg(long, default_value = "en", value_parser = ["de", "en"])]
+    pub lang: String,
+    /// A directory of templates (`report.html`, `report.md`, `report.fodt`,
+    /// `summary.txt`, `locales/<lang>.toml`) replacing the built-in ones file by file
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// The date the report is issued for (YYYY-MM-DD); reports carry no date otherwise
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// Pass --offline to cargo metadata
+    #[arg(long)]
+    pub offline: bool,
+    /// Pass --locked to cargo metadata
+    #[arg(long)]
+    pub locked: bool,
 }
 
-pub(crate) fn run(_args: Args) -> Result<Status> {
-    Err(Error::Usage(
-        "`report` is not available in this build".into(),
-    ))
+/// One analysed candidate, owning what the report borrows.
+struct Analysed {
+    name: String,
+    inventory: Inventory,
+    graph: DepGraph,
+    licenses: license::Licenses,
+}
+
+pub(crate) fn run(args: Args) -> Result<Status> {
+    let format = match (args.format, &args.output) {
+        (Some(f), _) => f,
+        (None, Some(o)) => Format::from_extension(o).ok_or_else(|| {
+            Error::Usage(format!(
+                "cannot tell the format from `{}`: pass --format html|md|fodt|json|summary",
+                o.display()
+            ))
+        })?,
+        (None, None) => Format::Summary,
+    };
+    if let Some(d) = &args.date {
+        d.parse::<jiff::civil::Date>()
+            .map_err(|_| Error::Usage(format!("`--date` expects YYYY-MM-DD, not `{d}`")))?;
+    }
+    if let Some(dir) = &args.templates
+        && !dir.is_dir()
+    {
+        return Err(Error::Usage(format!(
+            "`--templates` must be a directory: `{}`",
+            dir.display()
+        )));
+    }
+    let opts = IngestOptions {
+        offline: args.offline,
+        locked: args.locked,
+    };
+    let groups: Vec<Vec<PathBuf>> = if args.compare.is_empty() {
+        vec![args.inputs.clone()]
+    } else {
+        args.compare.iter().map(|p| vec![p.clone()]).collect()
+    };
+    let mut analysed = Vec::with_capacity(groups.len());
+    for paths in &groups {
+        let inventory = ingest::ingest(paths, &opts)?;
+        let graph = DepGraph::build(&inventory);
+        let licenses = license::resolve_all(&inventory);
+        analysed.push(Analysed {
+            name: candidate_name(paths),
+            inventory,
+            graph,
+            licenses,
+        });
+    }
+    let subjects: Vec<build::Subject<'_>> = analysed
+        .iter()
+        .map(|a| build::Subject {
+            name: a.name.clone(),
+            version: None,
+            vendor: None,
+            deployment: None,
+            inventory: &a.inventory,
+            graph: &a.graph,
+            licenses: &a.licenses,
+            findings: &[],
+            policy: None,
+        })
+        .collect();
+    let model = build::report(
+        &subjects,
+        &build::Options {
+            lang: args.lang.clone(),
+            date: args.date.clone(),
+            osadl_matrix_date: None,
+        },
+    );
+    let locale = Locale::load(&args.lang, args.templates.as_deref())?;
+    let templates = render::Templates {
+        dir: args.templates.clone(),
+    };
+    let text = render::render(&model, format, &locale, &templates)?;
+    match &args.output {
+        Some(path) => {
+            report::write_atomic(path, text.as_bytes())?;
+            if format != Format::Summary {
+                let summary = render::render(&model, Format::Summary, &locale, &templates)?;
+                let mut err = std::io::stderr().lock();
+                let _ = err.write_all(summary.as_bytes());
+            }
+        }
+        None => emit(&text)?,
+    }
+    Ok(Status::Clean)
+}
+
+/// The name of an implicit candidate: the input's file or directory name.
+fn candidate_name(paths: &[PathBuf]) -> String {
+    let name = |p: &Path| {
+        let p = if p.file_name().is_some_and(|n| n == "." || n == "..") || p.as_os_str().is_empty()
+        {
+            std::fs::canonicalize(p).unwrap_or_else(|_| p.to_owned())
+        } else {
+            p.to_owned()
+        };
+        p.file_name().map_or_else(
+            || p.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
+    };
+    match paths {
+        [one] => name(one),
+        many => many.iter().map(|p| name(p)).collect::<Vec<_>>().join(" + "),
+    }
 }
