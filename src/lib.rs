@@ -5,6 +5,9 @@
 //! files or the network; only `report` and `cli` write. Everything between is pure.
 //! See `ARCHITECTURE.md` for the codemap and invariants.
 
+pub mod analysis;
+pub mod candidate;
+pub mod checks;
 pub mod cli;
 pub mod engine;
 pub mod error;
@@ -12,6 +15,8 @@ pub mod graph;
 pub mod ingest;
 pub mod license;
 pub mod model;
+pub mod policy;
 pub mod report;
+pub mod vendors;
 
 pub use error::{Error, Result};

@@ -172,6 +172,9 @@ pub struct Package {
     pub homepage: Option<String>,
     pub description: Option<String>,
     pub source: SourceKind,
+    /// Content hash as the input states it (npm's subresource-integrity string
+    /// `sha512-…`).
+    pub integrity: Option<String>,
     /// The input file this package was first read from.
     pub input: InputIdx,
     /// The candidate component this package belongs to, when ingested from a candidate
@@ -293,6 +296,7 @@ impl Inventory {
             fill(&mut existing.repository, pkg.repository);
             fill(&mut existing.homepage, pkg.homepage);
             fill(&mut existing.description, pkg.description);
+            fill(&mut existing.integrity, pkg.integrity);
             if existing.declared.is_empty() {
                 existing.declared = pkg.declared;
             }
