@@ -13,6 +13,7 @@ pub mod engine;
 pub mod error;
 pub mod graph;
 pub mod ingest;
+pub mod kb;
 pub mod license;
 pub mod model;
 pub mod policy;
