@@ -889,6 +889,7 @@ fn package(c: &Component<'_>, input: InputIdx) -> Package {
         source,
         input,
         component: None,
+        integrity: None,
     }
 }
 

@@ -735,6 +735,7 @@ fn package(p: &RawPackage, input: crate::model::InputIdx) -> Package {
         source,
         input,
         component: None,
+        integrity: None,
     }
 }
 
