@@ -7,12 +7,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{Status, emit};
+use crate::analysis::{self, LoadOptions};
+use crate::candidate::{self, Candidate as Offer, Loaded};
+use crate::engine::{Extra, Kb};
 use crate::error::{Error, Result};
-use crate::graph::DepGraph;
 use crate::ingest::{self, IngestOptions};
-use crate::license;
-use crate::model::Inventory;
 use crate::report::{self, Format, build, locale::Locale, render};
+use crate::vendors;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -36,23 +37,20 @@ pub(crate) struct Args {
     /// `summary.txt`, `locales/<lang>.toml`) replacing the built-in ones file by file
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
-    /// The date the report is issued for (YYYY-MM-DD); reports carry no date otherwise
+    /// The date the report is issued for (YYYY-MM-DD), also the day exception expiry is
+    /// judged on; reports carry no date otherwise
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<String>,
+    /// Policy: a bundled name (`baseline`, `de-public-sector`, `ci-strict`) or a file;
+    /// a `sovra.toml` next to the inputs is layered on top
+    #[arg(long, value_name = "POLICY")]
+    pub policy: Option<String>,
     /// Pass --offline to cargo metadata
     #[arg(long)]
     pub offline: bool,
     /// Pass --locked to cargo metadata
     #[arg(long)]
     pub locked: bool,
-}
-
-/// One analysed candidate, owning what the report borrows.
-struct Analysed {
-    name: String,
-    inventory: Inventory,
-    graph: DepGraph,
-    licenses: license::Licenses,
 }
 
 pub(crate) fn run(args: Args) -> Result<Status> {
@@ -66,10 +64,7 @@ pub(crate) fn run(args: Args) -> Result<Status> {
         })?,
         (None, None) => Format::Summary,
     };
-    if let Some(d) = &args.date {
-        d.parse::<jiff::civil::Date>()
-            .map_err(|_| Error::Usage(format!("`--date` expects YYYY-MM-DD, not `{d}`")))?;
-    }
+    let today = today(args.date.as_deref())?;
     if let Some(dir) = &args.templates
         && !dir.is_dir()
     {
@@ -78,39 +73,52 @@ pub(crate) fn run(args: Args) -> Result<Status> {
             dir.display()
         )));
     }
-    let opts = IngestOptions {
-        offline: args.offline,
-        locked: args.locked,
+    // Load the locale first: a broken house-style file fails before any work.
+    let locale = Locale::load(&args.lang, args.templates.as_deref())?;
+    let load = LoadOptions {
+        ingest: IngestOptions {
+            offline: args.offline,
+            locked: args.locked,
+        },
+        policy: args.policy.clone(),
+        project_policy: true,
     };
     let groups: Vec<Vec<PathBuf>> = if args.compare.is_empty() {
         vec![args.inputs.clone()]
     } else {
         args.compare.iter().map(|p| vec![p.clone()]).collect()
     };
+    let registry = vendors::builtin()?;
     let mut analysed = Vec::with_capacity(groups.len());
     for paths in &groups {
-        let inventory = ingest::ingest(paths, &opts)?;
-        let graph = DepGraph::build(&inventory);
-        let licenses = license::resolve_all(&inventory);
-        analysed.push(Analysed {
-            name: candidate_name(paths),
-            inventory,
-            graph,
-            licenses,
-        });
+        let loaded = match paths.as_slice() {
+            [one] => candidate::load(one, &load.ingest)?,
+            many => Loaded {
+                candidate: Offer {
+                    name: candidate_name(many),
+                    implicit: true,
+                    ..Offer::default()
+                },
+                inventory: ingest::ingest(many, &load.ingest)?,
+            },
+        };
+        let (catalogue, policy) = analysis::load_policy(paths, &load)?;
+        let analysis = analysis::analyse(
+            loaded.inventory,
+            catalogue,
+            policy,
+            Kb::embedded()?,
+            Extra::default(),
+            today,
+        );
+        analysed.push((loaded.candidate, analysis));
     }
     let subjects: Vec<build::Subject<'_>> = analysed
         .iter()
-        .map(|a| build::Subject {
-            name: a.name.clone(),
-            version: None,
-            vendor: None,
-            deployment: None,
-            inventory: &a.inventory,
-            graph: &a.graph,
-            licenses: &a.licenses,
-            findings: &[],
-            policy: None,
+        .map(|(offer, analysis)| build::Subject {
+            offer,
+            analysis,
+            registry: &registry,
         })
         .collect();
     let model = build::report(
@@ -118,10 +126,8 @@ pub(crate) fn run(args: Args) -> Result<Status> {
         &build::Options {
             lang: args.lang.clone(),
             date: args.date.clone(),
-            osadl_matrix_date: None,
         },
     );
-    let locale = Locale::load(&args.lang, args.templates.as_deref())?;
     let templates = render::Templates {
         dir: args.templates.clone(),
     };
@@ -138,6 +144,19 @@ pub(crate) fn run(args: Args) -> Result<Status> {
         None => emit(&text)?,
     }
     Ok(Status::Clean)
+}
+
+/// The date exceptions expire against: `--date`, else `SOVRA_DATE`, else today (UTC).
+fn today(date: Option<&str>) -> Result<jiff::civil::Date> {
+    let env = std::env::var("SOVRA_DATE").ok();
+    match date.or(env.as_deref()) {
+        Some(d) => d
+            .parse::<jiff::civil::Date>()
+            .map_err(|_| Error::Usage(format!("`--date` expects YYYY-MM-DD, not `{d}`"))),
+        None => Ok(jiff::Timestamp::now()
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .date()),
+    }
 }
 
 /// The name of an implicit candidate: the input's file or directory name.

@@ -8,10 +8,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::analysis::Analysis;
+use crate::candidate::Candidate as Offer;
 use crate::engine::{self, Level};
-use crate::graph::{DepGraph, Scope};
-use crate::license::{LicenseState, Licenses, UnknownReason};
-use crate::model::{Inventory, Package, PkgIdx};
+use crate::graph::Scope;
+use crate::license::{self, Class, Classes, LicenseState, Licenses, UnknownReason};
+use crate::model::PkgIdx;
+use crate::vendors::Registry;
 
 use super::model::{
     Attribution, Candidate, Cell, ClassRow, Comparison, ComparisonRow, Component, Coverage,
@@ -21,17 +24,14 @@ use super::model::{
 };
 
 /// Everything the report of one candidate is built from.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Subject<'a> {
-    pub name: String,
-    pub version: Option<String>,
-    pub vendor: Option<String>,
-    pub deployment: Option<String>,
-    pub inventory: &'a Inventory,
-    pub graph: &'a DepGraph,
-    pub licenses: &'a Licenses,
-    pub findings: &'a [engine::Finding],
-    pub policy: Option<Policy>,
+    /// What the manifest says (or the implicit candidate of plain inputs).
+    pub offer: &'a Offer,
+    /// Inventory, graph, licences, policy and findings.
+    pub analysis: &'a Analysis,
+    /// The vendor registry, for organisations and their countries.
+    pub registry: &'a Registry,
 }
 
 /// Options that reach the builder.
@@ -39,12 +39,11 @@ pub(crate) struct Subject<'a> {
 pub(crate) struct Options {
     pub lang: String,
     pub date: Option<String>,
-    pub osadl_matrix_date: Option<String>,
 }
 
 /// Builds a report of one candidate, or a comparison when there are several.
 pub(crate) fn report(subjects: &[Subject<'_>], opts: &Options) -> Report {
-    let candidates: Vec<Candidate> = subjects.iter().map(candidate).collect();
+    let candidates: Vec<Candidate> = subjects.iter().map(|s| candidate(s, &opts.lang)).collect();
     let (kind, comparison) = if candidates.len() > 1 {
         (ReportKind::Comparison, Some(compare(&candidates)))
     } else {
@@ -59,20 +58,21 @@ pub(crate) fn report(subjects: &[Subject<'_>], opts: &Options) -> Report {
             name: "sovra",
             version: env!("CARGO_PKG_VERSION"),
             spdx_list_version: spdx::identifiers::VERSION,
-            osadl_matrix_date: opts.osadl_matrix_date.clone(),
+            osadl_matrix_date: Some(license::osadl::info().timestamp.chars().take(10).collect()),
         },
         candidates,
         comparison,
     }
 }
 
-fn candidate(s: &Subject<'_>) -> Candidate {
-    let inv = s.inventory;
-    let runtime: Vec<PkgIdx> = s.graph.reachable(Scope::Runtime).collect();
+fn candidate(s: &Subject<'_>, lang: &str) -> Candidate {
+    let inv = &s.analysis.inventory;
+    let runtime: Vec<PkgIdx> = s.analysis.graph.reachable(Scope::Runtime).collect();
     let findings = findings(s);
-    let licenses = license_inventory(s, &runtime);
-    let vendors = vendors(inv, &runtime);
+    let licenses = license_inventory(s, &runtime, lang);
+    let vendors = vendors(s, &runtime);
     let failed_gates: Vec<Gate> = s
+        .analysis
         .findings
         .iter()
         .filter(|f| f.level == Level::Gate && f.exception.is_none())
@@ -84,11 +84,11 @@ fn candidate(s: &Subject<'_>) -> Candidate {
 
     let known = runtime
         .iter()
-        .filter(|&&p| matches!(state(s.licenses, p), Some(LicenseState::Known(_))))
+        .filter(|&&p| matches!(state(&s.analysis.licenses, p), Some(LicenseState::Known(_))))
         .count();
     let with_origin = runtime
         .iter()
-        .filter(|&&p| organisation(inv.package(p)).is_some())
+        .filter(|&&p| s.registry.attribute(inv.package(p)).org.is_some())
         .count();
     let share = |n: usize| {
         if runtime.is_empty() {
@@ -110,7 +110,11 @@ fn candidate(s: &Subject<'_>) -> Candidate {
     gap("licence-unknown", runtime.len() - known, runtime.len());
     gap("origin-unknown", runtime.len() - with_origin, runtime.len());
     if !inv.roots.is_empty() {
-        gap("unreachable", s.graph.orphans().len(), inv.packages.len());
+        gap(
+            "unreachable",
+            s.analysis.graph.orphans().len(),
+            inv.packages.len(),
+        );
     }
     let coverage = Coverage {
         licences: share(known),
@@ -128,6 +132,7 @@ fn candidate(s: &Subject<'_>) -> Candidate {
     };
 
     let mut exceptions: Vec<Exception> = s
+        .analysis
         .findings
         .iter()
         .filter_map(|f| f.exception.as_ref().map(|e| exception(s, f, e)))
@@ -135,11 +140,16 @@ fn candidate(s: &Subject<'_>) -> Candidate {
     exceptions.sort_by(|a, b| (&a.rule, &a.subject).cmp(&(&b.rule, &b.subject)));
     exceptions.dedup_by(|a, b| a.rule == b.rule && a.subject == b.subject);
 
+    let policy = &s.analysis.policy;
     Candidate {
-        name: s.name.clone(),
-        version: s.version.clone(),
-        vendor: s.vendor.clone(),
-        deployment: s.deployment.clone(),
+        name: s.offer.name.clone(),
+        version: s.offer.version.clone(),
+        vendor: s.offer.vendor.as_ref().map(|v| {
+            s.registry
+                .get(v)
+                .map_or_else(|| v.clone(), |r| r.name.clone())
+        }),
+        deployment: s.offer.deployment.map(|d| d.as_str().to_owned()),
         verdict,
         score: None,
         failed_gates,
@@ -157,7 +167,14 @@ fn candidate(s: &Subject<'_>) -> Candidate {
         vendors,
         csf: None,
         evidence: Evidence {
-            policy: s.policy.clone(),
+            policy: Some(Policy {
+                name: policy
+                    .layers
+                    .last()
+                    .map_or_else(|| "defaults".to_owned(), |l| l.name.clone()),
+                layers: policy.layers.iter().map(|l| l.name.clone()).collect(),
+                deployment: Some(policy.deployment.value.as_str().to_owned()),
+            }),
             inputs: inv
                 .inputs
                 .iter()
@@ -186,11 +203,11 @@ fn state(licenses: &Licenses, p: PkgIdx) -> Option<&LicenseState> {
 fn exception(s: &Subject<'_>, f: &engine::Finding, e: &engine::AppliedException) -> Exception {
     Exception {
         rule: f.rule.clone(),
-        subject: f
-            .hit
-            .subject
-            .clone()
-            .or_else(|| f.hit.package.map(|p| s.inventory.package(p).display_name())),
+        subject: f.hit.subject.clone().or_else(|| {
+            f.hit
+                .package
+                .map(|p| s.analysis.inventory.package(p).display_name())
+        }),
         reason: e.reason.clone(),
         owner: e.owner.clone(),
         expires: e.expires.clone(),
@@ -199,10 +216,11 @@ fn exception(s: &Subject<'_>, f: &engine::Finding, e: &engine::AppliedException)
 }
 
 fn findings(s: &Subject<'_>) -> Findings {
-    let inv = s.inventory;
+    let inv = &s.analysis.inventory;
     let mut by_level: BTreeMap<std::cmp::Reverse<Level>, Vec<Finding>> = BTreeMap::new();
     let mut excepted = 0;
-    for f in s.findings {
+    for f in &s.analysis.findings {
+        let rule = s.analysis.catalogue.get(&f.rule);
         if f.exception.is_some() {
             excepted += 1;
             continue;
@@ -212,7 +230,7 @@ fn findings(s: &Subject<'_>) -> Findings {
             .or_default()
             .push(Finding {
                 rule: f.rule.clone(),
-                rule_name: None,
+                rule_name: rule.map(|r| r.summary.clone()),
                 level: f.level.as_str().to_owned(),
                 package: f.hit.package.map(|p| inv.package(p).display_name()),
                 message: f.hit.message.clone(),
@@ -222,8 +240,13 @@ fn findings(s: &Subject<'_>) -> Findings {
                     .iter()
                     .map(|&p| inv.package(p).display_name())
                     .collect(),
-                remediation: None,
-                frameworks: Vec::new(),
+                why: rule
+                    .map(|r| paragraph(&r.docs.why))
+                    .filter(|w| !w.is_empty()),
+                remediation: rule
+                    .map(|r| paragraph(&r.docs.resolve))
+                    .filter(|w| !w.is_empty()),
+                frameworks: rule.map(|r| r.references.clone()).unwrap_or_default(),
                 exception: None,
             });
     }
@@ -249,168 +272,72 @@ fn findings(s: &Subject<'_>) -> Findings {
     }
 }
 
-/// The licence class of an expression: the most demanding class over its mandatory
-/// parts, taking the least demanding alternative of an `OR`.
-pub(crate) fn class_of(expr: &spdx::Expression) -> &'static str {
-    // Post-fix evaluation over class ranks.
-    let mut stack: Vec<usize> = Vec::new();
-    for node in expr.iter() {
-        match node {
-            spdx::expression::ExprNode::Req(r) => stack.push(req_class(&r.req)),
-            spdx::expression::ExprNode::Op(op) => {
-                let b = stack.pop().unwrap_or(0);
-                let a = stack.pop().unwrap_or(0);
-                stack.push(match op {
-                    spdx::expression::Operator::And => a.max(b),
-                    spdx::expression::Operator::Or => a.min(b),
-                });
-            }
+/// The first paragraph of a rule's docs section, on one line.
+fn paragraph(text: &str) -> String {
+    text.trim()
+        .split("\n\n")
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Obligations of a licence class per deployment mode, in the report's language, from
+/// the knowledge base (`rules/licenses/obligations.toml`).
+fn obligations(class: Class, lang: &str) -> Vec<Obligation> {
+    [
+        license::Deployment::Distributed,
+        license::Deployment::Saas,
+        license::Deployment::Internal,
+    ]
+    .into_iter()
+    .map(|mode| Obligation {
+        mode: match mode {
+            license::Deployment::Distributed => "distributed",
+            license::Deployment::Saas => "saas",
+            license::Deployment::Internal => "internal",
         }
-    }
-    CLASSES[stack.pop().unwrap_or(CLASSES.len() - 1)]
+        .to_owned(),
+        duties: license::obligations(class, mode)
+            .map(|o| {
+                if lang == "de" {
+                    o.de.clone()
+                } else {
+                    o.en.clone()
+                }
+            })
+            .unwrap_or_default(),
+    })
+    .collect()
 }
 
-/// Licence classes from least to most demanding; the order ranks `AND` / `OR`.
-const CLASSES: [&str; 9] = [
-    "public-domain",
-    "permissive",
-    "weak-copyleft",
-    "strong-copyleft",
-    "network-copyleft",
-    "source-available",
-    "non-commercial",
-    "proprietary",
-    "unknown",
-];
-
-fn rank(class: &str) -> usize {
-    CLASSES.iter().position(|c| *c == class).unwrap_or(8)
-}
-
-/// Class of one licence requirement, from the SPDX list's flags. Coarse on purpose:
-/// the knowledge base's class table replaces it where it is present.
-fn req_class(req: &spdx::LicenseReq) -> usize {
-    let Some(id) = req.license.id() else {
-        return rank("unknown");
-    };
-    let name = id.name;
-    let class = if name.starts_with("AGPL") {
-        "network-copyleft"
-    } else if matches!(name, "CC0-1.0" | "Unlicense" | "0BSD" | "WTFPL") {
-        "public-domain"
-    } else if name.starts_with("BUSL")
-        || name.starts_with("SSPL")
-        || name.starts_with("Elastic")
-        || name.starts_with("PolyForm")
-    {
-        "source-available"
-    } else if name.contains("-NC") {
-        "non-commercial"
-    } else if req.addition.is_some() && id.is_copyleft() {
-        "weak-copyleft"
-    } else if name.starts_with("GPL") || name.starts_with("OSL") {
-        "strong-copyleft"
-    } else if id.is_copyleft() {
-        "weak-copyleft"
-    } else if id.is_osi_approved() || id.is_fsf_free_libre() {
-        "permissive"
-    } else {
-        "unknown"
-    };
-    rank(class)
-}
-
-/// Duty codes per licence class and deployment mode (words in the locale files under
-/// `obligation.<code>`).
-fn obligations(class: &str) -> Vec<Obligation> {
-    let modes: [(&str, &[&str]); 3] = match class {
-        "public-domain" => [("distributed", &[]), ("saas", &[]), ("internal", &[])],
-        "permissive" => [
-            ("distributed", &["keep-notices"]),
-            ("saas", &[]),
-            ("internal", &[]),
-        ],
-        "weak-copyleft" => [
-            (
-                "distributed",
-                &[
-                    "keep-notices",
-                    "source-of-modified-files",
-                    "allow-relinking",
-                ],
-            ),
-            ("saas", &[]),
-            ("internal", &[]),
-        ],
-        "strong-copyleft" => [
-            (
-                "distributed",
-                &["keep-notices", "source-of-whole-work", "same-licence"],
-            ),
-            ("saas", &[]),
-            ("internal", &[]),
-        ],
-        "network-copyleft" => [
-            (
-                "distributed",
-                &["keep-notices", "source-of-whole-work", "same-licence"],
-            ),
-            ("saas", &["offer-source-to-network-users"]),
-            ("internal", &["offer-source-to-network-users"]),
-        ],
-        "source-available" | "non-commercial" | "proprietary" => [
-            ("distributed", &["read-licence-terms"]),
-            ("saas", &["read-licence-terms"]),
-            ("internal", &["read-licence-terms"]),
-        ],
-        _ => [
-            ("distributed", &["clarify-licence"]),
-            ("saas", &["clarify-licence"]),
-            ("internal", &["clarify-licence"]),
-        ],
-    };
-    modes
-        .iter()
-        .map(|(mode, duties)| Obligation {
-            mode: (*mode).to_owned(),
-            duties: duties.iter().map(|d| (*d).to_owned()).collect(),
-        })
-        .collect()
-}
-
-fn license_inventory(s: &Subject<'_>, runtime: &[PkgIdx]) -> LicenseInventory {
-    let inv = s.inventory;
-    let mut rows: BTreeMap<String, (String, bool, BTreeSet<String>)> = BTreeMap::new();
-    let mut classes: BTreeMap<usize, usize> = BTreeMap::new();
+fn license_inventory(s: &Subject<'_>, runtime: &[PkgIdx], lang: &str) -> LicenseInventory {
+    let inv = &s.analysis.inventory;
+    let mut rows: BTreeMap<String, (Class, bool, BTreeSet<String>)> = BTreeMap::new();
+    let mut classes: BTreeMap<Class, usize> = BTreeMap::new();
     let mut unknown = Vec::new();
     for &p in runtime {
         let pkg = inv.package(p);
-        match state(s.licenses, p) {
+        match state(&s.analysis.licenses, p) {
             Some(LicenseState::Known(l)) => {
-                let class = class_of(&l.expression);
-                let osi = l.expression.evaluate(|r| {
-                    r.license
-                        .id()
-                        .is_some_and(|id| id.is_osi_approved() && !id.is_deprecated())
-                });
+                let class = Classes::builtin().of_expression(&l.expression);
+                let osi = l.expression.evaluate(license::is_osi);
                 rows.entry(l.text().to_owned())
-                    .or_insert_with(|| (class.to_owned(), osi, BTreeSet::new()))
+                    .or_insert_with(|| (class, osi, BTreeSet::new()))
                     .2
                     .insert(pkg.display_name());
-                *classes.entry(rank(class)).or_default() += 1;
+                *classes.entry(class).or_default() += 1;
             }
             other => {
                 let (reason, detail) = match other {
-                    Some(LicenseState::Unknown(UnknownReason::NoAssertion)) => {
-                        ("noassertion", None)
+                    Some(LicenseState::Unknown(r @ UnknownReason::LicenseFileOnly(f))) => {
+                        (r.kind(), Some(f.clone()))
                     }
-                    Some(LicenseState::Unknown(UnknownReason::None)) => ("none", None),
-                    Some(LicenseState::Unknown(UnknownReason::LicenseFileOnly(f))) => {
-                        ("license-file-only", Some(f.clone()))
+                    Some(LicenseState::Unknown(r @ UnknownReason::Unparseable { raw, .. })) => {
+                        (r.kind(), Some(raw.clone()))
                     }
-                    Some(LicenseState::Unknown(UnknownReason::Unparseable { raw, .. })) => {
-                        ("unparseable", Some(raw.clone()))
-                    }
+                    Some(LicenseState::Unknown(r)) => (r.kind(), None),
                     _ => ("missing", None),
                 };
                 unknown.push(UnknownLicense {
@@ -418,7 +345,7 @@ fn license_inventory(s: &Subject<'_>, runtime: &[PkgIdx]) -> LicenseInventory {
                     reason: reason.to_owned(),
                     detail,
                 });
-                *classes.entry(rank("unknown")).or_default() += 1;
+                *classes.entry(Class::Unknown).or_default() += 1;
             }
         }
     }
@@ -426,7 +353,7 @@ fn license_inventory(s: &Subject<'_>, runtime: &[PkgIdx]) -> LicenseInventory {
         .into_iter()
         .map(|(expression, (class, osi, packages))| LicenseRow {
             expression,
-            class,
+            class: class.as_str().to_owned(),
             osi,
             packages: packages.into_iter().collect(),
         })
@@ -442,105 +369,132 @@ fn license_inventory(s: &Subject<'_>, runtime: &[PkgIdx]) -> LicenseInventory {
         expressions,
         classes: classes
             .into_iter()
-            .map(|(r, packages)| ClassRow {
-                class: CLASSES[r].to_owned(),
+            .map(|(class, packages)| ClassRow {
+                class: class.as_str().to_owned(),
                 packages,
-                obligations: obligations(CLASSES[r]),
+                obligations: obligations(class, lang),
             })
             .collect(),
         unknown,
     }
 }
 
+/// Third-party notices: for every licence of a runtime package, its text (the SPDX
+/// list's, or the input's own text for a `LicenseRef-*`) and the packages under it.
 fn attribution(s: &Subject<'_>, runtime: &[PkgIdx]) -> Vec<Attribution> {
-    let mut by_license: BTreeMap<String, (spdx::LicenseId, BTreeSet<String>)> = BTreeMap::new();
+    let inv = &s.analysis.inventory;
+    let mut by_license: BTreeMap<String, (String, String, BTreeSet<String>)> = BTreeMap::new();
     for &p in runtime {
-        if let Some(LicenseState::Known(l)) = state(s.licenses, p) {
-            for r in l.expression.requirements() {
-                if let Some(id) = r.req.license.id() {
-                    by_license
-                        .entry(id.name.to_owned())
-                        .or_insert_with(|| (id, BTreeSet::new()))
-                        .1
-                        .insert(s.inventory.package(p).display_name());
+        let Some(LicenseState::Known(l)) = state(&s.analysis.licenses, p) else {
+            continue;
+        };
+        for r in l.expression.requirements() {
+            let entry = match &r.req.license {
+                spdx::LicenseItem::Spdx { id, .. } => {
+                    Some((id.name.to_owned(), id.full_name.to_owned(), id.text()))
                 }
+                spdx::LicenseItem::Other(other) => {
+                    let key = format!("LicenseRef-{}", other.lic_ref);
+                    inv.license_refs.get(&key).map(|x| {
+                        let name = x.name.clone().unwrap_or_else(|| key.clone());
+                        (key.clone(), name, x.text.as_str())
+                    })
+                }
+            };
+            if let Some((key, name, text)) = entry {
+                by_license
+                    .entry(key)
+                    .or_insert_with(|| (name, text.trim_end().to_owned(), BTreeSet::new()))
+                    .2
+                    .insert(inv.package(p).display_name());
             }
         }
     }
     by_license
         .into_iter()
-        .map(|(license, (id, packages))| Attribution {
+        .map(|(license, (name, text, packages))| Attribution {
             license,
-            name: id.full_name.to_owned(),
-            text: id.text().trim_end().to_owned(),
+            name,
+            text,
             packages: packages.into_iter().collect(),
         })
         .collect()
 }
 
-/// The controlling organisation of a package: its repository owner on a forge, else
-/// its supplier.
-pub(crate) fn organisation(pkg: &Package) -> Option<String> {
-    if let Some(repo) = &pkg.repository {
-        let rest = repo
-            .trim_start_matches("git+")
-            .trim_start_matches("https://")
-            .trim_start_matches("http://")
-            .trim_start_matches("ssh://")
-            .trim_start_matches("git@");
-        let mut parts = rest.split(['/', ':']).filter(|p| !p.is_empty());
-        if let (Some(host), Some(owner)) = (parts.next(), parts.next()) {
-            let host = host.to_ascii_lowercase();
-            if matches!(
-                host.as_str(),
-                "github.com"
-                    | "gitlab.com"
-                    | "codeberg.org"
-                    | "bitbucket.org"
-                    | "gitlab.opencode.de"
-            ) {
-                return Some(format!("{host}/{}", owner.to_ascii_lowercase()));
-            }
-        }
+/// One controlled unit for the vendor breakdown: its organisation's display name and
+/// country, when known.
+fn unit_owner(registry: &Registry, vendor: Option<&str>, org: Option<&str>) -> (String, String) {
+    if let Some(v) = vendor.and_then(|id| registry.get(id)) {
+        return (
+            v.name.clone(),
+            v.country.clone().unwrap_or_else(|| "unknown".to_owned()),
+        );
     }
-    pkg.supplier
-        .as_ref()
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty())
+    match org.or(vendor) {
+        Some(o) => (o.to_owned(), "unknown".to_owned()),
+        None => ("unknown".to_owned(), "unknown".to_owned()),
+    }
 }
 
-fn vendors(inv: &Inventory, runtime: &[PkgIdx]) -> Vendors {
-    let mut orgs: BTreeMap<String, usize> = BTreeMap::new();
-    let mut unknown = 0;
-    for &p in runtime {
-        match organisation(inv.package(p)) {
-            Some(o) => *orgs.entry(o).or_default() += 1,
-            None => unknown += 1,
+fn vendors(s: &Subject<'_>, runtime: &[PkgIdx]) -> Vendors {
+    let inv = &s.analysis.inventory;
+    let mut units: Vec<(String, String)> = runtime
+        .iter()
+        .map(|&p| {
+            let a = s.registry.attribute(inv.package(p));
+            unit_owner(s.registry, a.vendor.as_deref(), a.org.as_deref())
+        })
+        .collect();
+    // Components of the manifest without any package (a closed service, a product
+    // known only by name) are units of their own.
+    for (i, c) in s.offer.components.iter().enumerate() {
+        let has_packages = inv
+            .packages
+            .iter()
+            .any(|p| p.component == u32::try_from(i).ok());
+        if !has_packages {
+            units.push(unit_owner(s.registry, c.vendor.as_deref(), None));
         }
     }
-    let known: usize = orgs.values().sum();
-    let hhi = (known > 0).then(|| {
-        orgs.values()
+    let total = units.len();
+    let mut orgs: BTreeMap<String, usize> = BTreeMap::new();
+    let mut countries: BTreeMap<String, usize> = BTreeMap::new();
+    for (org, country) in &units {
+        *orgs.entry(org.clone()).or_default() += 1;
+        *countries.entry(country.clone()).or_default() += 1;
+    }
+    let known: Vec<usize> = orgs
+        .iter()
+        .filter(|(o, _)| o.as_str() != "unknown")
+        .map(|(_, &c)| c)
+        .collect();
+    let known_total: usize = known.iter().sum();
+    let hhi = (known_total > 0).then(|| {
+        known
+            .iter()
             .map(|&c| {
-                let pct = c as f64 * 100.0 / known as f64;
+                let pct = c as f64 * 100.0 / known_total as f64;
                 pct * pct
             })
             .sum::<f64>()
     });
-    let total = runtime.len();
-    let mut organisations = shares(orgs, total);
-    if unknown > 0 {
-        organisations.push(Share {
-            name: "unknown".to_owned(),
-            count: unknown,
-            share: unknown as f64 / total as f64,
-        });
-    }
+    // Over every unit: a unit of unknown seat is not counted as inside the EU/EEA.
+    let located = units
+        .iter()
+        .filter(|(_, c)| c.as_str() != "unknown")
+        .count();
+    let eu_eea = (located > 0).then(|| {
+        units
+            .iter()
+            .filter(|(_, c)| crate::vendors::in_eu_eea(c))
+            .count() as f64
+            / total as f64
+    });
     Vendors {
-        organisations,
-        countries: Vec::new(),
+        organisations: shares(orgs, total),
+        countries: shares(countries, total),
         hhi,
-        eu_eea: None,
+        eu_eea,
     }
 }
 
@@ -548,6 +502,7 @@ fn shares(counts: BTreeMap<String, usize>, total: usize) -> Vec<Share> {
     let mut v: Vec<Share> = counts
         .into_iter()
         .map(|(name, count)| Share {
+            unknown: name == "unknown",
             name,
             count,
             share: if total == 0 {
@@ -557,20 +512,87 @@ fn shares(counts: BTreeMap<String, usize>, total: usize) -> Vec<Share> {
             },
         })
         .collect();
-    v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+    // Largest first; `unknown` last whatever its size.
+    v.sort_by(|a, b| {
+        (a.name == "unknown")
+            .cmp(&(b.name == "unknown"))
+            .then_with(|| b.count.cmp(&a.count))
+            .then_with(|| a.name.cmp(&b.name))
+    });
     v
 }
 
-fn components(s: &Subject<'_>, runtime: &[PkgIdx]) -> Vec<Component> {
-    let inv = s.inventory;
-    let mut per_pkg: BTreeMap<PkgIdx, usize> = BTreeMap::new();
-    for f in s.findings.iter().filter(|f| f.exception.is_none()) {
-        if let Some(p) = f.hit.package {
-            *per_pkg.entry(p).or_default() += 1;
+fn license_cell(state: Option<&LicenseState>) -> (Option<String>, Class) {
+    match state {
+        Some(LicenseState::Known(l)) => (
+            Some(l.text().to_owned()),
+            Classes::builtin().of_expression(&l.expression),
+        ),
+        Some(LicenseState::Unknown(UnknownReason::Unparseable { raw, .. })) => {
+            (Some(raw.clone()), Class::Unknown)
         }
+        _ => (None, Class::Unknown),
     }
-    // Without a candidate manifest, the components are the roots (or every runtime
-    // package of a flat input).
+}
+
+fn components(s: &Subject<'_>, runtime: &[PkgIdx]) -> Vec<Component> {
+    let inv = &s.analysis.inventory;
+    let live: Vec<&engine::Finding> = s
+        .analysis
+        .findings
+        .iter()
+        .filter(|f| f.exception.is_none())
+        .collect();
+    if !s.offer.components.is_empty() {
+        return s
+            .offer
+            .components
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let idx = u32::try_from(i).ok();
+                let findings = live
+                    .iter()
+                    .filter(|f| {
+                        f.hit.component == idx
+                            || f.hit
+                                .package
+                                .is_some_and(|p| inv.package(p).component == idx)
+                    })
+                    .count();
+                let (license, class) = match &c.license {
+                    Some(raw) => {
+                        let state = license::resolve(&crate::model::Package {
+                            declared: vec![raw.clone()],
+                            ..crate::model::Package::default()
+                        });
+                        license_cell(Some(&state))
+                    }
+                    None => (None, Class::Unknown),
+                };
+                let (vendor, country) = match c.vendor.as_deref() {
+                    Some(id) => match s.registry.get(id) {
+                        Some(v) => (Some(v.name.clone()), v.country.clone()),
+                        None => (Some(id.to_owned()), None),
+                    },
+                    None => (None, None),
+                };
+                Component {
+                    name: c.name.clone(),
+                    version: None,
+                    function: c.function.clone(),
+                    criticality: c.criticality.map(|k| k.as_str().to_owned()),
+                    license,
+                    license_class: class.as_str().to_owned(),
+                    vendor,
+                    country,
+                    findings,
+                }
+            })
+            .collect();
+    }
+    // Without a manifest, the components are the roots (or every runtime package of a
+    // flat input).
     let mut idx: Vec<PkgIdx> = if inv.roots.is_empty() {
         runtime.to_vec()
     } else {
@@ -583,14 +605,11 @@ fn components(s: &Subject<'_>, runtime: &[PkgIdx]) -> Vec<Component> {
     idx.iter()
         .map(|&p| {
             let pkg = inv.package(p);
-            let (license, class) = match state(s.licenses, p) {
-                Some(LicenseState::Known(l)) => {
-                    (Some(l.text().to_owned()), class_of(&l.expression))
-                }
-                Some(LicenseState::Unknown(UnknownReason::Unparseable { raw, .. })) => {
-                    (Some(raw.clone()), "unknown")
-                }
-                _ => (None, "unknown"),
+            let (license, class) = license_cell(state(&s.analysis.licenses, p));
+            let a = s.registry.attribute(pkg);
+            let (vendor, country) = match a.vendor.as_deref().and_then(|v| s.registry.get(v)) {
+                Some(v) => (Some(v.name.clone()), v.country.clone()),
+                None => (a.org, None),
             };
             Component {
                 name: pkg.name.clone(),
@@ -598,10 +617,10 @@ fn components(s: &Subject<'_>, runtime: &[PkgIdx]) -> Vec<Component> {
                 function: None,
                 criticality: None,
                 license,
-                license_class: class.to_owned(),
-                vendor: organisation(pkg),
-                country: None,
-                findings: per_pkg.get(&p).copied().unwrap_or(0),
+                license_class: class.as_str().to_owned(),
+                vendor,
+                country,
+                findings: live.iter().filter(|f| f.hit.package == Some(p)).count(),
             }
         })
         .collect()

@@ -193,15 +193,17 @@ pub struct FindingGroup {
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
     pub rule: String,
-    /// The rule's name from the catalogue, when known.
+    /// The rule's one-line summary from the catalogue, when known.
     pub rule_name: Option<String>,
     pub level: String,
     /// The package concerned (`name@version`), if any.
     pub package: Option<String>,
     /// What was found.
     pub message: String,
-    /// Why it matters and supporting detail.
+    /// Supporting detail of this finding (the `OR` branch chosen, the matrix verdict…).
     pub notes: Vec<String>,
+    /// Why the rule matters, from the rule's docs.
+    pub why: Option<String>,
     /// Inclusion path, root first (`name@version` each).
     pub path: Vec<String>,
     /// How to resolve it, from the rule's docs.
@@ -252,8 +254,7 @@ pub struct LicenseRow {
 pub struct ClassRow {
     pub class: String,
     pub packages: usize,
-    /// Obligation codes per deployment mode (`distributed`, `saas`, `internal`); the
-    /// words come from the locale files (`obligation.<code>`).
+    /// Obligations per deployment mode (`distributed`, `saas`, `internal`).
     pub obligations: Vec<Obligation>,
 }
 
@@ -261,6 +262,8 @@ pub struct ClassRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct Obligation {
     pub mode: String,
+    /// In the report's language, from the knowledge base
+    /// (`rules/licenses/obligations.toml`); empty when it has none.
     pub duties: Vec<String>,
 }
 
@@ -296,14 +299,19 @@ pub struct Vendors {
     pub countries: Vec<Share>,
     /// Herfindahl–Hirschman index over organisations (0–10,000).
     pub hhi: Option<f64>,
-    /// Share of packages controlled from inside the EU/EEA (0–1), when known.
+    /// Share of all units (runtime packages, package-less components) whose controlling
+    /// organisation sits inside the EU/EEA (0–1); units of unknown seat count as
+    /// outside. `None` when no seat is known at all.
     pub eu_eea: Option<f64>,
 }
 
 /// One slice of a breakdown.
 #[derive(Debug, Clone, Serialize)]
 pub struct Share {
+    /// The organisation or country; meaningless when `unknown` is set.
     pub name: String,
+    /// This slice collects what could not be attributed.
+    pub unknown: bool,
     pub count: usize,
     /// 0–1.
     pub share: f64,

@@ -5,14 +5,18 @@ use std::path::PathBuf;
 
 use super::build::{self, Subject};
 use super::locale::Locale;
-use super::model::{Policy, Report};
+use super::model::Report;
 use super::render::{self, Format, Templates};
-use crate::engine::{AppliedException, Finding, Hit, Level};
+use crate::analysis::{self, Analysis};
+use crate::candidate::Candidate as Offer;
+use crate::engine::catalogue::Catalogue;
+use crate::engine::{AppliedException, Extra, Finding, Hit, Kb, Level};
 use crate::graph::DepGraph;
-use crate::license;
 use crate::model::{
     DocumentMeta, Ecosystem, EdgeKind, InputFormat, Inventory, Package, PackageId, PkgIdx,
 };
+use crate::policy::EffectivePolicy;
+use crate::vendors;
 
 fn pkg(name: &str, version: &str, license: &str, repo: Option<&str>) -> Package {
     Package {
@@ -130,6 +134,7 @@ fn findings(inv: &Inventory, graph: &DepGraph) -> Vec<Finding> {
             },
             path: path(pipe),
             exception: Some(AppliedException {
+                index: 0,
                 reason: "used as a separate program <ok>".into(),
                 owner: "OSPO Berlin".into(),
                 expires: Some("2027-03-31".into()),
@@ -139,11 +144,36 @@ fn findings(inv: &Inventory, graph: &DepGraph) -> Vec<Finding> {
     ]
 }
 
+fn analysed(inv: Inventory, hand_findings: bool) -> Analysis {
+    let catalogue = Catalogue::embedded().unwrap();
+    let policy = EffectivePolicy::defaults(&catalogue);
+    let today = "2026-11-22".parse().unwrap();
+    let mut a = analysis::analyse(
+        inv,
+        catalogue,
+        policy,
+        Kb::embedded().unwrap(),
+        Extra::default(),
+        today,
+    );
+    if hand_findings {
+        let extra = findings(&a.inventory, &a.graph);
+        a.findings.extend(extra);
+    }
+    a
+}
+
 pub(crate) fn report(lang: &str, compare: bool) -> Report {
-    let inv = inventory();
-    let graph = DepGraph::build(&inv);
-    let licenses = license::resolve_all(&inv);
-    let findings = findings(&inv, &graph);
+    let registry = vendors::builtin().unwrap();
+    let first = Offer {
+        name: "Fachverfahren <Test> | GmbH".into(),
+        version: Some("2.1".into()),
+        vendor: Some("Beispiel & Partner".into()),
+        deployment: Some(crate::candidate::Deployment::SelfHosted),
+        implicit: false,
+        ..Offer::default()
+    };
+    let a1 = analysed(inventory(), true);
     let mut inv2 = Inventory::new();
     let a = inv2.add_package(pkg(
         "clean-suite",
@@ -160,38 +190,22 @@ pub(crate) fn report(lang: &str, compare: bool) -> Report {
     inv2.add_edge(a, b, EdgeKind::Runtime, None);
     inv2.add_root(a);
     inv2.finish();
-    let graph2 = DepGraph::build(&inv2);
-    let licenses2 = license::resolve_all(&inv2);
+    let second = Offer {
+        name: "Clean Suite".into(),
+        implicit: true,
+        ..Offer::default()
+    };
+    let a2 = analysed(inv2, false);
     let mut subjects = vec![Subject {
-        name: "Fachverfahren <Test> | GmbH".into(),
-        version: Some("2.1".into()),
-        vendor: Some("Beispiel & Partner".into()),
-        deployment: Some("self-hosted".into()),
-        inventory: &inv,
-        graph: &graph,
-        licenses: &licenses,
-        findings: &findings,
-        policy: Some(Policy {
-            name: "de-public-sector".into(),
-            layers: vec![
-                "baseline".into(),
-                "de-public-sector".into(),
-                "sovra.toml".into(),
-            ],
-            deployment: Some("distributed".into()),
-        }),
+        offer: &first,
+        analysis: &a1,
+        registry: &registry,
     }];
     if compare {
         subjects.push(Subject {
-            name: "Clean Suite".into(),
-            version: None,
-            vendor: None,
-            deployment: None,
-            inventory: &inv2,
-            graph: &graph2,
-            licenses: &licenses2,
-            findings: &[],
-            policy: None,
+            offer: &second,
+            analysis: &a2,
+            registry: &registry,
         });
     }
     build::report(
@@ -199,7 +213,6 @@ pub(crate) fn report(lang: &str, compare: bool) -> Report {
         &build::Options {
             lang: lang.into(),
             date: Some("2026-11-22".into()),
-            osadl_matrix_date: None,
         },
     )
 }
