@@ -218,11 +218,17 @@ pub struct Candidate {
     pub path: PathBuf,
 }
 
+/// The optional file of a candidate directory with vendors the registry lacks (same
+/// format as `rules/vendors/*.toml`).
+pub const VENDORS: &str = "vendors.toml";
+
 /// A candidate with the inventory of all its inputs.
 #[derive(Debug, Clone, Default)]
 pub struct Loaded {
     pub candidate: Candidate,
     pub inventory: Inventory,
+    /// The candidate's own vendor file, when it has one: path and contents.
+    pub vendor_files: Vec<(PathBuf, String)>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -570,6 +576,7 @@ pub fn load(path: &Path, opts: &IngestOptions) -> Result<Loaded> {
             return Ok(Loaded {
                 candidate,
                 inventory,
+                vendor_files: Vec::new(),
             });
         }
     }
@@ -577,6 +584,7 @@ pub fn load(path: &Path, opts: &IngestOptions) -> Result<Loaded> {
     Ok(Loaded {
         candidate,
         inventory,
+        vendor_files: Vec::new(),
     })
 }
 
@@ -635,9 +643,16 @@ fn load_manifest(dir: &Path, manifest: &Path, opts: &IngestOptions) -> Result<Lo
     }
     inventory.finish();
     candidate.path = dir.to_owned();
+    let vendors = dir.join(VENDORS);
+    let vendor_files = if vendors.is_file() {
+        vec![(vendors.clone(), read(&vendors)?)]
+    } else {
+        Vec::new()
+    };
     Ok(Loaded {
         candidate,
         inventory,
+        vendor_files,
     })
 }
 

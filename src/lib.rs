@@ -18,6 +18,7 @@ pub mod license;
 pub mod model;
 pub mod policy;
 pub mod report;
+pub mod score;
 pub mod vendors;
 
 pub use error::{Error, Result};

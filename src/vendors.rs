@@ -152,10 +152,17 @@ const BUILTIN: &[(&str, &str)] = &[
 
 /// The built-in registry.
 pub fn builtin() -> Result<Registry> {
-    let files: Vec<(PathBuf, &str)> = BUILTIN
+    builtin_with(&[])
+}
+
+/// The built-in registry with further files layered on top (a candidate's own
+/// `vendors.toml`); ids may not repeat.
+pub fn builtin_with(extra: &[(PathBuf, String)]) -> Result<Registry> {
+    let mut files: Vec<(PathBuf, &str)> = BUILTIN
         .iter()
         .map(|(p, t)| (PathBuf::from(p), *t))
         .collect();
+    files.extend(extra.iter().map(|(p, t)| (p.clone(), t.as_str())));
     parse(&files)
 }
 

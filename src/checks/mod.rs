@@ -17,9 +17,24 @@ use crate::license::Licenses;
 use crate::model::{Inventory, PkgIdx};
 use crate::policy::EffectivePolicy;
 
+mod closed_artefacts;
+mod controller_jurisdiction;
+mod data_act_exit;
+mod data_export;
 mod exception_expired;
 mod exception_unused;
 mod license_expression;
+mod odf;
+mod open_standards;
+mod origin_known;
+mod publiccode_maintained;
+mod publiccode_proprietary_deps;
+mod publiccode_status;
+mod publiccode_valid;
+mod relicensing_risk;
+mod self_hostable;
+mod single_vendor_control;
+mod substitutable;
 
 /// Everything a check may read. Built once per analysis by the engine.
 #[derive(Debug, Clone, Copy)]
@@ -107,9 +122,24 @@ pub(crate) fn compile_with<P: Params>(
 
 /// Every check kind, sorted by name.
 pub static KINDS: &[&Kind] = &[
+    &closed_artefacts::KIND,
+    &controller_jurisdiction::KIND,
+    &data_act_exit::KIND,
+    &data_export::KIND,
     &exception_expired::KIND,
     &exception_unused::KIND,
     &license_expression::KIND,
+    &odf::KIND,
+    &open_standards::KIND,
+    &origin_known::KIND,
+    &publiccode_maintained::KIND,
+    &publiccode_proprietary_deps::KIND,
+    &publiccode_status::KIND,
+    &publiccode_valid::KIND,
+    &relicensing_risk::KIND,
+    &self_hostable::KIND,
+    &single_vendor_control::KIND,
+    &substitutable::KIND,
 ];
 
 /// The kind named `name`.

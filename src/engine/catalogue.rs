@@ -40,6 +40,7 @@ pub struct Docs {
 pub const FRAMEWORKS: &[&str] = &[
     "BSI TR-03183-2",
     "CSF SOV-",
+    "Data Act",
     "EVB-IT",
     "NTIA",
     "OSADL",
