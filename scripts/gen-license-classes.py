@@ -152,7 +152,7 @@ HAND = {
     "NOASSERTION": ("unknown", "no licence asserted"),
     "Net-SNMP": ("permissive", "BSD style"),
     "Nunit": ("permissive", "deprecated; zlib style"),
-    "OSC-1.0": ("source-available", "OSC licence: use restricted to open source projects"),
+    "OSC-1.0": ("permissive", "MIT-style licence under German law (OSI approved)"),
     "OSSP": ("permissive", "BSD style"),
     "OpenMDW-1.0": ("permissive", "open model licence, permissive with notice"),
     "ParaType-Free-Font-1.3": ("permissive", "font licence: use and redistribute, no sale alone"),

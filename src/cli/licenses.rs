@@ -1,16 +1,444 @@
-//! `sovra licenses`.
+//! `sovra licenses`: every distinct licence expression of the inputs with its class, OSI
+//! flag and packages; unknown licences grouped by reason; every lenient rewrite.
+//!
+//! The JSON form (`--format json`) has the versioned schema `sovra.licenses/1`,
+//! documented in `docs/licenses-json.md`; its serialisable types live here.
 
-use super::{InputArgs, Status};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::{InputArgs, Status, emit};
 use crate::error::{Error, Result};
+use crate::graph::{DepGraph, Scope};
+use crate::ingest;
+use crate::license::{self, Class, LicenseState, Licenses, Parsed, UnknownReason};
+use crate::model::{Inventory, PkgIdx};
+
+/// The schema identifier of the JSON form; bump the number on incompatible changes.
+pub(crate) const SCHEMA: &str = "sovra.licenses/1";
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     #[command(flatten)]
     pub input: InputArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Which packages to list: those reached at run time, also at build time, or all
+    #[arg(long, value_enum, default_value_t = ScopeArg::All)]
+    pub scope: ScopeArg,
 }
 
-pub(crate) fn run(_args: Args) -> Result<Status> {
-    Err(Error::Usage(
-        "`licenses` is not available in this build".into(),
-    ))
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ScopeArg {
+    Runtime,
+    Build,
+    All,
+}
+
+impl ScopeArg {
+    fn scope(self) -> Scope {
+        match self {
+            ScopeArg::Runtime => Scope::Runtime,
+            ScopeArg::Build => Scope::Build,
+            ScopeArg::All => Scope::All,
+        }
+    }
+}
+
+pub(crate) fn run(args: Args) -> Result<Status> {
+    let inv = ingest::ingest(&args.input.inputs, &args.input.ingest_options())?;
+    let graph = DepGraph::build(&inv);
+    let licenses = license::resolve_all(&inv);
+    let view = view(&inv, &graph, &licenses, args.scope.scope());
+    let text = match args.format {
+        Format::Human => human(&view),
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(&view)
+                .map_err(|e| Error::External(format!("cannot write JSON: {e}")))?;
+            s.push('\n');
+            s
+        }
+    };
+    emit(&text)?;
+    Ok(Status::Clean)
+}
+
+// ---------------------------------------------------------------------------------------
+// The view: what both forms show
+
+#[derive(Debug, Serialize)]
+pub(crate) struct LicensesJson {
+    schema: &'static str,
+    spdx_list_version: &'static str,
+    scope: &'static str,
+    packages: usize,
+    /// Packages per class of their licence (the least restrictive alternative), from
+    /// least to most restrictive.
+    classes: Vec<ClassCount>,
+    expressions: Vec<ExpressionJson>,
+    unknown: Vec<UnknownJson>,
+    rewrites: Vec<RewriteJson>,
+}
+
+#[derive(Debug, Serialize)]
+struct ClassCount {
+    class: &'static str,
+    packages: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct ExpressionJson {
+    expression: String,
+    class: &'static str,
+    /// Some alternative consists of OSI-approved licences only.
+    osi: bool,
+    /// Some alternative consists of FSF free licences only.
+    fsf: bool,
+    /// The expression uses a deprecated licence or exception id.
+    deprecated: bool,
+    alternatives: Vec<AlternativeJson>,
+    packages: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct AlternativeJson {
+    class: &'static str,
+    terms: Vec<TermJson>,
+}
+
+#[derive(Debug, Serialize)]
+struct TermJson {
+    term: String,
+    class: &'static str,
+    osi: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct UnknownJson {
+    reason: &'static str,
+    packages: Vec<UnknownPackageJson>,
+}
+
+#[derive(Debug, Serialize)]
+struct UnknownPackageJson {
+    package: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct RewriteJson {
+    original: String,
+    result: String,
+    rewrites: Vec<String>,
+    packages: Vec<String>,
+}
+
+pub(crate) fn view(
+    inv: &Inventory,
+    graph: &DepGraph,
+    licenses: &Licenses,
+    scope: Scope,
+) -> LicensesJson {
+    let mut packages = 0;
+    let mut classes: BTreeMap<Class, usize> = BTreeMap::new();
+    let mut expressions: BTreeMap<String, (ExpressionJson, Class)> = BTreeMap::new();
+    let mut unknown: BTreeMap<&'static str, Vec<UnknownPackageJson>> = BTreeMap::new();
+    let mut rewrites: BTreeMap<(String, String), RewriteJson> = BTreeMap::new();
+    for (i, state) in licenses.per_package.iter().enumerate() {
+        let idx = PkgIdx(i as u32);
+        if !graph.is_reachable(idx, scope) {
+            continue;
+        }
+        packages += 1;
+        let label = super::inventory::label(inv, idx);
+        *classes.entry(state.class()).or_default() += 1;
+        match state {
+            LicenseState::Known(l) => {
+                let text = l.text().to_owned();
+                expressions
+                    .entry(text.clone())
+                    .or_insert_with(|| expression(&l.expression, text.clone()))
+                    .0
+                    .packages
+                    .push(label.clone());
+                if let Parsed::Lenient {
+                    original,
+                    rewrites: steps,
+                } = &l.parsed
+                {
+                    rewrites
+                        .entry((original.clone(), text.clone()))
+                        .or_insert_with(|| RewriteJson {
+                            original: original.clone(),
+                            result: text,
+                            rewrites: steps.clone(),
+                            packages: Vec::new(),
+                        })
+                        .packages
+                        .push(label);
+                }
+            }
+            LicenseState::Unknown(reason) => {
+                unknown
+                    .entry(reason.kind())
+                    .or_default()
+                    .push(UnknownPackageJson {
+                        package: label,
+                        detail: detail(reason),
+                    });
+            }
+        }
+    }
+    let mut expressions: Vec<(ExpressionJson, Class)> = expressions.into_values().collect();
+    // Most restrictive first, then by expression: what a reviewer must look at leads.
+    expressions.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.expression.cmp(&b.0.expression)));
+    let sort = |mut v: Vec<String>| {
+        v.sort();
+        v.dedup();
+        v
+    };
+    LicensesJson {
+        schema: SCHEMA,
+        spdx_list_version: license::spdx_list_version(),
+        scope: scope.as_str(),
+        packages,
+        classes: classes
+            .into_iter()
+            .map(|(k, v)| ClassCount {
+                class: k.as_str(),
+                packages: v,
+            })
+            .collect(),
+        expressions: expressions
+            .into_iter()
+            .map(|(mut e, _)| {
+                e.packages = sort(std::mem::take(&mut e.packages));
+                e
+            })
+            .collect(),
+        unknown: unknown
+            .into_iter()
+            .map(|(reason, mut packages)| {
+                packages.sort_by(|a, b| a.package.cmp(&b.package).then(a.detail.cmp(&b.detail)));
+                UnknownJson { reason, packages }
+            })
+            .collect(),
+        rewrites: rewrites
+            .into_values()
+            .map(|mut r| {
+                r.packages = sort(std::mem::take(&mut r.packages));
+                r
+            })
+            .collect(),
+    }
+}
+
+fn expression(expr: &spdx::Expression, text: String) -> (ExpressionJson, Class) {
+    let c = license::classify_with(license::Classes::builtin(), expr);
+    let json = ExpressionJson {
+        expression: text,
+        class: c.class.as_str(),
+        osi: expr.evaluate(license::is_osi),
+        fsf: expr.evaluate(license::is_fsf),
+        deprecated: expr.requirements().any(|r| license::is_deprecated(&r.req)),
+        alternatives: c
+            .alternatives
+            .iter()
+            .map(|a| AlternativeJson {
+                class: a.class.as_str(),
+                terms: a
+                    .reqs
+                    .iter()
+                    .map(|(r, class)| TermJson {
+                        term: r.to_string(),
+                        class: class.as_str(),
+                        osi: license::is_osi(r),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        packages: Vec::new(),
+    };
+    (json, c.class)
+}
+
+fn detail(r: &UnknownReason) -> Option<String> {
+    match r {
+        UnknownReason::LicenseFileOnly(f) => Some(format!("licence file `{f}`")),
+        UnknownReason::Unparseable { raw, error } => Some(format!("`{raw}`: {error}")),
+        UnknownReason::Missing | UnknownReason::NoAssertion | UnknownReason::None => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Human form
+
+fn human(v: &LicensesJson) -> String {
+    let mut out = String::new();
+    let known: usize = v.expressions.iter().map(|e| e.packages.len()).sum();
+    let _ = writeln!(
+        out,
+        "{} packages ({} scope): {} with a known licence, {} unknown; SPDX licence list {}",
+        v.packages,
+        v.scope,
+        known,
+        v.packages - known,
+        v.spdx_list_version
+    );
+    let _ = writeln!(
+        out,
+        "classes: {}",
+        v.classes
+            .iter()
+            .map(|c| format!("{} {}", c.class, c.packages))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    out.push('\n');
+
+    if !v.expressions.is_empty() {
+        let _ = writeln!(out, "licence expressions ({})", v.expressions.len());
+        let width = v
+            .expressions
+            .iter()
+            .map(|e| e.expression.chars().count())
+            .max()
+            .unwrap_or(0);
+        for e in &v.expressions {
+            let mut flags = vec![if e.osi { "OSI" } else { "not OSI" }];
+            if e.deprecated {
+                flags.push("deprecated id");
+            }
+            let pad = width - e.expression.chars().count();
+            let _ = writeln!(
+                out,
+                "  {}{}  {:<16}  {:<22}  {} {}",
+                e.expression,
+                " ".repeat(pad),
+                e.class,
+                flags.join(", "),
+                e.packages.len(),
+                if e.packages.len() == 1 {
+                    "package"
+                } else {
+                    "packages"
+                }
+            );
+            let _ = writeln!(out, "      {}", e.packages.join(", "));
+        }
+        out.push('\n');
+    }
+
+    if !v.unknown.is_empty() {
+        let total: usize = v.unknown.iter().map(|u| u.packages.len()).sum();
+        let _ = writeln!(out, "unknown licences ({total})");
+        for u in &v.unknown {
+            let _ = writeln!(out, "  {} ({})", u.reason, u.packages.len());
+            for p in &u.packages {
+                match &p.detail {
+                    Some(d) => {
+                        let _ = writeln!(out, "      {}: {d}", p.package);
+                    }
+                    None => {
+                        let _ = writeln!(out, "      {}", p.package);
+                    }
+                }
+            }
+        }
+        out.push('\n');
+    }
+
+    if !v.rewrites.is_empty() {
+        let _ = writeln!(out, "lenient rewrites ({})", v.rewrites.len());
+        for r in &v.rewrites {
+            let _ = writeln!(
+                out,
+                "  `{}` → `{}` ({})",
+                r.original,
+                r.result,
+                r.packages.join(", ")
+            );
+            for step in &r.rewrites {
+                let _ = writeln!(out, "      {step}");
+            }
+        }
+        out.push('\n');
+    }
+    if out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Ecosystem, Package, PackageId};
+
+    #[test]
+    fn groups_expressions_unknowns_and_rewrites() {
+        let mut inv = Inventory::new();
+        let mut add = |name: &str, declared: &[&str], file: Option<&str>| {
+            inv.add_package(Package {
+                id: PackageId::synthetic(&Ecosystem::Npm, name, Some("1.0.0")),
+                name: name.into(),
+                version: Some("1.0.0".into()),
+                ecosystem: Ecosystem::Npm,
+                declared: declared.iter().map(|s| (*s).to_owned()).collect(),
+                license_file: file.map(str::to_owned),
+                ..Package::default()
+            })
+        };
+        let root = add("app", &["UNLICENSED"], None);
+        let a = add("a", &["MIT"], None);
+        let b = add("b", &["Apache 2.0"], None);
+        let c = add("c", &["MIT"], None);
+        let d = add("d", &[], Some("LICENSE.txt"));
+        let e = add("e", &["GPL-3.0-only OR MIT"], None);
+        let f = add("f", &["My Own License"], None);
+        for p in [a, b, c, d, e, f] {
+            inv.add_edge(root, p, crate::model::EdgeKind::Runtime, None);
+        }
+        inv.add_root(root);
+        let graph = DepGraph::build(&inv);
+        let licenses = license::resolve_all(&inv);
+        let text = human(&view(&inv, &graph, &licenses, Scope::All));
+        let expected = "\
+7 packages (all scope): 5 with a known licence, 2 unknown; SPDX licence list 3.29.0
+classes: permissive 4, unknown 2, proprietary 1
+
+licence expressions (4)
+  LicenseRef-sovra-unlicensed-proprietary  proprietary       not OSI                 1 package
+      app 1.0.0
+  Apache-2.0                               permissive        OSI                     1 package
+      b 1.0.0
+  GPL-3.0-only OR MIT                      permissive        OSI                     1 package
+      e 1.0.0
+  MIT                                      permissive        OSI                     2 packages
+      a 1.0.0, c 1.0.0
+
+unknown licences (2)
+  license-file-only (1)
+      d 1.0.0: licence file `LICENSE.txt`
+  unparseable (1)
+      f 1.0.0: `My Own License`: unknown term at `My`
+
+lenient rewrites (2)
+  `Apache 2.0` → `Apache-2.0` (b 1.0.0)
+      `Apache 2.0` → `Apache-2.0`
+  `UNLICENSED` → `LicenseRef-sovra-unlicensed-proprietary` (app 1.0.0)
+      `UNLICENSED` → `LicenseRef-sovra-unlicensed-proprietary` (npm `UNLICENSED`: the author grants no licence (not the Unlicense))
+";
+        assert_eq!(text, expected);
+    }
 }

@@ -103,9 +103,9 @@ fn candidate_input(path: &Path, format: InputFormat) -> Error {
 /// candidate manifest (`candidate.toml`) is a candidate and an error here. A
 /// `publiccode.yml` met on the way is not a package inventory and is passed over.
 ///
-/// Cargo: a saved cargo metadata file stands for the `Cargo.toml` beside it (sovra then
-/// does not run cargo, so the saved evidence is what is read); a manifest that belongs
-/// to a workspace already read is not read twice.
+/// Cargo: a saved cargo metadata file stands for the `Cargo.toml` manifests beside and
+/// below it (sovra then does not run cargo, so the saved evidence is what is read); a
+/// manifest that belongs to a workspace already read is not read twice.
 pub fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
     let mut files = Vec::new();
     walk(dir, &mut files)?;
@@ -135,7 +135,7 @@ pub fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
         found.push((file, format, bytes));
     }
 
-    // Directories whose Cargo workspace is covered by a saved metadata file.
+    // Directories whose Cargo workspace (the tree below them) a saved metadata covers.
     let saved: HashSet<PathBuf> = found
         .iter()
         .filter(|(_, f, _)| *f == InputFormat::CargoMetadata)
@@ -148,7 +148,7 @@ pub fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
     let mut covered: HashSet<PathBuf> = HashSet::new();
     for (file, format, bytes) in found {
         if format == InputFormat::CargoManifest {
-            if file.parent().is_some_and(|d| saved.contains(d)) {
+            if saved.iter().any(|d| file.starts_with(d)) {
                 continue;
             }
             let canonical = std::fs::canonicalize(&file).map_err(|e| Error::io(&file, e))?;
@@ -324,7 +324,11 @@ fn claims_format(bytes: &[u8]) -> bool {
     let mut marks = JsonMarks::default();
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let _ = TopKeys(&mut marks).deserialize(&mut de);
-    marks.format().is_some()
+    marks.cyclonedx
+        || marks.spdx
+        || marks.workspace_members
+        || marks.lockfile_version
+        || marks.facts
 }
 
 /// Visits the top-level object of a JSON document, recording the keys that matter and

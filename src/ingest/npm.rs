@@ -192,6 +192,7 @@ fn read_packages(
         }
     };
     let mut missing: Vec<String> = Vec::new();
+    let mut optional_missing = 0usize;
     let mut keys: Vec<&str> = vec![""];
     keys.extend(
         packages
@@ -231,6 +232,8 @@ fn read_packages(
         for (name, kind) in wanted {
             match lookup(key, name) {
                 Some(to) => inv.add_edge(from, to, kind, None),
+                // An optional dependency that is not installed is what `optional` allows.
+                None if kind == EdgeKind::Optional => optional_missing += 1,
                 None => missing.push(format!(
                     "`{}` depends on `{name}` ({}), which the lockfile does not contain",
                     inv.package(from).display_name(),
@@ -241,6 +244,14 @@ fn read_packages(
     }
     for m in missing {
         inv.notice(input, m);
+    }
+    if optional_missing > 0 {
+        inv.notice(
+            input,
+            format!(
+                "{optional_missing} optional dependencies are not installed (not in the lockfile)"
+            ),
+        );
     }
 }
 

@@ -193,7 +193,7 @@ pub fn interpret(raw: &str) -> Interpretation {
                 },
                 Err(e) => Interpretation::Unknown(UnknownReason::Unparseable {
                     raw: raw.to_owned(),
-                    error: e.to_string(),
+                    error: parse_error(&e),
                 }),
             }
         }
@@ -202,8 +202,16 @@ pub fn interpret(raw: &str) -> Interpretation {
         }
         None => Interpretation::Unknown(UnknownReason::Unparseable {
             raw: raw.to_owned(),
-            error: strict_err.to_string(),
+            error: parse_error(&strict_err),
         }),
+    }
+}
+
+/// A one-line description of a parse error: the reason and the offending text.
+fn parse_error(e: &spdx::ParseError) -> String {
+    match e.original.get(e.span.clone()).map(str::trim) {
+        Some(t) if !t.is_empty() => format!("{} at `{t}`", e.reason),
+        _ => e.reason.to_string(),
     }
 }
 

@@ -1,0 +1,554 @@
+//! Ingest of Cargo metadata and npm lockfiles, format detection, bad input, and the
+//! `inventory` and `why` commands.
+//!
+//! Expected counts for the corpus were computed independently of sovra:
+//! - Cargo: a Python one-liner over the metadata JSON counting `packages`, distinct
+//!   `(node, dep.pkg, kind, target)` over `resolve.nodes[].deps[].dep_kinds` (a normal
+//!   dependency counts as optional when every matching declaration in the dependent's
+//!   `dependencies` is `optional`), and `workspace_members`;
+//! - npm: `tests/fixtures/npm/expected_counts.py LOCKFILE`, a separate implementation of
+//!   Node's module lookup (v2 / v3) and of the v1 `requires` tree.
+
+// Helpers outside `#[test]` functions unwrap (a missing field is a failed test) and
+// note skipped corpus files on stderr.
+#![allow(clippy::unwrap_used, clippy::print_stderr)]
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::support::{corpus, root, sovra};
+
+/// `sovra inventory --format json` on `inputs`; panics with stderr when it fails.
+fn inventory(inputs: &[&str]) -> Value {
+    let mut args = vec!["inventory", "--format", "json"];
+    args.extend_from_slice(inputs);
+    let out = sovra(&args);
+    assert!(
+        out.status.success(),
+        "sovra {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("inventory JSON")
+}
+
+/// Edge counts per kind.
+fn edge_kinds(inv: &Value) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    for e in inv["edges"].as_array().unwrap() {
+        *out.entry(e["kind"].as_str().unwrap().to_owned())
+            .or_default() += 1;
+    }
+    out
+}
+
+fn kinds(runtime: usize, optional: usize, dev: usize, build: usize) -> BTreeMap<String, usize> {
+    [
+        ("runtime", runtime),
+        ("optional", optional),
+        ("dev", dev),
+        ("build", build),
+    ]
+    .into_iter()
+    .filter(|(_, n)| *n > 0)
+    .map(|(k, n)| (k.to_owned(), n))
+    .collect()
+}
+
+fn root_names(inv: &Value) -> Vec<String> {
+    let mut names: Vec<String> = inv["roots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            inv["packages"][r.as_u64().unwrap() as usize]["name"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+fn package<'a>(inv: &'a Value, id: &str) -> &'a Value {
+    inv["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == id)
+        .unwrap_or_else(|| panic!("no package `{id}`"))
+}
+
+fn corpus_str(rel: &str) -> Option<String> {
+    match corpus(rel) {
+        Some(p) => Some(p.to_string_lossy().into_owned()),
+        None => {
+            eprintln!("note: corpus file `{rel}` absent, test skipped");
+            None
+        }
+    }
+}
+
+#[test]
+fn cargo_metadata_of_ripgrep() {
+    let Some(path) = corpus_str("cargo/ripgrep/metadata.json") else {
+        return;
+    };
+    let inv = inventory(&[&path]);
+    assert_eq!(inv["packages"].as_array().unwrap().len(), 60);
+    assert_eq!(edge_kinds(&inv), kinds(111, 14, 13, 3));
+    let targeted = inv["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e.get("target").is_some())
+        .count();
+    assert_eq!(targeted, 24);
+    assert_eq!(
+        root_names(&inv),
+        [
+            "globset",
+            "grep",
+            "grep-cli",
+            "grep-index",
+            "grep-matcher",
+            "grep-pcre2",
+            "grep-printer",
+            "grep-regex",
+            "grep-searcher",
+            "ignore",
+            "ripgrep"
+        ]
+    );
+    let rg = package(&inv, "pkg:cargo/ripgrep@15.2.0");
+    assert_eq!(rg["source"]["kind"], "path");
+    assert_eq!(rg["source"]["location"], ".");
+    assert_eq!(rg["license"]["expression"], "Unlicense OR MIT");
+    let globset = package(&inv, "pkg:cargo/globset@0.4.20");
+    assert_eq!(globset["source"]["location"], "crates/globset");
+    let memchr = package(&inv, "pkg:cargo/memchr@2.8.3");
+    assert_eq!(memchr["source"]["kind"], "default-registry");
+    assert_eq!(memchr["depth"]["runtime"], 1);
+    // `Unlicense/MIT` is not SPDX syntax: read leniently, with the raw string kept.
+    let walkdir = package(&inv, "pkg:cargo/walkdir@2.5.0");
+    assert_eq!(walkdir["license"]["state"], "known");
+    assert_eq!(walkdir["license"]["parsed"], "lenient");
+    assert_eq!(walkdir["license"]["expression"], "Unlicense OR MIT");
+    assert_eq!(walkdir["license"]["original"], "Unlicense/MIT");
+}
+
+#[test]
+fn cargo_metadata_of_cargo_deny() {
+    let Some(path) = corpus_str("cargo/cargo-deny/metadata.json") else {
+        return;
+    };
+    let inv = inventory(&[&path]);
+    assert_eq!(inv["packages"].as_array().unwrap().len(), 211);
+    assert_eq!(edge_kinds(&inv), kinds(347, 93, 6, 5));
+    assert_eq!(root_names(&inv), ["cargo-deny"]);
+    let deny = package(&inv, "pkg:cargo/cargo-deny@0.20.2");
+    assert_eq!(deny["license"]["expression"], "MIT OR Apache-2.0");
+    assert_eq!(
+        deny["repository"],
+        "https://github.com/EmbarkStudios/cargo-deny"
+    );
+    let sources: Vec<&str> = inv["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["source"]["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sources.iter().filter(|s| **s == "default-registry").count(),
+        210
+    );
+    assert_eq!(sources.iter().filter(|s| **s == "path").count(), 1);
+    // No path of the machine that saved the metadata reaches the output.
+    let text = serde_json::to_string(&inv).unwrap();
+    assert!(!text.contains("/home/dev/src"), "absolute path in output");
+}
+
+#[test]
+fn cargo_sources_license_files_and_optional_dependencies() {
+    let inv = inventory(&["tests/fixtures/cargo/sources.json"]);
+    let smallvec = package(&inv, "pkg:cargo/smallvec@1.16.5");
+    assert_eq!(smallvec["source"]["kind"], "git");
+    assert_eq!(
+        smallvec["source"]["location"],
+        "https://github.com/servo/rust-smallvec?tag=v1.16.5#0123456789abcdef0123456789abcdef01234567"
+    );
+    let itoa = package(&inv, "pkg:cargo/itoa@1.0.18");
+    assert_eq!(itoa["source"]["kind"], "registry");
+    assert_eq!(
+        itoa["source"]["location"],
+        "https://crates.internal.example/index/"
+    );
+    let model = package(&inv, "pkg:cargo/model@0.1.0");
+    assert_eq!(model["license"]["reason"], "license-file-only");
+    assert_eq!(model["license_file"], "LICENSE.txt");
+    assert_eq!(model["source"]["location"], "crates/model");
+    let n = |p: &Value| p["index"].as_u64().unwrap();
+    let edge = |from: &Value, to: &Value| {
+        inv["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["from"] == n(from) && e["to"] == n(to))
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(edge(model, smallvec)["kind"], "optional");
+    let service = package(&inv, "pkg:cargo/service@0.1.0");
+    let libc = package(&inv, "pkg:cargo/libc@0.2.191");
+    assert_eq!(edge(service, libc)["target"], "cfg(unix)");
+    assert_eq!(
+        edge(service, package(&inv, "pkg:cargo/autocfg@1.5.1"))["kind"],
+        "build"
+    );
+    assert_eq!(
+        edge(service, package(&inv, "pkg:cargo/fastrand@2.5.0"))["kind"],
+        "dev"
+    );
+}
+
+/// (corpus path, packages, runtime, optional, dev edges, roots, notices)
+const NPM: &[(&str, usize, usize, usize, usize, usize, usize)] = &[
+    (
+        "npm/cdxgen-testdata/package-lock-v1.json",
+        572,
+        973,
+        5,
+        3,
+        1,
+        0,
+    ),
+    (
+        "npm/cdxgen-testdata/package-json/v1/package-lock.json",
+        770,
+        1413,
+        6,
+        14,
+        1,
+        0,
+    ),
+    (
+        "npm/cdxgen-testdata/package-lock-v2.json",
+        1280,
+        2568,
+        43,
+        44,
+        1,
+        1,
+    ),
+    (
+        "npm/cdxgen-testdata/package-json/v2/package-lock.json",
+        134,
+        136,
+        27,
+        9,
+        1,
+        1,
+    ),
+    ("npm/cdxgen-testdata/package-lock2.json", 1, 0, 0, 0, 1, 0),
+    (
+        "npm/cdxgen-testdata/package-lock-v3.json",
+        649,
+        1212,
+        8,
+        2,
+        1,
+        1,
+    ),
+    (
+        "npm/cdxgen-testdata/package-lock4.json",
+        306,
+        565,
+        1,
+        0,
+        1,
+        1,
+    ),
+    (
+        "npm/cdxgen-testdata/package-json/v3/package-lock.json",
+        151,
+        214,
+        3,
+        0,
+        1,
+        1,
+    ),
+    (
+        "npm/cdxgen-testdata/package-json/v2-workspace/package-lock.json",
+        949,
+        1797,
+        74,
+        40,
+        4,
+        1,
+    ),
+    (
+        "npm/cdxgen-testdata/package-json/theia/package-lock.json",
+        1923,
+        4560,
+        48,
+        50,
+        6,
+        3,
+    ),
+    (
+        "npm/Aitema-gmbh__terminvergabe/backend/package-lock.json",
+        400,
+        424,
+        90,
+        8,
+        1,
+        1,
+    ),
+    (
+        "npm/Aitema-gmbh__terminvergabe/frontend-mitarbeiter/package-lock.json",
+        122,
+        106,
+        60,
+        7,
+        1,
+        1,
+    ),
+];
+
+#[test]
+fn npm_lockfiles_of_the_corpus() {
+    for &(rel, packages, runtime, optional, dev, roots, notices) in NPM {
+        let Some(path) = corpus_str(rel) else {
+            return;
+        };
+        let inv = inventory(&[&path]);
+        assert_eq!(inv["packages"].as_array().unwrap().len(), packages, "{rel}");
+        assert_eq!(edge_kinds(&inv), kinds(runtime, optional, dev, 0), "{rel}");
+        assert_eq!(inv["roots"].as_array().unwrap().len(), roots, "{rel}");
+        assert_eq!(inv["notices"].as_array().unwrap().len(), notices, "{rel}");
+    }
+}
+
+#[test]
+fn npm_workspaces_and_nested_lookup() {
+    let Some(path) = corpus_str("npm/cdxgen-testdata/package-json/v2-workspace/package-lock.json")
+    else {
+        return;
+    };
+    let inv = inventory(&[&path]);
+    assert_eq!(root_names(&inv), ["app", "edge", "root", "scripts"]);
+
+    let inv = inventory(&["tests/fixtures/npm/workspace-v3.json"]);
+    assert_eq!(root_names(&inv), ["@city/forms", "portal"]);
+    let forms = package(&inv, "pkg:npm/%40city/forms@0.3.0");
+    assert_eq!(forms["source"]["location"], "packages/forms");
+    let ui = package(&inv, "pkg:npm/%40city/ui@2.1.0");
+    assert_eq!(ui["source"]["location"], "https://npm.city.example");
+    assert_eq!(ui["integrity"], "sha512-AAAA");
+    assert_eq!(ui["license"]["expression"], "MIT");
+    let left1 = package(&inv, "pkg:npm/left@1.2.0");
+    assert_eq!(left1["license"]["expression"], "MIT OR Apache-2.0");
+    let left2 = package(&inv, "pkg:npm/left@2.0.0");
+    assert_eq!(left2["source"]["kind"], "git");
+    // The workspace's own `left` is the nested 2.0.0, the root's is the hoisted 1.2.0.
+    let edges: Vec<(u64, u64, &str)> = inv["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["from"].as_u64().unwrap(),
+                e["to"].as_u64().unwrap(),
+                e["kind"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let n = |p: &Value| p["index"].as_u64().unwrap();
+    assert!(edges.contains(&(n(forms), n(left2), "runtime")));
+    assert!(!edges.contains(&(n(forms), n(left1), "runtime")));
+    let tester = package(&inv, "pkg:npm/tester@3.0.0");
+    assert_eq!(tester["scope"], "dev");
+    assert_eq!(tester["depth"]["runtime"], Value::Null);
+    let notices: Vec<&str> = inv["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        notices,
+        [
+            "2 optional dependencies are not installed (not in the lockfile)",
+            "`react@18.2.0` depends on `loose-envify` (runtime), which the lockfile does not contain"
+        ]
+    );
+}
+
+#[test]
+fn npm_v1_flags_decide_the_roots_edges() {
+    let inv = inventory(&["tests/fixtures/npm/nested-v1.json"]);
+    assert_eq!(edge_kinds(&inv), kinds(6, 1, 1, 0));
+    assert_eq!(package(&inv, "pkg:npm/linter@5.0.0")["scope"], "dev");
+    assert_eq!(package(&inv, "pkg:npm/util@1.0.0")["scope"], "dev");
+    assert_eq!(package(&inv, "pkg:npm/util@2.0.0")["scope"], "runtime");
+    assert_eq!(
+        package(&inv, "pkg:npm/watcher@3.0.0")["depth"]["runtime"],
+        1
+    );
+    assert_eq!(
+        package(&inv, "pkg:npm/local-lib@file%3A..%2Flocal-lib")["source"]["kind"],
+        "path"
+    );
+}
+
+#[test]
+fn malformed_json_names_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("package-lock.json");
+    std::fs::write(
+        &path,
+        "{\n  \"lockfileVersion\": 3,\n  \"packages\": {,}\n}\n",
+    )
+    .unwrap();
+    let out = sovra(&["inventory", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("{}:3:16:", path.display())),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+
+    // A wrong type deep inside a recognised document keeps its position too.
+    std::fs::write(
+        &path,
+        "{\"lockfileVersion\": 3,\n\"packages\": {\"\": {\"link\": 7}}}",
+    )
+    .unwrap();
+    let out = sovra(&["inventory", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("{}:2:", path.display())),
+        "{stderr}"
+    );
+
+    // Broken metadata inside a directory that claims to be cargo metadata is an error,
+    // a broken `tsconfig.json` beside it is not an input at all.
+    let sub = dir.path().join("ws");
+    std::fs::create_dir(&sub).unwrap();
+    std::fs::write(sub.join("tsconfig.json"), "{ // comment\n}").unwrap();
+    std::fs::write(sub.join("meta.json"), "{\"workspace_members\": [,]}").unwrap();
+    let out = sovra(&["inventory", sub.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("meta.json:1:24:"), "{stderr}");
+}
+
+#[test]
+fn unknown_and_candidate_inputs_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes.json");
+    std::fs::write(&notes, "{\"name\": \"not an inventory\"}").unwrap();
+    let out = sovra(&["inventory", notes.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("unrecognised input format"), "{stderr}");
+    assert!(stderr.contains("CycloneDX"), "{stderr}");
+
+    let cand = dir.path().join("offer");
+    std::fs::create_dir(&cand).unwrap();
+    std::fs::write(cand.join("candidate.toml"), "[candidate]\nname = \"x\"\n").unwrap();
+    let out = sovra(&["inventory", cand.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("candidate input"));
+
+    let public = dir.path().join("publiccode.yml");
+    std::fs::write(&public, "publiccodeYmlVersion: \"0.4\"\nname: x\n").unwrap();
+    let out = sovra(&["inventory", public.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("candidate input"));
+
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let out = sovra(&["inventory", empty.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no known input files"));
+}
+
+#[test]
+fn inputs_merge_and_output_is_deterministic() {
+    let args = [
+        "inventory",
+        "--format",
+        "json",
+        "samples/rust-service",
+        "tests/fixtures/npm/workspace-v3.json",
+        "tests/fixtures/npm/nested-v1.json",
+    ];
+    let a = sovra(&args);
+    let b = sovra(&args);
+    assert!(a.status.success());
+    assert_eq!(a.stdout, b.stdout);
+    let inv: Value = serde_json::from_slice(&a.stdout).unwrap();
+    assert_eq!(inv["inputs"].as_array().unwrap().len(), 3);
+    assert_eq!(inv["packages"].as_array().unwrap().len(), 17 + 7 + 8);
+    assert_eq!(inv["roots"].as_array().unwrap().len(), 2 + 2 + 1);
+
+    let Some(path) = corpus_str("cargo/cargo-deny/metadata.json") else {
+        return;
+    };
+    let a = sovra(&["inventory", "--format", "json", &path]);
+    let b = sovra(&["inventory", "--format", "json", &path]);
+    assert_eq!(a.stdout, b.stdout);
+    let a = sovra(&["inventory", &path]);
+    let b = sovra(&["inventory", &path]);
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn inventory_of_the_sample() {
+    let out = sovra(&["inventory", "samples/rust-service"]);
+    assert!(out.status.success());
+    insta::assert_snapshot!("inventory_human", String::from_utf8_lossy(&out.stdout));
+    let out = sovra(&["inventory", "--format", "json", "samples/rust-service"]);
+    assert!(out.status.success());
+    insta::assert_snapshot!("inventory_json", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn why_explains_inclusion_paths() {
+    let run = |pkg: &str| {
+        let out = sovra(&["why", pkg, "samples/rust-service"]);
+        format!(
+            "status: {:?}\n--- stdout\n{}--- stderr\n{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    insta::assert_snapshot!("why_runtime", run("itoa"));
+    insta::assert_snapshot!("why_build_and_dev", run("autocfg") + &run("fastrand"));
+    insta::assert_snapshot!(
+        "why_purl_and_version",
+        run("pkg:cargo/smallvec") + &run("serde_core@1.0.229")
+    );
+    insta::assert_snapshot!("why_root", run("model"));
+    insta::assert_snapshot!("why_no_match", run("serd") + &run("itoa@9.9.9"));
+}
+
+#[test]
+fn saved_metadata_stands_for_the_manifest_beside_it() {
+    // The sample directory holds both; reading it must not run cargo (which would need
+    // the registry) and must name the saved file as the input.
+    let inv = inventory(&["samples/rust-service"]);
+    let inputs: Vec<&str> = inv["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["format"].as_str().unwrap())
+        .collect();
+    assert_eq!(inputs, ["cargo-metadata"]);
+    assert!(root().join("samples/rust-service/Cargo.toml").exists());
+}
