@@ -6,13 +6,18 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use std::collections::BTreeMap;
+
+use super::score::{self as score_cmd, AssessArgs};
 use super::{Status, emit};
 use crate::analysis::{self, LoadOptions};
-use crate::candidate::{self, Candidate as Offer, Loaded};
+use crate::candidate::Candidate as Offer;
 use crate::engine::{Extra, Kb};
 use crate::error::{Error, Result};
 use crate::ingest::{self, IngestOptions};
+use crate::license;
 use crate::report::{self, Format, build, locale::Locale, render};
+use crate::score::{self, facts::Facts};
 use crate::vendors;
 
 #[derive(Debug, clap::Args)]
@@ -64,7 +69,7 @@ pub(crate) fn run(args: Args) -> Result<Status> {
         })?,
         (None, None) => Format::Summary,
     };
-    let today = today(args.date.as_deref())?;
+    let today = score_cmd::today(args.date.as_deref())?;
     if let Some(dir) = &args.templates
         && !dir.is_dir()
     {
@@ -75,50 +80,30 @@ pub(crate) fn run(args: Args) -> Result<Status> {
     }
     // Load the locale first: a broken house-style file fails before any work.
     let locale = Locale::load(&args.lang, args.templates.as_deref())?;
-    let load = LoadOptions {
-        ingest: IngestOptions {
-            offline: args.offline,
-            locked: args.locked,
-        },
+    let assess = AssessArgs {
         policy: args.policy.clone(),
-        project_policy: true,
+        date: Some(today.to_string()),
+        format: super::score::Format::Json,
+        offline: args.offline,
+        locked: args.locked,
     };
     let groups: Vec<Vec<PathBuf>> = if args.compare.is_empty() {
         vec![args.inputs.clone()]
     } else {
         args.compare.iter().map(|p| vec![p.clone()]).collect()
     };
-    let registry = vendors::builtin()?;
-    let mut analysed = Vec::with_capacity(groups.len());
+    let mut assessed = Vec::with_capacity(groups.len());
     for paths in &groups {
-        let loaded = match paths.as_slice() {
-            [one] => candidate::load(one, &load.ingest)?,
-            many => Loaded {
-                candidate: Offer {
-                    name: candidate_name(many),
-                    implicit: true,
-                    ..Offer::default()
-                },
-                inventory: ingest::ingest(many, &load.ingest)?,
-            },
-        };
-        let (catalogue, policy) = analysis::load_policy(paths, &load)?;
-        let analysis = analysis::analyse(
-            loaded.inventory,
-            catalogue,
-            policy,
-            Kb::embedded()?,
-            Extra::default(),
-            today,
-        );
-        analysed.push((loaded.candidate, analysis));
+        assessed.push(match paths.as_slice() {
+            [one] => score_cmd::assess(one, &assess, today)?,
+            many => assess_merged(many, &assess, today)?,
+        });
     }
-    let subjects: Vec<build::Subject<'_>> = analysed
+    let subjects: Vec<build::Subject<'_>> = assessed
         .iter()
-        .map(|(offer, analysis)| build::Subject {
-            offer,
-            analysis,
-            registry: &registry,
+        .map(|a| build::Subject {
+            analysis: &a.analysis,
+            score: Some(&a.score),
         })
         .collect();
     let model = build::report(
@@ -146,17 +131,59 @@ pub(crate) fn run(args: Args) -> Result<Status> {
     Ok(Status::Clean)
 }
 
-/// The date exceptions expire against: `--date`, else `SOVRA_DATE`, else today (UTC).
-fn today(date: Option<&str>) -> Result<jiff::civil::Date> {
-    let env = std::env::var("SOVRA_DATE").ok();
-    match date.or(env.as_deref()) {
-        Some(d) => d
-            .parse::<jiff::civil::Date>()
-            .map_err(|_| Error::Usage(format!("`--date` expects YYYY-MM-DD, not `{d}`"))),
-        None => Ok(jiff::Timestamp::now()
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .date()),
-    }
+/// Several plain inputs assessed as one implicit candidate.
+fn assess_merged(
+    paths: &[PathBuf],
+    opts: &AssessArgs,
+    today: jiff::civil::Date,
+) -> Result<score_cmd::Assessed> {
+    let ingest = IngestOptions {
+        offline: opts.offline,
+        locked: opts.locked,
+    };
+    let inventory = ingest::ingest(paths, &ingest)?;
+    let (catalogue, policy) = analysis::load_policy(
+        paths,
+        &LoadOptions {
+            ingest,
+            policy: opts.policy.clone(),
+            project_policy: true,
+        },
+    )?;
+    let offer = Offer {
+        name: candidate_name(paths),
+        implicit: true,
+        path: paths.first().cloned().unwrap_or_default(),
+        ..Offer::default()
+    };
+    let licenses = license::resolve_all(&inventory);
+    let facts = Facts::build(
+        offer,
+        &inventory,
+        &licenses,
+        vendors::builtin()?,
+        BTreeMap::new(),
+    );
+    let analysis = analysis::analyse(
+        inventory,
+        catalogue,
+        policy,
+        Kb::embedded()?,
+        Extra { facts },
+        today,
+    );
+    let objective_of = |id: &str| analysis.catalogue.get(id).and_then(|r| r.csf_objective());
+    let score = score::score(
+        &analysis.extra.facts,
+        &analysis.findings,
+        &objective_of,
+        &score::Config::default(),
+    );
+    Ok(score_cmd::Assessed {
+        path: paths.first().cloned().unwrap_or_default(),
+        analysis,
+        score,
+    })
 }
 
 /// The name of an implicit candidate: the input's file or directory name.

@@ -14,24 +14,36 @@ use crate::engine::{self, Level};
 use crate::graph::Scope;
 use crate::license::{self, Class, Classes, LicenseState, Licenses, UnknownReason};
 use crate::model::PkgIdx;
+use crate::score;
 use crate::vendors::Registry;
 
 use super::model::{
-    Attribution, Candidate, Cell, ClassRow, Comparison, ComparisonRow, Component, Coverage,
-    Evidence, Exception, Finding, FindingGroup, Findings, Gap, Gate, Generator, Input,
-    LicenseInventory, LicenseRow, Obligation, Policy, Report, ReportKind, SCHEMA, Share, Stats,
-    UnknownLicense, Vendors, Verdict,
+    Attribution, Candidate, Cell, ClassRow, Comparison, ComparisonRow, Component, Coverage, Csf,
+    CsfObjective, Dimension, Evidence, Exception, Finding, FindingGroup, Findings, FormulaInput,
+    Gap, Gate, Generator, Input, LicenseInventory, LicenseRow, Obligation, Policy, Report,
+    ReportKind, SCHEMA, Score, Share, Stats, UnknownLicense, Vendors, Verdict,
 };
 
 /// Everything the report of one candidate is built from.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Subject<'a> {
-    /// What the manifest says (or the implicit candidate of plain inputs).
-    pub offer: &'a Offer,
-    /// Inventory, graph, licences, policy and findings.
+    /// Inventory, graph, licences, policy, findings, and the candidate facts (manifest,
+    /// vendor registry) in `extra.facts`.
     pub analysis: &'a Analysis,
-    /// The vendor registry, for organisations and their countries.
-    pub registry: &'a Registry,
+    /// The sovereignty score, when it was computed.
+    pub score: Option<&'a score::Score>,
+}
+
+impl<'a> Subject<'a> {
+    /// What the manifest says (or the implicit candidate of plain inputs).
+    fn offer(&self) -> &'a Offer {
+        &self.analysis.extra.facts.candidate
+    }
+
+    /// The vendor registry the candidate was attributed with.
+    fn registry(&self) -> &'a Registry {
+        &self.analysis.extra.facts.registry
+    }
 }
 
 /// Options that reach the builder.
@@ -71,16 +83,26 @@ fn candidate(s: &Subject<'_>, lang: &str) -> Candidate {
     let findings = findings(s);
     let licenses = license_inventory(s, &runtime, lang);
     let vendors = vendors(s, &runtime);
-    let failed_gates: Vec<Gate> = s
-        .analysis
-        .findings
-        .iter()
-        .filter(|f| f.level == Level::Gate && f.exception.is_none())
-        .map(|f| Gate {
-            rule: f.rule.clone(),
-            message: f.hit.message.clone(),
-        })
-        .collect();
+    let failed_gates: Vec<Gate> = match s.score {
+        Some(sc) => sc
+            .gates
+            .iter()
+            .map(|g| Gate {
+                rule: g.rule.clone(),
+                message: g.message.clone(),
+            })
+            .collect(),
+        None => s
+            .analysis
+            .findings
+            .iter()
+            .filter(|f| f.level == Level::Gate && f.exception.is_none())
+            .map(|f| Gate {
+                rule: f.rule.clone(),
+                message: f.hit.message.clone(),
+            })
+            .collect(),
+    };
 
     let known = runtime
         .iter()
@@ -88,7 +110,7 @@ fn candidate(s: &Subject<'_>, lang: &str) -> Candidate {
         .count();
     let with_origin = runtime
         .iter()
-        .filter(|&&p| s.registry.attribute(inv.package(p)).org.is_some())
+        .filter(|&&p| s.registry().attribute(inv.package(p)).org.is_some())
         .count();
     let share = |n: usize| {
         if runtime.is_empty() {
@@ -96,6 +118,12 @@ fn candidate(s: &Subject<'_>, lang: &str) -> Candidate {
         } else {
             n as f64 / runtime.len() as f64
         }
+    };
+    // A candidate known only from its manifest: the components are what is judged.
+    let comps = &s.offer().components;
+    let manifest_only = runtime.is_empty() && !comps.is_empty();
+    let comp_share = |f: &dyn Fn(&crate::candidate::Component) -> bool| {
+        comps.iter().filter(|c| f(c)).count() as f64 / comps.len().max(1) as f64
     };
     let mut gaps = Vec::new();
     let mut gap = |code: &str, count: usize, total: usize| {
@@ -116,16 +144,43 @@ fn candidate(s: &Subject<'_>, lang: &str) -> Candidate {
             inv.packages.len(),
         );
     }
+    if let Some(sc) = s.score {
+        for d in sc.dimensions.iter().filter(|d| d.score.is_none()) {
+            gaps.push(Gap {
+                code: format!("dimension.{}", d.id.as_str()),
+                count: 0,
+                total: 0,
+            });
+        }
+    }
     let coverage = Coverage {
-        licences: share(known),
-        origin: share(with_origin),
-        score: None,
+        licences: if manifest_only {
+            comp_share(&|c| c.license.is_some())
+        } else {
+            share(known)
+        },
+        origin: if manifest_only {
+            comp_share(&|c| c.vendor.is_some())
+        } else {
+            share(with_origin)
+        },
+        score: s.score.map(|sc| sc.coverage),
         gaps,
     };
 
-    let verdict = if !failed_gates.is_empty() || findings.deny > 0 {
+    let not_assessed = s
+        .score
+        .is_some_and(|sc| matches!(sc.verdict, score::Verdict::NotAssessed));
+    // Gates alone make a candidate non-compliant (as the score says); violations,
+    // findings to review and missing evidence call for a person's decision.
+    let verdict = if !failed_gates.is_empty() {
         Verdict::NonCompliant
-    } else if findings.warn > 0 || coverage.licences < 1.0 || runtime.is_empty() {
+    } else if findings.deny > 0
+        || findings.warn > 0
+        || coverage.licences < 1.0
+        || (runtime.is_empty() && s.offer().components.is_empty())
+        || not_assessed
+    {
         Verdict::ReviewNeeded
     } else {
         Verdict::Compliant
@@ -142,16 +197,16 @@ fn candidate(s: &Subject<'_>, lang: &str) -> Candidate {
 
     let policy = &s.analysis.policy;
     Candidate {
-        name: s.offer.name.clone(),
-        version: s.offer.version.clone(),
-        vendor: s.offer.vendor.as_ref().map(|v| {
-            s.registry
+        name: s.offer().name.clone(),
+        version: s.offer().version.clone(),
+        vendor: s.offer().vendor.as_ref().map(|v| {
+            s.registry()
                 .get(v)
                 .map_or_else(|| v.clone(), |r| r.name.clone())
         }),
-        deployment: s.offer.deployment.map(|d| d.as_str().to_owned()),
+        deployment: s.offer().deployment.map(|d| d.as_str().to_owned()),
         verdict,
-        score: None,
+        score: s.score.and_then(score_view),
         failed_gates,
         coverage,
         stats: Stats {
@@ -165,7 +220,7 @@ fn candidate(s: &Subject<'_>, lang: &str) -> Candidate {
         attribution: attribution(s, &runtime),
         licenses,
         vendors,
-        csf: None,
+        csf: s.score.map(|sc| csf_view(&sc.csf)),
         evidence: Evidence {
             policy: Some(Policy {
                 name: policy
@@ -269,6 +324,74 @@ fn findings(s: &Subject<'_>) -> Findings {
                 }
             })
             .collect(),
+    }
+}
+
+fn score_view(sc: &score::Score) -> Option<Score> {
+    let value = sc.total?;
+    Some(Score {
+        value,
+        band: band_code(sc.band.unwrap_or(score::Band::of(value))).to_owned(),
+        dimensions: sc
+            .dimensions
+            .iter()
+            .map(|d| Dimension {
+                id: d.id.as_str().to_owned(),
+                weight: f64::from(d.weight),
+                value: d.score,
+                coverage: d.coverage,
+                formula: d.formula.to_owned(),
+                inputs: d
+                    .inputs
+                    .iter()
+                    .map(|(k, v)| FormulaInput {
+                        name: k.clone(),
+                        value: v.clone(),
+                    })
+                    .collect(),
+                gaps: d.gaps.clone(),
+            })
+            .collect(),
+    })
+}
+
+fn band_code(b: score::Band) -> &'static str {
+    match b {
+        score::Band::Low => "low",
+        score::Band::Moderate => "moderate",
+        score::Band::High => "high",
+        score::Band::Critical => "critical",
+    }
+}
+
+fn csf_view(v: &score::csf::CsfView) -> Csf {
+    let objectives: Vec<CsfObjective> = v
+        .objectives
+        .iter()
+        .map(|o| CsfObjective {
+            id: format!("SOV-{}", o.id),
+            weight: f64::from(
+                score::csf::WEIGHTS_V1_2_1
+                    .get(usize::from(o.id).saturating_sub(1))
+                    .copied()
+                    .unwrap_or(0),
+            ),
+            weight_2026: f64::from(
+                score::csf::WEIGHTS_2026
+                    .get(usize::from(o.id).saturating_sub(1))
+                    .copied()
+                    .unwrap_or(0),
+            ),
+            value: o.score,
+            seal: o.seal,
+            rules: o.failed_rules.iter().map(|(r, _)| r.clone()).collect(),
+        })
+        .collect();
+    Csf {
+        seal: objectives.iter().filter_map(|o| o.seal).min(),
+        total_v1_2_1: v.total_v1_2_1,
+        total_2026: v.total_2026,
+        objectives,
     }
 }
 
@@ -441,19 +564,19 @@ fn vendors(s: &Subject<'_>, runtime: &[PkgIdx]) -> Vendors {
     let mut units: Vec<(String, String)> = runtime
         .iter()
         .map(|&p| {
-            let a = s.registry.attribute(inv.package(p));
-            unit_owner(s.registry, a.vendor.as_deref(), a.org.as_deref())
+            let a = s.registry().attribute(inv.package(p));
+            unit_owner(s.registry(), a.vendor.as_deref(), a.org.as_deref())
         })
         .collect();
     // Components of the manifest without any package (a closed service, a product
     // known only by name) are units of their own.
-    for (i, c) in s.offer.components.iter().enumerate() {
+    for (i, c) in s.offer().components.iter().enumerate() {
         let has_packages = inv
             .packages
             .iter()
             .any(|p| p.component == u32::try_from(i).ok());
         if !has_packages {
-            units.push(unit_owner(s.registry, c.vendor.as_deref(), None));
+            units.push(unit_owner(s.registry(), c.vendor.as_deref(), None));
         }
     }
     let total = units.len();
@@ -543,9 +666,9 @@ fn components(s: &Subject<'_>, runtime: &[PkgIdx]) -> Vec<Component> {
         .iter()
         .filter(|f| f.exception.is_none())
         .collect();
-    if !s.offer.components.is_empty() {
+    if !s.offer().components.is_empty() {
         return s
-            .offer
+            .offer()
             .components
             .iter()
             .enumerate()
@@ -571,7 +694,7 @@ fn components(s: &Subject<'_>, runtime: &[PkgIdx]) -> Vec<Component> {
                     None => (None, Class::Unknown),
                 };
                 let (vendor, country) = match c.vendor.as_deref() {
-                    Some(id) => match s.registry.get(id) {
+                    Some(id) => match s.registry().get(id) {
                         Some(v) => (Some(v.name.clone()), v.country.clone()),
                         None => (Some(id.to_owned()), None),
                     },
@@ -606,8 +729,8 @@ fn components(s: &Subject<'_>, runtime: &[PkgIdx]) -> Vec<Component> {
         .map(|&p| {
             let pkg = inv.package(p);
             let (license, class) = license_cell(state(&s.analysis.licenses, p));
-            let a = s.registry.attribute(pkg);
-            let (vendor, country) = match a.vendor.as_deref().and_then(|v| s.registry.get(v)) {
+            let a = s.registry().attribute(pkg);
+            let (vendor, country) = match a.vendor.as_deref().and_then(|v| s.registry().get(v)) {
                 Some(v) => (Some(v.name.clone()), v.country.clone()),
                 None => (a.org, None),
             };
@@ -627,26 +750,15 @@ fn components(s: &Subject<'_>, runtime: &[PkgIdx]) -> Vec<Component> {
 }
 
 fn compare(cands: &[Candidate]) -> Comparison {
-    let mut rows = Vec::new();
-    let verdict = |c: &str| Cell {
-        kind: "verdict".into(),
-        code: Some(c.to_owned()),
-        number: None,
+    let cell = |kind: &str, code: Option<&str>, number: Option<f64>| Cell {
+        kind: if code.is_none() && number.is_none() {
+            "none".to_owned()
+        } else {
+            kind.to_owned()
+        },
+        code: code.map(str::to_owned),
+        number,
         text: None,
-    };
-    let number = |n: Option<f64>| match n {
-        Some(n) => Cell {
-            kind: "number".into(),
-            code: None,
-            number: Some(n),
-            text: None,
-        },
-        None => Cell {
-            kind: "none".into(),
-            code: None,
-            number: None,
-            text: None,
-        },
     };
     let verdict_code = |v: Verdict| match v {
         Verdict::Compliant => "compliant",
@@ -657,51 +769,65 @@ fn compare(cands: &[Candidate]) -> Comparison {
         let first = serde_key(&cells[0]);
         cells.iter().any(|c| serde_key(c) != first)
     };
+    let numbers = |f: &dyn Fn(&Candidate) -> Option<f64>| -> Vec<Cell> {
+        cands.iter().map(|c| cell("number", None, f(c))).collect()
+    };
+    let percents = |f: &dyn Fn(&Candidate) -> Option<f64>| -> Vec<Cell> {
+        cands.iter().map(|c| cell("percent", None, f(c))).collect()
+    };
 
+    let mut rows: Vec<(String, bool, Vec<Cell>)> = Vec::new();
     let verdicts: Vec<Cell> = cands
         .iter()
-        .map(|c| verdict(verdict_code(c.verdict)))
+        .map(|c| cell("verdict", Some(verdict_code(c.verdict)), None))
         .collect();
-    rows.push(("verdict", distinct(&verdicts), verdicts));
-    let score: Vec<Cell> = cands
+    rows.push(("row.verdict".into(), distinct(&verdicts), verdicts));
+    let score = numbers(&|c| c.score.as_ref().map(|s| s.value));
+    rows.push(("row.score".into(), spread(&score) >= 10.0, score));
+    let bands: Vec<Cell> = cands
         .iter()
-        .map(|c| number(c.score.as_ref().map(|s| s.value)))
+        .map(|c| cell("band", c.score.as_ref().map(|s| s.band.as_str()), None))
         .collect();
-    let score_deciding = spread(&score) >= 10.0;
-    rows.push(("score", score_deciding, score));
-    let gates: Vec<Cell> = cands
+    rows.push(("row.band".into(), distinct(&bands), bands));
+    let gates = numbers(&|c| Some(c.failed_gates.len() as f64));
+    rows.push(("row.failed-gates".into(), distinct(&gates), gates));
+    let deny = numbers(&|c| Some(c.findings.deny as f64));
+    rows.push(("row.findings-deny".into(), distinct(&deny), deny));
+    let warn = numbers(&|c| Some(c.findings.warn as f64));
+    rows.push(("row.findings-warn".into(), false, warn));
+    // One row per score dimension, in the order of the first scored candidate.
+    let dims: Vec<String> = cands
         .iter()
-        .map(|c| number(Some(c.failed_gates.len() as f64)))
-        .collect();
-    rows.push(("failed-gates", distinct(&gates), gates));
-    for (key, f) in [
-        (
-            "findings.deny",
-            (|c: &Candidate| c.findings.deny) as fn(&Candidate) -> usize,
-        ),
-        ("findings.warn", |c: &Candidate| c.findings.warn),
-    ] {
-        let cells: Vec<Cell> = cands.iter().map(|c| number(Some(f(c) as f64))).collect();
-        let deciding = key == "findings.deny" && distinct(&cells);
-        rows.push((key, deciding, cells));
+        .find_map(|c| c.score.as_ref())
+        .map(|s| s.dimensions.iter().map(|d| d.id.clone()).collect())
+        .unwrap_or_default();
+    for id in dims {
+        let cells = numbers(&|c| {
+            c.score
+                .as_ref()
+                .and_then(|s| s.dimensions.iter().find(|d| d.id == id))
+                .and_then(|d| d.value)
+        });
+        let deciding = spread(&cells) >= 20.0;
+        rows.push((format!("dimension.{id}"), deciding, cells));
     }
-    let cov: Vec<Cell> = cands
-        .iter()
-        .map(|c| number(Some(c.coverage.licences)))
-        .collect();
-    rows.push(("coverage.licences", spread(&cov) >= 0.2, cov));
-    let hhi: Vec<Cell> = cands.iter().map(|c| number(c.vendors.hhi)).collect();
-    rows.push(("hhi", spread(&hhi) >= 2500.0, hhi));
-    let pk: Vec<Cell> = cands
-        .iter()
-        .map(|c| number(Some(c.stats.runtime_packages as f64)))
-        .collect();
-    rows.push(("runtime-packages", false, pk));
+    let cov = percents(&|c| c.coverage.score);
+    rows.push(("row.coverage-score".into(), spread(&cov) >= 0.2, cov));
+    let lic = percents(&|c| Some(c.coverage.licences));
+    rows.push(("row.coverage-licences".into(), spread(&lic) >= 0.2, lic));
+    let eu = percents(&|c| c.vendors.eu_eea);
+    rows.push(("row.eu-eea".into(), spread(&eu) >= 0.25, eu));
+    let hhi = numbers(&|c| c.vendors.hhi);
+    rows.push(("row.hhi".into(), spread(&hhi) >= 2500.0, hhi));
+    let seal = numbers(&|c| c.csf.as_ref().and_then(|v| v.seal).map(f64::from));
+    rows.push(("row.seal".into(), distinct(&seal), seal));
+    let pk = numbers(&|c| Some(c.stats.runtime_packages as f64));
+    rows.push(("row.runtime-packages".into(), false, pk));
 
     let rows: Vec<ComparisonRow> = rows
         .into_iter()
         .map(|(key, deciding, cells)| ComparisonRow {
-            key: key.to_owned(),
+            key,
             cells,
             deciding,
         })

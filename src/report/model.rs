@@ -56,11 +56,12 @@ pub struct Generator {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
-    /// No gate failed and nothing at `deny` level remains.
+    /// No gate failed, no finding remains, the licence evidence is complete.
     Compliant,
-    /// Only findings that need a person to look at them (`warn`), or evidence missing.
+    /// No gate failed, but violations (`deny`), findings to review (`warn`) or missing
+    /// evidence call for a person's decision.
     ReviewNeeded,
-    /// A gate failed, or a `deny` finding remains.
+    /// A gate failed without a valid exception.
     NonCompliant,
 }
 
@@ -107,8 +108,21 @@ pub struct Dimension {
     pub weight: f64,
     /// 0–100; `None` when not assessed (missing evidence never scores as a pass).
     pub value: Option<f64>,
-    /// How the value was computed, one line each.
-    pub explanation: Vec<String>,
+    /// Share (0–1) of the dimension's weight backed by evidence.
+    pub coverage: f64,
+    /// How the value is computed.
+    pub formula: String,
+    /// The formula's named inputs for this candidate.
+    pub inputs: Vec<FormulaInput>,
+    /// What evidence is missing.
+    pub gaps: Vec<String>,
+}
+
+/// A named input of a dimension's formula (`HHI`, `open weight`, …).
+#[derive(Debug, Clone, Serialize)]
+pub struct FormulaInput {
+    pub name: String,
+    pub value: String,
 }
 
 /// A failed gate.
@@ -121,9 +135,11 @@ pub struct Gate {
 /// How much of what the report judges rests on evidence.
 #[derive(Debug, Clone, Serialize)]
 pub struct Coverage {
-    /// Share of packages with a known licence (0–1).
+    /// Share of runtime packages with a known licence (0–1); for a candidate known
+    /// only from its manifest, the share of components with a stated licence.
     pub licences: f64,
-    /// Share of packages whose organisation is known (0–1).
+    /// Share of runtime packages whose organisation is known (0–1); for a candidate
+    /// known only from its manifest, the share of components with a stated vendor.
     pub origin: f64,
     /// Share of score weight that could be assessed (0–1), when scored.
     pub score: Option<f64>,
@@ -134,8 +150,8 @@ pub struct Coverage {
 /// One evidence gap: a code (worded by the locale under `gap.<code>`) and its counts.
 #[derive(Debug, Clone, Serialize)]
 pub struct Gap {
-    /// `licence-unknown`, `origin-unknown`, `unreachable`, or a score dimension id
-    /// that could not be assessed.
+    /// `licence-unknown`, `origin-unknown`, `unreachable`, or `dimension.<id>` for a
+    /// score dimension that could not be assessed (counts 0).
     pub code: String,
     pub count: usize,
     pub total: usize,
@@ -317,21 +333,31 @@ pub struct Share {
     pub share: f64,
 }
 
-/// The EU Cloud Sovereignty Framework view (software scope only).
+/// The EU Cloud Sovereignty Framework view (indicative, software scope only).
 #[derive(Debug, Clone, Serialize)]
 pub struct Csf {
     pub objectives: Vec<CsfObjective>,
-    /// Indicative SEAL level over all objectives (0–4).
+    /// Indicative SEAL level over all assessed objectives: the lowest (0–4).
     pub seal: Option<u8>,
+    /// Weighted total with the CSF v1.2.1 weights (15/10/10/15/20/15/10/5).
+    pub total_v1_2_1: Option<f64>,
+    /// Weighted total with the 2026 calculator's weights (20/10/10/15/10/15/15/5).
+    pub total_2026: Option<f64>,
 }
 
 /// One CSF objective (SOV-1 … SOV-8).
 #[derive(Debug, Clone, Serialize)]
 pub struct CsfObjective {
     pub id: String,
+    /// Weight under CSF v1.2.1.
     pub weight: f64,
+    /// Weight under the 2026 calculator.
+    pub weight_2026: f64,
+    /// 0–100; `None` when no mapped dimension is assessed.
     pub value: Option<f64>,
+    /// Indicative SEAL level (0–4), capped by failed rules citing the objective.
     pub seal: Option<u8>,
+    /// Failed rules citing the objective.
     pub rules: Vec<String>,
 }
 
@@ -371,8 +397,9 @@ pub struct Comparison {
     pub candidates: Vec<String>,
     /// Rows of the comparison table.
     pub rows: Vec<ComparisonRow>,
-    /// The rows whose values differ in a way that decides (verdict, gates, score band,
-    /// dimensions apart by at least 20 points), as row keys.
+    /// The rows whose values differ in a way that decides (verdict, band, gates,
+    /// violations, score apart by 10 points or more, a dimension by 20 or more…), as row
+    /// keys.
     pub deciding: Vec<String>,
     /// The candidate ranked first (compliant before review before non-compliant, then
     /// higher score), when there is one.
@@ -382,16 +409,18 @@ pub struct Comparison {
 /// One row of the comparison table: a key and one cell per candidate.
 #[derive(Debug, Clone, Serialize)]
 pub struct ComparisonRow {
-    /// Locale key of the row label (`verdict`, `score`, `dimension.licence-freedom`, …).
+    /// Locale key of the row label (`row.verdict`, `row.score`,
+    /// `dimension.licence-freedom`, …).
     pub key: String,
     pub cells: Vec<Cell>,
     pub deciding: bool,
 }
 
-/// One cell: a verdict code (translated by the template), a number, or free text.
+/// One cell: a code (translated by the template), a number, or free text.
 #[derive(Debug, Clone, Serialize)]
 pub struct Cell {
-    /// `verdict` (then `code` is a verdict), `number`, `text`, `none`.
+    /// `verdict` or `band` (then `code` is set), `number`, `percent` (a share 0–1),
+    /// `text`, or `none` (not assessed).
     pub kind: String,
     pub code: Option<String>,
     pub number: Option<f64>,

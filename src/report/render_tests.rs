@@ -1,6 +1,7 @@
 //! Rendering tests over a hand-built candidate: every format, both languages, hostile
 //! package names, strict templates.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::build::{self, Subject};
@@ -12,10 +13,12 @@ use crate::candidate::Candidate as Offer;
 use crate::engine::catalogue::Catalogue;
 use crate::engine::{AppliedException, Extra, Finding, Hit, Kb, Level};
 use crate::graph::DepGraph;
+use crate::license;
 use crate::model::{
     DocumentMeta, Ecosystem, EdgeKind, InputFormat, Inventory, Package, PackageId, PkgIdx,
 };
 use crate::policy::EffectivePolicy;
+use crate::score::{self, Score, facts::Facts};
 use crate::vendors;
 
 fn pkg(name: &str, version: &str, license: &str, repo: Option<&str>) -> Package {
@@ -144,27 +147,41 @@ fn findings(inv: &Inventory, graph: &DepGraph) -> Vec<Finding> {
     ]
 }
 
-fn analysed(inv: Inventory, hand_findings: bool) -> Analysis {
+fn analysed(offer: Offer, inv: Inventory, hand_findings: bool) -> (Analysis, Score) {
     let catalogue = Catalogue::embedded().unwrap();
     let policy = EffectivePolicy::defaults(&catalogue);
     let today = "2026-11-22".parse().unwrap();
+    let licenses = license::resolve_all(&inv);
+    let facts = Facts::build(
+        offer,
+        &inv,
+        &licenses,
+        vendors::builtin().unwrap(),
+        BTreeMap::new(),
+    );
     let mut a = analysis::analyse(
         inv,
         catalogue,
         policy,
         Kb::embedded().unwrap(),
-        Extra::default(),
+        Extra { facts },
         today,
     );
     if hand_findings {
         let extra = findings(&a.inventory, &a.graph);
         a.findings.extend(extra);
     }
-    a
+    let objective_of = |id: &str| a.catalogue.get(id).and_then(|r| r.csf_objective());
+    let score = score::score(
+        &a.extra.facts,
+        &a.findings,
+        &objective_of,
+        &score::Config::default(),
+    );
+    (a, score)
 }
 
 pub(crate) fn report(lang: &str, compare: bool) -> Report {
-    let registry = vendors::builtin().unwrap();
     let first = Offer {
         name: "Fachverfahren <Test> | GmbH".into(),
         version: Some("2.1".into()),
@@ -173,7 +190,7 @@ pub(crate) fn report(lang: &str, compare: bool) -> Report {
         implicit: false,
         ..Offer::default()
     };
-    let a1 = analysed(inventory(), true);
+    let (a1, s1) = analysed(first, inventory(), true);
     let mut inv2 = Inventory::new();
     let a = inv2.add_package(pkg(
         "clean-suite",
@@ -195,17 +212,15 @@ pub(crate) fn report(lang: &str, compare: bool) -> Report {
         implicit: true,
         ..Offer::default()
     };
-    let a2 = analysed(inv2, false);
+    let (a2, s2) = analysed(second, inv2, false);
     let mut subjects = vec![Subject {
-        offer: &first,
         analysis: &a1,
-        registry: &registry,
+        score: Some(&s1),
     }];
     if compare {
         subjects.push(Subject {
-            offer: &second,
             analysis: &a2,
-            registry: &registry,
+            score: Some(&s2),
         });
     }
     build::report(
