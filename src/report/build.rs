@@ -819,7 +819,16 @@ fn compare(cands: &[Candidate]) -> Comparison {
     rows.push(("row.eu-eea".into(), spread(&eu) >= 0.25, eu));
     let hhi = numbers(&|c| c.vendors.hhi);
     rows.push(("row.hhi".into(), spread(&hhi) >= 2500.0, hhi));
-    let seal = numbers(&|c| c.csf.as_ref().and_then(|v| v.seal).map(f64::from));
+    let seal: Vec<Cell> = cands
+        .iter()
+        .map(|c| {
+            cell(
+                "seal",
+                None,
+                c.csf.as_ref().and_then(|v| v.seal).map(f64::from),
+            )
+        })
+        .collect();
     rows.push(("row.seal".into(), distinct(&seal), seal));
     let pk = numbers(&|c| Some(c.stats.runtime_packages as f64));
     rows.push(("row.runtime-packages".into(), false, pk));

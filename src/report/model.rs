@@ -420,7 +420,7 @@ pub struct ComparisonRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct Cell {
     /// `verdict` or `band` (then `code` is set), `number`, `percent` (a share 0–1),
-    /// `text`, or `none` (not assessed).
+    /// `seal` (a SEAL level in `number`), `text`, or `none` (not assessed).
     pub kind: String,
     pub code: Option<String>,
     pub number: Option<f64>,

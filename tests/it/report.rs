@@ -54,32 +54,29 @@ fn report(inputs: &[&str], format: &str, lang: &str) -> String {
 
 #[test]
 fn report_snapshots_of_every_format_on_the_samples() {
-    let sample = "samples/rust-service";
-    for (format, lang) in [
-        ("md", "en"),
-        ("md", "de"),
-        ("json", "en"),
-        ("summary", "de"),
-        ("html", "de"),
-        ("fodt", "en"),
+    for (sample, format, lang) in [
+        ("samples/opendesk", "md", "en"),
+        ("samples/opendesk", "md", "de"),
+        ("samples/opendesk", "json", "en"),
+        ("samples/opendesk", "summary", "de"),
+        ("samples/rust-service", "html", "de"),
+        ("samples/rust-service", "fodt", "en"),
     ] {
         let text = report(&[sample], format, lang);
-        insta::assert_snapshot!(format!("rust-service.{lang}.{format}"), text);
+        let name = sample.trim_start_matches("samples/");
+        insta::assert_snapshot!(format!("{name}.{lang}.{format}"), text);
     }
 }
 
 #[test]
 fn report_comparison_snapshot() {
     let text = report(
-        &[
-            "--compare",
-            "samples/rust-service",
-            "samples/rust-service/metadata.json",
-        ],
+        &["--compare", "samples/opendesk", "samples/proprietary-suite"],
         "md",
         "en",
     );
     assert!(text.contains("## Side-by-side comparison"));
+    assert!(text.contains("**Ranked first:** openDesk CE"));
     insta::assert_snapshot!("compare.en.md", text);
 }
 
