@@ -302,7 +302,6 @@ fn findings(s: &Subject<'_>) -> Findings {
                     .map(|r| paragraph(&r.docs.resolve))
                     .filter(|w| !w.is_empty()),
                 frameworks: rule.map(|r| r.references.clone()).unwrap_or_default(),
-                exception: None,
             });
     }
     let count = |l: Level| by_level.get(&std::cmp::Reverse(l)).map_or(0, Vec::len);

@@ -224,13 +224,12 @@ pub struct Finding {
     pub path: Vec<String>,
     /// How to resolve it, from the rule's docs.
     pub remediation: Option<String>,
-    /// Framework references (`SOV-3`, `§16a EGovG`, …).
+    /// Framework references (`CSF SOV-3`, `§16a EGovG`, …).
     pub frameworks: Vec<String>,
-    /// The exception that suppressed it, if any.
-    pub exception: Option<Exception>,
 }
 
-/// An exception applied to a finding.
+/// An exception applied to a finding (listed in the evidence; the finding itself is
+/// only counted).
 #[derive(Debug, Clone, Serialize)]
 pub struct Exception {
     pub rule: String,
