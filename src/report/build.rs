@@ -21,7 +21,7 @@ use super::model::{
     Attribution, Candidate, Cell, ClassRow, Comparison, ComparisonRow, Component, Coverage, Csf,
     CsfObjective, Dimension, Evidence, Exception, Finding, FindingGroup, Findings, FormulaInput,
     Gap, Gate, Generator, Input, LicenseInventory, LicenseRow, Obligation, Policy, Report,
-    ReportKind, SCHEMA, Score, Share, Stats, UnknownLicense, Vendors, Verdict,
+    ReportKind, RuleFindings, SCHEMA, Score, Share, Stats, UnknownLicense, Vendors, Verdict,
 };
 
 /// Everything the report of one candidate is built from.
@@ -272,10 +272,11 @@ fn exception(s: &Subject<'_>, f: &engine::Finding, e: &engine::AppliedException)
 
 fn findings(s: &Subject<'_>) -> Findings {
     let inv = &s.analysis.inventory;
-    let mut by_level: BTreeMap<std::cmp::Reverse<Level>, Vec<Finding>> = BTreeMap::new();
+    // level (most severe first) → rule id → hits
+    let mut by_level: BTreeMap<std::cmp::Reverse<Level>, BTreeMap<String, Vec<Finding>>> =
+        BTreeMap::new();
     let mut excepted = 0;
     for f in &s.analysis.findings {
-        let rule = s.analysis.catalogue.get(&f.rule);
         if f.exception.is_some() {
             excepted += 1;
             continue;
@@ -283,9 +284,10 @@ fn findings(s: &Subject<'_>) -> Findings {
         by_level
             .entry(std::cmp::Reverse(f.level))
             .or_default()
+            .entry(f.rule.clone())
+            .or_default()
             .push(Finding {
                 rule: f.rule.clone(),
-                rule_name: rule.map(|r| r.summary.clone()),
                 level: f.level.as_str().to_owned(),
                 package: f.hit.package.map(|p| inv.package(p).display_name()),
                 message: f.hit.message.clone(),
@@ -295,16 +297,13 @@ fn findings(s: &Subject<'_>) -> Findings {
                     .iter()
                     .map(|&p| inv.package(p).display_name())
                     .collect(),
-                why: rule
-                    .map(|r| paragraph(&r.docs.why))
-                    .filter(|w| !w.is_empty()),
-                remediation: rule
-                    .map(|r| paragraph(&r.docs.resolve))
-                    .filter(|w| !w.is_empty()),
-                frameworks: rule.map(|r| r.references.clone()).unwrap_or_default(),
             });
     }
-    let count = |l: Level| by_level.get(&std::cmp::Reverse(l)).map_or(0, Vec::len);
+    let count = |l: Level| {
+        by_level
+            .get(&std::cmp::Reverse(l))
+            .map_or(0, |rules| rules.values().map(Vec::len).sum())
+    };
     Findings {
         gate: count(Level::Gate),
         deny: count(Level::Deny),
@@ -312,15 +311,32 @@ fn findings(s: &Subject<'_>) -> Findings {
         allow: count(Level::Allow),
         excepted,
         groups: by_level
-            .into_iter()
-            .map(|(l, mut findings)| {
-                findings.sort_by(|a, b| {
-                    (&a.rule, &a.package, &a.message).cmp(&(&b.rule, &b.package, &b.message))
-                });
-                FindingGroup {
-                    level: l.0.as_str().to_owned(),
-                    findings,
-                }
+            .iter()
+            .map(|(l, rules)| FindingGroup {
+                level: l.0.as_str().to_owned(),
+                count: rules.values().map(Vec::len).sum(),
+                rules: rules
+                    .iter()
+                    .map(|(id, hits)| {
+                        let rule = s.analysis.catalogue.get(id);
+                        let mut findings = hits.clone();
+                        findings.sort_by(|a, b| {
+                            (&a.package, &a.message).cmp(&(&b.package, &b.message))
+                        });
+                        RuleFindings {
+                            rule: id.clone(),
+                            rule_name: rule.map(|r| r.summary.clone()),
+                            why: rule
+                                .map(|r| paragraph(&r.docs.why))
+                                .filter(|w| !w.is_empty()),
+                            remediation: rule
+                                .map(|r| paragraph(&r.docs.resolve))
+                                .filter(|w| !w.is_empty()),
+                            frameworks: rule.map(|r| r.references.clone()).unwrap_or_default(),
+                            findings,
+                        }
+                    })
+                    .collect(),
             })
             .collect(),
     }

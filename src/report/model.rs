@@ -197,11 +197,30 @@ pub struct Findings {
     pub groups: Vec<FindingGroup>,
 }
 
-/// All findings of one level.
+/// All findings of one level, by rule.
 #[derive(Debug, Clone, Serialize)]
 pub struct FindingGroup {
     /// `gate`, `deny`, `warn`, `allow`.
     pub level: String,
+    /// Number of findings at this level.
+    pub count: usize,
+    /// Rules with findings at this level, by rule id.
+    pub rules: Vec<RuleFindings>,
+}
+
+/// One rule's findings: what the rule is about once, then each hit.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleFindings {
+    pub rule: String,
+    /// The rule's one-line summary from the catalogue, when known.
+    pub rule_name: Option<String>,
+    /// Why the rule matters, from the rule's docs.
+    pub why: Option<String>,
+    /// How to resolve it, from the rule's docs.
+    pub remediation: Option<String>,
+    /// Framework references (`CSF SOV-3`, `§16a EGovG`, …).
+    pub frameworks: Vec<String>,
+    /// The hits, sorted by package and message.
     pub findings: Vec<Finding>,
 }
 
@@ -209,8 +228,6 @@ pub struct FindingGroup {
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
     pub rule: String,
-    /// The rule's one-line summary from the catalogue, when known.
-    pub rule_name: Option<String>,
     pub level: String,
     /// The package concerned (`name@version`), if any.
     pub package: Option<String>,
@@ -218,14 +235,8 @@ pub struct Finding {
     pub message: String,
     /// Supporting detail of this finding (the `OR` branch chosen, the matrix verdict…).
     pub notes: Vec<String>,
-    /// Why the rule matters, from the rule's docs.
-    pub why: Option<String>,
     /// Inclusion path, root first (`name@version` each).
     pub path: Vec<String>,
-    /// How to resolve it, from the rule's docs.
-    pub remediation: Option<String>,
-    /// Framework references (`CSF SOV-3`, `§16a EGovG`, …).
-    pub frameworks: Vec<String>,
 }
 
 /// An exception applied to a finding (listed in the evidence; the finding itself is
