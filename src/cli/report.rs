@@ -16,6 +16,7 @@ use crate::engine::{Extra, Kb};
 use crate::error::{Error, Result};
 use crate::ingest::{self, IngestOptions};
 use crate::license;
+use crate::model::{DocumentMeta, InputFormat};
 use crate::report::{self, Format, build, locale::Locale, render};
 use crate::score::{self, facts::Facts};
 use crate::vendors;
@@ -94,10 +95,32 @@ pub(crate) fn run(args: Args) -> Result<Status> {
     };
     let mut assessed = Vec::with_capacity(groups.len());
     for paths in &groups {
-        assessed.push(match paths.as_slice() {
+        let mut a = match paths.as_slice() {
             [one] => score_cmd::assess(one, &assess, today)?,
             many => assess_merged(many, &assess, today)?,
-        });
+        };
+        // The manifest is evidence too: record its hash beside the component inputs.
+        if let [one] = paths.as_slice() {
+            let manifest = if one.is_dir() {
+                one.join(crate::candidate::MANIFEST)
+            } else {
+                one.clone()
+            };
+            if manifest.is_file()
+                && manifest
+                    .file_name()
+                    .is_some_and(|n| n == crate::candidate::MANIFEST)
+            {
+                let bytes = std::fs::read(&manifest).map_err(|e| Error::io(&manifest, e))?;
+                a.analysis.inventory.add_input(ingest::input_file(
+                    &manifest,
+                    &bytes,
+                    InputFormat::Candidate,
+                    DocumentMeta::default(),
+                ));
+            }
+        }
+        assessed.push(a);
     }
     let subjects: Vec<build::Subject<'_>> = assessed
         .iter()
