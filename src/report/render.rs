@@ -173,6 +173,15 @@ fn environment(locale: &Locale, templates: &Templates) -> Environment<'static> {
             Ok(text)
         },
     );
+    // An optional translation: the locale's string when it has `key`, else `fallback`
+    // (rule summaries come from the catalogue and may be translated in the locale).
+    let l = Arc::clone(&loc);
+    env.add_function("tr", move |key: &str, fallback: Option<String>| {
+        l.get(key)
+            .map(str::to_owned)
+            .or(fallback)
+            .unwrap_or_default()
+    });
     let l = Arc::clone(&loc);
     env.add_filter("num", move |v: f64, decimals: Option<usize>| {
         l.number(v, decimals.unwrap_or(0))
