@@ -99,6 +99,8 @@ pub struct LoadOptions {
     pub policy: Option<String>,
     /// Look for a `sovra.toml` next to the inputs.
     pub project_policy: bool,
+    /// Run only these rules (`--select`); empty runs every enabled rule.
+    pub select: Vec<String>,
 }
 
 /// The catalogue (embedded plus user catalogues named by the policy) and the
@@ -112,7 +114,22 @@ pub fn load_policy(inputs: &[PathBuf], opts: &LoadOptions) -> Result<(Catalogue,
             .then(|| policy::find_project_file(inputs))
             .flatten(),
     };
-    let policy = policy::load(&req, &mut catalogue)?;
+    let mut policy = policy::load(&req, &mut catalogue)?;
+    if !opts.select.is_empty() {
+        let unknown: Vec<String> = opts
+            .select
+            .iter()
+            .filter(|id| catalogue.get(id).is_none())
+            .map(|id| format!("`{id}`"))
+            .collect();
+        if !unknown.is_empty() {
+            return Err(crate::Error::Usage(format!(
+                "unknown rule {} in `--select` (see `sovra rules list`)",
+                unknown.join(", ")
+            )));
+        }
+        policy.select(&opts.select);
+    }
     Ok((catalogue, policy))
 }
 

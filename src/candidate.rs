@@ -15,7 +15,7 @@ use toml::Spanned;
 use crate::error::{Error, Problem, Result};
 use crate::ingest::publiccode::{self, PublicCode};
 use crate::ingest::{self, IngestOptions};
-use crate::model::Inventory;
+use crate::model::{Ecosystem, Inventory, Package, PackageId};
 use crate::vendors::toml_problem;
 
 /// The manifest file name that makes a directory a candidate.
@@ -597,18 +597,54 @@ fn component_from_publiccode(pc: &PublicCode) -> Component {
     }
 }
 
+/// The candidate's name as written, for the ids of its component packages.
+fn candidate_name(text: &str) -> String {
+    toml::from_str::<toml::Table>(text)
+        .ok()
+        .and_then(|t| t.get("candidate")?.get("name")?.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
 fn load_manifest(dir: &Path, manifest: &Path, opts: &IngestOptions) -> Result<Loaded> {
     let text = read(manifest)?;
     let mut candidate = parse_manifest(manifest, &text, dir)?;
     let mut inventory = Inventory::new();
+    // The manifest is an input of its own: every component is a root package of it,
+    // carrying the component's declared licence, repository and vendor, so that the
+    // licence rules judge components as they judge packages.
+    let manifest_input = inventory.add_input(crate::ingest::input_file(
+        manifest,
+        text.as_bytes(),
+        crate::model::InputFormat::Candidate,
+        crate::model::DocumentMeta::default(),
+    ));
     let mut problems = Vec::new();
     for (i, comp) in candidate.components.iter_mut().enumerate() {
         let idx = u32::try_from(i).unwrap_or(u32::MAX);
+        let eco = Ecosystem::Other("candidate".into());
+        let own = inventory.add_package(Package {
+            id: PackageId::synthetic(
+                &eco,
+                &format!("{}/{}", candidate_name(&text), comp.name),
+                None,
+            ),
+            name: comp.name.clone(),
+            version: None,
+            ecosystem: eco,
+            declared: comp.license.iter().cloned().collect(),
+            supplier: comp.vendor.clone(),
+            repository: comp.repository.clone(),
+            input: manifest_input,
+            component: Some(idx),
+            ..Package::default()
+        });
+        inventory.add_root(own);
         for (kind, rel) in comp.inputs.clone() {
             let file = dir.join(&rel);
             let part = if kind == InputKind::Publiccode {
                 let bytes = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
-                match publiccode::read(&file, &bytes) {
+                // Messages name the file relative to the candidate directory.
+                match publiccode::read_in(&rel, file.parent(), &bytes) {
                     Ok((pc, inv)) => {
                         comp.publiccode = Some(pc);
                         inv
@@ -616,7 +652,7 @@ fn load_manifest(dir: &Path, manifest: &Path, opts: &IngestOptions) -> Result<Lo
                     Err(Error::Invalid(ps)) => {
                         // An invalid publiccode.yml of a component is a finding
                         // (META001), not a failure of the run.
-                        comp.publiccode = Some(PublicCode::invalid(&file, ps));
+                        comp.publiccode = Some(PublicCode::invalid(&rel, ps));
                         continue;
                     }
                     Err(e) => return Err(e),
@@ -635,7 +671,18 @@ fn load_manifest(dir: &Path, manifest: &Path, opts: &IngestOptions) -> Result<Lo
             for p in &mut part.packages {
                 p.component = Some(idx);
             }
+            let roots: Vec<PackageId> = part
+                .roots
+                .iter()
+                .map(|r| part.packages[r.index()].id.clone())
+                .collect();
             inventory.merge(part);
+            // The component depends on what its inputs describe.
+            for id in roots {
+                if let Some(r) = inventory.find(&id) {
+                    inventory.add_edge(own, r, crate::model::EdgeKind::Runtime, None);
+                }
+            }
         }
     }
     if !problems.is_empty() {
@@ -654,6 +701,64 @@ fn load_manifest(dir: &Path, manifest: &Path, opts: &IngestOptions) -> Result<Lo
         inventory,
         vendor_files,
     })
+}
+
+/// What [`assess`] needs besides the candidate.
+#[derive(Debug, Clone, Default)]
+pub struct AssessOptions {
+    pub ingest: IngestOptions,
+    /// A bundled policy name or a policy file; else a `sovra.toml` beside the candidate,
+    /// else `baseline`.
+    pub policy: Option<String>,
+}
+
+/// A candidate after the rules ran, with its score.
+#[derive(Debug)]
+pub struct Assessment {
+    pub analysis: crate::analysis::Analysis,
+    pub score: crate::score::Score,
+}
+
+/// Reads a candidate and its policy, runs the rules and scores it: the reading step in
+/// front of the pure `analysis::analyse` and `score::score`.
+pub fn assess(path: &Path, opts: &AssessOptions, today: jiff::civil::Date) -> Result<Assessment> {
+    use crate::analysis::{self, LoadOptions};
+    let loaded = load(path, &opts.ingest)?;
+    let (catalogue, policy) = analysis::load_policy(
+        &[path.to_owned()],
+        &LoadOptions {
+            ingest: opts.ingest.clone(),
+            policy: opts.policy.clone(),
+            project_policy: true,
+            select: Vec::new(),
+        },
+    )?;
+    let licenses = crate::license::resolve_all(&loaded.inventory);
+    let facts = crate::score::facts::Facts::build(
+        loaded.candidate,
+        &loaded.inventory,
+        &licenses,
+        crate::vendors::builtin_with(&loaded.vendor_files)?,
+        std::collections::BTreeMap::new(),
+    );
+    let analysis = analysis::analyse(
+        loaded.inventory,
+        catalogue,
+        policy,
+        crate::engine::Kb::embedded()?,
+        crate::engine::Extra { facts },
+        today,
+    );
+    let objective_of = |id: &str| analysis.catalogue.get(id).and_then(|r| r.csf_objective());
+    // Validated when the policy was loaded.
+    let cfg = crate::score::Config::from_policy(&analysis.policy).map_err(Error::Usage)?;
+    let score = crate::score::score(
+        &analysis.extra.facts,
+        &analysis.findings,
+        &objective_of,
+        &cfg,
+    );
+    Ok(Assessment { analysis, score })
 }
 
 #[cfg(test)]

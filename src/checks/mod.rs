@@ -23,18 +23,29 @@ mod data_act_exit;
 mod data_export;
 mod exception_expired;
 mod exception_unused;
+mod license_allow;
+mod license_class;
+mod license_deny;
+mod license_deprecated;
 mod license_expression;
+mod license_osi;
+mod network_copyleft;
 mod odf;
 mod open_standards;
 mod origin_known;
+mod osadl_compat;
+mod package_deny;
 mod publiccode_maintained;
 mod publiccode_proprietary_deps;
 mod publiccode_status;
 mod publiccode_valid;
 mod relicensing_risk;
+mod sbom_completeness;
 mod self_hostable;
 mod single_vendor_control;
+mod source_registry;
 mod substitutable;
+mod unknown_share;
 
 /// Everything a check may read. Built once per analysis by the engine.
 #[derive(Debug, Clone, Copy)]
@@ -128,18 +139,29 @@ pub static KINDS: &[&Kind] = &[
     &data_export::KIND,
     &exception_expired::KIND,
     &exception_unused::KIND,
+    &license_allow::KIND,
+    &license_class::KIND,
+    &license_deny::KIND,
+    &license_deprecated::KIND,
     &license_expression::KIND,
+    &license_osi::KIND,
+    &network_copyleft::KIND,
+    &source_registry::KIND,
     &odf::KIND,
     &open_standards::KIND,
     &origin_known::KIND,
+    &osadl_compat::KIND,
+    &package_deny::KIND,
     &publiccode_maintained::KIND,
     &publiccode_proprietary_deps::KIND,
     &publiccode_status::KIND,
     &publiccode_valid::KIND,
     &relicensing_risk::KIND,
+    &sbom_completeness::KIND,
     &self_hostable::KIND,
     &single_vendor_control::KIND,
     &substitutable::KIND,
+    &unknown_share::KIND,
 ];
 
 /// The kind named `name`.
@@ -194,5 +216,17 @@ impl ScopeParam {
             ScopeParam::Build => crate::graph::Scope::Build,
             ScopeParam::All => crate::graph::Scope::All,
         }
+    }
+}
+
+/// Words for why a licence is unknown.
+pub(crate) fn unknown_reason(r: &crate::license::UnknownReason) -> String {
+    use crate::license::UnknownReason as U;
+    match r {
+        U::Missing => "no licence stated".to_owned(),
+        U::NoAssertion => "`NOASSERTION`".to_owned(),
+        U::None => "`NONE`".to_owned(),
+        U::LicenseFileOnly(f) => format!("only a licence file, `{f}`"),
+        U::Unparseable { raw, .. } => format!("`{raw}` is not SPDX"),
     }
 }

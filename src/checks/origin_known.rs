@@ -2,6 +2,7 @@
 
 use super::{Ctx, Kind, Phase, ScopeParam, compile_with, pkg_name};
 use crate::engine::Hit;
+use crate::score::facts::from_manifest;
 
 pub(crate) static KIND: Kind = Kind {
     name: "origin-known",
@@ -29,7 +30,8 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
         let Some(a) = facts.attributions.get(pkg.index()) else {
             continue;
         };
-        if a.org.is_none() {
+        // A component's own package is reported as the component, below.
+        if a.org.is_none() && !from_manifest(ctx.inventory, ctx.inventory.package(pkg)) {
             hits.push(Hit {
                 package: Some(pkg),
                 message: format!(

@@ -130,20 +130,9 @@ fn differences(all: &[Assessed]) -> Vec<Difference> {
             continue;
         }
         let mut details = Vec::new();
-        for (a, _) in [(ba, bs), (wa, ws)] {
+        for a in [ba, wa] {
             if let Some(dim) = a.score.dimensions.get(i) {
-                let mut contributors: Vec<_> = dim.contributors.iter().collect();
-                contributors
-                    .sort_by(|x, y| (x.credit * x.weight).total_cmp(&(y.credit * y.weight)));
-                if std::ptr::eq(a, wa) {
-                    for c in contributors.iter().take(3) {
-                        details.push(format!("{}: `{}` — {}", a.name(), c.unit, c.note));
-                    }
-                } else {
-                    for c in contributors.iter().rev().take(2) {
-                        details.push(format!("{}: `{}` — {}", a.name(), c.unit, c.note));
-                    }
-                }
+                details.extend(weakest(a.name(), &dim.contributors));
             }
         }
         dims.push((
@@ -197,6 +186,30 @@ fn differences(all: &[Assessed]) -> Vec<Difference> {
         });
     }
     out
+}
+
+/// The two lowest-credit contributions of a candidate to a dimension, units with the
+/// same note grouped: what holds its score down (or, at full credit, what carries it).
+fn weakest(candidate: &str, contributors: &[crate::score::Contribution]) -> Vec<String> {
+    let mut groups: Vec<(f64, &str, Vec<&str>)> = Vec::new();
+    for c in contributors {
+        match groups.iter_mut().find(|g| g.1 == c.note) {
+            Some(g) => g.2.push(&c.unit),
+            None => groups.push((c.credit, &c.note, vec![&c.unit])),
+        }
+    }
+    groups.sort_by(|a, b| a.0.total_cmp(&b.0));
+    groups
+        .into_iter()
+        .take(2)
+        .map(|(_, note, units)| {
+            let mut names = quoted(&units[..units.len().min(3)]);
+            if units.len() > 3 {
+                names.push_str(&format!(" and {} more", units.len() - 3));
+            }
+            format!("{candidate}: {names} — {note}")
+        })
+        .collect()
 }
 
 fn quoted(names: &[&str]) -> String {

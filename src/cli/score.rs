@@ -8,15 +8,12 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use super::{Status, emit};
-use crate::analysis::{self, Analysis, LoadOptions};
+use crate::analysis::Analysis;
 use crate::candidate;
-use crate::engine::{Extra, Kb, Level};
+use crate::engine::Level;
 use crate::error::{Error, Result};
 use crate::ingest::IngestOptions;
-use crate::license;
-use crate::score::facts::Facts;
 use crate::score::{self, Score, Verdict};
-use crate::vendors;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum Format {
@@ -86,46 +83,21 @@ pub(crate) fn today(date: Option<&str>) -> Result<jiff::civil::Date> {
 
 /// Loads, analyses and scores one candidate.
 pub(crate) fn assess(path: &Path, opts: &AssessArgs, today: jiff::civil::Date) -> Result<Assessed> {
-    let ingest = IngestOptions {
-        offline: opts.offline,
-        locked: opts.locked,
-    };
-    let loaded = candidate::load(path, &ingest)?;
-    let (catalogue, policy) = analysis::load_policy(
-        &[path.to_owned()],
-        &LoadOptions {
-            ingest,
+    let a = candidate::assess(
+        path,
+        &candidate::AssessOptions {
+            ingest: IngestOptions {
+                offline: opts.offline,
+                locked: opts.locked,
+            },
             policy: opts.policy.clone(),
-            project_policy: true,
         },
-    )?;
-    let licenses = license::resolve_all(&loaded.inventory);
-    let facts = Facts::build(
-        loaded.candidate,
-        &loaded.inventory,
-        &licenses,
-        vendors::builtin_with(&loaded.vendor_files)?,
-        BTreeMap::new(),
-    );
-    let analysis = analysis::analyse(
-        loaded.inventory,
-        catalogue,
-        policy,
-        Kb::embedded()?,
-        Extra { facts },
         today,
-    );
-    let objective_of = |id: &str| analysis.catalogue.get(id).and_then(|r| r.csf_objective());
-    let score = score::score(
-        &analysis.extra.facts,
-        &analysis.findings,
-        &objective_of,
-        &score::Config::default(),
-    );
+    )?;
     Ok(Assessed {
         path: path.to_owned(),
-        analysis,
-        score,
+        analysis: a.analysis,
+        score: a.score,
     })
 }
 
@@ -240,12 +212,75 @@ pub(crate) fn to_json(a: &Assessed) -> Value {
             "seat": u.controller.seat,
             "eu_eea": u.controller.eu_eea,
             "attributed_via": u.controller.via.map(|v| v.as_str()),
-            "forge": u.forge.as_ref().map(|f| json!({"host": f.host, "operator": f.operator})),
+            "forge": u.forge.as_ref().map(|f| forge_json(facts, f)),
             "licence": u.licence,
             "freedom": u.freedom.as_str(),
             "packages": u.packages.len(),
         })).collect::<Vec<_>>(),
+        "organisations": organisations(facts),
         "findings": counts(&a.analysis),
+        "findings_list": a.analysis.findings.iter().map(|f| json!({
+            "rule": f.rule,
+            "level": f.level.as_str(),
+            "message": f.hit.message,
+            "component": f.hit.component
+                .and_then(|c| facts.candidate.components.get(c as usize))
+                .map(|c| c.name.clone()),
+            "package": f.hit.package.map(|p| a.analysis.inventory.package(p).display_name()),
+            "notes": f.hit.notes,
+            "excepted": f.exception.is_some(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// A forge with its operator's seat: where the code is hosted is a fact of its own.
+fn forge_json(facts: &crate::score::facts::Facts, f: &crate::vendors::ForgeFact) -> Value {
+    let op = f.operator.as_deref().and_then(|o| facts.registry.get(o));
+    json!({
+        "host": f.host,
+        "operator": f.operator,
+        "operator_country": op.and_then(|v| v.country.clone()),
+        "operator_eu_eea": op.and_then(|v| v.eu_eea),
+        "operator_jurisdiction": op.map(|v| v.jurisdiction.clone()).unwrap_or_default(),
+    })
+}
+
+/// Packages per controlling organisation, most first: the attribution of every package
+/// (registry vendor, else repository owner, else supplier) and the forges hosting them.
+fn organisations(facts: &crate::score::facts::Facts) -> Value {
+    let mut orgs: BTreeMap<String, (Option<&str>, &str, usize)> = BTreeMap::new();
+    let mut forges: BTreeMap<&str, usize> = BTreeMap::new();
+    for a in &facts.attributions {
+        let key = a.org.clone().unwrap_or_else(|| "(unknown)".to_owned());
+        let e = orgs
+            .entry(key)
+            .or_insert((a.vendor.as_deref(), a.via.as_str(), 0));
+        e.2 += 1;
+        if let Some(f) = &a.forge {
+            *forges.entry(f.host.as_str()).or_default() += 1;
+        }
+    }
+    let mut list: Vec<_> = orgs.into_iter().collect();
+    list.sort_by(|a, b| b.1.2.cmp(&a.1.2).then(a.0.cmp(&b.0)));
+    let org_list: Vec<Value> = list
+        .into_iter()
+        .map(|(org, (vendor, via, n))| {
+            let v = vendor.and_then(|id| facts.registry.get(id));
+            json!({
+                "org": org,
+                "vendor": vendor,
+                "via": via,
+                "packages": n,
+                "country": v.and_then(|v| v.country.clone()),
+                "parent_country": v.and_then(|v| v.parent_country.clone()),
+                "eu_eea": v.and_then(|v| v.eu_eea),
+                "governance": v.map(|v| v.governance.as_str()),
+            })
+        })
+        .collect();
+    json!({
+        "by_organisation": org_list,
+        "by_forge": forges,
     })
 }
 
@@ -256,9 +291,13 @@ fn num(x: Option<f64>) -> String {
 /// The headline of a candidate: verdict and score.
 pub(crate) fn headline(s: &Score) -> String {
     match (s.verdict, s.total) {
-        (Verdict::NotAssessed, _) | (_, None) => format!(
-            "{}: not assessed (coverage {:.0} %)",
-            s.verdict.as_str(),
+        (Verdict::NotAssessed, _) => format!(
+            "not assessed: no evidence for any dimension (coverage {:.0} %)",
+            s.coverage * 100.0
+        ),
+        (v, None) => format!(
+            "{}: score not assessed (coverage {:.0} %)",
+            v.as_str(),
             s.coverage * 100.0
         ),
         (v, Some(t)) => format!(
@@ -307,21 +346,25 @@ fn human(a: &Assessed) -> String {
             d.coverage * 100.0
         );
     }
-    let gaps: Vec<String> = s
-        .dimensions
-        .iter()
-        .flat_map(|d| d.gaps.iter().map(move |g| format!("{}: {g}", d.id.title())))
-        .collect();
-    if !gaps.is_empty() {
-        let _ = writeln!(o, "\n  evidence gaps ({}):", gaps.len());
-        for g in gaps.iter().take(12) {
-            let _ = writeln!(o, "    - {g}");
-        }
-        if gaps.len() > 12 {
+    let gap_count: usize = s.dimensions.iter().map(|d| d.gaps.len()).sum();
+    if gap_count > 0 {
+        let _ = writeln!(
+            o,
+            "\n  evidence gaps ({gap_count}, all in `--format json`):"
+        );
+        for d in s.dimensions.iter().filter(|d| !d.gaps.is_empty()) {
+            let shown: Vec<&str> = d.gaps.iter().take(3).map(String::as_str).collect();
+            let more = d.gaps.len().saturating_sub(3);
             let _ = writeln!(
                 o,
-                "    … and {} more (see `--format json`)",
-                gaps.len() - 12
+                "    - {}: {}{}",
+                d.id.title(),
+                shown.join("; "),
+                if more > 0 {
+                    format!("; … {more} more")
+                } else {
+                    String::new()
+                }
             );
         }
     }

@@ -878,6 +878,7 @@ fn package(c: &Component<'_>, input: InputIdx) -> Package {
             .map(|r| r.url.trim().to_owned())
     };
     Package {
+        integrity: None,
         id,
         name,
         version,

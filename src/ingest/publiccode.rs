@@ -85,8 +85,13 @@ pub fn looks_like(bytes: &[u8]) -> bool {
 /// Validates a publiccode.yml and maps it to an inventory of one package; an invalid
 /// file is an error listing every problem.
 pub fn read(path: &Path, bytes: &[u8]) -> Result<(PublicCode, Inventory)> {
-    let base = path.parent().map(Path::to_owned);
-    let pc = validate(path, bytes, base.as_deref());
+    read_in(path, path.parent(), bytes)
+}
+
+/// Like [`read`], with `path` used in messages only and relative paths of the file
+/// resolved in `base`.
+pub fn read_in(path: &Path, base: Option<&Path>, bytes: &[u8]) -> Result<(PublicCode, Inventory)> {
+    let pc = validate(path, bytes, base);
     if !pc.is_valid() {
         return Err(Error::Invalid(pc.errors));
     }

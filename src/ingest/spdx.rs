@@ -730,6 +730,7 @@ fn package(p: &RawPackage, input: crate::model::InputIdx) -> Package {
     let supplier = asserted(&p.supplier).and_then(|s| entity_name(&s));
     let originator = asserted(&p.originator).and_then(|s| entity_name(&s));
     Package {
+        integrity: None,
         id,
         name: p.name.clone(),
         version,

@@ -193,6 +193,9 @@ pub struct EffectivePolicy {
     /// Remarks about how the layers were combined (an `extends` overridden by
     /// `--policy`).
     pub notes: Vec<String>,
+    /// `[score]` settings, flattened (`critical_weight`, `weights.<dimension>`); read by
+    /// `crate::score::Config::from_policy`.
+    pub score: BTreeMap<String, Sourced<toml::Value>>,
 }
 
 impl EffectivePolicy {
@@ -223,6 +226,18 @@ impl EffectivePolicy {
             rules,
             exceptions: Vec::new(),
             notes: Vec::new(),
+            score: BTreeMap::new(),
+        }
+    }
+
+    /// Turns off every rule not in `ids` (the command line's `--select`); the selected
+    /// ones run, even when the layers had them off.
+    pub fn select(&mut self, ids: &[String]) {
+        for (id, rule) in &mut self.rules {
+            let on = ids.contains(id);
+            if rule.enabled.value != on {
+                rule.enabled = Sourced::new(on, "--select");
+            }
         }
     }
 
@@ -254,7 +269,8 @@ pub fn find_project_file(inputs: &[PathBuf]) -> Option<PathBuf> {
         } else {
             match p.parent() {
                 Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-                _ => PathBuf::from("."),
+                // A bare file name: the project file is a bare name too.
+                _ => PathBuf::new(),
             }
         };
         let f = dir.join(PROJECT_FILE);
@@ -506,7 +522,7 @@ fn apply(
                 Some(v) => {
                     rule.level = Sourced::new(v, name);
                     // Setting a level without `enabled` turns the rule on.
-                    if r.enabled.is_none() {
+                    if r.enabled.is_none() && !rule.enabled.value {
                         rule.enabled = Sourced::new(true, name);
                     }
                 }
@@ -520,6 +536,24 @@ fn apply(
             for (k, v) in &p.value {
                 rule.params.insert(k.clone(), Sourced::new(v.clone(), name));
             }
+        }
+    }
+    if let Some(sc) = &layer.score {
+        for (k, v) in &sc.value {
+            match (k.as_str(), v) {
+                ("weights", toml::Value::Table(w)) => {
+                    for (dk, dv) in w {
+                        eff.score
+                            .insert(format!("weights.{dk}"), Sourced::new(dv.clone(), name));
+                    }
+                }
+                _ => {
+                    eff.score.insert(k.clone(), Sourced::new(v.clone(), name));
+                }
+            }
+        }
+        if let Err(e) = crate::score::Config::from_policy(eff) {
+            problems.push(sc.pos.problem(format!("`[score]`: {e}")));
         }
     }
     for e in &layer.exceptions {

@@ -188,11 +188,13 @@ impl Facts {
         }
         for (ci, c) in candidate.components.iter().enumerate() {
             let cidx = u32::try_from(ci).unwrap_or(u32::MAX);
+            // The component's own package (read from the manifest) is not evidence of
+            // what the component contains.
             let packages: Vec<PkgIdx> = inventory
                 .packages
                 .iter()
                 .enumerate()
-                .filter(|(_, p)| p.component == Some(cidx))
+                .filter(|(_, p)| p.component == Some(cidx) && !from_manifest(inventory, p))
                 .map(|(i, _)| PkgIdx(u32::try_from(i).unwrap_or(u32::MAX)))
                 .collect();
             let pc = c.publiccode.as_ref().filter(|p| p.is_valid());
@@ -247,6 +249,14 @@ impl Facts {
     pub fn component_unit(&self, component: u32) -> Option<&Unit> {
         self.units.iter().find(|u| u.component == Some(component))
     }
+}
+
+/// Whether a package stands for a candidate component itself (read from the manifest).
+pub fn from_manifest(inventory: &Inventory, p: &crate::model::Package) -> bool {
+    inventory
+        .inputs
+        .get(p.input.0 as usize)
+        .is_some_and(|i| i.format == crate::model::InputFormat::Candidate)
 }
 
 /// Jurisdiction facts of a registry vendor.

@@ -10,7 +10,8 @@
 //!   "not assessed" and is left out of the total, whose coverage is stated beside it.
 //! - A proprietary component earns no credit in any component-level dimension: only its
 //!   owner can carry it on, whatever else is true of it. Hence removing a proprietary
-//!   component never lowers the score.
+//!   component never lowers the score. (A proprietary *package* of a plain input is
+//!   judged on what is known of it, like any other package.)
 //! - Jurisdiction facts enter the jurisdiction dimension only, and an unknown seat
 //!   earns no credit: evidence that a controller sits outside the EU/EEA never raises
 //!   the score.
@@ -117,6 +118,52 @@ impl Default for Config {
             critical_weight: 3.0,
             required_standards: default_required_standards(),
         }
+    }
+}
+
+impl Config {
+    /// The configuration a policy's `[score]` settings give (defaults where unset).
+    pub fn from_policy(policy: &crate::policy::EffectivePolicy) -> Result<Config, String> {
+        let mut cfg = Config::default();
+        for (key, v) in &policy.score {
+            let v = &v.value;
+            if key == "critical_weight" {
+                let w = v
+                    .as_float()
+                    .or_else(|| v.as_integer().map(|i| i as f64))
+                    .ok_or("`critical_weight` must be a number")?;
+                if !(1.0..=10.0).contains(&w) {
+                    return Err(format!("`critical_weight` is {w}: expected 1 to 10"));
+                }
+                cfg.critical_weight = w;
+            } else if let Some(dim) = key.strip_prefix("weights.") {
+                let id = DimensionId::ALL
+                    .into_iter()
+                    .find(|d| d.as_str() == dim)
+                    .ok_or_else(|| {
+                        let names: Vec<&str> =
+                            DimensionId::ALL.iter().map(|d| d.as_str()).collect();
+                        format!(
+                            "unknown dimension `{dim}`: expected one of {}",
+                            names.join(", ")
+                        )
+                    })?;
+                let w = v
+                    .as_integer()
+                    .and_then(|i| u32::try_from(i).ok())
+                    .filter(|i| *i <= 100)
+                    .ok_or_else(|| format!("weight of `{dim}` must be an integer from 0 to 100"))?;
+                cfg.weights.insert(id, w);
+            } else {
+                return Err(format!(
+                    "unknown key `{key}`: expected `weights` or `critical_weight`"
+                ));
+            }
+        }
+        if cfg.weights.values().all(|w| *w == 0) {
+            return Err("all dimension weights are 0".into());
+        }
+        Ok(cfg)
     }
 }
 
@@ -415,7 +462,7 @@ fn lic(u: &Unit) -> &str {
 fn jurisdiction_credit(u: &Unit, _cfg: &Config) -> Credit {
     let who = u.controller.org.as_deref().unwrap_or("unknown");
     let seat = u.controller.seat.as_deref().unwrap_or("seat unknown");
-    if u.proprietary() {
+    if u.proprietary() && u.component.is_some() {
         return Some((0.0, format!("proprietary; controlled by `{who}` ({seat})")));
     }
     match u.controller.eu_eea {
@@ -426,7 +473,7 @@ fn jurisdiction_credit(u: &Unit, _cfg: &Config) -> Credit {
 }
 
 fn standards_credit(u: &Unit, cfg: &Config) -> Credit {
-    if u.proprietary() {
+    if u.proprietary() && u.component.is_some() {
         return Some((0.0, "proprietary".into()));
     }
     if u.open_standards.is_empty() {
@@ -468,7 +515,7 @@ fn list(v: &[String]) -> String {
 }
 
 fn continuity_credit(u: &Unit) -> Credit {
-    if u.proprietary() {
+    if u.proprietary() && u.component.is_some() {
         return Some((0.0, "proprietary: continuity depends on one owner".into()));
     }
     let mut parts: Vec<(f64, String)> = Vec::new();

@@ -4,6 +4,7 @@
 mod ingest;
 mod licenses;
 mod report;
+mod rules;
 mod sbom;
 mod sovereignty;
 mod support;
