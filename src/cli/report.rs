@@ -171,6 +171,7 @@ fn assess_merged(
             ingest,
             policy: opts.policy.clone(),
             project_policy: true,
+            select: Vec::new(),
         },
     )?;
     let offer = Offer {

@@ -562,7 +562,11 @@ fn attribution(s: &Subject<'_>, runtime: &[PkgIdx]) -> Vec<Attribution> {
 /// One controlled unit for the vendor breakdown: its organisation's display name and
 /// country, when known.
 fn unit_owner(registry: &Registry, vendor: Option<&str>, org: Option<&str>) -> (String, String) {
-    if let Some(v) = vendor.and_then(|id| registry.get(id)) {
+    // The organisation may itself be a registry id (a manifest's `vendor = "…"`).
+    if let Some(v) = vendor
+        .and_then(|id| registry.get(id))
+        .or_else(|| org.and_then(|id| registry.get(id)))
+    {
         return (
             v.name.clone(),
             v.country.clone().unwrap_or_else(|| "unknown".to_owned()),

