@@ -56,7 +56,6 @@ fn report(inputs: &[&str], format: &str, lang: &str) -> String {
 fn report_snapshots_of_every_format_on_the_samples() {
     for (sample, format, lang) in [
         ("samples/opendesk", "md", "en"),
-        ("samples/opendesk", "md", "de"),
         ("samples/opendesk", "json", "en"),
         ("samples/opendesk", "summary", "de"),
         ("samples/rust-service", "html", "de"),
@@ -77,7 +76,13 @@ fn report_comparison_snapshot() {
     );
     assert!(text.contains("## Side-by-side comparison"));
     assert!(text.contains("**Ranked first:** openDesk CE"));
-    insta::assert_snapshot!("compare.en.md", text);
+    assert!(text.contains("## openDesk CE") && text.contains("## Nimbus Workplace Cloud"));
+    // The comparison itself; each candidate's section is what the single reports show.
+    let end = text
+        .match_indices("\n## ")
+        .nth(1)
+        .map_or(text.len(), |(i, _)| i);
+    insta::assert_snapshot!("compare.en.md", &text[..end]);
 }
 
 #[test]
