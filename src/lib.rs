@@ -17,6 +17,7 @@ pub mod kb;
 pub mod license;
 pub mod model;
 pub mod policy;
+pub mod report;
 pub mod score;
 pub mod vendors;
 

@@ -1,16 +1,231 @@
-//! `sovra report`.
+//! `sovra report`: renders the procurement report of one candidate, or of several side
+//! by side with `--compare`, as HTML, Markdown, flat ODF text, JSON or a terminal
+//! summary. A file given with `-o` is written atomically; without it the report goes to
+//! stdout.
 
-use super::{InputArgs, Status};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use std::collections::BTreeMap;
+
+use super::score::{self as score_cmd, AssessArgs};
+use super::{Status, emit};
+use crate::analysis::{self, LoadOptions};
+use crate::candidate::Candidate as Offer;
+use crate::engine::{Extra, Kb};
 use crate::error::{Error, Result};
+use crate::ingest::{self, IngestOptions};
+use crate::license;
+use crate::model::{DocumentMeta, InputFormat};
+use crate::report::{self, Format, build, locale::Locale, render};
+use crate::score::{self, facts::Facts};
+use crate::vendors;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    #[command(flatten)]
-    pub input: InputArgs,
+    /// Inputs of one candidate: a candidate directory, or SBOMs, lockfiles and Cargo
+    /// metadata merged into one
+    #[arg(value_name = "INPUT", required_unless_present = "compare")]
+    pub inputs: Vec<PathBuf>,
+    /// Compare several candidates side by side (each path is one candidate)
+    #[arg(long, num_args = 2.., value_name = "CANDIDATE", conflicts_with = "inputs")]
+    pub compare: Vec<PathBuf>,
+    /// Output format; by default taken from the extension of `-o`, else `summary`
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<Format>,
+    /// Write the report to this file (atomically) instead of stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Language of the report
+    #[arg(long, default_value = "en", value_parser = ["de", "en"])]
+    pub lang: String,
+    /// A directory of templates (`report.html`, `report.md`, `report.fodt`,
+    /// `summary.txt`, `locales/<lang>.toml`) replacing the built-in ones file by file
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// The date the report is issued for (YYYY-MM-DD), also the day exception expiry is
+    /// judged on; reports carry no date otherwise
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// Policy: a bundled name (`baseline`, `de-public-sector`, `ci-strict`) or a file;
+    /// a `sovra.toml` next to the inputs is layered on top
+    #[arg(long, value_name = "POLICY")]
+    pub policy: Option<String>,
+    /// Pass --offline to cargo metadata
+    #[arg(long)]
+    pub offline: bool,
+    /// Pass --locked to cargo metadata
+    #[arg(long)]
+    pub locked: bool,
 }
 
-pub(crate) fn run(_args: Args) -> Result<Status> {
-    Err(Error::Usage(
-        "`report` is not available in this build".into(),
-    ))
+pub(crate) fn run(args: Args) -> Result<Status> {
+    let format = match (args.format, &args.output) {
+        (Some(f), _) => f,
+        (None, Some(o)) => Format::from_extension(o).ok_or_else(|| {
+            Error::Usage(format!(
+                "cannot tell the format from `{}`: pass --format html|md|fodt|json|summary",
+                o.display()
+            ))
+        })?,
+        (None, None) => Format::Summary,
+    };
+    let today = score_cmd::today(args.date.as_deref())?;
+    if let Some(dir) = &args.templates
+        && !dir.is_dir()
+    {
+        return Err(Error::Usage(format!(
+            "`--templates` must be a directory: `{}`",
+            dir.display()
+        )));
+    }
+    // Load the locale first: a broken house-style file fails before any work.
+    let locale = Locale::load(&args.lang, args.templates.as_deref())?;
+    let assess = AssessArgs {
+        policy: args.policy.clone(),
+        date: Some(today.to_string()),
+        format: super::score::Format::Json,
+        offline: args.offline,
+        locked: args.locked,
+    };
+    let groups: Vec<Vec<PathBuf>> = if args.compare.is_empty() {
+        vec![args.inputs.clone()]
+    } else {
+        args.compare.iter().map(|p| vec![p.clone()]).collect()
+    };
+    let mut assessed = Vec::with_capacity(groups.len());
+    for paths in &groups {
+        let mut a = match paths.as_slice() {
+            [one] => score_cmd::assess(one, &assess, today)?,
+            many => assess_merged(many, &assess, today)?,
+        };
+        // The manifest is evidence too: record its hash beside the component inputs.
+        if let [one] = paths.as_slice() {
+            let manifest = if one.is_dir() {
+                one.join(crate::candidate::MANIFEST)
+            } else {
+                one.clone()
+            };
+            if manifest.is_file()
+                && manifest
+                    .file_name()
+                    .is_some_and(|n| n == crate::candidate::MANIFEST)
+            {
+                let bytes = std::fs::read(&manifest).map_err(|e| Error::io(&manifest, e))?;
+                a.analysis.inventory.add_input(ingest::input_file(
+                    &manifest,
+                    &bytes,
+                    InputFormat::Candidate,
+                    DocumentMeta::default(),
+                ));
+            }
+        }
+        assessed.push(a);
+    }
+    let subjects: Vec<build::Subject<'_>> = assessed
+        .iter()
+        .map(|a| build::Subject {
+            analysis: &a.analysis,
+            score: Some(&a.score),
+        })
+        .collect();
+    let model = build::report(
+        &subjects,
+        &build::Options {
+            lang: args.lang.clone(),
+            date: args.date.clone(),
+        },
+    );
+    let templates = render::Templates {
+        dir: args.templates.clone(),
+    };
+    let text = render::render(&model, format, &locale, &templates)?;
+    match &args.output {
+        Some(path) => {
+            report::write_atomic(path, text.as_bytes())?;
+            if format != Format::Summary {
+                let summary = render::render(&model, Format::Summary, &locale, &templates)?;
+                let mut err = std::io::stderr().lock();
+                let _ = err.write_all(summary.as_bytes());
+            }
+        }
+        None => emit(&text)?,
+    }
+    Ok(Status::Clean)
+}
+
+/// Several plain inputs assessed as one implicit candidate.
+fn assess_merged(
+    paths: &[PathBuf],
+    opts: &AssessArgs,
+    today: jiff::civil::Date,
+) -> Result<score_cmd::Assessed> {
+    let ingest = IngestOptions {
+        offline: opts.offline,
+        locked: opts.locked,
+    };
+    let inventory = ingest::ingest(paths, &ingest)?;
+    let (catalogue, policy) = analysis::load_policy(
+        paths,
+        &LoadOptions {
+            ingest,
+            policy: opts.policy.clone(),
+            project_policy: true,
+            select: Vec::new(),
+        },
+    )?;
+    let offer = Offer {
+        name: candidate_name(paths),
+        implicit: true,
+        path: paths.first().cloned().unwrap_or_default(),
+        ..Offer::default()
+    };
+    let licenses = license::resolve_all(&inventory);
+    let facts = Facts::build(
+        offer,
+        &inventory,
+        &licenses,
+        vendors::builtin()?,
+        BTreeMap::new(),
+    );
+    let analysis = analysis::analyse(
+        inventory,
+        catalogue,
+        policy,
+        Kb::embedded()?,
+        Extra { facts },
+        today,
+    );
+    let objective_of = |id: &str| analysis.catalogue.get(id).and_then(|r| r.csf_objective());
+    let score = score::score(
+        &analysis.extra.facts,
+        &analysis.findings,
+        &objective_of,
+        &score::Config::default(),
+    );
+    Ok(score_cmd::Assessed {
+        path: paths.first().cloned().unwrap_or_default(),
+        analysis,
+        score,
+    })
+}
+
+/// The name of an implicit candidate: the input's file or directory name.
+fn candidate_name(paths: &[PathBuf]) -> String {
+    let name = |p: &Path| {
+        let p = if p.file_name().is_some_and(|n| n == "." || n == "..") || p.as_os_str().is_empty()
+        {
+            std::fs::canonicalize(p).unwrap_or_else(|_| p.to_owned())
+        } else {
+            p.to_owned()
+        };
+        p.file_name().map_or_else(
+            || p.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
+    };
+    match paths {
+        [one] => name(one),
+        many => many.iter().map(|p| name(p)).collect::<Vec<_>>().join(" + "),
+    }
 }

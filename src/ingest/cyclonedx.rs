@@ -656,8 +656,7 @@ struct Builder<'b> {
     refs: HashMap<&'b str, PkgIdx>,
     /// Scope of each package, by index, for the kind of edges pointing to it.
     scopes: Vec<Option<ComponentScope>>,
-    /// Synthetic ids (components without a purl) taken in this document, with the
-    /// `bom-ref` that took them.
+    /// Ids taken by components of this document, with the `bom-ref` that took them.
     taken: HashMap<PackageId, Option<&'b str>>,
 }
 
@@ -751,21 +750,17 @@ impl<'b> Builder<'b> {
         c: &'b Component<'b>,
         parent: Option<PkgIdx>,
     ) -> Result<PkgIdx> {
-        let mut pkg = package(c, self.input);
+        let pkg = package(c, self.input);
         let bom_ref = c.bom_ref.as_ref().map(|r| r.0.as_ref());
-        if pkg.purl.is_none() {
-            match self.taken.get(&pkg.id) {
+        let mut id = pkg.id.clone();
+        if let Some(prev) = self.taken.get(&id) {
+            if pkg.purl.is_none() && *prev != bom_ref {
                 // Same name and version, different component: keep them apart.
-                Some(prev) if *prev != bom_ref => {
-                    pkg.id = PackageId(format!("{}#{}", pkg.id.0, bom_ref.unwrap_or("")));
-                }
-                Some(_) => {}
-                None => {
-                    self.taken.insert(pkg.id.clone(), bom_ref);
-                }
+                id = PackageId(format!("{}#{}", id.0, bom_ref.unwrap_or("")));
             }
         }
-        let idx = self.inv.add_package(pkg);
+        self.taken.entry(id.clone()).or_insert(bom_ref);
+        let idx = self.inv.add_package(Package { id, ..pkg });
         if self.scopes.len() <= idx.index() {
             self.scopes.resize(idx.index() + 1, None);
             self.scopes[idx.index()] = c.scope;

@@ -3,6 +3,7 @@
 
 mod ingest;
 mod licenses;
+mod report;
 mod rules;
 mod sbom;
 mod sovereignty;

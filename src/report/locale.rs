@@ -1,0 +1,216 @@
+//! Locales: every user-visible word of a report, and how numbers and dates are written.
+//!
+//! The built-in locales (`report-templates/locales/{de,en}.toml`) are embedded in the
+//! binary. A `--templates DIR` holding `locales/<lang>.toml` layers its keys over the
+//! built-in ones, so a house style can reword a label without copying the whole file.
+//! Keys are flattened (`[verdict] compliant = …` becomes `verdict.compliant`); a key a
+//! template asks for with `t` and no locale has is an error, never a blank. Keys under
+//! `rule.<ID>.` are optional translations of catalogue text, read with `tr(key,
+//! fallback)`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+const DE: &str = include_str!("../../report-templates/locales/de.toml");
+const EN: &str = include_str!("../../report-templates/locales/en.toml");
+
+/// The languages sovra ships.
+pub const LANGS: [&str; 2] = ["de", "en"];
+
+/// The strings and number/date conventions of one language.
+#[derive(Debug, Clone)]
+pub(crate) struct Locale {
+    pub lang: String,
+    strings: BTreeMap<String, String>,
+    decimal: String,
+    group: String,
+}
+
+impl Locale {
+    /// The built-in locale for `lang`, with `DIR/locales/<lang>.toml` layered on top
+    /// when `dir` is given and the file exists.
+    pub fn load(lang: &str, dir: Option<&Path>) -> Result<Locale> {
+        let builtin = match lang {
+            "de" => DE,
+            "en" => EN,
+            other => {
+                return Err(Error::Usage(format!(
+                    "unknown language `{other}` (expected one of: {})",
+                    LANGS.join(", ")
+                )));
+            }
+        };
+        let mut strings = BTreeMap::new();
+        let builtin_path = format!("report-templates/locales/{lang}.toml");
+        flatten_into(Path::new(&builtin_path), builtin, &mut strings)?;
+        if let Some(dir) = dir {
+            let path = dir.join("locales").join(format!("{lang}.toml"));
+            if path.is_file() {
+                let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+                flatten_into(&path, &text, &mut strings)?;
+            }
+        }
+        let get = |k: &str| {
+            strings.get(k).cloned().ok_or_else(|| {
+                Error::input(Path::new(&builtin_path), format!("locale has no key `{k}`"))
+            })
+        };
+        let decimal = get("format.decimal")?;
+        let group = get("format.group")?;
+        Ok(Locale {
+            lang: lang.to_owned(),
+            strings,
+            decimal,
+            group,
+        })
+    }
+
+    /// The string for `key`, if the locale has it.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.strings.get(key).map(String::as_str)
+    }
+
+    /// Every key, sorted.
+    #[cfg(test)]
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.strings.keys().map(String::as_str)
+    }
+
+    /// `value` with `decimals` digits after the separator and grouped thousands.
+    pub fn number(&self, value: f64, decimals: usize) -> String {
+        let text = format!("{:.*}", decimals, value.abs());
+        let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+        let mut out = String::new();
+        // `-0` reads oddly: only a value that stays non-zero when rounded is negative.
+        if value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
+            out.push('-');
+        }
+        let digits = int.len();
+        for (i, ch) in int.chars().enumerate() {
+            if i > 0 && (digits - i) % 3 == 0 {
+                out.push_str(&self.group);
+            }
+            out.push(ch);
+        }
+        if !frac.is_empty() {
+            out.push_str(&self.decimal);
+            out.push_str(frac);
+        }
+        out
+    }
+
+    /// A share (0–1) as a percentage.
+    pub fn percent(&self, share: f64, decimals: usize) -> String {
+        let n = self.number(share * 100.0, decimals);
+        self.get("format.percent")
+            .unwrap_or("{n}%")
+            .replace("{n}", &n)
+    }
+
+    /// An ISO date (`YYYY-MM-DD`) the way the language writes it; other text unchanged.
+    pub fn date(&self, iso: &str) -> String {
+        let Ok(d) = iso.parse::<jiff::civil::Date>() else {
+            return iso.to_owned();
+        };
+        let month = self
+            .get(&format!("month.m{}", d.month()))
+            .unwrap_or_default();
+        self.get("format.date")
+            .unwrap_or("{yyyy}-{mm}-{dd}")
+            .replace("{yyyy}", &format!("{:04}", d.year()))
+            .replace("{mm}", &format!("{:02}", d.month()))
+            .replace("{dd}", &format!("{:02}", d.day()))
+            .replace("{d}", &d.day().to_string())
+            .replace("{month}", month)
+    }
+}
+
+fn flatten_into(path: &Path, text: &str, out: &mut BTreeMap<String, String>) -> Result<()> {
+    let table: toml::Table = toml::from_str(text).map_err(|e| {
+        let (line, col) = e
+            .span()
+            .map_or((1, 1), |s| crate::error::line_col(text, s.start));
+        Error::at(path, line, col, e.message().to_owned())
+    })?;
+    let mut problems = Vec::new();
+    flatten("", &table, path, out, &mut problems);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}
+
+fn flatten(
+    prefix: &str,
+    table: &toml::Table,
+    path: &Path,
+    out: &mut BTreeMap<String, String>,
+    problems: &mut Vec<crate::error::Problem>,
+) {
+    for (k, v) in table {
+        let key = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        match v {
+            toml::Value::String(s) => {
+                out.insert(key, s.clone());
+            }
+            toml::Value::Table(t) => flatten(&key, t, path, out, problems),
+            _ => problems.push(crate::error::Problem::new(
+                path,
+                1,
+                1,
+                format!("locale key `{key}` must be a string or a table"),
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_dates_per_language() {
+        let de = Locale::load("de", None).unwrap();
+        let en = Locale::load("en", None).unwrap();
+        assert_eq!(de.number(1234.5, 1), "1.234,5");
+        assert_eq!(en.number(1234.5, 1), "1,234.5");
+        assert_eq!(en.number(1234567.0, 0), "1,234,567");
+        assert_eq!(de.number(-0.04, 1), "0,0");
+        assert_eq!(de.number(-12.0, 0), "-12");
+        assert_eq!(de.date("2026-11-22"), "22.11.2026");
+        assert_eq!(en.date("2026-11-22"), "22 November 2026");
+        assert_eq!(de.percent(0.425, 1), "42,5\u{a0}%");
+        assert_eq!(en.percent(0.425, 0), "42%");
+    }
+
+    #[test]
+    fn both_locales_have_the_same_keys() {
+        let de = Locale::load("de", None).unwrap();
+        let en = Locale::load("en", None).unwrap();
+        // `rule.*` are optional translations of catalogue text (English is the catalogue).
+        let de_keys: Vec<&str> = de.keys().filter(|k| !k.starts_with("rule.")).collect();
+        let en_keys: Vec<&str> = en.keys().filter(|k| !k.starts_with("rule.")).collect();
+        let only_de: Vec<_> = de_keys.iter().filter(|k| !en_keys.contains(k)).collect();
+        let only_en: Vec<_> = en_keys.iter().filter(|k| !de_keys.contains(k)).collect();
+        assert!(
+            only_de.is_empty() && only_en.is_empty(),
+            "only in de: {only_de:?}; only in en: {only_en:?}"
+        );
+    }
+
+    #[test]
+    fn unknown_language_is_a_usage_error() {
+        let e = Locale::load("fr", None).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "unknown language `fr` (expected one of: de, en)"
+        );
+    }
+}

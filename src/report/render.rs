@@ -1,0 +1,343 @@
+//! Rendering: the view model through a minijinja template into one output format.
+//!
+//! Templates are embedded from `report-templates/`; `--templates DIR` replaces any of
+//! them file by file (a name missing from `DIR` falls back to the built-in one).
+//! Undefined is strict: a misspelt field or locale key is an error naming the template
+//! and line, not a blank in a filed report.
+//!
+//! Escaping is chosen by the template's extension, so that nothing taken from an input
+//! can become markup: `.html` uses HTML escaping, `.fodt` XML escaping (and drops the
+//! control characters XML 1.0 forbids), `.md` backslash-escapes Markdown punctuation and
+//! table pipes, `.txt` (the terminal summary) replaces control characters so an input
+//! cannot send escape sequences to a terminal.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use minijinja::value::{Kwargs, Value};
+use minijinja::{AutoEscape, Environment, ErrorKind, Output, State, UndefinedBehavior};
+
+use super::locale::Locale;
+use super::model::Report;
+use crate::error::{Error, Result};
+
+/// The output formats of `sovra report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Html,
+    Md,
+    Fodt,
+    Json,
+    /// The short terminal summary.
+    Summary,
+}
+
+impl Format {
+    /// The template that renders this format (`None` for JSON).
+    pub fn template(self) -> Option<&'static str> {
+        match self {
+            Format::Html => Some("report.html"),
+            Format::Md => Some("report.md"),
+            Format::Fodt => Some("report.fodt"),
+            Format::Summary => Some("summary.txt"),
+            Format::Json => None,
+        }
+    }
+
+    /// The format a file name suggests.
+    pub fn from_extension(path: &Path) -> Option<Format> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "html" | "htm" => Some(Format::Html),
+            "md" | "markdown" => Some(Format::Md),
+            "fodt" => Some(Format::Fodt),
+            "json" => Some(Format::Json),
+            "txt" => Some(Format::Summary),
+            _ => None,
+        }
+    }
+}
+
+/// The built-in templates, by name.
+pub const BUILTIN: [(&str, &str); 4] = [
+    (
+        "report.html",
+        include_str!("../../report-templates/report.html"),
+    ),
+    (
+        "report.md",
+        include_str!("../../report-templates/report.md"),
+    ),
+    (
+        "report.fodt",
+        include_str!("../../report-templates/report.fodt"),
+    ),
+    (
+        "summary.txt",
+        include_str!("../../report-templates/summary.txt"),
+    ),
+];
+
+/// Where templates come from.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Templates {
+    /// A directory whose files replace built-in templates of the same name.
+    pub dir: Option<PathBuf>,
+}
+
+impl Templates {
+    /// The path a template error is reported against.
+    fn origin(&self, name: &str) -> PathBuf {
+        match &self.dir {
+            Some(d) if d.join(name).is_file() => d.join(name),
+            _ => Path::new("report-templates").join(name),
+        }
+    }
+}
+
+/// Renders `report` in `format`. The whole output is produced in memory, so a
+/// failure leaves nothing behind.
+pub(crate) fn render(
+    report: &Report,
+    format: Format,
+    locale: &Locale,
+    templates: &Templates,
+) -> Result<String> {
+    let Some(name) = format.template() else {
+        let mut json = serde_json::to_string_pretty(report)
+            .map_err(|e| Error::External(format!("cannot serialise the report: {e}")))?;
+        json.push('\n');
+        return Ok(json);
+    };
+    let env = environment(locale, templates);
+    let wrap = |e: minijinja::Error| {
+        let tname = e.name().unwrap_or(name).to_owned();
+        let mut msg = e.kind().to_string();
+        if let Some(detail) = e.detail() {
+            msg = format!("{msg}: {detail}");
+        }
+        Error::at(&templates.origin(&tname), e.line().unwrap_or(1), 1, msg)
+    };
+    let tmpl = env.get_template(name).map_err(wrap)?;
+    tmpl.render(minijinja::context! { report => Value::from_serialize(report) })
+        .map_err(wrap)
+}
+
+fn environment(locale: &Locale, templates: &Templates) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_keep_trailing_newline(true);
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    let dir = templates.dir.clone();
+    env.set_loader(move |name| {
+        if let Some(dir) = &dir {
+            let path = dir.join(name);
+            if path.is_file() {
+                return std::fs::read_to_string(&path).map(Some).map_err(|e| {
+                    minijinja::Error::new(
+                        ErrorKind::InvalidOperation,
+                        format!("cannot read `{}`: {e}", path.display()),
+                    )
+                });
+            }
+        }
+        Ok(BUILTIN
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| (*t).to_owned()))
+    });
+    env.set_auto_escape_callback(|name| match name.rsplit('.').next() {
+        Some("html" | "htm") => AutoEscape::Html,
+        Some("fodt" | "xml") => AutoEscape::Custom("xml"),
+        Some("md") => AutoEscape::Custom("md"),
+        _ => AutoEscape::Custom("text"),
+    });
+    env.set_formatter(format_value);
+
+    let loc = Arc::new(locale.clone());
+    let l = Arc::clone(&loc);
+    env.add_function(
+        "t",
+        move |key: &str, kwargs: Kwargs| -> std::result::Result<String, minijinja::Error> {
+            let Some(text) = l.get(key) else {
+                return Err(minijinja::Error::new(
+                    ErrorKind::UndefinedError,
+                    format!("locale `{}` has no key `{key}`", l.lang),
+                ));
+            };
+            let mut text = text.to_owned();
+            for arg in kwargs.args() {
+                let v: Value = kwargs.get(arg)?;
+                text = text.replace(&format!("{{{arg}}}"), &v.to_string());
+            }
+            Ok(text)
+        },
+    );
+    // An optional translation: the locale's string when it has `key`, else `fallback`
+    // (rule summaries come from the catalogue and may be translated in the locale).
+    let l = Arc::clone(&loc);
+    env.add_function("tr", move |key: &str, fallback: Option<String>| {
+        l.get(key)
+            .map(str::to_owned)
+            .or(fallback)
+            .unwrap_or_default()
+    });
+    let l = Arc::clone(&loc);
+    env.add_filter("num", move |v: f64, decimals: Option<usize>| {
+        l.number(v, decimals.unwrap_or(0))
+    });
+    let l = Arc::clone(&loc);
+    env.add_filter("pct", move |v: f64, decimals: Option<usize>| {
+        l.percent(v, decimals.unwrap_or(0))
+    });
+    let l = Arc::clone(&loc);
+    env.add_filter("date", move |v: &str| l.date(v));
+    // Locale-independent number for SVG attributes and CSS.
+    env.add_filter("fixed", |v: f64, decimals: Option<usize>| {
+        format!("{:.*}", decimals.unwrap_or(1), v)
+    });
+    env.add_filter("ticks", |v: &str| Value::from_safe_string(ticks_to_code(v)));
+    env.add_global("lang", Value::from(locale.lang.clone()));
+    env
+}
+
+/// Formats one printed value with the escaping of the template being rendered.
+fn format_value(
+    out: &mut Output,
+    state: &State,
+    value: &Value,
+) -> std::result::Result<(), minijinja::Error> {
+    if value.is_none() {
+        return Ok(());
+    }
+    match state.auto_escape() {
+        AutoEscape::Custom(kind) if !value.is_safe() => {
+            let text = value.to_string();
+            let escaped = match kind {
+                "xml" => escape_xml(&text),
+                "md" => escape_md(&text),
+                _ => escape_text(&text),
+            };
+            out.write_str(&escaped)
+                .map_err(|e| minijinja::Error::new(ErrorKind::WriteFailure, e.to_string()))
+        }
+        AutoEscape::Custom(_) => out
+            .write_str(&value.to_string())
+            .map_err(|e| minijinja::Error::new(ErrorKind::WriteFailure, e.to_string())),
+        _ => minijinja::escape_formatter(out, state, value),
+    }
+}
+
+/// HTML-escapes `s` and shows `backticked` names as `<code>`: messages name packages
+/// and licences in backticks.
+pub(crate) fn ticks_to_code(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    let n = s.matches('`').count();
+    for (i, part) in s.split('`').enumerate() {
+        // An odd segment is inside backticks, unless it is the unclosed last one.
+        let inside = i % 2 == 1 && (i < n || n % 2 == 0);
+        let escaped = escape_html(part);
+        if inside {
+            out.push_str("<code>");
+            out.push_str(&escaped);
+            out.push_str("</code>");
+        } else {
+            if i % 2 == 1 {
+                out.push('`');
+            }
+            out.push_str(&escaped);
+        }
+    }
+    out
+}
+
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            '/' => out.push_str("&#x2f;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// XML character data and attribute values; characters XML 1.0 forbids become U+FFFD.
+pub(crate) fn escape_xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Markdown inline text: punctuation that could start markup is backslash-escaped,
+/// line breaks become spaces (they would end a table row), `<` and `>` become entities
+/// so no raw HTML survives.
+pub(crate) fn escape_md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '~' | '!' | '(' | ')' | '{' | '}'
+            | '&' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Terminal text: control characters (escape sequences included) become U+FFFD.
+pub(crate) fn escape_text(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_keep_input_as_text() {
+        assert_eq!(
+            escape_xml("<script>a&b</script>\u{1}"),
+            "&lt;script&gt;a&amp;b&lt;/script&gt;\u{fffd}"
+        );
+        assert_eq!(
+            escape_md("a|b <script>alert(1)</script> *x*"),
+            "a\\|b &lt;script&gt;alert\\(1\\)&lt;/script&gt; \\*x\\*"
+        );
+        assert_eq!(escape_text("a\u{1b}[31mred"), "a\u{fffd}[31mred");
+        assert_eq!(
+            ticks_to_code("`a<b>` is `x"),
+            "<code>a&lt;b&gt;</code> is `x"
+        );
+    }
+}

@@ -1,0 +1,479 @@
+//! `sovra report`: every format over the samples (snapshots), hostile inputs, atomic
+//! output, reproducibility, and the HTML and ODF outputs opened by a real browser and a
+//! real office suite.
+
+// Helpers outside `#[test]` functions: test code all the same.
+#![allow(clippy::unwrap_used, clippy::print_stderr)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::support::{root, sovra};
+
+/// A CycloneDX SBOM whose names try to break out of every output format.
+const HOSTILE_BOM: &str = r#"{
+  "bomFormat": "CycloneDX",
+  "specVersion": "1.5",
+  "version": 1,
+  "metadata": {
+    "timestamp": "2026-01-01T00:00:00Z",
+    "component": {"type": "application", "bom-ref": "app", "name": "app & <friends>", "version": "1.0.0",
+                  "licenses": [{"license": {"id": "EUPL-1.2"}}]}
+  },
+  "components": [
+    {"type": "library", "bom-ref": "x", "name": "<script>alert(1)</script>", "version": "1.0.0",
+     "purl": "pkg:npm/x@1.0.0", "licenses": [{"license": {"id": "MIT"}}]},
+    {"type": "library", "bom-ref": "ab", "name": "a|b", "version": "2.0.0",
+     "purl": "pkg:npm/a-b@2.0.0", "licenses": [{"license": {"name": "Custom <b>licence</b> | *terms*"}}]}
+  ],
+  "dependencies": [{"ref": "app", "dependsOn": ["x", "ab"]}]
+}
+"#;
+
+fn run_ok(args: &[&str]) -> String {
+    let out = sovra(args);
+    assert!(
+        out.status.success(),
+        "sovra {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
+
+fn path_str(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+/// Renders `inputs` in `format` to stdout (`--date` fixed, so the output is stable).
+fn report(inputs: &[&str], format: &str, lang: &str) -> String {
+    let mut args = vec!["report"];
+    args.extend_from_slice(inputs);
+    args.extend_from_slice(&["--format", format, "--lang", lang, "--date", "2026-11-22"]);
+    run_ok(&args)
+}
+
+#[test]
+fn report_snapshots_of_every_format_on_the_samples() {
+    for (sample, format, lang) in [
+        ("samples/opendesk", "md", "en"),
+        ("samples/opendesk", "json", "en"),
+        ("samples/opendesk", "summary", "de"),
+        ("samples/rust-service", "html", "de"),
+        ("samples/rust-service", "fodt", "en"),
+    ] {
+        let text = report(&[sample], format, lang);
+        let name = sample.trim_start_matches("samples/");
+        insta::assert_snapshot!(format!("{name}.{lang}.{format}"), text);
+    }
+}
+
+#[test]
+fn report_comparison_snapshot() {
+    let text = report(
+        &["--compare", "samples/opendesk", "samples/proprietary-suite"],
+        "md",
+        "en",
+    );
+    assert!(text.contains("## Side-by-side comparison"));
+    assert!(text.contains("**Ranked first:** openDesk CE"));
+    assert!(text.contains("## openDesk CE") && text.contains("## Nimbus Workplace Cloud"));
+    // The comparison itself; each candidate's section is what the single reports show.
+    let end = text
+        .match_indices("\n## ")
+        .nth(1)
+        .map_or(text.len(), |(i, _)| i);
+    insta::assert_snapshot!("compare.en.md", &text[..end]);
+}
+
+#[test]
+fn report_keeps_hostile_names_as_text_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let bom = dir.path().join("bom.json");
+    std::fs::write(&bom, HOSTILE_BOM).unwrap();
+    let bom = path_str(&bom);
+
+    let html = report(&[bom], "html", "en");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"));
+    assert!(!html.contains("<script"), "no script element may appear");
+    assert!(!html.contains("<b>licence"));
+
+    let md = report(&[bom], "md", "en");
+    assert!(md.contains("&lt;script&gt;alert\\(1\\)&lt;/script&gt;"));
+    assert!(md.contains("a\\|b"));
+    assert!(!md.contains("<script") && !md.contains("<b>"));
+    for line in md
+        .lines()
+        .filter(|l| l.starts_with('|') && l.contains("a\\|b"))
+    {
+        let cells = line.replace("\\|", "").matches('|').count();
+        let header = md
+            .lines()
+            .take_while(|l| *l != line)
+            .filter(|l| l.starts_with("|---") || l.starts_with("|--"))
+            .last()
+            .expect("table header");
+        assert_eq!(cells, header.matches('|').count(), "{line}");
+    }
+
+    let fodt = report(&[bom], "fodt", "de");
+    assert!(fodt.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(fodt.contains("app &amp; &lt;friends&gt;"));
+    assert!(!fodt.contains("<script") && !fodt.contains("<b>"));
+
+    let json: serde_json::Value = serde_json::from_str(&report(&[bom], "json", "en")).unwrap();
+    let names: Vec<&str> = json["candidates"][0]["licenses"]["expressions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| e["packages"].as_array().unwrap())
+        .filter_map(|p| p.as_str())
+        .collect();
+    assert!(
+        names.contains(&"<script>alert(1)</script>@1.0.0"),
+        "JSON keeps the raw name: {names:?}"
+    );
+}
+
+#[test]
+fn report_is_byte_identical_across_runs_and_undated_without_date() {
+    let a = run_ok(&["report", "samples/rust-service", "--format", "html"]);
+    let b = run_ok(&["report", "samples/rust-service", "--format", "html"]);
+    assert_eq!(a, b);
+    assert!(a.contains("Undated (reproducible run)"));
+    let dated = report(&["samples/rust-service"], "md", "en");
+    assert!(dated.contains("As of 22 November 2026"));
+}
+
+#[test]
+fn report_writes_the_file_atomically_and_prints_a_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.html");
+    let o = sovra(&["report", "samples/rust-service", "-o", path_str(&out)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.stdout.is_empty(), "data goes to the file");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("rust-service: "));
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.trim_end().ends_with("</html>"));
+    assert_eq!(entries(dir.path()), vec!["report.html"]);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode();
+        assert_eq!(mode & 0o044, 0o044, "a report is readable by others");
+    }
+}
+
+#[test]
+fn report_template_error_leaves_no_file_and_no_temp_litter() {
+    let dir = tempfile::tempdir().unwrap();
+    let templates = dir.path().join("house-style");
+    std::fs::create_dir(&templates).unwrap();
+    std::fs::write(
+        templates.join("report.html"),
+        "<h1>{{ t('report.title') }}</h1>\n<p>{{ report.candidates[0].verdcit }}</p>\n",
+    )
+    .unwrap();
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let out = out_dir.join("report.html");
+    // An existing report stays untouched too.
+    std::fs::write(&out, "previous report").unwrap();
+    let o = sovra(&[
+        "report",
+        "samples/rust-service",
+        "-o",
+        path_str(&out),
+        "--templates",
+        path_str(&templates),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("report.html:2:1: undefined value"), "{err}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous report");
+    assert_eq!(entries(&out_dir), vec!["report.html"]);
+
+    // A missing output directory fails without creating anything.
+    let missing = dir.path().join("missing/report.md");
+    let o = sovra(&["report", "samples/rust-service", "-o", path_str(&missing)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!dir.path().join("missing").exists());
+}
+
+#[test]
+fn report_templates_dir_replaces_single_files_and_words() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("locales")).unwrap();
+    std::fs::write(
+        dir.path().join("locales/de.toml"),
+        "[report]\ntitle = \"Prüfbericht des ITDZ\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("summary.txt"),
+        "{% for c in report.candidates %}{{ c.name }}={{ c.verdict }}{% endfor %}\n",
+    )
+    .unwrap();
+    let t = path_str(dir.path());
+    let md = run_ok(&[
+        "report",
+        "samples/rust-service",
+        "-f",
+        "md",
+        "--lang",
+        "de",
+        "--templates",
+        t,
+    ]);
+    assert!(
+        md.starts_with("# Prüfbericht des ITDZ: rust-service"),
+        "{md}"
+    );
+    let summary = run_ok(&["report", "samples/rust-service", "--templates", t]);
+    let json: serde_json::Value =
+        serde_json::from_str(&run_ok(&["report", "samples/rust-service", "-f", "json"])).unwrap();
+    let verdict = json["candidates"][0]["verdict"].as_str().unwrap();
+    assert_eq!(summary, format!("rust-service={verdict}"));
+}
+
+#[test]
+fn report_rejects_bad_options_with_status_2() {
+    for args in [
+        vec!["report", "samples/rust-service", "--date", "22.11.2026"],
+        vec!["report", "samples/rust-service", "-o", "report.docx"],
+        vec![
+            "report",
+            "samples/rust-service",
+            "--templates",
+            "no/such/dir",
+        ],
+    ] {
+        let o = sovra(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&o.stderr).starts_with("error: "));
+    }
+}
+
+fn entries(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Where the browser and office tests leave their screenshots and PDFs for a person to
+/// look at (not committed).
+fn artefacts() -> PathBuf {
+    let dir = root().join("target/report-artefacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The sample the visual tests render: openDesk when present, else the Rust service.
+fn showcase() -> (&'static str, &'static str) {
+    if root().join("samples/opendesk").is_dir() {
+        ("samples/opendesk", "samples/proprietary-suite")
+    } else {
+        ("samples/rust-service", "samples/rust-service/metadata.json")
+    }
+}
+
+/// `true` when `tool` exists; otherwise prints a note and returns `false`, or fails
+/// when `CI` is set (CI installs the tools).
+fn have(tool: &str) -> bool {
+    if Path::new(tool).exists() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "`{tool}` is missing but CI is set: .ci/run installs it"
+    );
+    eprintln!("note: `{tool}` is not installed; skipping");
+    false
+}
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// Loads `html` in headless Chromium, saves a screenshot, and returns what Chromium
+/// logged about the page (console messages, blocked loads).
+fn chromium(html: &Path, png: &Path) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new(CHROMIUM)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-sync",
+            "--disable-extensions",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--window-size=1280,2000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .expect("run chromium");
+    assert!(
+        out.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Lines of Chromium's log that concern the page: console output, CSP violations,
+/// failed or blocked loads. Chromium's own start-up noise (D-Bus, GPU) is not about
+/// the page.
+fn page_problems(log: &str) -> Vec<&str> {
+    log.lines()
+        .filter(|l| {
+            l.contains("CONSOLE")
+                || l.contains("Content Security Policy")
+                || l.contains("Refused to")
+                || l.contains("net::ERR")
+                || l.contains("Uncaught")
+        })
+        .collect()
+}
+
+#[test]
+fn report_html_renders_in_chromium_without_errors_or_external_loads() {
+    if !have(CHROMIUM) {
+        return;
+    }
+    let (one, other) = showcase();
+    let dir = artefacts();
+    for (name, args) in [
+        ("single", vec!["report", one]),
+        ("comparison", vec!["report", "--compare", one, other]),
+    ] {
+        for lang in ["de", "en"] {
+            let html = dir.join(format!("{name}-{lang}.html"));
+            let mut a = args.clone();
+            a.extend_from_slice(&[
+                "--lang",
+                lang,
+                "--date",
+                "2026-11-22",
+                "-o",
+                path_str(&html),
+            ]);
+            run_ok(&a);
+            let text = std::fs::read_to_string(&html).unwrap();
+            assert!(
+                no_external_refs(&text),
+                "{name}-{lang} asks for an external resource"
+            );
+            let png = dir.join(format!("{name}-{lang}.png"));
+            let log = chromium(&html, &png);
+            assert!(
+                page_problems(&log).is_empty(),
+                "{name}-{lang}: {:?}",
+                page_problems(&log)
+            );
+            let shot = std::fs::metadata(&png).expect("screenshot written");
+            assert!(shot.len() > 10_000, "screenshot looks empty");
+        }
+    }
+}
+
+/// The CSP is what guarantees no external load; this double-checks that no element
+/// even asks for one (links in text are fine, resources are not).
+fn no_external_refs(html: &str) -> bool {
+    !["src=\"http", "href=\"http", "url(http", "@import"]
+        .iter()
+        .any(|p| html.contains(p))
+}
+
+#[test]
+fn report_csp_blocks_and_logs_an_external_load() {
+    // The harness must be able to see a violation, or its silence proves nothing.
+    if !have(CHROMIUM) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let t = dir.path().join("templates");
+    std::fs::create_dir(&t).unwrap();
+    let builtin = std::fs::read_to_string(root().join("report-templates/report.html")).unwrap();
+    std::fs::write(
+        t.join("report.html"),
+        builtin.replace(
+            "</main>",
+            "<img src=\"https://example.org/x.png\" alt=\"\"></main>",
+        ),
+    )
+    .unwrap();
+    let html = dir.path().join("r.html");
+    run_ok(&[
+        "report",
+        "samples/rust-service",
+        "--templates",
+        path_str(&t),
+        "-o",
+        path_str(&html),
+    ]);
+    let log = chromium(&html, &dir.path().join("r.png"));
+    assert!(
+        page_problems(&log)
+            .iter()
+            .any(|l| l.contains("Content Security Policy") || l.contains("Refused")),
+        "no violation logged:\n{log}"
+    );
+}
+
+const SOFFICE: &str = "/usr/bin/libreoffice";
+
+#[test]
+fn report_fodt_converts_to_pdf_with_libreoffice() {
+    if !have(SOFFICE) {
+        return;
+    }
+    let (one, other) = showcase();
+    let dir = artefacts();
+    let fodt = dir.join("comparison-de.fodt");
+    run_ok(&[
+        "report",
+        "--compare",
+        one,
+        other,
+        "--lang",
+        "de",
+        "--date",
+        "2026-11-22",
+        "-o",
+        path_str(&fodt),
+    ]);
+    let profile = tempfile::tempdir().unwrap();
+    let pdf = dir.join("comparison-de.pdf");
+    let _ = std::fs::remove_file(&pdf);
+    let out = Command::new(SOFFICE)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.path().display()
+        ))
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(&dir)
+        .arg(&fodt)
+        .output()
+        .expect("run libreoffice");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&pdf).expect("PDF written");
+    assert!(bytes.starts_with(b"%PDF"));
+    // More than a title page: the comparison, each candidate and the notices.
+    // Page objects are `/Type/Page` followed by a delimiter; the tree is `/Type/Pages`.
+    let pages = bytes
+        .windows(11)
+        .filter(|w| w.starts_with(b"/Type/Page") && !w[10].is_ascii_alphanumeric())
+        .count();
+    assert!(pages >= 2, "only {pages} pages");
+}
