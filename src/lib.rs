@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod engine;
+pub mod enrich;
 pub mod error;
 pub mod graph;
 pub mod ingest;

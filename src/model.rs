@@ -177,6 +177,26 @@ pub struct Package {
     /// The candidate component this package belongs to, when ingested from a candidate
     /// manifest (index into the candidate's components).
     pub component: Option<u32>,
+    /// Fields filled from a facts file (`sovra enrich`), not stated by the inputs.
+    pub from_facts: Vec<FactField>,
+}
+
+/// A package field that a facts file can fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FactField {
+    License,
+    Supplier,
+    Repository,
+}
+
+impl FactField {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FactField::License => "license",
+            FactField::Supplier => "supplier",
+            FactField::Repository => "repository",
+        }
+    }
 }
 
 impl Default for Ecosystem {

@@ -74,6 +74,10 @@ pub(crate) struct InputArgs {
     /// Pass --locked to cargo metadata
     #[arg(long)]
     pub locked: bool,
+    /// Use the facts pinned by `sovra enrich` (no network): fills missing licences,
+    /// suppliers and repositories, and adds advisories and forge facts
+    #[arg(long, value_name = "FILE")]
+    pub facts: Option<PathBuf>,
 }
 
 impl InputArgs {
@@ -83,6 +87,30 @@ impl InputArgs {
             locked: self.locked,
         }
     }
+
+    /// Ingests the inputs and, with `--facts`, applies the facts file to the inventory.
+    #[allow(dead_code)] // called by check, score and report once they land
+    pub(crate) fn load(&self) -> Result<Loaded> {
+        let mut inventory = crate::ingest::ingest(&self.inputs, &self.ingest_options())?;
+        let facts = match &self.facts {
+            Some(path) => {
+                let (facts, evidence) = crate::enrich::Facts::load(path)?;
+                facts.apply(&mut inventory);
+                Some((facts, evidence))
+            }
+            None => None,
+        };
+        Ok(Loaded { inventory, facts })
+    }
+}
+
+/// The inventory of [`InputArgs`], with the facts file applied when one was given.
+#[derive(Debug)]
+#[allow(dead_code)] // read by check, score and report once they land
+pub(crate) struct Loaded {
+    pub inventory: crate::model::Inventory,
+    /// The facts file and its evidence record (path, hash, age) for the report.
+    pub facts: Option<(crate::enrich::Facts, crate::enrich::FactsEvidence)>,
 }
 
 /// What a command concluded.
