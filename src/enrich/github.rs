@@ -20,8 +20,8 @@ fn get(http: &Http, url: String, token: Option<&str>) -> Result<Response, String
         req.headers.push(("authorization", format!("Bearer {t}")));
     }
     let resp = http.fetch(&req).map_err(|e| e.to_string())?;
-    if resp.status != 200 {
-        return Err(format!("`{}`: HTTP {}", resp.url, resp.status));
+    if resp.status == 404 || resp.status == 410 {
+        return Err(format!("`{}`: not found", resp.url));
     }
     Ok(resp)
 }
@@ -85,11 +85,14 @@ pub(crate) fn lookup(
     facts.top_contributor_share = super::top_share(list.iter().map(|(_, n)| *n));
     if token.is_some() {
         for (login, _) in list.iter().take(TOP) {
-            let user = get(
+            // A deleted or renamed account leaves its organisation unknown, no more.
+            let Ok(user) = get(
                 http,
                 format!("{}/users/{login}", base.trim_end_matches('/')),
                 token,
-            )?;
+            ) else {
+                continue;
+            };
             facts.urls.push(user.url.clone());
             if let Some(org) = str_at(&json(&user)?, "company").and_then(|c| normalise_company(&c))
             {

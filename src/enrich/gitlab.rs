@@ -33,8 +33,8 @@ fn get(http: &Http, url: String, token: Option<&str>) -> Result<Response, String
         req.headers.push(("private-token", t.to_owned()));
     }
     let resp = http.fetch(&req).map_err(|e| e.to_string())?;
-    if resp.status != 200 {
-        return Err(format!("`{}`: HTTP {}", resp.url, resp.status));
+    if resp.status == 404 || resp.status == 410 {
+        return Err(format!("`{}`: not found", resp.url));
     }
     Ok(resp)
 }

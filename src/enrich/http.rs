@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 use std::io::Read;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
@@ -158,9 +158,14 @@ pub(crate) struct Http {
     offline: bool,
     now: Timestamp,
     next_slot: Mutex<HashMap<String, Instant>>,
+    /// One answer per request key and run: concurrent asks for the same URL (several
+    /// versions of one npm package) wait for the first instead of asking again.
+    memo: Mutex<HashMap<String, Arc<Memo>>>,
     /// Notices from the cache (discarded corrupt entries), drained by the caller.
     pub(crate) notices: Mutex<Vec<String>>,
 }
+
+type Memo = OnceLock<Result<Response, FetchError>>;
 
 /// The outcome of one attempt.
 enum Attempt {
@@ -179,11 +184,15 @@ impl Http {
         let client = if offline {
             None
         } else {
+            let mut builder = reqwest::blocking::Client::builder()
+                .timeout(cfg.timeout)
+                .connect_timeout(cfg.timeout)
+                .user_agent(concat!("sovra/", env!("CARGO_PKG_VERSION")));
+            for cert in extra_roots()? {
+                builder = builder.add_root_certificate(cert);
+            }
             Some(
-                reqwest::blocking::Client::builder()
-                    .timeout(cfg.timeout)
-                    .connect_timeout(cfg.timeout)
-                    .user_agent(concat!("sovra/", env!("CARGO_PKG_VERSION")))
+                builder
                     .build()
                     .map_err(|e| format!("cannot build the HTTP client: {e}"))?,
             )
@@ -195,13 +204,23 @@ impl Http {
             offline,
             now,
             next_slot: Mutex::new(HashMap::new()),
+            memo: Mutex::new(HashMap::new()),
             notices: Mutex::new(Vec::new()),
         })
     }
 
-    /// Fetches `req`: a fresh cache entry wins; offline, any cache entry does.
+    /// Fetches `req` once per run: a fresh cache entry wins; offline, any cache entry
+    /// does; otherwise the network.
     pub(crate) fn fetch(&self, req: &Request) -> Result<Response, FetchError> {
         let key = req.cache_key();
+        let memo = match self.memo.lock() {
+            Ok(mut m) => Arc::clone(m.entry(key.clone()).or_default()),
+            Err(_) => return self.fetch_once(req, key),
+        };
+        memo.get_or_init(|| self.fetch_once(req, key)).clone()
+    }
+
+    fn fetch_once(&self, req: &Request, key: String) -> Result<Response, FetchError> {
         if let Some(cache) = &self.cache {
             match cache.get(req.source, &key) {
                 Lookup::Hit(e) => {
@@ -396,6 +415,26 @@ impl Http {
     fn now_wall(&self) -> Timestamp {
         Timestamp::now()
     }
+}
+
+/// Certificates of the PEM bundle named by `SSL_CERT_FILE`, trusted besides the
+/// built-in roots (a competence centre's TLS-inspecting proxy or internal mirror).
+fn extra_roots() -> Result<Vec<reqwest::Certificate>, String> {
+    let Some(path) = std::env::var_os("SSL_CERT_FILE").filter(|p| !p.is_empty()) else {
+        return Ok(Vec::new());
+    };
+    let pem = std::fs::read(&path).map_err(|e| {
+        format!(
+            "cannot read `SSL_CERT_FILE` `{}`: {e}",
+            std::path::Path::new(&path).display()
+        )
+    })?;
+    reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+        format!(
+            "`SSL_CERT_FILE` `{}` is not a PEM bundle: {e}",
+            std::path::Path::new(&path).display()
+        )
+    })
 }
 
 /// `Retry-After` as seconds or an HTTP date.

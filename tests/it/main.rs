@@ -1,4 +1,5 @@
 //! The one integration-test binary: CLI cases over `samples/` and conformance tests
 //! over the real inputs in `../shared/corpus/`. One module per feature.
 
+mod enrich;
 mod support;
