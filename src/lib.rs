@@ -5,13 +5,17 @@
 //! files or the network; only `report` and `cli` write. Everything between is pure.
 //! See `ARCHITECTURE.md` for the codemap and invariants.
 
+pub mod analysis;
+pub mod checks;
 pub mod cli;
 pub mod engine;
 pub mod enrich;
 pub mod error;
 pub mod graph;
 pub mod ingest;
+pub mod kb;
 pub mod license;
 pub mod model;
+pub mod policy;
 
 pub use error::{Error, Result};

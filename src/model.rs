@@ -9,7 +9,7 @@
 //! rewrites, classes) is the job of `crate::license`, so that nothing an input says is
 //! rewritten before it can be recorded as a finding.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::PathBuf;
 
@@ -172,13 +172,14 @@ pub struct Package {
     pub homepage: Option<String>,
     pub description: Option<String>,
     pub source: SourceKind,
+    /// Content hash as the input states it (npm's subresource-integrity string
+    /// `sha512-…`).
+    pub integrity: Option<String>,
     /// The input file this package was first read from.
     pub input: InputIdx,
     /// The candidate component this package belongs to, when ingested from a candidate
     /// manifest (index into the candidate's components).
     pub component: Option<u32>,
-    /// Fields filled from a facts file (`sovra enrich`), not stated by the inputs.
-    pub from_facts: Vec<FactField>,
 }
 
 /// A package field that a facts file can fill.
@@ -276,6 +277,17 @@ pub struct Notice {
     pub message: String,
 }
 
+/// The text of a non-SPDX licence an input defines itself (SPDX `LicenseRef-*` with
+/// `hasExtractedLicensingInfos` / `ExtractedText`), so reports can show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtractedLicense {
+    /// The licence's name, when the input gives one.
+    pub name: Option<String>,
+    pub text: String,
+    /// The input that defined it.
+    pub input: InputIdx,
+}
+
 /// Packages, edges and roots read from one or more inputs.
 #[derive(Debug, Clone, Default)]
 pub struct Inventory {
@@ -285,6 +297,11 @@ pub struct Inventory {
     pub roots: Vec<PkgIdx>,
     pub inputs: Vec<InputFile>,
     pub notices: Vec<Notice>,
+    /// Licences defined by the inputs themselves, by `LicenseRef-*` id.
+    pub license_refs: BTreeMap<String, ExtractedLicense>,
+    /// Package fields filled from a facts file (`sovra enrich`), not stated by the
+    /// inputs, in the order they were filled.
+    pub from_facts: Vec<(PkgIdx, FactField)>,
     by_id: HashMap<PackageId, PkgIdx>,
 }
 
@@ -313,6 +330,7 @@ impl Inventory {
             fill(&mut existing.repository, pkg.repository);
             fill(&mut existing.homepage, pkg.homepage);
             fill(&mut existing.description, pkg.description);
+            fill(&mut existing.integrity, pkg.integrity);
             if existing.declared.is_empty() {
                 existing.declared = pkg.declared;
             }
@@ -390,6 +408,25 @@ impl Inventory {
                 input: InputIdx(n.input.0 + input_offset),
                 message: n.message,
             });
+        }
+        for (id, mut lic) in other.license_refs {
+            lic.input = InputIdx(lic.input.0 + input_offset);
+            match self.license_refs.get(&id) {
+                // `LicenseRef-*` ids are scoped to their document: two inputs may use
+                // one id for different texts. The first definition is kept, and the
+                // clash said.
+                Some(existing) if existing.text != lic.text => {
+                    let input = lic.input;
+                    self.notice(
+                        input,
+                        format!("`{id}` is defined with another text by an earlier input; the earlier text is kept"),
+                    );
+                }
+                Some(_) => {}
+                None => {
+                    self.license_refs.insert(id, lic);
+                }
+            }
         }
         self.edges.sort();
         self.edges.dedup();

@@ -1,16 +1,180 @@
-//! `sovra check`.
+//! `sovra check`: run the policy's rules and fail on violations (the CI gate).
+//!
+//! Exit status 0 when nothing at or above `--fail-on` remains after exceptions, 1
+//! otherwise, 2 when the tool fails. Output formats live in `check/`, one file each;
+//! they render an [`Analysis`] and never decide anything.
 
-use super::{InputArgs, Status};
+mod github;
+mod human;
+mod json;
+mod junit;
+mod sarif;
+
+pub(crate) use self::PolicyArgs as SharedPolicyArgs;
+
+use std::path::PathBuf;
+
+use super::{InputArgs, Status, emit};
+use crate::analysis::{self, Analysis, LoadOptions};
+use crate::engine::{Finding, Level};
 use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    Human,
+    Json,
+    Sarif,
+    Junit,
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum FailOn {
+    Warn,
+    Deny,
+    Gate,
+}
+
+impl FailOn {
+    fn level(self) -> Level {
+        match self {
+            FailOn::Warn => Level::Warn,
+            FailOn::Deny => Level::Deny,
+            FailOn::Gate => Level::Gate,
+        }
+    }
+}
+
+/// Options shared by the commands that evaluate a policy.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct PolicyArgs {
+    /// Policy: a bundled name (baseline, de-public-sector, ci-strict) or a file
+    #[arg(long, value_name = "POLICY")]
+    pub policy: Option<String>,
+    /// Do not look for a sovra.toml next to the inputs
+    #[arg(long)]
+    pub no_project_policy: bool,
+    /// Today's date for exception expiry (YYYY-MM-DD) [env: SOVRA_DATE]
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+}
+
+impl PolicyArgs {
+    pub(crate) fn load_options(&self, input: &InputArgs) -> LoadOptions {
+        LoadOptions {
+            ingest: input.ingest_options(),
+            policy: self.policy.clone(),
+            project_policy: !self.no_project_policy,
+        }
+    }
+
+    /// `--date`, else `SOVRA_DATE`, else today (UTC).
+    pub(crate) fn today(&self) -> Result<jiff::civil::Date> {
+        let (text, from) = match (&self.date, std::env::var("SOVRA_DATE")) {
+            (Some(d), _) => (d.clone(), "--date"),
+            (None, Ok(d)) if !d.is_empty() => (d, "SOVRA_DATE"),
+            _ => {
+                return Ok(jiff::Timestamp::now()
+                    .to_zoned(jiff::tz::TimeZone::UTC)
+                    .date());
+            }
+        };
+        text.parse().map_err(|e| {
+            Error::Usage(format!(
+                "{from} `{text}` is not a date like 2026-03-31: {e}"
+            ))
+        })
+    }
+}
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     #[command(flatten)]
     pub input: InputArgs,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Lowest level that fails the check
+    #[arg(long, value_enum, default_value = "deny")]
+    pub fail_on: FailOn,
 }
 
-pub(crate) fn run(_args: Args) -> Result<Status> {
-    Err(Error::Usage(
-        "`check` is not available in this build".into(),
-    ))
+pub(crate) fn run(args: Args) -> Result<Status> {
+    let today = args.policy.today()?;
+    let a = analysis::load(
+        &args.input.inputs,
+        &args.policy.load_options(&args.input),
+        today,
+    )?;
+    let fail_on = args.fail_on.level();
+    let out = render(&a, args.format, fail_on);
+    emit(&out)?;
+    Ok(if a.fails(fail_on) {
+        Status::Failed
+    } else {
+        Status::Clean
+    })
+}
+
+/// Renders the analysis in `format`.
+pub(crate) fn render(a: &Analysis, format: Format, fail_on: Level) -> String {
+    match format {
+        Format::Human => human::render(a, fail_on, color()),
+        Format::Json => json::render(a, fail_on),
+        Format::Sarif => sarif::render(a),
+        Format::Junit => junit::render(a, fail_on),
+        Format::Github => github::render(a, fail_on),
+    }
+}
+
+/// Colour only on a terminal, and never with `NO_COLOR` set.
+fn color() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+}
+
+/// `name@version` of a finding's package, if any.
+fn package_label(a: &Analysis, f: &Finding) -> Option<String> {
+    f.hit.package.map(|p| a.inventory.package(p).display_name())
+}
+
+/// The input file a finding points at: its package's input, else the first input.
+fn input_path(a: &Analysis, f: &Finding) -> Option<PathBuf> {
+    let idx = f
+        .hit
+        .package
+        .map(|p| a.inventory.package(p).input.0 as usize)
+        .unwrap_or(0);
+    a.inventory.inputs.get(idx).map(|i| i.path.clone())
+}
+
+/// The inclusion path as `a@1 → b@2 → c@3`.
+fn why(a: &Analysis, f: &Finding) -> Option<String> {
+    (f.path.len() > 1).then(|| {
+        f.path
+            .iter()
+            .map(|p| a.inventory.package(*p).display_name())
+            .collect::<Vec<_>>()
+            .join(" → ")
+    })
+}
+
+/// The first sentence of the rule's "how to resolve", on one line.
+fn help(a: &Analysis, f: &Finding) -> Option<String> {
+    let rule = a.catalogue.get(&f.rule)?;
+    let text = rule
+        .docs
+        .resolve
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let end = text.find(". ").map_or(text.len(), |i| i + 1);
+    let first = text[..end].trim_end_matches('.');
+    let mut chars = first.chars();
+    Some(match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    })
 }

@@ -1,21 +1,516 @@
-//! `sovra inventory`.
+//! `sovra inventory`: what the inputs contain.
+//!
+//! The human form is a summary (packages per ecosystem, licence states, unknown
+//! licences with their reasons, sources, roots, edges per kind, orphans, notices). The
+//! JSON form (`--format json`) is the inventory and its dependency graph in the
+//! versioned schema `sovra.inventory/1`, documented field by field in
+//! `docs/inventory-json.md`; its serialisable types live here, not on the model.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
 
 use super::{InputArgs, Status, emit};
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::graph::{DepGraph, Scope};
 use crate::ingest;
+use crate::license::{self, LicenseOrigin, LicenseState, Licenses, Parsed, UnknownReason};
+use crate::model::{EdgeKind, Inventory, PkgIdx, SourceKind};
+
+/// The schema identifier of the JSON form; bump the number on incompatible changes.
+pub(crate) const SCHEMA: &str = "sovra.inventory/1";
+
+/// How many unknown licences the human summary lists before it stops.
+const UNKNOWN_LISTED: usize = 20;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     #[command(flatten)]
     pub input: InputArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    Human,
+    Json,
 }
 
 pub(crate) fn run(args: Args) -> Result<Status> {
     let inv = ingest::ingest(&args.input.inputs, &args.input.ingest_options())?;
-    emit(&format!(
-        "{} packages, {} edges\n",
-        inv.packages.len(),
-        inv.edges.len()
-    ))?;
+    let graph = DepGraph::build(&inv);
+    let licenses = license::resolve_all(&inv);
+    let text = match args.format {
+        Format::Human => human(&inv, &graph, &licenses),
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(&view(&inv, &graph, &licenses))
+                .map_err(|e| Error::External(format!("cannot write JSON: {e}")))?;
+            s.push('\n');
+            s
+        }
+    };
+    emit(&text)?;
     Ok(Status::Clean)
+}
+
+// ---------------------------------------------------------------------------------------
+// Human summary
+
+fn human(inv: &Inventory, graph: &DepGraph, licenses: &Licenses) -> String {
+    let mut out = String::new();
+    let mut section = |title: &str, rows: Vec<(String, String)>| {
+        let _ = writeln!(out, "{title}");
+        let width = rows
+            .iter()
+            .map(|(k, _)| k.chars().count())
+            .max()
+            .unwrap_or(0);
+        for (k, v) in rows {
+            if v.is_empty() {
+                let _ = writeln!(out, "  {k}");
+            } else {
+                let pad = width - k.chars().count();
+                let _ = writeln!(out, "  {k}{}  {v}", " ".repeat(pad));
+            }
+        }
+        out.push('\n');
+    };
+
+    section(
+        &format!("inputs ({})", inv.inputs.len()),
+        inv.inputs
+            .iter()
+            .map(|f| (f.path.display().to_string(), f.format.as_str().to_owned()))
+            .collect(),
+    );
+
+    let mut ecosystems: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in &inv.packages {
+        *ecosystems.entry(p.ecosystem.as_str()).or_default() += 1;
+    }
+    section(
+        &format!("packages ({})", inv.packages.len()),
+        count_rows(ecosystems),
+    );
+
+    section(
+        &format!("roots ({})", graph.roots().len()),
+        graph
+            .roots()
+            .iter()
+            .map(|&r| (label(inv, r), String::new()))
+            .collect(),
+    );
+
+    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+    for e in &inv.edges {
+        *kinds.entry(e.kind.as_str()).or_default() += 1;
+    }
+    section(&format!("edges ({})", inv.edges.len()), count_rows(kinds));
+
+    section(
+        "reachable from the roots",
+        [Scope::Runtime, Scope::Build, Scope::All]
+            .into_iter()
+            .map(|s| {
+                (
+                    scope_label(s).to_owned(),
+                    graph.reachable(s).count().to_string(),
+                )
+            })
+            .collect(),
+    );
+
+    let mut states: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut unknown: Vec<(String, String)> = Vec::new();
+    for (i, state) in licenses.per_package.iter().enumerate() {
+        match state {
+            LicenseState::Known(l) => {
+                let k = match l.parsed {
+                    Parsed::Strict => "known (valid SPDX)",
+                    Parsed::Lenient { .. } => "known (rewritten leniently)",
+                };
+                *states.entry(k).or_default() += 1;
+            }
+            LicenseState::Unknown(reason) => {
+                *states.entry(reason_label(reason)).or_default() += 1;
+                unknown.push((label(inv, PkgIdx(i as u32)), reason_detail(reason)));
+            }
+        }
+    }
+    section("licences", count_rows(states));
+    if !unknown.is_empty() {
+        unknown.sort();
+        let total = unknown.len();
+        let mut rows: Vec<(String, String)> = unknown.into_iter().take(UNKNOWN_LISTED).collect();
+        if total > UNKNOWN_LISTED {
+            rows.push((
+                format!(
+                    "… and {} more (see `--format json`)",
+                    total - UNKNOWN_LISTED
+                ),
+                String::new(),
+            ));
+        }
+        section(&format!("unknown licences ({total})"), rows);
+    }
+
+    let mut sources: BTreeMap<String, usize> = BTreeMap::new();
+    for p in &inv.packages {
+        let k = match &p.source {
+            SourceKind::DefaultRegistry => "default registry".to_owned(),
+            SourceKind::Registry(u) => format!("registry {u}"),
+            SourceKind::Git(_) => "git".to_owned(),
+            SourceKind::Path(_) => "path".to_owned(),
+            SourceKind::Unknown => "unknown".to_owned(),
+        };
+        *sources.entry(k).or_default() += 1;
+    }
+    section(
+        "sources",
+        sources
+            .into_iter()
+            .map(|(k, v)| (k, v.to_string()))
+            .collect(),
+    );
+
+    if !graph.orphans().is_empty() {
+        section(
+            &format!("orphans: no root reaches them ({})", graph.orphans().len()),
+            graph
+                .orphans()
+                .iter()
+                .take(UNKNOWN_LISTED)
+                .map(|&o| (label(inv, o), String::new()))
+                .collect(),
+        );
+    }
+    if !inv.notices.is_empty() {
+        let mut rows: Vec<(String, String)> = inv
+            .notices
+            .iter()
+            .take(UNKNOWN_LISTED)
+            .map(|n| (n.message.clone(), String::new()))
+            .collect();
+        if inv.notices.len() > UNKNOWN_LISTED {
+            rows.push((
+                format!(
+                    "… and {} more (see `--format json`)",
+                    inv.notices.len() - UNKNOWN_LISTED
+                ),
+                String::new(),
+            ));
+        }
+        section(&format!("notices ({})", inv.notices.len()), rows);
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+fn count_rows<K: ToString>(counts: BTreeMap<K, usize>) -> Vec<(String, String)> {
+    counts
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// `name version` for people.
+pub(crate) fn label(inv: &Inventory, idx: PkgIdx) -> String {
+    let p = inv.package(idx);
+    match &p.version {
+        Some(v) => format!("{} {v}", p.name),
+        None => p.name.clone(),
+    }
+}
+
+/// How people call a scope: `dev` for the scope that follows every edge.
+pub(crate) fn scope_label(s: Scope) -> &'static str {
+    match s {
+        Scope::Runtime => "runtime",
+        Scope::Build => "build",
+        Scope::All => "dev",
+    }
+}
+
+fn reason_label(r: &UnknownReason) -> &'static str {
+    match r {
+        UnknownReason::Missing => "unknown: no licence stated",
+        UnknownReason::NoAssertion => "unknown: NOASSERTION",
+        UnknownReason::None => "unknown: NONE",
+        UnknownReason::LicenseFileOnly(_) => "unknown: licence file only",
+        UnknownReason::Unparseable { .. } => "unknown: not a licence expression",
+    }
+}
+
+fn reason_detail(r: &UnknownReason) -> String {
+    match r {
+        UnknownReason::Missing => "no licence stated".to_owned(),
+        UnknownReason::NoAssertion => "NOASSERTION".to_owned(),
+        UnknownReason::None => "NONE".to_owned(),
+        UnknownReason::LicenseFileOnly(f) => format!("licence file `{f}` only"),
+        UnknownReason::Unparseable { raw, .. } => format!("`{raw}` is not a licence expression"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// JSON form (schema `sovra.inventory/1`)
+
+#[derive(Debug, Serialize)]
+pub(crate) struct InventoryJson {
+    schema: &'static str,
+    inputs: Vec<InputJson>,
+    packages: Vec<PackageJson>,
+    edges: Vec<EdgeJson>,
+    roots: Vec<usize>,
+    orphans: Vec<usize>,
+    notices: Vec<NoticeJson>,
+}
+
+#[derive(Debug, Serialize)]
+struct InputJson {
+    path: String,
+    format: &'static str,
+    sha256: String,
+    bytes: u64,
+    spec_version: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct PackageJson {
+    index: usize,
+    id: String,
+    name: String,
+    version: Option<String>,
+    ecosystem: String,
+    purl: Option<String>,
+    license: LicenseJson,
+    declared: Vec<String>,
+    concluded: Vec<String>,
+    license_file: Option<String>,
+    supplier: Option<String>,
+    authors: Vec<String>,
+    repository: Option<String>,
+    homepage: Option<String>,
+    description: Option<String>,
+    source: SourceJson,
+    integrity: Option<String>,
+    input: u32,
+    root: bool,
+    orphan: bool,
+    scope: Option<&'static str>,
+    depth: DepthJson,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(tag = "state", rename_all = "kebab-case")]
+enum LicenseJson {
+    Known {
+        expression: String,
+        origin: &'static str,
+        parsed: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        original: Option<String>,
+    },
+    Unknown {
+        reason: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        detail: Option<String>,
+    },
+}
+
+#[derive(Debug, Serialize)]
+struct SourceJson {
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct DepthJson {
+    runtime: Option<u32>,
+    build: Option<u32>,
+    dev: Option<u32>,
+}
+
+#[derive(Debug, Serialize)]
+struct EdgeJson {
+    from: usize,
+    to: usize,
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    target: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct NoticeJson {
+    input: u32,
+    message: String,
+}
+
+/// The JSON view of an inventory: packages ordered by id and numbered in that order;
+/// edges, roots and orphans refer to those numbers.
+pub(crate) fn view(inv: &Inventory, graph: &DepGraph, licenses: &Licenses) -> InventoryJson {
+    let mut order: Vec<usize> = (0..inv.packages.len()).collect();
+    order.sort_by(|&a, &b| inv.packages[a].id.cmp(&inv.packages[b].id));
+    let mut number = vec![0usize; inv.packages.len()];
+    for (n, &i) in order.iter().enumerate() {
+        number[i] = n;
+    }
+    let num = |p: PkgIdx| number[p.index()];
+
+    let roots_set: std::collections::HashSet<PkgIdx> = graph.roots().iter().copied().collect();
+    let orphans_set: std::collections::HashSet<PkgIdx> = graph.orphans().iter().copied().collect();
+
+    let packages = order
+        .iter()
+        .enumerate()
+        .map(|(n, &i)| {
+            let p = &inv.packages[i];
+            let idx = PkgIdx(i as u32);
+            PackageJson {
+                index: n,
+                id: p.id.0.clone(),
+                name: p.name.clone(),
+                version: p.version.clone(),
+                ecosystem: p.ecosystem.as_str().to_owned(),
+                purl: p.purl.clone(),
+                license: licenses.per_package.get(i).map_or(
+                    LicenseJson::Unknown {
+                        reason: "missing",
+                        detail: None,
+                    },
+                    license_json,
+                ),
+                declared: p.declared.clone(),
+                concluded: p.concluded.clone(),
+                license_file: p.license_file.clone(),
+                supplier: p.supplier.clone(),
+                authors: p.authors.clone(),
+                repository: p.repository.clone(),
+                homepage: p.homepage.clone(),
+                description: p.description.clone(),
+                source: source_json(&p.source),
+                integrity: p.integrity.clone(),
+                input: p.input.0,
+                root: roots_set.contains(&idx),
+                orphan: orphans_set.contains(&idx),
+                scope: graph.scope_of(idx).map(scope_label),
+                depth: DepthJson {
+                    runtime: graph.depth(idx, Scope::Runtime),
+                    build: graph.depth(idx, Scope::Build),
+                    dev: graph.depth(idx, Scope::All),
+                },
+            }
+        })
+        .collect();
+
+    let mut edges: Vec<EdgeJson> = inv
+        .edges
+        .iter()
+        .map(|e| EdgeJson {
+            from: num(e.from),
+            to: num(e.to),
+            kind: e.kind.as_str(),
+            target: e.target.clone(),
+        })
+        .collect();
+    edges.sort_by(|a, b| {
+        (a.from, a.to, kind_rank(a.kind), &a.target).cmp(&(
+            b.from,
+            b.to,
+            kind_rank(b.kind),
+            &b.target,
+        ))
+    });
+    let mut roots: Vec<usize> = graph.roots().iter().map(|&r| num(r)).collect();
+    roots.sort_unstable();
+    let mut orphans: Vec<usize> = graph.orphans().iter().map(|&r| num(r)).collect();
+    orphans.sort_unstable();
+    let mut notices: Vec<NoticeJson> = inv
+        .notices
+        .iter()
+        .map(|n| NoticeJson {
+            input: n.input.0,
+            message: n.message.clone(),
+        })
+        .collect();
+    notices.sort_by(|a, b| (a.input, &a.message).cmp(&(b.input, &b.message)));
+
+    InventoryJson {
+        schema: SCHEMA,
+        inputs: inv
+            .inputs
+            .iter()
+            .map(|f| InputJson {
+                path: f.path.to_string_lossy().replace('\\', "/"),
+                format: f.format.as_str(),
+                sha256: f.sha256.clone(),
+                bytes: f.bytes,
+                spec_version: f.meta.spec_version.clone(),
+            })
+            .collect(),
+        packages,
+        edges,
+        roots,
+        orphans,
+        notices,
+    }
+}
+
+fn kind_rank(kind: &str) -> u8 {
+    [
+        EdgeKind::Runtime,
+        EdgeKind::Optional,
+        EdgeKind::Dev,
+        EdgeKind::Build,
+    ]
+    .iter()
+    .position(|k| k.as_str() == kind)
+    .map_or(u8::MAX, |p| p as u8)
+}
+
+fn license_json(state: &LicenseState) -> LicenseJson {
+    match state {
+        LicenseState::Known(l) => LicenseJson::Known {
+            expression: l.text().to_owned(),
+            origin: match l.origin {
+                LicenseOrigin::Declared => "declared",
+                LicenseOrigin::Concluded => "concluded",
+            },
+            parsed: match l.parsed {
+                Parsed::Strict => "strict",
+                Parsed::Lenient { .. } => "lenient",
+            },
+            original: match &l.parsed {
+                Parsed::Strict => None,
+                Parsed::Lenient { original, .. } => Some(original.clone()),
+            },
+        },
+        LicenseState::Unknown(r) => {
+            let (reason, detail) = match r {
+                UnknownReason::Missing => ("missing", None),
+                UnknownReason::NoAssertion => ("no-assertion", None),
+                UnknownReason::None => ("none", None),
+                UnknownReason::LicenseFileOnly(f) => ("license-file-only", Some(f.clone())),
+                UnknownReason::Unparseable { raw, .. } => ("unparseable", Some(raw.clone())),
+            };
+            LicenseJson::Unknown { reason, detail }
+        }
+    }
+}
+
+fn source_json(s: &SourceKind) -> SourceJson {
+    let (kind, location) = match s {
+        SourceKind::DefaultRegistry => ("default-registry", None),
+        SourceKind::Registry(u) => ("registry", Some(u.clone())),
+        SourceKind::Git(u) => ("git", Some(u.clone())),
+        SourceKind::Path(p) => ("path", Some(p.clone())),
+        SourceKind::Unknown => ("unknown", None),
+    };
+    SourceJson { kind, location }
 }

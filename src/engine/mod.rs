@@ -6,7 +6,16 @@
 //! engine turns hits into [`Finding`]s with the rule's id and effective level, attaches
 //! inclusion paths, applies exceptions and sorts. No IO happens here.
 
-use crate::model::PkgIdx;
+pub mod catalogue;
+pub mod choice;
+pub(crate) mod spanned;
+
+use crate::checks::{Ctx, Phase};
+use crate::graph::DepGraph;
+use crate::license::Licenses;
+use crate::model::{Inventory, PkgIdx};
+use crate::policy::{EffectivePolicy, ExceptionTarget};
+use catalogue::Catalogue;
 
 /// How seriously a rule's findings are taken. Ordered: `Allow < Warn < Deny < Gate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -75,9 +84,333 @@ pub struct Finding {
 /// An exception that matched a finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppliedException {
+    /// Index into the effective policy's exceptions.
+    pub index: usize,
     pub reason: String,
     pub owner: String,
     pub expires: Option<String>,
     /// The policy layer that declared it.
     pub layer: String,
+}
+
+/// Knowledge the checks read besides the inventory: licence data, the compatibility
+/// matrix, the vendor registry. Loaded once from the embedded `rules/` data.
+#[derive(Debug, Clone, Default)]
+pub struct Kb {}
+
+impl Kb {
+    /// The knowledge base built into the binary.
+    pub fn embedded() -> crate::Result<Kb> {
+        Ok(Kb {})
+    }
+}
+
+/// Facts about the candidate beyond its packages (manifest, publiccode.yml, enrichment),
+/// filled by the stages that read them. Checks that need a fact the inputs lack say so
+/// in a finding instead of passing.
+#[derive(Debug, Clone, Default)]
+pub struct Extra {}
+
+/// What the engine runs over.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    pub inventory: &'a Inventory,
+    pub graph: &'a DepGraph,
+    pub licenses: &'a Licenses,
+    pub kb: &'a Kb,
+    pub extra: &'a Extra,
+    pub today: jiff::civil::Date,
+}
+
+/// Runs every enabled rule of `policy` and returns the findings, exceptions applied,
+/// sorted by rule id, package and message.
+pub fn run(catalogue: &Catalogue, policy: &EffectivePolicy, input: &Input<'_>) -> Vec<Finding> {
+    let choices = choice::choose_all(input.licenses, &policy.prefer.value);
+    let mut used = vec![false; policy.exceptions.len()];
+    let mut ctx = Ctx {
+        inventory: input.inventory,
+        graph: input.graph,
+        licenses: input.licenses,
+        choices: &choices,
+        kb: input.kb,
+        policy,
+        extra: input.extra,
+        today: input.today,
+        used_exceptions: &[],
+    };
+    let mut findings = run_phase(catalogue, policy, &ctx, Phase::Main);
+    for f in &mut findings {
+        apply_exceptions(f, policy, input, &mut used);
+    }
+    ctx.used_exceptions = &used;
+    findings.extend(run_phase(catalogue, policy, &ctx, Phase::Post));
+    sort(&mut findings, input.inventory);
+    findings
+}
+
+fn run_phase(
+    catalogue: &Catalogue,
+    policy: &EffectivePolicy,
+    ctx: &Ctx<'_>,
+    phase: Phase,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (id, eff) in &policy.rules {
+        if !eff.enabled.value {
+            continue;
+        }
+        let Some(rule) = catalogue.get(id) else {
+            continue;
+        };
+        if rule.check.phase != phase {
+            continue;
+        }
+        // Parameters were validated when the policy was loaded.
+        let Ok(check) = (rule.check.compile)(&eff.params_table()) else {
+            continue;
+        };
+        for hit in check(ctx) {
+            let level = if hit.review_only {
+                eff.level.value.min(Level::Warn)
+            } else {
+                eff.level.value
+            };
+            let path = hit
+                .package
+                .and_then(|p| ctx.graph.inclusion_path(p, ctx.graph.scope_of(p)?))
+                .unwrap_or_default();
+            out.push(Finding {
+                rule: id.clone(),
+                level,
+                hit,
+                path,
+                exception: None,
+            });
+        }
+    }
+    out
+}
+
+/// Attaches the first unexpired exception that matches `f`, and marks it used.
+fn apply_exceptions(
+    f: &mut Finding,
+    policy: &EffectivePolicy,
+    input: &Input<'_>,
+    used: &mut [bool],
+) {
+    for (i, ex) in policy.exceptions.iter().enumerate() {
+        if ex.rule != f.rule || ex.is_expired(input.today) {
+            continue;
+        }
+        let matched = match &ex.target {
+            ExceptionTarget::Package { name, version } => f.hit.package.is_some_and(|p| {
+                let pkg = input.inventory.package(p);
+                pkg.name == *name
+                    && version.as_ref().is_none_or(|req| {
+                        pkg.version
+                            .as_deref()
+                            .and_then(|v| semver::Version::parse(v).ok())
+                            .is_some_and(|v| req.matches(&v))
+                    })
+            }),
+            ExceptionTarget::License(l) => {
+                f.hit.subject.as_deref() == Some(l.as_str())
+                    || f.hit.package.is_some_and(|p| {
+                        matches!(
+                            input.licenses.per_package.get(p.index()),
+                            Some(crate::license::LicenseState::Known(k)) if k.text() == l
+                        )
+                    })
+            }
+            ExceptionTarget::Vendor(v) => f.hit.subject.as_deref() == Some(v.as_str()),
+        };
+        if matched {
+            used[i] = true;
+            f.exception = Some(AppliedException {
+                index: i,
+                reason: ex.reason.clone(),
+                owner: ex.owner.clone(),
+                expires: ex.expires.map(|d| d.to_string()),
+                layer: ex.layer.clone(),
+            });
+            return;
+        }
+    }
+}
+
+fn sort(findings: &mut [Finding], inv: &Inventory) {
+    findings.sort_by_cached_key(|f| {
+        let pkg = f.hit.package.map(|p| {
+            let p = inv.package(p);
+            (p.name.clone(), p.version.clone())
+        });
+        (
+            f.rule.clone(),
+            pkg,
+            f.hit.component,
+            f.hit.message.clone(),
+            f.hit.notes.clone(),
+        )
+    });
+}
+
+impl Finding {
+    /// Whether the finding counts against the candidate: not excepted, and at or
+    /// above `fail_on`.
+    pub fn fails(&self, fail_on: Level) -> bool {
+        self.exception.is_none() && self.level >= fail_on && self.level > Level::Allow
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Ecosystem, Package, PackageId};
+    use crate::policy::{self, PolicyRequest};
+
+    fn inventory() -> Inventory {
+        let mut inv = Inventory::new();
+        let mut add = |name: &str, lic: &str| {
+            inv.add_package(Package {
+                id: PackageId::synthetic(&Ecosystem::Cargo, name, Some("1.0.0")),
+                name: name.into(),
+                version: Some("1.0.0".into()),
+                ecosystem: Ecosystem::Cargo,
+                declared: if lic.is_empty() {
+                    vec![]
+                } else {
+                    vec![lic.into()]
+                },
+                ..Package::default()
+            })
+        };
+        let app = add("app", "EUPL-1.2");
+        let a = add("a", "MIT OR Apache-2.0");
+        let b = add("b", "GPL v2 or whatever");
+        let c = add("c", "");
+        inv.add_edge(app, a, crate::model::EdgeKind::Runtime, None);
+        inv.add_edge(a, b, crate::model::EdgeKind::Runtime, None);
+        inv.add_edge(app, c, crate::model::EdgeKind::Dev, None);
+        inv.add_root(app);
+        inv
+    }
+
+    fn policy_file(text: &str) -> (tempfile::TempDir, PolicyRequest) {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("sovra.toml");
+        std::fs::write(&p, text).unwrap();
+        (
+            dir,
+            PolicyRequest {
+                policy: None,
+                project: Some(p),
+            },
+        )
+    }
+
+    fn run_with(text: &str, today: &str) -> Vec<(String, Level, String, bool)> {
+        let mut cat = Catalogue::embedded().unwrap();
+        let (_d, req) = policy_file(text);
+        let pol = policy::load(&req, &mut cat).unwrap();
+        let inv = inventory();
+        let graph = DepGraph::build(&inv);
+        let licenses = crate::license::resolve_all(&inv);
+        let findings = run(
+            &cat,
+            &pol,
+            &Input {
+                inventory: &inv,
+                graph: &graph,
+                licenses: &licenses,
+                kb: &Kb::default(),
+                extra: &Extra::default(),
+                today: today.parse().unwrap(),
+            },
+        );
+        findings
+            .into_iter()
+            .map(|f| (f.rule, f.level, f.hit.message, f.exception.is_some()))
+            .collect()
+    }
+
+    #[test]
+    fn embedded_catalogue_and_policies_load() {
+        let mut cat = Catalogue::embedded().unwrap();
+        assert!(cat.get("LIC001").is_some());
+        for name in policy::bundled_names() {
+            let req = PolicyRequest {
+                policy: Some(name.to_owned()),
+                project: None,
+            };
+            policy::load(&req, &mut cat).unwrap();
+        }
+    }
+
+    #[test]
+    fn exceptions_suppress_expire_and_go_stale() {
+        let f = run_with(
+            r#"
+extends = "baseline"
+[[exceptions]]
+rule = "LIC001"
+package = "b"
+version = "^1"
+reason = "licence read from COPYING by hand: GPL-2.0-or-later"
+owner = "ospo@example.org"
+expires = 2027-01-31
+
+[[exceptions]]
+rule = "LIC001"
+package = "zzz"
+reason = "typo"
+owner = "ospo@example.org"
+
+[[exceptions]]
+rule = "LIC001"
+package = "c"
+reason = "old"
+owner = "ospo@example.org"
+expires = 2026-01-01
+"#,
+            "2026-11-22",
+        );
+        let f: Vec<_> = f
+            .into_iter()
+            .filter(|x| x.0 == "LIC001" || x.0.starts_with("POL"))
+            .collect();
+        let rules: Vec<_> = f.iter().map(|x| (x.0.as_str(), x.3)).collect();
+        assert_eq!(
+            rules,
+            vec![
+                ("LIC001", true),
+                ("LIC001", false),
+                ("POL001", false),
+                ("POL002", false)
+            ],
+            "{f:#?}"
+        );
+        assert!(f[1].2.contains("`c@1.0.0` states no licence"), "{f:#?}");
+        assert_eq!(f[1].1, Level::Warn);
+    }
+
+    #[test]
+    fn policy_problems_are_reported_together_with_positions() {
+        let mut cat = Catalogue::embedded().unwrap();
+        let (_d, req) = policy_file(
+            "extends = \"baseline\"\ncolour = 1\n[rules.LIC999]\nlevel = \"deny\"\n[rules.LIC001]\nlevel = \"fatal\"\nparams = { scope = \"everything\" }\n",
+        );
+        let err = policy::load(&req, &mut cat).unwrap_err().to_string();
+        let lines: Vec<_> = err
+            .lines()
+            .map(|l| l.rsplit_once("sovra.toml:").unwrap().1.to_owned())
+            .collect();
+        assert_eq!(lines.len(), 4, "{err}");
+        assert!(lines[0].starts_with("2:1: unknown key `colour`"), "{err}");
+        assert!(lines[1].starts_with("3:8: unknown rule `LIC999`"), "{err}");
+        assert!(lines[2].starts_with("6:9: unknown level `fatal`"), "{err}");
+        assert!(
+            lines[3].starts_with("7:10: parameters of rule `LIC001`"),
+            "{err}"
+        );
+    }
 }

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 use super::coords;
 use crate::error::{Error, Result};
-use crate::model::{FactField, Inventory, Package};
+use crate::model::{FactField, Inventory, Package, PkgIdx};
 
 /// The format version this build reads and writes.
 pub const FACTS_VERSION: u32 = 1;
@@ -145,6 +145,14 @@ pub struct RepoFacts {
     /// Releases published in the six months before retrieval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub releases_last_6_months: Option<u32>,
+    /// Distinct commit authors in the year before retrieval (from the latest 100
+    /// commits of that year).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contributors_12m: Option<u32>,
+    /// Distinct organisations (mail domains, public providers and no-reply addresses
+    /// excluded) among those authors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisations_12m: Option<u32>,
     /// Contributors the forge lists (first page, at most 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contributors: Option<u32>,
@@ -175,7 +183,8 @@ pub struct Facts {
     /// Registry facts by package key (`ecosystem:name@version`).
     #[serde(default)]
     pub packages: BTreeMap<String, PackageFacts>,
-    /// Advisories by package key, sorted by id.
+    /// Advisories by package key, sorted by id; an empty list means the package was
+    /// checked and has none, a missing key that it was not checked.
     #[serde(default)]
     pub advisories: BTreeMap<String, Vec<Advisory>>,
     /// Forge facts by repository key (`github.com/owner/name`).
@@ -285,11 +294,11 @@ impl Facts {
         self.packages.get(&coords::of(pkg)?.key())
     }
 
-    /// Advisories affecting `pkg`, sorted by id (empty when none are known).
-    pub fn advisories(&self, pkg: &Package) -> &[Advisory] {
+    /// Advisories affecting `pkg`, sorted by id; `None` when it was not checked.
+    pub fn advisories(&self, pkg: &Package) -> Option<&[Advisory]> {
         coords::of(pkg)
             .and_then(|c| self.advisories.get(&c.key()))
-            .map_or(&[], Vec::as_slice)
+            .map(Vec::as_slice)
     }
 
     /// Forge facts of `pkg`'s repository (its own, or the one the registry names).
@@ -306,11 +315,13 @@ impl Facts {
     }
 
     /// Fills licence, supplier and repository where a package has none, recording each
-    /// filled field in [`Package::from_facts`]. Values the inputs state are never
+    /// filled field in [`Inventory::from_facts`]. Values the inputs state are never
     /// replaced.
     pub fn apply(&self, inv: &mut Inventory) -> Applied {
         let mut applied = Applied::default();
-        for pkg in &mut inv.packages {
+        let mut filled = Vec::new();
+        for (i, pkg) in inv.packages.iter_mut().enumerate() {
+            let idx = PkgIdx(u32::try_from(i).unwrap_or(u32::MAX));
             let Some(f) = coords::of(pkg).and_then(|c| self.packages.get(&c.key())) else {
                 continue;
             };
@@ -320,24 +331,25 @@ impl Facts {
                 && pkg.license_file.is_none()
             {
                 pkg.declared.push(l.value.clone());
-                pkg.from_facts.push(FactField::License);
+                filled.push((idx, FactField::License));
                 applied.licenses += 1;
             }
             if let Some(s) = &f.supplier
                 && pkg.supplier.is_none()
             {
                 pkg.supplier = Some(s.value.clone());
-                pkg.from_facts.push(FactField::Supplier);
+                filled.push((idx, FactField::Supplier));
                 applied.suppliers += 1;
             }
             if let Some(r) = &f.repository
                 && pkg.repository.is_none()
             {
                 pkg.repository = Some(r.value.clone());
-                pkg.from_facts.push(FactField::Repository);
+                filled.push((idx, FactField::Repository));
                 applied.repositories += 1;
             }
         }
+        inv.from_facts.extend(filled);
         applied
     }
 }

@@ -1,5 +1,5 @@
-//! GitHub REST API: repository (`archived`), last commit on the default branch,
-//! releases, contributors and, with a token, the `company` of the five leading
+//! GitHub REST API: repository (`archived`), the last year's commits on the default
+//! branch (last commit, active authors and their mail domains), releases, contributors and, with a token, the `company` of the five leading
 //! contributors. `GITHUB_TOKEN` is sent as a bearer token and never stored. Without a
 //! token GitHub allows 60 requests an hour, so organisations are looked up only with one.
 
@@ -48,15 +48,51 @@ pub(crate) fn lookup(
     };
     let doc = json(&repo)?;
     facts.archived = doc.get("archived").and_then(Value::as_bool);
-    let commits = get(http, format!("{api}/commits?per_page=1"), token)?;
-    facts.urls.push(commits.url.clone());
-    facts.last_commit = json(&commits)?
-        .as_array()
-        .and_then(|a| a.first())
-        .and_then(|c| c.get("commit"))
-        .and_then(|c| c.get("committer").or_else(|| c.get("author")))
-        .and_then(|c| str_at(c, "date"))
-        .or_else(|| str_at(&doc, "pushed_at"));
+    let since = super::year_before(now);
+    let recent = get(
+        http,
+        format!("{api}/commits?since={since}&per_page=100"),
+        token,
+    )?;
+    facts.urls.push(recent.url.clone());
+    let recent = json(&recent)?;
+    let recent = recent.as_array().map(Vec::as_slice).unwrap_or(&[]);
+    let commit_date = |c: &Value| {
+        c.get("commit")
+            .and_then(|c| c.get("committer").or_else(|| c.get("author")))
+            .and_then(|c| str_at(c, "date"))
+    };
+    // Authors by account where GitHub matched one, else by e-mail.
+    let authors = recent.iter().filter_map(|c| {
+        c.get("author")
+            .and_then(|a| str_at(a, "login"))
+            .map(|l| format!("{l}@users.noreply.github.com"))
+            .or_else(|| {
+                c.get("commit")
+                    .and_then(|c| c.get("author"))
+                    .and_then(|a| str_at(a, "email"))
+            })
+    });
+    let (people, _) = super::active_authors(authors);
+    let (_, orgs) = super::active_authors(recent.iter().filter_map(|c| {
+        c.get("commit")
+            .and_then(|c| c.get("author"))
+            .and_then(|a| str_at(a, "email"))
+    }));
+    facts.contributors_12m = Some(people);
+    facts.organisations_12m = Some(orgs);
+    facts.last_commit = match recent.first().and_then(commit_date) {
+        Some(d) => Some(d),
+        None => {
+            let last = get(http, format!("{api}/commits?per_page=1"), token)?;
+            facts.urls.push(last.url.clone());
+            json(&last)?
+                .as_array()
+                .and_then(|a| a.first())
+                .and_then(commit_date)
+        }
+    }
+    .or_else(|| str_at(&doc, "pushed_at"));
     let releases = get(http, format!("{api}/releases?per_page=100"), token)?;
     facts.urls.push(releases.url.clone());
     let dates: Vec<String> = json(&releases)?

@@ -1,6 +1,6 @@
-//! GitLab REST API (v4): project (`archived`), last commit, releases and contributors,
-//! whose organisations are read from their e-mail domains (public mail providers and
-//! no-reply addresses excluded). `GITLAB_TOKEN` is sent as `PRIVATE-TOKEN` and never
+//! GitLab REST API (v4): project (`archived`), the last year's commits (last commit,
+//! active authors), releases and contributors, whose organisations are read from their
+//! e-mail domains (public mail providers and no-reply addresses excluded). `GITLAB_TOKEN` is sent as `PRIVATE-TOKEN` and never
 //! stored.
 
 use serde_json::Value;
@@ -9,23 +9,10 @@ use super::facts::RepoFacts;
 use super::http::{Http, Request, Response};
 use super::{Source, str_at};
 
-/// Mail domains that say nothing about an employer.
-const PUBLIC_MAIL: &[&str] = &[
-    "gmail.com",
-    "googlemail.com",
-    "gmx.de",
-    "gmx.net",
-    "hotmail.com",
-    "icloud.com",
-    "mailbox.org",
-    "outlook.com",
-    "posteo.de",
-    "proton.me",
-    "protonmail.com",
-    "t-online.de",
-    "web.de",
-    "yahoo.com",
-];
+/// A project path as GitLab's API takes it in place of the numeric id.
+fn project_id(path: &str) -> String {
+    path.replace('/', "%2F")
+}
 
 fn get(http: &Http, url: String, token: Option<&str>) -> Result<Response, String> {
     let mut req = Request::get(Source::Gitlab, url);
@@ -51,7 +38,7 @@ pub(crate) fn lookup(
     token: Option<&str>,
     now: jiff::Timestamp,
 ) -> Result<RepoFacts, String> {
-    let id = path.replace('/', "%2F");
+    let id = project_id(path);
     let api = format!("{}/api/v4/projects/{id}", base.trim_end_matches('/'));
     let project = get(http, api.clone(), token)?;
     let doc = json(&project)?;
@@ -62,13 +49,31 @@ pub(crate) fn lookup(
         retrieved: project.retrieved.to_string(),
         ..RepoFacts::default()
     };
-    let commits = get(http, format!("{api}/repository/commits?per_page=1"), token)?;
-    facts.urls.push(commits.url.clone());
-    facts.last_commit = json(&commits)?
-        .as_array()
-        .and_then(|a| a.first())
-        .and_then(|c| str_at(c, "committed_date"))
-        .or_else(|| str_at(&doc, "last_activity_at"));
+    let since = super::year_before(now);
+    let recent = get(
+        http,
+        format!("{api}/repository/commits?since={since}&per_page=100"),
+        token,
+    )?;
+    facts.urls.push(recent.url.clone());
+    let recent = json(&recent)?;
+    let recent = recent.as_array().map(Vec::as_slice).unwrap_or(&[]);
+    let (people, orgs) =
+        super::active_authors(recent.iter().filter_map(|c| str_at(c, "author_email")));
+    facts.contributors_12m = Some(people);
+    facts.organisations_12m = Some(orgs);
+    facts.last_commit = match recent.first().and_then(|c| str_at(c, "committed_date")) {
+        Some(d) => Some(d),
+        None => {
+            let last = get(http, format!("{api}/repository/commits?per_page=1"), token)?;
+            facts.urls.push(last.url.clone());
+            json(&last)?
+                .as_array()
+                .and_then(|a| a.first())
+                .and_then(|c| str_at(c, "committed_date"))
+        }
+    }
+    .or_else(|| str_at(&doc, "last_activity_at"));
     let releases = get(http, format!("{api}/releases?per_page=100"), token)?;
     facts.urls.push(releases.url.clone());
     let dates: Vec<String> = json(&releases)?
@@ -94,24 +99,11 @@ pub(crate) fn lookup(
     facts.contributors = Some(u32::try_from(list.len()).unwrap_or(u32::MAX));
     facts.top_contributor_share = super::top_share(list.iter().map(|(_, n)| *n));
     for (email, _) in &list {
-        if let Some(org) = email.as_deref().and_then(organisation_of) {
+        if let Some(org) = email.as_deref().and_then(super::organisation_of) {
             *facts.organisations.entry(org).or_default() += 1;
         }
     }
     Ok(facts)
-}
-
-/// The organisation an e-mail address points to: its domain, unless public or no-reply.
-fn organisation_of(email: &str) -> Option<String> {
-    let domain = email.rsplit_once('@')?.1.trim().to_ascii_lowercase();
-    if domain.is_empty()
-        || PUBLIC_MAIL.contains(&domain.as_str())
-        || domain.contains("noreply")
-        || domain.contains("users.")
-    {
-        return None;
-    }
-    Some(domain)
 }
 
 #[cfg(test)]
@@ -119,13 +111,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn organisations_from_mail() {
-        assert_eq!(
-            organisation_of("a@Dataport.de").as_deref(),
-            Some("dataport.de")
-        );
-        assert_eq!(organisation_of("a@gmail.com"), None);
-        assert_eq!(organisation_of("1-a@users.noreply.gitlab.com"), None);
-        assert_eq!(organisation_of("nomail"), None);
+    fn project_ids_are_encoded() {
+        assert_eq!(project_id("a/b/c"), "a%2Fb%2Fc");
     }
 }

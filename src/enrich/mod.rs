@@ -315,22 +315,25 @@ pub fn enrich(inv: &Inventory, cfg: &Config, progress: &dyn Progress) -> Result<
                 }
             }
         }
-        for (c, ids) in ids_of {
+        // A package is recorded (with an empty list when it has no advisory) only when
+        // every one of its records was read: a missing key means "not checked".
+        'packages: for (c, ids) in ids_of {
             let mut list = Vec::new();
             for id in &ids {
                 let Some(resp) = by_id.get(id.as_str()) else {
-                    continue;
+                    continue 'packages;
                 };
                 match osv::parse_vuln(resp, c) {
                     Ok(a) => list.push(a),
-                    Err(e) => notices.push(format!("osv `{id}`: {e}")),
+                    Err(e) => {
+                        notices.push(format!("osv `{id}`: {e}"));
+                        continue 'packages;
+                    }
                 }
             }
-            if !list.is_empty() {
-                list.sort_by(|a, b| a.id.cmp(&b.id));
-                stats.advisories += list.len();
-                facts.advisories.insert(c.key(), list);
-            }
+            list.sort_by(|a, b| a.id.cmp(&b.id));
+            stats.advisories += list.len();
+            facts.advisories.insert(c.key(), list);
         }
     }
 
@@ -491,6 +494,52 @@ fn count_within_6_months(dates: &[String], now: Timestamp) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// Mail domains that say nothing about an employer.
+const PUBLIC_MAIL: &[&str] = &[
+    "gmail.com",
+    "googlemail.com",
+    "gmx.de",
+    "gmx.net",
+    "hotmail.com",
+    "icloud.com",
+    "mailbox.org",
+    "outlook.com",
+    "posteo.de",
+    "proton.me",
+    "protonmail.com",
+    "t-online.de",
+    "web.de",
+    "yahoo.com",
+];
+
+/// The organisation an e-mail address points to: its domain, unless public or no-reply.
+fn organisation_of(email: &str) -> Option<String> {
+    let domain = email.rsplit_once('@')?.1.trim().to_ascii_lowercase();
+    if domain.is_empty()
+        || PUBLIC_MAIL.contains(&domain.as_str())
+        || domain.contains("noreply")
+        || domain.contains("users.")
+    {
+        return None;
+    }
+    Some(domain)
+}
+
+/// RFC 3339 time 365 days before `now`, for `since` queries.
+fn year_before(now: Timestamp) -> String {
+    now.checked_sub(SignedDuration::from_hours(365 * 24))
+        .unwrap_or(now)
+        .to_string()
+}
+
+/// Distinct authors and distinct organisations (by mail domain) among `emails`.
+fn active_authors(emails: impl Iterator<Item = String>) -> (u32, u32) {
+    let people: BTreeSet<String> = emails.map(|e| e.trim().to_ascii_lowercase()).collect();
+    let orgs: BTreeSet<String> = people.iter().filter_map(|e| organisation_of(e)).collect();
+    let n = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+    (n(people.len()), n(orgs.len()))
+}
+
 /// Share of the largest of `counts` in their sum.
 fn top_share(counts: impl Iterator<Item = u64>) -> Option<f64> {
     let v: Vec<u64> = counts.collect();
@@ -524,6 +573,23 @@ mod tests {
         assert_eq!(count_within_6_months(&dates, now), 2);
         assert_eq!(top_share([3u64, 1].into_iter()), Some(0.75));
         assert_eq!(top_share(std::iter::empty()), None);
+    }
+
+    #[test]
+    fn organisations_from_mail() {
+        assert_eq!(
+            organisation_of("a@Dataport.de").as_deref(),
+            Some("dataport.de")
+        );
+        assert_eq!(organisation_of("a@gmail.com"), None);
+        assert_eq!(organisation_of("1-a@users.noreply.gitlab.com"), None);
+        assert_eq!(organisation_of("nomail"), None);
+        let (p, o) = active_authors(
+            ["a@x.de", "A@x.de", "b@x.de", "c@gmail.com"]
+                .into_iter()
+                .map(String::from),
+        );
+        assert_eq!((p, o), (3, 1));
     }
 
     #[test]

@@ -1,10 +1,1115 @@
-//! CycloneDX JSON ingest.
+//! CycloneDX JSON ingest (spec 1.2 to 1.6; 1.7 documents are read the same way).
+//!
+//! The document is deserialised into borrowed, validating mirror types: every value whose
+//! shape the specification constrains and that sovra reads or can check cheaply (enums,
+//! hash contents, serial number, timestamp, required fields, non-empty `bom-ref`s) is a
+//! newtype whose `Deserialize` impl rejects bad values, so serde_json reports the error
+//! at the offending line and column. Values sovra treats as *data* (a licence id that is
+//! not on the SPDX list, a dependency on an unknown `bom-ref`) are accepted: the first
+//! becomes a licence finding later, the second a [`crate::model::Notice`].
+//!
+//! Mapping onto the model:
+//! - every component (nested `components` and `metadata.component` included) is a
+//!   package; a nested component gets a runtime edge from its parent (containment, as
+//!   SPDX `CONTAINS`); pedigree ancestors, descendants and variants are validated but
+//!   are not part of the product, so they are not packages;
+//! - `dependencies` become edges; an edge *to* a component with `scope: optional` is
+//!   [`EdgeKind::Optional`], one to a component with `scope: excluded` (not shipped,
+//!   e.g. test tooling) is [`EdgeKind::Dev`], so the runtime graph leaves it out;
+//! - the package id is the purl; without a purl it is `generic:<group>/<name>@<version>`,
+//!   suffixed with `#<bom-ref>` when another component of the same document already
+//!   took that id (two different components must not merge by accident);
+//! - licence entries (`expression`, `license.id`, `license.name`) are kept raw in
+//!   `declared`, or in `concluded` when their `acknowledgement` (1.6) says so.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
 use std::path::Path;
 
-use crate::error::{Error, Result};
-use crate::model::Inventory;
+use serde::Deserialize;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-pub(crate) fn parse(path: &Path, _bytes: &[u8]) -> Result<Inventory> {
-    Err(Error::input(path, "this format is not supported yet"))
+use crate::error::{Error, Result, line_col};
+use crate::model::{
+    DocumentMeta, Ecosystem, EdgeKind, InputFormat, InputIdx, Inventory, Package, PackageId,
+    PkgIdx, SourceKind,
+};
+
+pub(super) type Str<'a> = Cow<'a, str>;
+
+/// Parses a CycloneDX JSON document.
+pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let bom: Bom<'_> = serde_json::from_slice(text).map_err(|e| Error::json(path, &e))?;
+    build(path, bytes, text, &bom)
+}
+
+// ---------------------------------------------------------------------------------------
+// Mirror types. Unknown fields are ignored (the specification grows), except where the
+// specification forbids extra members and the test documents rely on it (properties).
+// ---------------------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Bom<'a> {
+    #[serde(rename = "bomFormat")]
+    _bom_format: BomFormat,
+    #[serde(borrow)]
+    spec_version: Str<'a>,
+    #[serde(rename = "serialNumber", default)]
+    _serial_number: Option<SerialNumber>,
+    #[serde(rename = "version", default)]
+    _version: Option<BomVersion>,
+    #[serde(borrow, default)]
+    metadata: Option<Metadata<'a>>,
+    #[serde(borrow, default)]
+    components: Vec<Component<'a>>,
+    #[serde(borrow, default)]
+    services: Vec<Service<'a>>,
+    #[serde(borrow, default)]
+    dependencies: Option<Vec<Dependency<'a>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Metadata<'a> {
+    #[serde(default)]
+    timestamp: Option<Timestamp<'a>>,
+    #[serde(borrow, default)]
+    authors: Vec<Contact<'a>>,
+    #[serde(borrow, default)]
+    tools: Option<Tools<'a>>,
+    #[serde(borrow, default)]
+    component: Option<Box<Component<'a>>>,
+    #[serde(borrow, default, rename = "licenses")]
+    _licenses: Option<Vec<LicenseChoice<'a>>>,
+    #[serde(borrow, default, rename = "properties")]
+    _properties: Vec<Property<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Component<'a> {
+    #[serde(rename = "type")]
+    _type: ComponentType,
+    #[serde(borrow, rename = "bom-ref", default)]
+    bom_ref: Option<BomRef<'a>>,
+    #[serde(borrow)]
+    name: Str<'a>,
+    #[serde(borrow, default)]
+    group: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    version: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    description: Option<Str<'a>>,
+    #[serde(default)]
+    scope: Option<ComponentScope>,
+    #[serde(borrow, default)]
+    purl: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    supplier: Option<Organization<'a>>,
+    #[serde(borrow, default)]
+    publisher: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    author: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    authors: Vec<Contact<'a>>,
+    #[serde(borrow, default)]
+    licenses: Option<Vec<LicenseChoice<'a>>>,
+    #[serde(default, rename = "hashes")]
+    _hashes: Vec<Hash>,
+    #[serde(borrow, default)]
+    external_references: Vec<ExternalReference<'a>>,
+    #[serde(borrow, default)]
+    components: Vec<Component<'a>>,
+    #[serde(borrow, default, rename = "swid")]
+    _swid: Option<Swid<'a>>,
+    #[serde(borrow, default, rename = "pedigree")]
+    _pedigree: Option<Pedigree<'a>>,
+    #[serde(borrow, default, rename = "properties")]
+    _properties: Vec<Property<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Organization<'a> {
+    #[serde(borrow, default)]
+    name: Option<Str<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Contact<'a> {
+    #[serde(borrow, default)]
+    name: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    email: Option<Str<'a>>,
+}
+
+impl Contact<'_> {
+    fn display(&self) -> Option<String> {
+        match (non_empty(&self.name), non_empty(&self.email)) {
+            (Some(n), Some(e)) => Some(format!("{n} <{e}>")),
+            (Some(n), None) => Some(n.to_owned()),
+            (None, Some(e)) => Some(e.to_owned()),
+            (None, None) => None,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ExternalReference<'a> {
+    #[serde(borrow, rename = "type")]
+    ty: Str<'a>,
+    #[serde(borrow)]
+    url: Str<'a>,
+}
+
+/// One entry of a `licenses` array: exactly one of `license` and `expression`.
+#[derive(Deserialize)]
+#[serde(try_from = "RawLicenseChoice<'a>", bound(deserialize = "'de: 'a"))]
+struct LicenseChoice<'a> {
+    statement: Str<'a>,
+    concluded: bool,
+}
+
+#[derive(Deserialize)]
+struct RawLicenseChoice<'a> {
+    #[serde(borrow, default)]
+    license: Option<License<'a>>,
+    #[serde(borrow, default)]
+    expression: Option<Str<'a>>,
+    #[serde(default)]
+    acknowledgement: Option<Acknowledgement>,
+}
+
+impl<'a> TryFrom<RawLicenseChoice<'a>> for LicenseChoice<'a> {
+    type Error = &'static str;
+
+    fn try_from(raw: RawLicenseChoice<'a>) -> Result<Self, Self::Error> {
+        match (raw.license, raw.expression) {
+            (Some(_), Some(_)) => {
+                Err("a `licenses` entry has both `license` and `expression`; it must have one")
+            }
+            (None, None) => Err("a `licenses` entry needs `license` or `expression`"),
+            (Some(l), None) => {
+                let ack = l.acknowledgement.or(raw.acknowledgement);
+                Ok(LicenseChoice {
+                    statement: l.statement,
+                    concluded: ack == Some(Acknowledgement::Concluded),
+                })
+            }
+            (None, Some(e)) => Ok(LicenseChoice {
+                statement: e,
+                concluded: raw.acknowledgement == Some(Acknowledgement::Concluded),
+            }),
+        }
+    }
+}
+
+/// A `license` object: `id` or `name` (the id wins when both are given).
+#[derive(Deserialize)]
+#[serde(try_from = "RawLicense<'a>", bound(deserialize = "'de: 'a"))]
+struct License<'a> {
+    statement: Str<'a>,
+    acknowledgement: Option<Acknowledgement>,
+}
+
+#[derive(Deserialize)]
+struct RawLicense<'a> {
+    #[serde(borrow, default)]
+    id: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    name: Option<Str<'a>>,
+    #[serde(default)]
+    acknowledgement: Option<Acknowledgement>,
+    #[serde(borrow, default, rename = "text")]
+    _text: Option<Attachment<'a>>,
+    #[serde(borrow, default, rename = "properties")]
+    _properties: Vec<Property<'a>>,
+}
+
+impl<'a> TryFrom<RawLicense<'a>> for License<'a> {
+    type Error = &'static str;
+
+    fn try_from(raw: RawLicense<'a>) -> Result<Self, Self::Error> {
+        let statement = raw
+            .id
+            .or(raw.name)
+            .ok_or("a `license` needs an `id` or a `name`")?;
+        Ok(License {
+            statement,
+            acknowledgement: raw.acknowledgement,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Attachment<'a> {
+    #[serde(default, rename = "encoding")]
+    _encoding: Option<Encoding>,
+    #[serde(borrow, rename = "content")]
+    _content: Str<'a>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Swid<'a> {
+    #[serde(borrow, rename = "tagId")]
+    _tag_id: Str<'a>,
+    #[serde(borrow, rename = "name")]
+    _name: Str<'a>,
+}
+
+#[derive(Deserialize)]
+struct Pedigree<'a> {
+    #[serde(borrow, default, rename = "ancestors")]
+    _ancestors: Vec<Component<'a>>,
+    #[serde(borrow, default, rename = "descendants")]
+    _descendants: Vec<Component<'a>>,
+    #[serde(borrow, default, rename = "variants")]
+    _variants: Vec<Component<'a>>,
+    #[serde(default, rename = "patches")]
+    _patches: Vec<Patch>,
+}
+
+#[derive(Deserialize)]
+struct Patch {
+    #[serde(rename = "type")]
+    _type: PatchType,
+    #[serde(default, rename = "resolves")]
+    _resolves: Vec<Issue>,
+}
+
+#[derive(Deserialize)]
+struct Issue {
+    #[serde(rename = "type")]
+    _type: IssueType,
+}
+
+/// A name-value property; the specification allows no other members.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Property<'a> {
+    #[serde(borrow, rename = "name")]
+    _name: Str<'a>,
+    #[serde(default, rename = "value")]
+    _value: Option<IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+struct Service<'a> {
+    #[serde(borrow, rename = "bom-ref", default)]
+    bom_ref: Option<BomRef<'a>>,
+    #[serde(borrow, rename = "name")]
+    _name: Str<'a>,
+    #[serde(default, rename = "data")]
+    _data: Vec<DataFlow>,
+    #[serde(borrow, default)]
+    services: Vec<Service<'a>>,
+    #[serde(borrow, default, rename = "properties")]
+    _properties: Vec<Property<'a>>,
+}
+
+#[derive(Deserialize)]
+struct DataFlow {
+    #[serde(rename = "flow")]
+    _flow: Flow,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Dependency<'a> {
+    #[serde(borrow, rename = "ref")]
+    reference: BomRef<'a>,
+    #[serde(borrow, default)]
+    depends_on: Vec<BomRef<'a>>,
+}
+
+#[derive(Deserialize)]
+struct LegacyTool<'a> {
+    #[serde(borrow, default)]
+    vendor: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    name: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    version: Option<Str<'a>>,
+}
+
+#[derive(Deserialize)]
+struct ToolObject<'a> {
+    #[serde(borrow, default)]
+    components: Vec<Component<'a>>,
+    #[serde(borrow, default)]
+    services: Vec<Service<'a>>,
+}
+
+/// `metadata.tools`: the 1.2–1.4 array of tools or the 1.5+ `{components, services}`
+/// object, flattened to display strings.
+struct Tools<'a>(Vec<String>, std::marker::PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Tools<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Tools<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array of tools or an object with `components` and `services`")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                let tools: Vec<LegacyTool<'de>> =
+                    Deserialize::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+                let out = tools
+                    .iter()
+                    .filter_map(|t| join_words(&[&t.vendor, &t.name, &t.version]))
+                    .collect();
+                Ok(Tools(out, std::marker::PhantomData))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                let obj: ToolObject<'de> =
+                    Deserialize::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                let mut out: Vec<String> = obj
+                    .components
+                    .iter()
+                    .filter_map(|c| {
+                        let name = Some(Cow::Borrowed(c.name.as_ref()));
+                        join_words(&[&c.group, &name, &c.version])
+                    })
+                    .collect();
+                out.extend(obj.services.iter().map(|s| s._name.to_string()));
+                Ok(Tools(out, std::marker::PhantomData))
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+fn join_words(parts: &[&Option<Str<'_>>]) -> Option<String> {
+    let words: Vec<&str> = parts.iter().filter_map(|p| non_empty(p)).collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+fn non_empty<'s>(s: &'s Option<Str<'_>>) -> Option<&'s str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+// ---------------------------------------------------------------------------------------
+// Validating newtypes.
+// ---------------------------------------------------------------------------------------
+
+/// Deserialises a string and checks it with `check`, which returns the error message.
+/// The check runs inside the string visitor, so serde_json reports a failure at the
+/// string itself (not at the end of the enclosing object).
+pub(super) fn checked_str<'de, D, T>(
+    d: D,
+    check: impl FnOnce(Str<'de>) -> Result<T, String>,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    struct V<F>(F);
+    impl<'de, T, F: FnOnce(Str<'de>) -> Result<T, String>> Visitor<'de> for V<F> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<T, E> {
+            (self.0)(Cow::Borrowed(s)).map_err(E::custom)
+        }
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<T, E> {
+            (self.0)(Cow::Owned(s.to_owned())).map_err(E::custom)
+        }
+        fn visit_string<E: de::Error>(self, s: String) -> Result<T, E> {
+            (self.0)(Cow::Owned(s)).map_err(E::custom)
+        }
+    }
+    d.deserialize_str(V(check))
+}
+
+/// A string-valued enumeration of the specification; only validated, the value is not kept.
+macro_rules! str_enum {
+    ($name:ident, $what:literal, [$($v:literal),+ $(,)?]) => {
+        struct $name;
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                checked_str(d, |s| match s.as_ref() {
+                    $($v)|+ => Ok($name),
+                    other => Err(format!(
+                        concat!("unknown ", $what, " `{}`, expected one of {}"),
+                        other,
+                        [$(concat!("`", $v, "`")),+].join(", ")
+                    )),
+                })
+            }
+        }
+    };
+}
+
+str_enum!(BomFormat, "`bomFormat`", ["CycloneDX"]);
+str_enum!(
+    ComponentType,
+    "component type",
+    [
+        "application",
+        "framework",
+        "library",
+        "container",
+        "platform",
+        "operating-system",
+        "device",
+        "device-driver",
+        "firmware",
+        "file",
+        "machine-learning-model",
+        "data",
+        "cryptographic-asset",
+    ]
+);
+str_enum!(
+    PatchType,
+    "patch type",
+    ["unofficial", "monkey", "backport", "cherry-pick"]
+);
+str_enum!(
+    IssueType,
+    "issue type",
+    ["defect", "enhancement", "security"]
+);
+str_enum!(Encoding, "encoding", ["base64"]);
+str_enum!(
+    Flow,
+    "data flow",
+    ["inbound", "outbound", "bi-directional", "unknown"]
+);
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ComponentScope {
+    Required,
+    Optional,
+    Excluded,
+}
+
+impl<'de> Deserialize<'de> for ComponentScope {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        checked_str(d, |s| match s.as_ref() {
+            "required" => Ok(ComponentScope::Required),
+            "optional" => Ok(ComponentScope::Optional),
+            "excluded" => Ok(ComponentScope::Excluded),
+            other => Err(format!(
+                "unknown scope `{other}`, expected one of `required`, `optional`, `excluded`"
+            )),
+        })
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Acknowledgement {
+    Declared,
+    Concluded,
+}
+
+impl<'de> Deserialize<'de> for Acknowledgement {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        checked_str(d, |s| match s.as_ref() {
+            "declared" => Ok(Acknowledgement::Declared),
+            "concluded" => Ok(Acknowledgement::Concluded),
+            other => Err(format!(
+                "unknown acknowledgement `{other}`, expected `declared` or `concluded`"
+            )),
+        })
+    }
+}
+
+/// A `bom-ref` or a reference to one: a non-empty string.
+struct BomRef<'a>(Str<'a>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for BomRef<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        checked_str(d, |s| {
+            if s.is_empty() {
+                Err("a `bom-ref` must not be empty".to_owned())
+            } else {
+                Ok(BomRef(s))
+            }
+        })
+    }
+}
+
+/// `version` of the BOM: an integer of at least 1.
+struct BomVersion;
+
+impl<'de> Deserialize<'de> for BomVersion {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = u64::deserialize(d)?;
+        if v == 0 {
+            return Err(de::Error::custom("the BOM `version` must be at least 1"));
+        }
+        Ok(BomVersion)
+    }
+}
+
+/// `urn:uuid:` followed by an RFC 4122 UUID (lower-case hex, as the schema's pattern).
+struct SerialNumber;
+
+impl<'de> Deserialize<'de> for SerialNumber {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        checked_str(d, |s| {
+            if is_serial_number(&s) {
+                Ok(SerialNumber)
+            } else {
+                Err(format!(
+                    "invalid `serialNumber` `{s}`, expected `urn:uuid:` followed by a UUID"
+                ))
+            }
+        })
+    }
+}
+
+fn is_serial_number(s: &str) -> bool {
+    let Some(uuid) = s.strip_prefix("urn:uuid:") else {
+        return false;
+    };
+    let b = uuid.as_bytes();
+    if b.len() != 36 {
+        return false;
+    }
+    let hex = |c: u8| c.is_ascii_digit() || (b'a'..=b'f').contains(&c);
+    b.iter().enumerate().all(|(i, &c)| match i {
+        8 | 13 | 18 | 23 => c == b'-',
+        14 => (b'1'..=b'5').contains(&c),
+        19 => matches!(c, b'8' | b'9' | b'a' | b'b'),
+        _ => hex(c),
+    })
+}
+
+/// An RFC 3339 date-time.
+struct Timestamp<'a>(Str<'a>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Timestamp<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        checked_str(d, |s| match s.parse::<jiff::Timestamp>() {
+            Ok(_) => Ok(Timestamp(s)),
+            Err(_) => Err(format!(
+                "invalid `timestamp` `{s}`, expected an RFC 3339 date-time"
+            )),
+        })
+    }
+}
+
+/// A hash: a known algorithm and hex content of the length that algorithm produces.
+struct Hash;
+
+impl<'de> Deserialize<'de> for Hash {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Raw<'a> {
+            #[serde(borrow)]
+            alg: Str<'a>,
+            #[serde(borrow)]
+            content: Str<'a>,
+        }
+        let raw = Raw::deserialize(d)?;
+        let lengths: &[usize] = match raw.alg.as_ref() {
+            "MD5" => &[32],
+            "SHA-1" => &[40],
+            "SHA-256" | "SHA3-256" | "BLAKE2b-256" => &[64],
+            "SHA-384" | "SHA3-384" | "BLAKE2b-384" => &[96],
+            "SHA-512" | "SHA3-512" | "BLAKE2b-512" => &[128],
+            "BLAKE3" | "Streebog-256" | "Streebog-512" => &[32, 40, 64, 96, 128],
+            other => {
+                return Err(de::Error::custom(format!(
+                    "unknown hash algorithm `{other}`"
+                )));
+            }
+        };
+        let c = raw.content.as_ref();
+        if !lengths.contains(&c.len()) || !c.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(de::Error::custom(format!(
+                "malformed `{}` hash content `{c}`",
+                raw.alg
+            )));
+        }
+        Ok(Hash)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Mapping onto the inventory.
+// ---------------------------------------------------------------------------------------
+
+struct Builder<'b> {
+    inv: Inventory,
+    input: InputIdx,
+    /// `bom-ref` → package.
+    refs: HashMap<&'b str, PkgIdx>,
+    /// Scope of each package, by index, for the kind of edges pointing to it.
+    scopes: Vec<Option<ComponentScope>>,
+    /// Ids taken by components of this document, with the `bom-ref` that took them.
+    taken: HashMap<PackageId, Option<&'b str>>,
+}
+
+fn build(path: &Path, raw: &[u8], text: &[u8], bom: &Bom<'_>) -> Result<Inventory> {
+    let meta = bom.metadata.as_ref();
+    let has_dependencies = bom.dependencies.as_ref().is_some_and(|d| !d.is_empty());
+    let doc = DocumentMeta {
+        spec_version: Some(bom.spec_version.to_string()),
+        timestamp: meta
+            .and_then(|m| m.timestamp.as_ref())
+            .map(|t| t.0.to_string()),
+        authors: meta
+            .map(|m| m.authors.iter().filter_map(Contact::display).collect())
+            .unwrap_or_default(),
+        tools: meta
+            .and_then(|m| m.tools.as_ref())
+            .map(|t| t.0.clone())
+            .unwrap_or_default(),
+        has_dependencies,
+    };
+    let mut b = Builder {
+        inv: Inventory::new(),
+        input: InputIdx(0),
+        refs: HashMap::with_capacity(bom.components.len() + 1),
+        scopes: Vec::with_capacity(bom.components.len() + 1),
+        taken: HashMap::with_capacity(bom.components.len() + 1),
+    };
+    b.input = b.inv.add_input(super::input_file(
+        path,
+        raw,
+        InputFormat::CycloneDxJson,
+        doc,
+    ));
+
+    if let Some(root) = meta.and_then(|m| m.component.as_deref()) {
+        let idx = b.component(path, text, root, None)?;
+        b.inv.add_root(idx);
+    }
+    for c in &bom.components {
+        b.component(path, text, c, None)?;
+    }
+    let mut services = HashMap::new();
+    collect_services(path, text, &bom.services, &b.refs, &mut services)?;
+
+    let mut dangling = 0usize;
+    let mut first_dangling = None;
+    for dep in bom.dependencies.iter().flatten() {
+        let Some(&from) = b.refs.get(dep.reference.0.as_ref()) else {
+            if !services.contains_key(dep.reference.0.as_ref()) {
+                dangling += 1;
+                first_dangling.get_or_insert_with(|| dep.reference.0.to_string());
+            }
+            continue;
+        };
+        for to_ref in &dep.depends_on {
+            match b.refs.get(to_ref.0.as_ref()) {
+                Some(&to) => {
+                    let kind = match b.scopes[to.index()] {
+                        Some(ComponentScope::Optional) => EdgeKind::Optional,
+                        Some(ComponentScope::Excluded) => EdgeKind::Dev,
+                        _ => EdgeKind::Runtime,
+                    };
+                    b.inv.add_edge(from, to, kind, None);
+                }
+                None if services.contains_key(to_ref.0.as_ref()) => {}
+                None => {
+                    dangling += 1;
+                    first_dangling.get_or_insert_with(|| to_ref.0.to_string());
+                }
+            }
+        }
+    }
+    if let Some(first) = first_dangling {
+        b.inv.notice(
+            b.input,
+            format!(
+                "{dangling} dependency reference(s) name no component of the document (first: `{first}`)"
+            ),
+        );
+    }
+    let mut inv = b.inv;
+    inv.finish();
+    Ok(inv)
+}
+
+impl<'b> Builder<'b> {
+    fn component(
+        &mut self,
+        path: &Path,
+        text: &[u8],
+        c: &'b Component<'b>,
+        parent: Option<PkgIdx>,
+    ) -> Result<PkgIdx> {
+        let pkg = package(c, self.input);
+        let bom_ref = c.bom_ref.as_ref().map(|r| r.0.as_ref());
+        let mut id = pkg.id.clone();
+        if let Some(prev) = self.taken.get(&id) {
+            if pkg.purl.is_none() && *prev != bom_ref {
+                // Same name and version, different component: keep them apart.
+                id = PackageId(format!("{}#{}", id.0, bom_ref.unwrap_or("")));
+            }
+        }
+        self.taken.entry(id.clone()).or_insert(bom_ref);
+        let idx = self.inv.add_package(Package { id, ..pkg });
+        if self.scopes.len() <= idx.index() {
+            self.scopes.resize(idx.index() + 1, None);
+            self.scopes[idx.index()] = c.scope;
+        }
+        if let Some(r) = bom_ref {
+            if self.refs.insert(r, idx).is_some() {
+                return Err(duplicate_ref(path, text, r));
+            }
+        }
+        if let Some(parent) = parent {
+            let kind = match c.scope {
+                Some(ComponentScope::Optional) => EdgeKind::Optional,
+                Some(ComponentScope::Excluded) => EdgeKind::Dev,
+                _ => EdgeKind::Runtime,
+            };
+            self.inv.add_edge(parent, idx, kind, None);
+        }
+        for child in &c.components {
+            self.component(path, text, child, Some(idx))?;
+        }
+        Ok(idx)
+    }
+}
+
+fn collect_services<'b>(
+    path: &Path,
+    text: &[u8],
+    services: &'b [Service<'b>],
+    refs: &HashMap<&'b str, PkgIdx>,
+    out: &mut HashMap<&'b str, ()>,
+) -> Result<()> {
+    for s in services {
+        if let Some(r) = &s.bom_ref {
+            let r = r.0.as_ref();
+            if refs.contains_key(r) || out.insert(r, ()).is_some() {
+                return Err(duplicate_ref(path, text, r));
+            }
+        }
+        collect_services(path, text, &s.services, refs, out)?;
+    }
+    Ok(())
+}
+
+/// The error for a `bom-ref` used twice, at its second occurrence as a `bom-ref` value.
+fn duplicate_ref(path: &Path, text: &[u8], r: &str) -> Error {
+    let text = String::from_utf8_lossy(text);
+    let (line, col) = locate_value(&text, "bom-ref", r, 2).unwrap_or((1, 1));
+    Error::at(path, line, col, format!("duplicate `bom-ref` `{r}`"))
+}
+
+/// Line and column of the `nth` (1-based) occurrence of `"key": "value"` in JSON text,
+/// for problems found after deserialisation (where serde_json's position is gone).
+pub(super) fn locate_value(
+    text: &str,
+    key: &str,
+    value: &str,
+    nth: usize,
+) -> Option<(usize, usize)> {
+    let key = format!("\"{key}\"");
+    let needle = serde_json::to_string(value).ok()?;
+    let mut seen = 0;
+    let mut from = 0;
+    while let Some(pos) = text[from..].find(&key) {
+        let after = from + pos + key.len();
+        let rest = text[after..].trim_start();
+        if let Some(rest) = rest.strip_prefix(':') {
+            let rest = rest.trim_start();
+            if rest.starts_with(&needle) {
+                seen += 1;
+                if seen == nth {
+                    return Some(line_col(text, text.len() - rest.len()));
+                }
+            }
+        }
+        from = after;
+    }
+    None
+}
+
+fn package(c: &Component<'_>, input: InputIdx) -> Package {
+    let name = match non_empty(&c.group) {
+        Some(g) => format!("{g}/{}", c.name),
+        None => c.name.to_string(),
+    };
+    let version = non_empty(&c.version).map(str::to_owned);
+    let purl = non_empty(&c.purl).map(str::to_owned);
+    let (ecosystem, source) = match &purl {
+        Some(p) => purl_facts(p),
+        None => (Ecosystem::default(), SourceKind::Unknown),
+    };
+    let id = match &purl {
+        Some(p) => PackageId(p.clone()),
+        None => PackageId::synthetic(&ecosystem, &name, version.as_deref()),
+    };
+    let mut declared = Vec::new();
+    let mut concluded = Vec::new();
+    for l in c.licenses.iter().flatten() {
+        let target = if l.concluded {
+            &mut concluded
+        } else {
+            &mut declared
+        };
+        target.push(l.statement.to_string());
+    }
+    let mut authors: Vec<String> = c.authors.iter().filter_map(Contact::display).collect();
+    if let Some(a) = non_empty(&c.author) {
+        authors.push(a.to_owned());
+    }
+    let supplier = c
+        .supplier
+        .as_ref()
+        .and_then(|s| non_empty(&s.name))
+        .or_else(|| non_empty(&c.publisher))
+        .or_else(|| non_empty(&c.author))
+        .or_else(|| c.authors.iter().find_map(|a| non_empty(&a.name)))
+        .map(str::to_owned);
+    let ext = |ty: &str| {
+        c.external_references
+            .iter()
+            .find(|r| r.ty == ty && !r.url.trim().is_empty())
+            .map(|r| r.url.trim().to_owned())
+    };
+    Package {
+        integrity: None,
+        id,
+        name,
+        version,
+        ecosystem,
+        purl,
+        declared,
+        concluded,
+        license_file: None,
+        supplier,
+        authors,
+        repository: ext("vcs"),
+        homepage: ext("website"),
+        description: non_empty(&c.description).map(str::to_owned),
+        source,
+        input,
+        component: None,
+    }
+}
+
+/// Ecosystem and source kind from a purl (`pkg:type/namespace/name@version?qualifiers`).
+///
+/// A purl of a registry ecosystem without a `repository_url` qualifier points into that
+/// ecosystem's default registry; `repository_url` names another registry and `vcs_url`
+/// a git source. Generic and unknown types say nothing about the source.
+pub(super) fn purl_facts(purl: &str) -> (Ecosystem, SourceKind) {
+    let Some(rest) = purl.strip_prefix("pkg:") else {
+        return (Ecosystem::default(), SourceKind::Unknown);
+    };
+    let rest = rest.trim_start_matches('/');
+    let ty = rest.split('/').next().unwrap_or("");
+    if ty.is_empty() || rest.len() == ty.len() {
+        return (Ecosystem::default(), SourceKind::Unknown);
+    }
+    let ecosystem = Ecosystem::from_purl_type(ty);
+    let qualifiers = rest
+        .split('#')
+        .next()
+        .and_then(|r| r.split_once('?'))
+        .map(|(_, q)| q)
+        .unwrap_or("");
+    let qualifier = |key: &str| {
+        qualifiers
+            .split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| percent_decode(v))
+    };
+    let source = if let Some(v) = qualifier("vcs_url") {
+        SourceKind::Git(v)
+    } else if let Some(r) = qualifier("repository_url") {
+        SourceKind::Registry(r)
+    } else {
+        match ecosystem {
+            Ecosystem::Github => {
+                let path = rest[ty.len() + 1..]
+                    .split(['@', '?', '#'])
+                    .next()
+                    .unwrap_or("");
+                SourceKind::Git(format!("https://github.com/{path}"))
+            }
+            Ecosystem::Other(_) => SourceKind::Unknown,
+            _ => SourceKind::DefaultRegistry,
+        }
+    };
+    (ecosystem, source)
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            let hex = std::str::from_utf8(&b[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
+            if let Some(v) = hex {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(s: &str) -> Result<Inventory> {
+        parse(Path::new("bom.json"), s.as_bytes())
+    }
+
+    fn err(s: &str) -> String {
+        match parse_str(s) {
+            Ok(_) => panic!("expected an error"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    const HEAD: &str = r#""bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1"#;
+
+    #[test]
+    fn maps_components_dependencies_and_licences() {
+        let doc = format!(
+            r#"{{ {HEAD},
+  "metadata": {{
+    "timestamp": "2024-01-02T03:04:05Z",
+    "authors": [{{"name": "Ada", "email": "ada@example.org"}}],
+    "tools": [{{"vendor": "Acme", "name": "scan", "version": "1"}}],
+    "component": {{"type": "application", "bom-ref": "app", "name": "app", "version": "1.0"}}
+  }},
+  "components": [
+    {{"type": "library", "bom-ref": "a", "name": "a", "version": "1", "purl": "pkg:npm/a@1",
+      "supplier": {{"name": "A Corp"}}, "publisher": "ignored",
+      "licenses": [{{"license": {{"id": "MIT"}}}}, {{"license": {{"name": "Custom"}}}}],
+      "externalReferences": [{{"type": "vcs", "url": "https://git.example/a"}},
+                             {{"type": "website", "url": "https://a.example"}}],
+      "components": [{{"type": "library", "name": "inner", "scope": "optional"}}]}},
+    {{"type": "library", "bom-ref": "t", "name": "t", "scope": "excluded",
+      "licenses": [{{"expression": "MIT OR Apache-2.0", "acknowledgement": "concluded"}}]}}
+  ],
+  "dependencies": [
+    {{"ref": "app", "dependsOn": ["a", "t", "nowhere"]}}
+  ]
+}}"#
+        );
+        let inv = parse_str(&doc).unwrap();
+        assert_eq!(inv.packages.len(), 4);
+        assert_eq!(inv.roots, vec![PkgIdx(0)]);
+        let a = &inv.packages[1];
+        assert_eq!(a.id.0, "pkg:npm/a@1");
+        assert_eq!(a.ecosystem, Ecosystem::Npm);
+        assert_eq!(a.source, SourceKind::DefaultRegistry);
+        assert_eq!(a.declared, vec!["MIT", "Custom"]);
+        assert_eq!(a.supplier.as_deref(), Some("A Corp"));
+        assert_eq!(a.repository.as_deref(), Some("https://git.example/a"));
+        assert_eq!(a.homepage.as_deref(), Some("https://a.example"));
+        let inner = &inv.packages[2];
+        assert_eq!(inner.id.0, "generic:inner");
+        let t = &inv.packages[3];
+        assert_eq!(t.concluded, vec!["MIT OR Apache-2.0"]);
+        assert!(t.declared.is_empty());
+        let edges: Vec<_> = inv
+            .edges
+            .iter()
+            .map(|e| (e.from.0, e.to.0, e.kind))
+            .collect();
+        assert_eq!(
+            edges,
+            vec![
+                (0, 1, EdgeKind::Runtime),
+                (0, 3, EdgeKind::Dev),
+                (1, 2, EdgeKind::Optional)
+            ]
+        );
+        assert_eq!(inv.notices.len(), 1);
+        assert!(inv.notices[0].message.contains("`nowhere`"));
+        let meta = &inv.inputs[0].meta;
+        assert_eq!(meta.spec_version.as_deref(), Some("1.6"));
+        assert_eq!(meta.timestamp.as_deref(), Some("2024-01-02T03:04:05Z"));
+        assert_eq!(meta.authors, vec!["Ada <ada@example.org>"]);
+        assert_eq!(meta.tools, vec!["Acme scan 1"]);
+        assert!(meta.has_dependencies);
+    }
+
+    #[test]
+    fn tools_object_form_and_no_metadata_component() {
+        let doc = format!(
+            r#"{{ {HEAD}, "metadata": {{"tools": {{"components": [
+                {{"type": "application", "group": "g", "name": "cdxgen", "version": "10"}}],
+                "services": [{{"name": "signer"}}]}}}},
+              "components": [{{"type": "library", "name": "x", "author": "Bob"}}]}}"#
+        );
+        let inv = parse_str(&doc).unwrap();
+        assert_eq!(inv.inputs[0].meta.tools, vec!["g cdxgen 10", "signer"]);
+        assert!(inv.roots.is_empty());
+        assert_eq!(inv.packages[0].supplier.as_deref(), Some("Bob"));
+        assert_eq!(inv.packages[0].authors, vec!["Bob"]);
+        assert!(!inv.inputs[0].meta.has_dependencies);
+    }
+
+    #[test]
+    fn same_name_different_components_stay_apart() {
+        let doc = format!(
+            r#"{{ {HEAD}, "components": [
+                {{"type": "library", "bom-ref": "1", "name": "x", "version": "1"}},
+                {{"type": "library", "bom-ref": "2", "name": "x", "version": "1"}}]}}"#
+        );
+        let inv = parse_str(&doc).unwrap();
+        assert_eq!(inv.packages.len(), 2);
+        assert_eq!(inv.packages[1].id.0, "generic:x@1#2");
+    }
+
+    #[test]
+    fn errors_carry_positions() {
+        let e = err(&format!(
+            "{{ {HEAD},\n\"components\": [\n{{\"type\": \"foo\", \"name\": \"x\"}}]}}"
+        ));
+        assert!(
+            e.starts_with("bom.json:3:14: unknown component type `foo`"),
+            "{e}"
+        );
+        let e = err(&format!(
+            "{{ {HEAD},\n\"components\": [\n{{\"type\": \"library\", \"bom-ref\": \"a\", \"name\": \"x\"}},\n{{\"type\": \"library\", \"bom-ref\": \"a\", \"name\": \"y\"}}]}}"
+        ));
+        assert_eq!(e, "bom.json:4:32: duplicate `bom-ref` `a`");
+        let e = err("{\"bomFormat\": \"CycloneDX\"}");
+        assert!(e.contains("missing field `specVersion`"), "{e}");
+        let e = err(&format!(
+            "{{ {HEAD}, \"components\": [{{\"type\": \"library\", \"name\": \"x\", \"hashes\": [{{\"alg\": \"MD5\", \"content\": \"abc\"}}]}}]}}"
+        ));
+        assert!(e.contains("malformed `MD5` hash content"), "{e}");
+    }
+
+    #[test]
+    fn purl_facts_read_type_and_qualifiers() {
+        assert_eq!(
+            purl_facts("pkg:maven/org.a/b@1?repository_url=https%3A%2F%2Frepo.example"),
+            (
+                Ecosystem::Maven,
+                SourceKind::Registry("https://repo.example".into())
+            )
+        );
+        assert_eq!(
+            purl_facts("pkg:github/owner/repo@v1"),
+            (
+                Ecosystem::Github,
+                SourceKind::Git("https://github.com/owner/repo".into())
+            )
+        );
+        assert_eq!(purl_facts("pkg:generic/x@1").1, SourceKind::Unknown);
+        assert_eq!(purl_facts("nonsense").0, Ecosystem::default());
+        assert_eq!(percent_decode("a%2"), "a%2");
+    }
 }

@@ -4,8 +4,32 @@
 //! data table in `rules/licenses/`; every lenient rewrite is kept with the original
 //! string so that rules can report it. Packages without a usable licence are
 //! [`LicenseState::Unknown`] with the reason.
+//!
+//! "Strict" means valid SPDX 2.x syntax with ids from the SPDX list, deprecated ids
+//! included (the specification allows them; rule LIC003 reports them). Everything the
+//! `spdx` crate's strict mode rejects for other reasons goes to the lenient pass.
+//!
+//! Classes ([`class`]), the OSADL matrix ([`osadl`]) and licence texts are read from the
+//! embedded knowledge base; every table is parsed once.
+
+pub mod class;
+mod lenient;
+pub mod osadl;
+
+pub use class::{Class, Classes, Deployment, Obligations, obligations};
+
+use spdx::{LicenseItem, LicenseReq};
 
 use crate::model::{Inventory, Package};
+
+/// SPDX 2.x syntax as specified: strict, but deprecated ids are valid.
+pub(crate) const SPEC_MODE: spdx::ParseMode = spdx::ParseMode {
+    allow_slash_as_or_operator: false,
+    allow_imprecise_license_names: false,
+    allow_postfix_plus_on_gpl: false,
+    allow_deprecated: true,
+    allow_unknown: false,
+};
 
 /// How an expression was obtained from the raw string.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,7 +114,13 @@ pub fn resolve(pkg: &Package) -> LicenseState {
             1 => Some(v[0].to_owned()),
             _ => Some(
                 v.iter()
-                    .map(|s| format!("({s})"))
+                    .map(|s| {
+                        if s.contains(|c: char| c.is_whitespace() || c == '/' || c == ',') {
+                            format!("({s})")
+                        } else {
+                            (*s).to_owned()
+                        }
+                    })
                     .collect::<Vec<_>>()
                     .join(" AND "),
             ),
@@ -110,20 +140,349 @@ pub fn resolve(pkg: &Package) -> LicenseState {
             return LicenseState::Unknown(UnknownReason::Missing);
         }
     };
-    match raw.as_str() {
-        "NOASSERTION" => return LicenseState::Unknown(UnknownReason::NoAssertion),
-        "NONE" => return LicenseState::Unknown(UnknownReason::None),
+    match interpret(&raw) {
+        Interpretation::Expression { expression, parsed } => {
+            LicenseState::Known(Box::new(Licensing {
+                expression: *expression,
+                parsed,
+                origin,
+            }))
+        }
+        Interpretation::Unknown(reason) => LicenseState::Unknown(reason),
+    }
+}
+
+/// What one raw licence string means.
+#[derive(Debug, Clone)]
+pub enum Interpretation {
+    Expression {
+        expression: Box<spdx::Expression>,
+        parsed: Parsed,
+    },
+    Unknown(UnknownReason),
+}
+
+/// Interprets one raw licence string: `NOASSERTION` / `NONE`, then a strict SPDX
+/// parse, then the lenient table.
+pub fn interpret(raw: &str) -> Interpretation {
+    let trimmed = raw.trim();
+    match trimmed {
+        "" => return Interpretation::Unknown(UnknownReason::Missing),
+        "NOASSERTION" => return Interpretation::Unknown(UnknownReason::NoAssertion),
+        "NONE" => return Interpretation::Unknown(UnknownReason::None),
         _ => {}
     }
-    match spdx::Expression::parse(&raw) {
-        Ok(expression) => LicenseState::Known(Box::new(Licensing {
-            expression,
-            parsed: Parsed::Strict,
-            origin,
-        })),
-        Err(e) => LicenseState::Unknown(UnknownReason::Unparseable {
-            raw,
-            error: e.to_string(),
+    let strict_err = match spdx::Expression::parse_mode(trimmed, SPEC_MODE) {
+        Ok(expression) => {
+            return Interpretation::Expression {
+                expression: Box::new(expression),
+                parsed: Parsed::Strict,
+            };
+        }
+        Err(e) => e,
+    };
+    match lenient::read(trimmed) {
+        Some(lenient::Reading::Expression { text, rewrites }) => {
+            match spdx::Expression::parse_mode(&text, SPEC_MODE) {
+                Ok(expression) => Interpretation::Expression {
+                    expression: Box::new(expression),
+                    parsed: Parsed::Lenient {
+                        original: raw.to_owned(),
+                        rewrites,
+                    },
+                },
+                Err(e) => Interpretation::Unknown(UnknownReason::Unparseable {
+                    raw: raw.to_owned(),
+                    error: e.to_string(),
+                }),
+            }
+        }
+        Some(lenient::Reading::LicenseFile(f)) => {
+            Interpretation::Unknown(UnknownReason::LicenseFileOnly(f))
+        }
+        None => Interpretation::Unknown(UnknownReason::Unparseable {
+            raw: raw.to_owned(),
+            error: strict_err.to_string(),
         }),
+    }
+}
+
+impl UnknownReason {
+    /// A stable kebab-case name, for grouping and output.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            UnknownReason::Missing => "missing",
+            UnknownReason::NoAssertion => "noassertion",
+            UnknownReason::None => "none",
+            UnknownReason::LicenseFileOnly(_) => "license-file-only",
+            UnknownReason::Unparseable { .. } => "unparseable",
+        }
+    }
+}
+
+impl LicenseState {
+    /// The class of the package's licence as a whole (the best `OR` alternative).
+    pub fn class(&self) -> Class {
+        match self {
+            LicenseState::Known(l) => Classes::builtin().of_expression(&l.expression),
+            LicenseState::Unknown(_) => Class::Unknown,
+        }
+    }
+
+    pub fn known(&self) -> Option<&Licensing> {
+        match self {
+            LicenseState::Known(l) => Some(l),
+            LicenseState::Unknown(_) => None,
+        }
+    }
+}
+
+impl Licenses {
+    pub fn get(&self, pkg: crate::model::PkgIdx) -> Option<&LicenseState> {
+        self.per_package.get(pkg.index())
+    }
+}
+
+/// One way to satisfy an expression: requirements that all apply, with their classes.
+#[derive(Debug, Clone)]
+pub struct Alternative {
+    pub reqs: Vec<(LicenseReq, Class)>,
+    /// The most restrictive class among `reqs`.
+    pub class: Class,
+}
+
+/// The classes of an expression: per alternative (disjunctive normal form) and overall.
+#[derive(Debug, Clone)]
+pub struct Classification {
+    /// The alternatives the licensee may choose between, each a set of requirements
+    /// that apply together. Empty when the expression has more than
+    /// [`MAX_ALTERNATIVES`] alternatives (then only `class` is given).
+    pub alternatives: Vec<Alternative>,
+    /// The class of the least restrictive alternative.
+    pub class: Class,
+}
+
+/// Expansion limit for [`classify`]'s alternatives.
+pub const MAX_ALTERNATIVES: usize = 256;
+
+/// Classifies an interpreted licence: each requirement, each `OR` alternative, and the
+/// whole (worst over `AND` parts, best over `OR` alternatives).
+pub fn classify(licensing: &Licensing) -> Classification {
+    classify_with(Classes::builtin(), &licensing.expression)
+}
+
+/// [`classify`] with a given class table (e.g. one with a user file layered on top).
+pub fn classify_with(classes: &Classes, expr: &spdx::Expression) -> Classification {
+    let class = classes.of_expression(expr);
+    let alternatives = match alternatives(expr) {
+        Some(alts) => alts
+            .into_iter()
+            .map(|reqs| {
+                let reqs: Vec<(LicenseReq, Class)> = reqs
+                    .into_iter()
+                    .map(|r| {
+                        let c = classes.of_req(&r);
+                        (r, c)
+                    })
+                    .collect();
+                let class = reqs.iter().map(|(_, c)| *c).max().unwrap_or(Class::Unknown);
+                Alternative { reqs, class }
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    Classification {
+        alternatives,
+        class,
+    }
+}
+
+/// The disjunctive normal form of `expr`: alternatives of requirements that apply
+/// together, each sorted and de-duplicated; `None` past [`MAX_ALTERNATIVES`].
+pub fn alternatives(expr: &spdx::Expression) -> Option<Vec<Vec<LicenseReq>>> {
+    use spdx::expression::{ExprNode, Operator};
+    let mut stack: Vec<Vec<Vec<LicenseReq>>> = Vec::new();
+    for node in expr.iter() {
+        match node {
+            ExprNode::Req(r) => stack.push(vec![vec![r.req.clone()]]),
+            ExprNode::Op(op) => {
+                let b = stack.pop()?;
+                let a = stack.pop()?;
+                let combined = match op {
+                    Operator::Or => {
+                        let mut v = a;
+                        v.extend(b);
+                        v
+                    }
+                    Operator::And => {
+                        if a.len().saturating_mul(b.len()) > MAX_ALTERNATIVES {
+                            return None;
+                        }
+                        let mut v = Vec::with_capacity(a.len() * b.len());
+                        for x in &a {
+                            for y in &b {
+                                let mut c = x.clone();
+                                c.extend(y.iter().cloned());
+                                v.push(c);
+                            }
+                        }
+                        v
+                    }
+                };
+                if combined.len() > MAX_ALTERNATIVES {
+                    return None;
+                }
+                stack.push(combined);
+            }
+        }
+    }
+    let mut alts = stack.pop()?;
+    for a in &mut alts {
+        a.sort();
+        a.dedup();
+    }
+    // Keep the expression's order of alternatives (it often states a preference).
+    let mut seen = std::collections::BTreeSet::new();
+    alts.retain(|a| seen.insert(a.clone()));
+    Some(alts)
+}
+
+/// The SPDX licence id of a requirement, when it is one from the list.
+fn spdx_id(req: &LicenseReq) -> Option<spdx::LicenseId> {
+    match &req.license {
+        LicenseItem::Spdx { id, .. } => Some(*id),
+        LicenseItem::Other(_) => None,
+    }
+}
+
+/// OSI approved (from the `spdx` crate's licence list). `LicenseRef-*` ids are not.
+pub fn is_osi(req: &LicenseReq) -> bool {
+    spdx_id(req).is_some_and(|id| id.is_osi_approved())
+}
+
+/// Free / libre according to the FSF (from the `spdx` crate's licence list).
+pub fn is_fsf(req: &LicenseReq) -> bool {
+    spdx_id(req).is_some_and(|id| id.is_fsf_free_libre())
+}
+
+/// A deprecated licence id, or a deprecated exception id.
+pub fn is_deprecated(req: &LicenseReq) -> bool {
+    spdx_id(req).is_some_and(|id| id.is_deprecated())
+        || req
+            .addition
+            .as_ref()
+            .and_then(|a| a.id())
+            .is_some_and(|e| e.is_deprecated())
+}
+
+/// The licence text of an SPDX licence or exception id, for attribution appendices.
+pub fn text(id: &str) -> Option<&'static str> {
+    if let Some(l) = spdx::license_id(id).filter(|l| l.name == id) {
+        return Some(l.text());
+    }
+    spdx::exception_id(id).map(|e| e.text())
+}
+
+/// The version of the SPDX licence list the ids and flags come from.
+pub fn spdx_list_version() -> &'static str {
+    spdx::identifiers::VERSION
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expr(s: &str) -> spdx::Expression {
+        spdx::Expression::parse_mode(s, SPEC_MODE).unwrap()
+    }
+
+    #[test]
+    fn strict_accepts_deprecated_ids_and_lenient_records_rewrites() {
+        match interpret("GPL-2.0") {
+            Interpretation::Expression { parsed, .. } => assert_eq!(parsed, Parsed::Strict),
+            other => panic!("{other:?}"),
+        }
+        match interpret("MIT/Apache-2.0") {
+            Interpretation::Expression { expression, parsed } => {
+                assert_eq!(AsRef::<str>::as_ref(&*expression), "MIT OR Apache-2.0");
+                assert_eq!(
+                    parsed,
+                    Parsed::Lenient {
+                        original: "MIT/Apache-2.0".into(),
+                        rewrites: vec!["`/` read as `OR`".into()]
+                    }
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            interpret("SEE LICENSE IN LICENSE"),
+            Interpretation::Unknown(UnknownReason::LicenseFileOnly(f)) if f == "LICENSE"
+        ));
+        assert!(matches!(
+            interpret("My Own License"),
+            Interpretation::Unknown(UnknownReason::Unparseable { .. })
+        ));
+        assert!(matches!(
+            interpret("NOASSERTION"),
+            Interpretation::Unknown(UnknownReason::NoAssertion)
+        ));
+    }
+
+    #[test]
+    fn classification_per_alternative() {
+        let c = classify_with(
+            Classes::builtin(),
+            &expr("(MIT OR GPL-3.0-only) AND Apache-2.0"),
+        );
+        assert_eq!(c.class, Class::Permissive);
+        let alts: Vec<(Vec<String>, Class)> = c
+            .alternatives
+            .iter()
+            .map(|a| (a.reqs.iter().map(|(r, _)| r.to_string()).collect(), a.class))
+            .collect();
+        assert_eq!(
+            alts,
+            vec![
+                (vec!["Apache-2.0".into(), "MIT".into()], Class::Permissive),
+                (
+                    vec!["Apache-2.0".into(), "GPL-3.0-only".into()],
+                    Class::StrongCopyleft
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn flags_come_from_the_crate() {
+        let req = |s: &str| expr(s).requirements().next().unwrap().req.clone();
+        assert!(is_osi(&req("MIT")));
+        assert!(!is_osi(&req("LicenseRef-x")));
+        assert!(!is_osi(&req("SSPL-1.0")));
+        assert!(is_fsf(&req("GPL-3.0-only")));
+        assert!(is_deprecated(&req("GPL-2.0")));
+        assert!(!is_deprecated(&req("GPL-2.0-only")));
+        assert!(text("MIT").is_some_and(|t| t.contains("Permission is hereby granted")));
+        assert!(text("LLVM-exception").is_some());
+        assert!(text("NoSuchLicence").is_none());
+    }
+
+    #[test]
+    fn packages_resolve_concluded_then_declared() {
+        let pkg = Package {
+            declared: vec!["Apache 2.0".into()],
+            concluded: vec!["NOASSERTION".into()],
+            ..Package::default()
+        };
+        let state = resolve(&pkg);
+        let l = state.known().unwrap();
+        assert_eq!(l.text(), "Apache-2.0");
+        assert_eq!(l.origin, LicenseOrigin::Declared);
+        assert_eq!(state.class(), Class::Permissive);
+        let none = Package::default();
+        assert!(matches!(
+            resolve(&none),
+            LicenseState::Unknown(UnknownReason::Missing)
+        ));
     }
 }

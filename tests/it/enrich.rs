@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use sovra::enrich::{self, Config, Facts, Severity, Silent, Source};
-use sovra::model::{Ecosystem, FactField, Inventory, Package, PackageId, SourceKind};
+use sovra::model::{Ecosystem, FactField, Inventory, Package, PackageId, PkgIdx, SourceKind};
 
 use crate::support;
 
@@ -322,11 +322,13 @@ fn terminvergabe_licences_are_filled_from_recorded_registry() {
     assert_eq!(out.stats.licenses, recorded_licences);
     let applied = out.facts.apply(&mut inv);
     assert_eq!(applied.licenses, recorded_licences);
-    assert!(
-        inv.packages
-            .iter()
-            .all(|p| !p.declared.is_empty() && p.from_facts.contains(&FactField::License))
-    );
+    assert!(inv.packages.iter().all(|p| !p.declared.is_empty()));
+    let licence_fills = inv
+        .from_facts
+        .iter()
+        .filter(|(_, f)| *f == FactField::License)
+        .count();
+    assert_eq!(licence_fills, recorded_licences);
     // Spot check against the lockfile's own statement.
     let fastify = inv.packages.iter().find(|p| p.name == "fastify").unwrap();
     assert_eq!(fastify.declared, vec!["MIT".to_owned()]);
@@ -534,6 +536,10 @@ fn advisories_forges_and_other_registries_from_recorded_responses() {
                 r#"{"versions":{"4.17.15":{"license":"MIT","repository":{"url":"git+https://github.com/lodash/lodash.git"}}}}"#,
             ),
             ("GET", "/repos/lodash/lodash") => f("github/repo.json"),
+            // No commit in the year before `now`: the last one is asked for separately.
+            ("GET", "/repos/lodash/lodash/commits?since=2025-11-01T00:00:00Z&per_page=100") => {
+                json(200, "[]")
+            }
             ("GET", "/repos/lodash/lodash/commits?per_page=1") => f("github/commits.json"),
             ("GET", "/repos/lodash/lodash/releases?per_page=100") => f("github/releases.json"),
             ("GET", "/repos/lodash/lodash/contributors?per_page=100") => {
@@ -552,9 +558,10 @@ fn advisories_forges_and_other_registries_from_recorded_responses() {
                 f("maven/commons-parent-52.pom")
             }
             ("GET", "/api/v4/projects/opencode%2Ftools%2Fwidget") => f("gitlab/project.json"),
-            ("GET", "/api/v4/projects/opencode%2Ftools%2Fwidget/repository/commits?per_page=1") => {
-                f("gitlab/commits.json")
-            }
+            (
+                "GET",
+                "/api/v4/projects/opencode%2Ftools%2Fwidget/repository/commits?since=2025-11-01T00:00:00Z&per_page=100",
+            ) => f("gitlab/commits.json"),
             ("GET", "/api/v4/projects/opencode%2Ftools%2Fwidget/releases?per_page=100") => {
                 f("gitlab/releases.json")
             }
@@ -611,7 +618,9 @@ fn advisories_forges_and_other_registries_from_recorded_responses() {
             ),
         ]
     );
-    assert_eq!(out.facts.advisories.len(), 1);
+    // The other packages were checked and have none.
+    assert_eq!(out.facts.advisories.len(), 4);
+    assert!(out.facts.advisories["pypi:six@1.17.0"].is_empty());
 
     // Registries.
     let p = &out.facts.packages;
@@ -661,8 +670,20 @@ fn advisories_forges_and_other_registries_from_recorded_responses() {
         BTreeMap::from([("dataport.de".to_owned(), 2)])
     );
     assert_eq!(gl.top_contributor_share, Some(0.6));
+    assert_eq!(
+        gl.last_commit.as_deref(),
+        Some("2026-09-30T17:00:00.000+02:00")
+    );
+    assert_eq!(
+        (gl.contributors_12m, gl.organisations_12m),
+        (Some(3), Some(2))
+    );
+    assert_eq!(
+        (gh.contributors_12m, gh.organisations_12m),
+        (Some(0), Some(0))
+    );
     let lodash = &inv.packages[0];
-    assert_eq!(out.facts.advisories(lodash).len(), 2);
+    assert_eq!(out.facts.advisories(lodash).map(<[_]>::len), Some(2));
     assert_eq!(
         out.facts.repository(lodash).map(|(k, _)| k),
         Some("github.com/lodash/lodash")
@@ -730,11 +751,13 @@ fn facts_fill_only_what_inputs_lack() {
     assert_eq!(applied.suppliers, 1);
     assert_eq!(inv.packages[0].declared, vec!["MIT".to_owned()]);
     assert_eq!(
-        inv.packages[0].from_facts,
-        vec![FactField::License, FactField::Supplier]
+        inv.from_facts,
+        vec![
+            (PkgIdx(0), FactField::License),
+            (PkgIdx(0), FactField::Supplier)
+        ]
     );
     assert_eq!(inv.packages[1].declared, vec!["Apache-2.0".to_owned()]);
-    assert!(inv.packages[1].from_facts.is_empty());
 
     // Malformed and foreign files are errors with a position.
     std::fs::write(

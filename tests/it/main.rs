@@ -2,4 +2,5 @@
 //! over the real inputs in `../shared/corpus/`. One module per feature.
 
 mod enrich;
+mod sbom;
 mod support;

@@ -9,10 +9,14 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `../shared/corpus/<rel>` when the corpus is present beside the checkout.
+/// `shared/corpus/<rel>` when the corpus is present beside the checkout (or beside one
+/// of its parent directories, for checkouts kept one level deeper).
 pub fn corpus(rel: &str) -> Option<PathBuf> {
-    let p = root().join("../shared/corpus").join(rel);
-    p.exists().then_some(p)
+    root()
+        .ancestors()
+        .skip(1)
+        .map(|dir| dir.join("shared/corpus").join(rel))
+        .find(|p| p.exists())
 }
 
 /// Runs the `sovra` binary with `args` in the repository root.

@@ -1,0 +1,37 @@
+//! `exception-unused`: exceptions that suppressed nothing.
+
+use super::{Ctx, Kind, NoParams, Phase, compile_with};
+use crate::engine::Hit;
+
+pub(crate) static KIND: Kind = Kind {
+    name: "exception-unused",
+    docs: "Runs after exceptions were applied and reports every unexpired exception that \
+matched no finding: it is stale, or misspelt, and would silently cover a future \
+problem. Takes no parameters.",
+    phase: Phase::Post,
+    compile: |t| compile_with(t, run),
+};
+
+fn run(ctx: &Ctx<'_>, _: &NoParams) -> Vec<Hit> {
+    ctx.policy
+        .exceptions
+        .iter()
+        .enumerate()
+        .filter(|(i, e)| {
+            !e.is_expired(ctx.today) && !ctx.used_exceptions.get(*i).copied().unwrap_or(false)
+        })
+        .map(|(_, e)| Hit {
+            message: format!(
+                "exception for rule `{}` on {} matched no finding",
+                e.rule,
+                e.describe()
+            ),
+            notes: vec![
+                format!("declared at {} (layer `{}`)", e.location, e.layer),
+                format!("owner: {}", e.owner),
+            ],
+            subject: Some(e.rule.clone()),
+            ..Hit::default()
+        })
+        .collect()
+}

@@ -1,0 +1,89 @@
+//! `license-deny`: banned licences.
+
+use serde::Deserialize;
+use spdx::Licensee;
+
+use super::{Ctx, Kind, Params, Phase, ScopeParam, compile_with, pkg_name};
+use crate::engine::Hit;
+use crate::engine::choice::alternatives;
+use crate::license::LicenseState;
+
+pub(crate) static KIND: Kind = Kind {
+    name: "license-deny",
+    docs: "Reports packages that can only be used under a banned licence: every `OR` \
+alternative of their expression contains one. A package with one clean alternative passes, \
+and the finding of a package that fails names the alternatives.\n\nParameters: `licenses` \
+(SPDX ids), `scope` (`runtime`, `build`, `all`; default `runtime`).",
+    phase: Phase::Main,
+    compile: |t| compile_with(t, run),
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct P {
+    #[serde(default)]
+    licenses: Vec<String>,
+    #[serde(default)]
+    scope: ScopeParam,
+}
+
+impl Params for P {
+    fn validate(&self) -> Result<(), String> {
+        for a in &self.licenses {
+            Licensee::parse(a)
+                .map_err(|e| format!("`{a}` in `licenses` is not an SPDX licence: {e}"))?;
+        }
+        Ok(())
+    }
+}
+
+fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
+    let banned: Vec<Licensee> = p
+        .licenses
+        .iter()
+        .filter_map(|a| Licensee::parse(a).ok())
+        .collect();
+    let mut hits = Vec::new();
+    if banned.is_empty() {
+        return hits;
+    }
+    for pkg in ctx.graph.reachable(p.scope.scope()) {
+        let Some(LicenseState::Known(l)) = ctx.licenses.per_package.get(pkg.index()) else {
+            continue;
+        };
+        let alts = alternatives(&l.expression);
+        let mut found: Vec<String> = Vec::new();
+        let every = !alts.is_empty()
+            && alts.iter().all(|alt| {
+                let bad: Vec<_> = alt
+                    .iter()
+                    .filter(|r| banned.iter().any(|b| b.satisfies(r)))
+                    .collect();
+                for b in &bad {
+                    let s = format!("`{b}`");
+                    if !found.contains(&s) {
+                        found.push(s);
+                    }
+                }
+                !bad.is_empty()
+            });
+        if every {
+            hits.push(Hit {
+                package: Some(pkg),
+                message: format!(
+                    "{} is licensed `{}`: banned licence {}",
+                    pkg_name(ctx, pkg),
+                    l.text(),
+                    found.join(", ")
+                ),
+                notes: (alts.len() > 1)
+                    .then(|| "every `OR` alternative contains a banned licence".to_owned())
+                    .into_iter()
+                    .collect(),
+                subject: Some(l.text().to_owned()),
+                ..Hit::default()
+            });
+        }
+    }
+    hits
+}

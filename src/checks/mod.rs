@@ -1,0 +1,196 @@
+//! Check kinds: the code that rules parameterise.
+//!
+//! One file per kind. Each kind has a kebab-case name, docs, a typed parameter struct
+//! deserialised from the rule's (and the policy's) TOML `params`, and a pure `run` over
+//! the [`Ctx`] that returns [`Hit`]s. Kinds are registered in [`KINDS`], one sorted
+//! static list; the engine looks them up by name. No IO happens here.
+//!
+//! To add a kind: write `src/checks/<name>.rs` with `pub(crate) static KIND: Kind`, add
+//! it to [`KINDS`] in name order, and write a rule in `rules/catalogue/` that uses it.
+
+use serde::de::DeserializeOwned;
+
+use crate::engine::choice::Choice;
+use crate::engine::{Extra, Hit, Kb};
+use crate::graph::DepGraph;
+use crate::license::Licenses;
+use crate::model::{Inventory, PkgIdx};
+use crate::policy::EffectivePolicy;
+
+mod exception_expired;
+mod exception_unused;
+mod license_allow;
+mod license_deny;
+mod license_deprecated;
+mod license_expression;
+mod license_osi;
+mod package_deny;
+mod sbom_completeness;
+mod source_registry;
+mod unknown_share;
+
+/// Everything a check may read. Built once per analysis by the engine.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx<'a> {
+    pub inventory: &'a Inventory,
+    pub graph: &'a DepGraph,
+    pub licenses: &'a Licenses,
+    /// The OR branch chosen for every package (indexed by `PkgIdx`), `None` when the
+    /// licence is unknown.
+    pub choices: &'a [Option<Choice>],
+    pub kb: &'a Kb,
+    pub policy: &'a EffectivePolicy,
+    /// Candidate facts and other inputs that later stages fill.
+    pub extra: &'a Extra,
+    /// The date exceptions expire against.
+    pub today: jiff::civil::Date,
+    /// For [`Phase::Post`] kinds: which exceptions (by index into
+    /// `policy.exceptions`) suppressed at least one finding. Empty in the main phase.
+    pub used_exceptions: &'a [bool],
+}
+
+impl Ctx<'_> {
+    /// The chosen licence branch of a package.
+    pub fn choice(&self, pkg: PkgIdx) -> Option<&Choice> {
+        self.choices.get(pkg.index()).and_then(Option::as_ref)
+    }
+}
+
+/// When a kind runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// With the other checks, before exceptions are applied.
+    Main,
+    /// After exceptions were applied to the main phase's findings (exception hygiene).
+    Post,
+}
+
+/// A check compiled with its parameters, ready to run.
+pub type Compiled = Box<dyn Fn(&Ctx<'_>) -> Vec<Hit> + Send + Sync>;
+
+/// One check kind.
+pub struct Kind {
+    /// Kebab-case name, referenced by rules' `check` key.
+    pub name: &'static str,
+    /// What the kind does and what its parameters mean (Markdown).
+    pub docs: &'static str,
+    pub phase: Phase,
+    /// Deserialises and validates parameters; the error is a one-line message.
+    pub compile: fn(&toml::Table) -> Result<Compiled, String>,
+}
+
+impl std::fmt::Debug for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Kind").field("name", &self.name).finish()
+    }
+}
+
+/// Typed parameters of a check kind.
+pub(crate) trait Params: DeserializeOwned + Send + Sync + 'static {
+    /// Checks what serde cannot (ranges, valid licence ids).
+    fn validate(&self) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// Parameters of kinds that take none.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NoParams {}
+
+impl Params for NoParams {}
+
+/// Deserialises `params` into `P` and binds them to `run`.
+pub(crate) fn compile_with<P: Params>(
+    params: &toml::Table,
+    run: fn(&Ctx<'_>, &P) -> Vec<Hit>,
+) -> Result<Compiled, String> {
+    let p: P = params
+        .clone()
+        .try_into()
+        .map_err(|e: toml::de::Error| e.message().trim().trim_end_matches('.').to_owned())?;
+    p.validate()?;
+    Ok(Box::new(move |ctx| run(ctx, &p)))
+}
+
+/// Every check kind, sorted by name.
+pub static KINDS: &[&Kind] = &[
+    &exception_expired::KIND,
+    &exception_unused::KIND,
+    &license_allow::KIND,
+    &license_deny::KIND,
+    &license_deprecated::KIND,
+    &license_expression::KIND,
+    &license_osi::KIND,
+    &source_registry::KIND,
+    &package_deny::KIND,
+    &sbom_completeness::KIND,
+    &unknown_share::KIND,
+];
+
+/// The kind named `name`.
+pub fn kind(name: &str) -> Option<&'static Kind> {
+    KINDS
+        .binary_search_by(|k| k.name.cmp(name))
+        .ok()
+        .map(|i| KINDS[i])
+}
+
+/// Message fragment naming a package: `` `name@version` ``.
+pub(crate) fn pkg_name(ctx: &Ctx<'_>, pkg: PkgIdx) -> String {
+    format!("`{}`", ctx.inventory.package(pkg).display_name())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_are_sorted_and_unique() {
+        for w in KINDS.windows(2) {
+            assert!(w[0].name < w[1].name, "{} before {}", w[0].name, w[1].name);
+        }
+    }
+
+    #[test]
+    fn every_kind_has_docs() {
+        for k in KINDS {
+            assert!(!k.docs.trim().is_empty(), "{} lacks docs", k.name);
+        }
+    }
+}
+
+/// The `scope` parameter many kinds take: which part of the graph they look at.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum ScopeParam {
+    /// Runtime and optional dependencies: what ships and runs.
+    #[default]
+    Runtime,
+    /// Runtime and build dependencies.
+    Build,
+    /// Everything, dev dependencies included.
+    All,
+}
+
+impl ScopeParam {
+    pub fn scope(self) -> crate::graph::Scope {
+        match self {
+            ScopeParam::Runtime => crate::graph::Scope::Runtime,
+            ScopeParam::Build => crate::graph::Scope::Build,
+            ScopeParam::All => crate::graph::Scope::All,
+        }
+    }
+}
+
+/// Words for why a licence is unknown.
+pub(crate) fn unknown_reason(r: &crate::license::UnknownReason) -> String {
+    use crate::license::UnknownReason as U;
+    match r {
+        U::Missing => "no licence stated".to_owned(),
+        U::NoAssertion => "`NOASSERTION`".to_owned(),
+        U::None => "`NONE`".to_owned(),
+        U::LicenseFileOnly(f) => format!("only a licence file, `{f}`"),
+        U::Unparseable { raw, .. } => format!("`{raw}` is not SPDX"),
+    }
+}

@@ -1,0 +1,154 @@
+//! `sbom-completeness`: SBOM inputs carry the minimum elements of NTIA and
+//! BSI TR-03183-2.
+
+use serde::Deserialize;
+
+use super::{Ctx, Kind, Params, Phase, compile_with};
+use crate::engine::Hit;
+use crate::model::{InputFormat, InputIdx};
+
+pub(crate) static KIND: Kind = Kind {
+    name: "sbom-completeness",
+    docs: "For every SBOM input (CycloneDX, SPDX), checks the minimum elements: per \
+component supplier, name, version and a unique id (purl); per document a timestamp, an author \
+and dependency relationships. The completeness ratio is the share of these elements present; \
+a finding is reported when it is below the threshold, with what is missing. With `require = \
+true`, inputs without any SBOM are a finding too.\n\nParameters: `threshold` (0.0–1.0, \
+default 1.0), `require` (bool, default `false`).",
+    phase: Phase::Main,
+    compile: |t| compile_with(t, run),
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct P {
+    #[serde(default = "one")]
+    threshold: f64,
+    #[serde(default)]
+    require: bool,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+impl Params for P {
+    fn validate(&self) -> Result<(), String> {
+        if (0.0..=1.0).contains(&self.threshold) {
+            Ok(())
+        } else {
+            Err(format!(
+                "`threshold` must lie between 0.0 and 1.0, not {}",
+                self.threshold
+            ))
+        }
+    }
+}
+
+/// How many package names a note lists.
+const LISTED: usize = 5;
+
+fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    let mut sboms = 0;
+    for (i, input) in ctx.inventory.inputs.iter().enumerate() {
+        if !matches!(
+            input.format,
+            InputFormat::CycloneDxJson | InputFormat::SpdxJson | InputFormat::SpdxTagValue
+        ) {
+            continue;
+        }
+        sboms += 1;
+        let idx = InputIdx(i as u32);
+        let comps: Vec<_> = ctx
+            .inventory
+            .packages
+            .iter()
+            .filter(|p| p.input == idx)
+            .collect();
+        let mut missing: Vec<(&str, Vec<String>)> = vec![
+            ("supplier", Vec::new()),
+            ("name", Vec::new()),
+            ("version", Vec::new()),
+            ("unique id (purl)", Vec::new()),
+        ];
+        for c in &comps {
+            let label = if c.name.is_empty() {
+                c.id.to_string()
+            } else {
+                c.display_name()
+            };
+            let checks = [
+                c.supplier.as_deref().is_some_and(|s| !s.trim().is_empty()),
+                !c.name.trim().is_empty(),
+                c.version.as_deref().is_some_and(|v| !v.trim().is_empty()),
+                c.purl.is_some(),
+            ];
+            for (slot, ok) in missing.iter_mut().zip(checks) {
+                if !ok {
+                    slot.1.push(label.clone());
+                }
+            }
+        }
+        let meta = &input.meta;
+        let doc = [
+            ("timestamp", meta.timestamp.is_some()),
+            ("author", !meta.authors.is_empty()),
+            ("dependency relationships", meta.has_dependencies),
+        ];
+        let total = comps.len() * 4 + doc.len();
+        let absent: usize =
+            missing.iter().map(|m| m.1.len()).sum::<usize>() + doc.iter().filter(|d| !d.1).count();
+        let ratio = (total - absent) as f64 / total as f64;
+        if ratio >= p.threshold {
+            continue;
+        }
+        let mut notes = Vec::new();
+        for (field, names) in &missing {
+            if names.is_empty() {
+                continue;
+            }
+            let mut shown: Vec<String> = names
+                .iter()
+                .take(LISTED)
+                .map(|n| format!("`{n}`"))
+                .collect();
+            if names.len() > LISTED {
+                shown.push("…".to_owned());
+            }
+            notes.push(format!(
+                "{field} missing on {} of {} components: {}",
+                names.len(),
+                comps.len(),
+                shown.join(", ")
+            ));
+        }
+        for (field, ok) in doc {
+            if !ok {
+                if field == "author" && !meta.tools.is_empty() {
+                    notes.push("document author missing (only tools are named)".to_owned());
+                } else {
+                    notes.push(format!("document {field} missing"));
+                }
+            }
+        }
+        hits.push(Hit {
+            message: format!(
+                "SBOM `{}` has {:.1}% of the minimum elements (NTIA / BSI TR-03183-2), below {:.1}%",
+                input.path.display(),
+                ratio * 100.0,
+                p.threshold * 100.0
+            ),
+            notes,
+            subject: Some(input.path.display().to_string()),
+            ..Hit::default()
+        });
+    }
+    if sboms == 0 && p.require {
+        hits.push(Hit {
+            message: "no SBOM among the inputs (CycloneDX or SPDX expected)".to_owned(),
+            ..Hit::default()
+        });
+    }
+    hits
+}

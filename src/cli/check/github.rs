@@ -1,0 +1,49 @@
+//! GitHub Actions workflow commands: one `::error` / `::warning` / `::notice` line per
+//! finding, shown as annotations on the pull request.
+
+use super::{input_path, why};
+use crate::analysis::Analysis;
+use crate::engine::Level;
+
+/// Escapes message data of a workflow command.
+fn data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property value of a workflow command.
+fn property(s: &str) -> String {
+    data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub(super) fn render(a: &Analysis, fail_on: Level) -> String {
+    let mut out = String::new();
+    for f in a.findings.iter().filter(|f| f.exception.is_none()) {
+        let cmd = if f.fails(fail_on) {
+            "error"
+        } else if f.level >= Level::Warn {
+            "warning"
+        } else {
+            "notice"
+        };
+        let mut props = Vec::new();
+        if let Some(p) = input_path(a, f) {
+            props.push(format!("file={}", property(&p.display().to_string())));
+        }
+        props.push(format!(
+            "title={}",
+            property(&format!("{} ({})", f.rule, f.level.as_str()))
+        ));
+        let mut msg = f.hit.message.clone();
+        if let Some(w) = why(a, f) {
+            msg.push_str(&format!("\nwhy: {w}"));
+        }
+        for n in &f.hit.notes {
+            msg.push('\n');
+            msg.push_str(n);
+        }
+        out.push_str(&format!("::{cmd} {}::{}\n", props.join(","), data(&msg)));
+    }
+    out
+}

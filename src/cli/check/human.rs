@@ -1,0 +1,129 @@
+//! Human output: codespan-style diagnostics with the rule id, the inclusion path drawn
+//! as a tree (why is this package here), notes and help, then a summary.
+
+use std::io::Write as _;
+
+use codespan_reporting::diagnostic::{Diagnostic, Label, Severity};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::{self, Config, termcolor};
+
+use super::{help, input_path};
+use crate::analysis::Analysis;
+use crate::engine::{Finding, Level};
+
+pub(super) fn render(a: &Analysis, fail_on: Level, color: bool) -> String {
+    let mut buf = Vec::new();
+    {
+        let mut w: Box<dyn termcolor::WriteColor + '_> = if color {
+            Box::new(termcolor::Ansi::new(&mut buf))
+        } else {
+            Box::new(termcolor::NoColor::new(&mut buf))
+        };
+        let config = Config::default();
+        for f in a.findings.iter().filter(|f| f.exception.is_none()) {
+            let mut files = SimpleFiles::new();
+            let diag = diagnostic(a, f, &mut files);
+            // Rendering into memory: only a files error can occur, and then the plain
+            // line is written instead.
+            if term::emit(&mut *w, &config, &files, &diag).is_err() {
+                let _ = writeln!(
+                    w,
+                    "{}[{}]: {}\n",
+                    level_word(f.level),
+                    f.rule,
+                    f.hit.message
+                );
+            }
+        }
+    }
+    let mut text = String::from_utf8_lossy(&buf).into_owned();
+    text.push_str(&summary(a, fail_on));
+    text
+}
+
+fn level_word(l: Level) -> &'static str {
+    match l {
+        Level::Gate | Level::Deny => "error",
+        Level::Warn => "warning",
+        Level::Allow => "note",
+    }
+}
+
+fn diagnostic(
+    a: &Analysis,
+    f: &Finding,
+    files: &mut SimpleFiles<String, String>,
+) -> Diagnostic<usize> {
+    let severity = match f.level {
+        Level::Gate | Level::Deny => Severity::Error,
+        Level::Warn => Severity::Warning,
+        Level::Allow => Severity::Note,
+    };
+    let mut d = Diagnostic::new(severity)
+        .with_code(&f.rule)
+        .with_message(&f.hit.message);
+    if f.path.len() > 1 {
+        // The inclusion path as a small tree, the package concerned labelled.
+        let mut src = String::new();
+        let mut last = 0..0;
+        for (depth, p) in f.path.iter().enumerate() {
+            let name = a.inventory.package(*p).display_name();
+            let indent = if depth == 0 {
+                String::new()
+            } else {
+                format!("{}└── ", "    ".repeat(depth - 1))
+            };
+            let start = src.len() + indent.len();
+            src.push_str(&indent);
+            src.push_str(&name);
+            last = start..src.len();
+            src.push('\n');
+        }
+        let name =
+            input_path(a, f).map_or_else(|| "inputs".to_owned(), |p| p.display().to_string());
+        let file = files.add(name, src);
+        let label = match &f.hit.subject {
+            Some(s) => format!("`{s}`"),
+            None => "here".to_owned(),
+        };
+        d = d.with_label(Label::primary(file, last).with_message(label));
+    }
+    let mut notes = Vec::new();
+    if f.level == Level::Gate {
+        notes.push("gate: this makes the candidate non-compliant whatever its score".to_owned());
+    }
+    if f.path.len() == 1 {
+        notes.push("why: it is one of the inputs' roots".to_owned());
+    }
+    notes.extend(f.hit.notes.iter().cloned());
+    if let Some(h) = help(a, f) {
+        notes.push(format!("help: {h}"));
+    }
+    notes.push(format!("see `sovra rules explain {}`", f.rule));
+    d.with_notes(notes)
+}
+
+fn summary(a: &Analysis, fail_on: Level) -> String {
+    let counts = a.counts();
+    let excepted = a.findings.iter().filter(|f| f.exception.is_some()).count();
+    let mut parts: Vec<String> = counts
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(l, n)| format!("{n} {}", l.as_str()))
+        .collect();
+    if excepted > 0 {
+        parts.push(format!("{excepted} excepted"));
+    }
+    let findings = if parts.is_empty() {
+        "no findings".to_owned()
+    } else {
+        parts.join(", ")
+    };
+    let verdict = if a.fails(fail_on) { "failed" } else { "passed" };
+    format!(
+        "{verdict}: {findings} in {} packages (policy {}, failing on {})\n",
+        a.inventory.packages.len(),
+        a.policy.chain(),
+        fail_on.as_str()
+    )
+}

@@ -1,0 +1,198 @@
+//! Choosing the branch of an `OR` licence expression that the policy prefers.
+//!
+//! An expression is expanded into its alternatives (disjunctive normal form: each
+//! alternative is a set of licences that apply together). The policy's ordered
+//! preference list ranks them, as cargo-about does: the alternative whose least
+//! preferred licence ranks best wins; ties go to the fewer licences, then to the order
+//! of the expression. The choice keeps its reason so findings can say it.
+
+use spdx::expression::{ExprNode, Operator};
+use spdx::{LicenseReq, Licensee};
+
+use crate::license::{LicenseState, Licenses};
+
+/// At most this many alternatives are expanded; larger expressions keep the first ones.
+const MAX_ALTERNATIVES: usize = 64;
+
+/// The licences a package is used under, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    /// The licences of the chosen alternative (all apply together).
+    pub licenses: Vec<LicenseReq>,
+    /// Number of alternatives the expression offers.
+    pub alternatives: usize,
+    /// Why this alternative, one line; empty when the expression has no `OR`.
+    pub reason: String,
+}
+
+impl Choice {
+    /// The chosen alternative as SPDX text (`MIT AND BSD-3-Clause`).
+    pub fn text(&self) -> String {
+        self.licenses
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    }
+
+    /// A note for findings: which branch was taken and why, if there was a choice.
+    pub fn note(&self) -> Option<String> {
+        (self.alternatives > 1).then(|| format!("chose `{}`: {}", self.text(), self.reason))
+    }
+}
+
+/// The alternatives of an expression, in expression order.
+pub fn alternatives(expr: &spdx::Expression) -> Vec<Vec<LicenseReq>> {
+    let mut stack: Vec<Vec<Vec<LicenseReq>>> = Vec::new();
+    for node in expr.iter() {
+        match node {
+            ExprNode::Req(r) => stack.push(vec![vec![r.req.clone()]]),
+            ExprNode::Op(op) => {
+                let (Some(b), Some(a)) = (stack.pop(), stack.pop()) else {
+                    return Vec::new();
+                };
+                let mut out = Vec::new();
+                match op {
+                    Operator::Or => {
+                        out.extend(a);
+                        out.extend(b);
+                    }
+                    Operator::And => {
+                        for x in &a {
+                            for y in &b {
+                                let mut c = x.clone();
+                                for r in y {
+                                    if !c.contains(r) {
+                                        c.push(r.clone());
+                                    }
+                                }
+                                out.push(c);
+                            }
+                        }
+                    }
+                }
+                out.truncate(MAX_ALTERNATIVES);
+                stack.push(out);
+            }
+        }
+    }
+    let mut alts = stack.pop().unwrap_or_default();
+    // Equal alternatives (`MIT OR MIT`) count once.
+    let mut seen: Vec<Vec<LicenseReq>> = Vec::new();
+    alts.retain(|a| {
+        let mut k = a.clone();
+        k.sort();
+        if seen.contains(&k) {
+            false
+        } else {
+            seen.push(k);
+            true
+        }
+    });
+    alts
+}
+
+/// Rank of one licence in the preference list (lower is better); unlisted licences
+/// rank after every listed one.
+fn rank(req: &LicenseReq, prefer: &[Licensee]) -> usize {
+    prefer
+        .iter()
+        .position(|l| l.satisfies(req))
+        .unwrap_or(prefer.len())
+}
+
+/// Chooses the preferred alternative of `expr`.
+pub fn choose(expr: &spdx::Expression, prefer: &[Licensee]) -> Option<Choice> {
+    let alts = alternatives(expr);
+    let n = alts.len();
+    let (best_i, best) = alts.iter().enumerate().min_by_key(|(i, a)| {
+        let worst = a
+            .iter()
+            .map(|r| rank(r, prefer))
+            .max()
+            .unwrap_or(usize::MAX);
+        (worst, a.len(), *i)
+    })?;
+    let reason = if n <= 1 {
+        String::new()
+    } else {
+        let worst = best.iter().map(|r| rank(r, prefer)).max().unwrap_or(0);
+        if worst < prefer.len() {
+            format!(
+                "`{}` is number {} in the policy's licence preference",
+                prefer[worst].clone().into_req(),
+                worst + 1
+            )
+        } else if best_i == 0 {
+            "first alternative; the policy's licence preference lists none of them".to_owned()
+        } else {
+            "fewest licences; the policy's licence preference lists none of them".to_owned()
+        }
+    };
+    Some(Choice {
+        licenses: best.clone(),
+        alternatives: n,
+        reason,
+    })
+}
+
+/// The choice for every package with a known licence, indexed by `PkgIdx`.
+pub fn choose_all(licenses: &Licenses, prefer: &[String]) -> Vec<Option<Choice>> {
+    let prefer: Vec<Licensee> = prefer
+        .iter()
+        .filter_map(|p| Licensee::parse(p).ok())
+        .collect();
+    licenses
+        .per_package
+        .iter()
+        .map(|s| match s {
+            LicenseState::Known(l) => choose(&l.expression, &prefer),
+            LicenseState::Unknown(_) => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pick(expr: &str, prefer: &[&str]) -> (String, String) {
+        let e = spdx::Expression::parse(expr).unwrap();
+        let p: Vec<Licensee> = prefer.iter().map(|p| Licensee::parse(p).unwrap()).collect();
+        let c = choose(&e, &p).unwrap();
+        (c.text(), c.reason)
+    }
+
+    #[test]
+    fn preference_decides_between_branches() {
+        assert_eq!(
+            pick("MIT OR Apache-2.0", &["Apache-2.0", "MIT"]),
+            (
+                "Apache-2.0".into(),
+                "`Apache-2.0` is number 1 in the policy's licence preference".into()
+            )
+        );
+        assert_eq!(pick("MIT OR Apache-2.0", &["MIT"]).0, "MIT");
+        assert_eq!(pick("GPL-3.0-only OR MIT", &[]).0, "GPL-3.0-only");
+    }
+
+    #[test]
+    fn and_distributes_over_or() {
+        let e = spdx::Expression::parse("(MIT OR Apache-2.0) AND Unicode-3.0").unwrap();
+        let alts = alternatives(&e);
+        assert_eq!(alts.len(), 2);
+        assert_eq!(
+            pick(
+                "(MIT OR Apache-2.0) AND Unicode-3.0",
+                &["Apache-2.0", "Unicode-3.0"]
+            )
+            .0,
+            "Apache-2.0 AND Unicode-3.0"
+        );
+    }
+
+    #[test]
+    fn single_licence_has_no_reason() {
+        assert_eq!(pick("MIT", &["Apache-2.0"]), ("MIT".into(), String::new()));
+    }
+}

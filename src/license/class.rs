@@ -1,0 +1,356 @@
+//! Licence classes: what kind of obligations a licence brings, from the data table
+//! `rules/licenses/classes.toml`.
+//!
+//! The class of a requirement (`L`, `L+`, `L WITH E`) is the class of `L`, capped by the
+//! exception `E` when the table says the exception weakens the licence (`GPL-2.0-only WITH
+//! Classpath-exception-2.0` is weak copyleft). The class of an expression is the most
+//! restrictive class over the parts of an `AND` and the least restrictive over the
+//! alternatives of an `OR` (the licensee may choose).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+use spdx::expression::{ExprNode, Operator};
+use spdx::{LicenseItem, LicenseReq};
+
+use crate::error::{Error, Problem, Result};
+use crate::kb;
+
+/// A licence class, ordered from least to most restrictive; [`Class::Unknown`] sits just
+/// below [`Class::Proprietary`]: it may hide anything but is not known to be closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Class {
+    PublicDomain,
+    Permissive,
+    WeakCopyleft,
+    StrongCopyleft,
+    NetworkCopyleft,
+    SourceAvailable,
+    NonCommercial,
+    Unknown,
+    Proprietary,
+}
+
+impl Class {
+    pub const ALL: [Class; 9] = [
+        Class::PublicDomain,
+        Class::Permissive,
+        Class::WeakCopyleft,
+        Class::StrongCopyleft,
+        Class::NetworkCopyleft,
+        Class::SourceAvailable,
+        Class::NonCommercial,
+        Class::Unknown,
+        Class::Proprietary,
+    ];
+
+    /// The kebab-case name used in data files and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Class::PublicDomain => "public-domain",
+            Class::Permissive => "permissive",
+            Class::WeakCopyleft => "weak-copyleft",
+            Class::StrongCopyleft => "strong-copyleft",
+            Class::NetworkCopyleft => "network-copyleft",
+            Class::SourceAvailable => "source-available",
+            Class::NonCommercial => "non-commercial",
+            Class::Unknown => "unknown",
+            Class::Proprietary => "proprietary",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Class> {
+        Class::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+
+    /// Open source in the sense that the licence grants use, study, change and
+    /// redistribution (public domain to network copyleft).
+    pub fn is_open(self) -> bool {
+        self <= Class::NetworkCopyleft
+    }
+}
+
+impl fmt::Display for Class {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTable {
+    #[serde(default)]
+    licenses: BTreeMap<String, Class>,
+    #[serde(default)]
+    exceptions: BTreeMap<String, RawException>,
+    #[serde(default)]
+    refs: BTreeMap<String, Class>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawException {
+    cap: Class,
+    #[allow(dead_code)]
+    note: Option<String>,
+}
+
+/// The class table: built-in, optionally with a user file layered on top.
+#[derive(Debug, Clone)]
+pub struct Classes {
+    licenses: BTreeMap<String, Class>,
+    exception_caps: BTreeMap<String, Class>,
+    refs: BTreeMap<String, Class>,
+}
+
+static BUILTIN: LazyLock<Classes> = LazyLock::new(|| {
+    let raw: RawTable = kb::parse_builtin(kb::LICENSE_CLASSES);
+    Classes::from_raw(raw)
+});
+
+impl Classes {
+    /// The table shipped in `rules/licenses/classes.toml`.
+    pub fn builtin() -> &'static Classes {
+        &BUILTIN
+    }
+
+    fn from_raw(raw: RawTable) -> Classes {
+        Classes {
+            licenses: raw.licenses,
+            exception_caps: raw
+                .exceptions
+                .into_iter()
+                .map(|(k, v)| (k, v.cap))
+                .collect(),
+            refs: raw.refs,
+        }
+    }
+
+    /// This table with a user file (same format, any subset of the sections) layered on
+    /// top: its entries replace the built-in ones. Unknown licence or exception ids are
+    /// errors with their position, all reported at once.
+    pub fn layered(&self, path: &Path, text: &str) -> Result<Classes> {
+        let raw: RawTable = kb::parse_toml(path, text)?;
+        let mut problems = Vec::new();
+        for id in raw.licenses.keys() {
+            if spdx::license_id(id).is_none_or(|l| l.name != id) {
+                problems.push(problem_at_key(path, text, id, "unknown SPDX licence id"));
+            }
+        }
+        for id in raw.exceptions.keys() {
+            if spdx::exception_id(id).is_none() {
+                problems.push(problem_at_key(path, text, id, "unknown SPDX exception id"));
+            }
+        }
+        for id in raw.refs.keys() {
+            if !id.starts_with("LicenseRef-") {
+                problems.push(problem_at_key(path, text, id, "not a `LicenseRef-` id"));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::Invalid(problems));
+        }
+        let mut out = self.clone();
+        let user = Classes::from_raw(raw);
+        out.licenses.extend(user.licenses);
+        out.exception_caps.extend(user.exception_caps);
+        out.refs.extend(user.refs);
+        Ok(out)
+    }
+
+    /// The class of an SPDX licence id, if the table has one.
+    pub fn of_id(&self, id: &str) -> Option<Class> {
+        self.licenses.get(id).copied()
+    }
+
+    /// The class of one licence requirement.
+    pub fn of_req(&self, req: &LicenseReq) -> Class {
+        let base = match &req.license {
+            LicenseItem::Spdx { id, .. } => self.of_id(id.name).unwrap_or(Class::Unknown),
+            LicenseItem::Other(r) if r.doc_ref.is_none() => self
+                .refs
+                .get(&format!("LicenseRef-{}", r.lic_ref))
+                .copied()
+                .unwrap_or(Class::Unknown),
+            LicenseItem::Other(_) => Class::Unknown,
+        };
+        let cap = req
+            .addition
+            .as_ref()
+            .and_then(|a| a.id())
+            .and_then(|e| self.exception_caps.get(e.name).copied());
+        match cap {
+            // An exception only ever weakens an open licence's copyleft.
+            Some(cap) if base.is_open() => base.min(cap),
+            _ => base,
+        }
+    }
+
+    /// The class of a whole expression: most restrictive over `AND`, least restrictive
+    /// over `OR`.
+    pub fn of_expression(&self, expr: &spdx::Expression) -> Class {
+        let mut stack: Vec<Class> = Vec::new();
+        for node in expr.iter() {
+            match node {
+                ExprNode::Req(r) => stack.push(self.of_req(&r.req)),
+                ExprNode::Op(op) => {
+                    let (Some(a), Some(b)) = (stack.pop(), stack.pop()) else {
+                        return Class::Unknown;
+                    };
+                    stack.push(match op {
+                        Operator::And => a.max(b),
+                        Operator::Or => a.min(b),
+                    });
+                }
+            }
+        }
+        stack.pop().unwrap_or(Class::Unknown)
+    }
+
+    /// Every id with a class (for tidy tests and documentation).
+    pub fn license_ids(&self) -> impl Iterator<Item = (&str, Class)> {
+        self.licenses.iter().map(|(k, v)| (k.as_str(), *v))
+    }
+}
+
+fn problem_at_key(path: &Path, text: &str, key: &str, msg: &str) -> Problem {
+    let quoted = format!("\"{key}\"");
+    let offset = text
+        .find(&quoted)
+        .or_else(|| text.find(key))
+        .unwrap_or_default();
+    Problem::at_offset(path, text, offset, format!("{msg} `{key}`"))
+}
+
+/// Obligations of one class in one deployment mode.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Obligations {
+    pub en: Vec<String>,
+    pub de: Vec<String>,
+}
+
+/// How the software is put to use; obligations depend on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Deployment {
+    Distributed,
+    Saas,
+    Internal,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawModes {
+    distributed: Obligations,
+    saas: Obligations,
+    internal: Obligations,
+}
+
+static OBLIGATIONS: LazyLock<BTreeMap<Class, RawModes>> = LazyLock::new(|| {
+    let raw: BTreeMap<String, RawModes> = kb::parse_builtin(kb::LICENSE_OBLIGATIONS);
+    raw.into_iter()
+        .filter_map(|(k, v)| Class::from_name(&k).map(|c| (c, v)))
+        .collect()
+});
+
+/// The obligations of `class` when the software is used as `mode`.
+pub fn obligations(class: Class, mode: Deployment) -> Option<&'static Obligations> {
+    let modes = OBLIGATIONS.get(&class)?;
+    Some(match mode {
+        Deployment::Distributed => &modes.distributed,
+        Deployment::Saas => &modes.saas,
+        Deployment::Internal => &modes.internal,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn class(expr: &str) -> Class {
+        let e = spdx::Expression::parse_mode(expr, spdx::ParseMode::LAX).unwrap();
+        Classes::builtin().of_expression(&e)
+    }
+
+    #[test]
+    fn hand_reviewed_classes() {
+        assert_eq!(class("MIT"), Class::Permissive);
+        assert_eq!(class("SSPL-1.0"), Class::SourceAvailable);
+        assert_eq!(class("BUSL-1.1"), Class::SourceAvailable);
+        assert_eq!(class("Elastic-2.0"), Class::SourceAvailable);
+        assert_eq!(class("CC-BY-NC-4.0"), Class::NonCommercial);
+        assert_eq!(class("AGPL-3.0-or-later"), Class::NetworkCopyleft);
+        assert_eq!(class("EUPL-1.2"), Class::NetworkCopyleft);
+        assert_eq!(class("OSL-3.0"), Class::NetworkCopyleft);
+        assert_eq!(
+            class("LicenseRef-sovra-Commons-Clause"),
+            Class::SourceAvailable
+        );
+        assert_eq!(class("LicenseRef-foo"), Class::Unknown);
+    }
+
+    #[test]
+    fn exceptions_cap_the_class() {
+        assert_eq!(
+            class("GPL-2.0-only WITH Classpath-exception-2.0"),
+            Class::WeakCopyleft
+        );
+        assert_eq!(class("Apache-2.0 WITH LLVM-exception"), Class::Permissive);
+        assert_eq!(
+            class("GPL-2.0-only WITH openvpn-openssl-exception"),
+            Class::StrongCopyleft
+        );
+    }
+
+    #[test]
+    fn and_takes_the_worst_or_the_best() {
+        assert_eq!(class("MIT AND GPL-3.0-only"), Class::StrongCopyleft);
+        assert_eq!(class("MIT OR GPL-3.0-only"), Class::Permissive);
+        assert_eq!(
+            class("(MIT OR LicenseRef-x) AND (GPL-2.0-only OR SSPL-1.0)"),
+            Class::StrongCopyleft
+        );
+        assert_eq!(class("MIT AND LicenseRef-x"), Class::Unknown);
+    }
+
+    #[test]
+    fn user_file_layers_and_reports_every_problem() {
+        let base = Classes::builtin();
+        let text = "[licenses]\n\"MIT\" = \"proprietary\"\n\"Nope-1.0\" = \"permissive\"\n\
+                    [refs]\n\"LicenseRef-acme\" = \"proprietary\"\n\"acme\" = \"permissive\"\n";
+        let err = base
+            .layered(Path::new("mine.toml"), text)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "mine.toml:3:1: unknown SPDX licence id `Nope-1.0`\n\
+             mine.toml:6:1: not a `LicenseRef-` id `acme`"
+        );
+        let ok = "[licenses]\n\"MIT\" = \"proprietary\"\n[refs]\n\"LicenseRef-acme\" = \"non-commercial\"\n";
+        let layered = base.layered(Path::new("mine.toml"), ok).unwrap();
+        assert_eq!(layered.of_id("MIT"), Some(Class::Proprietary));
+        assert_eq!(base.of_id("MIT"), Some(Class::Permissive));
+        let e = spdx::Expression::parse("LicenseRef-acme").unwrap();
+        assert_eq!(layered.of_expression(&e), Class::NonCommercial);
+    }
+
+    #[test]
+    fn obligations_exist_for_every_class_and_mode() {
+        for c in Class::ALL {
+            for m in [
+                Deployment::Distributed,
+                Deployment::Saas,
+                Deployment::Internal,
+            ] {
+                let o = obligations(c, m).unwrap();
+                assert!(!o.en.is_empty(), "{c} {m:?}");
+                assert_eq!(o.en.len(), o.de.len(), "{c} {m:?}");
+            }
+        }
+    }
+}

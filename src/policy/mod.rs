@@ -1,0 +1,614 @@
+//! Policies: named, layered settings that enable, disable and tune rules, plus the
+//! deployment mode, link semantics, licence preference and exceptions.
+//!
+//! Layers are resolved base first (`baseline` → `de-public-sector` → a project's own
+//! `sovra.toml`); a later layer overrides single values of an earlier one. The
+//! [`EffectivePolicy`] records for every value the layer that set it. Files are parsed
+//! with positions ([`raw`]), then validated against the catalogue; every problem of
+//! every layer is reported at once.
+
+mod raw;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::engine::Level;
+use crate::engine::catalogue::{Catalogue, embedded_policies};
+use crate::error::{Error, Problem, Result};
+
+pub(crate) use raw::Pos;
+use raw::RawPolicy;
+
+/// The name of a project's own policy file, looked for next to the inputs.
+pub const PROJECT_FILE: &str = "sovra.toml";
+
+/// The policy used when none is given and no project file is found.
+pub const DEFAULT_POLICY: &str = "baseline";
+
+/// How the assessed software reaches its users; obligations depend on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Deployment {
+    /// Copies are handed to others (installed on their machines).
+    Distributed,
+    /// Operated as a service for others over a network.
+    Saas,
+    /// Used only inside the organisation; nothing is conveyed to others.
+    Internal,
+}
+
+impl Deployment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Deployment::Distributed => "distributed",
+            Deployment::Saas => "saas",
+            Deployment::Internal => "internal",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "distributed" => Some(Deployment::Distributed),
+            "saas" => Some(Deployment::Saas),
+            "internal" => Some(Deployment::Internal),
+            _ => None,
+        }
+    }
+}
+
+/// How dependencies are combined with the dependent at build or run time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Linking {
+    /// Dependencies are compiled or linked into one work (Rust, Go, bundled JS).
+    Static,
+    /// Dependencies stay separate, replaceable libraries (shared objects, JARs).
+    Dynamic,
+}
+
+impl Linking {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Linking::Static => "static",
+            Linking::Dynamic => "dynamic",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "static" => Some(Linking::Static),
+            "dynamic" => Some(Linking::Dynamic),
+            _ => None,
+        }
+    }
+}
+
+/// A value and the layer that set it (`catalogue` for a rule's own defaults,
+/// `default` for built-in defaults).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sourced<T> {
+    pub value: T,
+    pub layer: String,
+}
+
+impl<T> Sourced<T> {
+    fn new(value: T, layer: &str) -> Self {
+        Sourced {
+            value,
+            layer: layer.to_owned(),
+        }
+    }
+}
+
+/// One layer of the effective policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layer {
+    pub name: String,
+    /// Where it was read from (`rules/policies/<name>.toml` for bundled ones).
+    pub path: PathBuf,
+    pub description: Option<String>,
+}
+
+/// A rule as the effective policy runs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EffectiveRule {
+    pub enabled: Sourced<bool>,
+    pub level: Sourced<Level>,
+    /// Parameters, key by key, over the rule's defaults.
+    pub params: BTreeMap<String, Sourced<toml::Value>>,
+}
+
+impl EffectiveRule {
+    /// The parameters as a table for the check kind.
+    pub fn params_table(&self) -> toml::Table {
+        self.params
+            .iter()
+            .map(|(k, v)| (k.clone(), v.value.clone()))
+            .collect()
+    }
+}
+
+/// What an exception applies to, besides the rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExceptionTarget {
+    /// A package by name, optionally limited to versions matching a requirement.
+    Package {
+        name: String,
+        version: Option<semver::VersionReq>,
+    },
+    /// A licence id or expression (matched against the finding's subject or the
+    /// package's licence expression).
+    License(String),
+    /// A vendor id (matched against the finding's subject).
+    Vendor(String),
+}
+
+/// A documented, owned and dated permission to ignore findings of one rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exception {
+    pub rule: String,
+    pub target: ExceptionTarget,
+    pub reason: String,
+    pub owner: String,
+    pub expires: Option<jiff::civil::Date>,
+    /// The layer that declared it.
+    pub layer: String,
+    /// Where it was declared (`path:line:column`).
+    pub location: String,
+}
+
+impl Exception {
+    /// Short description of what it matches: `` package `ring` (^0.17) ``.
+    pub fn describe(&self) -> String {
+        match &self.target {
+            ExceptionTarget::Package {
+                name,
+                version: Some(v),
+            } => format!("package `{name}` ({v})"),
+            ExceptionTarget::Package {
+                name,
+                version: None,
+            } => format!("package `{name}`"),
+            ExceptionTarget::License(l) => format!("licence `{l}`"),
+            ExceptionTarget::Vendor(v) => format!("vendor `{v}`"),
+        }
+    }
+
+    /// Whether it has expired on `today` (an exception expiring today still holds).
+    pub fn is_expired(&self, today: jiff::civil::Date) -> bool {
+        self.expires.is_some_and(|d| d < today)
+    }
+}
+
+/// The policy in force: every layer merged, with provenance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EffectivePolicy {
+    /// Base first.
+    pub layers: Vec<Layer>,
+    pub deployment: Sourced<Deployment>,
+    pub linking: Sourced<Linking>,
+    /// Licence preference for choosing an `OR` branch, most preferred first.
+    pub prefer: Sourced<Vec<String>>,
+    /// Every catalogue rule, by id.
+    pub rules: BTreeMap<String, EffectiveRule>,
+    pub exceptions: Vec<Exception>,
+    /// Remarks about how the layers were combined (an `extends` overridden by
+    /// `--policy`).
+    pub notes: Vec<String>,
+}
+
+impl EffectivePolicy {
+    /// The catalogue's defaults alone, with no policy layer.
+    pub fn defaults(catalogue: &Catalogue) -> Self {
+        let rules = catalogue
+            .iter()
+            .map(|r| {
+                (
+                    r.id.clone(),
+                    EffectiveRule {
+                        enabled: Sourced::new(r.enabled, "catalogue"),
+                        level: Sourced::new(r.level, "catalogue"),
+                        params: r
+                            .params
+                            .iter()
+                            .map(|(k, v)| (k.clone(), Sourced::new(v.clone(), "catalogue")))
+                            .collect(),
+                    },
+                )
+            })
+            .collect();
+        EffectivePolicy {
+            layers: Vec::new(),
+            deployment: Sourced::new(Deployment::Distributed, "default"),
+            linking: Sourced::new(Linking::Static, "default"),
+            prefer: Sourced::new(Vec::new(), "default"),
+            rules,
+            exceptions: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// The names of the layers, base first, joined with ` → `.
+    pub fn chain(&self) -> String {
+        self.layers
+            .iter()
+            .map(|l| l.name.as_str())
+            .collect::<Vec<_>>()
+            .join(" → ")
+    }
+}
+
+/// Where the layers come from.
+#[derive(Debug, Clone, Default)]
+pub struct PolicyRequest {
+    /// `--policy`: a bundled policy's name or a file path.
+    pub policy: Option<String>,
+    /// A project file found next to the inputs.
+    pub project: Option<PathBuf>,
+}
+
+/// The project file next to the inputs: `<dir>/sovra.toml` for a directory input,
+/// `<parent>/sovra.toml` for a file, the first that exists.
+pub fn find_project_file(inputs: &[PathBuf]) -> Option<PathBuf> {
+    inputs.iter().find_map(|p| {
+        let dir = if p.is_dir() {
+            p.clone()
+        } else {
+            match p.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+                _ => PathBuf::from("."),
+            }
+        };
+        let f = dir.join(PROJECT_FILE);
+        f.is_file().then_some(f)
+    })
+}
+
+/// Names of the bundled policies, sorted.
+pub fn bundled_names() -> Vec<&'static str> {
+    embedded_policies()
+        .iter()
+        .filter_map(|(f, _)| f.strip_suffix(".toml"))
+        .collect()
+}
+
+/// One policy source before parsing.
+#[derive(Debug, Clone)]
+struct Source {
+    name: String,
+    path: PathBuf,
+    text: String,
+}
+
+fn bundled(name: &str) -> Option<Source> {
+    embedded_policies()
+        .iter()
+        .find(|(f, _)| f.strip_suffix(".toml") == Some(name))
+        .map(|(f, text)| Source {
+            name: name.to_owned(),
+            path: Path::new("rules/policies").join(f),
+            text: (*text).to_owned(),
+        })
+}
+
+fn looks_like_path(s: &str) -> bool {
+    s.contains('/') || s.contains('\\') || s.ends_with(".toml")
+}
+
+fn read_file(path: &Path) -> Result<Source> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    Ok(Source {
+        name: path.display().to_string(),
+        path: path.to_owned(),
+        text,
+    })
+}
+
+/// Resolves `spec` (a bundled name or a path, relative to `base_dir` when given from a
+/// file) to a source.
+fn resolve(spec: &str, base_dir: Option<&Path>, pos: Option<&Pos>) -> Result<Source> {
+    if !looks_like_path(spec) {
+        if let Some(s) = bundled(spec) {
+            return Ok(s);
+        }
+        let msg = format!(
+            "unknown policy `{spec}`, expected one of {} or a path to a policy file",
+            bundled_names()
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        return Err(match pos {
+            Some(p) => Error::Invalid(vec![p.problem(msg)]),
+            None => Error::Usage(msg),
+        });
+    }
+    let path = match base_dir {
+        Some(d) => d.join(spec),
+        None => PathBuf::from(spec),
+    };
+    read_file(&path)
+}
+
+/// Parses `start` and the layers it extends; returns them base first.
+fn chain(start: Source, problems: &mut Vec<Problem>) -> Result<Vec<RawPolicy>> {
+    let mut out: Vec<RawPolicy> = Vec::new();
+    let mut next = Some(start);
+    while let Some(src) = next.take() {
+        let raw = raw::parse(&src.name, &src.path, &src.text, problems);
+        if let Some(ext) = &raw.extends {
+            let base_dir = src.path.parent().filter(|_| !is_bundled_path(&src.path));
+            let parent = resolve(&ext.value, base_dir, Some(&ext.pos))?;
+            if parent.path == src.path || out.iter().any(|l| l.path == parent.path) {
+                problems.push(ext.pos.problem(format!(
+                    "`extends = \"{}\"` makes a cycle of policies",
+                    ext.value
+                )));
+            } else {
+                next = Some(parent);
+            }
+        }
+        out.push(raw);
+    }
+    out.reverse();
+    Ok(out)
+}
+
+fn is_bundled_path(p: &Path) -> bool {
+    p.starts_with("rules/policies")
+        && bundled_names()
+            .iter()
+            .any(|n| p.ends_with(format!("{n}.toml")))
+}
+
+/// Loads the layers a request names, adds the user catalogues they name to
+/// `catalogue`, and validates everything into the effective policy.
+pub fn load(req: &PolicyRequest, catalogue: &mut Catalogue) -> Result<EffectivePolicy> {
+    let mut problems = Vec::new();
+    let mut notes = Vec::new();
+    let mut layers = match &req.policy {
+        Some(spec) => chain(resolve(spec, None, None)?, &mut problems)?,
+        None => Vec::new(),
+    };
+    match &req.project {
+        Some(project) if !layers.iter().any(|l| same_file(&l.path, project)) => {
+            let src = read_file(project)?;
+            if req.policy.is_some() {
+                let raw = raw::parse(&src.name, &src.path, &src.text, &mut problems);
+                if let Some(ext) = &raw.extends {
+                    notes.push(format!(
+                        "`{}` extends `{}`, but `--policy` chose the base layers",
+                        project.display(),
+                        ext.value
+                    ));
+                }
+                layers.push(raw);
+            } else {
+                layers = chain(src, &mut problems)?;
+            }
+        }
+        Some(_) => {}
+        None if req.policy.is_none() => {
+            let base = bundled(DEFAULT_POLICY)
+                .ok_or_else(|| Error::Usage(format!("the `{DEFAULT_POLICY}` policy is missing")))?;
+            layers = chain(base, &mut problems)?;
+        }
+        None => {}
+    }
+    // User catalogues first: rule ids in the policies may refer to them.
+    for layer in &layers {
+        for dir in &layer.catalogue {
+            let base = layer.path.parent().unwrap_or(Path::new("."));
+            match catalogue.add_dir(&base.join(&dir.value)) {
+                Ok(()) => {}
+                Err(Error::Invalid(mut p)) => problems.append(&mut p),
+                Err(e) => problems.push(dir.pos.problem(e.to_string())),
+            }
+        }
+    }
+    let mut eff = EffectivePolicy::defaults(catalogue);
+    eff.notes = notes;
+    for layer in &layers {
+        apply(&mut eff, layer, catalogue, &mut problems);
+    }
+    // Parameters are checked once merged: a layer may complete another's.
+    for (id, rule) in &eff.rules {
+        let Some(def) = catalogue.get(id) else {
+            continue;
+        };
+        if let Err(e) = (def.check.compile)(&rule.params_table()) {
+            let pos = layers
+                .iter()
+                .rev()
+                .flat_map(|l| &l.rules)
+                .find(|r| r.id.value == *id && r.params.is_some())
+                .and_then(|r| r.params.as_ref().map(|p| p.pos.clone()));
+            let msg = format!(
+                "parameters of rule `{id}` (check `{}`): {e}",
+                def.check.name
+            );
+            match pos {
+                Some(p) => problems.push(p.problem(msg)),
+                None => problems.push(Problem::new(Path::new(&def.origin), 1, 1, msg)),
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(eff)
+    } else {
+        problems.sort();
+        problems.dedup();
+        Err(Error::Invalid(problems))
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// Applies one layer over the effective policy, recording problems.
+fn apply(
+    eff: &mut EffectivePolicy,
+    layer: &RawPolicy,
+    cat: &Catalogue,
+    problems: &mut Vec<Problem>,
+) {
+    let name = layer.name.as_str();
+    eff.layers.push(Layer {
+        name: name.to_owned(),
+        path: layer.path.clone(),
+        description: layer.description.clone(),
+    });
+    if let Some(d) = &layer.deployment {
+        match Deployment::parse(&d.value) {
+            Some(v) => eff.deployment = Sourced::new(v, name),
+            None => problems.push(d.pos.problem(format!(
+                "unknown deployment `{}`, expected `distributed`, `saas` or `internal`",
+                d.value
+            ))),
+        }
+    }
+    if let Some(l) = &layer.linking {
+        match Linking::parse(&l.value) {
+            Some(v) => eff.linking = Sourced::new(v, name),
+            None => problems.push(l.pos.problem(format!(
+                "unknown linking `{}`, expected `static` or `dynamic`",
+                l.value
+            ))),
+        }
+    }
+    if let Some(p) = &layer.prefer {
+        for id in &p.value {
+            if spdx::Licensee::parse(id).is_err() {
+                problems.push(p.pos.problem(format!(
+                    "`{id}` in `licenses.prefer` is not an SPDX licence id"
+                )));
+            }
+        }
+        eff.prefer = Sourced::new(p.value.clone(), name);
+    }
+    for r in &layer.rules {
+        let id = &r.id.value;
+        let Some(rule) = eff.rules.get_mut(id) else {
+            problems.push(
+                r.id.pos
+                    .problem(format!("unknown rule `{id}` (see `sovra rules list`)")),
+            );
+            continue;
+        };
+        if let Some(e) = &r.enabled {
+            rule.enabled = Sourced::new(e.value, name);
+        }
+        if let Some(l) = &r.level {
+            match Level::parse(&l.value) {
+                Some(v) => {
+                    rule.level = Sourced::new(v, name);
+                    // Setting a level without `enabled` turns the rule on.
+                    if r.enabled.is_none() {
+                        rule.enabled = Sourced::new(true, name);
+                    }
+                }
+                None => problems.push(l.pos.problem(format!(
+                    "unknown level `{}`, expected `allow`, `warn`, `deny` or `gate`",
+                    l.value
+                ))),
+            }
+        }
+        if let Some(p) = &r.params {
+            for (k, v) in &p.value {
+                rule.params.insert(k.clone(), Sourced::new(v.clone(), name));
+            }
+        }
+    }
+    for e in &layer.exceptions {
+        if let Some(ex) = exception(&e.value, &e.pos, name, cat, problems) {
+            eff.exceptions.push(ex);
+        }
+    }
+}
+
+fn exception(
+    raw: &raw::RawException,
+    pos: &Pos,
+    layer: &str,
+    cat: &Catalogue,
+    problems: &mut Vec<Problem>,
+) -> Option<Exception> {
+    let before = problems.len();
+    if cat.get(&raw.rule).is_none() {
+        problems.push(pos.problem(format!(
+            "exception names unknown rule `{}` (see `sovra rules list`)",
+            raw.rule
+        )));
+    }
+    for (field, value) in [("reason", &raw.reason), ("owner", &raw.owner)] {
+        if value.trim().is_empty() {
+            problems.push(pos.problem(format!("exception `{field}` must not be empty")));
+        }
+    }
+    let version = match &raw.version {
+        Some(v) => match semver::VersionReq::parse(v) {
+            Ok(req) => Some(req),
+            Err(e) => {
+                problems.push(pos.problem(format!("exception `version = \"{v}\"`: {e}")));
+                None
+            }
+        },
+        None => None,
+    };
+    let targets = [
+        raw.package.is_some(),
+        raw.license.is_some(),
+        raw.vendor.is_some(),
+    ]
+    .iter()
+    .filter(|x| **x)
+    .count();
+    if targets != 1 {
+        problems.push(
+            pos.problem("an exception names exactly one of `package`, `license` or `vendor`"),
+        );
+    }
+    if raw.version.is_some() && raw.package.is_none() {
+        problems.push(pos.problem("exception `version` needs `package`"));
+    }
+    let expires = match &raw.expires {
+        Some(dt) => match (dt.date, dt.time) {
+            (Some(d), None) => {
+                jiff::civil::Date::new(d.year as i16, d.month as i8, d.day as i8).ok()
+            }
+            _ => None,
+        }
+        .or_else(|| {
+            problems.push(pos.problem(format!(
+                "exception `expires = {dt}` must be a date like 2027-03-31"
+            )));
+            None
+        }),
+        None => None,
+    };
+    if problems.len() > before {
+        return None;
+    }
+    let target = if let Some(name) = &raw.package {
+        ExceptionTarget::Package {
+            name: name.clone(),
+            version,
+        }
+    } else if let Some(l) = &raw.license {
+        ExceptionTarget::License(l.clone())
+    } else {
+        ExceptionTarget::Vendor(raw.vendor.clone().unwrap_or_default())
+    };
+    Some(Exception {
+        rule: raw.rule.clone(),
+        target,
+        reason: raw.reason.clone(),
+        owner: raw.owner.clone(),
+        expires,
+        layer: layer.to_owned(),
+        location: pos.to_string(),
+    })
+}

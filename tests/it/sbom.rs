@@ -1,0 +1,385 @@
+//! SBOM ingest over real documents: the CycloneDX specification's own test documents,
+//! the example SBOMs of real projects, and the SPDX tools' and examples' documents.
+
+#![allow(clippy::unwrap_used, clippy::print_stderr)] // test helpers outside `#[test]` fns
+
+use std::fs;
+use std::path::Path;
+
+use sovra::Error;
+use sovra::ingest::parse_as;
+use sovra::model::{InputFormat, Inventory};
+
+use crate::support::corpus;
+
+fn cdx(path: &Path) -> Result<Inventory, Error> {
+    let bytes = fs::read(path).unwrap();
+    parse_as(InputFormat::CycloneDxJson, path, &bytes)
+}
+
+/// Every `valid-*` and `invalid-*` document of the CycloneDX specification, 1.2 to 1.7.
+#[test]
+fn cyclonedx_spec_conformance() {
+    let Some(dir) = corpus("cyclonedx/spec-testdata") else {
+        eprintln!("note: corpus absent, skipping");
+        return;
+    };
+    let mut valid_ok = 0;
+    let mut invalid_err = 0;
+    let mut valid_failed = Vec::new();
+    let mut invalid_accepted = Vec::new();
+    for version in ["1.2", "1.3", "1.4", "1.5", "1.6", "1.7"] {
+        let mut files: Vec<_> = fs::read_dir(dir.join(version))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        for f in files {
+            let name = f.file_name().unwrap().to_string_lossy().into_owned();
+            let id = format!("{version}/{name}");
+            let result = cdx(&f);
+            if name.starts_with("valid-") {
+                match result {
+                    Ok(_) => valid_ok += 1,
+                    Err(e) => valid_failed.push(format!("{id}: {e}")),
+                }
+            } else if name.contains("invalid-") {
+                match result {
+                    Ok(_) => invalid_accepted.push(id),
+                    Err(Error::Invalid(p)) => {
+                        assert!(p[0].line >= 1 && p[0].column >= 1);
+                        invalid_err += 1;
+                    }
+                    Err(e) => panic!("{id}: error without a position: {e}"),
+                }
+            }
+        }
+    }
+    eprintln!(
+        "valid parsed: {valid_ok}, valid failed: {}, invalid rejected with position: {invalid_err}, invalid accepted: {}",
+        valid_failed.len(),
+        invalid_accepted.len()
+    );
+    // Every valid document parses: no known gaps.
+    assert_eq!(valid_failed, Vec::<String>::new());
+    assert_eq!(valid_ok, 218);
+    assert_eq!(invalid_err, 124);
+    // Deliberate differences: a licence id that is not on the SPDX list is data (a
+    // licence finding later), not a broken document; a 1.6 `licenses` array mixing
+    // declared entries with a concluded expression keeps every statement, because real
+    // tools write such lists and the statements are usable. Known gaps, 1.7 only (beyond
+    // the supported 1.2–1.6): citations, version ranges and distribution constraints
+    // are not validated.
+    let expected = [
+        "1.2/invalid-license-id-1.2.json",
+        "1.3/invalid-license-id-1.3.json",
+        "1.3/invalid-metadata-license-1.3.json",
+        "1.4/invalid-license-id-1.4.json",
+        "1.4/invalid-metadata-license-1.4.json",
+        "1.5/invalid-license-id-1.5.json",
+        "1.5/invalid-metadata-license-1.5.json",
+        "1.6/invalid-license-declared-concluded-mix-1.6.json",
+        "1.6/invalid-license-id-1.6.json",
+        "1.6/invalid-metadata-license-1.6.json",
+        "1.7/invalid-citations-1.7.json",
+        "1.7/invalid-component-external-version-and-range.json",
+        "1.7/invalid-component-versionRange-non-external-explicit.json",
+        "1.7/invalid-component-versionRange-non-external-implicit.json",
+        "1.7/invalid-license-id-1.7.json",
+        "1.7/invalid-metadata-distribution-1.7.json",
+        "1.7/invalid-metadata-license-1.7.json",
+    ];
+    assert_eq!(invalid_accepted, expected);
+}
+
+/// Expected counts for a real document: (file, packages, edges, roots, notices, licence
+/// refs).
+type Row = (&'static str, usize, usize, usize, usize, usize);
+
+fn check(format: InputFormat, dir: &str, rows: &[Row]) {
+    for &(file, packages, edges, roots, notices, license_refs) in rows {
+        let rel = format!("{dir}/{file}");
+        let Some(path) = corpus(&rel) else {
+            eprintln!("note: corpus absent, skipping {rel}");
+            continue;
+        };
+        let bytes = fs::read(&path).unwrap();
+        let inv = parse_as(format, &path, &bytes).unwrap_or_else(|err| panic!("{err}"));
+        let got = (
+            inv.packages.len(),
+            inv.edges.len(),
+            inv.roots.len(),
+            inv.notices.len(),
+            inv.license_refs.len(),
+        );
+        assert_eq!(
+            got,
+            (packages, edges, roots, notices, license_refs),
+            "{rel}: (packages, edges, roots, notices, licence refs)"
+        );
+    }
+}
+
+/// Counts verified independently with a short Python script over the JSON: components
+/// walked recursively (metadata.component included), distinct by purl (else by group,
+/// name, version and bom-ref); edges are distinct (from, to) pairs of `dependencies`
+/// plus parent → nested child.
+#[test]
+fn cyclonedx_examples() {
+    // (file, packages, edges, roots, notices, licence refs)
+    let rows: &[Row] = &[
+        ("cdxgen-bom-deps.json", 59, 106, 1, 0, 0),
+        ("cdxgen-bom-gradle-deps.json", 29, 28, 1, 0, 0),
+        ("cdxgen-bom-java.json", 89, 154, 1, 0, 0),
+        ("cdxgen-bom-maventree.json", 27, 26, 1, 0, 0),
+        ("cdxgen-jt-sbom.json", 153, 215, 1, 0, 0),
+        ("cern-lhc-vdm-editor-e564943/bom.json", 44, 0, 1, 0, 0),
+        ("dropwizard-1.3.15/bom.json", 168, 170, 1, 0, 0),
+        ("juice-shop-flat/bom.1.4.json", 979, 1660, 1, 0, 0),
+        ("laravel-7.12.0/bom.1.2.json", 63, 113, 1, 0, 0),
+        ("laravel-7.12.0/bom.1.3.json", 63, 113, 1, 0, 0),
+        ("laravel-7.12.0/bom.1.4.json", 63, 113, 1, 0, 0),
+        (
+            "proton-bridge/proton-bridge-v1.6.3.bom.json",
+            202,
+            232,
+            1,
+            0,
+            0,
+        ),
+        (
+            "proton-bridge/proton-bridge-v1.8.0.bom.json",
+            202,
+            232,
+            1,
+            0,
+            0,
+        ),
+    ];
+    check(InputFormat::CycloneDxJson, "cyclonedx/examples", rows);
+}
+
+/// Counts verified independently with a short Python script (JSON via `json`, tag-value
+/// by splitting `Tag: value` lines after removing `<text>` blocks): packages, distinct
+/// dependency edges between packages with the relationship mapping of `spdx.rs`, roots
+/// from `documentDescribes` and `DESCRIBES`, and `LicenseRef-*` definitions. Notices:
+/// one when the document has files or snippets, one for relationships to undefined
+/// elements.
+#[test]
+fn spdx_documents() {
+    // (file, packages, edges, roots, notices, licence refs)
+    let json: &[Row] = &[
+        ("tools-python/SPDXJSONExample-v2.2.spdx.json", 4, 1, 1, 1, 5),
+        ("tools-python/SPDXJSONExample-v2.3.spdx.json", 4, 1, 1, 1, 5),
+        (
+            "tools-python/SPDXJSONExample-UTF-16.spdx.json",
+            4,
+            1,
+            1,
+            1,
+            5,
+        ),
+        ("tools-python/ControlCharacters.spdx.json", 2, 0, 1, 0, 1),
+        (
+            "tools-python/circleConversionTestInitialDocument.json",
+            4,
+            1,
+            1,
+            1,
+            5,
+        ),
+        (
+            "examples/example7/spdx2.2/example7-bin.spdx.json",
+            1,
+            0,
+            1,
+            0,
+            0,
+        ),
+        (
+            "examples/example7/spdx2.2/example7-go-module.spdx.json",
+            1,
+            0,
+            1,
+            0,
+            0,
+        ),
+        (
+            "examples/example7/spdx2.2/example7-golang.spdx.json",
+            2,
+            0,
+            1,
+            0,
+            1,
+        ),
+        (
+            "examples/example7/spdx2.2/example7-third-party-modules.spdx.json",
+            3,
+            0,
+            3,
+            0,
+            0,
+        ),
+        (
+            "examples/example8/spdx2.3/examplemaven-0.0.1.spdx.json",
+            6,
+            5,
+            1,
+            1,
+            0,
+        ),
+        (
+            "examples/example9/spdx2.2/appbomination.spdx.json",
+            7,
+            4,
+            1,
+            1,
+            1,
+        ),
+        (
+            "examples/example10/spdx2.3/hello-source.spdx.json",
+            1,
+            0,
+            1,
+            1,
+            0,
+        ),
+        ("examples/example11/spdx2.3/sbom.spdx.json", 4, 3, 1, 1, 0),
+        (
+            "examples/example12/spdx2.2/hello-dist.spdx.json",
+            1,
+            0,
+            1,
+            1,
+            0,
+        ),
+        (
+            "examples/example12/spdx2.2/hello-src.spdx.json",
+            1,
+            0,
+            1,
+            1,
+            0,
+        ),
+        (
+            "examples/example14/spdx2.3/examplemaven-0.0.1-enriched.spdx.json",
+            6,
+            5,
+            1,
+            1,
+            0,
+        ),
+        (
+            "examples/example14/content/examplemaven-0.0.1.spdx.json",
+            6,
+            5,
+            1,
+            1,
+            0,
+        ),
+    ];
+    let tag_value: &[Row] = &[
+        ("tools-python/SPDXTagExample-v2.2.spdx", 4, 1, 1, 1, 5),
+        ("tools-python/SPDXTagExample-v2.3.spdx", 4, 1, 1, 1, 5),
+        ("tools-python/SPDXTagExample-UTF-16.spdx", 4, 1, 1, 1, 5),
+        ("tools-python/SPDXLite.spdx", 1, 0, 0, 0, 1),
+        ("examples/example1/spdx2.2/example1.spdx", 1, 0, 1, 1, 0),
+        ("examples/example2/spdx2.2/example2-bin.spdx", 1, 0, 1, 1, 0),
+        ("examples/example2/spdx2.2/example2-src.spdx", 1, 0, 1, 1, 0),
+        ("examples/example3/spdx2.2/example3-bin.spdx", 1, 0, 1, 1, 0),
+        ("examples/example3/spdx2.2/example3-src.spdx", 1, 0, 1, 1, 0),
+        ("examples/example4/spdx2.2/example4-bin.spdx", 3, 0, 1, 1, 0),
+        ("examples/example4/spdx2.2/example4-src.spdx", 1, 0, 1, 1, 0),
+        ("examples/example5/spdx2.2/example5-bin.spdx", 1, 0, 1, 1, 0),
+        ("examples/example5/spdx2.2/example5-src.spdx", 1, 0, 1, 1, 0),
+        ("examples/example6/spdx2.2/example6-bin.spdx", 1, 0, 1, 1, 1),
+        ("examples/example6/spdx2.2/example6-lib.spdx", 5, 4, 1, 0, 1),
+        ("examples/example6/spdx2.2/example6-src.spdx", 1, 0, 1, 1, 0),
+    ];
+    check(InputFormat::SpdxJson, "spdx", json);
+    check(InputFormat::SpdxTagValue, "spdx", tag_value);
+}
+
+/// A comparable digest of an inventory: packages, edges, roots and licence refs.
+fn digest(inv: &Inventory) -> String {
+    let mut out = String::new();
+    for p in &inv.packages {
+        out.push_str(&format!(
+            "{} {:?} {:?} {:?} {:?} {:?} {:?}\n",
+            p.id, p.version, p.declared, p.concluded, p.supplier, p.source, p.description
+        ));
+    }
+    out.push_str(&format!("{:?}\n{:?}\n", inv.edges, inv.roots));
+    for (id, l) in &inv.license_refs {
+        out.push_str(&format!("{id} {:?} {:?}\n", l.name, l.text));
+    }
+    out
+}
+
+#[test]
+fn spdx_utf16_documents_read_like_their_utf8_twins() {
+    for (format, utf16, utf8) in [
+        (
+            InputFormat::SpdxJson,
+            "spdx/tools-python/SPDXJSONExample-UTF-16.spdx.json",
+            "spdx/tools-python/SPDXJSONExample-v2.2.spdx.json",
+        ),
+        (
+            InputFormat::SpdxTagValue,
+            "spdx/tools-python/SPDXTagExample-UTF-16.spdx",
+            "spdx/tools-python/SPDXTagExample-v2.2.spdx",
+        ),
+    ] {
+        let (Some(a), Some(b)) = (corpus(utf16), corpus(utf8)) else {
+            eprintln!("note: corpus absent, skipping");
+            return;
+        };
+        let read = |p: &Path| parse_as(format, p, &fs::read(p).unwrap()).unwrap();
+        let (a, b) = (read(&a), read(&b));
+        assert!(!a.packages.is_empty());
+        assert_eq!(digest(&a), digest(&b), "{utf16} differs from {utf8}");
+    }
+}
+
+#[test]
+fn spdx_json_and_tag_value_twins_agree() {
+    let (Some(json), Some(tv)) = (
+        corpus("spdx/tools-python/SPDXJSONExample-v2.3.spdx.json"),
+        corpus("spdx/tools-python/SPDXTagExample-v2.3.spdx"),
+    ) else {
+        eprintln!("note: corpus absent, skipping");
+        return;
+    };
+    let a = parse_as(InputFormat::SpdxJson, &json, &fs::read(&json).unwrap()).unwrap();
+    let b = parse_as(InputFormat::SpdxTagValue, &tv, &fs::read(&tv).unwrap()).unwrap();
+    assert_eq!(digest(&a), digest(&b));
+    let glibc = &a.packages[0];
+    assert_eq!(glibc.name, "glibc");
+    assert_eq!(glibc.concluded, vec!["(LGPL-2.0-only OR LicenseRef-3)"]);
+    assert_eq!(glibc.declared, vec!["(LGPL-2.0-only AND LicenseRef-3)"]);
+    assert_eq!(glibc.supplier.as_deref(), Some("Jane Doe"));
+    assert_eq!(
+        a.license_refs["LicenseRef-3"].name.as_deref(),
+        Some("CyberNeko License")
+    );
+    let meta = &a.inputs[0].meta;
+    assert_eq!(meta.timestamp.as_deref(), Some("2010-01-29T18:30:22Z"));
+    assert_eq!(meta.tools, vec!["LicenseFind-1.0"]);
+}
+
+#[test]
+fn spdx_invalid_example_fails_with_position() {
+    let Some(dir) = corpus("spdx/tools-python/invalid") else {
+        eprintln!("note: corpus absent, skipping");
+        return;
+    };
+    let path = fs::read_dir(dir).unwrap().next().unwrap().unwrap().path();
+    let err = parse_as(InputFormat::SpdxJson, &path, &fs::read(&path).unwrap()).unwrap_err();
+    let Error::Invalid(problems) = &err else {
+        panic!("expected a positioned error, got {err}");
+    };
+    let p = &problems[0];
+    eprintln!("{err}");
+    assert!(p.line > 1 && p.column > 1, "{err}");
+    assert!(p.message.contains("downloadLocation") || p.message.contains("DESCRIBE"));
+}
