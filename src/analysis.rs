@@ -99,6 +99,9 @@ pub struct LoadOptions {
     pub policy: Option<String>,
     /// Look for a `sovra.toml` next to the inputs.
     pub project_policy: bool,
+    /// `--facts`: a facts file from `sovra enrich`, applied to the inventory and given
+    /// to the checks. Read from disk only; no network.
+    pub facts: Option<PathBuf>,
 }
 
 /// The catalogue (embedded plus user catalogues named by the policy) and the
@@ -119,14 +122,14 @@ pub fn load_policy(inputs: &[PathBuf], opts: &LoadOptions) -> Result<(Catalogue,
 /// Reads the inputs and policy, then [`analyse`]s.
 pub fn load(inputs: &[PathBuf], opts: &LoadOptions, today: jiff::civil::Date) -> Result<Analysis> {
     let (catalogue, policy) = load_policy(inputs, opts)?;
-    let inventory = ingest::ingest(inputs, &opts.ingest)?;
+    let mut inventory = ingest::ingest(inputs, &opts.ingest)?;
+    let mut extra = Extra::default();
+    if let Some(path) = &opts.facts {
+        let (facts, evidence) = crate::enrich::Facts::load(path)?;
+        facts.apply(&mut inventory);
+        extra.facts = Some(facts);
+        extra.facts_evidence = Some(evidence);
+    }
     let kb = Kb::embedded()?;
-    Ok(analyse(
-        inventory,
-        catalogue,
-        policy,
-        kb,
-        Extra::default(),
-        today,
-    ))
+    Ok(analyse(inventory, catalogue, policy, kb, extra, today))
 }

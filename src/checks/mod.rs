@@ -17,8 +17,10 @@ use crate::license::Licenses;
 use crate::model::{Inventory, PkgIdx};
 use crate::policy::EffectivePolicy;
 
+mod continuity_risk;
 mod exception_expired;
 mod exception_unused;
+mod known_vulnerability;
 mod license_allow;
 mod license_deny;
 mod license_deprecated;
@@ -28,6 +30,7 @@ mod package_deny;
 mod sbom_completeness;
 mod source_registry;
 mod unknown_share;
+mod unmaintained;
 
 /// Everything a check may read. Built once per analysis by the engine.
 #[derive(Debug, Clone, Copy)]
@@ -115,8 +118,10 @@ pub(crate) fn compile_with<P: Params>(
 
 /// Every check kind, sorted by name.
 pub static KINDS: &[&Kind] = &[
+    &continuity_risk::KIND,
     &exception_expired::KIND,
     &exception_unused::KIND,
+    &known_vulnerability::KIND,
     &license_allow::KIND,
     &license_deny::KIND,
     &license_deprecated::KIND,
@@ -126,6 +131,7 @@ pub static KINDS: &[&Kind] = &[
     &package_deny::KIND,
     &sbom_completeness::KIND,
     &unknown_share::KIND,
+    &unmaintained::KIND,
 ];
 
 /// The kind named `name`.
@@ -134,6 +140,49 @@ pub fn kind(name: &str) -> Option<&'static Kind> {
         .binary_search_by(|k| k.name.cmp(name))
         .ok()
         .map(|i| KINDS[i])
+}
+
+/// The review finding of a check that needs the facts file when none was given.
+pub(crate) fn no_facts_hit(what: &str) -> Hit {
+    Hit {
+        message: format!("{what} not assessed: no facts file"),
+        notes: vec!["run `sovra enrich` on the inputs and pass its output with `--facts`".into()],
+        review_only: true,
+        ..Hit::default()
+    }
+}
+
+/// The review finding for packages a facts file has nothing on, naming the first ten.
+pub(crate) fn unchecked_hit(names: &mut Vec<String>, scope: ScopeParam, what: &str) -> Option<Hit> {
+    if names.is_empty() {
+        return None;
+    }
+    names.sort();
+    let mut listed: Vec<String> = names.iter().take(10).map(|n| format!("`{n}`")).collect();
+    if names.len() > 10 {
+        listed.push(format!("and {} more", names.len() - 10));
+    }
+    Some(Hit {
+        message: format!(
+            "{} {} packages were not {what}: the facts file has nothing on them",
+            names.len(),
+            scope.scope().as_str()
+        ),
+        notes: vec![listed.join(", ")],
+        review_only: true,
+        ..Hit::default()
+    })
+}
+
+/// Whole months (of 30.44 days) from an RFC 3339 time (or a plain date) to `today`.
+pub(crate) fn months_since(when: &str, today: jiff::civil::Date) -> Option<u32> {
+    let date: jiff::civil::Date = match when.parse::<jiff::Timestamp>() {
+        Ok(t) => t.to_zoned(jiff::tz::TimeZone::UTC).date(),
+        Err(_) => when.get(..10)?.parse().ok()?,
+    };
+    let days = (today - date).get_days();
+    let days = i64::from(days).max(0);
+    u32::try_from((days as f64 / 30.44) as i64).ok()
 }
 
 /// Message fragment naming a package: `` `name@version` ``.

@@ -65,6 +65,7 @@ impl PolicyArgs {
             ingest: input.ingest_options(),
             policy: self.policy.clone(),
             project_policy: !self.no_project_policy,
+            facts: input.facts.clone(),
         }
     }
 

@@ -87,30 +87,6 @@ impl InputArgs {
             locked: self.locked,
         }
     }
-
-    /// Ingests the inputs and, with `--facts`, applies the facts file to the inventory.
-    #[allow(dead_code)] // called by check, score and report once they land
-    pub(crate) fn load(&self) -> Result<Loaded> {
-        let mut inventory = crate::ingest::ingest(&self.inputs, &self.ingest_options())?;
-        let facts = match &self.facts {
-            Some(path) => {
-                let (facts, evidence) = crate::enrich::Facts::load(path)?;
-                facts.apply(&mut inventory);
-                Some((facts, evidence))
-            }
-            None => None,
-        };
-        Ok(Loaded { inventory, facts })
-    }
-}
-
-/// The inventory of [`InputArgs`], with the facts file applied when one was given.
-#[derive(Debug)]
-#[allow(dead_code)] // read by check, score and report once they land
-pub(crate) struct Loaded {
-    pub inventory: crate::model::Inventory,
-    /// The facts file and its evidence record (path, hash, age) for the report.
-    pub facts: Option<(crate::enrich::Facts, crate::enrich::FactsEvidence)>,
 }
 
 /// What a command concluded.

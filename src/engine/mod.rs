@@ -109,7 +109,13 @@ impl Kb {
 /// filled by the stages that read them. Checks that need a fact the inputs lack say so
 /// in a finding instead of passing.
 #[derive(Debug, Clone, Default)]
-pub struct Extra {}
+pub struct Extra {
+    /// The facts file given with `--facts` (`sovra enrich`): advisories, registry and
+    /// forge facts. `None` when none was given.
+    pub facts: Option<crate::enrich::Facts>,
+    /// Where that facts file came from, for the report's evidence section.
+    pub facts_evidence: Option<crate::enrich::FactsEvidence>,
+}
 
 /// What the engine runs over.
 #[derive(Debug, Clone, Copy)]
