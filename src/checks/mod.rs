@@ -153,7 +153,7 @@ pub(crate) fn no_facts_hit(what: &str) -> Hit {
 }
 
 /// The review finding for packages a facts file has nothing on, naming the first ten.
-pub(crate) fn unchecked_hit(names: &mut Vec<String>, scope: ScopeParam, what: &str) -> Option<Hit> {
+pub(crate) fn unchecked_hit(names: &mut [String], scope: ScopeParam, what: &str) -> Option<Hit> {
     if names.is_empty() {
         return None;
     }
