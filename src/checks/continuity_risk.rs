@@ -58,10 +58,14 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
     };
     let mut hits = Vec::new();
     let mut unchecked = Vec::new();
+    let roots = ctx.graph.roots();
     for pkg in ctx.graph.reachable(p.scope.scope()) {
         let package = ctx.inventory.package(pkg);
         let Some((key, r)) = facts.repository(package) else {
-            unchecked.push(package.display_name());
+            // The candidate's own roots are what is assessed, not a dependency.
+            if !roots.contains(&pkg) {
+                unchecked.push(package.display_name());
+            }
             continue;
         };
         let source = format!("source: {} (retrieved {})", r.urls[0], r.retrieved);

@@ -164,9 +164,15 @@ pub(crate) fn unchecked_hit(names: &mut [String], scope: ScopeParam, what: &str)
     }
     Some(Hit {
         message: format!(
-            "{} {} packages were not {what}: the facts file has nothing on them",
+            "{} {} {} not {what}: the facts file has nothing on {}",
             names.len(),
-            scope.scope().as_str()
+            scope.scope().as_str(),
+            if names.len() == 1 {
+                "package was"
+            } else {
+                "packages were"
+            },
+            if names.len() == 1 { "it" } else { "them" },
         ),
         notes: vec![listed.join(", ")],
         review_only: true,

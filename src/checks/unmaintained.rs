@@ -48,12 +48,16 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
     };
     let mut hits = Vec::new();
     let mut unchecked = Vec::new();
+    let roots = ctx.graph.roots();
     for pkg in ctx.graph.reachable(p.scope.scope()) {
         let package = ctx.inventory.package(pkg);
         let registry = facts.package(package);
         let repo = facts.repository(package);
         if registry.is_none() && repo.is_none() {
-            unchecked.push(package.display_name());
+            // The candidate's own roots are what is assessed, not a dependency.
+            if !roots.contains(&pkg) {
+                unchecked.push(package.display_name());
+            }
             continue;
         }
         let mut hit = |message: String, note: String| {

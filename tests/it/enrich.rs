@@ -833,3 +833,174 @@ fn live_registries() {
     let osv = only(Source::Osv, pkg(Ecosystem::Npm, "lodash", "4.17.15"));
     eprintln!("osv advisories: {}", osv.stats.advisories);
 }
+
+/// Runs `sovra` with extra environment variables.
+fn sovra_env(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_sovra"));
+    cmd.args(args)
+        .current_dir(support::root())
+        .env("NO_COLOR", "1");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+/// Copies `lockfile` to `to` with every `license` field removed.
+fn strip_licences(lockfile: &Path, to: &Path) {
+    let mut doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(lockfile).unwrap()).unwrap();
+    for entry in doc["packages"].as_object_mut().unwrap().values_mut() {
+        entry.as_object_mut().unwrap().remove("license");
+    }
+    std::fs::write(to, serde_json::to_vec_pretty(&doc).unwrap()).unwrap();
+}
+
+#[test]
+fn cli_enrich_then_check_with_facts_needs_no_network_and_is_reproducible() {
+    let Some(dir) = support::corpus("npm/Aitema-gmbh__terminvergabe") else {
+        eprintln!("corpus absent: skipping");
+        return;
+    };
+    let docs = Arc::new(npm_recordings());
+    let served = Arc::clone(&docs);
+    let server = Server::start(move |req| match served.get(&npm_name(&req.path)) {
+        Some(doc) => json(200, doc.to_string()),
+        None => json(404, r#"{"error":"Not found"}"#),
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let (backend, frontend) = (
+        tmp.path().join("backend.json"),
+        tmp.path().join("frontend.json"),
+    );
+    strip_licences(&dir.join("backend/package-lock.json"), &backend);
+    strip_licences(
+        &dir.join("frontend-mitarbeiter/package-lock.json"),
+        &frontend,
+    );
+    let facts = tmp.path().join("facts.json");
+    let cache = tmp.path().join("cache");
+    let s = |p: &Path| p.to_str().unwrap().to_owned();
+    let (b, f, fa, ca) = (s(&backend), s(&frontend), s(&facts), s(&cache));
+    let out = sovra_env(
+        &[
+            "enrich",
+            &b,
+            &f,
+            "--sources",
+            "npm",
+            "--cache-dir",
+            &ca,
+            "-o",
+            &fa,
+            "--now",
+            "2026-11-01T00:00:00Z",
+        ],
+        &[("SOVRA_NPM_URL", &server.base)],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    // Every locked name@version has a recorded licence: 507 of them.
+    assert!(err.contains("(507 licences)"), "{err}");
+    let pinned = Facts::load(&facts).unwrap().0;
+    let licences = pinned
+        .packages
+        .values()
+        .filter(|p| p.license.is_some())
+        .count();
+    assert_eq!(licences, 507);
+    assert!(pinned.packages.values().all(|p| {
+        p.license
+            .as_ref()
+            .is_some_and(|l| l.url.starts_with(&server.base) && !l.retrieved.is_empty())
+    }));
+
+    // Without facts the stripped lockfiles have no licences; with them, every
+    // dependency's licence is back and no network is asked.
+    let check = |with_facts: bool| {
+        let mut args = vec![
+            "check",
+            &b,
+            &f,
+            "--format",
+            "json",
+            "--no-project-policy",
+            "--date",
+            "2026-11-22",
+        ];
+        if with_facts {
+            args.extend(["--facts", &fa]);
+        }
+        sovra_env(&args, &[("SOVRA_NPM_URL", "http://127.0.0.1:9")])
+    };
+    let no_licence = |o: &std::process::Output| {
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| {
+                f["message"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("states no licence")
+            })
+            .count()
+    };
+    let before = check(false);
+    let hits = server.hits("/");
+    let after = check(true);
+    let again = check(true);
+    assert_eq!(server.hits("/"), hits, "check --facts asked the network");
+    assert!(no_licence(&before) >= 400, "{}", no_licence(&before));
+    // Only the two projects' own roots (not on the registry) still state none.
+    assert_eq!(no_licence(&after), 2);
+    assert_eq!(after.stdout, again.stdout, "same facts, same bytes");
+}
+
+#[test]
+fn rules_fire_and_stay_quiet_with_a_facts_file() {
+    let out = support::sovra(&[
+        "check",
+        "tests/fixtures/enrich/rules/package-lock.json",
+        "--facts",
+        "tests/fixtures/enrich/rules/facts.json",
+        "--date",
+        "2026-11-22",
+        "--no-project-policy",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the high advisory is a violation"
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !text.contains("`fine@1.0.0`"),
+        "a healthy package stays quiet"
+    );
+    insta::assert_snapshot!("enrich_rules_with_facts", text);
+
+    let out = support::sovra(&[
+        "check",
+        "tests/fixtures/enrich/rules/package-lock.json",
+        "--date",
+        "2026-11-22",
+        "--no-project-policy",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let not_assessed: Vec<(&str, &str)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["message"].as_str().unwrap().ends_with("no facts file"))
+        .map(|f| (f["rule"].as_str().unwrap(), f["level"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        not_assessed,
+        [("GOV001", "warn"), ("GOV002", "warn"), ("SUP005", "warn")],
+        "without facts nothing passes silently"
+    );
+}
