@@ -211,6 +211,20 @@ impl FactsEvidence {
     }
 }
 
+/// The forge evidence of one package for the score's "continuity and community health"
+/// dimension (maps one to one onto the score's evidence struct).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContinuityEvidence {
+    /// Distinct commit authors in the year before retrieval.
+    pub contributors_12m: Option<u32>,
+    /// Distinct organisations among them.
+    pub contributor_orgs_12m: Option<u32>,
+    /// Days from the latest forge release to `today`.
+    pub days_since_release: Option<u32>,
+    /// Where the facts were read, and when: `github.com/o/r @ 2026-11-01`.
+    pub source: String,
+}
+
 /// What [`Facts::apply`] filled in.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Applied {
@@ -312,6 +326,30 @@ impl Facts {
         self.repositories
             .get_key_value(&key)
             .map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// Continuity evidence of `pkg` from its repository's forge facts, `None` when there
+    /// are none (the dimension is then "not assessed" for it).
+    pub fn continuity(
+        &self,
+        pkg: &Package,
+        today: jiff::civil::Date,
+    ) -> Option<ContinuityEvidence> {
+        let (key, r) = self.repository(pkg)?;
+        let days_since_release = r.latest_release.as_deref().and_then(|t| {
+            let date = t
+                .parse::<jiff::Timestamp>()
+                .ok()?
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .date();
+            u32::try_from((today - date).get_days()).ok()
+        });
+        Some(ContinuityEvidence {
+            contributors_12m: r.contributors_12m,
+            contributor_orgs_12m: r.organisations_12m,
+            days_since_release,
+            source: format!("{key} @ {}", r.retrieved.get(..10).unwrap_or(&r.retrieved)),
+        })
     }
 
     /// Fills licence, supplier and repository where a package has none, recording each

@@ -683,6 +683,23 @@ fn advisories_forges_and_other_registries_from_recorded_responses() {
         (Some(0), Some(0))
     );
     let lodash = &inv.packages[0];
+    // The score's continuity evidence for the GitLab-hosted component.
+    let c = out
+        .facts
+        .continuity(&inv.packages[4], "2026-11-01".parse().unwrap())
+        .unwrap();
+    assert_eq!(
+        c,
+        enrich::ContinuityEvidence {
+            contributors_12m: Some(3),
+            contributor_orgs_12m: Some(2),
+            days_since_release: Some(61),
+            source: format!(
+                "gitlab.opencode.de/opencode/tools/widget @ {}",
+                &gl.retrieved[..10]
+            ),
+        }
+    );
     assert_eq!(out.facts.advisories(lodash).map(<[_]>::len), Some(2));
     assert_eq!(
         out.facts.repository(lodash).map(|(k, _)| k),
@@ -1003,4 +1020,86 @@ fn rules_fire_and_stay_quiet_with_a_facts_file() {
         [("GOV001", "warn"), ("GOV002", "warn"), ("SUP005", "warn")],
         "without facts nothing passes silently"
     );
+}
+
+#[test]
+fn requests_to_one_host_are_paced() {
+    let server = Server::start(|_| json(200, r#"{"versions":{"1.0.0":{"license":"MIT"}}}"#));
+    let inv = inventory((0..5).map(|i| pkg(Ecosystem::Npm, &format!("p{i}"), "1.0.0")));
+    let mut cfg = config(&server.base, &[Source::Npm], Path::new("unused"));
+    cfg.cache_dir = None;
+    cfg.http.host_interval = Duration::from_millis(150);
+    let started = Instant::now();
+    let out = enrich::enrich(&inv, &cfg, &Silent).unwrap();
+    assert_eq!(out.stats.licenses, 5);
+    // Five requests on eight workers still start 150 ms apart.
+    assert!(
+        started.elapsed() >= Duration::from_millis(600),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn an_interrupted_enrichment_leaves_a_consistent_cache_and_no_facts_file() {
+    let Some(dir) = support::corpus("npm/Aitema-gmbh__terminvergabe") else {
+        eprintln!("corpus absent: skipping");
+        return;
+    };
+    let docs = Arc::new(npm_recordings());
+    let served = Arc::clone(&docs);
+    // Answers slowly, so that the process is killed mid-run.
+    let server = Server::start(move |req| {
+        std::thread::sleep(Duration::from_millis(20));
+        match served.get(&npm_name(&req.path)) {
+            Some(doc) => json(200, doc.to_string()),
+            None => json(404, "{}"),
+        }
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let facts = tmp.path().join("facts.json");
+    let lock = dir.join("backend/package-lock.json");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sovra"))
+        .args([
+            "enrich",
+            lock.to_str().unwrap(),
+            "--sources",
+            "npm",
+            "--jobs",
+            "2",
+        ])
+        .arg("--cache-dir")
+        .arg(&cache)
+        .arg("-o")
+        .arg(&facts)
+        .env("SOVRA_NPM_URL", &server.base)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while server.hits("/") < 20 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(!facts.exists(), "no half-written facts file");
+    let entries = cache_files(&cache);
+    assert!(entries > 0 && entries < docs.len(), "{entries} entries");
+    // A rerun completes from where the cache stands.
+    let out = sovra_env(
+        &[
+            "enrich",
+            lock.to_str().unwrap(),
+            "--sources",
+            "npm",
+            "--cache-dir",
+            cache.to_str().unwrap(),
+            "-o",
+            facts.to_str().unwrap(),
+        ],
+        &[("SOVRA_NPM_URL", &server.base)],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(Facts::load(&facts).is_ok());
 }
