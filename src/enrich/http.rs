@@ -94,6 +94,10 @@ pub(crate) struct Response {
     pub retrieved: Timestamp,
 }
 
+/// The words that mark a lookup skipped after a host's rate limit (notices with them
+/// are summarised per host).
+pub(crate) const SKIPPED: &str = "not asked:";
+
 /// Why a lookup failed; its `Display` is the notice shown to the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum FetchError {
@@ -117,6 +121,8 @@ pub(crate) enum FetchError {
     TooLarge { url: String, limit: u64 },
     /// A complete body that is not the JSON the source expects.
     Malformed { url: String, message: String },
+    /// Not asked: the host refused this run earlier (rate limit exhausted).
+    HostLimited { url: String, host: String },
 }
 
 impl std::fmt::Display for FetchError {
@@ -145,6 +151,9 @@ impl std::fmt::Display for FetchError {
             FetchError::Malformed { url, message } => {
                 write!(f, "`{url}`: malformed response: {message}")
             }
+            FetchError::HostLimited { url, host } => {
+                write!(f, "`{url}`: {SKIPPED} `{host}` rate-limited this run")
+            }
         }
     }
 }
@@ -161,6 +170,8 @@ pub(crate) struct Http {
     /// One answer per request key and run: concurrent asks for the same URL (several
     /// versions of one npm package) wait for the first instead of asking again.
     memo: Mutex<HashMap<String, Arc<Memo>>>,
+    /// Hosts whose rate limit is exhausted for this run: not asked again.
+    limited: Mutex<std::collections::BTreeSet<String>>,
     /// Notices from the cache (discarded corrupt entries), drained by the caller.
     pub(crate) notices: Mutex<Vec<String>>,
 }
@@ -205,6 +216,7 @@ impl Http {
             now,
             next_slot: Mutex::new(HashMap::new()),
             memo: Mutex::new(HashMap::new()),
+            limited: Mutex::new(std::collections::BTreeSet::new()),
             notices: Mutex::new(Vec::new()),
         })
     }
@@ -243,10 +255,17 @@ impl Http {
                 url: req.url.clone(),
             });
         };
+        let host = host_of(&req.url);
+        if self.limited.lock().is_ok_and(|l| l.contains(&host)) {
+            return Err(FetchError::HostLimited {
+                url: req.url.clone(),
+                host,
+            });
+        }
         let mut attempts = 0;
         loop {
             attempts += 1;
-            self.wait_for_host(&req.url);
+            self.wait_for_host(&host);
             match self.attempt(client, req, attempts) {
                 Attempt::Done(resp) => {
                     if let Some(cache) = &self.cache {
@@ -263,7 +282,14 @@ impl Http {
                     }
                     return Ok(resp);
                 }
-                Attempt::Fail(e) => return Err(e),
+                Attempt::Fail(e) => {
+                    if let FetchError::RetryAfterTooLong { .. } = e
+                        && let Ok(mut l) = self.limited.lock()
+                    {
+                        l.insert(host);
+                    }
+                    return Err(e);
+                }
                 Attempt::Retry { error, wait } => {
                     if attempts > self.cfg.retries {
                         return Err(error);
@@ -282,14 +308,8 @@ impl Http {
     }
 
     /// Sleeps until this host may be asked again, and reserves the next slot.
-    fn wait_for_host(&self, url: &str) {
-        let host = reqwest::Url::parse(url)
-            .ok()
-            .and_then(|u| {
-                u.host_str()
-                    .map(|h| format!("{h}:{}", u.port().unwrap_or(0)))
-            })
-            .unwrap_or_default();
+    fn wait_for_host(&self, host: &str) {
+        let host = host.to_owned();
         let wait = {
             let Ok(mut slots) = self.next_slot.lock() else {
                 return;
@@ -340,6 +360,24 @@ impl Http {
             }
         };
         let status = resp.status().as_u16();
+        // GitHub signals an exhausted quota with 403 and `x-ratelimit-remaining: 0`,
+        // `x-ratelimit-reset` saying when (epoch seconds).
+        if status == 403
+            && resp
+                .headers()
+                .get("x-ratelimit-remaining")
+                .is_some_and(|v| v.as_bytes() == b"0")
+        {
+            let reset = resp
+                .headers()
+                .get("x-ratelimit-reset")
+                .and_then(|v| v.to_str().ok()?.parse::<i64>().ok())
+                .map_or(0, |t| t.saturating_sub(self.now_wall().as_second()));
+            return Attempt::Fail(FetchError::RetryAfterTooLong {
+                url,
+                seconds: u64::try_from(reset).unwrap_or(0),
+            });
+        }
         if status == 429 || (500..600).contains(&status) {
             let wait = retry_after(resp.headers().get("retry-after"), self.now_wall());
             if let Some(w) = wait
@@ -435,6 +473,19 @@ fn extra_roots() -> Result<Vec<reqwest::Certificate>, String> {
             std::path::Path::new(&path).display()
         )
     })
+}
+
+/// `host:port` of a URL (port only when written).
+fn host_of(url: &str) -> String {
+    reqwest::Url::parse(url)
+        .ok()
+        .and_then(|u| {
+            u.host_str().map(|h| match u.port() {
+                Some(p) => format!("{h}:{p}"),
+                None => h.to_owned(),
+            })
+        })
+        .unwrap_or_default()
 }
 
 /// `Retry-After` as seconds or an HTTP date.

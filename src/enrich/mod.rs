@@ -405,13 +405,31 @@ pub fn enrich(inv: &Inventory, cfg: &Config, progress: &dyn Progress) -> Result<
     if let Ok(mut n) = client.notices.lock() {
         notices.append(&mut n);
     }
-    notices.sort();
-    notices.dedup();
+    let notices = summarise_skipped(notices);
     Ok(Outcome {
         facts,
         notices,
         stats,
     })
+}
+
+/// Sorts and de-duplicates notices, and folds the lookups skipped after a host's rate
+/// limit into one line per host.
+fn summarise_skipped(notices: Vec<String>) -> Vec<String> {
+    let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
+    let mut out: Vec<String> = Vec::new();
+    for n in notices {
+        match n.split_once(http::SKIPPED) {
+            Some((_, rest)) => *skipped.entry(rest.trim().to_owned()).or_default() += 1,
+            None => out.push(n),
+        }
+    }
+    for (what, count) in skipped {
+        out.push(format!("{count} lookup(s) not asked: {what}"));
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 fn registry_source(e: &Ecosystem) -> Option<Source> {
