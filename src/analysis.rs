@@ -127,8 +127,8 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions, today: jiff::civil::Date) ->
     if let Some(path) = &opts.facts {
         let (facts, evidence) = crate::enrich::Facts::load(path)?;
         facts.apply(&mut inventory);
-        extra.facts = Some(facts);
-        extra.facts_evidence = Some(evidence);
+        extra.enrichment = Some(facts);
+        extra.enrichment_evidence = Some(evidence);
     }
     let kb = Kb::embedded()?;
     Ok(analyse(inventory, catalogue, policy, kb, extra, today))

@@ -53,7 +53,7 @@ impl Params for P {
 }
 
 fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
-    let Some(facts) = &ctx.extra.facts else {
+    let Some(facts) = &ctx.extra.enrichment else {
         return vec![super::no_facts_hit("project continuity")];
     };
     let mut hits = Vec::new();

@@ -112,9 +112,9 @@ impl Kb {
 pub struct Extra {
     /// The facts file given with `--facts` (`sovra enrich`): advisories, registry and
     /// forge facts. `None` when none was given.
-    pub facts: Option<crate::enrich::Facts>,
+    pub enrichment: Option<crate::enrich::Facts>,
     /// Where that facts file came from, for the report's evidence section.
-    pub facts_evidence: Option<crate::enrich::FactsEvidence>,
+    pub enrichment_evidence: Option<crate::enrich::FactsEvidence>,
 }
 
 /// What the engine runs over.

@@ -336,20 +336,32 @@ impl Facts {
         today: jiff::civil::Date,
     ) -> Option<ContinuityEvidence> {
         let (key, r) = self.repository(pkg)?;
-        let days_since_release = r.latest_release.as_deref().and_then(|t| {
-            let date = t
-                .parse::<jiff::Timestamp>()
-                .ok()?
-                .to_zoned(jiff::tz::TimeZone::UTC)
-                .date();
-            u32::try_from((today - date).get_days()).ok()
-        });
-        Some(ContinuityEvidence {
-            contributors_12m: r.contributors_12m,
-            contributor_orgs_12m: r.organisations_12m,
-            days_since_release,
-            source: format!("{key} @ {}", r.retrieved.get(..10).unwrap_or(&r.retrieved)),
-        })
+        Some(continuity_of(key, r, today))
+    }
+
+    /// Continuity evidence of a repository URL (a candidate component's), `None` when
+    /// the facts file has no forge facts for it.
+    pub fn continuity_of_repository(
+        &self,
+        url: &str,
+        today: jiff::civil::Date,
+    ) -> Option<ContinuityEvidence> {
+        let key = repo_key(url)?;
+        let r = self.repositories.get(&key)?;
+        Some(continuity_of(&key, r, today))
+    }
+
+    /// Continuity evidence of every package that has forge facts, by package id (the
+    /// key the score's evidence map uses).
+    pub fn continuity_by_package_id(
+        &self,
+        inv: &Inventory,
+        today: jiff::civil::Date,
+    ) -> BTreeMap<String, ContinuityEvidence> {
+        inv.packages
+            .iter()
+            .filter_map(|p| Some((p.id.0.clone(), self.continuity(p, today)?)))
+            .collect()
     }
 
     /// Fills licence, supplier and repository where a package has none, recording each
@@ -389,6 +401,23 @@ impl Facts {
         }
         inv.from_facts.extend(filled);
         applied
+    }
+}
+
+fn continuity_of(key: &str, r: &RepoFacts, today: jiff::civil::Date) -> ContinuityEvidence {
+    let days_since_release = r.latest_release.as_deref().and_then(|t| {
+        let date = t
+            .parse::<jiff::Timestamp>()
+            .ok()?
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .date();
+        u32::try_from((today - date).get_days()).ok()
+    });
+    ContinuityEvidence {
+        contributors_12m: r.contributors_12m,
+        contributor_orgs_12m: r.organisations_12m,
+        days_since_release,
+        source: format!("{key} @ {}", r.retrieved.get(..10).unwrap_or(&r.retrieved)),
     }
 }
 

@@ -692,6 +692,20 @@ fn advisories_forges_and_other_registries_from_recorded_responses() {
             ),
         }
     );
+    assert_eq!(
+        out.facts.continuity_of_repository(
+            "git+https://gitlab.opencode.de/opencode/tools/widget.git",
+            "2026-11-01".parse().unwrap()
+        ),
+        Some(c)
+    );
+    let by_id = out
+        .facts
+        .continuity_by_package_id(&inv, "2026-11-01".parse().unwrap());
+    assert_eq!(
+        by_id.keys().collect::<Vec<_>>(),
+        ["generic:widget@2.1.0", "npm:lodash@4.17.15"]
+    );
     assert_eq!(out.facts.advisories(lodash).map(<[_]>::len), Some(2));
     assert_eq!(
         out.facts.repository(lodash).map(|(k, _)| k),
