@@ -225,6 +225,17 @@ pub struct ContinuityEvidence {
     pub source: String,
 }
 
+/// What a facts file contributes to one assessment (`score`, `report`).
+#[derive(Debug, Clone)]
+pub struct Enrichment {
+    pub facts: Facts,
+    pub evidence: FactsEvidence,
+    /// Continuity evidence by package id and by component name (the keys of the
+    /// score's forge evidence map).
+    pub continuity: BTreeMap<String, ContinuityEvidence>,
+    pub applied: Applied,
+}
+
 /// What [`Facts::apply`] filled in.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Applied {
@@ -256,6 +267,31 @@ impl Facts {
             oldest: facts.oldest_retrieval(),
         };
         Ok((facts, evidence))
+    }
+
+    /// Reads the facts file at `path`, applies it to `inventory` and gathers the
+    /// continuity evidence of its packages and of the candidate's components, given as
+    /// `(component name, repository URL)`.
+    pub fn load_for_assessment(
+        path: &Path,
+        inventory: &mut Inventory,
+        components: &[(String, String)],
+        today: jiff::civil::Date,
+    ) -> Result<Enrichment> {
+        let (facts, evidence) = Facts::load(path)?;
+        let applied = facts.apply(inventory);
+        let mut continuity = facts.continuity_by_package_id(inventory, today);
+        for (name, url) in components {
+            if let Some(c) = facts.continuity_of_repository(url, today) {
+                continuity.insert(name.clone(), c);
+            }
+        }
+        Ok(Enrichment {
+            facts,
+            evidence,
+            continuity,
+            applied,
+        })
     }
 
     /// Parses facts-file bytes read from `path` (used in messages only).

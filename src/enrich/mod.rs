@@ -30,8 +30,8 @@ use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
 
 pub use facts::{
-    Advisory, Applied, ContinuityEvidence, FACTS_VERSION, Fact, Facts, FactsEvidence, PackageFacts,
-    RepoFacts, Severity, repo_key,
+    Advisory, Applied, ContinuityEvidence, Enrichment, FACTS_VERSION, Fact, Facts, FactsEvidence,
+    PackageFacts, RepoFacts, Severity, repo_key,
 };
 pub use http::HttpConfig;
 

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use sovra::enrich::{self, Config, Facts, Severity, Silent, Source};
+use sovra::enrich::{self, Applied, Config, Facts, Severity, Silent, Source};
 use sovra::model::{Ecosystem, FactField, Inventory, Package, PackageId, PkgIdx, SourceKind};
 
 use crate::support;
@@ -781,6 +781,24 @@ fn facts_fill_only_what_inputs_lack() {
         ]
     );
     assert_eq!(inv.packages[1].declared, vec!["Apache-2.0".to_owned()]);
+
+    // The assessment entry point: apply, plus continuity evidence by package id and
+    // component name.
+    let mut inv = inventory([pkg(Ecosystem::Npm, "a", "1.0.0")]);
+    let e = Facts::load_for_assessment(
+        &fixture("rules/facts.json"),
+        &mut inv,
+        &[(
+            "Fine".to_owned(),
+            "https://github.com/example/fine".to_owned(),
+        )],
+        "2026-11-22".parse().unwrap(),
+    )
+    .unwrap();
+    assert_eq!(e.applied, Applied::default());
+    assert_eq!(e.continuity.keys().collect::<Vec<_>>(), ["Fine"]);
+    assert_eq!(e.continuity["Fine"].days_since_release, Some(82));
+    assert_eq!(e.continuity["Fine"].contributor_orgs_12m, Some(4));
 
     // Malformed and foreign files are errors with a position.
     std::fs::write(
