@@ -121,8 +121,13 @@ pub(crate) enum FetchError {
     TooLarge { url: String, limit: u64 },
     /// A complete body that is not the JSON the source expects.
     Malformed { url: String, message: String },
-    /// Not asked: the host refused this run earlier (rate limit exhausted).
-    HostLimited { url: String, host: String },
+    /// Not asked: the host refused this run earlier (rate limit exhausted) or could not
+    /// be reached at all.
+    HostLimited {
+        url: String,
+        host: String,
+        why: &'static str,
+    },
 }
 
 impl std::fmt::Display for FetchError {
@@ -151,8 +156,8 @@ impl std::fmt::Display for FetchError {
             FetchError::Malformed { url, message } => {
                 write!(f, "`{url}`: malformed response: {message}")
             }
-            FetchError::HostLimited { url, host } => {
-                write!(f, "`{url}`: {SKIPPED} `{host}` rate-limited this run")
+            FetchError::HostLimited { url, host, why } => {
+                write!(f, "`{url}`: {SKIPPED} `{host}` {why}")
             }
         }
     }
@@ -171,7 +176,7 @@ pub(crate) struct Http {
     /// versions of one npm package) wait for the first instead of asking again.
     memo: Mutex<HashMap<String, Arc<Memo>>>,
     /// Hosts whose rate limit is exhausted for this run: not asked again.
-    limited: Mutex<std::collections::BTreeSet<String>>,
+    limited: Mutex<std::collections::BTreeMap<String, &'static str>>,
     /// Notices from the cache (discarded corrupt entries), drained by the caller.
     pub(crate) notices: Mutex<Vec<String>>,
 }
@@ -181,7 +186,13 @@ type Memo = OnceLock<Result<Response, FetchError>>;
 /// The outcome of one attempt.
 enum Attempt {
     Done(Response),
-    Retry { error: FetchError, wait: Duration },
+    Retry {
+        error: FetchError,
+        wait: Duration,
+        /// The host could not be connected to (DNS, refused): no other request to it
+        /// will fare better this run.
+        unreachable: bool,
+    },
     Fail(FetchError),
 }
 
@@ -216,7 +227,7 @@ impl Http {
             now,
             next_slot: Mutex::new(HashMap::new()),
             memo: Mutex::new(HashMap::new()),
-            limited: Mutex::new(std::collections::BTreeSet::new()),
+            limited: Mutex::new(std::collections::BTreeMap::new()),
             notices: Mutex::new(Vec::new()),
         })
     }
@@ -256,10 +267,12 @@ impl Http {
             });
         };
         let host = host_of(&req.url);
-        if self.limited.lock().is_ok_and(|l| l.contains(&host)) {
+        let why = self.limited.lock().ok().and_then(|l| l.get(&host).copied());
+        if let Some(why) = why {
             return Err(FetchError::HostLimited {
                 url: req.url.clone(),
                 host,
+                why,
             });
         }
         let mut attempts = 0;
@@ -286,12 +299,19 @@ impl Http {
                     if let FetchError::RetryAfterTooLong { .. } = e
                         && let Ok(mut l) = self.limited.lock()
                     {
-                        l.insert(host);
+                        l.insert(host, "rate-limited this run");
                     }
                     return Err(e);
                 }
-                Attempt::Retry { error, wait } => {
+                Attempt::Retry {
+                    error,
+                    wait,
+                    unreachable,
+                } => {
                     if attempts > self.cfg.retries {
+                        if unreachable && let Ok(mut l) = self.limited.lock() {
+                            l.insert(host, "was unreachable");
+                        }
                         return Err(error);
                     }
                     let backoff = self.cfg.backoff * 2u32.saturating_pow(attempts - 1);
@@ -356,6 +376,7 @@ impl Http {
                 return Attempt::Retry {
                     error: transport(&msg),
                     wait: Duration::ZERO,
+                    unreachable: e.is_connect() && !e.is_timeout(),
                 };
             }
         };
@@ -395,6 +416,7 @@ impl Http {
                     attempts: n,
                 },
                 wait: wait.unwrap_or(Duration::ZERO),
+                unreachable: false,
             };
         }
         // 404 and 410 are answers ("no such package"), cached like any other; other
@@ -420,6 +442,7 @@ impl Http {
             return Attempt::Retry {
                 error: transport(&msg),
                 wait: Duration::ZERO,
+                unreachable: false,
             };
         }
         if bytes.len() as u64 > limit {

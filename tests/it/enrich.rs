@@ -1194,3 +1194,26 @@ fn an_exhausted_rate_limit_stops_asking_that_host() {
         ]
     );
 }
+
+#[test]
+fn an_unreachable_host_is_tried_once_per_run() {
+    // Nothing listens on the discard port of the loopback interface.
+    let base = "http://127.0.0.1:9";
+    let inv = inventory((0..4).map(|i| pkg(Ecosystem::Npm, &format!("p{i}"), "1.0.0")));
+    let mut cfg = config(base, &[Source::Npm], Path::new("unused"));
+    cfg.cache_dir = None;
+    cfg.workers = 1;
+    let out = enrich::enrich(&inv, &cfg, &Silent).unwrap();
+    assert_eq!(out.stats.failed, 4);
+    assert_eq!(out.notices.len(), 2, "{:#?}", out.notices);
+    assert_eq!(
+        out.notices[0],
+        "3 lookup(s) not asked: `127.0.0.1:9` was unreachable"
+    );
+    assert!(
+        out.notices[1].starts_with("npm `p0`: `http://127.0.0.1:9/p0`: ")
+            && out.notices[1].ends_with("after 3 attempt(s)"),
+        "{:#?}",
+        out.notices
+    );
+}
