@@ -1,13 +1,14 @@
 //! One analysis of one candidate: inventory → graph → licences → findings.
 //!
 //! [`analyse`] is pure and is what `check`, `score` and `report` share; [`load`] is
-//! the thin reading step in front of it (inputs, policy files, user catalogues).
+//! the thin reading step in front of it (inputs, policy files, user catalogues): the
+//! only place outside `ingest` where this pipeline touches the file system.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::engine::catalogue::Catalogue;
 use crate::engine::{self, Extra, Finding, Kb, Level};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::graph::DepGraph;
 use crate::ingest::{self, IngestOptions};
 use crate::license::{self, Licenses};
@@ -102,6 +103,8 @@ pub struct LoadOptions {
     /// `--facts`: a facts file from `sovra enrich`, applied to the inventory and given
     /// to the checks. Read from disk only; no network.
     pub facts: Option<PathBuf>,
+    /// Run only these rules (`--select`); empty runs every enabled rule.
+    pub select: Vec<String>,
 }
 
 /// The catalogue (embedded plus user catalogues named by the policy) and the
@@ -112,11 +115,64 @@ pub fn load_policy(inputs: &[PathBuf], opts: &LoadOptions) -> Result<(Catalogue,
         policy: opts.policy.clone(),
         project: opts
             .project_policy
-            .then(|| policy::find_project_file(inputs))
+            .then(|| find_project_file(inputs))
             .flatten(),
     };
-    let policy = policy::load(&req, &mut catalogue)?;
+    let mut policy = policy::load(&req, &mut catalogue, &FILES)?;
+    if !opts.select.is_empty() {
+        let unknown: Vec<String> = opts
+            .select
+            .iter()
+            .filter(|id| catalogue.get(id).is_none())
+            .map(|id| format!("`{id}`"))
+            .collect();
+        if !unknown.is_empty() {
+            return Err(crate::Error::Usage(format!(
+                "unknown rule {} in `--select` (see `sovra rules list`)",
+                unknown.join(", ")
+            )));
+        }
+        policy.select(&opts.select);
+    }
     Ok((catalogue, policy))
+}
+
+/// The file system, as the policy loader sees it.
+pub const FILES: policy::Files<'static> = policy::Files {
+    read: &read_text,
+    catalogue_dir: &read_catalogue_dir,
+};
+
+fn read_text(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| Error::io(path, e))
+}
+
+fn read_catalogue_dir(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
+    let rd = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    let mut paths: Vec<PathBuf> = rd
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| read_text(&p).map(|t| (p, t)))
+        .collect()
+}
+
+/// The project file next to the inputs: `<dir>/sovra.toml` for a directory input,
+/// `<parent>/sovra.toml` for a file, the first that exists.
+pub fn find_project_file(inputs: &[PathBuf]) -> Option<PathBuf> {
+    inputs.iter().find_map(|p| {
+        let dir = if p.is_dir() {
+            p.clone()
+        } else {
+            // A bare file name: the project file is a bare name too.
+            p.parent().map(Path::to_owned).unwrap_or_default()
+        };
+        let f = dir.join(policy::PROJECT_FILE);
+        f.is_file().then_some(f)
+    })
 }
 
 /// Reads the inputs and policy, then [`analyse`]s.

@@ -6,6 +6,7 @@
 //! See `ARCHITECTURE.md` for the codemap and invariants.
 
 pub mod analysis;
+pub mod candidate;
 pub mod checks;
 pub mod cli;
 pub mod engine;
@@ -17,5 +18,7 @@ pub mod kb;
 pub mod license;
 pub mod model;
 pub mod policy;
+pub mod score;
+pub mod vendors;
 
 pub use error::{Error, Result};

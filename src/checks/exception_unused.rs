@@ -7,7 +7,8 @@ pub(crate) static KIND: Kind = Kind {
     name: "exception-unused",
     docs: "Runs after exceptions were applied and reports every unexpired exception that \
 matched no finding: it is stale, or misspelt, and would silently cover a future \
-problem. Takes no parameters.",
+problem. Exceptions of rules left out by `--select` are not reported. Takes no \
+parameters.",
     phase: Phase::Post,
     compile: |t| compile_with(t, run),
 };
@@ -20,11 +21,20 @@ fn run(ctx: &Ctx<'_>, _: &NoParams) -> Vec<Hit> {
         .filter(|(i, e)| {
             !e.is_expired(ctx.today) && !ctx.used_exceptions.get(*i).copied().unwrap_or(false)
         })
-        .map(|(_, e)| Hit {
+        .filter_map(|(_, e)| {
+            let rule = ctx.policy.rules.get(&e.rule)?;
+            // `--select` ran a subset of the rules: the others' exceptions had no chance.
+            if !rule.enabled.value && rule.enabled.layer == "--select" {
+                return None;
+            }
+            Some((e, rule.enabled.value))
+        })
+        .map(|(e, on)| Hit {
             message: format!(
-                "exception for rule `{}` on {} matched no finding",
+                "exception for rule `{}` on {} matched no finding{}",
                 e.rule,
-                e.describe()
+                e.describe(),
+                if on { "" } else { " (the rule is off)" }
             ),
             notes: vec![
                 format!("declared at {} (layer `{}`)", e.location, e.layer),

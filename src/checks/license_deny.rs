@@ -13,7 +13,7 @@ pub(crate) static KIND: Kind = Kind {
     docs: "Reports packages that can only be used under a banned licence: every `OR` \
 alternative of their expression contains one. A package with one clean alternative passes, \
 and the finding of a package that fails names the alternatives.\n\nParameters: `licenses` \
-(SPDX ids), `scope` (`runtime`, `build`, `all`; default `runtime`).",
+(SPDX ids), `classes` (licence class names such as `strong-copyleft`), `scope` (`runtime`, `build`, `all`; default `runtime`).",
     phase: Phase::Main,
     compile: |t| compile_with(t, run),
 };
@@ -24,6 +24,8 @@ pub(crate) struct P {
     #[serde(default)]
     licenses: Vec<String>,
     #[serde(default)]
+    classes: Vec<String>,
+    #[serde(default)]
     scope: ScopeParam,
 }
 
@@ -33,7 +35,7 @@ impl Params for P {
             Licensee::parse(a)
                 .map_err(|e| format!("`{a}` in `licenses` is not an SPDX licence: {e}"))?;
         }
-        Ok(())
+        super::license_class::parse_classes(&self.classes).map(|_| ())
     }
 }
 
@@ -43,8 +45,13 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
         .iter()
         .filter_map(|a| Licensee::parse(a).ok())
         .collect();
+    let classes = super::license_class::parse_classes(&p.classes).unwrap_or_default();
+    let table = &ctx.kb.classes;
+    let is_banned = |r: &spdx::LicenseReq| {
+        banned.iter().any(|b| b.satisfies(r)) || classes.contains(&table.of_req(r))
+    };
     let mut hits = Vec::new();
-    if banned.is_empty() {
+    if banned.is_empty() && classes.is_empty() {
         return hits;
     }
     for pkg in ctx.graph.reachable(p.scope.scope()) {
@@ -55,12 +62,9 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
         let mut found: Vec<String> = Vec::new();
         let every = !alts.is_empty()
             && alts.iter().all(|alt| {
-                let bad: Vec<_> = alt
-                    .iter()
-                    .filter(|r| banned.iter().any(|b| b.satisfies(r)))
-                    .collect();
+                let bad: Vec<_> = alt.iter().filter(|r| is_banned(r)).collect();
                 for b in &bad {
-                    let s = format!("`{b}`");
+                    let s = format!("`{b}` ({})", table.of_req(b));
                     if !found.contains(&s) {
                         found.push(s);
                     }

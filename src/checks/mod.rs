@@ -17,18 +17,36 @@ use crate::license::Licenses;
 use crate::model::{Inventory, PkgIdx};
 use crate::policy::EffectivePolicy;
 
+mod closed_artefacts;
 mod continuity_risk;
+mod controller_jurisdiction;
+mod data_act_exit;
+mod data_export;
 mod exception_expired;
 mod exception_unused;
 mod known_vulnerability;
 mod license_allow;
+mod license_class;
 mod license_deny;
 mod license_deprecated;
 mod license_expression;
 mod license_osi;
+mod network_copyleft;
+mod odf;
+mod open_standards;
+mod origin_known;
+mod osadl_compat;
 mod package_deny;
+mod publiccode_maintained;
+mod publiccode_proprietary_deps;
+mod publiccode_status;
+mod publiccode_valid;
+mod relicensing_risk;
 mod sbom_completeness;
+mod self_hostable;
+mod single_vendor_control;
 mod source_registry;
+mod substitutable;
 mod unknown_share;
 mod unmaintained;
 
@@ -118,18 +136,36 @@ pub(crate) fn compile_with<P: Params>(
 
 /// Every check kind, sorted by name.
 pub static KINDS: &[&Kind] = &[
+    &closed_artefacts::KIND,
     &continuity_risk::KIND,
+    &controller_jurisdiction::KIND,
+    &data_act_exit::KIND,
+    &data_export::KIND,
     &exception_expired::KIND,
     &exception_unused::KIND,
     &known_vulnerability::KIND,
     &license_allow::KIND,
+    &license_class::KIND,
     &license_deny::KIND,
     &license_deprecated::KIND,
     &license_expression::KIND,
     &license_osi::KIND,
+    &network_copyleft::KIND,
     &source_registry::KIND,
+    &odf::KIND,
+    &open_standards::KIND,
+    &origin_known::KIND,
+    &osadl_compat::KIND,
     &package_deny::KIND,
+    &publiccode_maintained::KIND,
+    &publiccode_proprietary_deps::KIND,
+    &publiccode_status::KIND,
+    &publiccode_valid::KIND,
+    &relicensing_risk::KIND,
     &sbom_completeness::KIND,
+    &self_hostable::KIND,
+    &single_vendor_control::KIND,
+    &substitutable::KIND,
     &unknown_share::KIND,
     &unmaintained::KIND,
 ];

@@ -57,6 +57,9 @@ pub(crate) struct PolicyArgs {
     /// Today's date for exception expiry (YYYY-MM-DD) [env: SOVRA_DATE]
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
+    /// Run only these rules (ids, comma-separated or repeated)
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub select: Vec<String>,
 }
 
 impl PolicyArgs {
@@ -66,6 +69,7 @@ impl PolicyArgs {
             policy: self.policy.clone(),
             project_policy: !self.no_project_policy,
             facts: input.facts.clone(),
+            select: self.select.iter().map(|s| s.to_ascii_uppercase()).collect(),
         }
     }
 

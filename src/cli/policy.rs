@@ -30,6 +30,12 @@ pub(crate) fn run(cmd: Command) -> Result<Status> {
             let opts = LoadOptions {
                 policy: a.policy.policy.clone(),
                 project_policy: !a.policy.no_project_policy,
+                select: a
+                    .policy
+                    .select
+                    .iter()
+                    .map(|s| s.to_ascii_uppercase())
+                    .collect(),
                 ..LoadOptions::default()
             };
             let inputs = if a.inputs.is_empty() {
@@ -97,6 +103,12 @@ pub(crate) fn show(p: &EffectivePolicy) -> String {
     let _ = writeln!(s, "\n[licenses]");
     let prefer: Vec<String> = p.prefer.value.iter().map(|x| format!("{x:?}")).collect();
     let _ = writeln!(s, "prefer = [{}]  # {}", prefer.join(", "), p.prefer.layer);
+    if !p.score.is_empty() {
+        let _ = writeln!(s, "\n[score]");
+        for (k, v) in &p.score {
+            let _ = writeln!(s, "{k} = {}  # {}", toml_value(&v.value), v.layer);
+        }
+    }
     for (id, r) in &p.rules {
         let _ = writeln!(s, "\n[rules.{id}]");
         let _ = writeln!(s, "enabled = {}  # {}", r.enabled.value, r.enabled.layer);

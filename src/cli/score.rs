@@ -1,16 +1,350 @@
-//! `sovra score`.
+//! `sovra score`: the lock-in score of one or more candidates, with gates, dimensions,
+//! evidence gaps and the CSF objective view. Also the assessment step `compare` shares.
 
-use super::{InputArgs, Status};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+
+use super::{Status, emit};
+use crate::analysis::Analysis;
+use crate::candidate;
+use crate::engine::Level;
 use crate::error::{Error, Result};
+use crate::ingest::IngestOptions;
+use crate::score::{self, Score, Verdict};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    #[default]
+    Human,
+    Json,
+}
+
+/// Options shared by `score` and `compare`.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct AssessArgs {
+    /// Policy: a bundled name (`baseline`, `de-public-sector`, `ci-strict`) or a file
+    #[arg(long)]
+    pub policy: Option<String>,
+    /// The date exceptions and contract terms are judged against (YYYY-MM-DD; default:
+    /// `SOVRA_DATE`, else today)
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Pass --offline to cargo metadata
+    #[arg(long)]
+    pub offline: bool,
+    /// Pass --locked to cargo metadata
+    #[arg(long)]
+    pub locked: bool,
+    /// Use the facts pinned by `sovra enrich` (no network): missing licences,
+    /// suppliers and repositories, advisories, and forge facts for continuity
+    #[arg(long, value_name = "FILE")]
+    pub facts: Option<PathBuf>,
+}
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
+    /// Candidates: directories with a `candidate.toml`, or plain inputs (SBOM,
+    /// lockfile, Cargo.toml, saved cargo metadata, publiccode.yml)
+    #[arg(required = true, value_name = "CANDIDATE")]
+    pub candidates: Vec<PathBuf>,
     #[command(flatten)]
-    pub input: InputArgs,
+    pub opts: AssessArgs,
 }
 
-pub(crate) fn run(_args: Args) -> Result<Status> {
-    Err(Error::Usage(
-        "`score` is not available in this build".into(),
-    ))
+/// One assessed candidate.
+#[derive(Debug)]
+pub(crate) struct Assessed {
+    pub path: PathBuf,
+    pub analysis: Analysis,
+    pub score: Score,
+}
+
+impl Assessed {
+    pub fn name(&self) -> &str {
+        &self.score.candidate
+    }
+}
+
+pub(crate) fn today(date: Option<&str>) -> Result<jiff::civil::Date> {
+    let given = date
+        .map(str::to_owned)
+        .or_else(|| std::env::var("SOVRA_DATE").ok().filter(|s| !s.is_empty()));
+    match given {
+        Some(s) => s
+            .parse()
+            .map_err(|_| Error::Usage(format!("`{s}` is not a date (YYYY-MM-DD)"))),
+        None => Ok(jiff::Timestamp::now()
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .date()),
+    }
+}
+
+/// Loads, analyses and scores one candidate.
+pub(crate) fn assess(path: &Path, opts: &AssessArgs, today: jiff::civil::Date) -> Result<Assessed> {
+    let a = candidate::assess(
+        path,
+        &candidate::AssessOptions {
+            ingest: IngestOptions {
+                offline: opts.offline,
+                locked: opts.locked,
+            },
+            policy: opts.policy.clone(),
+            facts: opts.facts.clone(),
+        },
+        today,
+    )?;
+    Ok(Assessed {
+        path: path.to_owned(),
+        analysis: a.analysis,
+        score: a.score,
+    })
+}
+
+pub(crate) fn assess_all(paths: &[PathBuf], opts: &AssessArgs) -> Result<Vec<Assessed>> {
+    let today = today(opts.date.as_deref())?;
+    paths.iter().map(|p| assess(p, opts, today)).collect()
+}
+
+pub(crate) fn run(args: Args) -> Result<Status> {
+    let assessed = assess_all(&args.candidates, &args.opts)?;
+    let out = match args.opts.format {
+        Format::Json => {
+            let v = json!({
+                "schema": "sovra-score/1",
+                "candidates": assessed.iter().map(to_json).collect::<Vec<_>>(),
+            });
+            pretty(&v)
+        }
+        Format::Human => assessed.iter().map(human).collect::<Vec<_>>().join("\n"),
+    };
+    emit(&out)?;
+    Ok(status(&assessed))
+}
+
+pub(crate) fn status(assessed: &[Assessed]) -> Status {
+    if assessed
+        .iter()
+        .any(|a| a.score.verdict == Verdict::NonCompliant)
+    {
+        Status::Failed
+    } else {
+        Status::Clean
+    }
+}
+
+pub(crate) fn pretty(v: &Value) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// One decimal, for stable output.
+pub(crate) fn r1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+fn opt(x: Option<f64>) -> Value {
+    x.map_or(Value::Null, |v| json!(r1(v)))
+}
+
+pub(crate) fn counts(a: &Analysis) -> BTreeMap<&'static str, usize> {
+    a.counts()
+        .into_iter()
+        .map(|(l, n)| (l.as_str(), n))
+        .collect()
+}
+
+/// The JSON mirror of an assessment.
+pub(crate) fn to_json(a: &Assessed) -> Value {
+    let s = &a.score;
+    let facts = &a.analysis.extra.facts;
+    json!({
+        "name": s.candidate,
+        "path": a.path.display().to_string(),
+        "implicit": facts.candidate.implicit,
+        "policy": a.analysis.policy.chain(),
+        "verdict": s.verdict.as_str(),
+        "gates": s.gates.iter().map(|g| json!({"rule": g.rule, "message": g.message})).collect::<Vec<_>>(),
+        "score": {
+            "total": opt(s.total),
+            "band": s.band.map(|b| b.as_str()),
+            "coverage": r1(s.coverage * 100.0),
+            "formula": "Σ(weight × dimension score) / Σ weight, over assessed dimensions; coverage = assessed weight / all weight (%)",
+        },
+        "dimensions": s.dimensions.iter().map(|d| json!({
+            "id": d.id.as_str(),
+            "title": d.id.title(),
+            "weight": d.weight,
+            "score": opt(d.score),
+            "assessed": d.score.is_some(),
+            "coverage": r1(d.coverage * 100.0),
+            "formula": d.formula,
+            "inputs": d.inputs.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect::<serde_json::Map<_, _>>(),
+            "contributors": d.contributors.iter().map(|c| json!({
+                "unit": c.unit,
+                "weight": r1(c.weight),
+                "credit": (c.credit * 1000.0).round() / 1000.0,
+                "note": c.note,
+            })).collect::<Vec<_>>(),
+            "gaps": d.gaps,
+        })).collect::<Vec<_>>(),
+        "csf": {
+            "label": s.csf.label,
+            "totals": {"v1.2.1": opt(s.csf.total_v1_2_1), "2026": opt(s.csf.total_2026)},
+            "weights": {"v1.2.1": score::csf::WEIGHTS_V1_2_1, "2026": score::csf::WEIGHTS_2026},
+            "objectives": s.csf.objectives.iter().map(|o| json!({
+                "id": format!("SOV-{}", o.id),
+                "name": o.name,
+                "score": opt(o.score),
+                "dimensions": o.dimensions.iter().map(|d| d.as_str()).collect::<Vec<_>>(),
+                "failed_rules": o.failed_rules.iter().map(|(r, l)| json!({"rule": r, "level": l.as_str()})).collect::<Vec<_>>(),
+                "cap": o.cap.map(|c| format!("SEAL-{c}")),
+                "seal": o.seal.map(|c| format!("SEAL-{c}")),
+            })).collect::<Vec<_>>(),
+        },
+        "units": facts.units.iter().map(|u| json!({
+            "name": u.name,
+            "function": u.function,
+            "criticality": u.criticality.map(|c| c.as_str()),
+            "controller": u.controller.org,
+            "vendor": u.controller.vendor,
+            "seat": u.controller.seat,
+            "eu_eea": u.controller.eu_eea,
+            "attributed_via": u.controller.via.map(|v| v.as_str()),
+            "forge": u.forge.as_ref().map(|f| json!({"host": f.host, "operator": f.operator})),
+            "licence": u.licence,
+            "freedom": u.freedom.as_str(),
+            "packages": u.packages.len(),
+        })).collect::<Vec<_>>(),
+        "findings": counts(&a.analysis),
+    })
+}
+
+fn num(x: Option<f64>) -> String {
+    x.map_or_else(|| "not assessed".to_owned(), |v| format!("{v:.1}"))
+}
+
+/// The headline of a candidate: verdict and score.
+pub(crate) fn headline(s: &Score) -> String {
+    match (s.verdict, s.total) {
+        (Verdict::NotAssessed, _) => format!(
+            "not assessed: no evidence for any dimension (coverage {:.0} %)",
+            s.coverage * 100.0
+        ),
+        (v, None) => format!(
+            "{}: score not assessed (coverage {:.0} %)",
+            v.as_str(),
+            s.coverage * 100.0
+        ),
+        (v, Some(t)) => format!(
+            "{}: score {t:.1} ({}), coverage {:.0} %",
+            v.as_str(),
+            s.band.map_or("", |b| b.as_str()),
+            s.coverage * 100.0
+        ),
+    }
+}
+
+fn human(a: &Assessed) -> String {
+    let s = &a.score;
+    let mut o = String::new();
+    let _ = writeln!(o, "{}", s.candidate);
+    let _ = writeln!(o, "  {}", headline(s));
+    if s.gates.is_empty() {
+        let _ = writeln!(o, "  gates: none failed");
+    } else {
+        let _ = writeln!(o, "  gates failed:");
+        for g in &s.gates {
+            let _ = writeln!(o, "    {}: {}", g.rule, g.message);
+        }
+    }
+    let c = counts(&a.analysis);
+    let _ = writeln!(
+        o,
+        "  findings: {} gate, {} deny, {} warn (policy `{}`)",
+        c["gate"],
+        c["deny"],
+        c["warn"],
+        a.analysis.policy.chain()
+    );
+    let _ = writeln!(
+        o,
+        "\n  {:<34} {:>6} {:>13} {:>9}",
+        "dimension", "weight", "score", "coverage"
+    );
+    for d in &s.dimensions {
+        let _ = writeln!(
+            o,
+            "  {:<34} {:>6} {:>13} {:>8.0} %",
+            d.id.title(),
+            d.weight,
+            num(d.score),
+            d.coverage * 100.0
+        );
+    }
+    let gap_count: usize = s.dimensions.iter().map(|d| d.gaps.len()).sum();
+    if gap_count > 0 {
+        let _ = writeln!(
+            o,
+            "\n  evidence gaps ({gap_count}, all in `--format json`):"
+        );
+        for d in s.dimensions.iter().filter(|d| !d.gaps.is_empty()) {
+            let shown: Vec<&str> = d.gaps.iter().take(3).map(String::as_str).collect();
+            let more = d.gaps.len().saturating_sub(3);
+            let _ = writeln!(
+                o,
+                "    - {}: {}{}",
+                d.id.title(),
+                shown.join("; "),
+                if more > 0 {
+                    format!("; … {more} more")
+                } else {
+                    String::new()
+                }
+            );
+        }
+    }
+    let _ = writeln!(
+        o,
+        "\n  EU Cloud Sovereignty Framework view ({})",
+        s.csf.label
+    );
+    for ob in &s.csf.objectives {
+        let seal = ob
+            .seal
+            .map_or_else(|| "-".to_owned(), |l| format!("SEAL-{l}"));
+        let _ = writeln!(
+            o,
+            "    SOV-{} {:<38} {:>13}  {seal}",
+            ob.id,
+            ob.name,
+            num(ob.score)
+        );
+    }
+    let _ = writeln!(
+        o,
+        "    weighted: {} (v1.2.1 weights), {} (2026 calculator weights)",
+        num(s.csf.total_v1_2_1),
+        num(s.csf.total_2026)
+    );
+    let worst: Vec<_> = a
+        .analysis
+        .findings
+        .iter()
+        .filter(|f| f.exception.is_none() && f.level >= Level::Deny)
+        .take(8)
+        .collect();
+    if !worst.is_empty() {
+        let _ = writeln!(o, "\n  main findings:");
+        for f in worst {
+            let _ = writeln!(o, "    {} {}: {}", f.level.as_str(), f.rule, f.hit.message);
+        }
+    }
+    o
 }

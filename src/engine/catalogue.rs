@@ -40,6 +40,7 @@ pub struct Docs {
 pub const FRAMEWORKS: &[&str] = &[
     "BSI TR-03183-2",
     "CSF SOV-",
+    "Data Act",
     "EVB-IT",
     "NTIA",
     "OSADL",
@@ -130,26 +131,6 @@ impl Catalogue {
             problems.sort();
             Err(Error::Invalid(problems))
         }
-    }
-
-    /// Reads every `*.toml` of a directory as rule files.
-    pub fn add_dir(&mut self, dir: &Path) -> Result<()> {
-        let rd = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
-        let mut paths: Vec<PathBuf> = rd
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            .collect();
-        paths.sort();
-        let mut texts = Vec::new();
-        for p in &paths {
-            texts.push(std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?);
-        }
-        let files: Vec<(PathBuf, &str)> = paths
-            .iter()
-            .cloned()
-            .zip(texts.iter().map(String::as_str))
-            .collect();
-        self.add_files(&files, &dir.display().to_string())
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {

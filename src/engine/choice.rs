@@ -6,13 +6,9 @@
 //! preferred licence ranks best wins; ties go to the fewer licences, then to the order
 //! of the expression. The choice keeps its reason so findings can say it.
 
-use spdx::expression::{ExprNode, Operator};
 use spdx::{LicenseReq, Licensee};
 
 use crate::license::{LicenseState, Licenses};
-
-/// At most this many alternatives are expanded; larger expressions keep the first ones.
-const MAX_ALTERNATIVES: usize = 64;
 
 /// The licences a package is used under, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,55 +37,16 @@ impl Choice {
     }
 }
 
-/// The alternatives of an expression, in expression order.
+/// The alternatives of an expression, in expression order. An expression too large to
+/// expand counts as one alternative holding every licence it names (the cautious
+/// reading).
 pub fn alternatives(expr: &spdx::Expression) -> Vec<Vec<LicenseReq>> {
-    let mut stack: Vec<Vec<Vec<LicenseReq>>> = Vec::new();
-    for node in expr.iter() {
-        match node {
-            ExprNode::Req(r) => stack.push(vec![vec![r.req.clone()]]),
-            ExprNode::Op(op) => {
-                let (Some(b), Some(a)) = (stack.pop(), stack.pop()) else {
-                    return Vec::new();
-                };
-                let mut out = Vec::new();
-                match op {
-                    Operator::Or => {
-                        out.extend(a);
-                        out.extend(b);
-                    }
-                    Operator::And => {
-                        for x in &a {
-                            for y in &b {
-                                let mut c = x.clone();
-                                for r in y {
-                                    if !c.contains(r) {
-                                        c.push(r.clone());
-                                    }
-                                }
-                                out.push(c);
-                            }
-                        }
-                    }
-                }
-                out.truncate(MAX_ALTERNATIVES);
-                stack.push(out);
-            }
-        }
-    }
-    let mut alts = stack.pop().unwrap_or_default();
-    // Equal alternatives (`MIT OR MIT`) count once.
-    let mut seen: Vec<Vec<LicenseReq>> = Vec::new();
-    alts.retain(|a| {
-        let mut k = a.clone();
-        k.sort();
-        if seen.contains(&k) {
-            false
-        } else {
-            seen.push(k);
-            true
-        }
-    });
-    alts
+    crate::license::alternatives(expr).unwrap_or_else(|| {
+        let mut all: Vec<LicenseReq> = expr.requirements().map(|r| r.req.clone()).collect();
+        all.sort();
+        all.dedup();
+        vec![all]
+    })
 }
 
 /// Rank of one licence in the preference list (lower is better); unlisted licences

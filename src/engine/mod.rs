@@ -95,13 +95,25 @@ pub struct AppliedException {
 
 /// Knowledge the checks read besides the inventory: licence data, the compatibility
 /// matrix, the vendor registry. Loaded once from the embedded `rules/` data.
-#[derive(Debug, Clone, Default)]
-pub struct Kb {}
+#[derive(Debug, Clone)]
+pub struct Kb {
+    /// Licence classes (`rules/licenses/classes.toml`), a user table possibly layered on
+    /// top.
+    pub classes: crate::license::Classes,
+}
 
 impl Kb {
     /// The knowledge base built into the binary.
     pub fn embedded() -> crate::Result<Kb> {
-        Ok(Kb {})
+        Ok(Kb::default())
+    }
+}
+
+impl Default for Kb {
+    fn default() -> Self {
+        Kb {
+            classes: crate::license::Classes::builtin().clone(),
+        }
     }
 }
 
@@ -110,6 +122,8 @@ impl Kb {
 /// in a finding instead of passing.
 #[derive(Debug, Clone, Default)]
 pub struct Extra {
+    /// Candidate facts, vendor attribution and score units (sovereignty checks, score).
+    pub facts: crate::score::facts::Facts,
     /// The facts file given with `--facts` (`sovra enrich`): advisories, registry and
     /// forge facts. `None` when none was given.
     pub enrichment: Option<crate::enrich::Facts>,
@@ -317,7 +331,7 @@ mod tests {
     fn run_with(text: &str, today: &str) -> Vec<(String, Level, String, bool)> {
         let mut cat = Catalogue::embedded().unwrap();
         let (_d, req) = policy_file(text);
-        let pol = policy::load(&req, &mut cat).unwrap();
+        let pol = policy::load(&req, &mut cat, &crate::analysis::FILES).unwrap();
         let inv = inventory();
         let graph = DepGraph::build(&inv);
         let licenses = crate::license::resolve_all(&inv);
@@ -348,7 +362,7 @@ mod tests {
                 policy: Some(name.to_owned()),
                 project: None,
             };
-            policy::load(&req, &mut cat).unwrap();
+            policy::load(&req, &mut cat, &crate::analysis::FILES).unwrap();
         }
     }
 
@@ -380,11 +394,13 @@ expires = 2026-01-01
 "#,
             "2026-11-22",
         );
-        let f: Vec<_> = f
-            .into_iter()
+        // Only LIC001 and the policy rules concern this test (sovereignty rules such as
+        // SUP002 fire on the bare test packages too).
+        let rules: Vec<_> = f
+            .iter()
             .filter(|x| x.0 == "LIC001" || x.0.starts_with("POL"))
+            .map(|x| (x.0.as_str(), x.3))
             .collect();
-        let rules: Vec<_> = f.iter().map(|x| (x.0.as_str(), x.3)).collect();
         assert_eq!(
             rules,
             vec![
@@ -395,8 +411,11 @@ expires = 2026-01-01
             ],
             "{f:#?}"
         );
-        assert!(f[1].2.contains("`c@1.0.0` states no licence"), "{f:#?}");
-        assert_eq!(f[1].1, Level::Warn);
+        let c = f
+            .iter()
+            .find(|x| x.0 == "LIC001" && x.2.contains("`c@1.0.0` states no licence"))
+            .unwrap_or_else(|| panic!("{f:#?}"));
+        assert_eq!(c.1, Level::Warn);
     }
 
     #[test]
@@ -405,7 +424,9 @@ expires = 2026-01-01
         let (_d, req) = policy_file(
             "extends = \"baseline\"\ncolour = 1\n[rules.LIC999]\nlevel = \"deny\"\n[rules.LIC001]\nlevel = \"fatal\"\nparams = { scope = \"everything\" }\n",
         );
-        let err = policy::load(&req, &mut cat).unwrap_err().to_string();
+        let err = policy::load(&req, &mut cat, &crate::analysis::FILES)
+            .unwrap_err()
+            .to_string();
         let lines: Vec<_> = err
             .lines()
             .map(|l| l.rsplit_once("sovra.toml:").unwrap().1.to_owned())

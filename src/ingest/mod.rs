@@ -22,6 +22,7 @@ use crate::model::{DocumentMeta, InputFile, InputFormat, Inventory};
 mod cargo;
 mod cyclonedx;
 mod npm;
+pub mod publiccode;
 mod spdx;
 
 /// Options that reach the ingesters.

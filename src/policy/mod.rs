@@ -193,6 +193,9 @@ pub struct EffectivePolicy {
     /// Remarks about how the layers were combined (an `extends` overridden by
     /// `--policy`).
     pub notes: Vec<String>,
+    /// `[score]` settings, flattened (`critical_weight`, `weights.<dimension>`); read by
+    /// `crate::score::Config::from_policy`.
+    pub score: BTreeMap<String, Sourced<toml::Value>>,
 }
 
 impl EffectivePolicy {
@@ -223,6 +226,18 @@ impl EffectivePolicy {
             rules,
             exceptions: Vec::new(),
             notes: Vec::new(),
+            score: BTreeMap::new(),
+        }
+    }
+
+    /// Turns off every rule not in `ids` (the command line's `--select`); the selected
+    /// ones run, even when the layers had them off.
+    pub fn select(&mut self, ids: &[String]) {
+        for (id, rule) in &mut self.rules {
+            let on = ids.contains(id);
+            if rule.enabled.value != on {
+                rule.enabled = Sourced::new(on, "--select");
+            }
         }
     }
 
@@ -245,29 +260,31 @@ pub struct PolicyRequest {
     pub project: Option<PathBuf>,
 }
 
-/// The project file next to the inputs: `<dir>/sovra.toml` for a directory input,
-/// `<parent>/sovra.toml` for a file, the first that exists.
-pub fn find_project_file(inputs: &[PathBuf]) -> Option<PathBuf> {
-    inputs.iter().find_map(|p| {
-        let dir = if p.is_dir() {
-            p.clone()
-        } else {
-            match p.parent() {
-                Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-                _ => PathBuf::from("."),
-            }
-        };
-        let f = dir.join(PROJECT_FILE);
-        f.is_file().then_some(f)
-    })
-}
-
 /// Names of the bundled policies, sorted.
 pub fn bundled_names() -> Vec<&'static str> {
     embedded_policies()
         .iter()
         .filter_map(|(f, _)| f.strip_suffix(".toml"))
         .collect()
+}
+
+/// A file's path and its text.
+pub type NamedText = (PathBuf, String);
+
+/// How the loader reaches files. Policies are pure; the caller (`analysis`) passes the
+/// file system, tests may pass anything else.
+#[derive(Clone, Copy)]
+pub struct Files<'a> {
+    /// Reads one policy file.
+    pub read: &'a dyn Fn(&Path) -> Result<String>,
+    /// Reads the `*.toml` files of a user catalogue directory, sorted by path.
+    pub catalogue_dir: &'a dyn Fn(&Path) -> Result<Vec<NamedText>>,
+}
+
+impl std::fmt::Debug for Files<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Files")
+    }
 }
 
 /// One policy source before parsing.
@@ -293,8 +310,8 @@ fn looks_like_path(s: &str) -> bool {
     s.contains('/') || s.contains('\\') || s.ends_with(".toml")
 }
 
-fn read_file(path: &Path) -> Result<Source> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+fn read_file(path: &Path, files: &Files<'_>) -> Result<Source> {
+    let text = (files.read)(path)?;
     Ok(Source {
         name: path.display().to_string(),
         path: path.to_owned(),
@@ -304,7 +321,12 @@ fn read_file(path: &Path) -> Result<Source> {
 
 /// Resolves `spec` (a bundled name or a path, relative to `base_dir` when given from a
 /// file) to a source.
-fn resolve(spec: &str, base_dir: Option<&Path>, pos: Option<&Pos>) -> Result<Source> {
+fn resolve(
+    spec: &str,
+    base_dir: Option<&Path>,
+    pos: Option<&Pos>,
+    files: &Files<'_>,
+) -> Result<Source> {
     if !looks_like_path(spec) {
         if let Some(s) = bundled(spec) {
             return Ok(s);
@@ -326,18 +348,32 @@ fn resolve(spec: &str, base_dir: Option<&Path>, pos: Option<&Pos>) -> Result<Sou
         Some(d) => d.join(spec),
         None => PathBuf::from(spec),
     };
-    read_file(&path)
+    read_file(&path, files)
 }
 
 /// Parses `start` and the layers it extends; returns them base first.
-fn chain(start: Source, problems: &mut Vec<Problem>) -> Result<Vec<RawPolicy>> {
+fn chain(start: Source, problems: &mut Vec<Problem>, files: &Files<'_>) -> Result<Vec<RawPolicy>> {
     let mut out: Vec<RawPolicy> = Vec::new();
     let mut next = Some(start);
     while let Some(src) = next.take() {
         let raw = raw::parse(&src.name, &src.path, &src.text, problems);
         if let Some(ext) = &raw.extends {
             let base_dir = src.path.parent().filter(|_| !is_bundled_path(&src.path));
-            let parent = resolve(&ext.value, base_dir, Some(&ext.pos))?;
+            // An unknown or unreadable parent is one more problem, not the end of the
+            // report.
+            let parent = match resolve(&ext.value, base_dir, Some(&ext.pos), files) {
+                Ok(p) => p,
+                Err(Error::Invalid(mut p)) => {
+                    problems.append(&mut p);
+                    out.push(raw);
+                    break;
+                }
+                Err(e) => {
+                    problems.push(ext.pos.problem(e.to_string()));
+                    out.push(raw);
+                    break;
+                }
+            };
             if parent.path == src.path || out.iter().any(|l| l.path == parent.path) {
                 problems.push(ext.pos.problem(format!(
                     "`extends = \"{}\"` makes a cycle of policies",
@@ -362,16 +398,20 @@ fn is_bundled_path(p: &Path) -> bool {
 
 /// Loads the layers a request names, adds the user catalogues they name to
 /// `catalogue`, and validates everything into the effective policy.
-pub fn load(req: &PolicyRequest, catalogue: &mut Catalogue) -> Result<EffectivePolicy> {
+pub fn load(
+    req: &PolicyRequest,
+    catalogue: &mut Catalogue,
+    files: &Files<'_>,
+) -> Result<EffectivePolicy> {
     let mut problems = Vec::new();
     let mut notes = Vec::new();
     let mut layers = match &req.policy {
-        Some(spec) => chain(resolve(spec, None, None)?, &mut problems)?,
+        Some(spec) => chain(resolve(spec, None, None, files)?, &mut problems, files)?,
         None => Vec::new(),
     };
     match &req.project {
         Some(project) if !layers.iter().any(|l| same_file(&l.path, project)) => {
-            let src = read_file(project)?;
+            let src = read_file(project, files)?;
             if req.policy.is_some() {
                 let raw = raw::parse(&src.name, &src.path, &src.text, &mut problems);
                 if let Some(ext) = &raw.extends {
@@ -383,14 +423,14 @@ pub fn load(req: &PolicyRequest, catalogue: &mut Catalogue) -> Result<EffectiveP
                 }
                 layers.push(raw);
             } else {
-                layers = chain(src, &mut problems)?;
+                layers = chain(src, &mut problems, files)?;
             }
         }
         Some(_) => {}
         None if req.policy.is_none() => {
             let base = bundled(DEFAULT_POLICY)
                 .ok_or_else(|| Error::Usage(format!("the `{DEFAULT_POLICY}` policy is missing")))?;
-            layers = chain(base, &mut problems)?;
+            layers = chain(base, &mut problems, files)?;
         }
         None => {}
     }
@@ -398,7 +438,13 @@ pub fn load(req: &PolicyRequest, catalogue: &mut Catalogue) -> Result<EffectiveP
     for layer in &layers {
         for dir in &layer.catalogue {
             let base = layer.path.parent().unwrap_or(Path::new("."));
-            match catalogue.add_dir(&base.join(&dir.value)) {
+            let dir_path = base.join(&dir.value);
+            let added = (files.catalogue_dir)(&dir_path).and_then(|found| {
+                let found: Vec<(PathBuf, &str)> =
+                    found.iter().map(|(p, t)| (p.clone(), t.as_str())).collect();
+                catalogue.add_files(&found, &dir_path.display().to_string())
+            });
+            match added {
                 Ok(()) => {}
                 Err(Error::Invalid(mut p)) => problems.append(&mut p),
                 Err(e) => problems.push(dir.pos.problem(e.to_string())),
@@ -441,11 +487,14 @@ pub fn load(req: &PolicyRequest, catalogue: &mut Catalogue) -> Result<EffectiveP
     }
 }
 
+/// Whether two paths name the same file, judged by their text (no file system access).
 fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => a == b,
-    }
+    let norm = |p: &Path| -> PathBuf {
+        p.components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect()
+    };
+    norm(a) == norm(b)
 }
 
 /// Applies one layer over the effective policy, recording problems.
@@ -506,7 +555,7 @@ fn apply(
                 Some(v) => {
                     rule.level = Sourced::new(v, name);
                     // Setting a level without `enabled` turns the rule on.
-                    if r.enabled.is_none() {
+                    if r.enabled.is_none() && !rule.enabled.value {
                         rule.enabled = Sourced::new(true, name);
                     }
                 }
@@ -520,6 +569,24 @@ fn apply(
             for (k, v) in &p.value {
                 rule.params.insert(k.clone(), Sourced::new(v.clone(), name));
             }
+        }
+    }
+    if let Some(sc) = &layer.score {
+        for (k, v) in &sc.value {
+            match (k.as_str(), v) {
+                ("weights", toml::Value::Table(w)) => {
+                    for (dk, dv) in w {
+                        eff.score
+                            .insert(format!("weights.{dk}"), Sourced::new(dv.clone(), name));
+                    }
+                }
+                _ => {
+                    eff.score.insert(k.clone(), Sourced::new(v.clone(), name));
+                }
+            }
+        }
+        if let Err(e) = crate::score::Config::from_policy(eff) {
+            problems.push(sc.pos.problem(format!("`[score]`: {e}")));
         }
     }
     for e in &layer.exceptions {

@@ -79,6 +79,8 @@ pub(crate) struct RawPolicy {
     pub catalogue: Vec<At<String>>,
     pub rules: Vec<RawRule>,
     pub exceptions: Vec<At<RawException>>,
+    /// `[score]`: dimension weights and the weight of critical components.
+    pub score: Option<At<toml::Table>>,
 }
 
 const TOP_KEYS: &[&str] = &[
@@ -90,6 +92,7 @@ const TOP_KEYS: &[&str] = &[
     "licenses",
     "rules",
     "exceptions",
+    "score",
 ];
 
 /// Parses one policy file; problems are appended to `problems`.
@@ -146,6 +149,12 @@ pub(crate) fn parse(name: &str, path: &Path, text: &str, problems: &mut Vec<Prob
                 }
                 _ => doc.problem(v.span().start, "`licenses` must be a table"),
             }
+        }
+        if let Some((_, v)) = entry(&table, "score") {
+            raw.score = doc.de::<toml::Table>(v).map(|value| At {
+                value,
+                pos: pos(v.span().start),
+            });
         }
         if let Some((_, v)) = entry(&table, "rules") {
             match v.get_ref() {

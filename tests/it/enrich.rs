@@ -786,7 +786,7 @@ fn facts_fill_only_what_inputs_lack() {
     // component name.
     let mut inv = inventory([pkg(Ecosystem::Npm, "a", "1.0.0")]);
     let e = Facts::load_for_assessment(
-        &fixture("rules/facts.json"),
+        &fixture("rules/GOV002/facts.json"),
         &mut inv,
         &[(
             "Fine".to_owned(),
@@ -999,32 +999,36 @@ fn cli_enrich_then_check_with_facts_needs_no_network_and_is_reproducible() {
     assert_eq!(after.stdout, again.stdout, "same facts, same bytes");
 }
 
+/// Each rule over its fixture (`tests/fixtures/enrich/rules/<ID>/`): it fires on the
+/// unhealthy packages and stays quiet on `fine@1.0.0`, whose facts are all good.
 #[test]
 fn rules_fire_and_stay_quiet_with_a_facts_file() {
-    let out = support::sovra(&[
-        "check",
-        "tests/fixtures/enrich/rules/package-lock.json",
-        "--facts",
-        "tests/fixtures/enrich/rules/facts.json",
-        "--date",
-        "2026-11-22",
-        "--no-project-policy",
-    ]);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "the high advisory is a violation"
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        !text.contains("`fine@1.0.0`"),
-        "a healthy package stays quiet"
-    );
-    insta::assert_snapshot!("enrich_rules_with_facts", text);
+    for (id, status) in [("GOV001", 0), ("GOV002", 0), ("SUP005", 1)] {
+        let dir = format!("tests/fixtures/enrich/rules/{id}");
+        let out = support::sovra(&[
+            "check",
+            &format!("{dir}/package-lock.json"),
+            "--facts",
+            &format!("{dir}/facts.json"),
+            "--select",
+            id,
+            "--date",
+            "2026-11-22",
+            "--no-project-policy",
+        ]);
+        assert_eq!(out.status.code(), Some(status), "{id}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains(&format!("[{id}]")), "{id} fires:\n{text}");
+        assert!(
+            !text.contains("`fine@1.0.0`"),
+            "a healthy package stays quiet"
+        );
+        insta::assert_snapshot!(format!("enrich-{id}"), text);
+    }
 
     let out = support::sovra(&[
         "check",
-        "tests/fixtures/enrich/rules/package-lock.json",
+        "tests/fixtures/enrich/rules/SUP005/package-lock.json",
         "--date",
         "2026-11-22",
         "--no-project-policy",

@@ -2,5 +2,7 @@
 //! over the real inputs in `../shared/corpus/`. One module per feature.
 
 mod enrich;
+mod rules;
 mod sbom;
+mod sovereignty;
 mod support;

@@ -37,6 +37,18 @@ pub(super) fn render(a: &Analysis, fail_on: Level, color: bool) -> String {
         }
     }
     let mut text = String::from_utf8_lossy(&buf).into_owned();
+    for n in &a.inventory.notices {
+        let input = a
+            .inventory
+            .inputs
+            .get(n.input.0 as usize)
+            .map(|i| i.path.display().to_string())
+            .unwrap_or_default();
+        text.push_str(&format!("note: {input}: {}\n", n.message));
+    }
+    if !a.inventory.notices.is_empty() {
+        text.push('\n');
+    }
     text.push_str(&summary(a, fail_on));
     text
 }
@@ -79,14 +91,20 @@ fn diagnostic(
             last = start..src.len();
             src.push('\n');
         }
-        let name =
-            input_path(a, f).map_or_else(|| "inputs".to_owned(), |p| p.display().to_string());
+        let name = match input_path(a, f) {
+            Some(p) => format!("inclusion path in {}", p.display()),
+            None => "inclusion path".to_owned(),
+        };
+        let root_len = src.find('\n').unwrap_or(0);
         let file = files.add(name, src);
         let label = match &f.hit.subject {
             Some(s) => format!("`{s}`"),
             None => "here".to_owned(),
         };
-        d = d.with_label(Label::primary(file, last).with_message(label));
+        d = d.with_labels(vec![
+            Label::secondary(file, 0..root_len).with_message("root"),
+            Label::primary(file, last).with_message(label),
+        ]);
     }
     let mut notes = Vec::new();
     if f.level == Level::Gate {

@@ -4,7 +4,7 @@
 //! layers: [{name, path}]}, "summary": {gate, deny, warn, allow, excepted, failed,
 //! fail_on}, "findings": [{rule, name, level, package?: {name, version, id},
 //! message, notes, path: ["name@version", …], exception?: {reason, owner, expires,
-//! layer}}] }`.
+//! layer}}], "notices": [{input, message}] }`.
 
 use serde::Serialize;
 
@@ -18,6 +18,14 @@ struct Doc<'a> {
     policy: Policy,
     summary: Summary,
     findings: Vec<FindingOut<'a>>,
+    /// Odd but valid things ingest noticed in the inputs.
+    notices: Vec<NoticeOut>,
+}
+
+#[derive(Serialize)]
+struct NoticeOut {
+    input: String,
+    message: String,
 }
 
 #[derive(Serialize)]
@@ -136,6 +144,20 @@ pub(super) fn render(a: &Analysis, fail_on: Level) -> String {
                     expires: e.expires.as_deref(),
                     layer: &e.layer,
                 }),
+            })
+            .collect(),
+        notices: a
+            .inventory
+            .notices
+            .iter()
+            .map(|n| NoticeOut {
+                input: a
+                    .inventory
+                    .inputs
+                    .get(n.input.0 as usize)
+                    .map(|i| i.path.display().to_string())
+                    .unwrap_or_default(),
+                message: n.message.clone(),
             })
             .collect(),
     };

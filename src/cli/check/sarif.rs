@@ -138,15 +138,26 @@ fn level(l: Level) -> &'static str {
     }
 }
 
-/// A relative URI reference for a path: forward slashes, reserved characters escaped.
+/// A URI for a path: relative paths stay relative references, absolute ones become
+/// `file:` URIs (SARIF forbids relative references that begin with a slash); forward
+/// slashes, other reserved characters escaped.
 fn uri(p: &std::path::Path) -> String {
     let s = p.display().to_string().replace('\\', "/");
-    let mut out = String::with_capacity(s.len());
+    let (prefix, s) = if p.is_absolute() {
+        ("file:///", s.trim_start_matches('/').to_owned())
+    } else {
+        ("", s)
+    };
+    let mut out = String::with_capacity(prefix.len() + s.len());
+    out.push_str(prefix);
     for b in s.bytes() {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
                 out.push(b as char)
             }
+            // A drive letter's colon in a `file:` URI; in a relative reference a colon
+            // would read as a scheme.
+            b':' if !prefix.is_empty() => out.push(':'),
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }

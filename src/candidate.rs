@@ -1,0 +1,807 @@
+//! Candidates: one offer as a procurement officer sees it.
+//!
+//! A directory holding `candidate.toml` is a candidate (format documented in
+//! `docs/candidate.md`). The manifest is deserialised into raw span-carrying types
+//! (`deny_unknown_fields`), then validated into [`Candidate`], with every problem reported
+//! at once with file, line and column. Component inputs (SBOM, lockfile, Cargo, saved
+//! metadata, publiccode.yml) are read through `crate::ingest` and their packages tagged
+//! with the component's index. A plain input is an implicit candidate named after it.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::error::{Error, Problem, Result};
+use crate::ingest::publiccode::{self, PublicCode};
+use crate::ingest::{self, IngestOptions};
+use crate::model::Inventory;
+use crate::vendors::toml_problem;
+
+/// The manifest file name that makes a directory a candidate.
+pub const MANIFEST: &str = "candidate.toml";
+
+/// How the offer is operated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Deployment {
+    SelfHosted,
+    Saas,
+    Hybrid,
+}
+
+impl Deployment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Deployment::SelfHosted => "self-hosted",
+            Deployment::Saas => "saas",
+            Deployment::Hybrid => "hybrid",
+        }
+    }
+}
+
+/// How much of the offer depends on a component.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Criticality {
+    Critical,
+    Supporting,
+}
+
+impl Criticality {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Criticality::Critical => "critical",
+            Criticality::Supporting => "supporting",
+        }
+    }
+}
+
+/// In which form customer data can leave the offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DataExport {
+    None,
+    Proprietary,
+    OpenFormats,
+}
+
+impl DataExport {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DataExport::None => "none",
+            DataExport::Proprietary => "proprietary",
+            DataExport::OpenFormats => "open-formats",
+        }
+    }
+}
+
+/// What the provider charges for switching away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SwitchingCharges {
+    None,
+    /// Charges limited to the provider's direct costs (Data Act Art. 29(3)).
+    AtCost,
+    /// Charges beyond direct costs.
+    Commercial,
+}
+
+impl SwitchingCharges {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SwitchingCharges::None => "none",
+            SwitchingCharges::AtCost => "at-cost",
+            SwitchingCharges::Commercial => "commercial",
+        }
+    }
+}
+
+/// Who holds the copyright of a component's code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CopyrightHolders {
+    Single,
+    Many,
+}
+
+/// A period written as `"<n> days"`, `"<n> weeks"` or `"<n> months"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Period {
+    pub amount: u32,
+    pub unit: PeriodUnit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PeriodUnit {
+    Days,
+    Weeks,
+    Months,
+}
+
+impl Period {
+    pub fn parse(s: &str) -> Option<Period> {
+        let mut it = s.split_whitespace();
+        let amount: u32 = it.next()?.parse().ok()?;
+        let unit = match it.next()? {
+            "day" | "days" => PeriodUnit::Days,
+            "week" | "weeks" => PeriodUnit::Weeks,
+            "month" | "months" => PeriodUnit::Months,
+            _ => return None,
+        };
+        it.next().is_none().then_some(Period { amount, unit })
+    }
+
+    /// The longest number of days the period can span (a month counts 31 days).
+    pub fn max_days(self) -> u32 {
+        match self.unit {
+            PeriodUnit::Days => self.amount,
+            PeriodUnit::Weeks => self.amount.saturating_mul(7),
+            PeriodUnit::Months => self.amount.saturating_mul(31),
+        }
+    }
+}
+
+impl std::fmt::Display for Period {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let unit = match self.unit {
+            PeriodUnit::Days => "day",
+            PeriodUnit::Weeks => "week",
+            PeriodUnit::Months => "month",
+        };
+        let s = if self.amount == 1 { "" } else { "s" };
+        write!(f, "{} {unit}{s}", self.amount)
+    }
+}
+
+/// Exit facts of the offer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExitFacts {
+    pub data_export: Option<DataExport>,
+    /// Formats of the export (`ODF`, `iCalendar`, `vCard`, `EML`, …).
+    pub export_formats: Vec<String>,
+    pub self_hostable: Option<bool>,
+    pub works_disconnected: Option<bool>,
+}
+
+/// Contract exit terms.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContractFacts {
+    pub notice_period: Option<Period>,
+    pub transition_period: Option<Period>,
+    pub switching_charges: Option<SwitchingCharges>,
+}
+
+/// The kind of an input analysed under a component.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum InputKind {
+    Sbom,
+    Lockfile,
+    Cargo,
+    Publiccode,
+}
+
+/// One part of the offer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Component {
+    pub name: String,
+    pub function: Option<String>,
+    pub criticality: Option<Criticality>,
+    /// SPDX expression as declared; `None` when the manifest does not say.
+    pub license: Option<String>,
+    /// Registry vendor id or a free-text organisation name.
+    pub vendor: Option<String>,
+    pub repository: Option<String>,
+    pub open_standards: Vec<String>,
+    /// Artefacts without source (binary blobs, closed clients, cloud-only services).
+    pub closed_artefacts: Vec<String>,
+    /// Features only in a paid or enterprise edition.
+    pub edition_only: Vec<String>,
+    pub copyright_holders: Option<CopyrightHolders>,
+    /// A contributor licence agreement lets the holder relicense contributions.
+    pub cla: Option<bool>,
+    /// Inputs analysed under this component, relative to the candidate directory.
+    pub inputs: Vec<(InputKind, PathBuf)>,
+    /// The component's publiccode.yml, when one was given.
+    pub publiccode: Option<PublicCode>,
+}
+
+/// One offer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Candidate {
+    pub name: String,
+    pub version: Option<String>,
+    pub vendor: Option<String>,
+    pub deployment: Option<Deployment>,
+    pub functions: Vec<String>,
+    pub components: Vec<Component>,
+    pub exit: ExitFacts,
+    pub contract: ContractFacts,
+    /// Built from a plain input rather than a manifest.
+    pub implicit: bool,
+    /// The path the user gave.
+    pub path: PathBuf,
+}
+
+/// The optional file of a candidate directory with vendors the registry lacks (same
+/// format as `rules/vendors/*.toml`).
+pub const VENDORS: &str = "vendors.toml";
+
+/// A candidate with the inventory of all its inputs.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    pub candidate: Candidate,
+    pub inventory: Inventory,
+    /// The candidate's own vendor file, when it has one: path and contents.
+    pub vendor_files: Vec<(PathBuf, String)>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawManifest {
+    candidate: Spanned<RawCandidate>,
+    #[serde(default)]
+    component: Vec<Spanned<RawComponent>>,
+    #[serde(default)]
+    exit: RawExit,
+    #[serde(default)]
+    contract: RawContract,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCandidate {
+    name: Spanned<String>,
+    version: Option<String>,
+    vendor: Option<String>,
+    deployment: Option<Spanned<String>>,
+    #[serde(default)]
+    functions: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawComponent {
+    name: Spanned<String>,
+    function: Option<Spanned<String>>,
+    criticality: Option<Spanned<String>>,
+    license: Option<Spanned<String>>,
+    vendor: Option<String>,
+    repository: Option<String>,
+    #[serde(default)]
+    open_standards: Vec<String>,
+    #[serde(default)]
+    closed_artefacts: Vec<String>,
+    #[serde(default)]
+    edition_only: Vec<String>,
+    copyright_holders: Option<Spanned<String>>,
+    cla: Option<bool>,
+    sbom: Option<Spanned<String>>,
+    lockfile: Option<Spanned<String>>,
+    cargo: Option<Spanned<String>>,
+    publiccode: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExit {
+    data_export: Option<Spanned<String>>,
+    #[serde(default)]
+    export_formats: Vec<String>,
+    self_hostable: Option<bool>,
+    works_disconnected: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawContract {
+    notice_period: Option<Spanned<String>>,
+    transition_period: Option<Spanned<String>>,
+    switching_charges: Option<Spanned<String>>,
+}
+
+/// Collects problems while validating one manifest.
+struct Validator<'a> {
+    path: &'a Path,
+    text: &'a str,
+    problems: Vec<Problem>,
+}
+
+impl Validator<'_> {
+    fn problem(&mut self, offset: usize, msg: impl Into<String>) {
+        self.problems
+            .push(Problem::at_offset(self.path, self.text, offset, msg));
+    }
+
+    fn choice<T: Copy>(
+        &mut self,
+        v: &Spanned<String>,
+        what: &str,
+        options: &[(&str, T)],
+    ) -> Option<T> {
+        if let Some((_, t)) = options.iter().find(|(k, _)| *k == v.get_ref()) {
+            return Some(*t);
+        }
+        let list: Vec<String> = options.iter().map(|(k, _)| format!("`{k}`")).collect();
+        self.problem(
+            v.span().start,
+            format!(
+                "unknown {what} `{}`: expected {}",
+                v.get_ref(),
+                list.join(", ")
+            ),
+        );
+        None
+    }
+
+    fn period(&mut self, v: &Spanned<String>, what: &str) -> Option<Period> {
+        let p = Period::parse(v.get_ref());
+        if p.is_none() {
+            self.problem(
+                v.span().start,
+                format!(
+                    "{what} `{}` is not a period such as `30 days`, `6 weeks` or `2 months`",
+                    v.get_ref()
+                ),
+            );
+        }
+        p
+    }
+}
+
+/// Parses and validates a manifest. `dir` is the candidate directory: component input
+/// paths must exist inside it. Pure apart from checking that those files exist.
+pub fn parse_manifest(path: &Path, text: &str, dir: &Path) -> Result<Candidate> {
+    let raw: RawManifest =
+        toml::from_str(text).map_err(|e| Error::Invalid(vec![toml_problem(path, text, &e)]))?;
+    let mut v = Validator {
+        path,
+        text,
+        problems: Vec::new(),
+    };
+    let c = raw.candidate.into_inner();
+    if c.name.get_ref().trim().is_empty() {
+        v.problem(c.name.span().start, "`name` must not be empty");
+    }
+    let deployment = c.deployment.as_ref().and_then(|d| {
+        v.choice(
+            d,
+            "deployment",
+            &[
+                ("self-hosted", Deployment::SelfHosted),
+                ("saas", Deployment::Saas),
+                ("hybrid", Deployment::Hybrid),
+            ],
+        )
+    });
+    let mut functions = Vec::new();
+    for f in &c.functions {
+        if functions.contains(f.get_ref()) {
+            v.problem(
+                f.span().start,
+                format!("function `{}` is listed twice", f.get_ref()),
+            );
+        }
+        functions.push(f.get_ref().clone());
+    }
+    let mut components: Vec<Component> = Vec::new();
+    for rc in raw.component {
+        let rc = rc.into_inner();
+        let name = rc.name.get_ref().clone();
+        if name.trim().is_empty() {
+            v.problem(rc.name.span().start, "component `name` must not be empty");
+        }
+        if components.iter().any(|c| c.name == name) {
+            v.problem(
+                rc.name.span().start,
+                format!("component `{name}` is declared twice"),
+            );
+        }
+        let criticality = match &rc.criticality {
+            Some(s) => v.choice(
+                s,
+                "criticality",
+                &[
+                    ("critical", Criticality::Critical),
+                    ("supporting", Criticality::Supporting),
+                ],
+            ),
+            None => {
+                v.problem(
+                    rc.name.span().start,
+                    format!("component `{name}` needs `criticality` (`critical` or `supporting`)"),
+                );
+                None
+            }
+        };
+        if let Some(f) = &rc.function {
+            if !functions.is_empty() && !functions.contains(f.get_ref()) {
+                v.problem(
+                    f.span().start,
+                    format!(
+                        "function `{}` is not among the candidate's `functions`",
+                        f.get_ref()
+                    ),
+                );
+            }
+        }
+        if let Some(l) = &rc.license {
+            if let Err(e) = spdx::Expression::parse(l.get_ref()) {
+                v.problem(
+                    l.span().start,
+                    format!(
+                        "`{}` is not an SPDX licence expression: {}",
+                        l.get_ref(),
+                        e.reason
+                    ),
+                );
+            }
+        }
+        let copyright_holders = rc.copyright_holders.as_ref().and_then(|s| {
+            v.choice(
+                s,
+                "copyright_holders",
+                &[
+                    ("single", CopyrightHolders::Single),
+                    ("many", CopyrightHolders::Many),
+                ],
+            )
+        });
+        let mut inputs = Vec::new();
+        for (kind, p) in [
+            (InputKind::Sbom, &rc.sbom),
+            (InputKind::Lockfile, &rc.lockfile),
+            (InputKind::Cargo, &rc.cargo),
+            (InputKind::Publiccode, &rc.publiccode),
+        ] {
+            let Some(p) = p else { continue };
+            let rel = PathBuf::from(p.get_ref());
+            if rel.is_absolute()
+                || rel
+                    .components()
+                    .any(|c| c == std::path::Component::ParentDir)
+            {
+                v.problem(
+                    p.span().start,
+                    format!(
+                        "`{}` must be a path inside the candidate directory",
+                        p.get_ref()
+                    ),
+                );
+            } else if !dir.join(&rel).exists() {
+                v.problem(p.span().start, format!("`{}` does not exist", p.get_ref()));
+            } else {
+                inputs.push((kind, rel));
+            }
+        }
+        components.push(Component {
+            name,
+            function: rc.function.map(Spanned::into_inner),
+            criticality,
+            license: rc.license.map(Spanned::into_inner),
+            vendor: rc.vendor,
+            repository: rc.repository,
+            open_standards: rc.open_standards,
+            closed_artefacts: rc.closed_artefacts,
+            edition_only: rc.edition_only,
+            copyright_holders,
+            cla: rc.cla,
+            inputs,
+            publiccode: None,
+        });
+    }
+    let exit = ExitFacts {
+        data_export: raw.exit.data_export.as_ref().and_then(|d| {
+            v.choice(
+                d,
+                "data_export",
+                &[
+                    ("none", DataExport::None),
+                    ("proprietary", DataExport::Proprietary),
+                    ("open-formats", DataExport::OpenFormats),
+                ],
+            )
+        }),
+        export_formats: raw.exit.export_formats,
+        self_hostable: raw.exit.self_hostable,
+        works_disconnected: raw.exit.works_disconnected,
+    };
+    let contract = ContractFacts {
+        notice_period: raw
+            .contract
+            .notice_period
+            .as_ref()
+            .and_then(|p| v.period(p, "notice_period")),
+        transition_period: raw
+            .contract
+            .transition_period
+            .as_ref()
+            .and_then(|p| v.period(p, "transition_period")),
+        switching_charges: raw.contract.switching_charges.as_ref().and_then(|s| {
+            v.choice(
+                s,
+                "switching_charges",
+                &[
+                    ("none", SwitchingCharges::None),
+                    ("at-cost", SwitchingCharges::AtCost),
+                    ("commercial", SwitchingCharges::Commercial),
+                ],
+            )
+        }),
+    };
+    if !v.problems.is_empty() {
+        v.problems.sort();
+        return Err(Error::Invalid(v.problems));
+    }
+    Ok(Candidate {
+        name: c.name.into_inner(),
+        version: c.version,
+        vendor: c.vendor,
+        deployment,
+        functions,
+        components,
+        exit,
+        contract,
+        implicit: false,
+        path: dir.to_owned(),
+    })
+}
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| Error::io(path, e))
+}
+
+/// Loads a candidate: a directory with `candidate.toml`, or any plain input (implicit
+/// candidate named after the input).
+pub fn load(path: &Path, opts: &IngestOptions) -> Result<Loaded> {
+    let manifest = path.join(MANIFEST);
+    if path.is_dir() && manifest.is_file() {
+        return load_manifest(path, &manifest, opts);
+    }
+    if path.is_file() && path.file_name().is_some_and(|n| n == MANIFEST) {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        return load_manifest(dir, path, opts);
+    }
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let mut candidate = Candidate {
+        name,
+        implicit: true,
+        path: path.to_owned(),
+        ..Candidate::default()
+    };
+    if path.is_file() {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        if publiccode::looks_like(&bytes) {
+            let (pc, inventory) = publiccode::read(path, &bytes)?;
+            candidate.components.push(component_from_publiccode(&pc));
+            candidate.components[0].publiccode = Some(pc);
+            return Ok(Loaded {
+                candidate,
+                inventory,
+                vendor_files: Vec::new(),
+            });
+        }
+    }
+    let inventory = ingest::ingest(&[path.to_owned()], opts)?;
+    Ok(Loaded {
+        candidate,
+        inventory,
+        vendor_files: Vec::new(),
+    })
+}
+
+fn component_from_publiccode(pc: &PublicCode) -> Component {
+    Component {
+        name: pc.name.clone(),
+        license: pc.license.clone(),
+        repository: pc.url.clone(),
+        ..Component::default()
+    }
+}
+
+fn load_manifest(dir: &Path, manifest: &Path, opts: &IngestOptions) -> Result<Loaded> {
+    let text = read(manifest)?;
+    let mut candidate = parse_manifest(manifest, &text, dir)?;
+    let mut inventory = Inventory::new();
+    let mut problems = Vec::new();
+    for (i, comp) in candidate.components.iter_mut().enumerate() {
+        let idx = u32::try_from(i).unwrap_or(u32::MAX);
+        for (kind, rel) in comp.inputs.clone() {
+            let file = dir.join(&rel);
+            let part = if kind == InputKind::Publiccode {
+                let bytes = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
+                // Messages name the file relative to the candidate directory.
+                match publiccode::read_in(&rel, file.parent(), &bytes) {
+                    Ok((pc, inv)) => {
+                        comp.publiccode = Some(pc);
+                        inv
+                    }
+                    Err(Error::Invalid(ps)) => {
+                        // An invalid publiccode.yml of a component is a finding
+                        // (META001), not a failure of the run.
+                        comp.publiccode = Some(PublicCode::invalid(&rel, ps));
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                }
+            } else {
+                match ingest::read_path(&file, opts) {
+                    Ok(inv) => inv,
+                    Err(Error::Invalid(ps)) => {
+                        problems.extend(ps);
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                }
+            };
+            let mut part = part;
+            for p in &mut part.packages {
+                p.component = Some(idx);
+            }
+            inventory.merge(part);
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    inventory.finish();
+    candidate.path = dir.to_owned();
+    let vendors = dir.join(VENDORS);
+    let vendor_files = if vendors.is_file() {
+        vec![(vendors.clone(), read(&vendors)?)]
+    } else {
+        Vec::new()
+    };
+    Ok(Loaded {
+        candidate,
+        inventory,
+        vendor_files,
+    })
+}
+
+/// What [`assess`] needs besides the candidate.
+#[derive(Debug, Clone, Default)]
+pub struct AssessOptions {
+    pub ingest: IngestOptions,
+    /// A bundled policy name or a policy file; else a `sovra.toml` beside the candidate,
+    /// else `baseline`.
+    pub policy: Option<String>,
+    /// A facts file of `sovra enrich` (`--facts`): applied to the inventory, given to
+    /// the checks, and the source of the continuity dimension's forge evidence.
+    pub facts: Option<PathBuf>,
+}
+
+/// A candidate after the rules ran, with its score.
+#[derive(Debug)]
+pub struct Assessment {
+    pub analysis: crate::analysis::Analysis,
+    pub score: crate::score::Score,
+}
+
+/// Reads a candidate and its policy, runs the rules and scores it: the reading step in
+/// front of the pure `analysis::analyse` and `score::score`.
+pub fn assess(path: &Path, opts: &AssessOptions, today: jiff::civil::Date) -> Result<Assessment> {
+    use crate::analysis::{self, LoadOptions};
+    let mut loaded = load(path, &opts.ingest)?;
+    let (catalogue, policy) = analysis::load_policy(
+        &[path.to_owned()],
+        &LoadOptions {
+            ingest: opts.ingest.clone(),
+            policy: opts.policy.clone(),
+            project_policy: true,
+            ..LoadOptions::default()
+        },
+    )?;
+    let mut extra = crate::engine::Extra::default();
+    let mut forge = std::collections::BTreeMap::new();
+    if let Some(file) = &opts.facts {
+        let components: Vec<(String, String)> = loaded
+            .candidate
+            .components
+            .iter()
+            .filter_map(|c| Some((c.name.clone(), c.repository.clone()?)))
+            .collect();
+        let e = crate::enrich::Facts::load_for_assessment(
+            file,
+            &mut loaded.inventory,
+            &components,
+            today,
+        )?;
+        forge = e
+            .continuity
+            .into_iter()
+            .map(|(k, c)| {
+                let evidence = crate::score::facts::ForgeEvidence {
+                    contributors_12m: c.contributors_12m,
+                    contributor_orgs_12m: c.contributor_orgs_12m,
+                    days_since_release: c.days_since_release,
+                    source: c.source,
+                };
+                (k, evidence)
+            })
+            .collect();
+        extra.enrichment = Some(e.facts);
+        extra.enrichment_evidence = Some(e.evidence);
+    }
+    let licenses = crate::license::resolve_all(&loaded.inventory);
+    extra.facts = crate::score::facts::Facts::build(
+        loaded.candidate,
+        &loaded.inventory,
+        &licenses,
+        crate::vendors::builtin_with(&loaded.vendor_files)?,
+        forge,
+    );
+    let analysis = analysis::analyse(
+        loaded.inventory,
+        catalogue,
+        policy,
+        crate::engine::Kb::embedded()?,
+        extra,
+        today,
+    );
+    let objective_of = |id: &str| analysis.catalogue.get(id).and_then(|r| r.csf_objective());
+    // Validated when the policy was loaded.
+    let cfg = crate::score::Config::from_policy(&analysis.policy).map_err(Error::Usage)?;
+    let score = crate::score::score(
+        &analysis.extra.facts,
+        &analysis.findings,
+        &objective_of,
+        &cfg,
+    );
+    Ok(Assessment { analysis, score })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str) -> String {
+        match parse_manifest(Path::new("candidate.toml"), text, Path::new(".")) {
+            Ok(c) => format!("{c:#?}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn periods() {
+        assert_eq!(Period::parse("2 months").map(Period::max_days), Some(62));
+        assert_eq!(Period::parse("30 days").map(Period::max_days), Some(30));
+        assert_eq!(Period::parse("1 week").map(Period::max_days), Some(7));
+        assert_eq!(Period::parse("two months"), None);
+        assert_eq!(Period::parse("2 months later"), None);
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_position() {
+        let text = r#"[candidate]
+name = "x"
+deployment = "cloud"
+functions = ["chat"]
+
+[[component]]
+name = "a"
+function = "video"
+license = "MIT OR"
+
+[contract]
+notice_period = "soon"
+switching_charges = "free"
+"#;
+        assert_eq!(
+            check(text),
+            "candidate.toml:3:14: unknown deployment `cloud`: expected `self-hosted`, `saas`, `hybrid`\n\
+             candidate.toml:7:8: component `a` needs `criticality` (`critical` or `supporting`)\n\
+             candidate.toml:8:12: function `video` is not among the candidate's `functions`\n\
+             candidate.toml:9:11: `MIT OR` is not an SPDX licence expression: expected one of `<license>`, `(` here\n\
+             candidate.toml:12:17: notice_period `soon` is not a period such as `30 days`, `6 weeks` or `2 months`\n\
+             candidate.toml:13:21: unknown switching_charges `free`: expected `none`, `at-cost`, `commercial`"
+        );
+    }
+
+    #[test]
+    fn unknown_keys_are_errors() {
+        let err = check("[candidate]\nname = \"x\"\nvendr = \"y\"\n");
+        assert!(
+            err.starts_with("candidate.toml:3:1: unknown field `vendr`"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,101 @@
+//! `controller-jurisdiction`: the controlling vendor and its ultimate parent of every
+//! critical component sit in the EU/EEA.
+
+use serde::Deserialize;
+
+use super::{Ctx, Kind, Params, Phase, compile_with};
+use crate::candidate::Criticality;
+use crate::engine::Hit;
+
+pub(crate) static KIND: Kind = Kind {
+    name: "controller-jurisdiction",
+    docs: "For every component of the candidate (critical ones only unless \
+`criticality = \"all\"`), reports a controlling vendor or ultimate parent outside the \
+EU/EEA, and, for review, a controller whose seat the vendor registry does not know. \
+Components of implicit candidates (plain inputs) have no criticality and are checked \
+only with `criticality = \"all\"`.\n\nParameters: `criticality` (`critical` or `all`; \
+default `critical`).",
+    phase: Phase::Main,
+    compile: |t| compile_with(t, run),
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct P {
+    #[serde(default = "critical")]
+    criticality: String,
+}
+
+fn critical() -> String {
+    "critical".into()
+}
+
+impl Params for P {
+    fn validate(&self) -> Result<(), String> {
+        match self.criticality.as_str() {
+            "critical" | "all" => Ok(()),
+            other => Err(format!(
+                "`criticality` is `{other}`: expected `critical` or `all`"
+            )),
+        }
+    }
+}
+
+fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for u in &ctx.extra.facts.units {
+        let Some(ci) = u.component else { continue };
+        if p.criticality == "critical" && u.criticality != Some(Criticality::Critical) {
+            continue;
+        }
+        let c = &u.controller;
+        let who = c.org.as_deref().unwrap_or("unknown");
+        match c.eu_eea {
+            Some(true) => {}
+            Some(false) => hits.push(Hit {
+                component: Some(ci),
+                message: format!(
+                    "`{}` is controlled by `{who}` ({}), outside the EU/EEA",
+                    u.name,
+                    c.seat.as_deref().unwrap_or("seat unknown")
+                ),
+                notes: vendor_notes(ctx, c.vendor.as_deref()),
+                subject: c.vendor.clone(),
+                ..Hit::default()
+            }),
+            None => hits.push(Hit {
+                component: Some(ci),
+                message: match &c.org {
+                    Some(o) => format!("`{}`: the seat of controller `{o}` is unknown", u.name),
+                    None => format!("`{}`: controlling vendor unknown", u.name),
+                },
+                notes: vec![
+                    "add the vendor to the registry (`rules/vendors/`) with a source".into(),
+                ],
+                subject: c.vendor.clone(),
+                review_only: true,
+                ..Hit::default()
+            }),
+        }
+    }
+    hits
+}
+
+/// Registry facts of a vendor, as finding notes.
+pub(crate) fn vendor_notes(ctx: &Ctx<'_>, vendor: Option<&str>) -> Vec<String> {
+    let Some(v) = vendor.and_then(|id| ctx.extra.facts.registry.get(id)) else {
+        return Vec::new();
+    };
+    let mut notes = vec![format!("vendor: {}", v.name)];
+    if let Some(parent) = &v.parent {
+        notes.push(format!(
+            "ultimate parent: {parent} ({})",
+            v.parent_country.as_deref().unwrap_or("?")
+        ));
+    }
+    if !v.jurisdiction.is_empty() {
+        notes.push(format!("jurisdiction: {}", v.jurisdiction.join(", ")));
+    }
+    notes.push(format!("source: {}", v.source));
+    notes
+}

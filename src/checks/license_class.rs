@@ -1,0 +1,113 @@
+//! `license-class`: no package in scope is only usable under a licence of a banned
+//! class (source-available, non-commercial, proprietary by default).
+
+use serde::Deserialize;
+
+use super::{Ctx, Kind, Params, Phase, ScopeParam, compile_with, pkg_name};
+use crate::engine::Hit;
+use crate::license::{Class, LicenseState, classify_with};
+
+pub(crate) static KIND: Kind = Kind {
+    name: "license-class",
+    docs: "Classifies every licence (rules/licenses/classes.toml) and reports packages for \
+which every `OR` alternative contains a licence of a banned class. A package that offers an \
+alternative outside the banned classes passes; the finding names the classes found.\n\n\
+Parameters: `classes` (class names: `public-domain`, `permissive`, `weak-copyleft`, \
+`strong-copyleft`, `network-copyleft`, `source-available`, `non-commercial`, `unknown`, \
+`proprietary`; default the last three but `unknown`), `scope` (`runtime`, `build`, `all`; \
+default `runtime`).",
+    phase: Phase::Main,
+    compile: |t| compile_with(t, run),
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct P {
+    #[serde(default = "closed")]
+    classes: Vec<String>,
+    #[serde(default)]
+    scope: ScopeParam,
+}
+
+fn closed() -> Vec<String> {
+    ["source-available", "non-commercial", "proprietary"]
+        .map(String::from)
+        .to_vec()
+}
+
+impl Params for P {
+    fn validate(&self) -> Result<(), String> {
+        parse_classes(&self.classes).map(|_| ())
+    }
+}
+
+/// Class names → classes; the error names the first unknown one.
+pub(crate) fn parse_classes(names: &[String]) -> Result<Vec<Class>, String> {
+    names
+        .iter()
+        .map(|n| {
+            Class::from_name(n).ok_or_else(|| {
+                format!(
+                    "unknown licence class `{n}`, expected one of {}",
+                    Class::ALL
+                        .iter()
+                        .map(|c| format!("`{c}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+        })
+        .collect()
+}
+
+fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
+    let banned = parse_classes(&p.classes).unwrap_or_default();
+    let mut hits = Vec::new();
+    for pkg in ctx.graph.reachable(p.scope.scope()) {
+        let Some(LicenseState::Known(l)) = ctx.licenses.per_package.get(pkg.index()) else {
+            continue;
+        };
+        let c = classify_with(&ctx.kb.classes, &l.expression);
+        let mut found: Vec<String> = Vec::new();
+        let every = if c.alternatives.is_empty() {
+            banned
+                .contains(&c.class)
+                .then(|| found.push(format!("`{}` ({})", l.text(), c.class)));
+            banned.contains(&c.class)
+        } else {
+            c.alternatives.iter().all(|alt| {
+                let bad: Vec<_> = alt
+                    .reqs
+                    .iter()
+                    .filter(|(_, k)| banned.contains(k))
+                    .collect();
+                for (r, k) in &bad {
+                    let s = format!("`{r}` ({k})");
+                    if !found.contains(&s) {
+                        found.push(s);
+                    }
+                }
+                !bad.is_empty()
+            })
+        };
+        if every {
+            hits.push(Hit {
+                package: Some(pkg),
+                message: format!(
+                    "{} is licensed `{}`: {} not allowed in the {} graph",
+                    pkg_name(ctx, pkg),
+                    l.text(),
+                    found.join(", "),
+                    p.scope.scope().as_str()
+                ),
+                notes: (c.alternatives.len() > 1)
+                    .then(|| "every `OR` alternative contains such a licence".to_owned())
+                    .into_iter()
+                    .collect(),
+                subject: Some(l.text().to_owned()),
+                ..Hit::default()
+            });
+        }
+    }
+    hits
+}

@@ -1,0 +1,41 @@
+//! `publiccode-proprietary-deps`: proprietary dependencies declared in publiccode.yml.
+
+use super::{Ctx, Kind, NoParams, Phase, compile_with};
+use crate::engine::Hit;
+
+pub(crate) static KIND: Kind = Kind {
+    name: "publiccode-proprietary-deps",
+    docs: "Reports every `dependsOn.proprietary` entry of a component's publiccode.yml; \
+an exception for the dependency (subject: its name) records the justification. \
+Hardware dependencies are notes. Takes no parameters.",
+    phase: Phase::Main,
+    compile: |t| compile_with(t, run),
+};
+
+fn run(ctx: &Ctx<'_>, _: &NoParams) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for (i, c) in ctx.extra.facts.candidate.components.iter().enumerate() {
+        let Some(pc) = c.publiccode.as_ref().filter(|p| p.is_valid()) else {
+            continue;
+        };
+        for d in &pc.depends_proprietary {
+            hits.push(Hit {
+                component: u32::try_from(i).ok(),
+                message: format!(
+                    "component `{}` depends on proprietary `{}`{}",
+                    c.name,
+                    d.name,
+                    if d.optional { " (optional)" } else { "" }
+                ),
+                notes: pc
+                    .depends_hardware
+                    .iter()
+                    .map(|h| format!("hardware dependency: `{}`", h.name))
+                    .collect(),
+                subject: Some(d.name.clone()),
+                ..Hit::default()
+            });
+        }
+    }
+    hits
+}

@@ -1,0 +1,50 @@
+//! `publiccode-valid`: components carry a valid publiccode.yml.
+
+use super::{Ctx, Kind, Params, Phase, compile_with};
+use crate::engine::Hit;
+
+pub(crate) static KIND: Kind = Kind {
+    name: "publiccode-valid",
+    docs: "Reports every component whose publiccode.yml fails validation (each problem \
+as a note, with line and column), and, with `required = true`, every component that \
+has none. Deprecated keys are notes of a valid file, not findings.\n\nParameters: \
+`required` (bool, default `false`).",
+    phase: Phase::Main,
+    compile: |t| compile_with(t, run),
+};
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct P {
+    #[serde(default)]
+    required: bool,
+}
+
+impl Params for P {}
+
+fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for (i, c) in ctx.extra.facts.candidate.components.iter().enumerate() {
+        let component = u32::try_from(i).ok();
+        match &c.publiccode {
+            Some(pc) if !pc.is_valid() => hits.push(Hit {
+                component,
+                message: format!(
+                    "component `{}`: publiccode.yml is invalid ({} problems)",
+                    c.name,
+                    pc.errors.len()
+                ),
+                notes: pc.errors.iter().map(ToString::to_string).collect(),
+                ..Hit::default()
+            }),
+            Some(_) => {}
+            None if p.required => hits.push(Hit {
+                component,
+                message: format!("component `{}` has no publiccode.yml", c.name),
+                ..Hit::default()
+            }),
+            None => {}
+        }
+    }
+    hits
+}

@@ -1,0 +1,335 @@
+//! Sovereignty facts of one candidate, computed once and shared by the sovereignty
+//! checks and the score: who controls each package and component, under which
+//! jurisdiction, where the code is hosted, how its licence reads.
+//!
+//! A *unit* is what the score weighs: a component of a candidate manifest, or, for a
+//! plain input (implicit candidate), a package. Pure: built from the candidate, the
+//! inventory and the vendor registry.
+
+use std::collections::BTreeMap;
+
+use crate::candidate::{Candidate, Criticality};
+use crate::license::{LicenseState, Licenses};
+use crate::model::{Inventory, PkgIdx};
+use crate::vendors::{Attribution, ForgeFact, Registry, Via};
+
+/// Forge facts about a package or component (contributors, releases), filled by
+/// `sovra enrich` from a facts file; absent until then, which leaves the continuity
+/// dimension "not assessed".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ForgeEvidence {
+    /// Distinct contributors in the last twelve months.
+    pub contributors_12m: Option<u32>,
+    /// Distinct organisations among those contributors.
+    pub contributor_orgs_12m: Option<u32>,
+    /// Days since the last release.
+    pub days_since_release: Option<u32>,
+    /// Where the facts were read, and when (`source @ date`).
+    pub source: String,
+}
+
+/// How free a licence is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Freedom {
+    /// Every term of some `OR` branch is OSI-approved or FSF-free.
+    Free,
+    /// Proprietary, source-available or otherwise not free.
+    NotFree,
+    /// No licence, or none that can be read.
+    Unknown,
+}
+
+impl Freedom {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Freedom::Free => "free",
+            Freedom::NotFree => "not-free",
+            Freedom::Unknown => "unknown",
+        }
+    }
+}
+
+/// Reads the freedom of an SPDX expression: free when the expression can be satisfied
+/// with OSI-approved or FSF-free licences only.
+pub fn freedom_of(expr: &str) -> Freedom {
+    let Ok(e) = spdx::Expression::parse_mode(expr, spdx::ParseMode::LAX) else {
+        return Freedom::Unknown;
+    };
+    let free = e.evaluate(|req| match req.license.id() {
+        Some(id) => id.is_osi_approved() || id.is_fsf_free_libre(),
+        None => false,
+    });
+    if free {
+        Freedom::Free
+    } else {
+        Freedom::NotFree
+    }
+}
+
+/// The controlling organisation of a unit and what is known of its jurisdiction.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Controller {
+    /// Registry id, `host/owner`, supplier or manifest name; `None` when unknown.
+    pub org: Option<String>,
+    /// Registry vendor id.
+    pub vendor: Option<String>,
+    /// `Some(true)` when vendor and ultimate parent sit in the EU/EEA.
+    pub eu_eea: Option<bool>,
+    /// Human-readable seat (`DE`, `SE, parent JP`).
+    pub seat: Option<String>,
+    pub via: Option<Via>,
+}
+
+/// One unit the score weighs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unit {
+    pub name: String,
+    pub component: Option<u32>,
+    pub package: Option<PkgIdx>,
+    pub function: Option<String>,
+    pub criticality: Option<Criticality>,
+    pub controller: Controller,
+    pub licence: Option<String>,
+    pub freedom: Freedom,
+    /// Single copyright holder or a CLA: the holder can relicense.
+    pub relicensable: Option<bool>,
+    pub open_standards: Vec<String>,
+    pub closed_artefacts: Vec<String>,
+    pub edition_only: Vec<String>,
+    /// Packages analysed under the unit (its SBOM / lockfile / Cargo inputs).
+    pub packages: Vec<PkgIdx>,
+    /// Share of those packages with a free licence (`None` without packages).
+    pub package_free_share: Option<f64>,
+    pub forge: Option<ForgeFact>,
+    pub evidence: Option<ForgeEvidence>,
+}
+
+impl Unit {
+    /// Proprietary: the licence is known and not free.
+    pub fn proprietary(&self) -> bool {
+        self.freedom == Freedom::NotFree
+    }
+}
+
+/// Everything the sovereignty checks and the score read besides the inventory.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    pub candidate: Candidate,
+    pub registry: Registry,
+    /// Attribution of every package, indexed by `PkgIdx`.
+    pub attributions: Vec<Attribution>,
+    pub units: Vec<Unit>,
+    /// Licence freedom of every package, indexed by `PkgIdx`.
+    pub package_freedom: Vec<Freedom>,
+    /// Forge evidence by package id or component name (filled by enrich).
+    pub forge_evidence: BTreeMap<String, ForgeEvidence>,
+}
+
+impl Facts {
+    /// Builds the facts. Pure.
+    pub fn build(
+        candidate: Candidate,
+        inventory: &Inventory,
+        licenses: &Licenses,
+        registry: Registry,
+        forge_evidence: BTreeMap<String, ForgeEvidence>,
+    ) -> Facts {
+        let attributions: Vec<Attribution> = inventory
+            .packages
+            .iter()
+            .map(|p| registry.attribute(p))
+            .collect();
+        let package_freedom: Vec<Freedom> = licenses
+            .per_package
+            .iter()
+            .map(|l| match l {
+                LicenseState::Known(l) => freedom_of(l.text()),
+                LicenseState::Unknown(_) => Freedom::Unknown,
+            })
+            .collect();
+        let free_share = |pkgs: &[PkgIdx]| {
+            (!pkgs.is_empty()).then(|| {
+                let free = pkgs
+                    .iter()
+                    .filter(|p| package_freedom.get(p.index()) == Some(&Freedom::Free))
+                    .count();
+                free as f64 / pkgs.len() as f64
+            })
+        };
+        let mut units = Vec::new();
+        if candidate.components.is_empty() {
+            for (i, p) in inventory.packages.iter().enumerate() {
+                let idx = PkgIdx(u32::try_from(i).unwrap_or(u32::MAX));
+                let a = &attributions[i];
+                let licence = match licenses.per_package.get(i) {
+                    Some(LicenseState::Known(l)) => Some(l.text().to_owned()),
+                    _ => None,
+                };
+                let freedom = licence.as_deref().map_or(Freedom::Unknown, freedom_of);
+                units.push(Unit {
+                    name: p.display_name(),
+                    component: None,
+                    package: Some(idx),
+                    function: None,
+                    criticality: None,
+                    controller: controller_from_attribution(&registry, a),
+                    licence,
+                    freedom,
+                    relicensable: None,
+                    open_standards: Vec::new(),
+                    closed_artefacts: Vec::new(),
+                    edition_only: Vec::new(),
+                    packages: vec![idx],
+                    package_free_share: free_share(&[idx]),
+                    forge: a.forge.clone(),
+                    evidence: forge_evidence.get(&p.id.0).cloned(),
+                });
+            }
+        }
+        for (ci, c) in candidate.components.iter().enumerate() {
+            let cidx = u32::try_from(ci).unwrap_or(u32::MAX);
+            let packages: Vec<PkgIdx> = inventory
+                .packages
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.component == Some(cidx))
+                .map(|(i, _)| PkgIdx(u32::try_from(i).unwrap_or(u32::MAX)))
+                .collect();
+            let pc = c.publiccode.as_ref().filter(|p| p.is_valid());
+            let licence = c
+                .license
+                .clone()
+                .or_else(|| pc.and_then(|p| p.license.clone()));
+            let freedom = licence.as_deref().map_or(Freedom::Unknown, freedom_of);
+            let controller =
+                component_controller(&registry, c, &packages, inventory, &attributions);
+            let repository = c
+                .repository
+                .clone()
+                .or_else(|| pc.and_then(|p| p.url.clone()));
+            let relicensable = match (c.copyright_holders, c.cla) {
+                (Some(crate::candidate::CopyrightHolders::Single), _) | (_, Some(true)) => {
+                    Some(true)
+                }
+                (Some(crate::candidate::CopyrightHolders::Many), _) => Some(false),
+                (None, Some(false)) | (None, None) => None,
+            };
+            units.push(Unit {
+                name: c.name.clone(),
+                component: Some(cidx),
+                package: None,
+                function: c.function.clone(),
+                criticality: c.criticality,
+                controller,
+                licence,
+                freedom,
+                relicensable,
+                open_standards: c.open_standards.clone(),
+                closed_artefacts: c.closed_artefacts.clone(),
+                edition_only: c.edition_only.clone(),
+                package_free_share: free_share(&packages),
+                packages,
+                forge: repository.as_deref().and_then(|r| registry.forge_of(r)),
+                evidence: forge_evidence.get(&c.name).cloned(),
+            });
+        }
+        Facts {
+            candidate,
+            registry,
+            attributions,
+            units,
+            package_freedom,
+            forge_evidence,
+        }
+    }
+
+    /// The unit of a component.
+    pub fn component_unit(&self, component: u32) -> Option<&Unit> {
+        self.units.iter().find(|u| u.component == Some(component))
+    }
+}
+
+/// Jurisdiction facts of a registry vendor.
+pub fn vendor_controller(registry: &Registry, id: &str, via: Via) -> Controller {
+    match registry.get(id) {
+        Some(v) => Controller {
+            org: Some(v.id.clone()),
+            vendor: Some(v.id.clone()),
+            eu_eea: v.eu_eea,
+            seat: v.country.as_ref().map(|c| match &v.parent_country {
+                Some(p) if p != c => format!("{c}, parent {p}"),
+                _ => c.clone(),
+            }),
+            via: Some(via),
+        },
+        None => Controller {
+            org: Some(id.to_owned()),
+            vendor: None,
+            eu_eea: None,
+            seat: None,
+            via: Some(via),
+        },
+    }
+}
+
+fn controller_from_attribution(registry: &Registry, a: &Attribution) -> Controller {
+    match (&a.vendor, &a.org) {
+        (Some(v), _) => vendor_controller(registry, v, a.via),
+        (None, Some(org)) => Controller {
+            org: Some(org.clone()),
+            via: Some(a.via),
+            ..Controller::default()
+        },
+        (None, None) => Controller::default(),
+    }
+}
+
+/// The controller of a component: the vendor the manifest names, else the registry
+/// vendor of its repository, else the organisation of its root packages.
+fn component_controller(
+    registry: &Registry,
+    c: &crate::candidate::Component,
+    packages: &[PkgIdx],
+    inventory: &Inventory,
+    attributions: &[Attribution],
+) -> Controller {
+    if let Some(v) = &c.vendor {
+        return vendor_controller(registry, v, Via::Manifest);
+    }
+    if let Some(repo) = &c.repository {
+        let probe = crate::model::Package {
+            repository: Some(repo.clone()),
+            ..crate::model::Package::default()
+        };
+        let a = registry.attribute(&probe);
+        if a.org.is_some() {
+            return controller_from_attribution(registry, &a);
+        }
+    }
+    let roots: Vec<PkgIdx> = packages
+        .iter()
+        .copied()
+        .filter(|p| inventory.roots.contains(p))
+        .collect();
+    for p in roots.iter().chain(packages) {
+        let a = &attributions[p.index()];
+        if a.org.is_some() {
+            return controller_from_attribution(registry, a);
+        }
+    }
+    Controller::default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn freedom() {
+        assert_eq!(freedom_of("AGPL-3.0-or-later"), Freedom::Free);
+        assert_eq!(freedom_of("MIT OR LicenseRef-Proprietary"), Freedom::Free);
+        assert_eq!(freedom_of("LicenseRef-Proprietary"), Freedom::NotFree);
+        assert_eq!(freedom_of("BUSL-1.1"), Freedom::NotFree);
+        assert_eq!(freedom_of("not a licence ("), Freedom::Unknown);
+    }
+}

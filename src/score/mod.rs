@@ -1,0 +1,755 @@
+//! The lock-in score: gates, a 0–100 sovereignty score over seven dimensions, and the
+//! EU Cloud Sovereignty Framework (CSF) objective view.
+//!
+//! Pure: reads [`Facts`], the findings of the rules and the configuration. Every number
+//! carries its inputs, its formula and its contributors, so a report can explain it.
+//!
+//! Invariants:
+//! - Missing evidence never scores as a pass: a unit without evidence for a dimension
+//!   earns no credit and is listed as a gap; a dimension without any evidence is
+//!   "not assessed" and is left out of the total, whose coverage is stated beside it.
+//! - A proprietary component earns no credit in any component-level dimension: only its
+//!   owner can carry it on, whatever else is true of it. Hence removing a proprietary
+//!   component never lowers the score.
+//! - Jurisdiction facts enter the jurisdiction dimension only, and an unknown seat
+//!   earns no credit: evidence that a controller sits outside the EU/EEA never raises
+//!   the score.
+
+pub mod csf;
+pub mod facts;
+
+use std::collections::BTreeMap;
+
+use crate::candidate::{Criticality, DataExport, Deployment, SwitchingCharges};
+use crate::engine::{Finding, Level};
+use facts::{Facts, Freedom, Unit};
+
+/// The seven dimensions of the score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DimensionId {
+    Licence,
+    Concentration,
+    Jurisdiction,
+    OpenStandards,
+    Exit,
+    Continuity,
+    Transparency,
+}
+
+impl DimensionId {
+    pub const ALL: [DimensionId; 7] = [
+        DimensionId::Licence,
+        DimensionId::Concentration,
+        DimensionId::Jurisdiction,
+        DimensionId::OpenStandards,
+        DimensionId::Exit,
+        DimensionId::Continuity,
+        DimensionId::Transparency,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DimensionId::Licence => "licence-freedom",
+            DimensionId::Concentration => "vendor-concentration",
+            DimensionId::Jurisdiction => "jurisdiction",
+            DimensionId::OpenStandards => "open-standards",
+            DimensionId::Exit => "exit-portability",
+            DimensionId::Continuity => "continuity-community",
+            DimensionId::Transparency => "supply-chain-transparency",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            DimensionId::Licence => "licence freedom and durability",
+            DimensionId::Concentration => "vendor concentration",
+            DimensionId::Jurisdiction => "jurisdiction exposure",
+            DimensionId::OpenStandards => "open standards",
+            DimensionId::Exit => "exit and portability",
+            DimensionId::Continuity => "continuity and community health",
+            DimensionId::Transparency => "supply-chain transparency",
+        }
+    }
+
+    fn formula(self) -> &'static str {
+        match self {
+            DimensionId::Licence => {
+                "100 × Σ(weight × credit) / Σ weight; credit 1 for a free licence (0.5 when one holder can relicense), × share of free packages under the unit; 0 for proprietary or unknown"
+            }
+            DimensionId::Concentration => {
+                "100 × (1 − HHI) × open weight / total weight; HHI = Σ share² over the controlling organisations of open units (criticality-weighted, unattributed units pooled as one); proprietary units count as fully concentrated"
+            }
+            DimensionId::Jurisdiction => {
+                "100 × (1 − criticality-weighted share outside the EU/EEA); vendor and ultimate parent must both sit in the EU/EEA; unknown seats and proprietary units count outside"
+            }
+            DimensionId::OpenStandards => {
+                "100 × Σ(weight × credit) / Σ weight; credit 1 when the unit supports an open standard its function requires (0.5 for other open standards), 0 for none declared or proprietary"
+            }
+            DimensionId::Exit => {
+                "100 × Σ credit / applicable facts; facts: data export (open formats 1, proprietary 0.25, none 0), self-hostable, works disconnected, and for SaaS/hybrid offers the Data Act terms (notice ≤ 2 months, transition ≤ 30 days, no switching charges); unknown facts 0"
+            }
+            DimensionId::Continuity => {
+                "100 × Σ(weight × credit) / Σ weight; credit from forge evidence: 0.4 for ≥ 5 contributors in 12 months (0.2 for ≥ 2), 0.3 for ≥ 2 contributing organisations, 0.3 for a release within a year; 0 without evidence or for proprietary units; not assessed until forge facts exist"
+            }
+            DimensionId::Transparency => {
+                "100 × Σ(weight × credit) / Σ weight; credit = share of the unit's packages whose origin and licence are known; 0 without an SBOM, lockfile or Cargo input, or for proprietary units"
+            }
+        }
+    }
+}
+
+/// Score configuration (policy weights).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Weight of each dimension (defaults 20/15/15/15/15/10/10).
+    pub weights: BTreeMap<DimensionId, u32>,
+    /// Weight of a critical unit relative to a supporting one.
+    pub critical_weight: f64,
+    /// Open standards a function requires (`office` → `ODF`, …).
+    pub required_standards: BTreeMap<String, Vec<String>>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let weights = [20, 15, 15, 15, 15, 10, 10];
+        Config {
+            weights: DimensionId::ALL.into_iter().zip(weights).collect(),
+            critical_weight: 3.0,
+            required_standards: default_required_standards(),
+        }
+    }
+}
+
+impl Config {
+    /// The configuration a policy's `[score]` settings give (defaults where unset).
+    pub fn from_policy(policy: &crate::policy::EffectivePolicy) -> Result<Config, String> {
+        let mut cfg = Config::default();
+        for (key, v) in &policy.score {
+            let v = &v.value;
+            if key == "critical_weight" {
+                let w = v
+                    .as_float()
+                    .or_else(|| v.as_integer().map(|i| i as f64))
+                    .ok_or("`critical_weight` must be a number")?;
+                if !(1.0..=10.0).contains(&w) {
+                    return Err(format!("`critical_weight` is {w}: expected 1 to 10"));
+                }
+                cfg.critical_weight = w;
+            } else if let Some(dim) = key.strip_prefix("weights.") {
+                let id = DimensionId::ALL
+                    .into_iter()
+                    .find(|d| d.as_str() == dim)
+                    .ok_or_else(|| {
+                        let names: Vec<&str> =
+                            DimensionId::ALL.iter().map(|d| d.as_str()).collect();
+                        format!(
+                            "unknown dimension `{dim}`: expected one of {}",
+                            names.join(", ")
+                        )
+                    })?;
+                let w = v
+                    .as_integer()
+                    .and_then(|i| u32::try_from(i).ok())
+                    .filter(|i| *i <= 100)
+                    .ok_or_else(|| format!("weight of `{dim}` must be an integer from 0 to 100"))?;
+                cfg.weights.insert(id, w);
+            } else {
+                return Err(format!(
+                    "unknown key `{key}`: expected `weights` or `critical_weight`"
+                ));
+            }
+        }
+        if cfg.weights.values().all(|w| *w == 0) {
+            return Err("all dimension weights are 0".into());
+        }
+        Ok(cfg)
+    }
+}
+
+/// Open standards per function that STD001 and the score expect by default.
+pub fn default_required_standards() -> BTreeMap<String, Vec<String>> {
+    let table: &[(&str, &[&str])] = &[
+        ("chat", &["Matrix", "XMPP"]),
+        ("files", &["WebDAV"]),
+        ("groupware", &["IMAP", "CalDAV", "CardDAV"]),
+        ("mail", &["IMAP", "SMTP"]),
+        ("office", &["ODF"]),
+        ("portal", &["OpenID Connect", "SAML"]),
+        ("identity", &["OpenID Connect", "SAML", "LDAP"]),
+        ("projects", &["iCalendar"]),
+        ("video", &["WebRTC", "SIP"]),
+        ("wiki", &["HTML", "Markdown"]),
+        ("notes", &["Markdown", "HTML"]),
+        ("whiteboard", &["SVG"]),
+    ];
+    table
+        .iter()
+        .map(|(f, s)| ((*f).to_owned(), s.iter().map(|x| (*x).to_owned()).collect()))
+        .collect()
+}
+
+/// One unit's part in a dimension.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contribution {
+    pub unit: String,
+    pub weight: f64,
+    /// 0..=1.
+    pub credit: f64,
+    pub note: String,
+}
+
+/// One dimension's result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dimension {
+    pub id: DimensionId,
+    pub weight: u32,
+    /// 0..=100; `None` when not assessed.
+    pub score: Option<f64>,
+    /// Share (0..=1) of the weight backed by evidence.
+    pub coverage: f64,
+    pub formula: &'static str,
+    /// Named inputs of the formula (`HHI`, `open weight`, …).
+    pub inputs: Vec<(String, String)>,
+    pub contributors: Vec<Contribution>,
+    /// What evidence is missing.
+    pub gaps: Vec<String>,
+}
+
+/// Lock-in band of a score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Band {
+    Low,
+    Moderate,
+    High,
+    Critical,
+}
+
+impl Band {
+    pub fn of(score: f64) -> Band {
+        if score >= 80.0 {
+            Band::Low
+        } else if score >= 60.0 {
+            Band::Moderate
+        } else if score >= 40.0 {
+            Band::High
+        } else {
+            Band::Critical
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Band::Low => "low lock-in",
+            Band::Moderate => "moderate lock-in",
+            Band::High => "high lock-in",
+            Band::Critical => "critical lock-in",
+        }
+    }
+}
+
+/// A failed gate-level rule without a valid exception.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gate {
+    pub rule: String,
+    pub message: String,
+}
+
+/// The overall verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// A gate failed: non-compliant whatever the score.
+    NonCompliant,
+    /// No gate failed; the band of the score.
+    Compliant(Band),
+    /// No gate failed and no dimension could be assessed.
+    NotAssessed,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::NonCompliant => "non-compliant",
+            Verdict::Compliant(_) => "compliant",
+            Verdict::NotAssessed => "not assessed",
+        }
+    }
+}
+
+/// The score of one candidate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Score {
+    pub candidate: String,
+    pub verdict: Verdict,
+    pub gates: Vec<Gate>,
+    /// 0..=100 over the assessed dimensions; `None` when none is assessed.
+    pub total: Option<f64>,
+    pub band: Option<Band>,
+    /// Share (0..=1) of the dimension weights that could be assessed.
+    pub coverage: f64,
+    pub dimensions: Vec<Dimension>,
+    pub csf: csf::CsfView,
+}
+
+/// Scores a candidate. Pure.
+pub fn score(
+    facts: &Facts,
+    findings: &[Finding],
+    objective_of: &dyn Fn(&str) -> Option<u8>,
+    cfg: &Config,
+) -> Score {
+    let dimensions: Vec<Dimension> = DimensionId::ALL
+        .into_iter()
+        .map(|id| {
+            let mut d = match id {
+                DimensionId::Licence => per_unit(facts, cfg, licence_credit),
+                DimensionId::Concentration => concentration(facts, cfg),
+                DimensionId::Jurisdiction => per_unit(facts, cfg, jurisdiction_credit),
+                DimensionId::OpenStandards => per_unit(facts, cfg, standards_credit),
+                DimensionId::Exit => exit(facts),
+                DimensionId::Continuity => per_unit(facts, cfg, |u, _| continuity_credit(u)),
+                DimensionId::Transparency => {
+                    per_unit(facts, cfg, |u, _| transparency_credit(u, facts))
+                }
+            };
+            d.id = id;
+            d.weight = cfg.weights.get(&id).copied().unwrap_or(0);
+            d.formula = id.formula();
+            d
+        })
+        .collect();
+    let total_weight: u32 = dimensions.iter().map(|d| d.weight).sum();
+    let assessed: Vec<&Dimension> = dimensions.iter().filter(|d| d.score.is_some()).collect();
+    let assessed_weight: u32 = assessed.iter().map(|d| d.weight).sum();
+    let total = (assessed_weight > 0).then(|| {
+        assessed
+            .iter()
+            .map(|d| f64::from(d.weight) * d.score.unwrap_or(0.0))
+            .sum::<f64>()
+            / f64::from(assessed_weight)
+    });
+    let coverage = if total_weight == 0 {
+        0.0
+    } else {
+        f64::from(assessed_weight) / f64::from(total_weight)
+    };
+    let gates: Vec<Gate> = findings
+        .iter()
+        .filter(|f| f.level == Level::Gate && f.exception.is_none())
+        .map(|f| Gate {
+            rule: f.rule.clone(),
+            message: f.hit.message.clone(),
+        })
+        .collect();
+    let band = total.map(Band::of);
+    let verdict = if !gates.is_empty() {
+        Verdict::NonCompliant
+    } else {
+        band.map_or(Verdict::NotAssessed, Verdict::Compliant)
+    };
+    let csf = csf::view(&dimensions, findings, objective_of);
+    Score {
+        candidate: facts.candidate.name.clone(),
+        verdict,
+        gates,
+        total,
+        band,
+        coverage,
+        dimensions,
+        csf,
+    }
+}
+
+/// A unit's credit in one dimension: `None` when there is no evidence.
+type Credit = Option<(f64, String)>;
+
+fn unit_weight(u: &Unit, cfg: &Config) -> (f64, Option<String>) {
+    if u.component.is_none() {
+        return (1.0, None);
+    }
+    match u.criticality {
+        Some(Criticality::Critical) => (cfg.critical_weight, None),
+        Some(Criticality::Supporting) => (1.0, None),
+        None => (
+            cfg.critical_weight,
+            Some(format!(
+                "`{}`: criticality unknown, weighed as critical",
+                u.name
+            )),
+        ),
+    }
+}
+
+fn per_unit(facts: &Facts, cfg: &Config, credit: impl Fn(&Unit, &Config) -> Credit) -> Dimension {
+    let mut d = empty();
+    let mut total = 0.0;
+    let mut evidenced = 0.0;
+    let mut sum = 0.0;
+    for u in &facts.units {
+        let (w, _) = unit_weight(u, cfg);
+        total += w;
+        match credit(u, cfg) {
+            Some((c, note)) => {
+                evidenced += w;
+                sum += w * c;
+                d.contributors.push(Contribution {
+                    unit: u.name.clone(),
+                    weight: w,
+                    credit: c,
+                    note,
+                });
+            }
+            None => d.gaps.push(format!("`{}`: no evidence", u.name)),
+        }
+    }
+    finish(&mut d, total, evidenced, sum);
+    d
+}
+
+fn finish(d: &mut Dimension, total: f64, evidenced: f64, sum: f64) {
+    d.inputs.push(("total weight".into(), fmt(total)));
+    d.inputs
+        .push(("weight with evidence".into(), fmt(evidenced)));
+    if evidenced > 0.0 && total > 0.0 {
+        d.score = Some(100.0 * sum / total);
+        d.coverage = evidenced / total;
+    }
+}
+
+fn empty() -> Dimension {
+    Dimension {
+        id: DimensionId::Licence,
+        weight: 0,
+        score: None,
+        coverage: 0.0,
+        formula: "",
+        inputs: Vec::new(),
+        contributors: Vec::new(),
+        gaps: Vec::new(),
+    }
+}
+
+fn fmt(x: f64) -> String {
+    let s = format!("{x:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_owned()
+}
+
+fn licence_credit(u: &Unit, _cfg: &Config) -> Credit {
+    let base = match u.freedom {
+        Freedom::Free if u.relicensable == Some(true) => (
+            0.5,
+            format!("`{}` is free; one holder can relicense", lic(u)),
+        ),
+        Freedom::Free => (1.0, format!("`{}` is free", lic(u))),
+        Freedom::NotFree => return Some((0.0, format!("`{}` is not free", lic(u)))),
+        Freedom::Unknown if u.component.is_some() && u.packages.is_empty() => return None,
+        Freedom::Unknown => return Some((0.0, "licence unknown".to_owned())),
+    };
+    match (u.component, u.package_free_share) {
+        (Some(_), Some(share)) => Some((
+            base.0 * share,
+            format!("{}; {:.0} % of its packages free", base.1, share * 100.0),
+        )),
+        _ => Some(base),
+    }
+}
+
+fn lic(u: &Unit) -> &str {
+    u.licence.as_deref().unwrap_or("unknown")
+}
+
+fn jurisdiction_credit(u: &Unit, _cfg: &Config) -> Credit {
+    let who = u.controller.org.as_deref().unwrap_or("unknown");
+    let seat = u.controller.seat.as_deref().unwrap_or("seat unknown");
+    if u.proprietary() {
+        return Some((0.0, format!("proprietary; controlled by `{who}` ({seat})")));
+    }
+    match u.controller.eu_eea {
+        Some(true) => Some((1.0, format!("`{who}` ({seat}) in the EU/EEA"))),
+        Some(false) => Some((0.0, format!("`{who}` ({seat}) outside the EU/EEA"))),
+        None => None,
+    }
+}
+
+fn standards_credit(u: &Unit, cfg: &Config) -> Credit {
+    if u.proprietary() {
+        return Some((0.0, "proprietary".into()));
+    }
+    if u.open_standards.is_empty() {
+        return None;
+    }
+    let required = u
+        .function
+        .as_ref()
+        .and_then(|f| cfg.required_standards.get(f));
+    match required {
+        Some(req) => {
+            let hit: Vec<&String> = u
+                .open_standards
+                .iter()
+                .filter(|s| req.contains(s))
+                .collect();
+            if hit.is_empty() {
+                Some((
+                    0.5,
+                    format!(
+                        "supports {}, none of {} required",
+                        list(&u.open_standards),
+                        list(req)
+                    ),
+                ))
+            } else {
+                Some((1.0, format!("supports {}", list(&u.open_standards))))
+            }
+        }
+        None => Some((1.0, format!("supports {}", list(&u.open_standards)))),
+    }
+}
+
+fn list(v: &[String]) -> String {
+    v.iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn continuity_credit(u: &Unit) -> Credit {
+    if u.proprietary() {
+        return Some((0.0, "proprietary: continuity depends on one owner".into()));
+    }
+    let mut parts: Vec<(f64, String)> = Vec::new();
+    if let Some(e) = &u.evidence {
+        let mut c = 0.0;
+        if let Some(n) = e.contributors_12m {
+            c += if n >= 5 {
+                0.4
+            } else if n >= 2 {
+                0.2
+            } else {
+                0.0
+            };
+        }
+        if e.contributor_orgs_12m.is_some_and(|n| n >= 2) {
+            c += 0.3;
+        }
+        if e.days_since_release.is_some_and(|d| d <= 365) {
+            c += 0.3;
+        }
+        parts.push((c, format!("forge evidence ({})", e.source)));
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    let credit = parts.iter().map(|p| p.0).sum::<f64>() / parts.len() as f64;
+    let note = parts
+        .into_iter()
+        .map(|p| p.1)
+        .collect::<Vec<_>>()
+        .join("; ");
+    Some((credit, note))
+}
+
+fn transparency_credit(u: &Unit, facts: &Facts) -> Credit {
+    if u.proprietary() {
+        return Some((0.0, "proprietary".into()));
+    }
+    if u.packages.is_empty() {
+        return None;
+    }
+    let known = u
+        .packages
+        .iter()
+        .filter(|p| {
+            facts.attributions[p.index()].org.is_some()
+                && facts
+                    .package_freedom
+                    .get(p.index())
+                    .is_some_and(|f| *f != Freedom::Unknown)
+        })
+        .count();
+    let share = known as f64 / u.packages.len() as f64;
+    Some((
+        share,
+        format!(
+            "{known} of {} packages with known origin and licence",
+            u.packages.len()
+        ),
+    ))
+}
+
+fn concentration(facts: &Facts, cfg: &Config) -> Dimension {
+    let mut d = empty();
+    let mut total = 0.0;
+    let mut open = 0.0;
+    let mut evidenced = 0.0;
+    let mut shares: BTreeMap<String, f64> = BTreeMap::new();
+    for u in &facts.units {
+        let (w, _) = unit_weight(u, cfg);
+        total += w;
+        if u.proprietary() {
+            evidenced += w;
+            d.contributors.push(Contribution {
+                unit: u.name.clone(),
+                weight: w,
+                credit: 0.0,
+                note: format!(
+                    "proprietary; controlled by `{}`",
+                    u.controller.org.as_deref().unwrap_or("unknown")
+                ),
+            });
+            continue;
+        }
+        open += w;
+        let org = match &u.controller.org {
+            Some(o) => {
+                evidenced += w;
+                o.clone()
+            }
+            None => {
+                d.gaps
+                    .push(format!("`{}`: controlling organisation unknown", u.name));
+                "(unattributed)".to_owned()
+            }
+        };
+        *shares.entry(org).or_default() += w;
+    }
+    let hhi: f64 = if open > 0.0 {
+        shares.values().map(|w| (w / open).powi(2)).sum()
+    } else {
+        1.0
+    };
+    let mut orgs: Vec<(&String, &f64)> = shares.iter().collect();
+    orgs.sort_by(|a, b| b.1.total_cmp(a.1).then(a.0.cmp(b.0)));
+    let mut acc = 0.0;
+    let mut elephant = 0;
+    for (_, w) in &orgs {
+        if acc * 2.0 >= open {
+            break;
+        }
+        acc += *w;
+        elephant += 1;
+    }
+    for (org, w) in &orgs {
+        d.contributors.push(Contribution {
+            unit: (*org).clone(),
+            weight: **w,
+            credit: 1.0 - **w / open.max(f64::MIN_POSITIVE),
+            note: format!(
+                "controls {:.1} % of the open weight",
+                100.0 * **w / open.max(f64::MIN_POSITIVE)
+            ),
+        });
+    }
+    d.inputs.push(("HHI".into(), fmt(hhi)));
+    d.inputs.push(("open weight".into(), fmt(open)));
+    d.inputs
+        .push(("elephant factor".into(), elephant.to_string()));
+    d.inputs.push(("total weight".into(), fmt(total)));
+    if evidenced > 0.0 && total > 0.0 {
+        d.score = Some(100.0 * (1.0 - hhi) * open / total);
+        d.coverage = evidenced / total;
+    }
+    d
+}
+
+fn exit(facts: &Facts) -> Dimension {
+    let mut d = empty();
+    let c = &facts.candidate;
+    let mut applicable = 0.0;
+    let mut known = 0.0;
+    let mut sum = 0.0;
+    let mut fact = |d: &mut Dimension, name: &str, credit: Option<(f64, String)>| {
+        applicable += 1.0;
+        match credit {
+            Some((v, note)) => {
+                known += 1.0;
+                sum += v;
+                d.contributors.push(Contribution {
+                    unit: name.to_owned(),
+                    weight: 1.0,
+                    credit: v,
+                    note,
+                });
+            }
+            None => d.gaps.push(format!("`{name}` not stated")),
+        }
+    };
+    fact(
+        &mut d,
+        "data_export",
+        c.exit.data_export.map(|e| {
+            let v = match e {
+                DataExport::OpenFormats => 1.0,
+                DataExport::Proprietary => 0.25,
+                DataExport::None => 0.0,
+            };
+            (v, format!("data export: {}", e.as_str()))
+        }),
+    );
+    let yes_no = |b: bool, what: &str| {
+        (
+            if b { 1.0 } else { 0.0 },
+            format!("{what}: {}", if b { "yes" } else { "no" }),
+        )
+    };
+    fact(
+        &mut d,
+        "self_hostable",
+        c.exit.self_hostable.map(|b| yes_no(b, "self-hostable")),
+    );
+    fact(
+        &mut d,
+        "works_disconnected",
+        c.exit
+            .works_disconnected
+            .map(|b| yes_no(b, "works disconnected")),
+    );
+    let contract = &c.contract;
+    let cloud = matches!(c.deployment, Some(Deployment::Saas | Deployment::Hybrid));
+    let has_contract = contract.notice_period.is_some()
+        || contract.transition_period.is_some()
+        || contract.switching_charges.is_some();
+    if cloud || has_contract {
+        fact(
+            &mut d,
+            "notice_period",
+            contract.notice_period.map(|p| {
+                let ok = p.max_days() <= 62;
+                (
+                    if ok { 1.0 } else { 0.0 },
+                    format!("notice period {p} (Data Act: at most 2 months)"),
+                )
+            }),
+        );
+        fact(
+            &mut d,
+            "transition_period",
+            contract.transition_period.map(|p| {
+                let ok = p.max_days() <= 30;
+                (
+                    if ok { 1.0 } else { 0.0 },
+                    format!("transition period {p} (Data Act: at most 30 days)"),
+                )
+            }),
+        );
+        fact(
+            &mut d,
+            "switching_charges",
+            contract.switching_charges.map(|s| {
+                let v = match s {
+                    SwitchingCharges::None => 1.0,
+                    SwitchingCharges::AtCost => 0.5,
+                    SwitchingCharges::Commercial => 0.0,
+                };
+                (v, format!("switching charges: {}", s.as_str()))
+            }),
+        );
+    }
+    d.inputs.push(("applicable facts".into(), fmt(applicable)));
+    d.inputs.push(("stated facts".into(), fmt(known)));
+    if known > 0.0 {
+        d.score = Some(100.0 * sum / applicable);
+        d.coverage = known / applicable;
+    }
+    d
+}

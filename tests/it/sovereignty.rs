@@ -1,0 +1,551 @@
+//! Candidates, publiccode.yml conformance, vendor attribution, rules and the score.
+#![allow(clippy::unwrap_used)] // tests may panic on broken fixtures
+
+use std::path::Path;
+
+use sovra::ingest::publiccode;
+
+use crate::support;
+
+/// Verdict of sovra's publiccode.yml validator over every v0 test file of the official
+/// Go parser: files under `valid*/` must validate, files under `invalid/` must not.
+/// Checks that need the network (reachability, oEmbed, the iPA vocabulary) are not made
+/// by sovra; the files that depend on them are the listed disagreements.
+#[test]
+fn publiccode_conformance_with_the_go_parser() {
+    let Some(dir) = support::corpus("publiccode/parser-go-testdata/testdata/v0") else {
+        eprintln!("corpus absent: skipping publiccode conformance");
+        return;
+    };
+    let mut files = Vec::new();
+    for sub in [
+        "valid",
+        "valid/no-network",
+        "valid_with_warnings",
+        "valid_with_warnings/no-network",
+        "invalid",
+        "invalid/no-network",
+    ] {
+        let mut entries: Vec<_> = std::fs::read_dir(dir.join(sub))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yml"))
+            .collect();
+        entries.sort();
+        for p in entries {
+            files.push((
+                format!("{sub}/{}", p.file_name().unwrap().to_string_lossy()),
+                p,
+            ));
+        }
+    }
+    let mut agree = 0;
+    let mut disagreements = Vec::new();
+    for (name, path) in &files {
+        let bytes = std::fs::read(path).unwrap();
+        let pc = publiccode::validate(Path::new(name), &bytes, path.parent());
+        let expected_valid = !name.starts_with("invalid");
+        if pc.is_valid() == expected_valid {
+            agree += 1;
+        } else {
+            let what = if expected_valid {
+                pc.errors
+                    .first()
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            } else {
+                "accepted".to_owned()
+            };
+            disagreements.push(format!("{name}: {what}"));
+        }
+    }
+    let share = agree as f64 * 100.0 / files.len() as f64;
+    eprintln!(
+        "publiccode conformance: {agree}/{} files agree ({share:.1} %)",
+        files.len()
+    );
+    insta::assert_snapshot!(
+        "publiccode_conformance",
+        format!(
+            "{agree}/{} verdicts agree ({share:.1} %)\ndisagreements:\n{}",
+            files.len(),
+            disagreements.join("\n")
+        )
+    );
+}
+
+/// The date the fixtures are judged on: before the Data Act's ban on switching charges.
+const TODAY: &str = "2026-06-01";
+
+fn assess(dir: &Path) -> sovra::candidate::Assessment {
+    sovra::candidate::assess(
+        dir,
+        &sovra::candidate::AssessOptions::default(),
+        TODAY.parse().unwrap(),
+    )
+    .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+}
+
+/// The findings of `rule` for one candidate, as a user reads them.
+fn findings_of(a: &sovra::candidate::Assessment, rule: &str) -> Vec<String> {
+    let comps = &a.analysis.extra.facts.candidate.components;
+    a.analysis
+        .findings
+        .iter()
+        .filter(|f| f.rule == rule)
+        .map(|f| {
+            let mut s = format!("{} {}: {}", f.level.as_str(), f.rule, f.hit.message);
+            if let Some(c) = f.hit.component.and_then(|c| comps.get(c as usize)) {
+                s.push_str(&format!(" [component `{}`]", c.name));
+            }
+            for n in &f.hit.notes {
+                s.push_str(&format!("\n    = {n}"));
+            }
+            s
+        })
+        .collect()
+}
+
+/// One fixture directory per rule with one or more candidates: components named
+/// `fires-*` must be named by a finding, components named `ok-*` never; the snapshot
+/// shows exactly what a user sees.
+fn check_rule(rule: &str) {
+    let dir = support::root()
+        .join("tests/fixtures/sovereignty/rules")
+        .join(rule);
+    let mut subs: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    subs.sort();
+    let mut out = String::new();
+    let mut fired = 0;
+    for sub in subs {
+        let a = assess(&sub);
+        let found = findings_of(&a, rule);
+        fired += found.len();
+        let text = found.join("\n");
+        for c in &a.analysis.extra.facts.candidate.components {
+            if c.name.starts_with("fires-") {
+                assert!(
+                    text.contains(&format!("`{}`", c.name)),
+                    "{rule}: `{}` did not fire\n{text}",
+                    c.name
+                );
+            }
+            if c.name.starts_with("ok-") {
+                assert!(
+                    !text.contains(&format!("`{}`", c.name)),
+                    "{rule}: `{}` fired\n{text}",
+                    c.name
+                );
+            }
+        }
+        out.push_str(&format!(
+            "## {}\n{}\n",
+            sub.file_name().unwrap().to_string_lossy(),
+            if text.is_empty() {
+                "(no findings)".to_owned()
+            } else {
+                text
+            }
+        ));
+    }
+    assert!(fired > 0, "{rule}: the fixture never fires");
+    insta::assert_snapshot!(format!("rule_{rule}"), out);
+}
+
+#[test]
+fn rule_jur001() {
+    check_rule("JUR001");
+}
+#[test]
+fn rule_sup002() {
+    check_rule("SUP002");
+}
+#[test]
+fn rule_sup003() {
+    check_rule("SUP003");
+}
+#[test]
+fn rule_sup004() {
+    check_rule("SUP004");
+}
+#[test]
+fn rule_std001() {
+    check_rule("STD001");
+}
+#[test]
+fn rule_std002() {
+    check_rule("STD002");
+}
+#[test]
+fn rule_std003() {
+    check_rule("STD003");
+}
+#[test]
+fn rule_std004() {
+    check_rule("STD004");
+}
+#[test]
+fn rule_std005() {
+    check_rule("STD005");
+}
+#[test]
+fn rule_con001() {
+    check_rule("CON001");
+}
+#[test]
+fn rule_lic010() {
+    check_rule("LIC010");
+}
+#[test]
+fn rule_meta001() {
+    check_rule("META001");
+}
+#[test]
+fn rule_meta002() {
+    check_rule("META002");
+}
+#[test]
+fn rule_meta003() {
+    check_rule("META003");
+}
+#[test]
+fn rule_meta004() {
+    check_rule("META004");
+}
+
+#[test]
+fn every_sovereignty_rule_has_a_fixture() {
+    let fixtures = support::root().join("tests/fixtures/sovereignty/rules");
+    for id in [
+        "JUR001", "SUP002", "SUP003", "SUP004", "STD001", "STD002", "STD003", "STD004", "STD005",
+        "CON001", "LIC010", "META001", "META002", "META003", "META004",
+    ] {
+        assert!(fixtures.join(id).is_dir(), "{id} has no fixture");
+        assert!(
+            support::root()
+                .join(format!("rules/catalogue/{id}.toml"))
+                .is_file(),
+            "{id} is not in the catalogue"
+        );
+    }
+}
+
+fn score_json(dir: &str) -> serde_json::Value {
+    let out = support::sovra(&["score", "--format", "json", "--date", TODAY, dir]);
+    assert!(
+        out.status.code() == Some(0) || out.status.code() == Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["candidates"][0].clone()
+}
+
+fn check_dimension(id: &str) {
+    let c = score_json("tests/fixtures/sovereignty/dimensions");
+    let d = c["dimensions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == id)
+        .unwrap()
+        .clone();
+    insta::assert_json_snapshot!(format!("dimension_{id}"), d);
+}
+
+#[test]
+fn dimension_licence_freedom() {
+    check_dimension("licence-freedom");
+}
+#[test]
+fn dimension_vendor_concentration() {
+    check_dimension("vendor-concentration");
+}
+#[test]
+fn dimension_jurisdiction() {
+    check_dimension("jurisdiction");
+}
+#[test]
+fn dimension_open_standards() {
+    check_dimension("open-standards");
+}
+#[test]
+fn dimension_exit_portability() {
+    check_dimension("exit-portability");
+}
+#[test]
+fn dimension_continuity_community() {
+    check_dimension("continuity-community");
+}
+#[test]
+fn dimension_supply_chain_transparency() {
+    check_dimension("supply-chain-transparency");
+}
+
+#[test]
+fn the_total_is_the_weighted_mean_of_assessed_dimensions() {
+    let c = score_json("tests/fixtures/sovereignty/dimensions");
+    let mut sum = 0.0;
+    let mut weight = 0.0;
+    for d in c["dimensions"].as_array().unwrap() {
+        if let Some(s) = d["score"].as_f64() {
+            sum += s * d["weight"].as_f64().unwrap();
+            weight += d["weight"].as_f64().unwrap();
+        }
+    }
+    let total = c["score"]["total"].as_f64().unwrap();
+    assert!(
+        (total - sum / weight).abs() < 0.2,
+        "{total} vs {}",
+        sum / weight
+    );
+    assert_eq!(c["score"]["coverage"], 100.0);
+    insta::assert_json_snapshot!("dimensions_score", (&c["verdict"], &c["score"], &c["csf"]));
+}
+
+#[test]
+fn a_candidate_without_evidence_is_not_assessed() {
+    let c = score_json("tests/fixtures/sovereignty/no-evidence");
+    assert_eq!(c["verdict"], "not assessed");
+    assert_eq!(c["score"]["total"], serde_json::Value::Null);
+    assert_eq!(c["score"]["coverage"], 0.0);
+    for d in c["dimensions"].as_array().unwrap() {
+        assert_eq!(d["assessed"], false, "{}", d["id"]);
+        assert_eq!(d["coverage"], 0.0, "{}", d["id"]);
+    }
+    for o in c["csf"]["objectives"].as_array().unwrap() {
+        assert_eq!(o["seal"], serde_json::Value::Null, "{}", o["id"]);
+    }
+    let out = support::sovra(&[
+        "score",
+        "--date",
+        TODAY,
+        "tests/fixtures/sovereignty/no-evidence",
+    ]);
+    insta::assert_snapshot!("no_evidence_human", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn a_bad_manifest_reports_every_problem_with_its_position() {
+    let out = support::sovra(&["score", "tests/fixtures/sovereignty/bad-manifest"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    insta::assert_snapshot!("bad_manifest", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn compare_opendesk_with_a_proprietary_suite() {
+    let out = support::sovra(&[
+        "compare",
+        "--date",
+        TODAY,
+        "samples/opendesk",
+        "samples/proprietary-suite",
+    ]);
+    // The proprietary suite fails the Data Act gate.
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    insta::assert_snapshot!("compare_samples", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn samples_score() {
+    let out = support::sovra(&[
+        "score",
+        "--date",
+        TODAY,
+        "samples/opendesk",
+        "samples/rust-service",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    insta::assert_snapshot!("score_samples", String::from_utf8_lossy(&out.stdout));
+}
+
+mod properties {
+    //! Properties of the score over random candidates.
+
+    use proptest::prelude::*;
+    use sovra::candidate::{Candidate, Component, Criticality, DataExport, ExitFacts};
+    use sovra::score::facts::{Controller, Facts, ForgeEvidence, Freedom, Unit};
+    use sovra::score::{Config, Score, score};
+
+    #[derive(Debug, Clone)]
+    struct U {
+        critical: bool,
+        org: Option<u8>,
+        eu: Option<bool>,
+        freedom: u8,
+        standards: bool,
+        relicensable: Option<bool>,
+        evidence: Option<(u32, u32, u32)>,
+    }
+
+    fn unit_strategy() -> impl Strategy<Value = U> {
+        (
+            any::<bool>(),
+            proptest::option::of(0u8..4),
+            proptest::option::of(any::<bool>()),
+            0u8..3,
+            any::<bool>(),
+            proptest::option::of(any::<bool>()),
+            proptest::option::of((0u32..10, 0u32..4, 0u32..800)),
+        )
+            .prop_map(
+                |(critical, org, eu, freedom, standards, relicensable, evidence)| U {
+                    critical,
+                    org,
+                    eu,
+                    freedom,
+                    standards,
+                    relicensable,
+                    evidence,
+                },
+            )
+    }
+
+    fn facts(units: &[U], export: Option<u8>, hostable: Option<bool>) -> Facts {
+        let mut f = Facts {
+            candidate: Candidate {
+                name: "random".into(),
+                exit: ExitFacts {
+                    data_export: export.map(|e| match e {
+                        0 => DataExport::None,
+                        1 => DataExport::Proprietary,
+                        _ => DataExport::OpenFormats,
+                    }),
+                    self_hostable: hostable,
+                    ..ExitFacts::default()
+                },
+                ..Candidate::default()
+            },
+            ..Facts::default()
+        };
+        for (i, u) in units.iter().enumerate() {
+            let name = format!("c{i}");
+            f.candidate.components.push(Component {
+                name: name.clone(),
+                ..Component::default()
+            });
+            f.units.push(Unit {
+                name,
+                component: Some(i as u32),
+                package: None,
+                function: Some("chat".into()),
+                criticality: Some(if u.critical {
+                    Criticality::Critical
+                } else {
+                    Criticality::Supporting
+                }),
+                controller: Controller {
+                    org: u.org.map(|o| format!("org{o}")),
+                    vendor: u.org.map(|o| format!("org{o}")),
+                    eu_eea: u.org.and(u.eu),
+                    seat: None,
+                    via: None,
+                },
+                licence: None,
+                freedom: match u.freedom {
+                    0 => Freedom::Free,
+                    1 => Freedom::NotFree,
+                    _ => Freedom::Unknown,
+                },
+                relicensable: u.relicensable,
+                open_standards: if u.standards {
+                    vec!["Matrix".into()]
+                } else {
+                    Vec::new()
+                },
+                closed_artefacts: Vec::new(),
+                edition_only: Vec::new(),
+                packages: Vec::new(),
+                package_free_share: None,
+                forge: None,
+                evidence: u.evidence.map(|(c, o, d)| ForgeEvidence {
+                    contributors_12m: Some(c),
+                    contributor_orgs_12m: Some(o),
+                    days_since_release: Some(d),
+                    source: "test".into(),
+                }),
+            });
+        }
+        f
+    }
+
+    fn total(f: &Facts) -> Score {
+        score(f, &[], &|_| None, &Config::default())
+    }
+
+    proptest! {
+        /// Evidence that a critical component's controlling vendor (or its ultimate
+        /// parent) sits outside the EU/EEA never raises the score: the vendor's seat
+        /// becomes known as non-EU for every component it controls.
+        #[test]
+        fn non_eu_evidence_never_raises_the_score(
+            units in proptest::collection::vec(unit_strategy(), 1..8),
+            pick in any::<proptest::sample::Index>(),
+            export in proptest::option::of(0u8..3),
+            hostable in proptest::option::of(any::<bool>()),
+        ) {
+            let before = facts(&units, export, hostable);
+            let critical: Vec<usize> = units
+                .iter()
+                .enumerate()
+                .filter(|(_, u)| u.critical && u.org.is_some())
+                .map(|(i, _)| i)
+                .collect();
+            prop_assume!(!critical.is_empty());
+            let k = critical[pick.index(critical.len())];
+            let org = units[k].org;
+            let mut changed = units.clone();
+            for u in &mut changed {
+                if u.org == org {
+                    u.eu = Some(false);
+                }
+            }
+            let after = facts(&changed, export, hostable);
+            let (b, a) = (total(&before), total(&after));
+            if let Some(a) = a.total {
+                prop_assert!(a <= b.total.unwrap_or(0.0) + 1e-9, "before {:?} after {a}", b.total);
+            }
+        }
+
+        /// Removing a proprietary component never lowers the score.
+        #[test]
+        fn removing_a_proprietary_component_never_lowers_the_score(
+            units in proptest::collection::vec(unit_strategy(), 1..8),
+            pick in any::<proptest::sample::Index>(),
+            export in proptest::option::of(0u8..3),
+            hostable in proptest::option::of(any::<bool>()),
+        ) {
+            let proprietary: Vec<usize> = units
+                .iter()
+                .enumerate()
+                .filter(|(_, u)| u.freedom == 1)
+                .map(|(i, _)| i)
+                .collect();
+            prop_assume!(!proprietary.is_empty());
+            let k = proprietary[pick.index(proprietary.len())];
+            let before = facts(&units, export, hostable);
+            let mut rest = units.clone();
+            rest.remove(k);
+            let after = facts(&rest, export, hostable);
+            let (b, a) = (total(&before), total(&after));
+            if let Some(b) = b.total {
+                prop_assert!(a.total.unwrap_or(f64::INFINITY) + 1e-9 >= b, "before {b} after {:?}", a.total);
+            }
+        }
+    }
+}
