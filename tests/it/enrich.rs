@@ -1221,3 +1221,51 @@ fn an_unreachable_host_is_tried_once_per_run() {
         out.notices
     );
 }
+
+#[test]
+fn score_with_facts_assesses_continuity() {
+    let continuity = |with_facts: bool| {
+        let mut args = vec![
+            "score",
+            "tests/fixtures/enrich/rules/GOV002/package-lock.json",
+            "--date",
+            "2026-11-22",
+            "--format",
+            "json",
+        ];
+        if with_facts {
+            args.extend(["--facts", "tests/fixtures/enrich/rules/GOV002/facts.json"]);
+        }
+        let out = support::sovra(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["candidates"][0]["dimensions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["id"] == "continuity-community")
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(
+        continuity(false)["assessed"],
+        false,
+        "no facts, not assessed"
+    );
+    let d = continuity(true);
+    assert_eq!(d["assessed"], true);
+    let notes: Vec<&str> = d["contributors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["note"].as_str().unwrap())
+        .collect();
+    assert!(
+        notes.contains(&"forge evidence (github.com/example/fine @ 2026-11-01)"),
+        "{notes:?}"
+    );
+}
