@@ -12,9 +12,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 use jiff::{SignedDuration, Timestamp};
 
 use super::Status;
+use crate::candidate;
 use crate::enrich::{self, BASE_URLS, Config, Source};
 use crate::error::{Error, Result};
-use crate::ingest::{self, IngestOptions};
+use crate::ingest::IngestOptions;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -141,7 +142,22 @@ pub(crate) fn run(args: Args) -> Result<Status> {
         offline: args.offline,
         locked: args.locked,
     };
-    let inv = ingest::ingest(&args.inputs, &opts)?;
+    // Candidate directories and plain inputs alike; a candidate's components name
+    // repositories the forges are asked about too.
+    let mut cfg = cfg;
+    let mut inv = crate::model::Inventory::new();
+    for path in &args.inputs {
+        let loaded = candidate::load(path, &opts)?;
+        cfg.repositories.extend(
+            loaded
+                .candidate
+                .components
+                .iter()
+                .filter_map(|c| c.repository.clone()),
+        );
+        inv.merge(loaded.inventory);
+    }
+    inv.finish();
     let bar = if std::io::stderr().is_terminal() {
         let b = ProgressBar::new(0);
         if let Ok(style) = ProgressStyle::with_template("{msg:>16} {bar:40} {pos}/{len}") {

@@ -119,6 +119,9 @@ pub struct Config {
     pub now: Timestamp,
     pub github_token: Option<String>,
     pub gitlab_token: Option<String>,
+    /// Repository URLs to ask the forges about besides the packages' own (a candidate's
+    /// components).
+    pub repositories: Vec<String>,
 }
 
 impl Config {
@@ -143,6 +146,7 @@ impl Config {
             now: Timestamp::now(),
             github_token: env("GITHUB_TOKEN"),
             gitlab_token: env("GITLAB_TOKEN"),
+            repositories: Vec::new(),
         }
     }
 
@@ -349,6 +353,7 @@ pub fn enrich(inv: &Inventory, cfg: &Config, progress: &dyn Progress) -> Result<
             repos.insert(k);
         }
     }
+    repos.extend(cfg.repositories.iter().filter_map(|r| repo_key(r)));
     let forge_jobs: Vec<(String, Source)> = repos
         .into_iter()
         .filter_map(|k| {

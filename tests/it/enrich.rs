@@ -1269,3 +1269,30 @@ fn score_with_facts_assesses_continuity() {
         "{notes:?}"
     );
 }
+
+#[test]
+fn a_candidate_directory_is_enriched_with_its_components_repositories() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let facts = tmp.path().join("facts.json");
+    // Offline with an empty cache: nothing is fetched, every lookup is a notice, and
+    // the run still ends with a (sparse) facts file.
+    let out = support::sovra(&[
+        "enrich",
+        "samples/opendesk",
+        "--offline",
+        "--cache-dir",
+        cache.to_str().unwrap(),
+        "-o",
+        facts.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("notice: github `github.com/cryptpad/cryptpad`: "),
+        "component repositories are asked about:\n{err}"
+    );
+    assert!(err.contains("offline and not in the cache"), "{err}");
+    let (f, _) = Facts::load(&facts).unwrap();
+    assert!(f.packages.is_empty());
+}
