@@ -100,6 +100,9 @@ pub struct LoadOptions {
     pub policy: Option<String>,
     /// Look for a `sovra.toml` next to the inputs.
     pub project_policy: bool,
+    /// `--facts`: a facts file from `sovra enrich`, applied to the inventory and given
+    /// to the checks. Read from disk only; no network.
+    pub facts: Option<PathBuf>,
     /// Run only these rules (`--select`); empty runs every enabled rule.
     pub select: Vec<String>,
 }
@@ -175,14 +178,45 @@ pub fn find_project_file(inputs: &[PathBuf]) -> Option<PathBuf> {
 /// Reads the inputs and policy, then [`analyse`]s.
 pub fn load(inputs: &[PathBuf], opts: &LoadOptions, today: jiff::civil::Date) -> Result<Analysis> {
     let (catalogue, policy) = load_policy(inputs, opts)?;
-    let loaded = crate::candidate::load_inputs(inputs, &opts.ingest)?;
+    let mut loaded = crate::candidate::load_inputs(inputs, &opts.ingest)?;
+    let mut extra = Extra::default();
+    let mut forge = std::collections::BTreeMap::new();
+    if let Some(file) = &opts.facts {
+        let components: Vec<(String, String)> = loaded
+            .candidate
+            .components
+            .iter()
+            .filter_map(|c| Some((c.name.clone(), c.repository.clone()?)))
+            .collect();
+        let e = crate::enrich::Facts::load_for_assessment(
+            file,
+            &mut loaded.inventory,
+            &components,
+            today,
+        )?;
+        forge = e
+            .continuity
+            .into_iter()
+            .map(|(k, c)| {
+                let evidence = crate::score::facts::ForgeEvidence {
+                    contributors_12m: c.contributors_12m,
+                    contributor_orgs_12m: c.contributor_orgs_12m,
+                    days_since_release: c.days_since_release,
+                    source: c.source,
+                };
+                (k, evidence)
+            })
+            .collect();
+        extra.enrichment = Some(e.facts);
+        extra.enrichment_evidence = Some(e.evidence);
+    }
     let licenses = crate::license::resolve_all(&loaded.inventory);
-    let facts = crate::score::facts::Facts::build(
+    extra.facts = crate::score::facts::Facts::build(
         loaded.candidate,
         &loaded.inventory,
         &licenses,
         crate::vendors::builtin_with(&loaded.vendor_files)?,
-        std::collections::BTreeMap::new(),
+        forge,
     );
     let kb = Kb::embedded()?;
     Ok(analyse(
@@ -190,7 +224,7 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions, today: jiff::civil::Date) ->
         catalogue,
         policy,
         kb,
-        Extra { facts },
+        extra,
         today,
     ))
 }

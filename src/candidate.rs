@@ -557,12 +557,8 @@ pub fn load(path: &Path, opts: &IngestOptions) -> Result<Loaded> {
         let dir = path.parent().unwrap_or(Path::new("."));
         return load_manifest(dir, path, opts);
     }
-    let name = path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
     let mut candidate = Candidate {
-        name,
+        name: implicit_name(path),
         implicit: true,
         path: path.to_owned(),
         ..Candidate::default()
@@ -620,6 +616,23 @@ pub fn load_inputs(paths: &[PathBuf], opts: &IngestOptions) -> Result<Loaded> {
     merged.inventory.finish();
     merged.candidate.name = names.join(", ");
     Ok(merged)
+}
+
+/// The name of an implicit candidate: the input's file or directory name (`.` is named
+/// after the directory it stands for).
+fn implicit_name(path: &Path) -> String {
+    let named = path.file_name().filter(|n| *n != "." && *n != "..");
+    let resolved;
+    let path = if named.is_none() {
+        resolved = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+        resolved.as_path()
+    } else {
+        path
+    };
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 /// Several inputs make one implicit candidate only when none of them is a candidate.
@@ -755,6 +768,9 @@ pub struct AssessOptions {
     /// A bundled policy name or a policy file; else a `sovra.toml` beside the candidate,
     /// else `baseline`.
     pub policy: Option<String>,
+    /// A facts file of `sovra enrich` (`--facts`): applied to the inventory, given to
+    /// the checks, and the source of the continuity dimension's forge evidence.
+    pub facts: Option<PathBuf>,
 }
 
 /// A candidate after the rules ran, with its score.
@@ -764,16 +780,22 @@ pub struct Assessment {
     pub score: crate::score::Score,
 }
 
-/// Reads a candidate and its policy, runs the rules and scores it: the reading step in
+/// Reads a candidate (or several plain inputs as one implicit candidate) and its
+/// policy, runs the rules and scores it: the reading step in
 /// front of the pure `analysis::analyse` and `score::score`.
-pub fn assess(path: &Path, opts: &AssessOptions, today: jiff::civil::Date) -> Result<Assessment> {
+pub fn assess(
+    paths: &[PathBuf],
+    opts: &AssessOptions,
+    today: jiff::civil::Date,
+) -> Result<Assessment> {
     use crate::analysis::{self, LoadOptions};
     let analysis = analysis::load(
-        &[path.to_owned()],
+        paths,
         &LoadOptions {
             ingest: opts.ingest.clone(),
             policy: opts.policy.clone(),
             project_policy: true,
+            facts: opts.facts.clone(),
             ..LoadOptions::default()
         },
         today,

@@ -10,6 +10,7 @@ pub mod candidate;
 pub mod checks;
 pub mod cli;
 pub mod engine;
+pub mod enrich;
 pub mod error;
 pub mod graph;
 pub mod ingest;

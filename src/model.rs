@@ -182,6 +182,24 @@ pub struct Package {
     pub component: Option<u32>,
 }
 
+/// A package field that a facts file can fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FactField {
+    License,
+    Supplier,
+    Repository,
+}
+
+impl FactField {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FactField::License => "license",
+            FactField::Supplier => "supplier",
+            FactField::Repository => "repository",
+        }
+    }
+}
+
 impl Default for Ecosystem {
     fn default() -> Self {
         Ecosystem::Other("generic".to_owned())
@@ -281,6 +299,9 @@ pub struct Inventory {
     pub notices: Vec<Notice>,
     /// Licences defined by the inputs themselves, by `LicenseRef-*` id.
     pub license_refs: BTreeMap<String, ExtractedLicense>,
+    /// Package fields filled from a facts file (`sovra enrich`), not stated by the
+    /// inputs, in the order they were filled.
+    pub from_facts: Vec<(PkgIdx, FactField)>,
     by_id: HashMap<PackageId, PkgIdx>,
 }
 

@@ -18,11 +18,13 @@ use crate::model::{Inventory, PkgIdx};
 use crate::policy::EffectivePolicy;
 
 mod closed_artefacts;
+mod continuity_risk;
 mod controller_jurisdiction;
 mod data_act_exit;
 mod data_export;
 mod exception_expired;
 mod exception_unused;
+mod known_vulnerability;
 mod license_allow;
 mod license_class;
 mod license_deny;
@@ -46,6 +48,7 @@ mod single_vendor_control;
 mod source_registry;
 mod substitutable;
 mod unknown_share;
+mod unmaintained;
 
 /// Everything a check may read. Built once per analysis by the engine.
 #[derive(Debug, Clone, Copy)]
@@ -134,11 +137,13 @@ pub(crate) fn compile_with<P: Params>(
 /// Every check kind, sorted by name.
 pub static KINDS: &[&Kind] = &[
     &closed_artefacts::KIND,
+    &continuity_risk::KIND,
     &controller_jurisdiction::KIND,
     &data_act_exit::KIND,
     &data_export::KIND,
     &exception_expired::KIND,
     &exception_unused::KIND,
+    &known_vulnerability::KIND,
     &license_allow::KIND,
     &license_class::KIND,
     &license_deny::KIND,
@@ -162,6 +167,7 @@ pub static KINDS: &[&Kind] = &[
     &single_vendor_control::KIND,
     &substitutable::KIND,
     &unknown_share::KIND,
+    &unmaintained::KIND,
 ];
 
 /// The kind named `name`.
@@ -170,6 +176,55 @@ pub fn kind(name: &str) -> Option<&'static Kind> {
         .binary_search_by(|k| k.name.cmp(name))
         .ok()
         .map(|i| KINDS[i])
+}
+
+/// The review finding of a check that needs the facts file when none was given.
+pub(crate) fn no_facts_hit(what: &str) -> Hit {
+    Hit {
+        message: format!("{what} not assessed: no facts file"),
+        notes: vec!["run `sovra enrich` on the inputs and pass its output with `--facts`".into()],
+        review_only: true,
+        ..Hit::default()
+    }
+}
+
+/// The review finding for packages a facts file has nothing on, naming the first ten.
+pub(crate) fn unchecked_hit(names: &mut [String], scope: ScopeParam, what: &str) -> Option<Hit> {
+    if names.is_empty() {
+        return None;
+    }
+    names.sort();
+    let mut listed: Vec<String> = names.iter().take(10).map(|n| format!("`{n}`")).collect();
+    if names.len() > 10 {
+        listed.push(format!("and {} more", names.len() - 10));
+    }
+    Some(Hit {
+        message: format!(
+            "{} {} {} not {what}: the facts file has nothing on {}",
+            names.len(),
+            scope.scope().as_str(),
+            if names.len() == 1 {
+                "package was"
+            } else {
+                "packages were"
+            },
+            if names.len() == 1 { "it" } else { "them" },
+        ),
+        notes: vec![listed.join(", ")],
+        review_only: true,
+        ..Hit::default()
+    })
+}
+
+/// Whole months (of 30.44 days) from an RFC 3339 time (or a plain date) to `today`.
+pub(crate) fn months_since(when: &str, today: jiff::civil::Date) -> Option<u32> {
+    let date: jiff::civil::Date = match when.parse::<jiff::Timestamp>() {
+        Ok(t) => t.to_zoned(jiff::tz::TimeZone::UTC).date(),
+        Err(_) => when.get(..10)?.parse().ok()?,
+    };
+    let days = (today - date).get_days();
+    let days = i64::from(days).max(0);
+    u32::try_from((days as f64 / 30.44) as i64).ok()
 }
 
 /// Message fragment naming a package: `` `name@version` ``.

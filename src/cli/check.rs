@@ -68,6 +68,7 @@ impl PolicyArgs {
             ingest: input.ingest_options(),
             policy: self.policy.clone(),
             project_policy: !self.no_project_policy,
+            facts: input.facts.clone(),
             select: self.select.iter().map(|s| s.to_ascii_uppercase()).collect(),
         }
     }

@@ -74,6 +74,10 @@ pub(crate) struct InputArgs {
     /// Pass --locked to cargo metadata
     #[arg(long)]
     pub locked: bool,
+    /// Use the facts pinned by `sovra enrich` (no network): fills missing licences,
+    /// suppliers and repositories, and adds advisories and forge facts
+    #[arg(long, value_name = "FILE")]
+    pub facts: Option<PathBuf>,
 }
 
 impl InputArgs {

@@ -4,22 +4,14 @@
 //! stdout.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
-
-use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use super::score::{self as score_cmd, AssessArgs};
 use super::{Status, emit};
-use crate::analysis::{self, LoadOptions};
-use crate::candidate::Candidate as Offer;
-use crate::engine::{Extra, Kb};
 use crate::error::{Error, Result};
-use crate::ingest::{self, IngestOptions};
-use crate::license;
+use crate::ingest;
 use crate::model::{DocumentMeta, InputFormat};
 use crate::report::{self, Format, build, locale::Locale, render};
-use crate::score::{self, facts::Facts};
-use crate::vendors;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -57,6 +49,10 @@ pub(crate) struct Args {
     /// Pass --locked to cargo metadata
     #[arg(long)]
     pub locked: bool,
+    /// Use the facts pinned by `sovra enrich` (no network); the evidence section names
+    /// the file and its hash
+    #[arg(long, value_name = "FILE")]
+    pub facts: Option<PathBuf>,
 }
 
 pub(crate) fn run(args: Args) -> Result<Status> {
@@ -87,6 +83,7 @@ pub(crate) fn run(args: Args) -> Result<Status> {
         format: super::score::Format::Json,
         offline: args.offline,
         locked: args.locked,
+        facts: args.facts.clone(),
     };
     let groups: Vec<Vec<PathBuf>> = if args.compare.is_empty() {
         vec![args.inputs.clone()]
@@ -95,10 +92,7 @@ pub(crate) fn run(args: Args) -> Result<Status> {
     };
     let mut assessed = Vec::with_capacity(groups.len());
     for paths in &groups {
-        let mut a = match paths.as_slice() {
-            [one] => score_cmd::assess(one, &assess, today)?,
-            many => assess_merged(many, &assess, today)?,
-        };
+        let mut a = score_cmd::assess(paths, &assess, today)?;
         // The manifest is evidence too: record its hash beside the component inputs.
         if let [one] = paths.as_slice() {
             let manifest = if one.is_dir() {
@@ -152,80 +146,4 @@ pub(crate) fn run(args: Args) -> Result<Status> {
         None => emit(&text)?,
     }
     Ok(Status::Clean)
-}
-
-/// Several plain inputs assessed as one implicit candidate.
-fn assess_merged(
-    paths: &[PathBuf],
-    opts: &AssessArgs,
-    today: jiff::civil::Date,
-) -> Result<score_cmd::Assessed> {
-    let ingest = IngestOptions {
-        offline: opts.offline,
-        locked: opts.locked,
-    };
-    let inventory = ingest::ingest(paths, &ingest)?;
-    let (catalogue, policy) = analysis::load_policy(
-        paths,
-        &LoadOptions {
-            ingest,
-            policy: opts.policy.clone(),
-            project_policy: true,
-            select: Vec::new(),
-        },
-    )?;
-    let offer = Offer {
-        name: candidate_name(paths),
-        implicit: true,
-        path: paths.first().cloned().unwrap_or_default(),
-        ..Offer::default()
-    };
-    let licenses = license::resolve_all(&inventory);
-    let facts = Facts::build(
-        offer,
-        &inventory,
-        &licenses,
-        vendors::builtin()?,
-        BTreeMap::new(),
-    );
-    let analysis = analysis::analyse(
-        inventory,
-        catalogue,
-        policy,
-        Kb::embedded()?,
-        Extra { facts },
-        today,
-    );
-    let objective_of = |id: &str| analysis.catalogue.get(id).and_then(|r| r.csf_objective());
-    let score = score::score(
-        &analysis.extra.facts,
-        &analysis.findings,
-        &objective_of,
-        &score::Config::default(),
-    );
-    Ok(score_cmd::Assessed {
-        path: paths.first().cloned().unwrap_or_default(),
-        analysis,
-        score,
-    })
-}
-
-/// The name of an implicit candidate: the input's file or directory name.
-fn candidate_name(paths: &[PathBuf]) -> String {
-    let name = |p: &Path| {
-        let p = if p.file_name().is_some_and(|n| n == "." || n == "..") || p.as_os_str().is_empty()
-        {
-            std::fs::canonicalize(p).unwrap_or_else(|_| p.to_owned())
-        } else {
-            p.to_owned()
-        };
-        p.file_name().map_or_else(
-            || p.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        )
-    };
-    match paths {
-        [one] => name(one),
-        many => many.iter().map(|p| name(p)).collect::<Vec<_>>().join(" + "),
-    }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::{Value, json};
 
@@ -41,6 +41,10 @@ pub(crate) struct AssessArgs {
     /// Pass --locked to cargo metadata
     #[arg(long)]
     pub locked: bool,
+    /// Use the facts pinned by `sovra enrich` (no network): missing licences,
+    /// suppliers and repositories, advisories, and forge facts for continuity
+    #[arg(long, value_name = "FILE")]
+    pub facts: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -82,20 +86,26 @@ pub(crate) fn today(date: Option<&str>) -> Result<jiff::civil::Date> {
 }
 
 /// Loads, analyses and scores one candidate.
-pub(crate) fn assess(path: &Path, opts: &AssessArgs, today: jiff::civil::Date) -> Result<Assessed> {
+/// Assesses `paths` as one candidate.
+pub(crate) fn assess(
+    paths: &[PathBuf],
+    opts: &AssessArgs,
+    today: jiff::civil::Date,
+) -> Result<Assessed> {
     let a = candidate::assess(
-        path,
+        paths,
         &candidate::AssessOptions {
             ingest: IngestOptions {
                 offline: opts.offline,
                 locked: opts.locked,
             },
             policy: opts.policy.clone(),
+            facts: opts.facts.clone(),
         },
         today,
     )?;
     Ok(Assessed {
-        path: path.to_owned(),
+        path: paths.first().cloned().unwrap_or_default(),
         analysis: a.analysis,
         score: a.score,
     })
@@ -103,7 +113,10 @@ pub(crate) fn assess(path: &Path, opts: &AssessArgs, today: jiff::civil::Date) -
 
 pub(crate) fn assess_all(paths: &[PathBuf], opts: &AssessArgs) -> Result<Vec<Assessed>> {
     let today = today(opts.date.as_deref())?;
-    paths.iter().map(|p| assess(p, opts, today)).collect()
+    paths
+        .iter()
+        .map(|p| assess(std::slice::from_ref(p), opts, today))
+        .collect()
 }
 
 pub(crate) fn run(args: Args) -> Result<Status> {

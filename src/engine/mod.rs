@@ -124,6 +124,11 @@ impl Default for Kb {
 pub struct Extra {
     /// Candidate facts, vendor attribution and score units (sovereignty checks, score).
     pub facts: crate::score::facts::Facts,
+    /// The facts file given with `--facts` (`sovra enrich`): advisories, registry and
+    /// forge facts. `None` when none was given.
+    pub enrichment: Option<crate::enrich::Facts>,
+    /// Where that facts file came from, for the report's evidence section.
+    pub enrichment_evidence: Option<crate::enrich::FactsEvidence>,
 }
 
 /// What the engine runs over.
@@ -406,8 +411,11 @@ expires = 2026-01-01
             ],
             "{f:#?}"
         );
-        assert!(f[1].2.contains("`c@1.0.0` states no licence"), "{f:#?}");
-        assert_eq!(f[1].1, Level::Warn);
+        let c = f
+            .iter()
+            .find(|x| x.0 == "LIC001" && x.2.contains("`c@1.0.0` states no licence"))
+            .unwrap_or_else(|| panic!("{f:#?}"));
+        assert_eq!(c.1, Level::Warn);
     }
 
     #[test]

@@ -109,7 +109,7 @@ const TODAY: &str = "2026-06-01";
 
 fn assess(dir: &Path) -> sovra::candidate::Assessment {
     sovra::candidate::assess(
-        dir,
+        &[dir.to_owned()],
         &sovra::candidate::AssessOptions::default(),
         TODAY.parse().unwrap(),
     )
