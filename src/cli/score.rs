@@ -177,7 +177,7 @@ pub(crate) fn to_json(a: &Assessed) -> Value {
         "path": a.path.display().to_string(),
         "implicit": facts.candidate.implicit,
         "policy": a.analysis.policy.chain(),
-        "verdict": s.verdict.as_str(),
+        "verdict": s.verdict.code(),
         "gates": s.gates.iter().map(|g| json!({"rule": g.rule, "message": g.message})).collect::<Vec<_>>(),
         "score": {
             "total": opt(s.total),

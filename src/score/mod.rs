@@ -260,7 +260,10 @@ pub struct Gate {
 pub enum Verdict {
     /// A gate failed: non-compliant whatever the score.
     NonCompliant,
-    /// No gate failed; the band of the score.
+    /// No gate failed, but violations or findings to review remain (without an
+    /// exception): a person must decide. The band of the score.
+    ReviewNeeded(Band),
+    /// No gate failed and nothing is left to review; the band of the score.
     Compliant(Band),
     /// No gate failed and no dimension could be assessed.
     NotAssessed,
@@ -270,8 +273,19 @@ impl Verdict {
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::NonCompliant => "non-compliant",
+            Verdict::ReviewNeeded(_) => "review needed",
             Verdict::Compliant(_) => "compliant",
             Verdict::NotAssessed => "not assessed",
+        }
+    }
+
+    /// The stable code of the verdict in JSON outputs (as in the report's JSON).
+    pub fn code(self) -> &'static str {
+        match self {
+            Verdict::NonCompliant => "non-compliant",
+            Verdict::ReviewNeeded(_) => "review-needed",
+            Verdict::Compliant(_) => "compliant",
+            Verdict::NotAssessed => "not-assessed",
         }
     }
 }
@@ -342,10 +356,12 @@ pub fn score(
         })
         .collect();
     let band = total.map(Band::of);
-    let verdict = if !gates.is_empty() {
-        Verdict::NonCompliant
-    } else {
-        band.map_or(Verdict::NotAssessed, Verdict::Compliant)
+    let to_review = findings.iter().any(|f| f.fails(Level::Warn));
+    let verdict = match band {
+        _ if !gates.is_empty() => Verdict::NonCompliant,
+        None => Verdict::NotAssessed,
+        Some(b) if to_review => Verdict::ReviewNeeded(b),
+        Some(b) => Verdict::Compliant(b),
     };
     let csf = csf::view(&dimensions, findings, objective_of);
     Score {

@@ -341,7 +341,7 @@ fn the_total_is_the_weighted_mean_of_assessed_dimensions() {
 #[test]
 fn a_candidate_without_evidence_is_not_assessed() {
     let c = score_json("tests/fixtures/sovereignty/no-evidence");
-    assert_eq!(c["verdict"], "not assessed");
+    assert_eq!(c["verdict"], "not-assessed");
     assert_eq!(c["score"]["total"], serde_json::Value::Null);
     assert_eq!(c["score"]["coverage"], 0.0);
     for d in c["dimensions"].as_array().unwrap() {
