@@ -771,8 +771,21 @@ impl<'b> Builder<'b> {
             self.scopes[idx.index()] = c.scope;
         }
         if let Some(r) = bom_ref {
-            if self.refs.insert(r, idx).is_some() {
-                return Err(duplicate_ref(path, text, r));
+            match self.refs.insert(r, idx) {
+                None => {}
+                // Some generators list the document's subject (`metadata.component`)
+                // again among the components, with the same `bom-ref`. The `bom-ref` is
+                // then not unique, but both name one and the same package: say so and
+                // read on. Any other repeated `bom-ref` is an error.
+                Some(prev) if prev == idx && self.inv.roots.contains(&idx) => {
+                    self.inv.notice(
+                        self.input,
+                        format!(
+                            "the document's subject `{r}` is listed again among its components"
+                        ),
+                    );
+                }
+                Some(_) => return Err(duplicate_ref(path, text, r)),
             }
         }
         if let Some(parent) = parent {
@@ -1085,6 +1098,27 @@ mod tests {
         let inv = parse_str(&doc).unwrap();
         assert_eq!(inv.packages.len(), 2);
         assert_eq!(inv.packages[1].id.0, "generic:x@1#2");
+    }
+
+    #[test]
+    fn subject_listed_again_among_components_is_a_notice() {
+        let doc = format!(
+            r#"{{ {HEAD}, "metadata": {{"component": {{"type": "application", "bom-ref": "app",
+                "name": "app", "version": "1", "purl": "pkg:npm/app@1"}}}},
+              "components": [{{"type": "application", "bom-ref": "app", "name": "app",
+                "version": "1", "purl": "pkg:npm/app@1"}}]}}"#
+        );
+        let inv = parse_str(&doc).unwrap();
+        assert_eq!(inv.packages.len(), 1);
+        assert_eq!(inv.notices.len(), 1);
+        // The same `bom-ref` on a different component stays an error.
+        let other = format!(
+            r#"{{ {HEAD}, "metadata": {{"component": {{"type": "application", "bom-ref": "app",
+                "name": "app", "version": "1", "purl": "pkg:npm/app@1"}}}},
+              "components": [{{"type": "library", "bom-ref": "app", "name": "lib",
+                "version": "1", "purl": "pkg:npm/lib@1"}}]}}"#
+        );
+        assert!(parse_str(&other).is_err());
     }
 
     #[test]
