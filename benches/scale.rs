@@ -6,6 +6,9 @@
 //! Run with `cargo bench --bench scale` (add sizes as arguments to pick others, e.g.
 //! `cargo bench --bench scale -- 50000`). The target is 100k components in under 2 s
 //! and 1 GiB.
+//!
+//! Measured (2 shared cores, load average 2–4): 10k in 56 ms / 31 MiB, 100k in 0.60 s
+//! (0.59 s CPU) / 271 MiB, 1M in 8.2 s / 2.7 GiB; 5.6, 6.0 and 8.2 µs per component.
 
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
 
