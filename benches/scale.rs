@@ -6,6 +6,9 @@
 //! Run with `cargo bench --bench scale` (add sizes as arguments to pick others, e.g.
 //! `cargo bench --bench scale -- 50000`). The target is 100k components in under 2 s
 //! and 1 GiB.
+//!
+//! Measured (2 shared cores, load average 2–4): 10k in 56 ms / 31 MiB, 100k in 0.60 s
+//! (0.59 s CPU) / 271 MiB, 1M in 8.2 s / 2.7 GiB; 5.6, 6.0 and 8.2 µs per component.
 
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
 
@@ -86,6 +89,13 @@ fn main() {
             panic!("unexpected child output: {line}");
         };
         assert_eq!(packages as usize, n + 1, "every component is a package");
+        if n > 200 {
+            assert_eq!(
+                edges as usize,
+                3 * n + 10,
+                "three distinct edges per component"
+            );
+        }
         println!(
             "{:>10} {:>10} {:>10.1} {:>10} {:>10.1} {:>12.0} {:>10.1}",
             n,
@@ -153,7 +163,8 @@ fn child(path: &Path) {
 }
 
 /// A CycloneDX 1.5 document with `n` library components under one application, each
-/// depending on three others (a deterministic pseudo-random choice).
+/// depending on three others (a deterministic pseudo-random choice), so `3n + 10`
+/// edges in all.
 fn generate(n: usize) -> String {
     let mut s = String::with_capacity(n * 420);
     s.push_str(
@@ -214,11 +225,14 @@ fn generate(n: usize) -> String {
     for i in 0..n {
         write!(s, ",\n{{\"ref\":\"c{i}\",\"dependsOn\":[").unwrap();
         for k in 0..3 {
-            // Mostly forward edges (a layered product), some back edges (cycles).
-            let target = if k == 2 && i % 10 == 0 {
-                (next() as usize) % n
-            } else {
-                (i + 1 + (next() as usize) % 50) % n
+            // Three distinct targets: two near ones (a layered product) and one more,
+            // every tenth time anywhere else in the document (back edges, cycles).
+            let r = next() as usize;
+            let target = match k {
+                0 => (i + 1 + r % 50) % n,
+                1 => (i + 51 + r % 50) % n,
+                _ if i % 10 == 0 && n > 200 => (i + 151 + r % (n - 152)) % n,
+                _ => (i + 101 + r % 50) % n,
             };
             if k > 0 {
                 s.push(',');

@@ -78,8 +78,8 @@ struct Metadata<'a> {
     timestamp: Option<Timestamp<'a>>,
     #[serde(borrow, default)]
     authors: Vec<Contact<'a>>,
-    #[serde(borrow, default)]
-    tools: Option<Tools<'a>>,
+    #[serde(default)]
+    tools: Option<Tools>,
     #[serde(borrow, default)]
     component: Option<Box<Component<'a>>>,
     #[serde(borrow, default, rename = "licenses")]
@@ -302,8 +302,8 @@ struct Property<'a> {
 struct Service<'a> {
     #[serde(borrow, rename = "bom-ref", default)]
     bom_ref: Option<BomRef<'a>>,
-    #[serde(borrow, rename = "name")]
-    _name: Str<'a>,
+    #[serde(borrow)]
+    name: Str<'a>,
     #[serde(default, rename = "data")]
     _data: Vec<DataFlow>,
     #[serde(borrow, default)]
@@ -347,13 +347,13 @@ struct ToolObject<'a> {
 
 /// `metadata.tools`: the 1.2–1.4 array of tools or the 1.5+ `{components, services}`
 /// object, flattened to display strings.
-struct Tools<'a>(Vec<String>, std::marker::PhantomData<&'a ()>);
+struct Tools(Vec<String>);
 
-impl<'de: 'a, 'a> Deserialize<'de> for Tools<'a> {
+impl<'de> Deserialize<'de> for Tools {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
-            type Value = Tools<'a>;
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Tools;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("an array of tools or an object with `components` and `services`")
             }
@@ -364,7 +364,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Tools<'a> {
                     .iter()
                     .filter_map(|t| join_words(&[&t.vendor, &t.name, &t.version]))
                     .collect();
-                Ok(Tools(out, std::marker::PhantomData))
+                Ok(Tools(out))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
                 let obj: ToolObject<'de> =
@@ -377,11 +377,11 @@ impl<'de: 'a, 'a> Deserialize<'de> for Tools<'a> {
                         join_words(&[&c.group, &name, &c.version])
                     })
                     .collect();
-                out.extend(obj.services.iter().map(|s| s._name.to_string()));
-                Ok(Tools(out, std::marker::PhantomData))
+                out.extend(obj.services.iter().map(|s| s.name.to_string()));
+                Ok(Tools(out))
             }
         }
-        d.deserialize_any(V(std::marker::PhantomData))
+        d.deserialize_any(V)
     }
 }
 
@@ -766,8 +766,21 @@ impl<'b> Builder<'b> {
             self.scopes[idx.index()] = c.scope;
         }
         if let Some(r) = bom_ref {
-            if self.refs.insert(r, idx).is_some() {
-                return Err(duplicate_ref(path, text, r));
+            match self.refs.insert(r, idx) {
+                None => {}
+                // Some generators list the document's subject (`metadata.component`)
+                // again among the components, with the same `bom-ref`. The `bom-ref` is
+                // then not unique, but both name one and the same package: say so and
+                // read on. Any other repeated `bom-ref` is an error.
+                Some(prev) if prev == idx && self.inv.roots.contains(&idx) => {
+                    self.inv.notice(
+                        self.input,
+                        format!(
+                            "the document's subject `{r}` is listed again among its components"
+                        ),
+                    );
+                }
+                Some(_) => return Err(duplicate_ref(path, text, r)),
             }
         }
         if let Some(parent) = parent {
@@ -1080,6 +1093,27 @@ mod tests {
         let inv = parse_str(&doc).unwrap();
         assert_eq!(inv.packages.len(), 2);
         assert_eq!(inv.packages[1].id.0, "generic:x@1#2");
+    }
+
+    #[test]
+    fn subject_listed_again_among_components_is_a_notice() {
+        let doc = format!(
+            r#"{{ {HEAD}, "metadata": {{"component": {{"type": "application", "bom-ref": "app",
+                "name": "app", "version": "1", "purl": "pkg:npm/app@1"}}}},
+              "components": [{{"type": "application", "bom-ref": "app", "name": "app",
+                "version": "1", "purl": "pkg:npm/app@1"}}]}}"#
+        );
+        let inv = parse_str(&doc).unwrap();
+        assert_eq!(inv.packages.len(), 1);
+        assert_eq!(inv.notices.len(), 1);
+        // The same `bom-ref` on a different component stays an error.
+        let other = format!(
+            r#"{{ {HEAD}, "metadata": {{"component": {{"type": "application", "bom-ref": "app",
+                "name": "app", "version": "1", "purl": "pkg:npm/app@1"}}}},
+              "components": [{{"type": "library", "bom-ref": "app", "name": "lib",
+                "version": "1", "purl": "pkg:npm/lib@1"}}]}}"#
+        );
+        assert!(parse_str(&other).is_err());
     }
 
     #[test]

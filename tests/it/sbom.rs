@@ -383,3 +383,80 @@ fn spdx_invalid_example_fails_with_position() {
     assert!(p.line > 1 && p.column > 1, "{err}");
     assert!(p.message.contains("downloadLocation") || p.message.contains("DESCRIBE"));
 }
+
+/// `(from name, to name, kind)` of every edge in `sovra inventory --format json` output.
+fn json_edges(out: &serde_json::Value) -> Vec<(String, String, String)> {
+    let name = |i: &serde_json::Value| {
+        let i = i.as_u64().unwrap() as usize;
+        out["packages"][i]["name"].as_str().unwrap().to_owned()
+    };
+    let mut edges: Vec<_> = out["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                name(&e["from"]),
+                name(&e["to"]),
+                e["kind"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    edges.sort();
+    edges
+}
+
+#[test]
+fn cli_reads_a_cyclonedx_product() {
+    let out = crate::support::sovra(&[
+        "inventory",
+        "--format",
+        "json",
+        "tests/fixtures/sbom/product.cdx.json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["packages"].as_array().unwrap().len(), 5);
+    let e = |a: &str, b: &str, k: &str| (a.to_owned(), b.to_owned(), k.to_owned());
+    assert_eq!(
+        json_edges(&json),
+        vec![
+            e("fachverfahren", "pdf-engine", "optional"),
+            e("fachverfahren", "test-runner", "dev"),
+            e("fachverfahren", "web-framework", "runtime"),
+            e("web-framework", "router", "runtime"),
+        ]
+    );
+    let notices = json["notices"].as_array().unwrap();
+    assert_eq!(notices.len(), 1);
+    assert!(
+        notices[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`left-pad`")
+    );
+
+    let why = crate::support::sovra(&["why", "router", "tests/fixtures/sbom/product.cdx.json"]);
+    let text = String::from_utf8_lossy(&why.stdout);
+    assert!(
+        text.contains("fachverfahren 2.1.0 → web-framework 4.0.0 → router 4.0.0"),
+        "{text}"
+    );
+}
+
+#[test]
+fn cli_rejects_a_broken_sbom_with_its_position() {
+    let out = crate::support::sovra(&["inventory", "tests/fixtures/sbom/broken-scope.cdx.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "no half-written output");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("broken-scope.cdx.json:5:58: unknown scope `sometimes`"),
+        "{err}"
+    );
+}
