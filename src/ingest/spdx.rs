@@ -920,6 +920,16 @@ LicenseName: X licence
     }
 
     #[test]
+    fn json_duplicate_spdxid_is_located() {
+        let doc = r#"{"SPDXID": "SPDXRef-DOCUMENT", "spdxVersion": "SPDX-2.3",
+          "packages": [
+            {"SPDXID": "SPDXRef-a", "name": "a", "downloadLocation": "NONE"},
+            {"SPDXID": "SPDXRef-a", "name": "b", "downloadLocation": "NONE"}]}"#;
+        let e = parse_json(Path::new("a.json"), doc.as_bytes()).unwrap_err();
+        assert_eq!(e.to_string(), "a.json:4:24: duplicate `SPDXID` `SPDXRef-a`");
+    }
+
+    #[test]
     fn entity_names() {
         assert_eq!(
             entity_name("Organization: Acme (a@b)").as_deref(),
