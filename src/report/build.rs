@@ -19,9 +19,10 @@ use crate::vendors::Registry;
 
 use super::model::{
     Attribution, Candidate, Cell, ClassRow, Comparison, ComparisonRow, Component, Coverage, Csf,
-    CsfObjective, Dimension, Evidence, Exception, Finding, FindingGroup, Findings, FormulaInput,
-    Gap, Gate, Generator, Input, LicenseInventory, LicenseRow, Obligation, Policy, Report,
-    ReportKind, RuleFindings, SCHEMA, Score, Share, Stats, UnknownLicense, Vendors, Verdict,
+    CsfObjective, Dimension, Evidence, Exception, FactsFile, Finding, FindingGroup, Findings,
+    FormulaInput, Gap, Gate, Generator, Input, LicenseInventory, LicenseRow, Obligation, Policy,
+    Report, ReportKind, RuleFindings, SCHEMA, Score, Share, Stats, UnknownLicense, Vendors,
+    Verdict,
 };
 
 /// Everything the report of one candidate is built from.
@@ -55,7 +56,10 @@ pub(crate) struct Options {
 
 /// Builds a report of one candidate, or a comparison when there are several.
 pub(crate) fn report(subjects: &[Subject<'_>], opts: &Options) -> Report {
-    let candidates: Vec<Candidate> = subjects.iter().map(|s| candidate(s, &opts.lang)).collect();
+    let candidates: Vec<Candidate> = subjects
+        .iter()
+        .map(|s| candidate(s, &opts.lang, opts.date.as_deref()))
+        .collect();
     let (kind, comparison) = if candidates.len() > 1 {
         (ReportKind::Comparison, Some(compare(&candidates)))
     } else {
@@ -77,7 +81,7 @@ pub(crate) fn report(subjects: &[Subject<'_>], opts: &Options) -> Report {
     }
 }
 
-fn candidate(s: &Subject<'_>, lang: &str) -> Candidate {
+fn candidate(s: &Subject<'_>, lang: &str, date: Option<&str>) -> Candidate {
     let inv = &s.analysis.inventory;
     let runtime: Vec<PkgIdx> = s.analysis.graph.reachable(Scope::Runtime).collect();
     let findings = findings(s);
@@ -240,6 +244,12 @@ fn candidate(s: &Subject<'_>, lang: &str) -> Candidate {
                     sha256: i.sha256.clone(),
                 })
                 .collect(),
+            facts: s
+                .analysis
+                .extra
+                .enrichment_evidence
+                .as_ref()
+                .map(|e| facts_file(e, date)),
             exceptions,
             notices: {
                 let mut n: Vec<String> = inv.notices.iter().map(|n| n.message.clone()).collect();
@@ -253,6 +263,21 @@ fn candidate(s: &Subject<'_>, lang: &str) -> Candidate {
 
 fn state(licenses: &Licenses, p: PkgIdx) -> Option<&LicenseState> {
     licenses.per_package.get(p.index())
+}
+
+/// The evidence entry of a facts file; its age only when the report is dated.
+fn facts_file(e: &crate::enrich::FactsEvidence, date: Option<&str>) -> FactsFile {
+    let age_days = date
+        .and_then(|d| d.parse::<jiff::civil::Date>().ok())
+        .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
+        .and_then(|z| e.age_days(z.timestamp()));
+    FactsFile {
+        path: e.path.to_string_lossy().replace('\\', "/"),
+        sha256: e.sha256.clone(),
+        generated: e.generated.clone(),
+        oldest_retrieval: e.oldest.clone(),
+        age_days,
+    }
 }
 
 fn exception(s: &Subject<'_>, f: &engine::Finding, e: &engine::AppliedException) -> Exception {

@@ -377,6 +377,8 @@ pub struct Evidence {
     /// Effective policy: its name and layers, base first.
     pub policy: Option<Policy>,
     pub inputs: Vec<Input>,
+    /// The facts file pinned by `sovra enrich` and given with `--facts`, if any.
+    pub facts: Option<FactsFile>,
     pub exceptions: Vec<Exception>,
     /// Odd but valid things noticed while reading the inputs.
     pub notices: Vec<String>,
@@ -398,6 +400,20 @@ pub struct Input {
     pub format: String,
     pub bytes: u64,
     pub sha256: String,
+}
+
+/// The facts file a report used instead of the network.
+#[derive(Debug, Clone, Serialize)]
+pub struct FactsFile {
+    pub path: String,
+    pub sha256: String,
+    /// When `sovra enrich` wrote the file (RFC 3339).
+    pub generated: String,
+    /// The oldest retrieval time of any fact in it.
+    pub oldest_retrieval: Option<String>,
+    /// Whole days from `generated` to the report's `--date`; absent without `--date`,
+    /// so that undated reports stay byte-identical.
+    pub age_days: Option<i64>,
 }
 
 /// The side-by-side view of several candidates.

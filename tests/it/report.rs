@@ -477,3 +477,40 @@ fn report_fodt_converts_to_pdf_with_libreoffice() {
         .count();
     assert!(pages >= 2, "only {pages} pages");
 }
+
+#[test]
+fn report_evidence_names_the_facts_file_and_its_age_when_dated() {
+    let lock = "tests/fixtures/enrich/rules/GOV002/package-lock.json";
+    let facts = "tests/fixtures/enrich/rules/GOV002/facts.json";
+    let md = |extra: &[&str]| {
+        let mut args = vec!["report", lock, "--format", "md"];
+        args.extend_from_slice(extra);
+        let out = sovra(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        text.lines()
+            .find(|l| l.starts_with("| Facts file from sovra enrich |"))
+            .unwrap_or_else(|| panic!("no facts row in:\n{text}"))
+            .to_owned()
+    };
+    // The file was generated on 2026-11-01: 21 days before the report's date.
+    let dated = md(&["--facts", facts, "--date", "2026-11-22"]);
+    assert!(dated.contains(facts), "{dated}");
+    assert!(dated.contains("fetched 2026-11-01T00:00:00Z"), "{dated}");
+    assert!(dated.contains("age in days: 21"), "{dated}");
+    let sha: String = {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(std::fs::read(root().join(facts)).unwrap());
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    };
+    assert!(dated.contains(&sha), "{dated}");
+    // Undated reports carry no age, so they stay byte-identical over time.
+    let undated = md(&["--facts", facts]);
+    assert!(!undated.contains("age in days"), "{undated}");
+    // Without a facts file the report says that no network facts were used.
+    assert!(md(&[]).contains("none: no network facts were used"));
+}
