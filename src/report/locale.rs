@@ -206,6 +206,44 @@ mod tests {
     }
 
     #[test]
+    fn every_catalogue_rule_has_german_texts() {
+        let de = Locale::load("de", None).unwrap();
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/catalogue");
+        let mut ids = Vec::new();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "toml") {
+                let doc: toml::Table = std::fs::read_to_string(&path).unwrap().parse().unwrap();
+                ids.push(doc["id"].as_str().unwrap().to_owned());
+            }
+        }
+        assert!(ids.len() > 20, "catalogue not found in {}", dir.display());
+        let mut missing = Vec::new();
+        for id in &ids {
+            for part in ["summary", "why", "resolve"] {
+                let key = format!("rule.{id}.{part}");
+                if de.get(&key).is_none_or(|t| t.trim().is_empty()) {
+                    missing.push(key);
+                }
+            }
+        }
+        assert!(missing.is_empty(), "de.toml lacks: {missing:?}");
+        // A translation for a rule that is not in the catalogue is a typo.
+        let stray: Vec<&str> = de
+            .keys()
+            .filter(|k| k.starts_with("rule."))
+            .filter(|k| {
+                !ids.iter()
+                    .any(|id| k.split('.').nth(1) == Some(id.as_str()))
+            })
+            .collect();
+        assert!(
+            stray.is_empty(),
+            "de.toml has texts for unknown rules: {stray:?}"
+        );
+    }
+
+    #[test]
     fn unknown_language_is_a_usage_error() {
         let e = Locale::load("fr", None).unwrap_err();
         assert_eq!(
