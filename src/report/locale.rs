@@ -101,6 +101,18 @@ impl Locale {
         out
     }
 
+    /// `value` with at most `decimals` digits after the separator, trailing zeros dropped.
+    pub fn number_trimmed(&self, value: f64, decimals: usize) -> String {
+        let text = self.number(value, decimals);
+        if decimals == 0 || !text.contains(self.decimal.as_str()) {
+            return text;
+        }
+        let text = text.trim_end_matches('0');
+        text.strip_suffix(self.decimal.as_str())
+            .unwrap_or(text)
+            .to_owned()
+    }
+
     /// A share (0–1) as a percentage.
     pub fn percent(&self, share: f64, decimals: usize) -> String {
         let n = self.number(share * 100.0, decimals);
@@ -187,6 +199,10 @@ mod tests {
         assert_eq!(de.date("2026-11-22"), "22.11.2026");
         assert_eq!(en.date("2026-11-22"), "22 November 2026");
         assert_eq!(de.percent(0.425, 1), "42,5\u{a0}%");
+        assert_eq!(de.number_trimmed(0.136, 3), "0,136");
+        assert_eq!(de.number_trimmed(26.0, 3), "26");
+        assert_eq!(de.number_trimmed(1250.5, 3), "1.250,5");
+        assert_eq!(en.number_trimmed(0.1, 3), "0.1");
         assert_eq!(en.percent(0.425, 0), "42%");
     }
 

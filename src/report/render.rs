@@ -186,6 +186,11 @@ fn environment(locale: &Locale, templates: &Templates) -> Environment<'static> {
     env.add_filter("num", move |v: f64, decimals: Option<usize>| {
         l.number(v, decimals.unwrap_or(0))
     });
+    // A number with up to `decimals` (default 3) digits, trailing zeros dropped.
+    let l = Arc::clone(&loc);
+    env.add_filter("dec", move |v: f64, decimals: Option<usize>| {
+        l.number_trimmed(v, decimals.unwrap_or(3))
+    });
     let l = Arc::clone(&loc);
     env.add_filter("pct", move |v: f64, decimals: Option<usize>| {
         l.percent(v, decimals.unwrap_or(0))

@@ -41,6 +41,19 @@ const ENGLISH: &[&str] = &[
     "no package in the runtime graph is affected",
 ];
 
+/// English score explanations of the HTML report's dimension table.
+const ENGLISH_SCORE: &[&str] = &[
+    "total weight",
+    "weight with evidence",
+    "open weight",
+    "elephant factor",
+    "applicable facts",
+    "stated facts",
+    "no evidence",
+    "not stated",
+    "controlling organisation unknown",
+];
+
 fn assert_german(text: &str) {
     let found: Vec<&&str> = ENGLISH.iter().filter(|p| text.contains(**p)).collect();
     assert!(found.is_empty(), "English in the German report: {found:?}");
@@ -52,6 +65,41 @@ fn german_opendesk_report_has_no_english_rule_texts() {
     assert!(md.contains("Warum es wichtig ist: "), "{md}");
     assert!(md.contains("Gesetze mit extraterritorialer Wirkung"));
     assert_german(&md);
+}
+
+#[test]
+fn german_html_report_explains_the_score_in_german() {
+    let out = sovra(&[
+        "report",
+        "samples/opendesk",
+        "--lang",
+        "de",
+        "--format",
+        "html",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = String::from_utf8(out.stdout).expect("report is UTF-8");
+    let cut = html
+        .find("Anhang: Hinweise zu Drittkomponenten")
+        .unwrap_or(html.len());
+    let html = &html[..cut];
+    assert!(
+        html.contains("Gesamtgewicht: 26 · Gewicht mit Nachweis: 26"),
+        "{html}"
+    );
+    assert!(html.contains("HHI: 0,136 · offenes Gewicht: 26 · Elefantenfaktor: 3"));
+    assert!(html.contains("<code>Nextcloud Hub</code>: kein Nachweis"));
+    let found: Vec<&&str> = ENGLISH_SCORE
+        .iter()
+        .filter(|p| html.contains(**p))
+        .collect();
+    assert!(found.is_empty(), "English in the German report: {found:?}");
+    assert_german(html);
 }
 
 #[test]
