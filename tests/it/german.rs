@@ -39,6 +39,14 @@ const ENGLISH: &[&str] = &[
     "runtime packages come from maintained projects",
     "runtime packages come from projects that release regularly",
     "no package in the runtime graph is affected",
+    // labels of finding notes
+    "  - vendor: ",
+    "  - ultimate parent: ",
+    "  - jurisdiction: ",
+    "  - source: ",
+    "  - components: ",
+    "  - holder: ",
+    "  - export formats: ",
 ];
 
 /// English score explanations of the HTML report's dimension table.
@@ -64,6 +72,10 @@ fn german_opendesk_report_has_no_english_rule_texts() {
     let md = german_md(&["samples/opendesk"]);
     assert!(md.contains("Warum es wichtig ist: "), "{md}");
     assert!(md.contains("Gesetze mit extraterritorialer Wirkung"));
+    assert!(
+        md.contains("  - oberste Muttergesellschaft: Collabora Ltd \\(GB\\)"),
+        "{md}"
+    );
     assert_german(&md);
 }
 
