@@ -200,7 +200,7 @@ pub(crate) fn to_json(a: &Assessed) -> Value {
                 "credit": (c.credit * 1000.0).round() / 1000.0,
                 "note": c.note,
             })).collect::<Vec<_>>(),
-            "gaps": d.gaps,
+            "gaps": d.gaps.iter().map(ToString::to_string).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "csf": {
             "label": s.csf.label,
@@ -375,7 +375,7 @@ fn human(a: &Assessed) -> String {
             "\n  evidence gaps ({gap_count}, all in `--format json`):"
         );
         for d in s.dimensions.iter().filter(|d| !d.gaps.is_empty()) {
-            let shown: Vec<&str> = d.gaps.iter().take(3).map(String::as_str).collect();
+            let shown: Vec<String> = d.gaps.iter().take(3).map(ToString::to_string).collect();
             let more = d.gaps.len().saturating_sub(3);
             let _ = writeln!(
                 o,

@@ -19,9 +19,9 @@ use crate::vendors::Registry;
 
 use super::model::{
     Attribution, Candidate, Cell, ClassRow, Comparison, ComparisonRow, Component, Coverage, Csf,
-    CsfObjective, Dimension, Evidence, Exception, FactsFile, Finding, FindingGroup, Findings,
-    FormulaInput, Gap, Gate, Generator, Input, LicenseInventory, LicenseRow, Obligation, Policy,
-    Report, ReportKind, RuleFindings, SCHEMA, Score, Share, Stats, UnknownLicense, Vendors,
+    CsfObjective, Dimension, DimensionGap, Evidence, Exception, FactsFile, Finding, FindingGroup,
+    Findings, FormulaInput, Gap, Gate, Generator, Input, LicenseInventory, LicenseRow, Obligation,
+    Policy, Report, ReportKind, RuleFindings, SCHEMA, Score, Share, Stats, UnknownLicense, Vendors,
     Verdict,
 };
 
@@ -387,9 +387,19 @@ fn score_view(sc: &score::Score) -> Option<Score> {
                     .map(|(k, v)| FormulaInput {
                         name: k.clone(),
                         value: v.clone(),
+                        key: k.to_lowercase().replace(' ', "-"),
+                        number: v.parse().ok(),
                     })
                     .collect(),
-                gaps: d.gaps.clone(),
+                gaps: d.gaps.iter().map(ToString::to_string).collect(),
+                gap_notes: d
+                    .gaps
+                    .iter()
+                    .map(|g| DimensionGap {
+                        kind: g.kind.as_str().to_owned(),
+                        subject: g.subject.clone(),
+                    })
+                    .collect(),
             })
             .collect(),
     })

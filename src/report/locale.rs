@@ -101,6 +101,18 @@ impl Locale {
         out
     }
 
+    /// `value` with at most `decimals` digits after the separator, trailing zeros dropped.
+    pub fn number_trimmed(&self, value: f64, decimals: usize) -> String {
+        let text = self.number(value, decimals);
+        if decimals == 0 || !text.contains(self.decimal.as_str()) {
+            return text;
+        }
+        let text = text.trim_end_matches('0');
+        text.strip_suffix(self.decimal.as_str())
+            .unwrap_or(text)
+            .to_owned()
+    }
+
     /// A share (0–1) as a percentage.
     pub fn percent(&self, share: f64, decimals: usize) -> String {
         let n = self.number(share * 100.0, decimals);
@@ -187,6 +199,10 @@ mod tests {
         assert_eq!(de.date("2026-11-22"), "22.11.2026");
         assert_eq!(en.date("2026-11-22"), "22 November 2026");
         assert_eq!(de.percent(0.425, 1), "42,5\u{a0}%");
+        assert_eq!(de.number_trimmed(0.136, 3), "0,136");
+        assert_eq!(de.number_trimmed(26.0, 3), "26");
+        assert_eq!(de.number_trimmed(1250.5, 3), "1.250,5");
+        assert_eq!(en.number_trimmed(0.1, 3), "0.1");
         assert_eq!(en.percent(0.425, 0), "42%");
     }
 
@@ -202,6 +218,44 @@ mod tests {
         assert!(
             only_de.is_empty() && only_en.is_empty(),
             "only in de: {only_de:?}; only in en: {only_en:?}"
+        );
+    }
+
+    #[test]
+    fn every_catalogue_rule_has_german_texts() {
+        let de = Locale::load("de", None).unwrap();
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/catalogue");
+        let mut ids = Vec::new();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "toml") {
+                let doc: toml::Table = std::fs::read_to_string(&path).unwrap().parse().unwrap();
+                ids.push(doc["id"].as_str().unwrap().to_owned());
+            }
+        }
+        assert!(ids.len() > 20, "catalogue not found in {}", dir.display());
+        let mut missing = Vec::new();
+        for id in &ids {
+            for part in ["summary", "why", "resolve"] {
+                let key = format!("rule.{id}.{part}");
+                if de.get(&key).is_none_or(|t| t.trim().is_empty()) {
+                    missing.push(key);
+                }
+            }
+        }
+        assert!(missing.is_empty(), "de.toml lacks: {missing:?}");
+        // A translation for a rule that is not in the catalogue is a typo.
+        let stray: Vec<&str> = de
+            .keys()
+            .filter(|k| k.starts_with("rule."))
+            .filter(|k| {
+                !ids.iter()
+                    .any(|id| k.split('.').nth(1) == Some(id.as_str()))
+            })
+            .collect();
+        assert!(
+            stray.is_empty(),
+            "de.toml has texts for unknown rules: {stray:?}"
         );
     }
 

@@ -114,15 +114,32 @@ pub struct Dimension {
     pub formula: String,
     /// The formula's named inputs for this candidate.
     pub inputs: Vec<FormulaInput>,
-    /// What evidence is missing.
+    /// What evidence is missing (English, as `sovra score` words it).
     pub gaps: Vec<String>,
+    /// The same gaps as kind and subject, for templates to word in their language
+    /// (locale keys `score-gap.<kind>`).
+    pub gap_notes: Vec<DimensionGap>,
 }
 
 /// A named input of a dimension's formula (`HHI`, `open weight`, …).
 #[derive(Debug, Clone, Serialize)]
 pub struct FormulaInput {
+    /// English name, as `sovra score` shows it.
     pub name: String,
     pub value: String,
+    /// Stable code of the name (`total-weight`, `hhi`, …; locale key `score-input.<key>`).
+    pub key: String,
+    /// The value as a number, for locale formatting; `None` when it is not numeric.
+    pub number: Option<f64>,
+}
+
+/// One piece of evidence a dimension lacks.
+#[derive(Debug, Clone, Serialize)]
+pub struct DimensionGap {
+    /// `no-evidence`, `origin-unknown` or `not-stated`.
+    pub kind: String,
+    /// The component, package or fact concerned.
+    pub subject: String,
 }
 
 /// A failed gate.

@@ -213,7 +213,59 @@ pub struct Dimension {
     pub inputs: Vec<(String, String)>,
     pub contributors: Vec<Contribution>,
     /// What evidence is missing.
-    pub gaps: Vec<String>,
+    pub gaps: Vec<GapNote>,
+}
+
+/// One piece of evidence a dimension lacks: a stable kind and the unit or fact it
+/// concerns, so a report can word it in its own language. `Display` is the English text
+/// of `sovra score`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GapNote {
+    pub kind: GapKind,
+    /// The unit's name (component or package) or the fact's name.
+    pub subject: String,
+}
+
+/// Why a unit or fact has no evidence in a dimension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GapKind {
+    /// The unit has no evidence for the dimension.
+    NoEvidence,
+    /// The unit's controlling organisation is unknown.
+    OriginUnknown,
+    /// A fact of the offer is not stated.
+    NotStated,
+}
+
+impl GapKind {
+    /// Stable code (`no-evidence`, `origin-unknown`, `not-stated`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GapKind::NoEvidence => "no-evidence",
+            GapKind::OriginUnknown => "origin-unknown",
+            GapKind::NotStated => "not-stated",
+        }
+    }
+}
+
+impl GapNote {
+    fn new(kind: GapKind, subject: &str) -> GapNote {
+        GapNote {
+            kind,
+            subject: subject.to_owned(),
+        }
+    }
+}
+
+impl std::fmt::Display for GapNote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = &self.subject;
+        match self.kind {
+            GapKind::NoEvidence => write!(f, "`{s}`: no evidence"),
+            GapKind::OriginUnknown => write!(f, "`{s}`: controlling organisation unknown"),
+            GapKind::NotStated => write!(f, "`{s}` not stated"),
+        }
+    }
 }
 
 /// Lock-in band of a score.
@@ -415,7 +467,7 @@ fn per_unit(facts: &Facts, cfg: &Config, credit: impl Fn(&Unit, &Config) -> Cred
                     note,
                 });
             }
-            None => d.gaps.push(format!("`{}`: no evidence", u.name)),
+            None => d.gaps.push(GapNote::new(GapKind::NoEvidence, &u.name)),
         }
     }
     finish(&mut d, total, evidenced, sum);
@@ -629,8 +681,7 @@ fn concentration(facts: &Facts, cfg: &Config) -> Dimension {
                 o.clone()
             }
             None => {
-                d.gaps
-                    .push(format!("`{}`: controlling organisation unknown", u.name));
+                d.gaps.push(GapNote::new(GapKind::OriginUnknown, &u.name));
                 "(unattributed)".to_owned()
             }
         };
@@ -694,7 +745,7 @@ fn exit(facts: &Facts) -> Dimension {
                     note,
                 });
             }
-            None => d.gaps.push(format!("`{name}` not stated")),
+            None => d.gaps.push(GapNote::new(GapKind::NotStated, name)),
         }
     };
     fact(
