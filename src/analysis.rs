@@ -11,7 +11,7 @@ use crate::engine::{self, Extra, Finding, Kb, Level};
 use crate::error::{Error, Result};
 use crate::graph::DepGraph;
 use crate::ingest::IngestOptions;
-use crate::license::{self, Licenses};
+use crate::license::Licenses;
 use crate::model::Inventory;
 use crate::policy::{self, EffectivePolicy, PolicyRequest};
 
@@ -57,8 +57,11 @@ impl Analysis {
 }
 
 /// Runs the rules of `policy` over `inventory`. Pure.
+/// `licenses` are the interpreted licences of `inventory` (the caller has them already:
+/// the score's facts are built from them too).
 pub fn analyse(
     inventory: Inventory,
+    licenses: Licenses,
     catalogue: Catalogue,
     policy: EffectivePolicy,
     kb: Kb,
@@ -66,7 +69,6 @@ pub fn analyse(
     today: jiff::civil::Date,
 ) -> Analysis {
     let graph = DepGraph::build(&inventory);
-    let licenses = license::resolve_all(&inventory);
     let findings = engine::run(
         &catalogue,
         &policy,
@@ -221,6 +223,7 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions, today: jiff::civil::Date) ->
     let kb = Kb::embedded()?;
     Ok(analyse(
         loaded.inventory,
+        licenses,
         catalogue,
         policy,
         kb,

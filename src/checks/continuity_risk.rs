@@ -41,14 +41,7 @@ fn ninety_percent() -> f64 {
 
 impl Params for P {
     fn validate(&self) -> Result<(), String> {
-        if (0.0..=1.0).contains(&self.max_top_share) {
-            Ok(())
-        } else {
-            Err(format!(
-                "`max_top_share` must lie between 0.0 and 1.0, not {}",
-                self.max_top_share
-            ))
-        }
+        super::share("max_top_share", self.max_top_share)
     }
 }
 

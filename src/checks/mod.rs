@@ -227,6 +227,17 @@ pub(crate) fn months_since(when: &str, today: jiff::civil::Date) -> Option<u32> 
     u32::try_from((days as f64 / 30.44) as i64).ok()
 }
 
+/// Validates a parameter that is a share of something: 0.0 to 1.0.
+pub(crate) fn share(name: &str, value: f64) -> Result<(), String> {
+    if (0.0..=1.0).contains(&value) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{name}` must lie between 0.0 and 1.0, not {value}"
+        ))
+    }
+}
+
 /// Message fragment naming a package: `` `name@version` ``.
 pub(crate) fn pkg_name(ctx: &Ctx<'_>, pkg: PkgIdx) -> String {
     format!("`{}`", ctx.inventory.package(pkg).display_name())

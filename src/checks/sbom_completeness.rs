@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::{Ctx, Kind, Params, Phase, compile_with};
+use super::{Ctx, Kind, Params, Phase, compile_with, share};
 use crate::engine::Hit;
 use crate::model::{InputFormat, InputIdx};
 
@@ -34,14 +34,7 @@ fn one() -> f64 {
 
 impl Params for P {
     fn validate(&self) -> Result<(), String> {
-        if (0.0..=1.0).contains(&self.threshold) {
-            Ok(())
-        } else {
-            Err(format!(
-                "`threshold` must lie between 0.0 and 1.0, not {}",
-                self.threshold
-            ))
-        }
+        share("threshold", self.threshold)
     }
 }
 

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::{Ctx, Kind, Params, Phase, ScopeParam, compile_with};
+use super::{Ctx, Kind, Params, Phase, ScopeParam, compile_with, share};
 use crate::engine::Hit;
 use crate::license::LicenseState;
 
@@ -32,14 +32,7 @@ fn five_percent() -> f64 {
 
 impl Params for P {
     fn validate(&self) -> Result<(), String> {
-        if (0.0..=1.0).contains(&self.threshold) {
-            Ok(())
-        } else {
-            Err(format!(
-                "`threshold` must lie between 0.0 and 1.0, not {}",
-                self.threshold
-            ))
-        }
+        share("threshold", self.threshold)
     }
 }
 

@@ -95,7 +95,6 @@ pub(crate) enum Status {
     /// Nothing at or above the fail level.
     Clean,
     /// Policy failure.
-    #[allow(dead_code)]
     Failed,
 }
 

@@ -57,7 +57,7 @@ pub(crate) fn lookup(
 
 /// Reads one version's line of a sparse-index file.
 pub(crate) fn parse_index(resp: &Response, version: &str) -> Result<PackageFacts, String> {
-    if resp.status == 404 || resp.status == 410 {
+    if resp.gone() {
         return Err(format!("`{}`: not in the index", resp.url));
     }
     for (i, line) in resp.body.lines().enumerate() {

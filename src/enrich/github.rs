@@ -20,14 +20,10 @@ fn get(http: &Http, url: String, token: Option<&str>) -> Result<Response, String
         req.headers.push(("authorization", format!("Bearer {t}")));
     }
     let resp = http.fetch(&req).map_err(|e| e.to_string())?;
-    if resp.status == 404 || resp.status == 410 {
+    if resp.gone() {
         return Err(format!("`{}`: not found", resp.url));
     }
     Ok(resp)
-}
-
-fn json(resp: &Response) -> Result<Value, String> {
-    serde_json::from_str(&resp.body).map_err(|e| format!("`{}`: malformed response: {e}", resp.url))
 }
 
 /// Facts of `owner/name`; `now` bounds the six-month release window.
@@ -46,7 +42,7 @@ pub(crate) fn lookup(
         retrieved: repo.retrieved.to_string(),
         ..RepoFacts::default()
     };
-    let doc = json(&repo)?;
+    let doc = repo.json()?;
     facts.archived = doc.get("archived").and_then(Value::as_bool);
     let since = super::year_before(now);
     let recent = get(
@@ -55,7 +51,7 @@ pub(crate) fn lookup(
         token,
     )?;
     facts.urls.push(recent.url.clone());
-    let recent = json(&recent)?;
+    let recent = recent.json()?;
     let recent = recent.as_array().map(Vec::as_slice).unwrap_or(&[]);
     let commit_date = |c: &Value| {
         c.get("commit")
@@ -86,7 +82,7 @@ pub(crate) fn lookup(
         None => {
             let last = get(http, format!("{api}/commits?per_page=1"), token)?;
             facts.urls.push(last.url.clone());
-            json(&last)?
+            last.json()?
                 .as_array()
                 .and_then(|a| a.first())
                 .and_then(commit_date)
@@ -95,7 +91,8 @@ pub(crate) fn lookup(
     .or_else(|| str_at(&doc, "pushed_at"));
     let releases = get(http, format!("{api}/releases?per_page=100"), token)?;
     facts.urls.push(releases.url.clone());
-    let dates: Vec<String> = json(&releases)?
+    let dates: Vec<String> = releases
+        .json()?
         .as_array()
         .map(|a| {
             a.iter()
@@ -108,7 +105,8 @@ pub(crate) fn lookup(
     facts.releases_last_6_months = Some(super::count_within_6_months(&dates, now));
     let contributors = get(http, format!("{api}/contributors?per_page=100"), token)?;
     facts.urls.push(contributors.url.clone());
-    let list: Vec<(String, u64)> = json(&contributors)?
+    let list: Vec<(String, u64)> = contributors
+        .json()?
         .as_array()
         .map(|a| {
             a.iter()
@@ -130,7 +128,7 @@ pub(crate) fn lookup(
                 continue;
             };
             facts.urls.push(user.url.clone());
-            if let Some(org) = str_at(&json(&user)?, "company").and_then(|c| normalise_company(&c))
+            if let Some(org) = str_at(&user.json()?, "company").and_then(|c| normalise_company(&c))
             {
                 *facts.organisations.entry(org).or_default() += 1;
             }

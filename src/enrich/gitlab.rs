@@ -20,14 +20,10 @@ fn get(http: &Http, url: String, token: Option<&str>) -> Result<Response, String
         req.headers.push(("private-token", t.to_owned()));
     }
     let resp = http.fetch(&req).map_err(|e| e.to_string())?;
-    if resp.status == 404 || resp.status == 410 {
+    if resp.gone() {
         return Err(format!("`{}`: not found", resp.url));
     }
     Ok(resp)
-}
-
-fn json(resp: &Response) -> Result<Value, String> {
-    serde_json::from_str(&resp.body).map_err(|e| format!("`{}`: malformed response: {e}", resp.url))
 }
 
 /// Facts of the project at `path` (`group/sub/name`) on the GitLab at `base`.
@@ -41,7 +37,7 @@ pub(crate) fn lookup(
     let id = project_id(path);
     let api = format!("{}/api/v4/projects/{id}", base.trim_end_matches('/'));
     let project = get(http, api.clone(), token)?;
-    let doc = json(&project)?;
+    let doc = project.json()?;
     let mut facts = RepoFacts {
         forge: "gitlab".into(),
         archived: doc.get("archived").and_then(Value::as_bool),
@@ -56,7 +52,7 @@ pub(crate) fn lookup(
         token,
     )?;
     facts.urls.push(recent.url.clone());
-    let recent = json(&recent)?;
+    let recent = recent.json()?;
     let recent = recent.as_array().map(Vec::as_slice).unwrap_or(&[]);
     let (people, orgs) =
         super::active_authors(recent.iter().filter_map(|c| str_at(c, "author_email")));
@@ -67,7 +63,7 @@ pub(crate) fn lookup(
         None => {
             let last = get(http, format!("{api}/repository/commits?per_page=1"), token)?;
             facts.urls.push(last.url.clone());
-            json(&last)?
+            last.json()?
                 .as_array()
                 .and_then(|a| a.first())
                 .and_then(|c| str_at(c, "committed_date"))
@@ -76,7 +72,8 @@ pub(crate) fn lookup(
     .or_else(|| str_at(&doc, "last_activity_at"));
     let releases = get(http, format!("{api}/releases?per_page=100"), token)?;
     facts.urls.push(releases.url.clone());
-    let dates: Vec<String> = json(&releases)?
+    let dates: Vec<String> = releases
+        .json()?
         .as_array()
         .map(|a| a.iter().filter_map(|r| str_at(r, "released_at")).collect())
         .unwrap_or_default();
@@ -88,7 +85,8 @@ pub(crate) fn lookup(
         token,
     )?;
     facts.urls.push(contributors.url.clone());
-    let list: Vec<(Option<String>, u64)> = json(&contributors)?
+    let list: Vec<(Option<String>, u64)> = contributors
+        .json()?
         .as_array()
         .map(|a| {
             a.iter()

@@ -94,6 +94,19 @@ pub(crate) struct Response {
     pub retrieved: Timestamp,
 }
 
+impl Response {
+    /// Whether the server says the thing does not exist (404 or 410).
+    pub(crate) fn gone(&self) -> bool {
+        self.status == 404 || self.status == 410
+    }
+
+    /// The body as JSON; a malformed body is an error naming the URL.
+    pub(crate) fn json(&self) -> Result<serde_json::Value, String> {
+        serde_json::from_str(&self.body)
+            .map_err(|e| format!("`{}`: malformed response: {e}", self.url))
+    }
+}
+
 /// The words that mark a lookup skipped after a host's rate limit (notices with them
 /// are summarised per host).
 pub(crate) const SKIPPED: &str = "not asked:";

@@ -34,7 +34,7 @@ pub(crate) fn lookup(http: &Http, base: &str, c: &Coords) -> Result<PackageFacts
         req.json = false;
         req.extract = Some(check_xml);
         let resp = http.fetch(&req).map_err(|e| e.to_string())?;
-        if resp.status == 404 || resp.status == 410 {
+        if resp.gone() {
             if depth == 0 {
                 return Err(format!("`{}`: not in the repository", resp.url));
             }

@@ -26,11 +26,10 @@ pub(crate) fn lookup(http: &Http, base: &str, c: &Coords) -> Result<PackageFacts
 
 /// Reads the facts of `version` from a package document.
 pub(crate) fn parse(resp: &Response, version: &str) -> Result<PackageFacts, String> {
-    if resp.status == 404 || resp.status == 410 {
+    if resp.gone() {
         return Err(format!("`{}`: not in the registry", resp.url));
     }
-    let doc: Value = serde_json::from_str(&resp.body)
-        .map_err(|e| format!("`{}`: malformed response: {e}", resp.url))?;
+    let doc: Value = resp.json()?;
     let Some(meta) = doc.get("versions").and_then(|v| v.get(version)) else {
         return Err(format!("`{}`: version {version} is not listed", resp.url));
     };

@@ -27,11 +27,10 @@ pub(crate) fn lookup(http: &Http, base: &str, c: &Coords) -> Result<PackageFacts
 }
 
 pub(crate) fn parse(resp: &Response, version: &str) -> Result<PackageFacts, String> {
-    if resp.status == 404 || resp.status == 410 {
+    if resp.gone() {
         return Err(format!("`{}`: not in the registry", resp.url));
     }
-    let doc: Value = serde_json::from_str(&resp.body)
-        .map_err(|e| format!("`{}`: malformed response: {e}", resp.url))?;
+    let doc: Value = resp.json()?;
     let info = doc.get("info").unwrap_or(&Value::Null);
     let f = |v: String| fact(Source::Pypi, resp, v);
     let files = match doc.get("releases") {

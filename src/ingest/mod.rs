@@ -176,6 +176,17 @@ pub fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
             format!("no known input files found in this directory; {ACCEPTED}"),
         ));
     }
+    if let Some(file) = publiccode {
+        // Not read as part of a package inventory, but never skipped without a word.
+        inv.notice(
+            crate::model::InputIdx(0),
+            format!(
+                "`{}` was not read: a publiccode.yml describes a candidate; give it on its \
+                 own or name it in a `candidate.toml`",
+                file.display()
+            ),
+        );
+    }
     Ok(inv)
 }
 

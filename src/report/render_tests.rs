@@ -161,6 +161,7 @@ fn analysed(offer: Offer, inv: Inventory, hand_findings: bool) -> (Analysis, Sco
     );
     let mut a = analysis::analyse(
         inv,
+        licenses,
         catalogue,
         policy,
         Kb::embedded().unwrap(),

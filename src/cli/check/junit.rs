@@ -6,23 +6,7 @@
 use super::{package_label, why};
 use crate::analysis::Analysis;
 use crate::engine::Level;
-
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // XML 1.0 forbids most control characters even as references.
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::report::render::escape_xml as esc;
 
 pub(super) fn render(a: &Analysis, fail_on: Level) -> String {
     let mut cases = String::new();
