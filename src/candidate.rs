@@ -137,15 +137,25 @@ impl Period {
     }
 }
 
+impl Period {
+    /// The period in words (`3 months`), for messages in any language.
+    pub fn text(self) -> crate::text::Text {
+        use crate::text;
+        let n = self.amount;
+        match (self.unit, n == 1) {
+            (PeriodUnit::Days, true) => text!("period.day", n = n),
+            (PeriodUnit::Days, false) => text!("period.days", n = n),
+            (PeriodUnit::Weeks, true) => text!("period.week", n = n),
+            (PeriodUnit::Weeks, false) => text!("period.weeks", n = n),
+            (PeriodUnit::Months, true) => text!("period.month", n = n),
+            (PeriodUnit::Months, false) => text!("period.months", n = n),
+        }
+    }
+}
+
 impl std::fmt::Display for Period {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let unit = match self.unit {
-            PeriodUnit::Days => "day",
-            PeriodUnit::Weeks => "week",
-            PeriodUnit::Months => "month",
-        };
-        let s = if self.amount == 1 { "" } else { "s" };
-        write!(f, "{} {unit}{s}", self.amount)
+        self.text().fmt(f)
     }
 }
 

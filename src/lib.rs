@@ -16,10 +16,12 @@ pub mod graph;
 pub mod ingest;
 pub mod kb;
 pub mod license;
+pub(crate) mod locale;
 pub mod model;
 pub mod policy;
 pub mod report;
 pub mod score;
+pub mod text;
 pub mod vendors;
 
 pub use error::{Error, Result};

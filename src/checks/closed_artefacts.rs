@@ -2,6 +2,7 @@
 
 use super::{Ctx, Kind, NoParams, Phase, compile_with};
 use crate::engine::Hit;
+use crate::text;
 
 pub(crate) static KIND: Kind = Kind {
     name: "closed-artefacts",
@@ -19,10 +20,10 @@ fn run(ctx: &Ctx<'_>, _: &NoParams) -> Vec<Hit> {
         if u.proprietary() {
             hits.push(Hit {
                 component: Some(ci),
-                message: format!(
-                    "component `{}` is proprietary (`{}`)",
-                    u.name,
-                    u.licence.as_deref().unwrap_or("?")
+                message: text!(
+                    "closed-artefacts.proprietary",
+                    component = &u.name,
+                    licence = u.licence.as_deref().unwrap_or("?")
                 ),
                 ..Hit::default()
             });
@@ -30,7 +31,7 @@ fn run(ctx: &Ctx<'_>, _: &NoParams) -> Vec<Hit> {
         for a in &u.closed_artefacts {
             hits.push(Hit {
                 component: Some(ci),
-                message: format!("component `{}` ships closed artefact `{a}`", u.name),
+                message: text!("closed-artefacts.closed", component = &u.name, artefact = a),
                 subject: Some(a.clone()),
                 ..Hit::default()
             });
@@ -38,7 +39,11 @@ fn run(ctx: &Ctx<'_>, _: &NoParams) -> Vec<Hit> {
         for e in &u.edition_only {
             hits.push(Hit {
                 component: Some(ci),
-                message: format!("component `{}`: `{e}` only in a paid edition", u.name),
+                message: text!(
+                    "closed-artefacts.edition-only",
+                    component = &u.name,
+                    feature = e
+                ),
                 subject: Some(e.clone()),
                 ..Hit::default()
             });

@@ -5,6 +5,8 @@ use serde::Deserialize;
 
 use super::{Ctx, Kind, Params, Phase, ScopeParam, compile_with, pkg_name};
 use crate::engine::Hit;
+use crate::text;
+use crate::text::Arg;
 
 pub(crate) static KIND: Kind = Kind {
     name: "continuity-risk",
@@ -47,7 +49,7 @@ impl Params for P {
 
 fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
     let Some(facts) = &ctx.extra.enrichment else {
-        return vec![super::no_facts_hit("project continuity")];
+        return vec![super::no_facts_hit(text!("assessed.continuity"))];
     };
     let mut hits = Vec::new();
     let mut unchecked = Vec::new();
@@ -61,17 +63,23 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
             }
             continue;
         };
-        let source = format!("source: {} (retrieved {})", r.urls[0], r.retrieved);
+        let source = text!(
+            "note.source-retrieved",
+            url = &r.urls[0],
+            retrieved = Arg::Date(r.retrieved.clone())
+        );
         if let Some(latest) = &r.latest_release
             && let Some(months) = super::months_since(latest, ctx.today)
             && months > p.max_months_without_release
         {
             hits.push(Hit {
                 package: Some(pkg),
-                message: format!(
-                    "{}'s repository `{key}` has not released for {months} months (last on {})",
-                    pkg_name(ctx, pkg),
-                    &latest[..latest.len().min(10)]
+                message: text!(
+                    "continuity-risk.no-release",
+                    pkg = pkg_name(ctx, pkg),
+                    repo = key,
+                    months = months,
+                    last = Arg::Date(latest.chars().take(10).collect())
                 ),
                 notes: vec![source.clone()],
                 ..Hit::default()
@@ -83,23 +91,27 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
             .filter(|s| *s >= p.max_top_share && r.contributors.is_some_and(|c| c > 0));
         if single_author || dominant.is_some() {
             let why = match dominant {
-                Some(share) if !single_author => {
-                    format!("one contributor made {:.0}% of the commits", share * 100.0)
-                }
-                _ => "one person made every commit of the last year".to_owned(),
+                Some(share) if !single_author => text!(
+                    "continuity-risk.dominant",
+                    share = Arg::number(share * 100.0, 0)
+                ),
+                _ => text!("continuity-risk.single-author"),
             };
             hits.push(Hit {
                 package: Some(pkg),
-                message: format!(
-                    "{}'s repository `{key}` rests on a single maintainer: {why}",
-                    pkg_name(ctx, pkg)
+                message: text!(
+                    "continuity-risk.single-maintainer",
+                    pkg = pkg_name(ctx, pkg),
+                    repo = key,
+                    why = why
                 ),
                 notes: vec![source],
                 ..Hit::default()
             });
         }
     }
-    if let Some(hit) = super::unchecked_hit(&mut unchecked, p.scope, "assessed for continuity") {
+    if let Some(hit) = super::unchecked_hit(&mut unchecked, p.scope, text!("unchecked.continuity"))
+    {
         hits.push(hit);
     }
     hits

@@ -6,6 +6,8 @@ use serde::Deserialize;
 use super::{Ctx, Kind, Params, Phase, compile_with};
 use crate::candidate::Criticality;
 use crate::engine::Hit;
+use crate::text;
+use crate::text::Text;
 
 pub(crate) static KIND: Kind = Kind {
     name: "controller-jurisdiction",
@@ -54,11 +56,19 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
             Some(true) => {}
             Some(false) => hits.push(Hit {
                 component: Some(ci),
-                message: format!(
-                    "`{}` is controlled by `{who}` ({}), outside the EU/EEA",
-                    u.name,
-                    c.seat.as_deref().unwrap_or("seat unknown")
-                ),
+                message: match c.seat.as_deref() {
+                    Some(seat) => text!(
+                        "controller-jurisdiction.outside",
+                        component = &u.name,
+                        org = who,
+                        seat = seat
+                    ),
+                    None => text!(
+                        "controller-jurisdiction.outside-seat-unknown",
+                        component = &u.name,
+                        org = who
+                    ),
+                },
                 notes: vendor_notes(ctx, c.vendor.as_deref()),
                 subject: c.vendor.clone(),
                 ..Hit::default()
@@ -66,12 +76,17 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
             None => hits.push(Hit {
                 component: Some(ci),
                 message: match &c.org {
-                    Some(o) => format!("`{}`: the seat of controller `{o}` is unknown", u.name),
-                    None => format!("`{}`: controlling vendor unknown", u.name),
+                    Some(o) => text!(
+                        "controller-jurisdiction.seat-unknown",
+                        component = &u.name,
+                        org = o
+                    ),
+                    None => text!(
+                        "controller-jurisdiction.vendor-unknown",
+                        component = &u.name
+                    ),
                 },
-                notes: vec![
-                    "add the vendor to the registry (`rules/vendors/`) with a source".into(),
-                ],
+                notes: vec![text!("controller-jurisdiction.add-vendor")],
                 subject: c.vendor.clone(),
                 review_only: true,
                 ..Hit::default()
@@ -82,20 +97,21 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
 }
 
 /// Registry facts of a vendor, as finding notes.
-pub(crate) fn vendor_notes(ctx: &Ctx<'_>, vendor: Option<&str>) -> Vec<String> {
+pub(crate) fn vendor_notes(ctx: &Ctx<'_>, vendor: Option<&str>) -> Vec<Text> {
     let Some(v) = vendor.and_then(|id| ctx.extra.facts.registry.get(id)) else {
         return Vec::new();
     };
-    let mut notes = vec![format!("vendor: {}", v.name)];
+    let mut notes = vec![text!("note.vendor", name = &v.name)];
     if let Some(parent) = &v.parent {
-        notes.push(format!(
-            "ultimate parent: {parent} ({})",
-            v.parent_country.as_deref().unwrap_or("?")
+        notes.push(text!(
+            "note.parent",
+            parent = parent,
+            country = v.parent_country.as_deref().unwrap_or("?")
         ));
     }
     if !v.jurisdiction.is_empty() {
-        notes.push(format!("jurisdiction: {}", v.jurisdiction.join(", ")));
+        notes.push(text!("note.jurisdiction", list = v.jurisdiction.join(", ")));
     }
-    notes.push(format!("source: {}", v.source));
+    notes.push(text!("note.source", source = &v.source));
     notes
 }

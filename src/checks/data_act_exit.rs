@@ -3,6 +3,8 @@
 use super::{Ctx, Kind, Params, Phase, compile_with};
 use crate::candidate::{Deployment, Period, SwitchingCharges};
 use crate::engine::Hit;
+use crate::text;
+use crate::text::{Arg, Text};
 
 pub(crate) static KIND: Kind = Kind {
     name: "data-act-exit",
@@ -79,29 +81,37 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
         return Vec::new();
     };
     let mut hits = Vec::new();
-    let missing = |what: &str| Hit {
-        message: format!("`{}` does not state its {what}", c.name),
+    let missing = |what: Text| Hit {
+        message: text!("data-act-exit.not-stated", candidate = &c.name, what = what),
         review_only: true,
         ..Hit::default()
     };
     let mut out = Vec::new();
     match t.notice_period {
         Some(n) if n.max_days() > max_notice.max_days() => hits.push(Hit {
-            message: format!("notice period {n} exceeds the Data Act's {max_notice}"),
-            notes: vec!["Regulation (EU) 2023/2854, Art. 25(2)(a)".into()],
+            message: text!(
+                "data-act-exit.notice-too-long",
+                period = n.text(),
+                limit = max_notice.text()
+            ),
+            notes: vec![text!("data-act-exit.notice-basis")],
             ..Hit::default()
         }),
         Some(_) => {}
-        None => out.push(missing("notice period")),
+        None => out.push(missing(text!("data-act-exit.notice-period"))),
     }
     match t.transition_period {
         Some(n) if n.max_days() > max_transition.max_days() => hits.push(Hit {
-            message: format!("transition period {n} exceeds the Data Act's {max_transition}"),
-            notes: vec!["Regulation (EU) 2023/2854, Art. 25(2)(a); up to 7 months only where technically unfeasible (Art. 25(4))".into()],
+            message: text!(
+                "data-act-exit.transition-too-long",
+                period = n.text(),
+                limit = max_transition.text()
+            ),
+            notes: vec![text!("data-act-exit.transition-basis")],
             ..Hit::default()
         }),
         Some(_) => {}
-        None => out.push(missing("transition period")),
+        None => out.push(missing(text!("data-act-exit.transition-period"))),
     }
     let free_from: Option<jiff::civil::Date> = p.charges_free_from.parse().ok();
     let charges_banned = free_from.is_some_and(|d| ctx.today >= d);
@@ -109,14 +119,14 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
         Some(SwitchingCharges::None) => {}
         Some(SwitchingCharges::AtCost) if !charges_banned => {}
         Some(s) => hits.push(Hit {
-            message: format!("switching charges `{}` are not allowed", s.as_str()),
-            notes: vec![format!(
-                "Regulation (EU) 2023/2854, Art. 29: no switching charges from {}; before then at most the provider's direct costs",
-                p.charges_free_from
+            message: text!("data-act-exit.charges", charges = s.as_str()),
+            notes: vec![text!(
+                "data-act-exit.charges-basis",
+                from = Arg::Date(p.charges_free_from.clone())
             )],
             ..Hit::default()
         }),
-        None => out.push(missing("switching charges")),
+        None => out.push(missing(text!("data-act-exit.switching-charges"))),
     }
     hits.extend(out);
     hits

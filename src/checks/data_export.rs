@@ -3,6 +3,7 @@
 use super::{Ctx, Kind, NoParams, Phase, compile_with};
 use crate::candidate::DataExport;
 use crate::engine::Hit;
+use crate::text;
 
 pub(crate) static KIND: Kind = Kind {
     name: "data-export",
@@ -21,17 +22,17 @@ fn run(ctx: &Ctx<'_>, _: &NoParams) -> Vec<Hit> {
     match c.exit.data_export {
         Some(DataExport::OpenFormats) => Vec::new(),
         Some(e) => vec![Hit {
-            message: format!("`{}` exports data only as `{}`", c.name, e.as_str()),
+            message: text!("data-export.only", candidate = &c.name, export = e.as_str()),
             notes: c
                 .exit
                 .export_formats
                 .iter()
-                .map(|f| format!("export format: `{f}`"))
+                .map(|f| text!("note.export-format", format = f))
                 .collect(),
             ..Hit::default()
         }],
         None => vec![Hit {
-            message: format!("`{}` does not state how data can be exported", c.name),
+            message: text!("data-export.not-stated", candidate = &c.name),
             review_only: true,
             ..Hit::default()
         }],

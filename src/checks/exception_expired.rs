@@ -2,6 +2,8 @@
 
 use super::{Ctx, Kind, NoParams, Phase, compile_with};
 use crate::engine::Hit;
+use crate::text;
+use crate::text::Arg;
 
 pub(crate) static KIND: Kind = Kind {
     name: "exception-expired",
@@ -17,16 +19,20 @@ fn run(ctx: &Ctx<'_>, _: &NoParams) -> Vec<Hit> {
         .iter()
         .filter(|e| e.is_expired(ctx.today))
         .map(|e| Hit {
-            message: format!(
-                "exception for rule `{}` on {} expired on {}",
-                e.rule,
-                e.describe(),
-                e.expires.map(|d| d.to_string()).unwrap_or_default()
+            message: text!(
+                "exception-expired.expired",
+                rule = &e.rule,
+                target = e.describe(),
+                expired = Arg::Date(e.expires.map(|d| d.to_string()).unwrap_or_default())
             ),
             notes: vec![
-                format!("declared at {} (layer `{}`)", e.location, e.layer),
-                format!("owner: {}", e.owner),
-                format!("reason: {}", e.reason),
+                text!(
+                    "note.declared-at",
+                    location = e.location.to_string(),
+                    layer = &e.layer
+                ),
+                text!("note.owner", owner = &e.owner),
+                text!("note.reason", reason = &e.reason),
             ],
             subject: Some(e.rule.clone()),
             ..Hit::default()

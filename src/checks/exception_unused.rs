@@ -2,6 +2,7 @@
 
 use super::{Ctx, Kind, NoParams, Phase, compile_with};
 use crate::engine::Hit;
+use crate::text;
 
 pub(crate) static KIND: Kind = Kind {
     name: "exception-unused",
@@ -30,15 +31,26 @@ fn run(ctx: &Ctx<'_>, _: &NoParams) -> Vec<Hit> {
             Some((e, rule.enabled.value))
         })
         .map(|(e, on)| Hit {
-            message: format!(
-                "exception for rule `{}` on {} matched no finding{}",
-                e.rule,
-                e.describe(),
-                if on { "" } else { " (the rule is off)" }
-            ),
+            message: if on {
+                text!(
+                    "exception-unused.unused",
+                    rule = &e.rule,
+                    target = e.describe()
+                )
+            } else {
+                text!(
+                    "exception-unused.unused-rule-off",
+                    rule = &e.rule,
+                    target = e.describe()
+                )
+            },
             notes: vec![
-                format!("declared at {} (layer `{}`)", e.location, e.layer),
-                format!("owner: {}", e.owner),
+                text!(
+                    "note.declared-at",
+                    location = e.location.to_string(),
+                    layer = &e.layer
+                ),
+                text!("note.owner", owner = &e.owner),
             ],
             subject: Some(e.rule.clone()),
             ..Hit::default()

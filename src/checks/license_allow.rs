@@ -6,6 +6,7 @@ use spdx::Licensee;
 use super::{Ctx, Kind, Params, Phase, ScopeParam, compile_with, pkg_name};
 use crate::engine::Hit;
 use crate::license::LicenseState;
+use crate::text;
 
 pub(crate) static KIND: Kind = Kind {
     name: "license-allow",
@@ -76,11 +77,12 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
                     ids.dedup();
                     hits.push(Hit {
                         package: Some(pkg),
-                        message: format!(
-                            "{name} is licensed `{}`, which the allow-list does not accept",
-                            l.text()
+                        message: text!(
+                            "license-allow.not-accepted",
+                            pkg = &name,
+                            licence = l.text()
                         ),
-                        notes: vec![format!("not allowed: {}", ids.join(", "))],
+                        notes: vec![text!("note.not-allowed", ids = ids.join(", "))],
                         subject: Some(l.text().to_owned()),
                         ..Hit::default()
                     });
@@ -88,10 +90,10 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
             }
             Some(LicenseState::Unknown(reason)) => hits.push(Hit {
                 package: Some(pkg),
-                message: format!("{name} has no licence the allow-list could accept"),
-                notes: vec![format!(
-                    "licence unknown: {}",
-                    super::unknown_reason(reason)
+                message: text!("license-allow.unknown", pkg = &name),
+                notes: vec![text!(
+                    "note.licence-unknown",
+                    reason = super::unknown_reason(reason)
                 )],
                 ..Hit::default()
             }),
@@ -102,7 +104,7 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
         for (i, a) in p.allow.iter().enumerate() {
             if !used[i] {
                 hits.push(Hit {
-                    message: format!("allow-list entry `{a}` matched no package"),
+                    message: text!("license-allow.unused", entry = a),
                     subject: Some(a.clone()),
                     review_only: true,
                     ..Hit::default()

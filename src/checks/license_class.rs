@@ -6,6 +6,7 @@ use serde::Deserialize;
 use super::{Ctx, Kind, Params, Phase, ScopeParam, compile_with, pkg_name};
 use crate::engine::Hit;
 use crate::license::{Class, LicenseState, classify_with};
+use crate::text;
 
 pub(crate) static KIND: Kind = Kind {
     name: "license-class",
@@ -93,15 +94,15 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
         if every {
             hits.push(Hit {
                 package: Some(pkg),
-                message: format!(
-                    "{} is licensed `{}`: {} not allowed in the {} graph",
-                    pkg_name(ctx, pkg),
-                    l.text(),
-                    found.join(", "),
-                    p.scope.scope().as_str()
+                message: text!(
+                    "license-class.not-allowed",
+                    pkg = pkg_name(ctx, pkg),
+                    licence = l.text(),
+                    found = found.join(", "),
+                    scope = p.scope.text()
                 ),
                 notes: (c.alternatives.len() > 1)
-                    .then(|| "every `OR` alternative contains such a licence".to_owned())
+                    .then(|| text!("license-class.every-alternative"))
                     .into_iter()
                     .collect(),
                 subject: Some(l.text().to_owned()),

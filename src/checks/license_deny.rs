@@ -7,6 +7,7 @@ use super::{Ctx, Kind, Params, Phase, ScopeParam, compile_with, pkg_name};
 use crate::engine::Hit;
 use crate::engine::choice::alternatives;
 use crate::license::LicenseState;
+use crate::text;
 
 pub(crate) static KIND: Kind = Kind {
     name: "license-deny",
@@ -74,14 +75,14 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
         if every {
             hits.push(Hit {
                 package: Some(pkg),
-                message: format!(
-                    "{} is licensed `{}`: banned licence {}",
-                    pkg_name(ctx, pkg),
-                    l.text(),
-                    found.join(", ")
+                message: text!(
+                    "license-deny.banned",
+                    pkg = pkg_name(ctx, pkg),
+                    licence = l.text(),
+                    found = found.join(", ")
                 ),
                 notes: (alts.len() > 1)
-                    .then(|| "every `OR` alternative contains a banned licence".to_owned())
+                    .then(|| text!("license-deny.every-alternative"))
                     .into_iter()
                     .collect(),
                 subject: Some(l.text().to_owned()),

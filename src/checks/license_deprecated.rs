@@ -5,6 +5,7 @@ use serde::Deserialize;
 use super::{Ctx, Kind, Params, Phase, ScopeParam, compile_with, pkg_name};
 use crate::engine::Hit;
 use crate::license::{LicenseState, UnknownReason};
+use crate::text;
 
 pub(crate) static KIND: Kind = Kind {
     name: "license-deprecated",
@@ -86,7 +87,7 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
                 if id.is_deprecated() && !deprecated.contains(&id.name.to_owned()) {
                     deprecated.push(id.name.to_owned());
                     if let Some(new) = replacement(id.name) {
-                        notes.push(format!("use `{new}` instead of `{}`", id.name));
+                        notes.push(text!("license-deprecated.use", new = new, old = id.name));
                     }
                 }
             }
@@ -102,11 +103,11 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
         let ids: Vec<String> = deprecated.iter().map(|d| format!("`{d}`")).collect();
         hits.push(Hit {
             package: Some(pkg),
-            message: format!(
-                "{} uses deprecated SPDX id {} in `{}`",
-                pkg_name(ctx, pkg),
-                ids.join(", "),
-                expr.as_ref()
+            message: text!(
+                "license-deprecated.uses",
+                pkg = pkg_name(ctx, pkg),
+                ids = ids.join(", "),
+                expression = expr.as_ref()
             ),
             notes,
             subject: deprecated.first().cloned(),

@@ -5,6 +5,7 @@ use serde::Deserialize;
 use super::{Ctx, Kind, Params, Phase, ScopeParam, compile_with, pkg_name};
 use crate::engine::Hit;
 use crate::license::{LicenseState, Parsed, UnknownReason};
+use crate::text;
 
 pub(crate) static KIND: Kind = Kind {
     name: "license-expression",
@@ -47,34 +48,41 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
             LicenseState::Known(l) => match &l.parsed {
                 Parsed::Strict => None,
                 Parsed::Lenient { original, rewrites } => Some(Hit {
-                    message: format!(
-                        "{name} states `{original}`, which is not SPDX; read as `{}`",
-                        l.text()
+                    message: text!(
+                        "license-expression.lenient",
+                        pkg = &name,
+                        original = original,
+                        read = l.text()
                     ),
-                    notes: rewrites.iter().map(|r| format!("rewrite: {r}")).collect(),
+                    notes: rewrites
+                        .iter()
+                        .map(|r| text!("note.rewrite", rewrite = r.to_string()))
+                        .collect(),
                     subject: Some(original.clone()),
                     review_only: true,
                     ..Hit::default()
                 }),
             },
             LicenseState::Unknown(UnknownReason::Unparseable { raw, error }) => Some(Hit {
-                message: format!("{name} states `{raw}`, which is not a valid SPDX expression"),
-                notes: vec![format!("parser: {error}")],
+                message: text!("license-expression.invalid", pkg = &name, raw = raw),
+                notes: vec![text!("note.parser", error = error.to_string())],
                 subject: Some(raw.clone()),
                 ..Hit::default()
             }),
             LicenseState::Unknown(reason) if p.missing => {
-                let what = match reason {
-                    UnknownReason::Missing => "states no licence".to_owned(),
-                    UnknownReason::NoAssertion => "has licence `NOASSERTION`".to_owned(),
-                    UnknownReason::None => "asserts licence `NONE`".to_owned(),
+                let message = match reason {
+                    UnknownReason::Missing => text!("license-expression.missing", pkg = &name),
+                    UnknownReason::NoAssertion => {
+                        text!("license-expression.noassertion", pkg = &name)
+                    }
+                    UnknownReason::None => text!("license-expression.none", pkg = &name),
                     UnknownReason::LicenseFileOnly(f) => {
-                        format!("names only a licence file (`{f}`), no SPDX expression")
+                        text!("license-expression.file-only", pkg = &name, file = f)
                     }
                     UnknownReason::Unparseable { .. } => continue,
                 };
                 Some(Hit {
-                    message: format!("{name} {what}"),
+                    message,
                     review_only: true,
                     ..Hit::default()
                 })

@@ -4,6 +4,8 @@ use serde::Deserialize;
 
 use super::{Ctx, Kind, Params, Phase, ScopeParam, compile_with, pkg_name};
 use crate::engine::Hit;
+use crate::text;
+use crate::text::Text;
 
 pub(crate) static KIND: Kind = Kind {
     name: "license-osi",
@@ -43,7 +45,7 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
         if bad.is_empty() {
             continue;
         }
-        let mut notes: Vec<String> = choice.note().into_iter().collect();
+        let mut notes: Vec<Text> = choice.note().into_iter().collect();
         if let Some(crate::license::LicenseState::Known(l)) =
             ctx.licenses.per_package.get(pkg.index())
         {
@@ -52,18 +54,18 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
                 .find(|a| a.iter().all(osi))
             {
                 let alt: Vec<String> = alt.iter().map(ToString::to_string).collect();
-                notes.push(format!(
-                    "the alternative `{}` is OSI-approved: list it earlier in `licenses.prefer`",
-                    alt.join(" AND ")
+                notes.push(text!(
+                    "license-osi.alternative",
+                    alternative = alt.join(" AND ")
                 ));
             }
         }
         hits.push(Hit {
             package: Some(pkg),
-            message: format!(
-                "{} is used under {}, not OSI-approved",
-                pkg_name(ctx, pkg),
-                bad.join(", ")
+            message: text!(
+                "license-osi.not-approved",
+                pkg = pkg_name(ctx, pkg),
+                ids = bad.join(", ")
             ),
             notes,
             subject: Some(choice.text()),

@@ -16,6 +16,8 @@ use crate::graph::DepGraph;
 use crate::license::Licenses;
 use crate::model::{Inventory, PkgIdx};
 use crate::policy::EffectivePolicy;
+use crate::text;
+use crate::text::Text;
 
 mod closed_artefacts;
 mod continuity_risk;
@@ -179,38 +181,44 @@ pub fn kind(name: &str) -> Option<&'static Kind> {
 }
 
 /// The review finding of a check that needs the facts file when none was given.
-pub(crate) fn no_facts_hit(what: &str) -> Hit {
+/// `what` is a key under `msg.assessed.` naming what was not assessed.
+pub(crate) fn no_facts_hit(what: Text) -> Hit {
     Hit {
-        message: format!("{what} not assessed: no facts file"),
-        notes: vec!["run `sovra enrich` on the inputs and pass its output with `--facts`".into()],
+        message: text!("facts.none", what = what),
+        notes: vec![text!("facts.none-hint")],
         review_only: true,
         ..Hit::default()
     }
 }
 
 /// The review finding for packages a facts file has nothing on, naming the first ten.
-pub(crate) fn unchecked_hit(names: &mut [String], scope: ScopeParam, what: &str) -> Option<Hit> {
+pub(crate) fn unchecked_hit(names: &mut [String], scope: ScopeParam, what: Text) -> Option<Hit> {
     if names.is_empty() {
         return None;
     }
     names.sort();
-    let mut listed: Vec<String> = names.iter().take(10).map(|n| format!("`{n}`")).collect();
+    let listed: Vec<String> = names.iter().take(10).map(|n| format!("`{n}`")).collect();
+    let mut note = text!("facts.unchecked-list", names = listed.join(", "));
     if names.len() > 10 {
-        listed.push(format!("and {} more", names.len() - 10));
+        note = text!(
+            "facts.unchecked-list-more",
+            names = listed.join(", "),
+            more = names.len() - 10
+        );
     }
+    let message = if names.len() == 1 {
+        text!("facts.unchecked-one", scope = scope.text(), what = what)
+    } else {
+        text!(
+            "facts.unchecked-many",
+            count = names.len(),
+            scope = scope.text(),
+            what = what
+        )
+    };
     Some(Hit {
-        message: format!(
-            "{} {} {} not {what}: the facts file has nothing on {}",
-            names.len(),
-            scope.scope().as_str(),
-            if names.len() == 1 {
-                "package was"
-            } else {
-                "packages were"
-            },
-            if names.len() == 1 { "it" } else { "them" },
-        ),
-        notes: vec![listed.join(", ")],
+        message,
+        notes: vec![note],
         review_only: true,
         ..Hit::default()
     })
@@ -276,6 +284,15 @@ pub(crate) enum ScopeParam {
 }
 
 impl ScopeParam {
+    /// The scope's name in a message.
+    pub fn text(self) -> Text {
+        match self {
+            ScopeParam::Runtime => text!("scope.runtime"),
+            ScopeParam::Build => text!("scope.build"),
+            ScopeParam::All => text!("scope.all"),
+        }
+    }
+
     pub fn scope(self) -> crate::graph::Scope {
         match self {
             ScopeParam::Runtime => crate::graph::Scope::Runtime,
@@ -286,13 +303,13 @@ impl ScopeParam {
 }
 
 /// Words for why a licence is unknown.
-pub(crate) fn unknown_reason(r: &crate::license::UnknownReason) -> String {
+pub(crate) fn unknown_reason(r: &crate::license::UnknownReason) -> Text {
     use crate::license::UnknownReason as U;
     match r {
-        U::Missing => "no licence stated".to_owned(),
-        U::NoAssertion => "`NOASSERTION`".to_owned(),
-        U::None => "`NONE`".to_owned(),
-        U::LicenseFileOnly(f) => format!("only a licence file, `{f}`"),
-        U::Unparseable { raw, .. } => format!("`{raw}` is not SPDX"),
+        U::Missing => text!("unknown-reason.missing"),
+        U::NoAssertion => text!("unknown-reason.noassertion"),
+        U::None => text!("unknown-reason.none"),
+        U::LicenseFileOnly(f) => text!("unknown-reason.file-only", file = f),
+        U::Unparseable { raw, .. } => text!("unknown-reason.unparseable", raw = raw),
     }
 }

@@ -7,6 +7,8 @@ use super::{Ctx, Kind, Params, Phase, ScopeParam, compile_with, pkg_name};
 use crate::engine::Hit;
 use crate::license::{Class, obligations};
 use crate::policy::Deployment;
+use crate::text;
+use crate::text::{Arg, Text};
 
 pub(crate) static KIND: Kind = Kind {
     name: "network-copyleft",
@@ -55,8 +57,16 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
         Deployment::Saas => crate::license::Deployment::Saas,
         Deployment::Internal => crate::license::Deployment::Internal,
     };
-    let duties: Vec<String> = obligations(Class::NetworkCopyleft, lmode)
-        .map(|o| o.en.iter().map(|d| format!("obligation: {d}")).collect())
+    let duties: Vec<Text> = obligations(Class::NetworkCopyleft, lmode)
+        .map(|o| {
+            o.en.iter()
+                .zip(&o.de)
+                .map(|(en, de)| {
+                    let duty = Arg::PerLanguage(vec![("en", en.clone()), ("de", de.clone())]);
+                    text!("note.obligation", duty = duty)
+                })
+                .collect()
+        })
         .unwrap_or_default();
     let classes = &ctx.kb.classes;
     let mut hits = Vec::new();
@@ -73,20 +83,20 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
         if network.is_empty() {
             continue;
         }
-        let mut notes: Vec<String> = choice.note().into_iter().collect();
-        notes.push(format!(
-            "deployment `{}` set by layer `{}`",
-            mode.as_str(),
-            ctx.policy.deployment.layer
+        let mut notes: Vec<Text> = choice.note().into_iter().collect();
+        notes.push(text!(
+            "network-copyleft.deployment",
+            mode = mode.as_str(),
+            layer = &ctx.policy.deployment.layer
         ));
         notes.extend(duties.iter().cloned());
         hits.push(Hit {
             package: Some(pkg),
-            message: format!(
-                "{} is licensed {} (network copyleft) and the software is operated as `{}`",
-                pkg_name(ctx, pkg),
-                network.join(", "),
-                mode.as_str()
+            message: text!(
+                "network-copyleft.operated",
+                pkg = pkg_name(ctx, pkg),
+                ids = network.join(", "),
+                mode = mode.as_str()
             ),
             notes,
             subject: Some(choice.text()),

@@ -2,6 +2,7 @@
 
 use super::{Ctx, Kind, Params, Phase, compile_with};
 use crate::engine::Hit;
+use crate::text;
 
 pub(crate) static KIND: Kind = Kind {
     name: "odf",
@@ -38,7 +39,7 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
         if !u.open_standards.iter().any(|s| s == "ODF") {
             hits.push(Hit {
                 component: Some(ci),
-                message: format!("office component `{}` does not declare ODF support", u.name),
+                message: text!("odf.component", component = &u.name),
                 ..Hit::default()
             });
         }
@@ -46,13 +47,13 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
     let exit = &facts.candidate.exit;
     if covered && !exit.export_formats.iter().any(|f| f == "ODF") {
         hits.push(Hit {
-            message: "the candidate covers office documents but does not export them as ODF".into(),
+            message: text!("odf.export"),
             notes: if exit.export_formats.is_empty() {
-                vec!["no export formats stated".into()]
+                vec![text!("odf.no-export-formats")]
             } else {
-                vec![format!(
-                    "export formats: {}",
-                    exit.export_formats.join(", ")
+                vec![text!(
+                    "note.export-formats",
+                    list = exit.export_formats.join(", ")
                 )]
             },
             ..Hit::default()

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use super::{Ctx, Kind, Params, Phase, compile_with};
 use crate::engine::Hit;
+use crate::text;
 
 pub(crate) static KIND: Kind = Kind {
     name: "open-standards",
@@ -34,13 +35,13 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
         if u.open_standards.is_empty() {
             hits.push(Hit {
                 component: Some(ci),
-                message: format!("component `{}` declares no open standard", u.name),
+                message: text!("open-standards.none", component = &u.name),
                 notes: required
                     .map(|r| {
-                        vec![format!(
-                            "function `{}` expects one of: {}",
-                            u.function.as_deref().unwrap_or("?"),
-                            r.join(", ")
+                        vec![text!(
+                            "open-standards.expects",
+                            function = u.function.as_deref().unwrap_or("?"),
+                            list = r.join(", ")
                         )]
                     })
                     .unwrap_or_default(),
@@ -52,14 +53,14 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
             if !u.open_standards.iter().any(|s| req.contains(s)) {
                 hits.push(Hit {
                     component: Some(ci),
-                    message: format!(
-                        "component `{}` supports none of the open standards function `{}` requires",
-                        u.name,
-                        u.function.as_deref().unwrap_or("?")
+                    message: text!(
+                        "open-standards.unsupported",
+                        component = &u.name,
+                        function = u.function.as_deref().unwrap_or("?")
                     ),
                     notes: vec![
-                        format!("required (one of): {}", req.join(", ")),
-                        format!("declared: {}", u.open_standards.join(", ")),
+                        text!("note.required-one-of", list = req.join(", ")),
+                        text!("note.declared", list = u.open_standards.join(", ")),
                     ],
                     ..Hit::default()
                 });

@@ -3,6 +3,7 @@
 use super::{Ctx, Kind, Phase, ScopeParam, compile_with, pkg_name};
 use crate::engine::Hit;
 use crate::score::facts::from_manifest;
+use crate::text;
 
 pub(crate) static KIND: Kind = Kind {
     name: "origin-known",
@@ -34,10 +35,7 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
         if a.org.is_none() && !from_manifest(ctx.inventory, ctx.inventory.package(pkg)) {
             hits.push(Hit {
                 package: Some(pkg),
-                message: format!(
-                    "{}: origin unknown (no registry match, repository or supplier)",
-                    pkg_name(ctx, pkg)
-                ),
+                message: text!("origin-known.package", pkg = pkg_name(ctx, pkg)),
                 ..Hit::default()
             });
         }
@@ -46,11 +44,8 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
         if let (Some(ci), None) = (u.component, &u.controller.org) {
             hits.push(Hit {
                 component: Some(ci),
-                message: format!("component `{}`: controlling vendor unknown", u.name),
-                notes: vec![
-                    "name the vendor (`vendor = \"…\"`) or the repository in `candidate.toml`"
-                        .into(),
-                ],
+                message: text!("origin-known.component", component = &u.name),
+                notes: vec![text!("origin-known.hint")],
                 ..Hit::default()
             });
         }

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use super::{Ctx, Kind, Params, Phase, ScopeParam, compile_with, pkg_name};
 use crate::engine::Hit;
 use crate::license::osadl::{Compat, verdict_req};
+use crate::text;
 
 pub(crate) static KIND: Kind = Kind {
     name: "osadl-compatibility",
@@ -76,27 +77,35 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
         let (review, what) = match verdict {
             Compat::Yes => continue,
             Compat::NotInMatrix if p.not_in_matrix == Missing::Ignore => continue,
-            Compat::No => (false, "OSADL: not compatible"),
-            Compat::Unknown => (true, "OSADL: compatibility unknown, needs review"),
-            Compat::CheckDependency => (
-                true,
-                "OSADL: compatible depending on use, check the dependency",
-            ),
-            Compat::NotInMatrix => (true, "not in the OSADL matrix, needs review"),
+            Compat::No => (false, text!("osadl-compat.no")),
+            Compat::Unknown => (true, text!("osadl-compat.unknown")),
+            Compat::CheckDependency => (true, text!("osadl-compat.check-dependency")),
+            Compat::NotInMatrix => (true, text!("osadl-compat.not-in-matrix")),
         };
-        let mut notes = vec![format!(
-            "leading licence `{l}` ({}), dependency licence `{d}`; link semantics `{}`",
-            pkg_name(ctx, from),
-            ctx.policy.linking.value.as_str()
+        let mut notes = vec![text!(
+            "osadl-compat.pair",
+            leading = &l,
+            lead = pkg_name(ctx, from),
+            dependency = &d,
+            linking = ctx.policy.linking.value.as_str()
         )];
-        notes.extend(lead.note().map(|n| format!("{}: {n}", pkg_name(ctx, from))));
-        notes.extend(dep.note().map(|n| format!("{}: {n}", pkg_name(ctx, to))));
+        notes.extend(
+            lead.note()
+                .map(|n| text!("note.for-package", pkg = pkg_name(ctx, from), note = n)),
+        );
+        notes.extend(
+            dep.note()
+                .map(|n| text!("note.for-package", pkg = pkg_name(ctx, to), note = n)),
+        );
         hits.push(Hit {
             package: Some(to),
-            message: format!(
-                "{} (`{d}`) in {} (`{l}`): {what}",
-                pkg_name(ctx, to),
-                pkg_name(ctx, from)
+            message: text!(
+                "osadl-compat.edge",
+                dep = pkg_name(ctx, to),
+                dep_licence = &d,
+                lead = pkg_name(ctx, from),
+                lead_licence = &l,
+                what = what
             ),
             notes,
             subject: Some(d),

@@ -4,6 +4,7 @@ use serde::Deserialize;
 
 use super::{Ctx, Kind, Params, Phase, ScopeParam, compile_with, pkg_name};
 use crate::engine::Hit;
+use crate::text;
 
 pub(crate) static KIND: Kind = Kind {
     name: "package-deny",
@@ -71,10 +72,18 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
             hits.push(Hit {
                 package: Some(pkg),
                 message: match &b.version {
-                    Some(v) => format!("{} is banned (versions `{v}`)", pkg_name(ctx, pkg)),
-                    None => format!("{} is banned", pkg_name(ctx, pkg)),
+                    Some(v) => text!(
+                        "package-deny.banned-versions",
+                        pkg = pkg_name(ctx, pkg),
+                        versions = v.to_string()
+                    ),
+                    None => text!("package-deny.banned", pkg = pkg_name(ctx, pkg)),
                 },
-                notes: b.reason.iter().map(|r| format!("reason: {r}")).collect(),
+                notes: b
+                    .reason
+                    .iter()
+                    .map(|r| text!("note.reason", reason = r))
+                    .collect(),
                 subject: Some(package.name.clone()),
                 ..Hit::default()
             });

@@ -2,6 +2,8 @@
 
 use super::{Ctx, Kind, NoParams, Phase, compile_with};
 use crate::engine::Hit;
+use crate::text;
+use crate::text::Arg;
 
 pub(crate) static KIND: Kind = Kind {
     name: "publiccode-maintained",
@@ -22,22 +24,22 @@ fn run(ctx: &Ctx<'_>, _: &NoParams) -> Vec<Hit> {
         match pc.maintenance_type.as_deref() {
             Some("none") => hits.push(Hit {
                 component,
-                message: format!(
-                    "component `{}` is not maintained (publiccode.yml: `none`)",
-                    c.name
-                ),
+                message: text!("publiccode-maintained.none", component = &c.name),
                 ..Hit::default()
             }),
             Some("contract") if pc.contractors.iter().all(|k| k.until < today) => hits.push(Hit {
                 component,
-                message: format!(
-                    "component `{}`: every maintenance contract has ended",
-                    c.name
-                ),
+                message: text!("publiccode-maintained.ended", component = &c.name),
                 notes: pc
                     .contractors
                     .iter()
-                    .map(|k| format!("`{}` until {}", k.name, k.until))
+                    .map(|k| {
+                        text!(
+                            "publiccode-maintained.until",
+                            contractor = &k.name,
+                            until = Arg::Date(k.until.to_string())
+                        )
+                    })
                     .collect(),
                 ..Hit::default()
             }),

@@ -2,6 +2,7 @@
 
 use super::{Ctx, Kind, NoParams, Phase, compile_with};
 use crate::engine::Hit;
+use crate::text;
 
 pub(crate) static KIND: Kind = Kind {
     name: "publiccode-proprietary-deps",
@@ -21,16 +22,23 @@ fn run(ctx: &Ctx<'_>, _: &NoParams) -> Vec<Hit> {
         for d in &pc.depends_proprietary {
             hits.push(Hit {
                 component: u32::try_from(i).ok(),
-                message: format!(
-                    "component `{}` depends on proprietary `{}`{}",
-                    c.name,
-                    d.name,
-                    if d.optional { " (optional)" } else { "" }
-                ),
+                message: if d.optional {
+                    text!(
+                        "publiccode-proprietary-deps.optional",
+                        component = &c.name,
+                        dependency = &d.name
+                    )
+                } else {
+                    text!(
+                        "publiccode-proprietary-deps.required",
+                        component = &c.name,
+                        dependency = &d.name
+                    )
+                },
                 notes: pc
                     .depends_hardware
                     .iter()
-                    .map(|h| format!("hardware dependency: `{}`", h.name))
+                    .map(|h| text!("note.hardware-dependency", name = &h.name))
                     .collect(),
                 subject: Some(d.name.clone()),
                 ..Hit::default()

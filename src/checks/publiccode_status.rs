@@ -2,6 +2,7 @@
 
 use super::{Ctx, Kind, Params, Phase, compile_with};
 use crate::engine::Hit;
+use crate::text;
 
 pub(crate) static KIND: Kind = Kind {
     name: "publiccode-status",
@@ -50,8 +51,12 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
         if !p.allowed.iter().any(|a| a == status) {
             hits.push(Hit {
                 component: u32::try_from(i).ok(),
-                message: format!("component `{}` is in development status `{status}`", c.name),
-                notes: vec![format!("allowed: {}", p.allowed.join(", "))],
+                message: text!(
+                    "publiccode-status.status",
+                    component = &c.name,
+                    status = status
+                ),
+                notes: vec![text!("note.allowed", list = p.allowed.join(", "))],
                 ..Hit::default()
             });
         }

@@ -2,6 +2,8 @@
 
 use super::{Ctx, Kind, Params, Phase, compile_with};
 use crate::engine::Hit;
+use crate::text;
+use crate::text::Text;
 
 pub(crate) static KIND: Kind = Kind {
     name: "publiccode-valid",
@@ -29,29 +31,37 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
         match &c.publiccode {
             Some(pc) if !pc.is_valid() => hits.push(Hit {
                 component,
-                message: format!(
-                    "component `{}`: publiccode.yml is invalid ({} problems)",
-                    c.name,
-                    pc.errors.len()
+                message: text!(
+                    "publiccode-valid.invalid",
+                    component = &c.name,
+                    count = pc.errors.len()
                 ),
-                notes: pc.errors.iter().map(ToString::to_string).collect(),
+                notes: pc
+                    .errors
+                    .iter()
+                    .map(|e| Text::as_is(e.to_string()))
+                    .collect(),
                 ..Hit::default()
             }),
             Some(pc) if !pc.warnings.is_empty() => hits.push(Hit {
                 component,
-                message: format!(
-                    "component `{}`: publiccode.yml uses {} deprecated or lowercase key(s)",
-                    c.name,
-                    pc.warnings.len()
+                message: text!(
+                    "publiccode-valid.warnings",
+                    component = &c.name,
+                    count = pc.warnings.len()
                 ),
-                notes: pc.warnings.iter().map(ToString::to_string).collect(),
+                notes: pc
+                    .warnings
+                    .iter()
+                    .map(|w| Text::as_is(w.to_string()))
+                    .collect(),
                 review_only: true,
                 ..Hit::default()
             }),
             Some(_) => {}
             None if p.required => hits.push(Hit {
                 component,
-                message: format!("component `{}` has no publiccode.yml", c.name),
+                message: text!("publiccode-valid.missing", component = &c.name),
                 ..Hit::default()
             }),
             None => {}

@@ -3,6 +3,7 @@
 use super::{Ctx, Kind, NoParams, Phase, compile_with};
 use crate::candidate::Criticality;
 use crate::engine::Hit;
+use crate::text;
 
 pub(crate) static KIND: Kind = Kind {
     name: "relicensing-risk",
@@ -21,23 +22,21 @@ fn run(ctx: &Ctx<'_>, _: &NoParams) -> Vec<Hit> {
         if c.criticality != Some(Criticality::Critical) {
             continue;
         }
-        let mut why = Vec::new();
-        if c.copyright_holders == Some(crate::candidate::CopyrightHolders::Single) {
-            why.push("a single copyright holder".to_owned());
-        }
-        if c.cla == Some(true) {
-            why.push("a contributor licence agreement".to_owned());
-        }
-        if why.is_empty() {
-            continue;
-        }
+        let single = c.copyright_holders == Some(crate::candidate::CopyrightHolders::Single);
+        let cla = c.cla == Some(true);
+        let message = match (single, cla) {
+            (true, true) => text!("relicensing-risk.both", component = &c.name),
+            (true, false) => text!("relicensing-risk.single-holder", component = &c.name),
+            (false, true) => text!("relicensing-risk.cla", component = &c.name),
+            (false, false) => continue,
+        };
         hits.push(Hit {
             component: u32::try_from(i).ok(),
-            message: format!("critical component `{}` has {}", c.name, why.join(" and ")),
+            message,
             notes: c
                 .vendor
                 .as_ref()
-                .map(|v| vec![format!("holder: `{v}`")])
+                .map(|v| vec![text!("note.holder", holder = v)])
                 .unwrap_or_default(),
             ..Hit::default()
         });

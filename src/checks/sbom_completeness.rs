@@ -6,6 +6,8 @@ use serde::Deserialize;
 use super::{Ctx, Kind, Params, Phase, compile_with, share};
 use crate::engine::Hit;
 use crate::model::{InputFormat, InputIdx};
+use crate::text;
+use crate::text::{Arg, Text};
 
 pub(crate) static KIND: Kind = Kind {
     name: "sbom-completeness",
@@ -59,11 +61,11 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
             .iter()
             .filter(|p| p.input == idx)
             .collect();
-        let mut missing: Vec<(&str, Vec<String>)> = vec![
-            ("supplier", Vec::new()),
-            ("name", Vec::new()),
-            ("version", Vec::new()),
-            ("unique id (purl)", Vec::new()),
+        let mut missing: Vec<(Text, Vec<String>)> = vec![
+            (text!("sbom-completeness.supplier"), Vec::new()),
+            (text!("sbom-completeness.name"), Vec::new()),
+            (text!("sbom-completeness.version"), Vec::new()),
+            (text!("sbom-completeness.purl"), Vec::new()),
         ];
         for c in &comps {
             let label = if c.name.is_empty() {
@@ -85,9 +87,22 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
         }
         let meta = &input.meta;
         let doc = [
-            ("timestamp", meta.timestamp.is_some()),
-            ("author", !meta.authors.is_empty()),
-            ("dependency relationships", meta.has_dependencies),
+            (
+                text!("sbom-completeness.no-timestamp"),
+                meta.timestamp.is_some(),
+            ),
+            (
+                if meta.tools.is_empty() {
+                    text!("sbom-completeness.no-author")
+                } else {
+                    text!("sbom-completeness.no-author-tools")
+                },
+                !meta.authors.is_empty(),
+            ),
+            (
+                text!("sbom-completeness.no-relationships"),
+                meta.has_dependencies,
+            ),
         ];
         let total = comps.len() * 4 + doc.len();
         let absent: usize =
@@ -109,28 +124,25 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
             if names.len() > LISTED {
                 shown.push("…".to_owned());
             }
-            notes.push(format!(
-                "{field} missing on {} of {} components: {}",
-                names.len(),
-                comps.len(),
-                shown.join(", ")
+            notes.push(text!(
+                "sbom-completeness.field-missing",
+                field = field.clone(),
+                count = names.len(),
+                total = comps.len(),
+                names = shown.join(", ")
             ));
         }
-        for (field, ok) in doc {
+        for (missing, ok) in doc {
             if !ok {
-                if field == "author" && !meta.tools.is_empty() {
-                    notes.push("document author missing (only tools are named)".to_owned());
-                } else {
-                    notes.push(format!("document {field} missing"));
-                }
+                notes.push(missing);
             }
         }
         hits.push(Hit {
-            message: format!(
-                "SBOM `{}` has {:.1}% of the minimum elements (NTIA / BSI TR-03183-2), below {:.1}%",
-                input.path.display(),
-                ratio * 100.0,
-                p.threshold * 100.0
+            message: text!(
+                "sbom-completeness.below",
+                sbom = input.path.display().to_string(),
+                share = Arg::number(ratio * 100.0, 1),
+                threshold = Arg::number(p.threshold * 100.0, 1)
             ),
             notes,
             subject: Some(input.path.display().to_string()),
@@ -139,7 +151,7 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
     }
     if sboms == 0 && p.require {
         hits.push(Hit {
-            message: "no SBOM among the inputs (CycloneDX or SPDX expected)".to_owned(),
+            message: text!("sbom-completeness.none"),
             ..Hit::default()
         });
     }

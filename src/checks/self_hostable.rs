@@ -2,6 +2,7 @@
 
 use super::{Ctx, Kind, NoParams, Phase, compile_with};
 use crate::engine::Hit;
+use crate::text;
 
 pub(crate) static KIND: Kind = Kind {
     name: "self-hostable",
@@ -21,22 +22,22 @@ fn run(ctx: &Ctx<'_>, _: &NoParams) -> Vec<Hit> {
     match c.exit.self_hostable {
         Some(true) => {}
         Some(false) => hits.push(Hit {
-            message: format!("`{}` cannot be self-hosted", c.name),
+            message: text!("self-hostable.no", candidate = &c.name),
             notes: c
                 .deployment
-                .map(|d| vec![format!("deployment: {}", d.as_str())])
+                .map(|d| vec![text!("note.deployment", mode = d.as_str())])
                 .unwrap_or_default(),
             ..Hit::default()
         }),
         None => hits.push(Hit {
-            message: format!("`{}` does not state whether it can be self-hosted", c.name),
+            message: text!("self-hostable.not-stated", candidate = &c.name),
             review_only: true,
             ..Hit::default()
         }),
     }
     if c.exit.works_disconnected == Some(false) {
         hits.push(Hit {
-            message: format!("`{}` does not work disconnected from its vendor", c.name),
+            message: text!("self-hostable.connected", candidate = &c.name),
             ..Hit::default()
         });
     }

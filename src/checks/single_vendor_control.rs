@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use super::{Ctx, Kind, Params, Phase, compile_with};
 use crate::candidate::Criticality;
 use crate::engine::Hit;
+use crate::text;
+use crate::text::Arg;
 
 pub(crate) static KIND: Kind = Kind {
     name: "single-vendor-control",
@@ -64,13 +66,19 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
             let share = names.len() as f64 / units.len() as f64;
             if share > p.max_share {
                 hits.push(Hit {
-                    message: format!(
-                        "`{org}`, outside the EU/EEA, controls {:.0} % of critical function `{function}`",
-                        share * 100.0
+                    message: text!(
+                        "single-vendor-control.controls",
+                        org = org,
+                        share = Arg::number(share * 100.0, 0),
+                        function = function
                     ),
-                    notes: vec![format!(
-                        "components: {}",
-                        names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                    notes: vec![text!(
+                        "note.components",
+                        list = names
+                            .iter()
+                            .map(|n| format!("`{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )],
                     subject: Some(org.to_owned()),
                     ..Hit::default()

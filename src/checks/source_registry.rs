@@ -6,6 +6,7 @@ use serde::Deserialize;
 use super::{Ctx, Kind, Params, Phase, ScopeParam, compile_with, pkg_name};
 use crate::engine::Hit;
 use crate::model::SourceKind;
+use crate::text;
 
 pub(crate) static KIND: Kind = Kind {
     name: "non-registry-source",
@@ -43,15 +44,23 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
     for pkg in ctx.graph.reachable(p.scope.scope()) {
         let what = match &ctx.inventory.package(pkg).source {
             SourceKind::DefaultRegistry => continue,
-            SourceKind::Registry(url) if !allowed(url) => format!("the registry `{url}`"),
-            SourceKind::Git(url) if !allowed(url) => format!("the git repository `{url}`"),
-            SourceKind::Path(path) if !roots.contains(&pkg) => format!("the local path `{path}`"),
-            SourceKind::Unknown if p.unknown => "an unknown source".to_owned(),
+            SourceKind::Registry(url) if !allowed(url) => {
+                text!("source-registry.registry", url = url)
+            }
+            SourceKind::Git(url) if !allowed(url) => text!("source-registry.git", url = url),
+            SourceKind::Path(path) if !roots.contains(&pkg) => {
+                text!("source-registry.path", path = path.to_string())
+            }
+            SourceKind::Unknown if p.unknown => text!("source-registry.unknown"),
             _ => continue,
         };
         hits.push(Hit {
             package: Some(pkg),
-            message: format!("{} comes from {what}", pkg_name(ctx, pkg)),
+            message: text!(
+                "source-registry.from",
+                pkg = pkg_name(ctx, pkg),
+                source = what
+            ),
             ..Hit::default()
         });
     }

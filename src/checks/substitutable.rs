@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Ctx, Kind, Params, Phase, compile_with};
 use crate::engine::Hit;
+use crate::text;
 
 pub(crate) static KIND: Kind = Kind {
     name: "substitutable",
@@ -61,16 +62,13 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
             .max();
         if best.is_none_or(|(n, _)| n < p.min) {
             hits.push(Hit {
-                message: format!(
-                    "function `{function}` has no open standard with {} or more known implementations",
-                    p.min
-                ),
+                message: text!("substitutable.none", function = function, min = p.min),
                 notes: vec![if standards.is_empty() {
-                    "no open standard declared by its components".to_owned()
+                    text!("substitutable.no-standard")
                 } else {
-                    format!(
-                        "standards: {}",
-                        standards.iter().copied().collect::<Vec<_>>().join(", ")
+                    text!(
+                        "note.standards",
+                        list = standards.iter().copied().collect::<Vec<_>>().join(", ")
                     )
                 }],
                 subject: Some(function.to_owned()),

@@ -6,6 +6,8 @@ use serde::Deserialize;
 use super::{Ctx, Kind, Params, Phase, ScopeParam, compile_with, share};
 use crate::engine::Hit;
 use crate::license::LicenseState;
+use crate::text;
+use crate::text::Arg;
 
 pub(crate) static KIND: Kind = Kind {
     name: "unknown-license-share",
@@ -56,23 +58,30 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
         return Vec::new();
     }
     unknown.sort();
-    let mut listed: Vec<String> = unknown
+    let listed: Vec<String> = unknown
         .iter()
         .take(LISTED)
         .map(|n| format!("`{n}`"))
         .collect();
-    if unknown.len() > LISTED {
-        listed.push(format!("and {} more", unknown.len() - LISTED));
-    }
+    let note = if unknown.len() > LISTED {
+        text!(
+            "note.unknown-more",
+            list = listed.join(", "),
+            more = unknown.len() - LISTED
+        )
+    } else {
+        text!("note.unknown", list = listed.join(", "))
+    };
     vec![Hit {
-        message: format!(
-            "{} of {total} {} packages ({:.1}%) have an unknown licence, over the {:.1}% threshold",
-            unknown.len(),
-            p.scope.scope().as_str(),
-            share * 100.0,
-            p.threshold * 100.0
+        message: text!(
+            "unknown-share.over",
+            unknown = unknown.len(),
+            total = total,
+            scope = p.scope.text(),
+            share = Arg::number(share * 100.0, 1),
+            threshold = Arg::number(p.threshold * 100.0, 1)
         ),
-        notes: vec![format!("unknown: {}", listed.join(", "))],
+        notes: vec![note],
         ..Hit::default()
     }]
 }

@@ -5,6 +5,8 @@ use serde::Deserialize;
 
 use super::{Ctx, Kind, Params, Phase, ScopeParam, compile_with, pkg_name};
 use crate::engine::Hit;
+use crate::text;
+use crate::text::{Arg, Text};
 
 pub(crate) static KIND: Kind = Kind {
     name: "unmaintained",
@@ -44,7 +46,7 @@ impl Params for P {}
 
 fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
     let Some(facts) = &ctx.extra.enrichment else {
-        return vec![super::no_facts_hit("maintenance")];
+        return vec![super::no_facts_hit(text!("assessed.maintenance"))];
     };
     let mut hits = Vec::new();
     let mut unchecked = Vec::new();
@@ -60,7 +62,7 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
             }
             continue;
         }
-        let mut hit = |message: String, note: String| {
+        let mut hit = |message: Text, note: Text| {
             hits.push(Hit {
                 package: Some(pkg),
                 message,
@@ -69,12 +71,17 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
             });
         };
         if let Some((key, r)) = repo {
-            let source = format!("source: {} (retrieved {})", r.urls[0], r.retrieved);
+            let source = text!(
+                "note.source-retrieved",
+                url = &r.urls[0],
+                retrieved = Arg::Date(r.retrieved.clone())
+            );
             if r.archived == Some(true) {
                 hit(
-                    format!(
-                        "{} comes from the archived repository `{key}`",
-                        pkg_name(ctx, pkg)
+                    text!(
+                        "unmaintained.archived",
+                        pkg = pkg_name(ctx, pkg),
+                        repo = key
                     ),
                     source,
                 );
@@ -83,10 +90,12 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
                 && months > p.max_inactive_months
             {
                 hit(
-                    format!(
-                        "{}'s repository `{key}` has had no commit for {months} months (last on {})",
-                        pkg_name(ctx, pkg),
-                        &last[..last.len().min(10)]
+                    text!(
+                        "unmaintained.inactive",
+                        pkg = pkg_name(ctx, pkg),
+                        repo = key,
+                        months = months,
+                        last = Arg::Date(last.chars().take(10).collect())
                     ),
                     source,
                 );
@@ -97,25 +106,34 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
                 && let Some(d) = &f.deprecated
             {
                 hit(
-                    format!(
-                        "{} is deprecated on its registry: {}",
-                        pkg_name(ctx, pkg),
-                        d.value.trim()
+                    text!(
+                        "unmaintained.deprecated",
+                        pkg = pkg_name(ctx, pkg),
+                        why = d.value.trim()
                     ),
-                    format!("source: {} (retrieved {})", d.url, d.retrieved),
+                    text!(
+                        "note.source-retrieved",
+                        url = &d.url,
+                        retrieved = Arg::Date(d.retrieved.clone())
+                    ),
                 );
             }
             if p.yanked
                 && let Some(y) = f.yanked.as_ref().filter(|y| y.value)
             {
                 hit(
-                    format!("{} is yanked from its registry", pkg_name(ctx, pkg)),
-                    format!("source: {} (retrieved {})", y.url, y.retrieved),
+                    text!("unmaintained.yanked", pkg = pkg_name(ctx, pkg)),
+                    text!(
+                        "note.source-retrieved",
+                        url = &y.url,
+                        retrieved = Arg::Date(y.retrieved.clone())
+                    ),
                 );
             }
         }
     }
-    if let Some(hit) = super::unchecked_hit(&mut unchecked, p.scope, "assessed for maintenance") {
+    if let Some(hit) = super::unchecked_hit(&mut unchecked, p.scope, text!("unchecked.maintenance"))
+    {
         hits.push(hit);
     }
     hits

@@ -10,8 +10,9 @@ use super::score::{self as score_cmd, AssessArgs};
 use super::{Status, emit};
 use crate::error::{Error, Result};
 use crate::ingest;
+use crate::locale::Locale;
 use crate::model::{DocumentMeta, InputFormat};
-use crate::report::{self, Format, build, locale::Locale, render};
+use crate::report::{self, Format, build, render};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -126,8 +127,8 @@ pub(crate) fn run(args: Args) -> Result<Status> {
     let model = build::report(
         &subjects,
         &build::Options {
-            lang: args.lang.clone(),
-            date: args.date.clone(),
+            locale: &locale,
+            date: args.date.as_deref(),
         },
     );
     let templates = render::Templates {

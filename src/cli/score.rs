@@ -178,7 +178,7 @@ pub(crate) fn to_json(a: &Assessed) -> Value {
         "implicit": facts.candidate.implicit,
         "policy": a.analysis.policy.chain(),
         "verdict": s.verdict.code(),
-        "gates": s.gates.iter().map(|g| json!({"rule": g.rule, "message": g.message})).collect::<Vec<_>>(),
+        "gates": s.gates.iter().map(|g| json!({"rule": g.rule, "message": g.message.to_string()})).collect::<Vec<_>>(),
         "score": {
             "total": opt(s.total),
             "band": s.band.map(|b| b.as_str()),
@@ -236,12 +236,12 @@ pub(crate) fn to_json(a: &Assessed) -> Value {
         "findings_list": a.analysis.findings.iter().map(|f| json!({
             "rule": f.rule,
             "level": f.level.as_str(),
-            "message": f.hit.message,
+            "message": f.hit.message.to_string(),
             "component": f.hit.component
                 .and_then(|c| facts.candidate.components.get(c as usize))
                 .map(|c| c.name.clone()),
             "package": f.hit.package.map(|p| a.analysis.inventory.package(p).display_name()),
-            "notes": f.hit.notes,
+            "notes": f.hit.notes.iter().map(ToString::to_string).collect::<Vec<_>>(),
             "excepted": f.exception.is_some(),
         })).collect::<Vec<_>>(),
     })

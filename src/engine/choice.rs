@@ -9,6 +9,8 @@
 use spdx::{LicenseReq, Licensee};
 
 use crate::license::{LicenseState, Licenses};
+use crate::text;
+use crate::text::Text;
 
 /// The licences a package is used under, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,7 +20,7 @@ pub struct Choice {
     /// Number of alternatives the expression offers.
     pub alternatives: usize,
     /// Why this alternative, one line; empty when the expression has no `OR`.
-    pub reason: String,
+    pub reason: Text,
 }
 
 impl Choice {
@@ -32,8 +34,14 @@ impl Choice {
     }
 
     /// A note for findings: which branch was taken and why, if there was a choice.
-    pub fn note(&self) -> Option<String> {
-        (self.alternatives > 1).then(|| format!("chose `{}`: {}", self.text(), self.reason))
+    pub fn note(&self) -> Option<Text> {
+        (self.alternatives > 1).then(|| {
+            text!(
+                "choice.chose",
+                licence = self.text(),
+                reason = self.reason.clone()
+            )
+        })
     }
 }
 
@@ -71,19 +79,19 @@ pub fn choose(expr: &spdx::Expression, prefer: &[Licensee]) -> Option<Choice> {
         (worst, a.len(), *i)
     })?;
     let reason = if n <= 1 {
-        String::new()
+        Text::default()
     } else {
         let worst = best.iter().map(|r| rank(r, prefer)).max().unwrap_or(0);
         if worst < prefer.len() {
-            format!(
-                "`{}` is number {} in the policy's licence preference",
-                prefer[worst].clone().into_req(),
-                worst + 1
+            text!(
+                "choice.preferred",
+                licence = prefer[worst].clone().into_req().to_string(),
+                rank = worst + 1
             )
         } else if best_i == 0 {
-            "first alternative; the policy's licence preference lists none of them".to_owned()
+            text!("choice.first")
         } else {
-            "fewest licences; the policy's licence preference lists none of them".to_owned()
+            text!("choice.fewest")
         }
     };
     Some(Choice {
@@ -117,7 +125,7 @@ mod tests {
         let e = spdx::Expression::parse(expr).unwrap();
         let p: Vec<Licensee> = prefer.iter().map(|p| Licensee::parse(p).unwrap()).collect();
         let c = choose(&e, &p).unwrap();
-        (c.text(), c.reason)
+        (c.text(), c.reason.to_string())
     }
 
     #[test]

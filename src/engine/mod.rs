@@ -15,6 +15,7 @@ use crate::graph::DepGraph;
 use crate::license::Licenses;
 use crate::model::{Inventory, PkgIdx};
 use crate::policy::{EffectivePolicy, ExceptionTarget};
+use crate::text::Text;
 use catalogue::Catalogue;
 
 /// How seriously a rule's findings are taken. Ordered: `Allow < Warn < Deny < Gate`.
@@ -58,10 +59,10 @@ pub struct Hit {
     pub package: Option<PkgIdx>,
     /// The candidate component concerned, if any.
     pub component: Option<u32>,
-    /// One line, lowercase, names in backticks.
-    pub message: String,
+    /// One line, lowercase, names in backticks; worded by the locale (`msg.*`).
+    pub message: Text,
     /// Supporting detail lines (the `OR` branch chosen and why, the matrix verdict…).
-    pub notes: Vec<String>,
+    pub notes: Vec<Text>,
     /// A key that exceptions can match besides package and rule: a licence id, a vendor
     /// id.
     pub subject: Option<String>,
@@ -268,8 +269,9 @@ fn sort(findings: &mut [Finding], inv: &Inventory) {
             f.rule.clone(),
             pkg,
             f.hit.component,
-            f.hit.message.clone(),
-            f.hit.notes.clone(),
+            // English, so the order is the same in every language.
+            f.hit.message.to_string(),
+            f.hit.notes.iter().map(Text::to_string).collect::<Vec<_>>(),
         )
     });
 }
@@ -349,7 +351,14 @@ mod tests {
         );
         findings
             .into_iter()
-            .map(|f| (f.rule, f.level, f.hit.message, f.exception.is_some()))
+            .map(|f| {
+                (
+                    f.rule,
+                    f.level,
+                    f.hit.message.to_string(),
+                    f.exception.is_some(),
+                )
+            })
             .collect()
     }
 

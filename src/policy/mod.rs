@@ -157,18 +157,23 @@ pub struct Exception {
 
 impl Exception {
     /// Short description of what it matches: `` package `ring` (^0.17) ``.
-    pub fn describe(&self) -> String {
+    pub fn describe(&self) -> crate::text::Text {
+        use crate::text;
         match &self.target {
             ExceptionTarget::Package {
                 name,
                 version: Some(v),
-            } => format!("package `{name}` ({v})"),
+            } => text!(
+                "exception.package-version",
+                name = name,
+                version = v.to_string()
+            ),
             ExceptionTarget::Package {
                 name,
                 version: None,
-            } => format!("package `{name}`"),
-            ExceptionTarget::License(l) => format!("licence `{l}`"),
-            ExceptionTarget::Vendor(v) => format!("vendor `{v}`"),
+            } => text!("exception.package", name = name),
+            ExceptionTarget::License(l) => text!("exception.licence", licence = l.to_string()),
+            ExceptionTarget::Vendor(v) => text!("exception.vendor", vendor = v),
         }
     }
 

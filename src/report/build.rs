@@ -13,6 +13,7 @@ use crate::candidate::Candidate as Offer;
 use crate::engine::{self, Level};
 use crate::graph::Scope;
 use crate::license::{self, Class, Classes, LicenseState, Licenses, UnknownReason};
+use crate::locale::Locale;
 use crate::model::PkgIdx;
 use crate::score;
 use crate::vendors::Registry;
@@ -48,18 +49,17 @@ impl<'a> Subject<'a> {
 }
 
 /// Options that reach the builder.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Options {
-    pub lang: String,
-    pub date: Option<String>,
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Options<'a> {
+    /// The report's language: findings' messages are worded here, in the locale
+    /// (house style included) the templates render with.
+    pub locale: &'a Locale,
+    pub date: Option<&'a str>,
 }
 
 /// Builds a report of one candidate, or a comparison when there are several.
-pub(crate) fn report(subjects: &[Subject<'_>], opts: &Options) -> Report {
-    let candidates: Vec<Candidate> = subjects
-        .iter()
-        .map(|s| candidate(s, &opts.lang, opts.date.as_deref()))
-        .collect();
+pub(crate) fn report(subjects: &[Subject<'_>], opts: &Options<'_>) -> Report {
+    let candidates: Vec<Candidate> = subjects.iter().map(|s| candidate(s, opts)).collect();
     let (kind, comparison) = if candidates.len() > 1 {
         (ReportKind::Comparison, Some(compare(&candidates)))
     } else {
@@ -68,8 +68,8 @@ pub(crate) fn report(subjects: &[Subject<'_>], opts: &Options) -> Report {
     Report {
         schema: SCHEMA,
         kind,
-        lang: opts.lang.clone(),
-        date: opts.date.clone(),
+        lang: opts.locale.lang.clone(),
+        date: opts.date.map(str::to_owned),
         generator: Generator {
             name: "sovra",
             version: env!("CARGO_PKG_VERSION"),
@@ -81,10 +81,11 @@ pub(crate) fn report(subjects: &[Subject<'_>], opts: &Options) -> Report {
     }
 }
 
-fn candidate(s: &Subject<'_>, lang: &str, date: Option<&str>) -> Candidate {
+fn candidate(s: &Subject<'_>, opts: &Options<'_>) -> Candidate {
+    let (locale, lang, date) = (opts.locale, opts.locale.lang.as_str(), opts.date);
     let inv = &s.analysis.inventory;
     let runtime: Vec<PkgIdx> = s.analysis.graph.reachable(Scope::Runtime).collect();
-    let findings = findings(s);
+    let findings = findings(s, locale);
     let licenses = license_inventory(s, &runtime, lang);
     let vendors = vendors(s, &runtime);
     let failed_gates: Vec<Gate> = match s.score {
@@ -93,7 +94,7 @@ fn candidate(s: &Subject<'_>, lang: &str, date: Option<&str>) -> Candidate {
             .iter()
             .map(|g| Gate {
                 rule: g.rule.clone(),
-                message: g.message.clone(),
+                message: g.message.render(locale),
             })
             .collect(),
         None => s
@@ -103,7 +104,7 @@ fn candidate(s: &Subject<'_>, lang: &str, date: Option<&str>) -> Candidate {
             .filter(|f| f.level == Level::Gate && f.exception.is_none())
             .map(|f| Gate {
                 rule: f.rule.clone(),
-                message: f.hit.message.clone(),
+                message: f.hit.message.render(locale),
             })
             .collect(),
     };
@@ -295,10 +296,14 @@ fn exception(s: &Subject<'_>, f: &engine::Finding, e: &engine::AppliedException)
     }
 }
 
-fn findings(s: &Subject<'_>) -> Findings {
+/// A finding beside its English message, which orders it: the order is the same in
+/// every language.
+type Sorted = (String, Finding);
+
+fn findings(s: &Subject<'_>, locale: &Locale) -> Findings {
     let inv = &s.analysis.inventory;
     // level (most severe first) → rule id → hits
-    let mut by_level: BTreeMap<std::cmp::Reverse<Level>, BTreeMap<String, Vec<Finding>>> =
+    let mut by_level: BTreeMap<std::cmp::Reverse<Level>, BTreeMap<String, Vec<Sorted>>> =
         BTreeMap::new();
     let mut excepted = 0;
     for f in &s.analysis.findings {
@@ -311,18 +316,21 @@ fn findings(s: &Subject<'_>) -> Findings {
             .or_default()
             .entry(f.rule.clone())
             .or_default()
-            .push(Finding {
-                rule: f.rule.clone(),
-                level: f.level.as_str().to_owned(),
-                package: f.hit.package.map(|p| inv.package(p).display_name()),
-                message: f.hit.message.clone(),
-                notes: f.hit.notes.clone(),
-                path: f
-                    .path
-                    .iter()
-                    .map(|&p| inv.package(p).display_name())
-                    .collect(),
-            });
+            .push((
+                f.hit.message.to_string(),
+                Finding {
+                    rule: f.rule.clone(),
+                    level: f.level.as_str().to_owned(),
+                    package: f.hit.package.map(|p| inv.package(p).display_name()),
+                    message: f.hit.message.render(locale),
+                    notes: f.hit.notes.iter().map(|n| n.render(locale)).collect(),
+                    path: f
+                        .path
+                        .iter()
+                        .map(|&p| inv.package(p).display_name())
+                        .collect(),
+                },
+            ));
     }
     let count = |l: Level| {
         by_level
@@ -344,10 +352,9 @@ fn findings(s: &Subject<'_>) -> Findings {
                     .iter()
                     .map(|(id, hits)| {
                         let rule = s.analysis.catalogue.get(id);
-                        let mut findings = hits.clone();
-                        findings.sort_by(|a, b| {
-                            (&a.package, &a.message).cmp(&(&b.package, &b.message))
-                        });
+                        let mut sorted: Vec<&Sorted> = hits.iter().collect();
+                        sorted.sort_by(|a, b| (&a.1.package, &a.0).cmp(&(&b.1.package, &b.0)));
+                        let findings = sorted.into_iter().map(|(_, f)| f.clone()).collect();
                         RuleFindings {
                             rule: id.clone(),
                             rule_name: rule.map(|r| r.summary.clone()),

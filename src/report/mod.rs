@@ -6,7 +6,6 @@
 //! a reader never sees half a report. With `cli`, this is the only module that writes.
 
 pub(crate) mod build;
-pub(crate) mod locale;
 pub mod model;
 pub(crate) mod render;
 

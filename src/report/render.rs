@@ -17,9 +17,9 @@ use std::sync::Arc;
 use minijinja::value::{Kwargs, Value};
 use minijinja::{AutoEscape, Environment, ErrorKind, Output, State, UndefinedBehavior};
 
-use super::locale::Locale;
 use super::model::Report;
 use crate::error::{Error, Result};
+use crate::locale::Locale;
 
 /// The output formats of `sovra report`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -186,11 +186,6 @@ fn environment(locale: &Locale, templates: &Templates) -> Environment<'static> {
     env.add_filter("num", move |v: f64, decimals: Option<usize>| {
         l.number(v, decimals.unwrap_or(0))
     });
-    // A finding note `label: value` with the label worded by the locale
-    // (`finding-note.<label>`, label lowercased, non-alphanumerics as `-`); other notes
-    // stay as the rule wrote them.
-    let l = Arc::clone(&loc);
-    env.add_filter("note", move |note: &str| note_label(&l, note));
     // A number with up to `decimals` (default 3) digits, trailing zeros dropped.
     let l = Arc::clone(&loc);
     env.add_filter("dec", move |v: f64, decimals: Option<usize>| {
@@ -328,26 +323,6 @@ pub(crate) fn escape_text(s: &str) -> String {
             }
         })
         .collect()
-}
-
-/// `note` with its leading `label: ` translated when the locale words that label.
-fn note_label(loc: &Locale, note: &str) -> String {
-    let Some((label, value)) = note.split_once(": ") else {
-        return note.to_owned();
-    };
-    let mut slug = String::new();
-    for ch in label.chars() {
-        if ch.is_ascii_alphanumeric() {
-            slug.push(ch.to_ascii_lowercase());
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    let slug = slug.trim_end_matches('-');
-    match loc.get(&format!("finding-note.{slug}")) {
-        Some(word) => format!("{word}: {value}"),
-        None => note.to_owned(),
-    }
 }
 
 #[cfg(test)]

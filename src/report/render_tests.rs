@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::build::{self, Subject};
-use super::locale::Locale;
 use super::model::Report;
 use super::render::{self, Format, Templates};
 use crate::analysis::{self, Analysis};
@@ -14,6 +13,7 @@ use crate::engine::catalogue::Catalogue;
 use crate::engine::{AppliedException, Extra, Finding, Hit, Kb, Level};
 use crate::graph::DepGraph;
 use crate::license;
+use crate::locale::Locale;
 use crate::model::{
     DocumentMeta, Ecosystem, EdgeKind, InputFormat, Inventory, Package, PackageId, PkgIdx,
 };
@@ -108,8 +108,10 @@ fn findings(inv: &Inventory, graph: &DepGraph) -> Vec<Finding> {
             level: Level::Gate,
             hit: Hit {
                 package: Some(agpl),
-                message: "`AGPL-3.0-or-later` is incompatible with `EUPL-1.2` <b>here</b>".into(),
-                notes: vec!["OSADL matrix: No".into()],
+                message: crate::text::Text::as_is(
+                    "`AGPL-3.0-or-later` is incompatible with `EUPL-1.2` <b>here</b>",
+                ),
+                notes: vec![crate::text::Text::as_is("OSADL matrix: No")],
                 ..Hit::default()
             },
             path: path(agpl),
@@ -120,7 +122,7 @@ fn findings(inv: &Inventory, graph: &DepGraph) -> Vec<Finding> {
             level: Level::Warn,
             hit: Hit {
                 package: Some(none),
-                message: "no licence stated".into(),
+                message: crate::text::Text::as_is("no licence stated"),
                 ..Hit::default()
             },
             path: path(none),
@@ -131,7 +133,7 @@ fn findings(inv: &Inventory, graph: &DepGraph) -> Vec<Finding> {
             level: Level::Deny,
             hit: Hit {
                 package: Some(pipe),
-                message: "strong copyleft | in the runtime graph".into(),
+                message: crate::text::Text::as_is("strong copyleft | in the runtime graph"),
                 subject: Some("GPL-3.0-only".into()),
                 ..Hit::default()
             },
@@ -230,8 +232,8 @@ pub(crate) fn report(lang: &str, compare: bool) -> Report {
     build::report(
         &subjects,
         &build::Options {
-            lang: lang.into(),
-            date: Some("2026-11-22".into()),
+            locale: &Locale::load(lang, None).unwrap(),
+            date: Some("2026-11-22"),
         },
     )
 }

@@ -304,7 +304,7 @@ impl Band {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Gate {
     pub rule: String,
-    pub message: String,
+    pub message: crate::text::Text,
 }
 
 /// The overall verdict.

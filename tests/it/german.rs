@@ -124,3 +124,153 @@ fn german_reports_of_the_other_samples_have_no_english_rule_texts() {
         assert_german(&german_md(args));
     }
 }
+
+/// Literal stretches of the English finding messages (`msg.*` in en.toml) of two words
+/// or more: one of them in a German report is a message left in English.
+fn english_message_fragments() -> Vec<String> {
+    fn strings(v: &toml::Value, out: &mut Vec<String>) {
+        match v {
+            toml::Value::String(s) => out.push(s.clone()),
+            toml::Value::Table(t) => t.values().for_each(|v| strings(v, out)),
+            _ => {}
+        }
+    }
+    let msg = |lang: &str| {
+        let path = crate::support::root().join(format!("report-templates/locales/{lang}.toml"));
+        let doc: toml::Table = std::fs::read_to_string(path)
+            .expect("locale file")
+            .parse()
+            .expect("locale file is TOML");
+        let mut out = Vec::new();
+        strings(&doc["msg"], &mut out);
+        out
+    };
+    let en = msg("en");
+    let mut fragments = Vec::new();
+    for template in &en {
+        // The text between placeholders.
+        let mut literal = String::new();
+        let mut depth = 0;
+        for ch in template.chars() {
+            match ch {
+                '{' => {
+                    depth += 1;
+                    literal.push('\u{0}');
+                }
+                '}' => depth -= 1,
+                _ if depth == 0 => literal.push(ch),
+                _ => {}
+            }
+        }
+        for part in literal.split('\u{0}') {
+            let part = part.trim_matches(|c: char| c == ' ' || c == '`' || c == '(' || c == ')');
+            if part.len() >= 8 && part.contains(' ') {
+                fragments.push(part.to_owned());
+            }
+        }
+    }
+    fragments.sort();
+    fragments.dedup();
+    fragments
+}
+
+/// Every finding message and note of a JSON report.
+fn messages(json: &serde_json::Value, out: &mut Vec<String>) {
+    match json {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                match (k.as_str(), v) {
+                    ("message", serde_json::Value::String(s)) => out.push(s.clone()),
+                    ("notes", serde_json::Value::Array(a)) => {
+                        out.extend(a.iter().filter_map(|n| n.as_str().map(str::to_owned)));
+                    }
+                    _ => messages(v, out),
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|v| messages(v, out)),
+        _ => {}
+    }
+}
+
+/// Every rule fixture and sample, reported in German: no finding message or note may
+/// keep English words of sovra's own.
+#[test]
+fn german_finding_messages_on_every_fixture() {
+    let fragments = english_message_fragments();
+    assert!(fragments.len() > 100, "{fragments:?}");
+    let root = crate::support::root();
+    let mut runs: Vec<Vec<String>> = ["opendesk", "proprietary-suite", "rust-service"]
+        .iter()
+        .map(|s| vec![format!("samples/{s}")])
+        .collect();
+    let dirs = |base: &str, depth: usize| -> Vec<std::path::PathBuf> {
+        let mut found = vec![root.join(base)];
+        for _ in 0..depth {
+            found = found
+                .iter()
+                .flat_map(|d| {
+                    std::fs::read_dir(d)
+                        .expect("fixture dir")
+                        .map(|e| e.expect("entry").path())
+                })
+                .filter(|p| p.is_dir())
+                .collect();
+        }
+        found.sort();
+        found
+    };
+    // `tests/fixtures/rules/<ID>/fire/` (inputs beside a `sovra.toml` policy).
+    for dir in dirs("tests/fixtures/rules", 2) {
+        if dir.ends_with("fire") {
+            let mut files: Vec<String> = std::fs::read_dir(&dir)
+                .expect("fixture dir")
+                .map(|e| e.expect("entry").path())
+                .filter(|p| p.file_name().is_some_and(|n| n != "sovra.toml"))
+                .map(|p| p.display().to_string())
+                .collect();
+            files.sort();
+            runs.push(files);
+        }
+    }
+    // Candidate manifests of the sovereignty rules.
+    for dir in dirs("tests/fixtures/sovereignty/rules", 2) {
+        runs.push(vec![dir.display().to_string()]);
+    }
+    // Rules that read the facts file of `sovra enrich`.
+    for dir in dirs("tests/fixtures/enrich/rules", 1) {
+        runs.push(vec![
+            dir.join("package-lock.json").display().to_string(),
+            "--facts".into(),
+            dir.join("facts.json").display().to_string(),
+        ]);
+    }
+    let mut seen = 0;
+    let mut leaks = Vec::new();
+    for run in &runs {
+        let mut args = vec!["report"];
+        args.extend(run.iter().map(String::as_str));
+        args.extend(["--lang", "de", "--format", "json", "--date", "2026-11-22"]);
+        let out = sovra(&args);
+        assert!(
+            out.status.code() != Some(2),
+            "{run:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("report is JSON");
+        let mut texts = Vec::new();
+        messages(&json, &mut texts);
+        seen += texts.len();
+        for t in texts {
+            if let Some(f) = fragments.iter().find(|f| t.contains(f.as_str())) {
+                leaks.push(format!("{run:?}: `{f}` in {t:?}"));
+            }
+        }
+    }
+    assert!(seen > 300, "only {seen} messages and notes seen");
+    assert!(
+        leaks.is_empty(),
+        "English in German reports:\n{}",
+        leaks.join("\n")
+    );
+}

@@ -35,13 +35,13 @@ pub(super) fn render(a: &Analysis, fail_on: Level) -> String {
             "title={}",
             property(&format!("{} ({})", f.rule, f.level.as_str()))
         ));
-        let mut msg = f.hit.message.clone();
+        let mut msg = f.hit.message.to_string();
         if let Some(w) = why(a, f) {
             msg.push_str(&format!("\nwhy: {w}"));
         }
         for n in &f.hit.notes {
             msg.push('\n');
-            msg.push_str(n);
+            msg.push_str(&n.to_string());
         }
         out.push_str(&format!("::{cmd} {}::{}\n", props.join(","), data(&msg)));
     }

@@ -73,7 +73,7 @@ fn diagnostic(
     };
     let mut d = Diagnostic::new(severity)
         .with_code(&f.rule)
-        .with_message(&f.hit.message);
+        .with_message(f.hit.message.to_string());
     if f.path.len() > 1 {
         // The inclusion path as a small tree, the package concerned labelled.
         let mut src = String::new();
@@ -113,7 +113,7 @@ fn diagnostic(
     if f.path.len() == 1 {
         notes.push("why: it is one of the inputs' roots".to_owned());
     }
-    notes.extend(f.hit.notes.iter().cloned());
+    notes.extend(f.hit.notes.iter().map(ToString::to_string));
     if let Some(h) = help(a, f) {
         notes.push(format!("help: {h}"));
     }

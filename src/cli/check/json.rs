@@ -79,8 +79,8 @@ struct FindingOut<'a> {
     level: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     package: Option<PackageOut<'a>>,
-    message: &'a str,
-    notes: &'a [String],
+    message: String,
+    notes: Vec<String>,
     path: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     exception: Option<ExceptionOut<'a>>,
@@ -131,8 +131,8 @@ pub(super) fn render(a: &Analysis, fail_on: Level) -> String {
                         id: p.id.to_string(),
                     }
                 }),
-                message: &f.hit.message,
-                notes: &f.hit.notes,
+                message: f.hit.message.to_string(),
+                notes: f.hit.notes.iter().map(ToString::to_string).collect(),
                 path: f
                     .path
                     .iter()

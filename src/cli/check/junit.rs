@@ -27,13 +27,13 @@ pub(super) fn render(a: &Analysis, fail_on: Level) -> String {
         for f in findings {
             tests += 1;
             let subject = package_label(a, f).unwrap_or_else(|| "candidate".to_owned());
-            let mut body = f.hit.message.clone();
+            let mut body = f.hit.message.to_string();
             if let Some(w) = why(a, f) {
                 body.push_str(&format!("\nwhy: {w}"));
             }
             for n in &f.hit.notes {
                 body.push('\n');
-                body.push_str(n);
+                body.push_str(&n.to_string());
             }
             let head = format!(
                 "    <testcase classname=\"sovra.{}\" name=\"{} {}: {}\">\n",
@@ -57,7 +57,7 @@ pub(super) fn render(a: &Analysis, fail_on: Level) -> String {
                 cases.push_str(&format!(
                     "      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
                     f.level.as_str(),
-                    esc(&f.hit.message),
+                    esc(&f.hit.message.to_string()),
                     esc(&body)
                 ));
             } else {

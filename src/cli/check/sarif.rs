@@ -206,7 +206,7 @@ pub(super) fn render(a: &Analysis) -> String {
         .findings
         .iter()
         .map(|f| {
-            let mut text = f.hit.message.clone();
+            let mut text = f.hit.message.to_string();
             if let Some(w) = why(a, f) {
                 text.push_str(&format!(" (why: {w})"));
             }

@@ -1,4 +1,5 @@
-//! Locales: every user-visible word of a report, and how numbers and dates are written.
+//! Locales: every user-visible word of a report and of a finding's message, and how
+//! numbers and dates are written.
 //!
 //! The built-in locales (`report-templates/locales/{de,en}.toml`) are embedded in the
 //! binary. A `--templates DIR` holding `locales/<lang>.toml` layers its keys over the
@@ -13,8 +14,19 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 
-const DE: &str = include_str!("../../report-templates/locales/de.toml");
-const EN: &str = include_str!("../../report-templates/locales/en.toml");
+const DE: &str = include_str!("../report-templates/locales/de.toml");
+const EN: &str = include_str!("../report-templates/locales/en.toml");
+
+/// The built-in English locale, parsed once: the language of terminals and machine
+/// output.
+pub(crate) fn english() -> &'static Locale {
+    static EN_LOCALE: std::sync::OnceLock<Locale> = std::sync::OnceLock::new();
+    EN_LOCALE.get_or_init(|| {
+        // The built-in file is part of the binary and parsed by a test; failing here
+        // would mean the binary itself is broken.
+        Locale::load("en", None).expect("the built-in English locale parses")
+    })
+}
 
 /// The languages sovra ships.
 pub const LANGS: [&str; 2] = ["de", "en"];
@@ -123,13 +135,23 @@ impl Locale {
 
     /// An ISO date (`YYYY-MM-DD`) the way the language writes it; other text unchanged.
     pub fn date(&self, iso: &str) -> String {
+        self.date_as(iso, "format.date")
+    }
+
+    /// An ISO date in the language's short, all-digit form (`format.date-numeric`), as
+    /// findings' messages write it; other text unchanged.
+    pub fn date_numeric(&self, iso: &str) -> String {
+        self.date_as(iso, "format.date-numeric")
+    }
+
+    fn date_as(&self, iso: &str, key: &str) -> String {
         let Ok(d) = iso.parse::<jiff::civil::Date>() else {
             return iso.to_owned();
         };
         let month = self
             .get(&format!("month.m{}", d.month()))
             .unwrap_or_default();
-        self.get("format.date")
+        self.get(key)
             .unwrap_or("{yyyy}-{mm}-{dd}")
             .replace("{yyyy}", &format!("{:04}", d.year()))
             .replace("{mm}", &format!("{:02}", d.month()))

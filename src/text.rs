@@ -1,0 +1,350 @@
+//! Sentences about findings, kept as a message key and its arguments until they are
+//! written: in English on the terminal and in machine output (SARIF, JUnit, JSON), in
+//! the report's language in reports.
+//!
+//! A check writes `text!("license-osi.not-approved", pkg = name, ids = list)`. The
+//! words live in the locale files (`report-templates/locales/<lang>.toml`) under
+//! `[msg]`, as `msg.license-osi.not-approved = "{pkg} is used under {ids}, not
+//! OSI-approved"`. An argument is data written as it is (a package name, a licence
+//! expression), a number written the language's way, or words of its own (a duration,
+//! a scope name) worded in the same language as the sentence around it.
+//!
+//! Placeholders are filled in one pass, so a `{…}` inside an argument (input data) is
+//! never read as a placeholder. Tests make sure every key the code uses exists in
+//! every locale with the same placeholders, so a missing word is a failing test, not a
+//! blank in a report.
+
+use std::fmt;
+
+use crate::locale::Locale;
+
+/// A sentence: a key under `msg.` in the locale files and the values of its
+/// placeholders.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Text {
+    key: &'static str,
+    args: Vec<(&'static str, Arg)>,
+}
+
+/// The value of one placeholder.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Arg {
+    /// Data, written as it is.
+    Plain(String),
+    /// A number rounded to `decimals` digits (kept as that text, so that `Text` stays
+    /// `Eq`), written with the language's separators.
+    Number { rounded: String, decimals: usize },
+    /// An ISO date (`YYYY-MM-DD`), written in the language's all-digit form; other
+    /// text (a timestamp) as it is.
+    Date(String),
+    /// Words of their own, in the same language as the sentence.
+    Text(Text),
+    /// Words the knowledge base gives per language (`(lang, words)`), English as the
+    /// fallback.
+    PerLanguage(Vec<(&'static str, String)>),
+}
+
+impl Text {
+    /// A sentence with no arguments yet.
+    pub fn new(key: &'static str) -> Text {
+        Text {
+            key,
+            args: Vec::new(),
+        }
+    }
+
+    /// Words that are data, written as they are in every language: a validator's or a
+    /// parser's own message.
+    pub fn as_is(words: impl Into<String>) -> Text {
+        Text::new("as-is").arg("text", words.into())
+    }
+
+    /// Sets placeholder `name`.
+    #[must_use]
+    pub fn arg(mut self, name: &'static str, value: impl Into<Arg>) -> Text {
+        self.args.push((name, value.into()));
+        self
+    }
+
+    /// The key under `msg.`.
+    pub fn key(&self) -> &'static str {
+        self.key
+    }
+
+    /// The sentence in `locale`'s language. A key the locale lacks is worded in English;
+    /// a key no locale has shows as the key itself (the tests rule both out).
+    pub(crate) fn render(&self, locale: &Locale) -> String {
+        let mut out = String::new();
+        self.render_into(locale, &mut out);
+        out
+    }
+
+    fn render_into(&self, locale: &Locale, out: &mut String) {
+        if self.key.is_empty() {
+            return;
+        }
+        let full = format!("msg.{}", self.key);
+        let Some(template) = locale
+            .get(&full)
+            .or_else(|| crate::locale::english().get(&full))
+        else {
+            out.push_str(&full);
+            return;
+        };
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let close = after.find('}');
+            let value = close.and_then(|c| {
+                let name = &after[..c];
+                self.args.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+            });
+            match (close, value) {
+                (Some(c), Some(v)) => {
+                    v.render_into(locale, out);
+                    rest = &after[c + 1..];
+                }
+                _ => {
+                    out.push('{');
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+    }
+
+    /// Every key this sentence uses, its arguments' keys included.
+    pub fn keys(&self) -> Vec<&'static str> {
+        let mut keys = vec![self.key];
+        for (_, a) in &self.args {
+            if let Arg::Text(t) = a {
+                keys.extend(t.keys());
+            }
+        }
+        keys
+    }
+}
+
+impl Arg {
+    /// `value` written with `decimals` digits after the language's decimal separator.
+    pub fn number(value: f64, decimals: usize) -> Arg {
+        Arg::Number {
+            rounded: format!("{value:.decimals$}"),
+            decimals,
+        }
+    }
+
+    fn render_into(&self, locale: &Locale, out: &mut String) {
+        match self {
+            Arg::Plain(s) => out.push_str(s),
+            Arg::Number { rounded, decimals } => {
+                let value: f64 = rounded.parse().unwrap_or_default();
+                out.push_str(&locale.number(value, *decimals));
+            }
+            Arg::Date(d) => out.push_str(&locale.date_numeric(d)),
+            Arg::Text(t) => t.render_into(locale, out),
+            Arg::PerLanguage(words) => {
+                let pick = |lang: &str| words.iter().find(|(l, _)| *l == lang);
+                if let Some((_, w)) = pick(&locale.lang).or_else(|| pick("en")) {
+                    out.push_str(w);
+                }
+            }
+        }
+    }
+}
+
+/// English, the language of terminals, logs and machine-readable output.
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(crate::locale::english()))
+    }
+}
+
+impl From<String> for Arg {
+    fn from(s: String) -> Arg {
+        Arg::Plain(s)
+    }
+}
+
+impl From<&String> for Arg {
+    fn from(s: &String) -> Arg {
+        Arg::Plain(s.clone())
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(s: &str) -> Arg {
+        Arg::Plain(s.to_owned())
+    }
+}
+
+impl From<Text> for Arg {
+    fn from(t: Text) -> Arg {
+        Arg::Text(t)
+    }
+}
+
+macro_rules! plain_number {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Arg {
+            fn from(n: $t) -> Arg {
+                Arg::Plain(n.to_string())
+            }
+        }
+    )*};
+}
+plain_number!(u8, u16, u32, u64, usize, i32, i64);
+
+/// A [`Text`]: `text!("key", name = value, …)`; each value is anything that becomes an
+/// [`Arg`].
+#[macro_export]
+macro_rules! text {
+    ($key:literal $(, $name:ident = $value:expr)* $(,)?) => {
+        $crate::text::Text::new($key)$(.arg(stringify!($name), $value))*
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::locale::Locale;
+
+    #[test]
+    fn placeholders_are_filled_once_and_words_follow_the_language() {
+        let en = Locale::load("en", None).unwrap();
+        let de = Locale::load("de", None).unwrap();
+        // An argument that looks like a placeholder stays data.
+        let t = text!("facts.none", what = text!("assessed.maintenance"));
+        assert_eq!(t.render(&en), "maintenance not assessed: no facts file");
+        assert_eq!(t.to_string(), t.render(&en));
+        assert_eq!(
+            t.render(&de),
+            "Pflegezustand nicht bewertet: keine Faktendatei"
+        );
+        let t = text!("license-osi.not-approved", pkg = "`{ids}`", ids = "`X`");
+        assert_eq!(t.render(&en), "`{ids}` is used under `X`, not OSI-approved");
+    }
+
+    #[test]
+    fn numbers_use_the_language_separators() {
+        let en = Locale::load("en", None).unwrap();
+        let de = Locale::load("de", None).unwrap();
+        let t = text!(
+            "unknown-share.over",
+            unknown = 1u32,
+            total = 8u32,
+            scope = text!("scope.runtime"),
+            share = Arg::number(12.345, 1),
+            threshold = Arg::number(10.0, 1)
+        );
+        assert_eq!(
+            t.render(&en),
+            "1 of 8 runtime packages (12.3%) have an unknown licence, over the 10.0% threshold"
+        );
+        assert!(t.render(&de).contains("(12,3\u{a0}%)"), "{}", t.render(&de));
+        let d = text!(
+            "publiccode-maintained.until",
+            contractor = "c",
+            until = Arg::Date("2027-01-12".into())
+        );
+        assert_eq!(d.render(&en), "`c` until 2027-01-12");
+        assert_eq!(d.render(&de), "`c` bis 12.01.2027");
+    }
+
+    #[test]
+    fn an_unknown_key_shows_itself_and_an_unset_placeholder_stays() {
+        let en = Locale::load("en", None).unwrap();
+        assert_eq!(Text::new("no-such-key").render(&en), "msg.no-such-key");
+        assert_eq!(Text::default().render(&en), "");
+        let t = text!("license-osi.not-approved", pkg = "`a`");
+        assert_eq!(t.render(&en), "`a` is used under {ids}, not OSI-approved");
+    }
+
+    /// The placeholders of a locale string, sorted.
+    fn placeholders(s: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = s
+            .split('{')
+            .skip(1)
+            .filter_map(|p| p.split_once('}').map(|(name, _)| name))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Every key the code writes (`text!("…"` and `Text::new("…"`), from the sources.
+    fn keys_in_code() -> std::collections::BTreeSet<String> {
+        fn walk(dir: &std::path::Path, out: &mut std::collections::BTreeSet<String>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let src = std::fs::read_to_string(&path).unwrap();
+                    for opener in ["text!(", "Text::new("] {
+                        for part in src.split(opener).skip(1) {
+                            let part = part.trim_start();
+                            if let Some(rest) = part.strip_prefix('"') {
+                                let key = rest.split('"').next().unwrap();
+                                let is_key = !key.is_empty()
+                                    && key.chars().all(|c| {
+                                        c.is_ascii_lowercase()
+                                            || c.is_ascii_digit()
+                                            || ".-".contains(c)
+                                    });
+                                if is_key {
+                                    out.insert(key.to_owned());
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let mut keys = std::collections::BTreeSet::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut keys,
+        );
+        keys.insert("as-is".to_owned());
+        keys
+    }
+
+    #[test]
+    fn every_message_key_is_worded_in_every_language_with_the_same_placeholders() {
+        let en = Locale::load("en", None).unwrap();
+        let de = Locale::load("de", None).unwrap();
+        let used = keys_in_code();
+        // The sources hold these few as examples in docs and tests.
+        let used: Vec<&String> = used
+            .iter()
+            .filter(|k| !["key", "no-such-key"].contains(&k.as_str()))
+            .collect();
+        assert!(used.len() > 100, "too few keys found: {}", used.len());
+        let mut problems = Vec::new();
+        for key in &used {
+            let full = format!("msg.{key}");
+            match (en.get(&full), de.get(&full)) {
+                (Some(e), Some(d)) if placeholders(e) != placeholders(d) => problems.push(format!(
+                    "{full}: en has {:?}, de has {:?}",
+                    placeholders(e),
+                    placeholders(d)
+                )),
+                (Some(_), Some(_)) => {}
+                (e, d) => problems.push(format!(
+                    "{full}: en {}, de {}",
+                    if e.is_some() { "has it" } else { "lacks it" },
+                    if d.is_some() { "has it" } else { "lacks it" }
+                )),
+            }
+        }
+        // A worded key no code writes is dead text, or a typo on one side.
+        for k in en.keys().filter_map(|k| k.strip_prefix("msg.")) {
+            if !used.iter().any(|u| u.as_str() == k) {
+                problems.push(format!("msg.{k} is in en.toml but no code writes it"));
+            }
+        }
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+}
