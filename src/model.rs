@@ -274,7 +274,8 @@ pub struct DocumentMeta {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Notice {
     pub input: InputIdx,
-    pub message: String,
+    /// Worded by the locale (`msg.notice.*`); `Display` is English.
+    pub message: crate::text::Text,
 }
 
 /// The text of a non-SPDX licence an input defines itself (SPDX `LicenseRef-*` with
@@ -375,11 +376,8 @@ impl Inventory {
         idx
     }
 
-    pub fn notice(&mut self, input: InputIdx, message: impl Into<String>) {
-        self.notices.push(Notice {
-            input,
-            message: message.into(),
-        });
+    pub fn notice(&mut self, input: InputIdx, message: crate::text::Text) {
+        self.notices.push(Notice { input, message });
     }
 
     /// Merges `other` into `self`: packages with equal ids become one, edges and roots are
@@ -417,10 +415,7 @@ impl Inventory {
                 // clash said.
                 Some(existing) if existing.text != lic.text => {
                     let input = lic.input;
-                    self.notice(
-                        input,
-                        format!("`{id}` is defined with another text by an earlier input; the earlier text is kept"),
-                    );
+                    self.notice(input, crate::text!("notice.licence-ref-clash", id = &id));
                 }
                 Some(_) => {}
                 None => {

@@ -56,7 +56,7 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
                     ),
                     notes: rewrites
                         .iter()
-                        .map(|r| text!("note.rewrite", rewrite = r.to_string()))
+                        .map(|r| text!("note.rewrite", rewrite = r.clone()))
                         .collect(),
                     subject: Some(original.clone()),
                     review_only: true,

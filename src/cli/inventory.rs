@@ -191,7 +191,7 @@ fn human(inv: &Inventory, graph: &DepGraph, licenses: &Licenses) -> String {
         let rows = inv
             .notices
             .iter()
-            .map(|n| (n.message.clone(), String::new()))
+            .map(|n| (n.message.to_string(), String::new()))
             .collect();
         section(&format!("notices ({})", inv.notices.len()), capped(rows));
     }
@@ -469,7 +469,7 @@ pub(crate) fn view(
         .iter()
         .map(|n| NoticeJson {
             input: n.input.0,
-            message: n.message.clone(),
+            message: n.message.to_string(),
         })
         .collect();
     notices.sort_by(|a, b| (a.input, &a.message).cmp(&(b.input, &b.message)));

@@ -220,7 +220,7 @@ pub(crate) fn view(
                         .or_insert_with(|| RewriteJson {
                             original: original.clone(),
                             result: text,
-                            rewrites: steps.clone(),
+                            rewrites: steps.iter().map(ToString::to_string).collect(),
                             packages: Vec::new(),
                         })
                         .packages

@@ -145,9 +145,10 @@ fn build(meta: &Metadata, input: InputFile) -> Inventory {
             let from = p.source.as_ref().map_or("path", |s| s.repr.as_str());
             inv.notice(
                 input_idx,
-                format!(
-                    "`{}` comes from two sources; the one from `{from}` is kept apart",
-                    p.name.as_str()
+                crate::text!(
+                    "notice.cargo-two-sources",
+                    name = p.name.as_str(),
+                    source = from
                 ),
             );
             id = PackageId(format!("{purl}#{from}"));
@@ -182,10 +183,7 @@ fn build(meta: &Metadata, input: InputFile) -> Inventory {
     }
 
     let Some(resolve) = &meta.resolve else {
-        inv.notice(
-            input_idx,
-            "the metadata has no `resolve` section (saved with `--no-deps`?): dependency edges are unknown",
-        );
+        inv.notice(input_idx, crate::text!("notice.cargo-no-resolve"));
         return inv;
     };
     for node in &resolve.nodes {
@@ -195,10 +193,7 @@ fn build(meta: &Metadata, input: InputFile) -> Inventory {
         ) else {
             inv.notice(
                 input_idx,
-                format!(
-                    "`resolve` names `{}`, which is not among the packages",
-                    node.id.repr
-                ),
+                crate::text!("notice.cargo-resolve-unknown", id = &node.id.repr),
             );
             continue;
         };
@@ -209,10 +204,10 @@ fn build(meta: &Metadata, input: InputFile) -> Inventory {
             ) else {
                 inv.notice(
                     input_idx,
-                    format!(
-                        "`{}` depends on `{}`, which is not among the packages",
-                        dependent.name.as_str(),
-                        dep.pkg.repr
+                    crate::text!(
+                        "notice.cargo-dependency-unknown",
+                        dependent = dependent.name.as_str(),
+                        id = &dep.pkg.repr
                     ),
                 );
                 continue;

@@ -732,8 +732,10 @@ fn build(path: &Path, raw: &[u8], text: &[u8], bom: &Bom<'_>) -> Result<Inventor
     if let Some(first) = first_dangling {
         b.inv.notice(
             b.input,
-            format!(
-                "{dangling} dependency reference(s) name no component of the document (first: `{first}`)"
+            crate::text!(
+                "notice.cyclonedx-dangling",
+                count = dangling,
+                first = first.to_string()
             ),
         );
     }
@@ -775,9 +777,7 @@ impl<'b> Builder<'b> {
                 Some(prev) if prev == idx && self.inv.roots.contains(&idx) => {
                     self.inv.notice(
                         self.input,
-                        format!(
-                            "the document's subject `{r}` is listed again among its components"
-                        ),
+                        crate::text!("notice.cyclonedx-subject-again", reference = r.to_string()),
                     );
                 }
                 Some(_) => return Err(duplicate_ref(path, text, r)),
@@ -1058,7 +1058,7 @@ mod tests {
             ]
         );
         assert_eq!(inv.notices.len(), 1);
-        assert!(inv.notices[0].message.contains("`nowhere`"));
+        assert!(inv.notices[0].message.to_string().contains("`nowhere`"));
         let meta = &inv.inputs[0].meta;
         assert_eq!(meta.spec_version.as_deref(), Some("1.6"));
         assert_eq!(meta.timestamp.as_deref(), Some("2024-01-02T03:04:05Z"));

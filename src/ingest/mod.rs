@@ -180,10 +180,9 @@ pub fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
         // Not read as part of a package inventory, but never skipped without a word.
         inv.notice(
             crate::model::InputIdx(0),
-            format!(
-                "`{}` was not read: a publiccode.yml describes a candidate; give it on its \
-                 own or name it in a `candidate.toml`",
-                file.display()
+            crate::text!(
+                "notice.publiccode-skipped",
+                file = file.display().to_string()
             ),
         );
     }

@@ -191,7 +191,7 @@ fn read_packages(
             idx_of.get(key).copied()
         }
     };
-    let mut missing: Vec<String> = Vec::new();
+    let mut missing: Vec<crate::text::Text> = Vec::new();
     let mut optional_missing = 0usize;
     for &(key, entry) in &entries {
         let Some(&from) = idx_of.get(key) else {
@@ -225,10 +225,11 @@ fn read_packages(
                 Some(to) => inv.add_edge(from, to, kind, None),
                 // An optional dependency that is not installed is what `optional` allows.
                 None if kind == EdgeKind::Optional => optional_missing += 1,
-                None => missing.push(format!(
-                    "`{}` depends on `{name}` ({}), which the lockfile does not contain",
-                    inv.package(from).display_name(),
-                    kind.as_str()
+                None => missing.push(crate::text!(
+                    "notice.npm-missing",
+                    dependent = inv.package(from).display_name(),
+                    name = name.to_string(),
+                    kind = kind.as_str()
                 )),
             }
         }
@@ -239,9 +240,7 @@ fn read_packages(
     if optional_missing > 0 {
         inv.notice(
             input,
-            format!(
-                "{optional_missing} optional dependencies are not installed (not in the lockfile)"
-            ),
+            crate::text!("notice.npm-optional-missing", count = optional_missing),
         );
     }
 }
@@ -365,9 +364,10 @@ fn read_v1(lock: &Lock, input: InputIdx, inv: &mut Inventory) {
                     };
                     inv.add_edge(node.idx, nodes[t].idx, kind, None);
                 }
-                None => missing.push(format!(
-                    "`{}` requires `{name}`, which the lockfile does not contain",
-                    inv.package(node.idx).display_name()
+                None => missing.push(crate::text!(
+                    "notice.npm-v1-missing",
+                    dependent = inv.package(node.idx).display_name(),
+                    name = name.to_string()
                 )),
             }
         }

@@ -118,7 +118,7 @@ pub fn read_in(path: &Path, base: Option<&Path>, bytes: &[u8]) -> Result<(Public
     });
     inv.add_root(idx);
     for w in &pc.warnings {
-        inv.notice(input, w.to_string());
+        inv.notice(input, crate::text::Text::as_is(w.to_string()));
     }
     Ok((pc, inv))
 }

@@ -658,17 +658,21 @@ fn build(
     if doc.files + doc.snippets > 0 {
         inv.notice(
             input,
-            format!(
-                "{} file(s) and {} snippet(s) are not packages; {with_files} dependency relationship(s) involving them were left out",
-                doc.files, doc.snippets
+            crate::text!(
+                "notice.spdx-files",
+                files = doc.files,
+                snippets = doc.snippets,
+                relationships = with_files
             ),
         );
     }
     if let Some(first) = first_dangling {
         inv.notice(
             input,
-            format!(
-                "{dangling} relationship(s) name an element the document does not define (first: `{first}`)"
+            crate::text!(
+                "notice.spdx-dangling",
+                count = dangling,
+                first = first.to_string()
             ),
         );
     }

@@ -18,6 +18,8 @@ use std::path::Path;
 
 use crate::error::{Error, Problem, Result};
 use crate::kb;
+use crate::text;
+use crate::text::{Arg, Text};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -36,6 +38,9 @@ struct RawAlias {
     names: Vec<String>,
     spdx: String,
     why: Option<String>,
+    /// `why` in German, for German reports; English is the fallback.
+    #[serde(rename = "why-de")]
+    why_de: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -56,7 +61,8 @@ struct Alias {
     /// Lower-case (ASCII), single-spaced; URLs without scheme (see [`url_key`]).
     name: String,
     spdx: String,
-    why: Option<String>,
+    /// Why, when the reading is a judgement: `(lang, words)`, English first.
+    why: Option<Vec<(&'static str, String)>>,
 }
 
 /// The lenient table: the built-in `rules/licenses/lenient.toml`, optionally with a
@@ -139,7 +145,11 @@ impl LenientTable {
                     .map(|n| Alias {
                         name: url_key(&normalise(&n).to_ascii_lowercase()),
                         spdx: a.spdx.clone(),
-                        why: a.why.clone(),
+                        why: a.why.clone().map(|en| {
+                            let mut w = vec![("en", en)];
+                            w.extend(a.why_de.clone().map(|de| ("de", de)));
+                            w
+                        }),
                     })
                     .collect::<Vec<_>>()
             })
@@ -194,7 +204,7 @@ fn sort_aliases(aliases: &mut [Alias]) {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Reading {
     /// An SPDX expression (canonical text) and the rewrites that produced it.
-    Expression { text: String, rewrites: Vec<String> },
+    Expression { text: String, rewrites: Vec<Text> },
     /// The string names a licence file instead of a licence.
     LicenseFile(String),
 }
@@ -251,7 +261,11 @@ pub(crate) fn read_with(table: &LenientTable, raw: &str) -> Option<Reading> {
         if spdx::Expression::parse_mode(spdx, super::SPEC_MODE).is_ok() && s != *spdx {
             return Some(Reading::Expression {
                 text: spdx.clone(),
-                rewrites: vec![format!("`{s}` → `{spdx}`")],
+                rewrites: vec![text!(
+                    "rewrite.mapped",
+                    from = s.to_string(),
+                    to = spdx.to_string()
+                )],
             });
         }
     }
@@ -260,7 +274,7 @@ pub(crate) fn read_with(table: &LenientTable, raw: &str) -> Option<Reading> {
         let a = table.aliases.iter().find(|a| a.name == key)?;
         return Some(Reading::Expression {
             text: a.spdx.clone(),
-            rewrites: vec![format!("`{s}` → `{}`", a.spdx)],
+            rewrites: vec![text!("rewrite.mapped", from = s.to_string(), to = &a.spdx)],
         });
     }
     if let Some(c) = TRAILING_LINK.captures(&s) {
@@ -275,7 +289,7 @@ pub(crate) fn read_with(table: &LenientTable, raw: &str) -> Option<Reading> {
         let Reading::Expression { text, rewrites } = head_reading else {
             return None;
         };
-        let mut all = vec![format!("`{link}` dropped (a link, not a licence)")];
+        let mut all = vec![text!("rewrite.link-dropped", link = link.to_string())];
         all.extend(rewrites);
         return Some(Reading::Expression {
             text,
@@ -364,11 +378,7 @@ fn tokenize<'a>(table: &LenientTable, s: &'a str, lower: &str) -> Option<Vec<Tok
 }
 
 /// Joins tokens into SPDX text. Top-level `,` lists become `AND` of their items.
-fn assemble(
-    table: &LenientTable,
-    tokens: &[Tok<'_>],
-    rewrites: &mut Vec<String>,
-) -> Option<String> {
+fn assemble(table: &LenientTable, tokens: &[Tok<'_>], rewrites: &mut Vec<Text>) -> Option<String> {
     let mut segments: Vec<&[Tok<'_>]> = Vec::new();
     let mut depth = 0i32;
     let mut start = 0;
@@ -391,7 +401,7 @@ fn assemble(
     if segments.len() == 1 {
         return assemble_segment(table, segments[0], rewrites);
     }
-    rewrites.push("`,` read as `AND` (every listed licence applies)".to_owned());
+    rewrites.push(text!("rewrite.comma-and"));
     let mut parts = Vec::new();
     for seg in segments {
         let text = assemble_segment(table, seg, rewrites)?;
@@ -407,7 +417,7 @@ fn assemble(
 fn assemble_segment(
     table: &LenientTable,
     tokens: &[Tok<'_>],
-    rewrites: &mut Vec<String>,
+    rewrites: &mut Vec<Text>,
 ) -> Option<String> {
     let mut out = String::new();
     let mut after_with = false;
@@ -423,11 +433,11 @@ fn assemble_segment(
             Tok::Open => push(&mut out, "("),
             Tok::Close => out.push(')'),
             Tok::Comma => {
-                rewrites.push("`,` read as `AND` (every listed licence applies)".to_owned());
+                rewrites.push(text!("rewrite.comma-and"));
                 push(&mut out, "AND");
             }
             Tok::Slash => {
-                rewrites.push("`/` read as `OR`".to_owned());
+                rewrites.push(text!("rewrite.slash-or"));
                 push(&mut out, "OR");
             }
             Tok::And(w) => operator(&mut out, w, "AND", rewrites, push),
@@ -439,8 +449,13 @@ fn assemble_segment(
             Tok::Alias(orig, i) => {
                 let a = &table.aliases[*i];
                 rewrites.push(match &a.why {
-                    Some(why) => format!("`{orig}` → `{}` ({why})", a.spdx),
-                    None => format!("`{orig}` → `{}`", a.spdx),
+                    Some(why) => text!(
+                        "rewrite.mapped-why",
+                        from = orig.to_string(),
+                        to = &a.spdx,
+                        why = Arg::PerLanguage(why.clone())
+                    ),
+                    None => text!("rewrite.mapped", from = orig.to_string(), to = &a.spdx),
                 });
                 if a.spdx.contains(' ') && tokens.len() > 1 {
                     push(&mut out, &format!("({})", a.spdx));
@@ -466,27 +481,31 @@ fn operator(
     out: &mut String,
     word: &str,
     canonical: &str,
-    rewrites: &mut Vec<String>,
+    rewrites: &mut Vec<Text>,
     push: impl Fn(&mut String, &str),
 ) {
     // The `spdx` crate accepts all-lower-case operators in strict mode too.
     if word != canonical && word != canonical.to_ascii_lowercase() {
-        rewrites.push(format!("`{word}` read as `{canonical}`"));
+        rewrites.push(text!(
+            "rewrite.case",
+            word = word,
+            canonical = canonical.to_string()
+        ));
     }
     push(out, canonical);
 }
 
-fn exception(word: &str, rewrites: &mut Vec<String>) -> Option<String> {
+fn exception(word: &str, rewrites: &mut Vec<Text>) -> Option<String> {
     if spdx::exception_id(word).is_some() || word.starts_with("AdditionRef-") {
         return Some(word.to_owned());
     }
     let id = EXCEPTIONS_LOWER.get(&word.to_ascii_lowercase())?;
-    rewrites.push(format!("`{word}` → `{id}`"));
+    rewrites.push(text!("rewrite.mapped", from = word, to = id.to_string()));
     Some((*id).to_owned())
 }
 
 /// One licence term: an id (any case, GNU `+`), a ref, or a table pattern.
-fn term(table: &LenientTable, word: &str, rewrites: &mut Vec<String>) -> Option<String> {
+fn term(table: &LenientTable, word: &str, rewrites: &mut Vec<Text>) -> Option<String> {
     if word.starts_with("LicenseRef-") || word.starts_with("DocumentRef-") {
         return Some(word.to_owned());
     }
@@ -504,7 +523,7 @@ fn term(table: &LenientTable, word: &str, rewrites: &mut Vec<String>) -> Option<
         if plus && id.is_gnu() {
             let stem = id.name.strip_suffix("-only").unwrap_or(id.name);
             let or_later = spdx::gnu_license_id(stem, true)?;
-            rewrites.push(format!("`{word}` → `{}`", or_later.name));
+            rewrites.push(text!("rewrite.mapped", from = word, to = or_later.name));
             return Some(or_later.name.to_owned());
         }
         let text = if plus {
@@ -513,12 +532,12 @@ fn term(table: &LenientTable, word: &str, rewrites: &mut Vec<String>) -> Option<
             id.name.to_owned()
         };
         if text != word {
-            rewrites.push(format!("`{word}` → `{text}`"));
+            rewrites.push(text!("rewrite.mapped", from = word, to = text.to_string()));
         }
         return Some(text);
     }
     let (_, spdx) = table.patterns.iter().find(|(re, _)| re.is_match(word))?;
-    rewrites.push(format!("`{word}` → `{spdx}`"));
+    rewrites.push(text!("rewrite.mapped", from = word, to = spdx.to_string()));
     Some(spdx.clone())
 }
 
@@ -530,6 +549,7 @@ mod tests {
         match read(raw) {
             Some(Reading::Expression { text, rewrites }) => {
                 assert_eq!(text, expect, "{raw}");
+                let rewrites: Vec<String> = rewrites.iter().map(ToString::to_string).collect();
                 assert_eq!(rewrites, expect_rewrites, "{raw}");
             }
             other => panic!("{raw}: {other:?}"),
@@ -637,7 +657,10 @@ mod tests {
             panic!()
         };
         assert_eq!(text, "LicenseRef-sovra-ambiguous-BSD");
-        assert!(rewrites[0].contains("no BSD variant named"), "{rewrites:?}");
+        assert!(
+            rewrites[0].to_string().contains("no BSD variant named"),
+            "{rewrites:?}"
+        );
     }
 
     #[test]

@@ -40,7 +40,7 @@ pub enum Parsed {
     /// Made valid by lenient rewrites (each recorded).
     Lenient {
         original: String,
-        rewrites: Vec<String>,
+        rewrites: Vec<crate::text::Text>,
     },
 }
 
@@ -437,7 +437,7 @@ mod tests {
                     parsed,
                     Parsed::Lenient {
                         original: "MIT/Apache-2.0".into(),
-                        rewrites: vec!["`/` read as `OR`".into()]
+                        rewrites: vec![crate::text!("rewrite.slash-or")]
                     }
                 );
             }
@@ -472,7 +472,8 @@ mod tests {
                     "LicenseRef-acme-commercial"
                 );
                 assert!(matches!(parsed, Parsed::Lenient { rewrites, .. }
-                    if rewrites == ["`Acme Commercial License` → `LicenseRef-acme-commercial` (our vendor contract)"]));
+                    if rewrites.iter().map(ToString::to_string).collect::<Vec<_>>()
+                        == ["`Acme Commercial License` → `LicenseRef-acme-commercial` (our vendor contract)"]));
             }
             other => panic!("{other:?}"),
         }

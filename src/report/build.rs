@@ -253,10 +253,15 @@ fn candidate(s: &Subject<'_>, opts: &Options<'_>) -> Candidate {
                 .map(|e| facts_file(e, date)),
             exceptions,
             notices: {
-                let mut n: Vec<String> = inv.notices.iter().map(|n| n.message.clone()).collect();
+                // In the order of their English wording, in every language.
+                let mut n: Vec<(String, String)> = inv
+                    .notices
+                    .iter()
+                    .map(|n| (n.message.to_string(), n.message.render(locale)))
+                    .collect();
                 n.sort();
                 n.dedup();
-                n
+                n.into_iter().map(|(_, worded)| worded).collect()
             },
         },
     }

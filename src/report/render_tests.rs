@@ -80,7 +80,10 @@ pub(crate) fn inventory() -> Inventory {
     inv.add_edge(pipe, agpl, EdgeKind::Runtime, None);
     inv.add_edge(pipe, odd, EdgeKind::Runtime, None);
     inv.add_root(root);
-    inv.notice(crate::model::InputIdx(0), "component `a|b` listed twice");
+    inv.notice(
+        crate::model::InputIdx(0),
+        crate::text::Text::as_is("component `a|b` listed twice"),
+    );
     inv.finish();
     inv
 }

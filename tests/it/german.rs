@@ -164,7 +164,7 @@ fn english_message_fragments() -> Vec<String> {
         }
         for part in literal.split('\u{0}') {
             let part = part.trim_matches(|c: char| c == ' ' || c == '`' || c == '(' || c == ')');
-            if part.len() >= 8 && part.contains(' ') {
+            if part.len() >= 6 && part.contains(' ') {
                 fragments.push(part.to_owned());
             }
         }
@@ -174,14 +174,14 @@ fn english_message_fragments() -> Vec<String> {
     fragments
 }
 
-/// Every finding message and note of a JSON report.
+/// Every finding message and note, and every notice, of a JSON report.
 fn messages(json: &serde_json::Value, out: &mut Vec<String>) {
     match json {
         serde_json::Value::Object(map) => {
             for (k, v) in map {
                 match (k.as_str(), v) {
                     ("message", serde_json::Value::String(s)) => out.push(s.clone()),
-                    ("notes", serde_json::Value::Array(a)) => {
+                    ("notes" | "notices", serde_json::Value::Array(a)) => {
                         out.extend(a.iter().filter_map(|n| n.as_str().map(str::to_owned)));
                     }
                     _ => messages(v, out),
@@ -193,8 +193,8 @@ fn messages(json: &serde_json::Value, out: &mut Vec<String>) {
     }
 }
 
-/// Every rule fixture and sample, reported in German: no finding message or note may
-/// keep English words of sovra's own.
+/// Every rule fixture and sample, reported in German: no finding message, note or
+/// notice may keep English words of sovra's own.
 #[test]
 fn german_finding_messages_on_every_fixture() {
     let fragments = english_message_fragments();
@@ -237,6 +237,19 @@ fn german_finding_messages_on_every_fixture() {
     for dir in dirs("tests/fixtures/sovereignty/rules", 2) {
         runs.push(vec![dir.display().to_string()]);
     }
+    // Inputs that make notices (unresolved references, a subject listed twice), and
+    // licence strings read leniently.
+    for file in [
+        "tests/fixtures/sbom/product.cdx.json",
+        "tests/fixtures/npm/nested-v1.json",
+        "tests/fixtures/npm/workspace-v3.json",
+        "tests/fixtures/cargo/sources.json",
+        // Licence strings that need lenient reading.
+        "tests/fixtures/licenses/package-lock.json",
+        "tests/fixtures/licenses/lenient.cdx.json",
+    ] {
+        runs.push(vec![root.join(file).display().to_string()]);
+    }
     // Rules that read the facts file of `sovra enrich`.
     for dir in dirs("tests/fixtures/enrich/rules", 1) {
         runs.push(vec![
@@ -273,4 +286,33 @@ fn german_finding_messages_on_every_fixture() {
         "English in German reports:\n{}",
         leaks.join("\n")
     );
+}
+
+/// Lenient readings: each step, and the knowledge base's reason for a judgement
+/// (`why-de` in `rules/licenses/lenient.toml`), in German.
+#[test]
+fn german_lenient_rewrites_and_their_reasons() {
+    let out = sovra(&[
+        "report",
+        "tests/fixtures/licenses/lenient.cdx.json",
+        "--lang",
+        "de",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("report is JSON");
+    let mut texts = Vec::new();
+    messages(&json, &mut texts);
+    for expected in [
+        "Umschreibung: `/` gelesen als `OR`",
+        "Umschreibung: `,` gelesen als `AND` (jede genannte Lizenz gilt)",
+        "Umschreibung: `LGPL` → `LicenseRef-sovra-ambiguous-LGPL` (keine LGPL-Version angegeben)",
+        "Umschreibung: `(https://opensource.org/licenses/MIT)` weggelassen (ein Link, keine Lizenz)",
+        "`dual@1.0.0` gibt `MIT/Apache 2` an, das ist kein SPDX; gelesen als `MIT OR Apache-2.0`",
+    ] {
+        assert!(
+            texts.iter().any(|t| t == expected),
+            "missing {expected:?} in {texts:#?}"
+        );
+    }
 }

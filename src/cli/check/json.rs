@@ -157,7 +157,7 @@ pub(super) fn render(a: &Analysis, fail_on: Level) -> String {
                     .get(n.input.0 as usize)
                     .map(|i| i.path.display().to_string())
                     .unwrap_or_default(),
-                message: n.message.clone(),
+                message: n.message.to_string(),
             })
             .collect(),
     };
