@@ -316,3 +316,25 @@ fn german_lenient_rewrites_and_their_reasons() {
         );
     }
 }
+
+/// A competence centre's house style rewords a finding message in
+/// `--templates DIR/locales/de.toml`, and only that message.
+#[test]
+fn house_style_rewords_a_finding_message() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join("locales")).expect("locales dir");
+    std::fs::write(
+        dir.path().join("locales/de.toml"),
+        "[msg.facts]\nnone = \"{what}: ohne Faktendatei nicht geprüft\"\n",
+    )
+    .expect("house style");
+    let templates = dir.path().display().to_string();
+    let md = german_md(&["samples/rust-service", "--templates", &templates]);
+    assert!(
+        md.contains("- Pflegezustand: ohne Faktendatei nicht geprüft"),
+        "{md}"
+    );
+    assert!(!md.contains("nicht bewertet: keine Faktendatei"), "{md}");
+    // The hint beside it keeps the built-in words.
+    assert!(md.contains("über die Eingaben ausführen"), "{md}");
+}
