@@ -139,8 +139,20 @@ impl Locale {
     }
 
     /// An ISO date in the language's short, all-digit form (`format.date-numeric`), as
-    /// findings' messages write it; other text unchanged.
+    /// findings' messages write it; an RFC 3339 time in UTC per `format.timestamp`
+    /// (`{iso}` keeps it as given); other text unchanged.
     pub fn date_numeric(&self, iso: &str) -> String {
+        if let Ok(t) = iso.parse::<jiff::Timestamp>() {
+            let utc = t.to_zoned(jiff::tz::TimeZone::UTC);
+            let date = self.date_as(&utc.date().to_string(), "format.date-numeric");
+            return self
+                .get("format.timestamp")
+                .unwrap_or("{iso}")
+                .replace("{iso}", iso)
+                .replace("{date}", &date)
+                .replace("{HH}", &format!("{:02}", utc.hour()))
+                .replace("{MM}", &format!("{:02}", utc.minute()));
+        }
         self.date_as(iso, "format.date-numeric")
     }
 
@@ -220,6 +232,16 @@ mod tests {
         assert_eq!(de.number(-12.0, 0), "-12");
         assert_eq!(de.date("2026-11-22"), "22.11.2026");
         assert_eq!(en.date("2026-11-22"), "22 November 2026");
+        assert_eq!(de.date_numeric("2026-11-01"), "01.11.2026");
+        assert_eq!(
+            de.date_numeric("2026-11-01T09:05:00+01:00"),
+            "01.11.2026, 08:05 UTC"
+        );
+        assert_eq!(
+            en.date_numeric("2026-11-01T09:05:00Z"),
+            "2026-11-01T09:05:00Z"
+        );
+        assert_eq!(de.date_numeric("not a date"), "not a date");
         assert_eq!(de.percent(0.425, 1), "42,5\u{a0}%");
         assert_eq!(de.number_trimmed(0.136, 3), "0,136");
         assert_eq!(de.number_trimmed(26.0, 3), "26");
