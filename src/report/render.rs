@@ -201,7 +201,20 @@ fn environment(locale: &Locale, templates: &Templates) -> Environment<'static> {
     env.add_filter("fixed", |v: f64, decimals: Option<usize>| {
         format!("{:.*}", decimals.unwrap_or(1), v)
     });
-    env.add_filter("ticks", |v: &str| Value::from_safe_string(ticks_to_code(v)));
+    // `backticked` names as code: `<code>` in HTML, the `Code` text style in flat ODF;
+    // Markdown and terminal text keep the backticks.
+    env.add_filter("ticks", |state: &State, v: &str| {
+        match state.auto_escape() {
+            AutoEscape::Html => Value::from_safe_string(ticks_to_code(v)),
+            AutoEscape::Custom("xml") => Value::from_safe_string(ticks_with(
+                v,
+                "<text:span text:style-name=\"Code\">",
+                "</text:span>",
+                escape_xml,
+            )),
+            _ => Value::from(v),
+        }
+    });
     env.add_global("lang", Value::from(locale.lang.clone()));
     env
 }
@@ -236,16 +249,21 @@ fn format_value(
 /// HTML-escapes `s` and shows `backticked` names as `<code>`: messages name packages
 /// and licences in backticks.
 pub(crate) fn ticks_to_code(s: &str) -> String {
+    ticks_with(s, "<code>", "</code>", escape_html)
+}
+
+/// `s` escaped with `escape`, `backticked` names wrapped in `open` … `close`.
+fn ticks_with(s: &str, open: &str, close: &str, escape: fn(&str) -> String) -> String {
     let mut out = String::with_capacity(s.len() + 16);
     let n = s.matches('`').count();
     for (i, part) in s.split('`').enumerate() {
         // An odd segment is inside backticks, unless it is the unclosed last one.
         let inside = i % 2 == 1 && (i < n || n % 2 == 0);
-        let escaped = escape_html(part);
+        let escaped = escape(part);
         if inside {
-            out.push_str("<code>");
+            out.push_str(open);
             out.push_str(&escaped);
-            out.push_str("</code>");
+            out.push_str(close);
         } else {
             if i % 2 == 1 {
                 out.push('`');
