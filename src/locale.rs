@@ -9,7 +9,7 @@
 //! `rule.<ID>.` are optional translations of catalogue text, read with `tr(key,
 //! fallback)`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use crate::error::{Error, Result};
@@ -36,6 +36,9 @@ pub const LANGS: [&str; 2] = ["de", "en"];
 pub(crate) struct Locale {
     pub lang: String,
     strings: BTreeMap<String, String>,
+    /// The `msg.*` strings again, by the key after `msg.`: findings' messages are looked
+    /// up many thousand times a run, without building the full key each time.
+    messages: HashMap<String, String>,
     decimal: String,
     group: String,
 }
@@ -71,9 +74,14 @@ impl Locale {
         };
         let decimal = get("format.decimal")?;
         let group = get("format.group")?;
+        let messages = strings
+            .iter()
+            .filter_map(|(k, v)| Some((k.strip_prefix("msg.")?.to_owned(), v.clone())))
+            .collect();
         Ok(Locale {
             lang: lang.to_owned(),
             strings,
+            messages,
             decimal,
             group,
         })
@@ -82,6 +90,11 @@ impl Locale {
     /// The string for `key`, if the locale has it.
     pub fn get(&self, key: &str) -> Option<&str> {
         self.strings.get(key).map(String::as_str)
+    }
+
+    /// The words of message `key` (the key after `msg.`), if the locale has them.
+    pub fn message(&self, key: &str) -> Option<&str> {
+        self.messages.get(key).map(String::as_str)
     }
 
     /// Every key, sorted.

@@ -38,7 +38,7 @@ pub enum Arg {
     /// text (a timestamp) as it is.
     Date(String),
     /// Words of their own, in the same language as the sentence.
-    Text(Text),
+    Text(Box<Text>),
     /// Words the knowledge base gives per language (`(lang, words)`), English as the
     /// fallback.
     PerLanguage(Vec<(&'static str, String)>),
@@ -51,6 +51,11 @@ impl Text {
             key,
             args: Vec::new(),
         }
+    }
+
+    /// A sentence with all its arguments (what `text!` builds).
+    pub fn with_args(key: &'static str, args: Vec<(&'static str, Arg)>) -> Text {
+        Text { key, args }
     }
 
     /// Words that are data, written as they are in every language: a validator's or a
@@ -75,25 +80,25 @@ impl Text {
     /// a key no locale has shows as the key itself (the tests rule both out).
     pub(crate) fn render(&self, locale: &Locale) -> String {
         let mut out = String::new();
-        self.render_into(locale, &mut out);
+        // Writing into a `String` cannot fail.
+        let _ = self.render_into(locale, &mut out);
         out
     }
 
-    fn render_into(&self, locale: &Locale, out: &mut String) {
+    fn render_into<W: fmt::Write>(&self, locale: &Locale, out: &mut W) -> fmt::Result {
         if self.key.is_empty() {
-            return;
+            return Ok(());
         }
-        let full = format!("msg.{}", self.key);
         let Some(template) = locale
-            .get(&full)
-            .or_else(|| crate::locale::english().get(&full))
+            .message(self.key)
+            .or_else(|| crate::locale::english().message(self.key))
         else {
-            out.push_str(&full);
-            return;
+            out.write_str("msg.")?;
+            return out.write_str(self.key);
         };
         let mut rest = template;
         while let Some(open) = rest.find('{') {
-            out.push_str(&rest[..open]);
+            out.write_str(&rest[..open])?;
             let after = &rest[open + 1..];
             let close = after.find('}');
             let value = close.and_then(|c| {
@@ -102,16 +107,16 @@ impl Text {
             });
             match (close, value) {
                 (Some(c), Some(v)) => {
-                    v.render_into(locale, out);
+                    v.render_into(locale, out)?;
                     rest = &after[c + 1..];
                 }
                 _ => {
-                    out.push('{');
+                    out.write_char('{')?;
                     rest = after;
                 }
             }
         }
-        out.push_str(rest);
+        out.write_str(rest)
     }
 
     /// Every key this sentence uses, its arguments' keys included.
@@ -135,29 +140,37 @@ impl Arg {
         }
     }
 
-    fn render_into(&self, locale: &Locale, out: &mut String) {
+    fn render_into<W: fmt::Write>(&self, locale: &Locale, out: &mut W) -> fmt::Result {
         match self {
-            Arg::Plain(s) => out.push_str(s),
+            Arg::Plain(s) => out.write_str(s),
             Arg::Number { rounded, decimals } => {
                 let value: f64 = rounded.parse().unwrap_or_default();
-                out.push_str(&locale.number(value, *decimals));
+                out.write_str(&locale.number(value, *decimals))
             }
-            Arg::Date(d) => out.push_str(&locale.date_numeric(d)),
+            Arg::Date(d) => out.write_str(&locale.date_numeric(d)),
             Arg::Text(t) => t.render_into(locale, out),
             Arg::PerLanguage(words) => {
                 let pick = |lang: &str| words.iter().find(|(l, _)| *l == lang);
-                if let Some((_, w)) = pick(&locale.lang).or_else(|| pick("en")) {
-                    out.push_str(w);
+                match pick(&locale.lang).or_else(|| pick("en")) {
+                    Some((_, w)) => out.write_str(w),
+                    None => Ok(()),
                 }
             }
         }
     }
 }
 
+/// English, written straight into the output without an intermediate string.
+impl serde::Serialize for Text {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 /// English, the language of terminals, logs and machine-readable output.
 impl fmt::Display for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.render(crate::locale::english()))
+        self.render_into(crate::locale::english(), f)
     }
 }
 
@@ -181,7 +194,7 @@ impl From<&str> for Arg {
 
 impl From<Text> for Arg {
     fn from(t: Text) -> Arg {
-        Arg::Text(t)
+        Arg::Text(Box::new(t))
     }
 }
 
@@ -201,7 +214,10 @@ plain_number!(u8, u16, u32, u64, usize, i32, i64);
 #[macro_export]
 macro_rules! text {
     ($key:literal $(, $name:ident = $value:expr)* $(,)?) => {
-        $crate::text::Text::new($key)$(.arg(stringify!($name), $value))*
+        $crate::text::Text::with_args(
+            $key,
+            vec![$((stringify!($name), $crate::text::Arg::from($value))),*],
+        )
     };
 }
 

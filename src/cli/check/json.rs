@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::analysis::Analysis;
 use crate::engine::Level;
+use crate::text::Text;
 
 #[derive(Serialize)]
 struct Doc<'a> {
@@ -79,8 +80,8 @@ struct FindingOut<'a> {
     level: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     package: Option<PackageOut<'a>>,
-    message: String,
-    notes: Vec<String>,
+    message: &'a Text,
+    notes: &'a [Text],
     path: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     exception: Option<ExceptionOut<'a>>,
@@ -131,8 +132,8 @@ pub(super) fn render(a: &Analysis, fail_on: Level) -> String {
                         id: p.id.to_string(),
                     }
                 }),
-                message: f.hit.message.to_string(),
-                notes: f.hit.notes.iter().map(ToString::to_string).collect(),
+                message: &f.hit.message,
+                notes: &f.hit.notes,
                 path: f
                     .path
                     .iter()
