@@ -9,7 +9,7 @@
 //! `rule.<ID>.` are optional translations of catalogue text, read with `tr(key,
 //! fallback)`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::error::{Error, Result};
@@ -36,9 +36,9 @@ pub const LANGS: [&str; 2] = ["de", "en"];
 pub(crate) struct Locale {
     pub lang: String,
     strings: BTreeMap<String, String>,
-    /// The `msg.*` strings again, by the key after `msg.`: findings' messages are looked
-    /// up many thousand times a run, without building the full key each time.
-    messages: HashMap<String, String>,
+    /// The `msg.*` strings, by the key after `msg.`: findings' messages are looked up
+    /// many thousand times a run, without building the full key each time.
+    messages: BTreeMap<String, String>,
     decimal: String,
     group: String,
 }
@@ -74,9 +74,13 @@ impl Locale {
         };
         let decimal = get("format.decimal")?;
         let group = get("format.group")?;
-        let messages = strings
-            .iter()
-            .filter_map(|(k, v)| Some((k.strip_prefix("msg.")?.to_owned(), v.clone())))
+        // Messages move to their own map, keyed without the prefix.
+        let (messages, strings): (BTreeMap<String, String>, BTreeMap<String, String>) = strings
+            .into_iter()
+            .partition(|(k, _)| k.starts_with("msg."));
+        let messages = messages
+            .into_iter()
+            .map(|(k, v)| (k["msg.".len()..].to_owned(), v))
             .collect();
         Ok(Locale {
             lang: lang.to_owned(),
@@ -87,7 +91,7 @@ impl Locale {
         })
     }
 
-    /// The string for `key`, if the locale has it.
+    /// The string for `key`, if the locale has it (messages: [`Locale::message`]).
     pub fn get(&self, key: &str) -> Option<&str> {
         self.strings.get(key).map(String::as_str)
     }
@@ -97,10 +101,13 @@ impl Locale {
         self.messages.get(key).map(String::as_str)
     }
 
-    /// Every key, sorted.
+    /// Every key, messages with their `msg.` prefix.
     #[cfg(test)]
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.strings.keys().map(String::as_str)
+    pub fn keys(&self) -> impl Iterator<Item = String> {
+        self.strings
+            .keys()
+            .cloned()
+            .chain(self.messages.keys().map(|k| format!("msg.{k}")))
     }
 
     /// `value` with `decimals` digits after the separator and grouped thousands.
@@ -268,8 +275,8 @@ mod tests {
         let de = Locale::load("de", None).unwrap();
         let en = Locale::load("en", None).unwrap();
         // `rule.*` are optional translations of catalogue text (English is the catalogue).
-        let de_keys: Vec<&str> = de.keys().filter(|k| !k.starts_with("rule.")).collect();
-        let en_keys: Vec<&str> = en.keys().filter(|k| !k.starts_with("rule.")).collect();
+        let de_keys: Vec<String> = de.keys().filter(|k| !k.starts_with("rule.")).collect();
+        let en_keys: Vec<String> = en.keys().filter(|k| !k.starts_with("rule.")).collect();
         let only_de: Vec<_> = de_keys.iter().filter(|k| !en_keys.contains(k)).collect();
         let only_en: Vec<_> = en_keys.iter().filter(|k| !de_keys.contains(k)).collect();
         assert!(
@@ -302,7 +309,7 @@ mod tests {
         }
         assert!(missing.is_empty(), "de.toml lacks: {missing:?}");
         // A translation for a rule that is not in the catalogue is a typo.
-        let stray: Vec<&str> = de
+        let stray: Vec<String> = de
             .keys()
             .filter(|k| k.starts_with("rule."))
             .filter(|k| {

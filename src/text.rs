@@ -34,8 +34,8 @@ pub enum Arg {
     /// A number rounded to `decimals` digits (kept as that text, so that `Text` stays
     /// `Eq`), written with the language's separators.
     Number { rounded: String, decimals: usize },
-    /// An ISO date (`YYYY-MM-DD`), written in the language's all-digit form; other
-    /// text (a timestamp) as it is.
+    /// An ISO date (`YYYY-MM-DD`) in the language's all-digit form, an RFC 3339 time
+    /// per the locale's `format.timestamp`; other text as it is.
     Date(String),
     /// Words of their own, in the same language as the sentence.
     Text(Box<Text>),
@@ -45,15 +45,7 @@ pub enum Arg {
 }
 
 impl Text {
-    /// A sentence with no arguments yet.
-    pub fn new(key: &'static str) -> Text {
-        Text {
-            key,
-            args: Vec::new(),
-        }
-    }
-
-    /// A sentence with all its arguments (what `text!` builds).
+    /// A sentence and all its arguments (what `text!` builds).
     pub fn with_args(key: &'static str, args: Vec<(&'static str, Arg)>) -> Text {
         Text { key, args }
     }
@@ -61,19 +53,7 @@ impl Text {
     /// Words that are data, written as they are in every language: a validator's or a
     /// parser's own message.
     pub fn as_is(words: impl Into<String>) -> Text {
-        Text::new("as-is").arg("text", words.into())
-    }
-
-    /// Sets placeholder `name`.
-    #[must_use]
-    pub fn arg(mut self, name: &'static str, value: impl Into<Arg>) -> Text {
-        self.args.push((name, value.into()));
-        self
-    }
-
-    /// The key under `msg.`.
-    pub fn key(&self) -> &'static str {
-        self.key
+        crate::text!("as-is", text = words.into())
     }
 
     /// The sentence in `locale`'s language. A key the locale lacks is worded in English;
@@ -117,17 +97,6 @@ impl Text {
             }
         }
         out.write_str(rest)
-    }
-
-    /// Every key this sentence uses, its arguments' keys included.
-    pub fn keys(&self) -> Vec<&'static str> {
-        let mut keys = vec![self.key];
-        for (_, a) in &self.args {
-            if let Arg::Text(t) = a {
-                keys.extend(t.keys());
-            }
-        }
-        keys
     }
 }
 
@@ -271,7 +240,7 @@ mod tests {
     #[test]
     fn an_unknown_key_shows_itself_and_an_unset_placeholder_stays() {
         let en = Locale::load("en", None).unwrap();
-        assert_eq!(Text::new("no-such-key").render(&en), "msg.no-such-key");
+        assert_eq!(crate::text!("no-such-key").render(&en), "msg.no-such-key");
         assert_eq!(Text::default().render(&en), "");
         let t = text!("license-osi.not-approved", pkg = "`a`");
         assert_eq!(t.render(&en), "`a` is used under {ids}, not OSI-approved");
@@ -289,7 +258,7 @@ mod tests {
         out
     }
 
-    /// Every key the code writes (`text!("…"` and `Text::new("…"`), from the sources.
+    /// Every key the code writes (`text!("…"`), from the sources.
     fn keys_in_code() -> std::collections::BTreeSet<String> {
         fn walk(dir: &std::path::Path, out: &mut std::collections::BTreeSet<String>) {
             for entry in std::fs::read_dir(dir).unwrap() {
@@ -298,21 +267,17 @@ mod tests {
                     walk(&path, out);
                 } else if path.extension().is_some_and(|e| e == "rs") {
                     let src = std::fs::read_to_string(&path).unwrap();
-                    for opener in ["text!(", "Text::new("] {
-                        for part in src.split(opener).skip(1) {
-                            let part = part.trim_start();
-                            if let Some(rest) = part.strip_prefix('"') {
-                                let key = rest.split('"').next().unwrap();
-                                let is_key = !key.is_empty()
-                                    && key.chars().all(|c| {
-                                        c.is_ascii_lowercase()
-                                            || c.is_ascii_digit()
-                                            || ".-".contains(c)
-                                    });
-                                if is_key {
-                                    out.insert(key.to_owned());
-                                }
-                            }
+                    for part in src.split("text!(").skip(1) {
+                        let Some(rest) = part.trim_start().strip_prefix('"') else {
+                            continue;
+                        };
+                        let key = rest.split('"').next().unwrap();
+                        let is_key = !key.is_empty()
+                            && key.chars().all(|c| {
+                                c.is_ascii_lowercase() || c.is_ascii_digit() || ".-".contains(c)
+                            });
+                        if is_key {
+                            out.insert(key.to_owned());
                         }
                     }
                 }
@@ -323,7 +288,6 @@ mod tests {
             &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
             &mut keys,
         );
-        keys.insert("as-is".to_owned());
         keys
     }
 
@@ -341,7 +305,7 @@ mod tests {
         let mut problems = Vec::new();
         for key in &used {
             let full = format!("msg.{key}");
-            match (en.get(&full), de.get(&full)) {
+            match (en.message(key), de.message(key)) {
                 (Some(e), Some(d)) if placeholders(e) != placeholders(d) => problems.push(format!(
                     "{full}: en has {:?}, de has {:?}",
                     placeholders(e),
@@ -356,7 +320,10 @@ mod tests {
             }
         }
         // A worded key no code writes is dead text, or a typo on one side.
-        for k in en.keys().filter_map(|k| k.strip_prefix("msg.")) {
+        for k in en
+            .keys()
+            .filter_map(|k| k.strip_prefix("msg.").map(str::to_owned))
+        {
             if !used.iter().any(|u| u.as_str() == k) {
                 problems.push(format!("msg.{k} is in en.toml but no code writes it"));
             }

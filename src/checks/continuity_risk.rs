@@ -63,11 +63,7 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
             }
             continue;
         };
-        let source = text!(
-            "note.source-retrieved",
-            url = &r.urls[0],
-            retrieved = Arg::Date(r.retrieved.clone())
-        );
+        let source = super::source_note(&r.urls[0], &r.retrieved);
         if let Some(latest) = &r.latest_release
             && let Some(months) = super::months_since(latest, ctx.today)
             && months > p.max_months_without_release

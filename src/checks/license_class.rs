@@ -69,29 +69,20 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
             continue;
         };
         let c = classify_with(&ctx.kb.classes, &l.expression);
-        let mut found: Vec<String> = Vec::new();
-        let every = if c.alternatives.is_empty() {
+        let found = if c.alternatives.is_empty() {
+            // Too many alternatives to expand: the expression's class decides.
             banned
                 .contains(&c.class)
-                .then(|| found.push(format!("`{}` ({})", l.text(), c.class)));
-            banned.contains(&c.class)
+                .then(|| vec![format!("`{}` ({})", l.text(), c.class)])
         } else {
-            c.alternatives.iter().all(|alt| {
-                let bad: Vec<_> = alt
-                    .reqs
+            super::in_every_alternative(
+                c.alternatives
                     .iter()
-                    .filter(|(_, k)| banned.contains(k))
-                    .collect();
-                for (r, k) in &bad {
-                    let s = format!("`{r}` ({k})");
-                    if !found.contains(&s) {
-                        found.push(s);
-                    }
-                }
-                !bad.is_empty()
-            })
+                    .map(|alt| alt.reqs.iter().map(|(r, k)| (r, *k))),
+                |_, k| banned.contains(&k),
+            )
         };
-        if every {
+        if let Some(found) = found {
             hits.push(Hit {
                 package: Some(pkg),
                 message: text!(

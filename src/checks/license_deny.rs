@@ -48,9 +48,6 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
         .collect();
     let classes = super::license_class::parse_classes(&p.classes).unwrap_or_default();
     let table = &ctx.kb.classes;
-    let is_banned = |r: &spdx::LicenseReq| {
-        banned.iter().any(|b| b.satisfies(r)) || classes.contains(&table.of_req(r))
-    };
     let mut hits = Vec::new();
     if banned.is_empty() && classes.is_empty() {
         return hits;
@@ -60,19 +57,12 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
             continue;
         };
         let alts = alternatives(&l.expression);
-        let mut found: Vec<String> = Vec::new();
-        let every = !alts.is_empty()
-            && alts.iter().all(|alt| {
-                let bad: Vec<_> = alt.iter().filter(|r| is_banned(r)).collect();
-                for b in &bad {
-                    let s = format!("`{b}` ({})", table.of_req(b));
-                    if !found.contains(&s) {
-                        found.push(s);
-                    }
-                }
-                !bad.is_empty()
-            });
-        if every {
+        let found = super::in_every_alternative(
+            alts.iter()
+                .map(|alt| alt.iter().map(|r| (r, table.of_req(r)))),
+            |r, class| banned.iter().any(|b| b.satisfies(r)) || classes.contains(&class),
+        );
+        if let Some(found) = found {
             hits.push(Hit {
                 package: Some(pkg),
                 message: text!(

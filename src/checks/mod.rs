@@ -224,6 +224,48 @@ pub(crate) fn unchecked_hit(names: &mut [String], scope: ScopeParam, what: Text)
     })
 }
 
+/// The licences `bad` flags in `alternatives` (each a set of `(licence, class)` that
+/// apply together), labelled `` `id` (class) `` and listed once each; `None` unless
+/// every alternative holds at least one, since an alternative without any is a way
+/// to use the package.
+pub(crate) fn in_every_alternative<'r, A, R>(
+    alternatives: A,
+    bad: impl Fn(&spdx::LicenseReq, crate::license::Class) -> bool,
+) -> Option<Vec<String>>
+where
+    A: IntoIterator<Item = R>,
+    R: IntoIterator<Item = (&'r spdx::LicenseReq, crate::license::Class)>,
+{
+    let mut found: Vec<String> = Vec::new();
+    let mut any = false;
+    for alt in alternatives {
+        any = true;
+        let mut hit = false;
+        for (r, class) in alt {
+            if bad(r, class) {
+                hit = true;
+                let label = format!("`{r}` ({class})");
+                if !found.contains(&label) {
+                    found.push(label);
+                }
+            }
+        }
+        if !hit {
+            return None;
+        }
+    }
+    any.then_some(found)
+}
+
+/// The note naming where a fact came from and when it was fetched.
+pub(crate) fn source_note(url: &str, retrieved: &str) -> Text {
+    text!(
+        "note.source-retrieved",
+        url = url,
+        retrieved = text::Arg::Date(retrieved.to_owned())
+    )
+}
+
 /// Whole months (of 30.44 days) from an RFC 3339 time (or a plain date) to `today`.
 pub(crate) fn months_since(when: &str, today: jiff::civil::Date) -> Option<u32> {
     let date: jiff::civil::Date = match when.parse::<jiff::Timestamp>() {

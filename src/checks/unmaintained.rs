@@ -71,11 +71,7 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
             });
         };
         if let Some((key, r)) = repo {
-            let source = text!(
-                "note.source-retrieved",
-                url = &r.urls[0],
-                retrieved = Arg::Date(r.retrieved.clone())
-            );
+            let source = super::source_note(&r.urls[0], &r.retrieved);
             if r.archived == Some(true) {
                 hit(
                     text!(
@@ -111,11 +107,7 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
                         pkg = pkg_name(ctx, pkg),
                         why = d.value.trim()
                     ),
-                    text!(
-                        "note.source-retrieved",
-                        url = &d.url,
-                        retrieved = Arg::Date(d.retrieved.clone())
-                    ),
+                    super::source_note(&d.url, &d.retrieved),
                 );
             }
             if p.yanked
@@ -123,11 +115,7 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
             {
                 hit(
                     text!("unmaintained.yanked", pkg = pkg_name(ctx, pkg)),
-                    text!(
-                        "note.source-retrieved",
-                        url = &y.url,
-                        retrieved = Arg::Date(y.retrieved.clone())
-                    ),
+                    super::source_note(&y.url, &y.retrieved),
                 );
             }
         }
