@@ -65,10 +65,10 @@ pub(crate) struct PolicyArgs {
 impl PolicyArgs {
     pub(crate) fn load_options(&self, input: &InputArgs) -> LoadOptions {
         LoadOptions {
-            ingest: input.ingest_options(),
+            ingest: input.source.ingest_options(),
             policy: self.policy.clone(),
             project_policy: !self.no_project_policy,
-            facts: input.facts.clone(),
+            facts: input.source.facts.clone(),
             select: self.select.iter().map(|s| s.to_ascii_uppercase()).collect(),
         }
     }

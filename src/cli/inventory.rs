@@ -42,7 +42,8 @@ pub(crate) enum Format {
 
 pub(crate) fn run(args: Args) -> Result<Status> {
     let inv =
-        crate::candidate::load_inputs(&args.input.inputs, &args.input.ingest_options())?.inventory;
+        crate::candidate::load_inputs(&args.input.inputs, &args.input.source.ingest_options())?
+            .inventory;
     let graph = DepGraph::build(&inv);
     let licenses = license::resolve_all(&inv);
     let text = match args.format {

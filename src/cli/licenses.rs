@@ -58,7 +58,8 @@ impl ScopeArg {
 
 pub(crate) fn run(args: Args) -> Result<Status> {
     let inv =
-        crate::candidate::load_inputs(&args.input.inputs, &args.input.ingest_options())?.inventory;
+        crate::candidate::load_inputs(&args.input.inputs, &args.input.source.ingest_options())?
+            .inventory;
     let graph = DepGraph::build(&inv);
     let licenses = license::resolve_all(&inv);
     let view = view(&inv, &graph, &licenses, args.scope.scope());

@@ -68,6 +68,13 @@ pub(crate) struct InputArgs {
     /// package-lock.json, publiccode.yml, or candidate directories
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub source: SourceArgs,
+}
+
+/// How inputs are read, shared by every command that reads them.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct SourceArgs {
     /// Pass --offline to cargo metadata
     #[arg(long)]
     pub offline: bool,
@@ -75,12 +82,13 @@ pub(crate) struct InputArgs {
     #[arg(long)]
     pub locked: bool,
     /// Use the facts pinned by `sovra enrich` (no network): fills missing licences,
-    /// suppliers and repositories, and adds advisories and forge facts
+    /// suppliers and repositories, and adds advisories and forge facts; reports name
+    /// the file and its hash
     #[arg(long, value_name = "FILE")]
     pub facts: Option<PathBuf>,
 }
 
-impl InputArgs {
+impl SourceArgs {
     pub(crate) fn ingest_options(&self) -> IngestOptions {
         IngestOptions {
             offline: self.offline,

@@ -44,16 +44,8 @@ pub(crate) struct Args {
     /// a `sovra.toml` next to the inputs is layered on top
     #[arg(long, value_name = "POLICY")]
     pub policy: Option<String>,
-    /// Pass --offline to cargo metadata
-    #[arg(long)]
-    pub offline: bool,
-    /// Pass --locked to cargo metadata
-    #[arg(long)]
-    pub locked: bool,
-    /// Use the facts pinned by `sovra enrich` (no network); the evidence section names
-    /// the file and its hash
-    #[arg(long, value_name = "FILE")]
-    pub facts: Option<PathBuf>,
+    #[command(flatten)]
+    pub source: super::SourceArgs,
 }
 
 pub(crate) fn run(args: Args) -> Result<Status> {
@@ -82,9 +74,7 @@ pub(crate) fn run(args: Args) -> Result<Status> {
         policy: args.policy.clone(),
         date: Some(today.to_string()),
         format: super::score::Format::Json,
-        offline: args.offline,
-        locked: args.locked,
-        facts: args.facts.clone(),
+        source: args.source.clone(),
     };
     let groups: Vec<Vec<PathBuf>> = if args.compare.is_empty() {
         vec![args.inputs.clone()]

@@ -12,7 +12,6 @@ use crate::analysis::Analysis;
 use crate::candidate;
 use crate::engine::Level;
 use crate::error::{Error, Result};
-use crate::ingest::IngestOptions;
 use crate::score::{self, Score, Verdict};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -35,16 +34,8 @@ pub(crate) struct AssessArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Pass --offline to cargo metadata
-    #[arg(long)]
-    pub offline: bool,
-    /// Pass --locked to cargo metadata
-    #[arg(long)]
-    pub locked: bool,
-    /// Use the facts pinned by `sovra enrich` (no network): missing licences,
-    /// suppliers and repositories, advisories, and forge facts for continuity
-    #[arg(long, value_name = "FILE")]
-    pub facts: Option<PathBuf>,
+    #[command(flatten)]
+    pub source: super::SourceArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -95,12 +86,9 @@ pub(crate) fn assess(
     let a = candidate::assess(
         paths,
         &candidate::AssessOptions {
-            ingest: IngestOptions {
-                offline: opts.offline,
-                locked: opts.locked,
-            },
+            ingest: opts.source.ingest_options(),
             policy: opts.policy.clone(),
-            facts: opts.facts.clone(),
+            facts: opts.source.facts.clone(),
         },
         today,
     )?;
