@@ -6,9 +6,11 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::engine::catalogue::Catalogue;
-use crate::engine::{self, Extra, Finding, Kb, Level};
+use crate::catalogue::Catalogue;
+use crate::engine;
 use crate::error::{Error, Result};
+use crate::facts::{Extra, Kb};
+use crate::finding::{Finding, Level};
 use crate::graph::DepGraph;
 use crate::ingest::IngestOptions;
 use crate::license::Licenses;
@@ -112,7 +114,7 @@ pub struct LoadOptions {
 /// The catalogue (embedded plus user catalogues named by the policy) and the
 /// effective policy for `inputs`.
 pub fn load_policy(inputs: &[PathBuf], opts: &LoadOptions) -> Result<(Catalogue, EffectivePolicy)> {
-    let mut catalogue = Catalogue::embedded()?;
+    let mut catalogue = engine::embedded_catalogue()?;
     let req = PolicyRequest {
         policy: opts.policy.clone(),
         project: opts
@@ -143,6 +145,7 @@ pub fn load_policy(inputs: &[PathBuf], opts: &LoadOptions) -> Result<(Catalogue,
 pub const FILES: policy::Files<'static> = policy::Files {
     read: &read_text,
     catalogue_dir: &read_catalogue_dir,
+    kinds: &engine::kinds,
 };
 
 fn read_text(path: &Path) -> Result<String> {
@@ -180,7 +183,7 @@ pub fn find_project_file(inputs: &[PathBuf]) -> Option<PathBuf> {
 /// Reads the inputs and policy, then [`analyse`]s.
 pub fn load(inputs: &[PathBuf], opts: &LoadOptions, today: jiff::civil::Date) -> Result<Analysis> {
     let (catalogue, policy) = load_policy(inputs, opts)?;
-    let mut loaded = crate::candidate::load_inputs(inputs, &opts.ingest)?;
+    let mut loaded = crate::ingest::candidate::load_inputs(inputs, &opts.ingest)?;
     let mut extra = Extra::default();
     let mut forge = std::collections::BTreeMap::new();
     if let Some(file) = &opts.facts {
@@ -200,7 +203,7 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions, today: jiff::civil::Date) ->
             .continuity
             .into_iter()
             .map(|(k, c)| {
-                let evidence = crate::score::facts::ForgeEvidence {
+                let evidence = crate::facts::ForgeEvidence {
                     contributors_12m: c.contributors_12m,
                     contributor_orgs_12m: c.contributor_orgs_12m,
                     days_since_release: c.days_since_release,
@@ -213,7 +216,7 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions, today: jiff::civil::Date) ->
         extra.enrichment_evidence = Some(e.evidence);
     }
     let licenses = crate::license::resolve_all(&loaded.inventory);
-    extra.facts = crate::score::facts::Facts::build(
+    extra.facts = crate::facts::Facts::build(
         loaded.candidate,
         &loaded.inventory,
         &licenses,
@@ -230,4 +233,52 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions, today: jiff::civil::Date) ->
         extra,
         today,
     ))
+}
+
+/// What [`assess`] needs besides the candidate.
+#[derive(Debug, Clone, Default)]
+pub struct AssessOptions {
+    pub ingest: IngestOptions,
+    /// A bundled policy name or a policy file; else a `sovra.toml` beside the candidate,
+    /// else `baseline`.
+    pub policy: Option<String>,
+    /// A facts file of `sovra enrich` (`--facts`): applied to the inventory, given to
+    /// the checks, and the source of the continuity dimension's forge evidence.
+    pub facts: Option<PathBuf>,
+}
+
+/// A candidate after the rules ran, with its score.
+#[derive(Debug)]
+pub struct Assessment {
+    pub analysis: crate::assess::Analysis,
+    pub score: crate::score::Score,
+}
+
+/// Reads a candidate (or several plain inputs as one implicit candidate) and its
+/// policy, runs the rules and scores it: the reading step in
+/// front of the pure [`analyse`] and `score::score`.
+pub fn assess(
+    paths: &[PathBuf],
+    opts: &AssessOptions,
+    today: jiff::civil::Date,
+) -> Result<Assessment> {
+    let analysis = load(
+        paths,
+        &LoadOptions {
+            ingest: opts.ingest.clone(),
+            policy: opts.policy.clone(),
+            project_policy: true,
+            facts: opts.facts.clone(),
+            ..LoadOptions::default()
+        },
+        today,
+    )?;
+    let objective_of = |id: &str| analysis.catalogue.get(id).and_then(|r| r.csf_objective());
+    let score = crate::score::score(
+        &analysis.extra.facts,
+        &analysis.findings,
+        &objective_of,
+        &analysis.policy.score_config,
+    );
+    Ok(Assessment { analysis, score })
 }

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::candidate::{Candidate, Criticality};
+use crate::ingest::candidate::{Candidate, Criticality};
 use crate::license::{LicenseState, Licenses};
 use crate::model::{Inventory, PkgIdx};
 use crate::vendors::{Attribution, ForgeFact, Registry, Via};
@@ -211,10 +211,10 @@ impl Facts {
                 .clone()
                 .or_else(|| pc.and_then(|p| p.url.clone()));
             let relicensable = match (c.copyright_holders, c.cla) {
-                (Some(crate::candidate::CopyrightHolders::Single), _) | (_, Some(true)) => {
+                (Some(crate::ingest::candidate::CopyrightHolders::Single), _) | (_, Some(true)) => {
                     Some(true)
                 }
-                (Some(crate::candidate::CopyrightHolders::Many), _) => Some(false),
+                (Some(crate::ingest::candidate::CopyrightHolders::Many), _) => Some(false),
                 (None, Some(false)) | (None, None) => None,
             };
             units.push(Unit {
@@ -311,7 +311,7 @@ fn controller_from_attribution(registry: &Registry, a: &Attribution) -> Controll
 /// vendor of its repository, else the organisation of its root packages.
 fn component_controller(
     registry: &Registry,
-    c: &crate::candidate::Component,
+    c: &crate::ingest::candidate::Component,
     packages: &[PkgIdx],
     inventory: &Inventory,
     attributions: &[Attribution],
@@ -343,6 +343,44 @@ fn component_controller(
     Controller::default()
 }
 
+/// Knowledge the checks read besides the inventory: licence data, the compatibility
+/// matrix, the vendor registry. Loaded once from the embedded `rules/` data.
+#[derive(Debug, Clone)]
+pub struct Kb {
+    /// Licence classes (`rules/licenses/classes.toml`), a user table possibly layered on
+    /// top.
+    pub classes: crate::license::Classes,
+}
+
+impl Kb {
+    /// The knowledge base built into the binary.
+    pub fn embedded() -> crate::Result<Kb> {
+        Ok(Kb::default())
+    }
+}
+
+impl Default for Kb {
+    fn default() -> Self {
+        Kb {
+            classes: crate::license::Classes::builtin().clone(),
+        }
+    }
+}
+
+/// Facts about the candidate beyond its packages (manifest, publiccode.yml, enrichment),
+/// filled by the stages that read them. Checks that need a fact the inputs lack say so
+/// in a finding instead of passing.
+#[derive(Debug, Clone, Default)]
+pub struct Extra {
+    /// Candidate facts, vendor attribution and score units (sovereignty checks, score).
+    pub facts: Facts,
+    /// The facts file given with `--facts` (`sovra enrich`): advisories, registry and
+    /// forge facts. `None` when none was given.
+    pub enrichment: Option<crate::enrich::Facts>,
+    /// Where that facts file came from, for the report's evidence section.
+    pub enrichment_evidence: Option<crate::enrich::FactsEvidence>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -351,11 +389,11 @@ mod tests {
     fn forge_evidence_reaches_units_by_repository() {
         let candidate = Candidate {
             name: "c".into(),
-            components: vec![crate::candidate::Component {
+            components: vec![crate::ingest::candidate::Component {
                 name: "OpenProject".into(),
                 criticality: Some(Criticality::Critical),
                 repository: Some("https://github.com/opf/openproject.git".into()),
-                ..crate::candidate::Component::default()
+                ..crate::ingest::candidate::Component::default()
             }],
             ..Candidate::default()
         };

@@ -5,13 +5,15 @@
 //! files or the network; only `report` and `cli` write. Everything between is pure.
 //! See `ARCHITECTURE.md` for the codemap and invariants.
 
-pub mod analysis;
-pub mod candidate;
+pub mod assess;
+pub mod catalogue;
 pub mod checks;
 pub mod cli;
 pub mod engine;
 pub mod enrich;
 pub mod error;
+pub mod facts;
+pub mod finding;
 pub mod graph;
 pub mod ingest;
 pub mod kb;

@@ -4,14 +4,22 @@
 //! A rule file is parsed with positions, then validated: the check kind must exist,
 //! the default parameters must fit the kind's typed parameters, the docs must have all
 //! four sections. Every problem of every file is reported at once.
+//!
+//! Rules are data: a rule names its check kind; the engine binds names to the registry
+//! of check kinds and hands the catalogue a [`Kinds`] to validate against.
+
+pub(crate) mod spanned;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::checks::{self, Kind};
-use crate::engine::Level;
-use crate::engine::spanned::{Doc, entry};
 use crate::error::{Error, Result};
+use crate::finding::Level;
+use spanned::{Doc, entry};
+
+/// What the catalogue and the policy know of check kinds: for a kind name, `None` when
+/// no such kind exists, else whether the parameters fit it (`engine::kinds`).
+pub type Kinds<'a> = &'a dyn Fn(&str, &toml::Table) -> Option<std::result::Result<(), String>>;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
@@ -55,8 +63,8 @@ pub struct Rule {
     pub id: String,
     /// Short kebab-case name (`osadl-compatibility`).
     pub name: String,
-    /// The check kind it parameterises.
-    pub check: &'static Kind,
+    /// The name of the check kind it parameterises.
+    pub check: String,
     /// Level when the policy does not set one.
     pub level: Level,
     /// Whether the rule runs when no policy layer mentions it.
@@ -89,24 +97,29 @@ pub struct Catalogue {
 
 impl Catalogue {
     /// The catalogue built into the binary.
-    pub fn embedded() -> Result<Catalogue> {
+    pub fn embedded(kinds: Kinds<'_>) -> Result<Catalogue> {
         let files: Vec<(PathBuf, &str)> = embedded::CATALOGUE
             .iter()
             .map(|(name, text)| (Path::new("rules/catalogue").join(name), *text))
             .collect();
         let mut cat = Catalogue::default();
-        cat.add_files(&files, "embedded")?;
+        cat.add_files(&files, "embedded", kinds)?;
         Ok(cat)
     }
 
     /// Adds (or replaces) the rules of user catalogue files. All problems of all files
     /// are reported together.
-    pub fn add_files(&mut self, files: &[(PathBuf, &str)], origin: &str) -> Result<()> {
+    pub fn add_files(
+        &mut self,
+        files: &[(PathBuf, &str)],
+        origin: &str,
+        kinds: Kinds<'_>,
+    ) -> Result<()> {
         let mut problems = Vec::new();
         let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
         for (path, text) in files {
             let mut doc = Doc::new(path, text);
-            if let Some(rule) = parse_rule(&mut doc, origin) {
+            if let Some(rule) = parse_rule(&mut doc, origin, kinds) {
                 if let Some(first) = seen.get(&rule.id) {
                     doc.problem(
                         0,
@@ -182,7 +195,7 @@ const RULE_KEYS: &[&str] = &[
 ];
 
 /// Parses and validates one rule file; problems go to `doc`.
-fn parse_rule(doc: &mut Doc<'_>, origin: &str) -> Option<Rule> {
+fn parse_rule(doc: &mut Doc<'_>, origin: &str, kinds: Kinds<'_>) -> Option<Rule> {
     let table = doc.parse()?;
     doc.unknown_keys(&table, RULE_KEYS, "a rule file");
     // The head: every plain key, deserialised together so missing keys are reported.
@@ -259,8 +272,8 @@ fn parse_rule(doc: &mut Doc<'_>, origin: &str) -> Option<Rule> {
             ),
         );
     }
-    let kind = checks::kind(&head.check);
-    if kind.is_none() {
+    let fit = kinds(&head.check, &params);
+    if fit.is_none() {
         doc.problem(
             at("check"),
             format!(
@@ -296,18 +309,16 @@ fn parse_rule(doc: &mut Doc<'_>, origin: &str) -> Option<Rule> {
             }
         }
     }
-    if let Some(kind) = kind {
-        if let Err(e) = (kind.compile)(&params) {
-            doc.problem(
-                at("params").max(at("check")),
-                format!("parameters for `{}`: {e}", kind.name),
-            );
-        }
+    if let Some(Err(e)) = &fit {
+        doc.problem(
+            at("params").max(at("check")),
+            format!("parameters for `{}`: {e}", head.check),
+        );
     }
     Some(Rule {
         id: head.id,
         name: head.name,
-        check: kind?,
+        check: fit.map(|_| head.check)?,
         level: level?,
         enabled: head.enabled,
         summary: head.summary,

@@ -1,7 +1,7 @@
 //! `closed-artefacts`: closed or edition-only artefacts of an offer are listed.
 
 use super::{Ctx, Kind, NoParams, Phase, compile_with};
-use crate::engine::Hit;
+use crate::finding::Hit;
 use crate::text;
 
 pub(crate) static KIND: Kind = Kind {

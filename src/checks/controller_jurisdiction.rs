@@ -4,8 +4,8 @@
 use serde::Deserialize;
 
 use super::{Ctx, Kind, Params, Phase, compile_with};
-use crate::candidate::Criticality;
-use crate::engine::Hit;
+use crate::finding::Hit;
+use crate::ingest::candidate::Criticality;
 use crate::text;
 use crate::text::Text;
 

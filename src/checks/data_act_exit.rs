@@ -1,8 +1,8 @@
 //! `data-act-exit`: contract exit terms within the envelope of the EU Data Act.
 
 use super::{Ctx, Kind, Params, Phase, compile_with};
-use crate::candidate::{Deployment, Period, SwitchingCharges};
-use crate::engine::Hit;
+use crate::finding::Hit;
+use crate::ingest::candidate::{Deployment, Period, SwitchingCharges};
 use crate::text;
 use crate::text::{Arg, Text};
 

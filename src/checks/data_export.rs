@@ -1,8 +1,8 @@
 //! `data-export`: the offer documents a data export in open formats.
 
 use super::{Ctx, Kind, NoParams, Phase, compile_with};
-use crate::candidate::DataExport;
-use crate::engine::Hit;
+use crate::finding::Hit;
+use crate::ingest::candidate::DataExport;
 use crate::text;
 
 pub(crate) static KIND: Kind = Kind {

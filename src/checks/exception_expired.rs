@@ -1,7 +1,7 @@
 //! `exception-expired`: exceptions past their expiry date.
 
 use super::{Ctx, Kind, NoParams, Phase, compile_with};
-use crate::engine::Hit;
+use crate::finding::Hit;
 use crate::text;
 use crate::text::Arg;
 

@@ -1,7 +1,7 @@
 //! `exception-unused`: exceptions that suppressed nothing.
 
 use super::{Ctx, Kind, NoParams, Phase, compile_with};
-use crate::engine::Hit;
+use crate::finding::Hit;
 use crate::text;
 
 pub(crate) static KIND: Kind = Kind {

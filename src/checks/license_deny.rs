@@ -4,8 +4,8 @@ use serde::Deserialize;
 use spdx::Licensee;
 
 use super::{Ctx, Kind, Params, Phase, ScopeParam, compile_with, pkg_name};
-use crate::engine::Hit;
-use crate::engine::choice::alternatives;
+use crate::checks::choice::alternatives;
+use crate::finding::Hit;
 use crate::license::LicenseState;
 use crate::text;
 

@@ -3,7 +3,7 @@
 use serde::Deserialize;
 
 use super::{Ctx, Kind, Params, Phase, ScopeParam, compile_with, pkg_name};
-use crate::engine::Hit;
+use crate::finding::Hit;
 use crate::text;
 use crate::text::Text;
 
@@ -49,7 +49,7 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
         if let Some(crate::license::LicenseState::Known(l)) =
             ctx.licenses.per_package.get(pkg.index())
         {
-            if let Some(alt) = crate::engine::choice::alternatives(&l.expression)
+            if let Some(alt) = crate::checks::choice::alternatives(&l.expression)
                 .into_iter()
                 .find(|a| a.iter().all(osi))
             {

@@ -10,8 +10,9 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::engine::choice::Choice;
-use crate::engine::{Extra, Hit, Kb};
+use crate::checks::choice::Choice;
+use crate::facts::{Extra, Kb};
+use crate::finding::Hit;
 use crate::graph::DepGraph;
 use crate::license::Licenses;
 use crate::model::{Inventory, PkgIdx};
@@ -19,6 +20,7 @@ use crate::policy::EffectivePolicy;
 use crate::text;
 use crate::text::Text;
 
+pub mod choice;
 mod closed_artefacts;
 mod continuity_risk;
 mod controller_jurisdiction;
@@ -34,10 +36,11 @@ mod license_deprecated;
 mod license_expression;
 mod license_osi;
 mod network_copyleft;
+mod non_registry_source;
 mod odf;
 mod open_standards;
 mod origin_known;
-mod osadl_compat;
+mod osadl_compatibility;
 mod package_deny;
 mod publiccode_maintained;
 mod publiccode_proprietary_deps;
@@ -47,9 +50,8 @@ mod relicensing_risk;
 mod sbom_completeness;
 mod self_hostable;
 mod single_vendor_control;
-mod source_registry;
 mod substitutable;
-mod unknown_share;
+mod unknown_license_share;
 mod unmaintained;
 
 /// Everything a check may read. Built once per analysis by the engine.
@@ -153,11 +155,11 @@ pub static KINDS: &[&Kind] = &[
     &license_expression::KIND,
     &license_osi::KIND,
     &network_copyleft::KIND,
-    &source_registry::KIND,
+    &non_registry_source::KIND,
     &odf::KIND,
     &open_standards::KIND,
     &origin_known::KIND,
-    &osadl_compat::KIND,
+    &osadl_compatibility::KIND,
     &package_deny::KIND,
     &publiccode_maintained::KIND,
     &publiccode_proprietary_deps::KIND,
@@ -168,7 +170,7 @@ pub static KINDS: &[&Kind] = &[
     &self_hostable::KIND,
     &single_vendor_control::KIND,
     &substitutable::KIND,
-    &unknown_share::KIND,
+    &unknown_license_share::KIND,
     &unmaintained::KIND,
 ];
 

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use super::{Ctx, Kind, Params, Phase, ScopeParam, compile_with, pkg_name};
-use crate::engine::Hit;
+use crate::finding::Hit;
 use crate::model::SourceKind;
 use crate::text;
 

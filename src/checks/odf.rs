@@ -1,7 +1,7 @@
 //! `odf`: office components read and write the OpenDocument Format.
 
 use super::{Ctx, Kind, Params, Phase, compile_with};
-use crate::engine::Hit;
+use crate::finding::Hit;
 use crate::text;
 
 pub(crate) static KIND: Kind = Kind {

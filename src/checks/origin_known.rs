@@ -1,8 +1,8 @@
 //! `origin-known`: every package and component can be attributed to an organisation.
 
 use super::{Ctx, Kind, Phase, ScopeParam, compile_with, pkg_name};
-use crate::engine::Hit;
-use crate::score::facts::from_manifest;
+use crate::facts::from_manifest;
+use crate::finding::Hit;
 use crate::text;
 
 pub(crate) static KIND: Kind = Kind {

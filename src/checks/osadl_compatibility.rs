@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::{Ctx, Kind, Params, Phase, ScopeParam, compile_with, pkg_name};
-use crate::engine::Hit;
+use crate::finding::Hit;
 use crate::license::osadl::{Compat, verdict_req};
 use crate::text;
 

@@ -1,7 +1,7 @@
 //! `publiccode-maintained`: publiccode.yml declares active maintenance.
 
 use super::{Ctx, Kind, NoParams, Phase, compile_with};
-use crate::engine::Hit;
+use crate::finding::Hit;
 use crate::text;
 use crate::text::Arg;
 

@@ -1,7 +1,7 @@
 //! `publiccode-proprietary-deps`: proprietary dependencies declared in publiccode.yml.
 
 use super::{Ctx, Kind, NoParams, Phase, compile_with};
-use crate::engine::Hit;
+use crate::finding::Hit;
 use crate::text;
 
 pub(crate) static KIND: Kind = Kind {

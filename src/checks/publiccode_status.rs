@@ -1,7 +1,7 @@
 //! `publiccode-status`: components are in a stable development status.
 
 use super::{Ctx, Kind, Params, Phase, compile_with};
-use crate::engine::Hit;
+use crate::finding::Hit;
 use crate::text;
 
 pub(crate) static KIND: Kind = Kind {

@@ -1,7 +1,7 @@
 //! `publiccode-valid`: components carry a valid publiccode.yml.
 
 use super::{Ctx, Kind, Params, Phase, compile_with};
-use crate::engine::Hit;
+use crate::finding::Hit;
 use crate::text;
 use crate::text::Text;
 

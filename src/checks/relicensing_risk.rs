@@ -1,8 +1,8 @@
 //! `relicensing-risk`: critical components whose copyright one holder controls.
 
 use super::{Ctx, Kind, NoParams, Phase, compile_with};
-use crate::candidate::Criticality;
-use crate::engine::Hit;
+use crate::finding::Hit;
+use crate::ingest::candidate::Criticality;
 use crate::text;
 
 pub(crate) static KIND: Kind = Kind {
@@ -22,7 +22,8 @@ fn run(ctx: &Ctx<'_>, _: &NoParams) -> Vec<Hit> {
         if c.criticality != Some(Criticality::Critical) {
             continue;
         }
-        let single = c.copyright_holders == Some(crate::candidate::CopyrightHolders::Single);
+        let single =
+            c.copyright_holders == Some(crate::ingest::candidate::CopyrightHolders::Single);
         let cla = c.cla == Some(true);
         let message = match (single, cla) {
             (true, true) => text!("relicensing-risk.both", component = &c.name),

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use super::{Ctx, Kind, Params, Phase, compile_with, share};
-use crate::engine::Hit;
+use crate::finding::Hit;
 use crate::model::{InputFormat, InputIdx};
 use crate::text;
 use crate::text::{Arg, Text};

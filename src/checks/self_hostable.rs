@@ -1,7 +1,7 @@
 //! `self-hostable`: the offer can be operated on the customer's own infrastructure.
 
 use super::{Ctx, Kind, NoParams, Phase, compile_with};
-use crate::engine::Hit;
+use crate::finding::Hit;
 use crate::text;
 
 pub(crate) static KIND: Kind = Kind {

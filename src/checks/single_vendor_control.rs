@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use super::{Ctx, Kind, Params, Phase, compile_with};
-use crate::candidate::Criticality;
-use crate::engine::Hit;
+use crate::finding::Hit;
+use crate::ingest::candidate::Criticality;
 use crate::text;
 use crate::text::Arg;
 
@@ -43,7 +43,7 @@ impl Params for P {
 }
 
 fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
-    let mut by_function: BTreeMap<&str, Vec<&crate::score::facts::Unit>> = BTreeMap::new();
+    let mut by_function: BTreeMap<&str, Vec<&crate::facts::Unit>> = BTreeMap::new();
     for u in &ctx.extra.facts.units {
         if u.component.is_some() && u.criticality == Some(Criticality::Critical) {
             by_function

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Ctx, Kind, Params, Phase, compile_with};
-use crate::engine::Hit;
+use crate::finding::Hit;
 use crate::text;
 
 pub(crate) static KIND: Kind = Kind {

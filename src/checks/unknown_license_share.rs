@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use super::{Ctx, Kind, Params, Phase, ScopeParam, compile_with, share};
-use crate::engine::Hit;
+use crate::finding::Hit;
 use crate::license::LicenseState;
 use crate::text;
 use crate::text::Arg;

@@ -15,9 +15,9 @@ pub(crate) use self::PolicyArgs as SharedPolicyArgs;
 use std::path::PathBuf;
 
 use super::{InputArgs, Status, emit};
-use crate::analysis::{self, Analysis, LoadOptions};
-use crate::engine::{Finding, Level};
+use crate::assess::{self, Analysis, LoadOptions};
 use crate::error::{Error, Result};
+use crate::finding::{Finding, Level};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum Format {
@@ -108,7 +108,7 @@ pub(crate) struct Args {
 
 pub(crate) fn run(args: Args) -> Result<Status> {
     let today = args.policy.today()?;
-    let a = analysis::load(
+    let a = assess::load(
         &args.input.inputs,
         &args.policy.load_options(&args.input),
         today,

@@ -11,8 +11,8 @@ use super::score::{
     AssessArgs, Assessed, Format, assess_all, counts, headline, pretty, r1, status, to_json,
 };
 use super::{Status, emit};
-use crate::engine::Level;
 use crate::error::{Error, Result};
+use crate::finding::Level;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {

@@ -12,10 +12,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 use jiff::{SignedDuration, Timestamp};
 
 use super::Status;
-use crate::candidate;
 use crate::enrich::{self, BASE_URLS, Config, Source};
 use crate::error::{Error, Result};
 use crate::ingest::IngestOptions;
+use crate::ingest::candidate;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {

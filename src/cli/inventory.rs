@@ -41,9 +41,11 @@ pub(crate) enum Format {
 }
 
 pub(crate) fn run(args: Args) -> Result<Status> {
-    let inv =
-        crate::candidate::load_inputs(&args.input.inputs, &args.input.source.ingest_options())?
-            .inventory;
+    let inv = crate::ingest::candidate::load_inputs(
+        &args.input.inputs,
+        &args.input.source.ingest_options(),
+    )?
+    .inventory;
     let graph = DepGraph::build(&inv);
     let licenses = license::resolve_all(&inv);
     let text = match args.format {

@@ -57,9 +57,11 @@ impl ScopeArg {
 }
 
 pub(crate) fn run(args: Args) -> Result<Status> {
-    let inv =
-        crate::candidate::load_inputs(&args.input.inputs, &args.input.source.ingest_options())?
-            .inventory;
+    let inv = crate::ingest::candidate::load_inputs(
+        &args.input.inputs,
+        &args.input.source.ingest_options(),
+    )?
+    .inventory;
     let graph = DepGraph::build(&inv);
     let licenses = license::resolve_all(&inv);
     let view = view(&inv, &graph, &licenses, args.scope.scope());

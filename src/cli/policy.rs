@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use super::check::SharedPolicyArgs;
 use super::{Status, emit};
-use crate::analysis::{self, LoadOptions};
+use crate::assess::{self, LoadOptions};
 use crate::error::Result;
 use crate::policy::EffectivePolicy;
 
@@ -43,7 +43,7 @@ pub(crate) fn run(cmd: Command) -> Result<Status> {
             } else {
                 a.inputs
             };
-            let (_, policy) = analysis::load_policy(&inputs, &opts)?;
+            let (_, policy) = assess::load_policy(&inputs, &opts)?;
             emit(&show(&policy))?;
             Ok(Status::Clean)
         }

@@ -87,14 +87,14 @@ pub(crate) fn run(args: Args) -> Result<Status> {
         // The manifest is evidence too: record its hash beside the component inputs.
         if let [one] = paths.as_slice() {
             let manifest = if one.is_dir() {
-                one.join(crate::candidate::MANIFEST)
+                one.join(crate::ingest::candidate::MANIFEST)
             } else {
                 one.clone()
             };
             if manifest.is_file()
                 && manifest
                     .file_name()
-                    .is_some_and(|n| n == crate::candidate::MANIFEST)
+                    .is_some_and(|n| n == crate::ingest::candidate::MANIFEST)
             {
                 let bytes = std::fs::read(&manifest).map_err(|e| Error::io(&manifest, e))?;
                 a.analysis.inventory.add_input(ingest::input_file(

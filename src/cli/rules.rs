@@ -3,8 +3,8 @@
 use std::fmt::Write as _;
 
 use super::{Status, emit};
+use crate::catalogue::{Catalogue, Rule};
 use crate::checks::KINDS;
-use crate::engine::catalogue::{Catalogue, Rule};
 use crate::error::{Error, Result};
 
 #[derive(Debug, clap::Subcommand)]
@@ -31,7 +31,7 @@ pub(crate) struct ExplainArgs {
 }
 
 pub(crate) fn run(cmd: Command) -> Result<Status> {
-    let cat = Catalogue::embedded()?;
+    let cat = crate::engine::embedded_catalogue()?;
     let text = match cmd {
         Command::List(a) if a.kinds => kinds(),
         Command::List(_) => list(&cat),
@@ -92,7 +92,7 @@ fn explain(r: &Rule) -> String {
     let _ = writeln!(
         s,
         "- check kind: `{}`\n- default level: `{}`{}\n- references: {}\n",
-        r.check.name,
+        r.check,
         r.level.as_str(),
         if r.enabled {
             ""

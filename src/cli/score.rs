@@ -8,10 +8,9 @@ use std::path::PathBuf;
 use serde_json::{Value, json};
 
 use super::{Status, emit};
-use crate::analysis::Analysis;
-use crate::candidate;
-use crate::engine::Level;
+use crate::assess::Analysis;
 use crate::error::{Error, Result};
+use crate::finding::Level;
 use crate::score::{self, Score, Verdict};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -83,9 +82,9 @@ pub(crate) fn assess(
     opts: &AssessArgs,
     today: jiff::civil::Date,
 ) -> Result<Assessed> {
-    let a = candidate::assess(
+    let a = crate::assess::assess(
         paths,
-        &candidate::AssessOptions {
+        &crate::assess::AssessOptions {
             ingest: opts.source.ingest_options(),
             policy: opts.policy.clone(),
             facts: opts.source.facts.clone(),
@@ -236,7 +235,7 @@ pub(crate) fn to_json(a: &Assessed) -> Value {
 }
 
 /// A forge with its operator's seat: where the code is hosted is a fact of its own.
-fn forge_json(facts: &crate::score::facts::Facts, f: &crate::vendors::ForgeFact) -> Value {
+fn forge_json(facts: &crate::facts::Facts, f: &crate::vendors::ForgeFact) -> Value {
     let op = f.operator.as_deref().and_then(|o| facts.registry.get(o));
     json!({
         "host": f.host,
@@ -249,7 +248,7 @@ fn forge_json(facts: &crate::score::facts::Facts, f: &crate::vendors::ForgeFact)
 
 /// Packages per controlling organisation, most first: the attribution of every package
 /// (registry vendor, else repository owner, else supplier) and the forges hosting them.
-fn organisations(facts: &crate::score::facts::Facts) -> Value {
+fn organisations(facts: &crate::facts::Facts) -> Value {
     let mut orgs: BTreeMap<String, (Option<&str>, &str, usize)> = BTreeMap::new();
     let mut forges: BTreeMap<&str, (usize, &crate::vendors::ForgeFact)> = BTreeMap::new();
     for a in &facts.attributions {

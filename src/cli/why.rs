@@ -26,9 +26,11 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: Args) -> Result<Status> {
-    let inv =
-        crate::candidate::load_inputs(&args.input.inputs, &args.input.source.ingest_options())?
-            .inventory;
+    let inv = crate::ingest::candidate::load_inputs(
+        &args.input.inputs,
+        &args.input.source.ingest_options(),
+    )?
+    .inventory;
     let wanted = Wanted::parse(&args.package);
     let mut matches: Vec<PkgIdx> = (0..inv.packages.len())
         .map(|i| PkgIdx(i as u32))

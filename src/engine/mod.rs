@@ -6,130 +6,25 @@
 //! engine turns hits into [`Finding`]s with the rule's id and effective level, attaches
 //! inclusion paths, applies exceptions and sorts. No IO happens here.
 
-pub mod catalogue;
-pub mod choice;
-pub(crate) mod spanned;
-
-use crate::checks::{Ctx, Phase};
+use crate::catalogue::Catalogue;
+use crate::checks::{Ctx, Phase, choice};
+use crate::facts::{Extra, Kb};
+use crate::finding::{AppliedException, Finding, Level};
 use crate::graph::DepGraph;
 use crate::license::Licenses;
-use crate::model::{Inventory, PkgIdx};
+use crate::model::Inventory;
 use crate::policy::{EffectivePolicy, ExceptionTarget};
 use crate::text::Text;
-use catalogue::Catalogue;
 
-/// How seriously a rule's findings are taken. Ordered: `Allow < Warn < Deny < Gate`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Level {
-    /// Recorded, never fails anything.
-    Allow,
-    /// Needs review; fails only with `--fail-on warn`.
-    Warn,
-    /// A policy violation.
-    Deny,
-    /// A violation that makes the candidate non-compliant whatever its score.
-    Gate,
+/// The registry of check kinds as the catalogue and the policy see it: `None` for an
+/// unknown kind name, else whether `params` fit the kind's typed parameters.
+pub fn kinds(name: &str, params: &toml::Table) -> Option<Result<(), String>> {
+    crate::checks::kind(name).map(|k| (k.compile)(params).map(|_| ()))
 }
 
-impl Level {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Allow => "allow",
-            Level::Warn => "warn",
-            Level::Deny => "deny",
-            Level::Gate => "gate",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Level> {
-        match s {
-            "allow" => Some(Level::Allow),
-            "warn" => Some(Level::Warn),
-            "deny" => Some(Level::Deny),
-            "gate" => Some(Level::Gate),
-            _ => None,
-        }
-    }
-}
-
-/// What a check reports: one observation about a package, a component or the candidate.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Hit {
-    /// The package concerned, if any.
-    pub package: Option<PkgIdx>,
-    /// The candidate component concerned, if any.
-    pub component: Option<u32>,
-    /// One line, lowercase, names in backticks; worded by the locale (`msg.*`).
-    pub message: Text,
-    /// Supporting detail lines (the `OR` branch chosen and why, the matrix verdict…).
-    pub notes: Vec<Text>,
-    /// A key that exceptions can match besides package and rule: a licence id, a vendor
-    /// id.
-    pub subject: Option<String>,
-    /// Lower the level of this hit to at most `Warn` (e.g. OSADL "Unknown" → review).
-    pub review_only: bool,
-}
-
-/// A finding: a hit of a rule, with the rule's identity and effective level.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    pub rule: String,
-    pub level: Level,
-    pub hit: Hit,
-    /// The shortest inclusion path of the package (root first), empty when none.
-    pub path: Vec<PkgIdx>,
-    /// The exception that suppressed this finding, if one matched.
-    pub exception: Option<AppliedException>,
-}
-
-/// An exception that matched a finding.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AppliedException {
-    /// Index into the effective policy's exceptions.
-    pub index: usize,
-    pub reason: String,
-    pub owner: String,
-    pub expires: Option<String>,
-    /// The policy layer that declared it.
-    pub layer: String,
-}
-
-/// Knowledge the checks read besides the inventory: licence data, the compatibility
-/// matrix, the vendor registry. Loaded once from the embedded `rules/` data.
-#[derive(Debug, Clone)]
-pub struct Kb {
-    /// Licence classes (`rules/licenses/classes.toml`), a user table possibly layered on
-    /// top.
-    pub classes: crate::license::Classes,
-}
-
-impl Kb {
-    /// The knowledge base built into the binary.
-    pub fn embedded() -> crate::Result<Kb> {
-        Ok(Kb::default())
-    }
-}
-
-impl Default for Kb {
-    fn default() -> Self {
-        Kb {
-            classes: crate::license::Classes::builtin().clone(),
-        }
-    }
-}
-
-/// Facts about the candidate beyond its packages (manifest, publiccode.yml, enrichment),
-/// filled by the stages that read them. Checks that need a fact the inputs lack say so
-/// in a finding instead of passing.
-#[derive(Debug, Clone, Default)]
-pub struct Extra {
-    /// Candidate facts, vendor attribution and score units (sovereignty checks, score).
-    pub facts: crate::score::facts::Facts,
-    /// The facts file given with `--facts` (`sovra enrich`): advisories, registry and
-    /// forge facts. `None` when none was given.
-    pub enrichment: Option<crate::enrich::Facts>,
-    /// Where that facts file came from, for the report's evidence section.
-    pub enrichment_evidence: Option<crate::enrich::FactsEvidence>,
+/// The catalogue built into the binary, bound to the registry of check kinds.
+pub fn embedded_catalogue() -> crate::Result<Catalogue> {
+    Catalogue::embedded(&kinds)
 }
 
 /// What the engine runs over.
@@ -183,11 +78,14 @@ fn run_phase(
         let Some(rule) = catalogue.get(id) else {
             continue;
         };
-        if rule.check.phase != phase {
+        let Some(kind) = crate::checks::kind(&rule.check) else {
+            continue;
+        };
+        if kind.phase != phase {
             continue;
         }
         // Parameters were validated when the policy was loaded.
-        let Ok(check) = (rule.check.compile)(&eff.params_table()) else {
+        let Ok(check) = (kind.compile)(&eff.params_table()) else {
             continue;
         };
         for hit in check(ctx) {
@@ -276,14 +174,6 @@ fn sort(findings: &mut [Finding], inv: &Inventory) {
     });
 }
 
-impl Finding {
-    /// Whether the finding counts against the candidate: not excepted, and at or
-    /// above `fail_on`.
-    pub fn fails(&self, fail_on: Level) -> bool {
-        self.exception.is_none() && self.level >= fail_on && self.level > Level::Allow
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,9 +221,9 @@ mod tests {
     }
 
     fn run_with(text: &str, today: &str) -> Vec<(String, Level, String, bool)> {
-        let mut cat = Catalogue::embedded().unwrap();
+        let mut cat = crate::engine::embedded_catalogue().unwrap();
         let (_d, req) = policy_file(text);
-        let pol = policy::load(&req, &mut cat, &crate::analysis::FILES).unwrap();
+        let pol = policy::load(&req, &mut cat, &crate::assess::FILES).unwrap();
         let inv = inventory();
         let graph = DepGraph::build(&inv);
         let licenses = crate::license::resolve_all(&inv);
@@ -364,14 +254,14 @@ mod tests {
 
     #[test]
     fn embedded_catalogue_and_policies_load() {
-        let mut cat = Catalogue::embedded().unwrap();
+        let mut cat = crate::engine::embedded_catalogue().unwrap();
         assert!(cat.get("LIC001").is_some());
         for name in policy::bundled_names() {
             let req = PolicyRequest {
                 policy: Some(name.to_owned()),
                 project: None,
             };
-            policy::load(&req, &mut cat, &crate::analysis::FILES).unwrap();
+            policy::load(&req, &mut cat, &crate::assess::FILES).unwrap();
         }
     }
 
@@ -429,11 +319,11 @@ expires = 2026-01-01
 
     #[test]
     fn policy_problems_are_reported_together_with_positions() {
-        let mut cat = Catalogue::embedded().unwrap();
+        let mut cat = crate::engine::embedded_catalogue().unwrap();
         let (_d, req) = policy_file(
             "extends = \"baseline\"\ncolour = 1\n[rules.LIC999]\nlevel = \"deny\"\n[rules.LIC001]\nlevel = \"fatal\"\nparams = { scope = \"everything\" }\n",
         );
-        let err = policy::load(&req, &mut cat, &crate::analysis::FILES)
+        let err = policy::load(&req, &mut cat, &crate::assess::FILES)
             .unwrap_err()
             .to_string();
         let lines: Vec<_> = err

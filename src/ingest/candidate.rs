@@ -771,57 +771,6 @@ fn load_manifest(dir: &Path, manifest: &Path, opts: &IngestOptions) -> Result<Lo
     })
 }
 
-/// What [`assess`] needs besides the candidate.
-#[derive(Debug, Clone, Default)]
-pub struct AssessOptions {
-    pub ingest: IngestOptions,
-    /// A bundled policy name or a policy file; else a `sovra.toml` beside the candidate,
-    /// else `baseline`.
-    pub policy: Option<String>,
-    /// A facts file of `sovra enrich` (`--facts`): applied to the inventory, given to
-    /// the checks, and the source of the continuity dimension's forge evidence.
-    pub facts: Option<PathBuf>,
-}
-
-/// A candidate after the rules ran, with its score.
-#[derive(Debug)]
-pub struct Assessment {
-    pub analysis: crate::analysis::Analysis,
-    pub score: crate::score::Score,
-}
-
-/// Reads a candidate (or several plain inputs as one implicit candidate) and its
-/// policy, runs the rules and scores it: the reading step in
-/// front of the pure `analysis::analyse` and `score::score`.
-pub fn assess(
-    paths: &[PathBuf],
-    opts: &AssessOptions,
-    today: jiff::civil::Date,
-) -> Result<Assessment> {
-    use crate::analysis::{self, LoadOptions};
-    let analysis = analysis::load(
-        paths,
-        &LoadOptions {
-            ingest: opts.ingest.clone(),
-            policy: opts.policy.clone(),
-            project_policy: true,
-            facts: opts.facts.clone(),
-            ..LoadOptions::default()
-        },
-        today,
-    )?;
-    let objective_of = |id: &str| analysis.catalogue.get(id).and_then(|r| r.csf_objective());
-    // Validated when the policy was loaded.
-    let cfg = crate::score::Config::from_policy(&analysis.policy).map_err(Error::Usage)?;
-    let score = crate::score::score(
-        &analysis.extra.facts,
-        &analysis.findings,
-        &objective_of,
-        &cfg,
-    );
-    Ok(Assessment { analysis, score })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

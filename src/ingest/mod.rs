@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Problem, Result};
 use crate::model::{DocumentMeta, InputFile, InputFormat, Inventory};
 
+pub mod candidate;
 mod cargo;
 mod cyclonedx;
 mod npm;

@@ -12,9 +12,9 @@ mod raw;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::engine::Level;
-use crate::engine::catalogue::{Catalogue, embedded_policies};
+use crate::catalogue::{Catalogue, Kinds, embedded_policies};
 use crate::error::{Error, Problem, Result};
+use crate::finding::Level;
 
 pub(crate) use raw::Pos;
 use raw::RawPolicy;
@@ -198,9 +198,11 @@ pub struct EffectivePolicy {
     /// Remarks about how the layers were combined (an `extends` overridden by
     /// `--policy`).
     pub notes: Vec<String>,
-    /// `[score]` settings, flattened (`critical_weight`, `weights.<dimension>`); read by
-    /// `crate::score::Config::from_policy`.
+    /// `[score]` settings, flattened (`critical_weight`, `weights.<dimension>`), with
+    /// the layer that set each.
     pub score: BTreeMap<String, Sourced<toml::Value>>,
+    /// Those settings validated into the score's configuration, once, at load.
+    pub score_config: crate::score::Config,
 }
 
 impl EffectivePolicy {
@@ -232,6 +234,7 @@ impl EffectivePolicy {
             exceptions: Vec::new(),
             notes: Vec::new(),
             score: BTreeMap::new(),
+            score_config: crate::score::Config::default(),
         }
     }
 
@@ -276,14 +279,17 @@ pub fn bundled_names() -> Vec<&'static str> {
 /// A file's path and its text.
 pub type NamedText = (PathBuf, String);
 
-/// How the loader reaches files. Policies are pure; the caller (`analysis`) passes the
-/// file system, tests may pass anything else.
+/// How the loader reaches files and check kinds. Policies are pure; the caller
+/// (`assess`) passes the file system and the engine's registry, tests may pass anything
+/// else.
 #[derive(Clone, Copy)]
 pub struct Files<'a> {
     /// Reads one policy file.
     pub read: &'a dyn Fn(&Path) -> Result<String>,
     /// Reads the `*.toml` files of a user catalogue directory, sorted by path.
     pub catalogue_dir: &'a dyn Fn(&Path) -> Result<Vec<NamedText>>,
+    /// The check kinds rules name (`engine::kinds`).
+    pub kinds: Kinds<'a>,
 }
 
 impl std::fmt::Debug for Files<'_> {
@@ -447,7 +453,7 @@ pub fn load(
             let added = (files.catalogue_dir)(&dir_path).and_then(|found| {
                 let found: Vec<(PathBuf, &str)> =
                     found.iter().map(|(p, t)| (p.clone(), t.as_str())).collect();
-                catalogue.add_files(&found, &dir_path.display().to_string())
+                catalogue.add_files(&found, &dir_path.display().to_string(), files.kinds)
             });
             match added {
                 Ok(()) => {}
@@ -466,22 +472,30 @@ pub fn load(
         let Some(def) = catalogue.get(id) else {
             continue;
         };
-        if let Err(e) = (def.check.compile)(&rule.params_table()) {
+        if let Some(Err(e)) = (files.kinds)(&def.check, &rule.params_table()) {
             let pos = layers
                 .iter()
                 .rev()
                 .flat_map(|l| &l.rules)
                 .find(|r| r.id.value == *id && r.params.is_some())
                 .and_then(|r| r.params.as_ref().map(|p| p.pos.clone()));
-            let msg = format!(
-                "parameters of rule `{id}` (check `{}`): {e}",
-                def.check.name
-            );
+            let msg = format!("parameters of rule `{id}` (check `{}`): {e}", def.check);
             match pos {
                 Some(p) => problems.push(p.problem(msg)),
                 None => problems.push(Problem::new(Path::new(&def.origin), 1, 1, msg)),
             }
         }
+    }
+    match score_config(&eff) {
+        Ok(cfg) => eff.score_config = cfg,
+        Err(e) => problems.push(Problem::new(
+            layers
+                .last()
+                .map_or(Path::new(DEFAULT_POLICY), |l| l.path.as_path()),
+            1,
+            1,
+            format!("`[score]`: {e}"),
+        )),
     }
     if problems.is_empty() {
         Ok(eff)
@@ -490,6 +504,10 @@ pub fn load(
         problems.dedup();
         Err(Error::Invalid(problems))
     }
+}
+
+fn score_config(eff: &EffectivePolicy) -> std::result::Result<crate::score::Config, String> {
+    crate::score::Config::from_settings(eff.score.iter().map(|(k, v)| (k, &v.value)))
 }
 
 /// Whether two paths name the same file, judged by their text (no file system access).
@@ -590,7 +608,7 @@ fn apply(
                 }
             }
         }
-        if let Err(e) = crate::score::Config::from_policy(eff) {
+        if let Err(e) = score_config(eff) {
             problems.push(sc.pos.problem(format!("`[score]`: {e}")));
         }
     }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use toml::de::DeValue;
 
-use crate::engine::spanned::{Doc, entry};
+use crate::catalogue::spanned::{Doc, entry};
 use crate::error::{Problem, line_col};
 
 /// A position in a policy file.

@@ -8,10 +8,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::analysis::Analysis;
-use crate::candidate::Candidate as Offer;
-use crate::engine::{self, Level};
+use crate::assess::Analysis;
+use crate::finding::{self, Level};
 use crate::graph::Scope;
+use crate::ingest::candidate::Candidate as Offer;
 use crate::license::{self, Class, Classes, LicenseState, Licenses, UnknownReason};
 use crate::locale::Locale;
 use crate::model::PkgIdx;
@@ -127,7 +127,7 @@ fn candidate(s: &Subject<'_>, opts: &Options<'_>) -> Candidate {
     // A candidate known only from its manifest: the components are what is judged.
     let comps = &s.offer().components;
     let manifest_only = runtime.is_empty() && !comps.is_empty();
-    let comp_share = |f: &dyn Fn(&crate::candidate::Component) -> bool| {
+    let comp_share = |f: &dyn Fn(&crate::ingest::candidate::Component) -> bool| {
         comps.iter().filter(|c| f(c)).count() as f64 / comps.len().max(1) as f64
     };
     let mut gaps = Vec::new();
@@ -286,7 +286,7 @@ fn facts_file(e: &crate::enrich::FactsEvidence, date: Option<&str>) -> FactsFile
     }
 }
 
-fn exception(s: &Subject<'_>, f: &engine::Finding, e: &engine::AppliedException) -> Exception {
+fn exception(s: &Subject<'_>, f: &finding::Finding, e: &finding::AppliedException) -> Exception {
     Exception {
         rule: f.rule.clone(),
         subject: f.hit.subject.clone().or_else(|| {
@@ -726,7 +726,7 @@ fn license_cell(state: Option<&LicenseState>) -> (Option<String>, Class) {
 
 fn components(s: &Subject<'_>, runtime: &[PkgIdx]) -> Vec<Component> {
     let inv = &s.analysis.inventory;
-    let live: Vec<&engine::Finding> = s
+    let live: Vec<&finding::Finding> = s
         .analysis
         .findings
         .iter()

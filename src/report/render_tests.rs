@@ -7,18 +7,19 @@ use std::path::PathBuf;
 use super::build::{self, Subject};
 use super::model::Report;
 use super::render::{self, Format, Templates};
-use crate::analysis::{self, Analysis};
-use crate::candidate::Candidate as Offer;
-use crate::engine::catalogue::Catalogue;
-use crate::engine::{AppliedException, Extra, Finding, Hit, Kb, Level};
+use crate::assess::{self, Analysis};
+use crate::facts::Facts;
+use crate::facts::{Extra, Kb};
+use crate::finding::{AppliedException, Finding, Hit, Level};
 use crate::graph::DepGraph;
+use crate::ingest::candidate::Candidate as Offer;
 use crate::license;
 use crate::locale::Locale;
 use crate::model::{
     DocumentMeta, Ecosystem, EdgeKind, InputFormat, Inventory, Package, PackageId, PkgIdx,
 };
 use crate::policy::EffectivePolicy;
-use crate::score::{self, Score, facts::Facts};
+use crate::score::{self, Score};
 use crate::vendors;
 
 fn pkg(name: &str, version: &str, license: &str, repo: Option<&str>) -> Package {
@@ -153,7 +154,7 @@ fn findings(inv: &Inventory, graph: &DepGraph) -> Vec<Finding> {
 }
 
 fn analysed(offer: Offer, inv: Inventory, hand_findings: bool) -> (Analysis, Score) {
-    let catalogue = Catalogue::embedded().unwrap();
+    let catalogue = crate::engine::embedded_catalogue().unwrap();
     let policy = EffectivePolicy::defaults(&catalogue);
     let today = "2026-11-22".parse().unwrap();
     let licenses = license::resolve_all(&inv);
@@ -164,7 +165,7 @@ fn analysed(offer: Offer, inv: Inventory, hand_findings: bool) -> (Analysis, Sco
         vendors::builtin().unwrap(),
         BTreeMap::new(),
     );
-    let mut a = analysis::analyse(
+    let mut a = assess::analyse(
         inv,
         licenses,
         catalogue,
@@ -195,7 +196,7 @@ pub(crate) fn report(lang: &str, compare: bool) -> Report {
         name: "Fachverfahren <Test> | GmbH".into(),
         version: Some("2.1".into()),
         vendor: Some("Beispiel & Partner".into()),
-        deployment: Some(crate::candidate::Deployment::SelfHosted),
+        deployment: Some(crate::ingest::candidate::Deployment::SelfHosted),
         implicit: false,
         ..Offer::default()
     };

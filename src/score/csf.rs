@@ -9,7 +9,7 @@
 //! ≥ 75 → 3, ≥ 60 → 2, ≥ 40 → 1, else 0) and is capped by the failed rules that cite the
 //! objective: a failed `gate` caps at SEAL-0, `deny` at SEAL-1, `warn` at SEAL-2.
 
-use crate::engine::{Finding, Level};
+use crate::finding::{Finding, Level};
 
 use super::{Dimension, DimensionId};
 

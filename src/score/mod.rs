@@ -17,13 +17,12 @@
 //!   the score.
 
 pub mod csf;
-pub mod facts;
 
 use std::collections::BTreeMap;
 
-use crate::candidate::{Criticality, DataExport, Deployment, SwitchingCharges};
-use crate::engine::{Finding, Level};
-use facts::{Facts, Freedom, Unit};
+use crate::facts::{Facts, Freedom, Unit};
+use crate::finding::{Finding, Level};
+use crate::ingest::candidate::{Criticality, DataExport, Deployment, SwitchingCharges};
 
 /// The seven dimensions of the score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -122,11 +121,13 @@ impl Default for Config {
 }
 
 impl Config {
-    /// The configuration a policy's `[score]` settings give (defaults where unset).
-    pub fn from_policy(policy: &crate::policy::EffectivePolicy) -> Result<Config, String> {
+    /// The configuration a policy's `[score]` settings give (defaults where unset):
+    /// `(key, value)` pairs, `weights.<dimension>` for a weight.
+    pub fn from_settings<'a>(
+        settings: impl IntoIterator<Item = (&'a String, &'a toml::Value)>,
+    ) -> Result<Config, String> {
         let mut cfg = Config::default();
-        for (key, v) in &policy.score {
-            let v = &v.value;
+        for (key, v) in settings {
             if key == "critical_weight" {
                 let w = v
                     .as_float()

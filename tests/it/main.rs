@@ -10,3 +10,4 @@ mod rules;
 mod sbom;
 mod sovereignty;
 mod support;
+mod tidy;

@@ -107,17 +107,17 @@ fn publiccode_conformance_with_the_go_parser() {
 /// The date the fixtures are judged on: before the Data Act's ban on switching charges.
 const TODAY: &str = "2026-06-01";
 
-fn assess(dir: &Path) -> sovra::candidate::Assessment {
-    sovra::candidate::assess(
+fn assess(dir: &Path) -> sovra::assess::Assessment {
+    sovra::assess::assess(
         &[dir.to_owned()],
-        &sovra::candidate::AssessOptions::default(),
+        &sovra::assess::AssessOptions::default(),
         TODAY.parse().unwrap(),
     )
     .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
 }
 
 /// The findings of `rule` for one candidate, as a user reads them.
-fn findings_of(a: &sovra::candidate::Assessment, rule: &str) -> Vec<String> {
+fn findings_of(a: &sovra::assess::Assessment, rule: &str) -> Vec<String> {
     let comps = &a.analysis.extra.facts.candidate.components;
     a.analysis
         .findings
@@ -409,8 +409,8 @@ mod properties {
     //! Properties of the score over random candidates.
 
     use proptest::prelude::*;
-    use sovra::candidate::{Candidate, Component, Criticality, DataExport, ExitFacts};
-    use sovra::score::facts::{Controller, Facts, ForgeEvidence, Freedom, Unit};
+    use sovra::facts::{Controller, Facts, ForgeEvidence, Freedom, Unit};
+    use sovra::ingest::candidate::{Candidate, Component, Criticality, DataExport, ExitFacts};
     use sovra::score::{Config, Score, score};
 
     #[derive(Debug, Clone)]
@@ -648,9 +648,9 @@ fn attribution_over_cargo_deny_metadata() {
 /// dimensions fixture with forge evidence for two of its components.
 #[test]
 fn dimension_continuity_with_forge_evidence() {
-    use sovra::score::facts::{Facts, ForgeEvidence};
+    use sovra::facts::{Facts, ForgeEvidence};
     let dir = support::root().join("tests/fixtures/sovereignty/dimensions");
-    let loaded = sovra::candidate::load(&dir, &Default::default()).unwrap();
+    let loaded = sovra::ingest::candidate::load(&dir, &Default::default()).unwrap();
     let licenses = sovra::license::resolve_all(&loaded.inventory);
     let evidence = std::collections::BTreeMap::from([
         (

@@ -2,8 +2,8 @@
 //! finding, shown as annotations on the pull request.
 
 use super::{input_path, why};
-use crate::analysis::Analysis;
-use crate::engine::Level;
+use crate::assess::Analysis;
+use crate::finding::Level;
 
 /// Escapes message data of a workflow command.
 fn data(s: &str) -> String {

@@ -8,8 +8,8 @@ use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, Config, termcolor};
 
 use super::{help, input_path};
-use crate::analysis::Analysis;
-use crate::engine::{Finding, Level};
+use crate::assess::Analysis;
+use crate::finding::{Finding, Level};
 
 pub(super) fn render(a: &Analysis, fail_on: Level, color: bool) -> String {
     let mut buf = Vec::new();

@@ -8,8 +8,8 @@
 
 use serde::Serialize;
 
-use crate::analysis::Analysis;
-use crate::engine::Level;
+use crate::assess::Analysis;
+use crate::finding::Level;
 use crate::text::Text;
 
 #[derive(Serialize)]

@@ -4,8 +4,8 @@
 //! `<system-out>`.
 
 use super::{package_label, why};
-use crate::analysis::Analysis;
-use crate::engine::Level;
+use crate::assess::Analysis;
+use crate::finding::Level;
 use crate::report::render::escape_xml as esc;
 
 pub(super) fn render(a: &Analysis, fail_on: Level) -> String {

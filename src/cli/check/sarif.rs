@@ -8,8 +8,8 @@
 use serde::Serialize;
 
 use super::{help, input_path, why};
-use crate::analysis::Analysis;
-use crate::engine::Level;
+use crate::assess::Analysis;
+use crate::finding::Level;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
