@@ -102,7 +102,9 @@ pub struct LoadOptions {
     pub ingest: IngestOptions,
     /// `--policy`: a bundled policy name or a path.
     pub policy: Option<String>,
-    /// Look for a `sovra.toml` next to the inputs.
+    /// Apply a `sovra.toml` found next to the inputs as the last policy layer
+    /// (`check --project-policy`, a project's own CI). Off by default: the inputs come
+    /// from the party being judged, and their policy file is only named as not applied.
     pub project_policy: bool,
     /// `--facts`: a facts file from `sovra enrich`, applied to the inventory and given
     /// to the checks. Read from disk only; no network.
@@ -115,14 +117,18 @@ pub struct LoadOptions {
 /// effective policy for `inputs`.
 pub fn load_policy(inputs: &[PathBuf], opts: &LoadOptions) -> Result<(Catalogue, EffectivePolicy)> {
     let mut catalogue = engine::embedded_catalogue()?;
+    let found = find_project_file(inputs);
     let req = PolicyRequest {
         policy: opts.policy.clone(),
-        project: opts
-            .project_policy
-            .then(|| find_project_file(inputs))
-            .flatten(),
+        project: found.clone().filter(|_| opts.project_policy),
     };
     let mut policy = policy::load(&req, &mut catalogue, &FILES)?;
+    if let Some(f) = found.filter(|_| !opts.project_policy) {
+        // Named with `--policy PATH`, it is a layer already.
+        if !policy.layers.iter().any(|l| same_path(&l.path, &f)) {
+            policy.not_applied.push(f);
+        }
+    }
     if !opts.select.is_empty() {
         let unknown: Vec<String> = opts
             .select
@@ -163,6 +169,14 @@ fn read_catalogue_dir(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
         .into_iter()
         .map(|p| read_text(&p).map(|t| (p, t)))
         .collect()
+}
+
+fn same_path(a: &Path, b: &Path) -> bool {
+    a == b
+        || matches!(
+            (std::fs::canonicalize(a), std::fs::canonicalize(b)),
+            (Ok(x), Ok(y)) if x == y
+        )
 }
 
 /// The project file next to the inputs: `<dir>/sovra.toml` for a directory input,
@@ -239,8 +253,9 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions, today: jiff::civil::Date) ->
 #[derive(Debug, Clone, Default)]
 pub struct AssessOptions {
     pub ingest: IngestOptions,
-    /// A bundled policy name or a policy file; else a `sovra.toml` beside the candidate,
-    /// else `baseline`.
+    /// A bundled policy name or a policy file, else `baseline`. A `sovra.toml` beside
+    /// the candidate is never applied here (the bidder supplied it), so every candidate
+    /// of a comparison is judged by the same policy.
     pub policy: Option<String>,
     /// A facts file of `sovra enrich` (`--facts`): applied to the inventory, given to
     /// the checks, and the source of the continuity dimension's forge evidence.
@@ -267,7 +282,7 @@ pub fn assess(
         &LoadOptions {
             ingest: opts.ingest.clone(),
             policy: opts.policy.clone(),
-            project_policy: true,
+            project_policy: false,
             facts: opts.facts.clone(),
             ..LoadOptions::default()
         },

@@ -51,8 +51,12 @@ pub(crate) struct PolicyArgs {
     /// Policy: a bundled name (baseline, de-public-sector, ci-strict) or a file
     #[arg(long, value_name = "POLICY")]
     pub policy: Option<String>,
-    /// Do not look for a sovra.toml next to the inputs
+    /// Apply the sovra.toml next to the inputs as the last layer (a project's own CI);
+    /// without it, one found there is named and not applied
     #[arg(long)]
+    pub project_policy: bool,
+    /// The default since a policy file among the inputs applies only when named
+    #[arg(long, hide = true, conflicts_with = "project_policy")]
     pub no_project_policy: bool,
     /// Today's date for exception expiry (YYYY-MM-DD) [env: SOVRA_DATE]
     #[arg(long, value_name = "DATE")]
@@ -67,7 +71,7 @@ impl PolicyArgs {
         LoadOptions {
             ingest: input.source.ingest_options(),
             policy: self.policy.clone(),
-            project_policy: !self.no_project_policy,
+            project_policy: self.project_policy,
             facts: input.source.facts.clone(),
             select: self.select.iter().map(|s| s.to_ascii_uppercase()).collect(),
         }
@@ -113,6 +117,7 @@ pub(crate) fn run(args: Args) -> Result<Status> {
         &args.policy.load_options(&args.input),
         today,
     )?;
+    super::policy_notices(&a.policy);
     let fail_on = args.fail_on.level();
     let out = render(&a, args.format, fail_on);
     emit(&out)?;

@@ -106,6 +106,20 @@ pub(crate) enum Status {
     Failed,
 }
 
+/// Names on stderr every policy file found among the inputs and not applied.
+pub(crate) fn policy_notices(policy: &crate::policy::EffectivePolicy) {
+    let mut err = io::stderr().lock();
+    for f in &policy.not_applied {
+        let _ = writeln!(
+            err,
+            "note: `{}` is among the inputs and was not applied: a policy applies only when \
+             named (`--policy {}`, or `check --project-policy` for a project's own CI)",
+            f.display(),
+            f.display()
+        );
+    }
+}
+
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();

@@ -17,7 +17,7 @@ pub(crate) enum Command {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct ShowArgs {
-    /// Inputs whose sovra.toml (next to them) is the last layer
+    /// Inputs whose sovra.toml (next to them) is the last layer with `--project-policy`
     #[arg(value_name = "INPUT")]
     inputs: Vec<PathBuf>,
     #[command(flatten)]
@@ -29,7 +29,7 @@ pub(crate) fn run(cmd: Command) -> Result<Status> {
         Command::Show(a) => {
             let opts = LoadOptions {
                 policy: a.policy.policy.clone(),
-                project_policy: !a.policy.no_project_policy,
+                project_policy: a.policy.project_policy,
                 select: a
                     .policy
                     .select
@@ -44,6 +44,7 @@ pub(crate) fn run(cmd: Command) -> Result<Status> {
                 a.inputs
             };
             let (_, policy) = assess::load_policy(&inputs, &opts)?;
+            super::policy_notices(&policy);
             emit(&show(&policy))?;
             Ok(Status::Clean)
         }

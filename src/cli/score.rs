@@ -91,6 +91,7 @@ pub(crate) fn assess(
         },
         today,
     )?;
+    super::policy_notices(&a.analysis.policy);
     Ok(Assessed {
         path: paths.first().cloned().unwrap_or_default(),
         analysis: a.analysis,

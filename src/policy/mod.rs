@@ -201,6 +201,9 @@ pub struct EffectivePolicy {
     /// `[score]` settings, flattened (`critical_weight`, `weights.<dimension>`), with
     /// the layer that set each.
     pub score: BTreeMap<String, Sourced<toml::Value>>,
+    /// Policy files found among the inputs and not applied (a policy applies only when
+    /// the user names it), for the notice and the report's evidence.
+    pub not_applied: Vec<PathBuf>,
     /// Those settings validated into the score's configuration, once, at load.
     pub score_config: crate::score::Config,
 }
@@ -234,6 +237,7 @@ impl EffectivePolicy {
             exceptions: Vec::new(),
             notes: Vec::new(),
             score: BTreeMap::new(),
+            not_applied: Vec::new(),
             score_config: crate::score::Config::default(),
         }
     }

@@ -233,6 +233,11 @@ fn candidate(s: &Subject<'_>, opts: &Options<'_>) -> Candidate {
                     .last()
                     .map_or_else(|| "defaults".to_owned(), |l| l.name.clone()),
                 layers: policy.layers.iter().map(|l| l.name.clone()).collect(),
+                not_applied: policy
+                    .not_applied
+                    .iter()
+                    .map(|p| p.to_string_lossy().replace('\\', "/"))
+                    .collect(),
                 deployment: Some(policy.deployment.value.as_str().to_owned()),
             }),
             inputs: inv
@@ -932,8 +937,17 @@ fn compare(cands: &[Candidate]) -> Comparison {
         }
         _ => None,
     };
+    // Candidates' own policy files never apply, so this is one chain; were it ever
+    // not, every distinct chain is stated.
+    let mut chains: Vec<String> = cands
+        .iter()
+        .filter_map(|c| c.evidence.policy.as_ref())
+        .map(|p| p.layers.join(" → "))
+        .collect();
+    chains.dedup();
     Comparison {
         candidates: cands.iter().map(|c| c.name.clone()).collect(),
+        policy: chains.join(" | "),
         rows,
         deciding,
         leader,

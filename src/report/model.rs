@@ -406,6 +406,10 @@ pub struct Evidence {
 pub struct Policy {
     pub name: String,
     pub layers: Vec<String>,
+    /// Policy files found among the inputs and not applied (the bidder's own
+    /// `sovra.toml`); absent when there is none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_applied: Vec<String>,
     /// `distributed`, `saas`, `internal`.
     pub deployment: Option<String>,
 }
@@ -438,6 +442,9 @@ pub struct FactsFile {
 pub struct Comparison {
     /// Candidate names, in column order.
     pub candidates: Vec<String>,
+    /// The one effective policy every candidate was judged by (its layers, base first,
+    /// joined by ` → `).
+    pub policy: String,
     /// Rows of the comparison table.
     pub rows: Vec<ComparisonRow>,
     /// The rows whose values differ in a way that decides (verdict, band, gates,

@@ -230,6 +230,10 @@ fn german_finding_messages_on_every_fixture() {
                 .map(|p| p.display().to_string())
                 .collect();
             files.sort();
+            files.extend([
+                "--policy".into(),
+                dir.join("sovra.toml").display().to_string(),
+            ]);
             runs.push(files);
         }
     }

@@ -5,6 +5,7 @@ mod enrich;
 mod german;
 mod ingest;
 mod licenses;
+mod policy_integrity;
 mod report;
 mod rules;
 mod sbom;

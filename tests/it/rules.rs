@@ -69,8 +69,13 @@ fn check_fixture(rule: &str, case: &str, format: &str) -> std::process::Output {
         .collect();
     inputs.sort();
     let select = format!("{rule}{}", also_select(rule));
+    // The fixture's policy applies because it is named, as a buyer's policy would be.
+    let policy = dir.join("sovra.toml").display().to_string();
     let mut args = vec!["check"];
     args.extend(inputs.iter().map(String::as_str));
+    if root().join(&policy).is_file() {
+        args.extend(["--policy", &policy]);
+    }
     args.extend([
         "--select",
         &select,
@@ -266,6 +271,7 @@ fn policy_show_records_the_layer_of_every_value() {
     let out = sovra(&[
         "policy",
         "show",
+        "--project-policy",
         "tests/fixtures/rules/LIC009/fire/bom.json",
     ]);
     let t = text(&out);
@@ -685,6 +691,7 @@ fn sovra_passes_its_own_strictest_policy() {
         "Cargo.toml",
         "--offline",
         "--locked",
+        "--project-policy",
         "--policy",
         "ci-strict",
         "--date",
@@ -841,6 +848,8 @@ fn expiry_date_comes_from_date_flag_or_environment() {
         cmd.current_dir(root()).env("NO_COLOR", "1").args([
             "check",
             "tests/fixtures/rules/POL001/fire/bom.json",
+            "--policy",
+            "tests/fixtures/rules/POL001/fire/sovra.toml",
             "--select",
             "POL001,LIC003",
             "--fail-on",

@@ -39,6 +39,9 @@ struct Tool {
 struct Policy {
     chain: String,
     layers: Vec<LayerOut>,
+    /// Policy files found among the inputs and not applied.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    not_applied: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -106,6 +109,12 @@ pub(super) fn render(a: &Analysis, fail_on: Level) -> String {
                     name: l.name.clone(),
                     path: l.path.display().to_string(),
                 })
+                .collect(),
+            not_applied: a
+                .policy
+                .not_applied
+                .iter()
+                .map(|p| p.display().to_string())
                 .collect(),
         },
         summary: Summary {
