@@ -12,3 +12,4 @@ mod sbom;
 mod sovereignty;
 mod support;
 mod tidy;
+mod verdict;
