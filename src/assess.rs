@@ -194,13 +194,30 @@ pub fn find_project_file(inputs: &[PathBuf]) -> Option<PathBuf> {
     })
 }
 
-/// Reads the inputs and policy, then [`analyse`]s.
-pub fn load(inputs: &[PathBuf], opts: &LoadOptions, today: jiff::civil::Date) -> Result<Analysis> {
-    let (catalogue, policy) = load_policy(inputs, opts)?;
-    let mut loaded = crate::ingest::candidate::load_inputs(inputs, &opts.ingest)?;
+/// The inputs as every command reads them: the candidate (a manifest, or plain inputs
+/// as an implicit one) with its inventory, the facts file applied.
+#[derive(Debug, Default)]
+pub struct Read {
+    pub loaded: crate::ingest::candidate::Loaded,
+    /// The facts file's enrichment and evidence (`--facts`), for the checks.
+    pub extra: Extra,
+    /// Forge facts per package id or component name, for the score.
+    pub forge: std::collections::BTreeMap<String, crate::facts::ForgeEvidence>,
+}
+
+/// Reads the inputs and applies the facts file (`--facts`): the reading step of every
+/// command, those that judge (through [`load`]) and those that list (`inventory`,
+/// `licenses`, `why`), so a flag means the same everywhere.
+pub fn read(
+    inputs: &[PathBuf],
+    ingest: &IngestOptions,
+    facts: Option<&Path>,
+    today: jiff::civil::Date,
+) -> Result<Read> {
+    let mut loaded = crate::ingest::candidate::load_inputs(inputs, ingest)?;
     let mut extra = Extra::default();
     let mut forge = std::collections::BTreeMap::new();
-    if let Some(file) = &opts.facts {
+    if let Some(file) = facts {
         let components: Vec<(String, String)> = loaded
             .candidate
             .components
@@ -229,6 +246,21 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions, today: jiff::civil::Date) ->
         extra.enrichment = Some(e.facts);
         extra.enrichment_evidence = Some(e.evidence);
     }
+    Ok(Read {
+        loaded,
+        extra,
+        forge,
+    })
+}
+
+/// Reads the inputs and policy, then [`analyse`]s.
+pub fn load(inputs: &[PathBuf], opts: &LoadOptions, today: jiff::civil::Date) -> Result<Analysis> {
+    let (catalogue, policy) = load_policy(inputs, opts)?;
+    let Read {
+        loaded,
+        mut extra,
+        forge,
+    } = read(inputs, &opts.ingest, opts.facts.as_deref(), today)?;
     let licenses = crate::license::resolve_all(&loaded.inventory);
     extra.facts = crate::facts::Facts::build(
         loaded.candidate,

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 
 use super::{InputArgs, Status, emit};
 use crate::assess::{self, Analysis, LoadOptions};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::finding::{Finding, Level};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -79,20 +79,7 @@ impl PolicyArgs {
 
     /// `--date`, else `SOVRA_DATE`, else today (UTC).
     pub(crate) fn today(&self) -> Result<jiff::civil::Date> {
-        let (text, from) = match (&self.date, std::env::var("SOVRA_DATE")) {
-            (Some(d), _) => (d.clone(), "--date"),
-            (None, Ok(d)) if !d.is_empty() => (d, "SOVRA_DATE"),
-            _ => {
-                return Ok(jiff::Timestamp::now()
-                    .to_zoned(jiff::tz::TimeZone::UTC)
-                    .date());
-            }
-        };
-        text.parse().map_err(|e| {
-            Error::Usage(format!(
-                "{from} `{text}` is not a date like 2026-03-31: {e}"
-            ))
-        })
+        super::today(self.date.as_deref())
     }
 }
 

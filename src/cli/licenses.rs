@@ -57,10 +57,13 @@ impl ScopeArg {
 }
 
 pub(crate) fn run(args: Args) -> Result<Status> {
-    let inv = crate::ingest::candidate::load_inputs(
+    let inv = crate::assess::read(
         &args.input.inputs,
         &args.input.source.ingest_options(),
+        args.input.source.facts.as_deref(),
+        super::today(None)?,
     )?
+    .loaded
     .inventory;
     let graph = DepGraph::build(&inv);
     let licenses = license::resolve_all(&inv);

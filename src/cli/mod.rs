@@ -106,6 +106,25 @@ pub(crate) enum Status {
     Failed,
 }
 
+/// Today's date: `--date`, else `SOVRA_DATE`, else today (UTC). The one place a
+/// command learns the date.
+pub(crate) fn today(date: Option<&str>) -> Result<jiff::civil::Date> {
+    let (text, from) = match (date, std::env::var("SOVRA_DATE")) {
+        (Some(d), _) => (d.to_owned(), "--date"),
+        (None, Ok(d)) if !d.is_empty() => (d, "SOVRA_DATE"),
+        _ => {
+            return Ok(jiff::Timestamp::now()
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .date());
+        }
+    };
+    text.parse().map_err(|e| {
+        Error::Usage(format!(
+            "{from} `{text}` is not a date like 2026-03-31: {e}"
+        ))
+    })
+}
+
 /// Names on stderr every policy file found among the inputs and not applied.
 pub(crate) fn policy_notices(policy: &crate::policy::EffectivePolicy) {
     let mut err = io::stderr().lock();

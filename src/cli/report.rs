@@ -59,7 +59,7 @@ pub(crate) fn run(args: Args) -> Result<Status> {
         })?,
         (None, None) => Format::Summary,
     };
-    let today = score_cmd::today(args.date.as_deref())?;
+    let today = super::today(args.date.as_deref())?;
     if let Some(dir) = &args.templates
         && !dir.is_dir()
     {

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::{Status, emit};
 use crate::assess::Analysis;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::finding::Level;
 use crate::score::{self, Score, Verdict};
 
@@ -61,20 +61,6 @@ impl Assessed {
     }
 }
 
-pub(crate) fn today(date: Option<&str>) -> Result<jiff::civil::Date> {
-    let given = date
-        .map(str::to_owned)
-        .or_else(|| std::env::var("SOVRA_DATE").ok().filter(|s| !s.is_empty()));
-    match given {
-        Some(s) => s
-            .parse()
-            .map_err(|_| Error::Usage(format!("`{s}` is not a date (YYYY-MM-DD)"))),
-        None => Ok(jiff::Timestamp::now()
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .date()),
-    }
-}
-
 /// Loads, analyses and scores one candidate.
 /// Assesses `paths` as one candidate.
 pub(crate) fn assess(
@@ -100,7 +86,7 @@ pub(crate) fn assess(
 }
 
 pub(crate) fn assess_all(paths: &[PathBuf], opts: &AssessArgs) -> Result<Vec<Assessed>> {
-    let today = today(opts.date.as_deref())?;
+    let today = super::today(opts.date.as_deref())?;
     paths
         .iter()
         .map(|p| assess(std::slice::from_ref(p), opts, today))

@@ -26,10 +26,13 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: Args) -> Result<Status> {
-    let inv = crate::ingest::candidate::load_inputs(
+    let inv = crate::assess::read(
         &args.input.inputs,
         &args.input.source.ingest_options(),
+        args.input.source.facts.as_deref(),
+        super::today(None)?,
     )?
+    .loaded
     .inventory;
     let wanted = Wanted::parse(&args.package);
     let mut matches: Vec<PkgIdx> = (0..inv.packages.len())
