@@ -290,15 +290,31 @@ mod tests {
         let de = Locale::load("de", None).unwrap();
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/catalogue");
         let mut ids = Vec::new();
+        let mut own = Vec::new();
+        let mut missing = Vec::new();
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
             if path.extension().is_some_and(|e| e == "toml") {
                 let doc: toml::Table = std::fs::read_to_string(&path).unwrap().parse().unwrap();
-                ids.push(doc["id"].as_str().unwrap().to_owned());
+                let id = doc["id"].as_str().unwrap().to_owned();
+                // A rule may carry its German words in its own file (`[text.de]`).
+                if let Some(de) = doc.get("text").and_then(|t| t.get("de")) {
+                    for part in ["summary", "why", "resolve"] {
+                        if de
+                            .get(part)
+                            .and_then(|v| v.as_str())
+                            .is_none_or(|t| t.trim().is_empty())
+                        {
+                            missing.push(format!("{}: text.de.{part}", path.display()));
+                        }
+                    }
+                    own.push(id);
+                    continue;
+                }
+                ids.push(id);
             }
         }
         assert!(ids.len() > 20, "catalogue not found in {}", dir.display());
-        let mut missing = Vec::new();
         for id in &ids {
             for part in ["summary", "why", "resolve"] {
                 let key = format!("rule.{id}.{part}");

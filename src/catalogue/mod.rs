@@ -44,6 +44,16 @@ pub struct Docs {
     pub resolve: String,
 }
 
+/// A rule's words in another language, kept in the rule's own file (`[text.<lang>]`):
+/// what reports show in place of the English summary, rationale and remediation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Translation {
+    pub summary: String,
+    pub why: String,
+    pub resolve: String,
+}
+
 /// Framework reference prefixes a rule may cite.
 pub const FRAMEWORKS: &[&str] = &[
     "BSI TR-03183-2",
@@ -74,6 +84,8 @@ pub struct Rule {
     /// Framework references (`CSF SOV-2`, `OSADL`, `NTIA`, …).
     pub references: Vec<String>,
     pub docs: Docs,
+    /// Translations by language code (`de`), from the rule file's `[text.<lang>]`.
+    pub texts: BTreeMap<String, Translation>,
     /// Default parameters for the check kind.
     pub params: toml::Table,
     /// Where the rule was defined: `embedded` or the path of a user catalogue file.
@@ -192,6 +204,7 @@ const RULE_KEYS: &[&str] = &[
     "references",
     "docs",
     "params",
+    "text",
 ];
 
 /// Parses and validates one rule file; problems go to `doc`.
@@ -202,7 +215,7 @@ fn parse_rule(doc: &mut Doc<'_>, origin: &str, kinds: Kinds<'_>) -> Option<Rule>
     let mut head_table = toml::de::DeTable::new();
     for (k, v) in table.iter() {
         let key: &str = k.get_ref();
-        if RULE_KEYS.contains(&key) && !matches!(key, "docs" | "params") {
+        if RULE_KEYS.contains(&key) && !matches!(key, "docs" | "params" | "text") {
             head_table.insert(k.clone(), v.clone());
         }
     }
@@ -214,6 +227,10 @@ fn parse_rule(doc: &mut Doc<'_>, origin: &str, kinds: Kinds<'_>) -> Option<Rule>
             doc.problem(0, "missing table `docs`");
             None
         }
+    };
+    let texts: BTreeMap<String, Translation> = match entry(&table, "text") {
+        Some((_, v)) => doc.de(v).unwrap_or_default(),
+        None => BTreeMap::new(),
     };
     let params: toml::Table = match entry(&table, "params") {
         Some((_, v)) => doc.de(v).unwrap_or_default(),
@@ -324,6 +341,7 @@ fn parse_rule(doc: &mut Doc<'_>, origin: &str, kinds: Kinds<'_>) -> Option<Rule>
         summary: head.summary,
         references: head.references,
         docs: docs?,
+        texts,
         params,
         origin: origin.to_owned(),
     })

@@ -362,17 +362,22 @@ fn findings(s: &Subject<'_>, locale: &Locale) -> Findings {
                     .iter()
                     .map(|(id, hits)| {
                         let rule = s.analysis.catalogue.get(id);
+                        // A rule's own translation; else the templates look up the
+                        // locale's `rule.<ID>.*`, falling back to English.
+                        let own = rule.and_then(|r| r.texts.get(&locale.lang));
                         let mut sorted: Vec<&Sorted> = hits.iter().collect();
                         sorted.sort_by(|a, b| (&a.1.package, &a.0).cmp(&(&b.1.package, &b.0)));
                         let findings = sorted.into_iter().map(|(_, f)| f.clone()).collect();
                         RuleFindings {
                             rule: id.clone(),
-                            rule_name: rule.map(|r| r.summary.clone()),
+                            rule_name: rule.map(|r| {
+                                own.map_or_else(|| r.summary.clone(), |t| t.summary.clone())
+                            }),
                             why: rule
-                                .map(|r| paragraph(&r.docs.why))
+                                .map(|r| paragraph(own.map_or(&r.docs.why, |t| &t.why)))
                                 .filter(|w| !w.is_empty()),
                             remediation: rule
-                                .map(|r| paragraph(&r.docs.resolve))
+                                .map(|r| paragraph(own.map_or(&r.docs.resolve, |t| &t.resolve)))
                                 .filter(|w| !w.is_empty()),
                             frameworks: rule.map(|r| r.references.clone()).unwrap_or_default(),
                             findings,
