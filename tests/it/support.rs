@@ -11,12 +11,20 @@ pub fn root() -> PathBuf {
 
 /// `shared/corpus/<rel>` when the corpus is present beside the checkout (or beside one
 /// of its parent directories, for checkouts kept one level deeper).
+///
+/// When `CI` is set a missing corpus file fails the test that asked for it instead of
+/// letting it pass without checking anything.
 pub fn corpus(rel: &str) -> Option<PathBuf> {
-    root()
+    let found = root()
         .ancestors()
         .skip(1)
         .map(|dir| dir.join("shared/corpus").join(rel))
-        .find(|p| p.exists())
+        .find(|p| p.exists());
+    assert!(
+        found.is_some() || std::env::var_os("CI").is_none(),
+        "corpus file `shared/corpus/{rel}` is missing but CI is set"
+    );
+    found
 }
 
 /// Runs the `sovra` binary with `args` in the repository root.
