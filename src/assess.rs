@@ -69,7 +69,7 @@ pub fn analyse(
     kb: Kb,
     extra: Extra,
     today: jiff::civil::Date,
-) -> Analysis {
+) -> Result<Analysis> {
     let graph = DepGraph::build(&inventory);
     let findings = engine::run(
         &catalogue,
@@ -82,8 +82,8 @@ pub fn analyse(
             extra: &extra,
             today,
         },
-    );
-    Analysis {
+    )?;
+    Ok(Analysis {
         inventory,
         graph,
         licenses,
@@ -93,7 +93,7 @@ pub fn analyse(
         extra,
         findings,
         today,
-    }
+    })
 }
 
 /// What [`load`] needs besides the inputs.
@@ -270,7 +270,7 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions, today: jiff::civil::Date) ->
         forge,
     );
     let kb = Kb::embedded()?;
-    Ok(analyse(
+    analyse(
         loaded.inventory,
         licenses,
         catalogue,
@@ -278,7 +278,7 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions, today: jiff::civil::Date) ->
         kb,
         extra,
         today,
-    ))
+    )
 }
 
 /// What [`assess`] needs besides the candidate.

@@ -40,7 +40,62 @@ pub struct Input<'a> {
 
 /// Runs every enabled rule of `policy` and returns the findings, exceptions applied,
 /// sorted by rule id, package and message.
-pub fn run(catalogue: &Catalogue, policy: &EffectivePolicy, input: &Input<'_>) -> Vec<Finding> {
+/// The enabled rules of a policy, each bound to its check kind and compiled once,
+/// before anything runs: a rule that cannot be bound or compiled is an error, never a
+/// rule silently skipped.
+pub struct Plan {
+    rules: Vec<(String, Phase, crate::checks::Compiled)>,
+}
+
+impl std::fmt::Debug for Plan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.rules.iter().map(|(id, phase, _)| (id, phase)))
+            .finish()
+    }
+}
+
+impl Plan {
+    pub fn new(catalogue: &Catalogue, policy: &EffectivePolicy) -> crate::Result<Plan> {
+        let mut rules = Vec::new();
+        let mut problems = Vec::new();
+        for (id, eff) in &policy.rules {
+            if !eff.enabled.value {
+                continue;
+            }
+            let Some(rule) = catalogue.get(id) else {
+                problems.push(format!("rule `{id}` is not in the catalogue"));
+                continue;
+            };
+            let Some(kind) = crate::checks::kind(&rule.check) else {
+                problems.push(format!("rule `{id}`: unknown check kind `{}`", rule.check));
+                continue;
+            };
+            match (kind.compile)(&eff.params_table()) {
+                Ok(check) => rules.push((id.clone(), kind.phase, check)),
+                Err(e) => problems.push(format!("rule `{id}` (check `{}`): {e}", kind.name)),
+            }
+        }
+        if problems.is_empty() {
+            Ok(Plan { rules })
+        } else {
+            Err(crate::Error::Usage(problems.join("; ")))
+        }
+    }
+}
+
+/// Compiles the policy's rules ([`Plan::new`]) and runs them.
+pub fn run(
+    catalogue: &Catalogue,
+    policy: &EffectivePolicy,
+    input: &Input<'_>,
+) -> crate::Result<Vec<Finding>> {
+    Ok(run_plan(&Plan::new(catalogue, policy)?, policy, input))
+}
+
+/// Runs every rule of `plan` and returns the findings, exceptions applied, sorted by
+/// rule id, package and message.
+pub fn run_plan(plan: &Plan, policy: &EffectivePolicy, input: &Input<'_>) -> Vec<Finding> {
     let choices = choice::choose_all(input.licenses, &policy.prefer.value);
     let mut used = vec![false; policy.exceptions.len()];
     let mut ctx = Ctx {
@@ -54,38 +109,23 @@ pub fn run(catalogue: &Catalogue, policy: &EffectivePolicy, input: &Input<'_>) -
         today: input.today,
         used_exceptions: &[],
     };
-    let mut findings = run_phase(catalogue, policy, &ctx, Phase::Main);
+    let mut findings = run_phase(plan, policy, &ctx, Phase::Main);
     for f in &mut findings {
         apply_exceptions(f, policy, input, &mut used);
     }
     ctx.used_exceptions = &used;
-    findings.extend(run_phase(catalogue, policy, &ctx, Phase::Post));
+    findings.extend(run_phase(plan, policy, &ctx, Phase::Post));
     sort(&mut findings, input.inventory);
     findings
 }
 
-fn run_phase(
-    catalogue: &Catalogue,
-    policy: &EffectivePolicy,
-    ctx: &Ctx<'_>,
-    phase: Phase,
-) -> Vec<Finding> {
+fn run_phase(plan: &Plan, policy: &EffectivePolicy, ctx: &Ctx<'_>, phase: Phase) -> Vec<Finding> {
     let mut out = Vec::new();
-    for (id, eff) in &policy.rules {
-        if !eff.enabled.value {
+    for (id, rule_phase, check) in &plan.rules {
+        if *rule_phase != phase {
             continue;
         }
-        let Some(rule) = catalogue.get(id) else {
-            continue;
-        };
-        let Some(kind) = crate::checks::kind(&rule.check) else {
-            continue;
-        };
-        if kind.phase != phase {
-            continue;
-        }
-        // Parameters were validated when the policy was loaded.
-        let Ok(check) = (kind.compile)(&eff.params_table()) else {
+        let Some(eff) = policy.rules.get(id) else {
             continue;
         };
         for hit in check(ctx) {
@@ -238,7 +278,8 @@ mod tests {
                 extra: &Extra::default(),
                 today: today.parse().unwrap(),
             },
-        );
+        )
+        .unwrap();
         findings
             .into_iter()
             .map(|f| {
@@ -338,5 +379,22 @@ expires = 2026-01-01
             lines[3].starts_with("7:10: parameters of rule `LIC001`"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_rule_that_cannot_compile_is_an_error_not_a_skip() {
+        let mut cat = crate::engine::embedded_catalogue().unwrap();
+        let req = PolicyRequest {
+            policy: Some("baseline".into()),
+            project: None,
+        };
+        let mut pol = policy::load(&req, &mut cat, &crate::assess::FILES).unwrap();
+        assert!(Plan::new(&cat, &pol).is_ok());
+        let rule = pol.rules.get_mut("LIC009").unwrap();
+        rule.enabled.value = true;
+        let threshold = rule.params.get_mut("threshold").unwrap();
+        threshold.value = toml::Value::String("lots".into());
+        let err = Plan::new(&cat, &pol).unwrap_err().to_string();
+        assert!(err.contains("rule `LIC009`"), "{err}");
     }
 }

@@ -176,7 +176,8 @@ fn analysed(offer: Offer, inv: Inventory, hand_findings: bool) -> (Analysis, Sco
             ..Extra::default()
         },
         today,
-    );
+    )
+    .unwrap();
     if hand_findings {
         let extra = findings(&a.inventory, &a.graph);
         a.findings.extend(extra);
