@@ -23,8 +23,9 @@ pub(crate) struct Args {
     pub opts: AssessArgs,
 }
 
-/// A dimension difference of at least this many points matters.
-const MATTERS: f64 = 15.0;
+/// A dimension difference of at least this many points matters (the report's
+/// comparison uses the same threshold).
+const MATTERS: f64 = crate::report::build::DIMENSION_DECIDES;
 
 pub(crate) fn run(args: Args) -> Result<Status> {
     if args.candidates.len() < 2 {

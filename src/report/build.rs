@@ -825,6 +825,10 @@ fn components(s: &Subject<'_>, runtime: &[PkgIdx]) -> Vec<Component> {
         .collect()
 }
 
+/// Points apart at which a dimension can decide the award: the one threshold of the
+/// report's comparison and of `sovra compare`.
+pub const DIMENSION_DECIDES: f64 = 20.0;
+
 fn compare(cands: &[Candidate]) -> Comparison {
     let cell = |kind: &str, code: Option<&str>, number: Option<f64>| Cell {
         kind: if code.is_none() && number.is_none() {
@@ -884,7 +888,7 @@ fn compare(cands: &[Candidate]) -> Comparison {
                 .and_then(|s| s.dimensions.iter().find(|d| d.id == id))
                 .and_then(|d| d.value)
         });
-        let deciding = spread(&cells) >= 20.0;
+        let deciding = spread(&cells) >= DIMENSION_DECIDES;
         rows.push((format!("dimension.{id}"), deciding, cells));
     }
     let cov = percents(&|c| c.coverage.score);
