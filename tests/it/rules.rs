@@ -140,9 +140,23 @@ fn every_rule_fires_on_its_fixture_and_not_on_the_other() {
 #[test]
 fn tidy_every_rule_has_docs_fixtures_and_snapshots() {
     let ids = catalogue_ids();
-    let mut unique = ids.clone();
-    unique.dedup();
-    assert_eq!(ids, unique);
+    // What the files say, not their names: ids and names are unique, and an id is its
+    // file's name.
+    let mut seen_ids = std::collections::BTreeMap::new();
+    let mut seen_names = std::collections::BTreeMap::new();
+    for id in &ids {
+        let path = root().join("rules/catalogue").join(format!("{id}.toml"));
+        let doc: toml::Table = std::fs::read_to_string(&path).unwrap().parse().unwrap();
+        let own_id = doc["id"].as_str().unwrap().to_owned();
+        let name = doc["name"].as_str().unwrap().to_owned();
+        assert_eq!(&own_id, id, "{}: id is not the file name", path.display());
+        if let Some(first) = seen_ids.insert(own_id.clone(), id.clone()) {
+            panic!("rule id `{own_id}` in both {first}.toml and {id}.toml");
+        }
+        if let Some(first) = seen_names.insert(name.clone(), id.clone()) {
+            panic!("rule name `{name}` used by both {first} and {id}");
+        }
+    }
     let snapshots: Vec<String> = walk_files(&root().join("tests/it/snapshots"))
         .iter()
         .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
