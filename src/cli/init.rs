@@ -16,6 +16,8 @@ pub(crate) struct Args {
 
 /// The starter policy. Every line that is not a comment is valid as written.
 pub(crate) const STARTER: &str = r#"# sovra policy for this project: the last layer over a bundled policy.
+# It applies when named: `sovra check --project-policy` (a project's own CI) or
+# `--policy sovra.toml`; a sovra.toml among the inputs is never applied on its own.
 # `sovra policy show` prints the effective policy and which layer set each value;
 # `sovra rules list` lists the rules, `sovra rules explain LIC005` explains one.
 
