@@ -443,3 +443,46 @@ fn crate_archive_inflation_is_capped() {
         out.notices
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Output safety.
+
+#[test]
+fn templates_include_only_files_inside_their_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("secret.txt");
+    std::fs::write(&secret, "TOKEN=glpat-secret\n").unwrap();
+    let templates = dir.path().join("style");
+    std::fs::create_dir(&templates).unwrap();
+    std::fs::write(templates.join("part.txt"), "inside\n").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&secret, templates.join("link.txt")).unwrap();
+    let t = templates.to_str().unwrap();
+    let run = |body: &str| {
+        std::fs::write(templates.join("summary.txt"), body).unwrap();
+        crate::support::sovra(&["report", "samples/rust-service", "--templates", t])
+    };
+    let o = run("{% include \"part.txt\" %}");
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "inside\n");
+    let abs = secret.to_str().unwrap().to_owned();
+    let mut hostile = vec![
+        "{% include \"../secret.txt\" %}".to_owned(),
+        format!("{{% include \"{abs}\" %}}"),
+        "{% include \"/proc/self/environ\" %}".to_owned(),
+    ];
+    if cfg!(unix) {
+        hostile.push("{% include \"link.txt\" %}".to_owned());
+    }
+    for body in hostile {
+        let o = run(&body);
+        let out = String::from_utf8_lossy(&o.stdout);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{body}: {out}{err}");
+        assert!(!out.contains("glpat") && !err.contains("glpat"), "{body}");
+        assert!(
+            err.contains("summary.txt:1:") && err.contains("not a file inside"),
+            "{body}: {err}"
+        );
+    }
+}
