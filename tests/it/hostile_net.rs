@@ -486,3 +486,115 @@ fn templates_include_only_files_inside_their_directory() {
         );
     }
 }
+
+/// A CycloneDX SBOM of `app` depending on `lib-<name>` for each name, in that order.
+fn sbom_in_order(names: &[&str]) -> String {
+    let comps: Vec<String> = names
+        .iter()
+        .map(|n| {
+            format!(
+                r#"{{"type":"library","name":"lib-{n}","version":"1.0.0","bom-ref":"{n}","purl":"pkg:npm/lib-{n}@1.0.0"}}"#
+            )
+        })
+        .collect();
+    let refs: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+    format!(
+        r#"{{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"metadata":{{"component":{{"type":"application","name":"app","version":"1.0.0","bom-ref":"app"}}}},"components":[{}],"dependencies":[{{"ref":"app","dependsOn":[{}]}}]}}"#,
+        comps.join(","),
+        refs.join(",")
+    )
+}
+
+#[test]
+fn score_lists_do_not_follow_input_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.cdx.json");
+    let b = dir.path().join("b.cdx.json");
+    std::fs::write(&a, sbom_in_order(&["zeta", "alpha", "mid"])).unwrap();
+    std::fs::write(&b, sbom_in_order(&["mid", "zeta", "alpha"])).unwrap();
+    let score = |p: &Path| {
+        let o = crate::support::sovra(&["score", p.to_str().unwrap(), "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["candidates"][0]["dimensions"].clone()
+    };
+    let (x, y) = (score(&a), score(&b));
+    assert!(x.to_string().contains("lib-zeta"), "{x}");
+    assert_eq!(x, y);
+}
+
+#[test]
+fn control_characters_from_inputs_never_reach_the_output_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let sbom = dir.path().join("bom.cdx.json");
+    // ESC (CSI and OSC), BEL, NUL, a C1 CSI, and a newline forging a diagnostic line.
+    let name = "evil\u{1b}]0;pwned\u{7}\u{1b}[2J\u{0}\u{9b}31m\nerror[CON001]: forged";
+    let licence = "GPL-3.0-only\u{1b}[8m\n::error::forged";
+    let doc = serde_json::json!({
+        "bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1,
+        "metadata": {"component": {"type": "application", "name": "app", "version": "1.0.0",
+                                   "bom-ref": "app"}},
+        "components": [{"type": "library", "name": name, "version": "1.0.0", "bom-ref": "x",
+                        "licenses": [{"expression": licence}]}],
+        "dependencies": [{"ref": "app", "dependsOn": ["x"]}]
+    });
+    std::fs::write(&sbom, doc.to_string()).unwrap();
+    let path = sbom.to_str().unwrap();
+    for format in ["human", "github"] {
+        let o = crate::support::sovra(&["check", path, "--format", format]);
+        assert!(o.status.code().is_some_and(|c| c < 2), "{o:?}");
+        let out = String::from_utf8(o.stdout).unwrap();
+        assert!(
+            out.contains("evil"),
+            "{format}: the package is named: {out}"
+        );
+        for c in out.chars() {
+            assert!(
+                !c.is_control() || c == '\n',
+                "{format}: raw {:?} in output:\n{out}",
+                c
+            );
+        }
+        for line in out.lines() {
+            assert!(
+                !line.starts_with("error[CON001]: forged") && !line.starts_with("::error::forged"),
+                "{format}: forged line:\n{out}"
+            );
+        }
+    }
+}
+
+#[test]
+fn names_in_other_text_outputs_are_escaped_and_write_errors_say_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let sbom = dir.path().join("bom.cdx.json");
+    let doc = serde_json::json!({
+        "bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1,
+        "metadata": {"component": {"type": "application", "name": "app\u{1b}]8;;x\u{7}",
+                                   "version": "1.0.0", "bom-ref": "app"}},
+        "components": [{"type": "library", "name": "lib\u{1b}[2J\u{9b}", "version": "1.0.0",
+                        "bom-ref": "x", "licenses": [{"expression": "MIT"}]}],
+        "dependencies": [{"ref": "app", "dependsOn": ["x"]}]
+    });
+    std::fs::write(&sbom, doc.to_string()).unwrap();
+    let path = sbom.to_str().unwrap();
+    for args in [
+        vec!["inventory", path],
+        vec!["licenses", path],
+        vec!["score", path],
+        vec!["check", path, "--format", "sarif"],
+        vec!["check", path, "--format", "junit"],
+    ] {
+        let o = crate::support::sovra(&args);
+        let out = String::from_utf8(o.stdout.clone()).unwrap();
+        assert!(!out.is_empty(), "{args:?}: {o:?}");
+        assert!(
+            !out.contains(['\u{1b}', '\u{7}', '\u{9b}']),
+            "{args:?}: raw control character:\n{out}"
+        );
+    }
+    // An output directory that is a file: the error says what failed.
+    let o = crate::support::sovra(&["report", path, "-o", &format!("{path}/report.html")]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("cannot write"), "{err}");
+}
