@@ -571,7 +571,7 @@ fn names_in_other_text_outputs_are_escaped_and_write_errors_say_write() {
         "bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1,
         "metadata": {"component": {"type": "application", "name": "app\u{1b}]8;;x\u{7}",
                                    "version": "1.0.0", "bom-ref": "app"}},
-        "components": [{"type": "library", "name": "lib\u{1b}[2J\u{9b}", "version": "1.0.0",
+        "components": [{"type": "library", "name": "lib\u{1b}[2J\u{9b}\nforged: line", "version": "1.0.0",
                         "bom-ref": "x", "licenses": [{"expression": "MIT"}]}],
         "dependencies": [{"ref": "app", "dependsOn": ["x"]}]
     });
@@ -590,6 +590,11 @@ fn names_in_other_text_outputs_are_escaped_and_write_errors_say_write() {
         assert!(
             !out.contains(['\u{1b}', '\u{7}', '\u{9b}']),
             "{args:?}: raw control character:\n{out}"
+        );
+        assert!(
+            !out.lines()
+                .any(|l| l.trim_start().starts_with("forged: line")),
+            "{args:?}: forged line:\n{out}"
         );
     }
     // An output directory that is a file: the error says what failed.
