@@ -196,6 +196,7 @@ fn write_atomic(path: &Path, text: &str) -> Result<()> {
         .prefix(".sovra-facts-")
         .tempfile_in(dir)
         .map_err(|e| Error::write(path, e))?;
+    let _pending = crate::report::Pending::new(tmp.path());
     tmp.write_all(text.as_bytes())
         .map_err(|e| Error::write(path, e))?;
     tmp.persist(path).map_err(|e| Error::write(path, e.error))?;

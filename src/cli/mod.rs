@@ -109,6 +109,7 @@ pub(crate) enum Status {
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    crate::report::clean_up_on_signal();
     let result = run(cli);
     match result {
         Ok(Status::Clean) => ExitCode::SUCCESS,

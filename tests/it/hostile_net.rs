@@ -603,3 +603,54 @@ fn names_in_other_text_outputs_are_escaped_and_write_errors_say_write() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("cannot write"), "{err}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_signal_ends_the_run_with_its_status_and_no_temporary_file() {
+    // The registry hangs; SIGTERM and SIGINT arrive while enrich waits for it.
+    let server = Server::start(|_| Reply::Drip {
+        len: 100,
+        every: Duration::from_millis(200),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let lock = dir.path().join("package-lock.json");
+    std::fs::write(
+        &lock,
+        r#"{"name":"app","version":"1.0.0","lockfileVersion":3,"packages":{"":{"name":"app","version":"1.0.0","dependencies":{"left-pad":"1.3.0"}},"node_modules/left-pad":{"version":"1.3.0"}}}"#,
+    )
+    .unwrap();
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    for (signal, status) in [("-TERM", 143), ("-INT", 130)] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sovra"))
+            .args([
+                "enrich",
+                lock.to_str().unwrap(),
+                "--sources",
+                "npm",
+                "--no-cache",
+            ])
+            .args([
+                "--base-url",
+                &format!("npm={}", server.base),
+                "--timeout",
+                "60",
+            ])
+            .arg("-o")
+            .arg(out_dir.join("facts.json"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(800));
+        let killed = std::process::Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let done = child.wait().unwrap();
+        assert_eq!(done.code(), Some(status), "{signal}: {done:?}");
+        let left: Vec<_> = std::fs::read_dir(&out_dir).unwrap().collect();
+        assert!(left.is_empty(), "{signal}: {left:?}");
+    }
+}
