@@ -128,7 +128,7 @@ fn serve(stream: TcpStream, handler: &(dyn Fn(&Req) -> Reply + Sync), log: &Mute
 }
 
 // ---------------------------------------------------------------------------------------
-// Helpers.
+// Inputs, configuration and archives.
 
 fn pkg(eco: Ecosystem, name: &str, version: &str) -> Package {
     Package {
