@@ -56,6 +56,9 @@ pub enum Error {
     /// A file that cannot be read at all.
     #[error("cannot read `{}`: {source}", path.display())]
     Io { path: PathBuf, source: io::Error },
+    /// An output that cannot be written (a report, a facts file, stdout).
+    #[error("cannot write `{}`: {source}", path.display())]
+    Write { path: PathBuf, source: io::Error },
     /// A file whose format sovra does not recognise, or another whole-file problem.
     #[error("{}: {message}", path.display())]
     Input { path: PathBuf, message: String },
@@ -74,6 +77,14 @@ impl Error {
 
     pub fn io(path: &Path, source: io::Error) -> Self {
         Error::Io {
+            path: path.to_owned(),
+            source,
+        }
+    }
+
+    /// An output that cannot be written.
+    pub fn write(path: &Path, source: io::Error) -> Self {
+        Error::Write {
             path: path.to_owned(),
             source,
         }

@@ -111,12 +111,12 @@ impl Arg {
 
     fn render_into<W: fmt::Write>(&self, locale: &Locale, out: &mut W) -> fmt::Result {
         match self {
-            Arg::Plain(s) => out.write_str(s),
+            Arg::Plain(s) => write_escaped(out, s),
             Arg::Number { rounded, decimals } => {
                 let value: f64 = rounded.parse().unwrap_or_default();
                 out.write_str(&locale.number(value, *decimals))
             }
-            Arg::Date(d) => out.write_str(&locale.date_numeric(d)),
+            Arg::Date(d) => write_escaped(out, &locale.date_numeric(d)),
             Arg::Text(t) => t.render_into(locale, out),
             Arg::PerLanguage(words) => {
                 let pick = |lang: &str| words.iter().find(|(l, _)| *l == lang);
@@ -127,6 +127,27 @@ impl Arg {
             }
         }
     }
+}
+
+/// Writes data from an input with every control character (C0 with newline and tab,
+/// DEL, C1) as a visible `\u{..}` escape, so a name can neither drive a terminal (ESC,
+/// OSC, BEL) nor forge an output line, in any output a `Text` reaches.
+pub(crate) fn write_escaped<W: fmt::Write>(out: &mut W, s: &str) -> fmt::Result {
+    let mut rest = s;
+    while let Some(at) = rest.find(char::is_control) {
+        out.write_str(&rest[..at])?;
+        let c = rest[at..].chars().next().unwrap_or_default();
+        write!(out, "\\u{{{:x}}}", u32::from(c))?;
+        rest = &rest[at + c.len_utf8()..];
+    }
+    out.write_str(rest)
+}
+
+/// [`write_escaped`] into a new string.
+pub(crate) fn escape_controls(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let _ = write_escaped(&mut out, s);
+    out
 }
 
 /// English, written straight into the output without an intermediate string.

@@ -107,7 +107,12 @@ pub(crate) fn run(args: Args) -> Result<Status> {
     super::policy_notices(&a.policy);
     let fail_on = args.fail_on.level();
     let out = render(&a, args.format, fail_on);
-    emit(&out)?;
+    if args.format == Format::Human {
+        // Escaped where input data enters it; its colours are escape sequences.
+        super::emit_raw(&out)?;
+    } else {
+        emit(&out)?;
+    }
     Ok(if a.fails(fail_on) {
         Status::Failed
     } else {

@@ -195,9 +195,10 @@ fn write_atomic(path: &Path, text: &str) -> Result<()> {
     let mut tmp = tempfile::Builder::new()
         .prefix(".sovra-facts-")
         .tempfile_in(dir)
-        .map_err(|e| Error::io(path, e))?;
+        .map_err(|e| Error::write(path, e))?;
+    let _pending = crate::report::Pending::new(tmp.path());
     tmp.write_all(text.as_bytes())
-        .map_err(|e| Error::io(path, e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+        .map_err(|e| Error::write(path, e))?;
+    tmp.persist(path).map_err(|e| Error::write(path, e.error))?;
     Ok(())
 }

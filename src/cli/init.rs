@@ -69,11 +69,11 @@ pub(crate) fn run(args: Args) -> Result<Status> {
                     path.display()
                 ))
             } else {
-                Error::io(&path, e)
+                Error::write(&path, e)
             }
         })?;
     file.write_all(STARTER.as_bytes())
-        .map_err(|e| Error::io(&path, e))?;
+        .map_err(|e| Error::write(&path, e))?;
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "wrote `{}`", path.display());
     Ok(Status::Clean)

@@ -227,13 +227,14 @@ fn count_rows<K: ToString>(counts: BTreeMap<K, usize>) -> Vec<(String, String)> 
         .collect()
 }
 
-/// `name version` for people.
+/// `name version` for people, control characters escaped (see `Package::display_name`).
 pub(crate) fn label(inv: &Inventory, idx: PkgIdx) -> String {
     let p = inv.package(idx);
-    match &p.version {
+    let label = match &p.version {
         Some(v) => format!("{} {v}", p.name),
         None => p.name.clone(),
-    }
+    };
+    crate::text::escape_controls(&label)
 }
 
 /// How people call a scope: `dev` for the scope that follows every edge.

@@ -142,11 +142,14 @@ pub(crate) fn policy_notices(policy: &crate::policy::EffectivePolicy) {
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    crate::report::clean_up_on_signal();
     let result = run(cli);
     match result {
         Ok(Status::Clean) => ExitCode::SUCCESS,
         Ok(Status::Failed) => ExitCode::from(1),
-        Err(Error::Io { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => {
+        Err(Error::Io { source, .. } | Error::Write { source, .. })
+            if source.kind() == io::ErrorKind::BrokenPipe =>
+        {
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -173,11 +176,30 @@ fn run(cli: Cli) -> Result<Status> {
     }
 }
 
-/// Writes `text` to stdout; a broken pipe surfaces as an `Io` error with
-/// `BrokenPipe`, which `main` turns into exit status 0.
+/// Writes `text` to stdout with every control character but newline and tab shown as
+/// a `\u{..}` escape, so no name from an input sends a sequence to the terminal; a
+/// broken pipe surfaces as a `Write` error with `BrokenPipe`, which `main` turns into
+/// exit status 0.
 pub(crate) fn emit(text: &str) -> Result<()> {
+    if !text.contains(|c: char| c.is_control() && c != '\n' && c != '\t') {
+        return emit_raw(text);
+    }
+    let mut safe = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            let _ = crate::text::write_escaped(&mut safe, c.encode_utf8(&mut [0; 4]));
+        } else {
+            safe.push(c);
+        }
+    }
+    emit_raw(&safe)
+}
+
+/// Writes `text` to stdout as it is: only for output whose input data is escaped
+/// already and that carries escape sequences of its own (coloured diagnostics).
+pub(crate) fn emit_raw(text: &str) -> Result<()> {
     let mut out = io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
-        .map_err(|e| Error::io(std::path::Path::new("<stdout>"), e))
+        .map_err(|e| Error::write(std::path::Path::new("<stdout>"), e))
 }

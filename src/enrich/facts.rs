@@ -459,7 +459,9 @@ fn continuity_of(key: &str, r: &RepoFacts, today: jiff::civil::Date) -> Continui
 
 /// `host/owner/name` of a GitHub or GitLab repository URL in any of the usual
 /// spellings (`git+https://…`, `git@host:owner/name.git`, `github:owner/name`), or
-/// `None` for other URLs.
+/// `None` for other URLs. Host and path segments keep to the characters the forges
+/// allow (letters, digits, `.`, `-`, `_`; no `.` or `..` segment, no percent-encoding),
+/// so a key can never leave the API's path prefix when it is put into a URL.
 pub fn repo_key(url: &str) -> Option<String> {
     let mut u = url.trim();
     if let Some(rest) = u.strip_prefix("github:") {
@@ -494,6 +496,15 @@ pub fn repo_key(url: &str) -> Option<String> {
         .collect();
     if let Some(last) = parts.last_mut() {
         *last = last.trim_end_matches(".git").to_owned();
+    }
+    let plain = |s: &str, extra: &[u8]| {
+        !s.is_empty()
+            && !s.bytes().all(|b| b == b'.')
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b) || extra.contains(&b))
+    };
+    if !plain(&host, b":") || !parts.iter().all(|p| plain(p, b"")) {
+        return None;
     }
     let path = parts.join("/");
     let path = if host == "github.com" {
@@ -534,5 +545,15 @@ mod tests {
         }
         assert_eq!(repo_key("https://example.org/a/b"), None);
         assert_eq!(repo_key("https://github.com/only"), None);
+        for hostile in [
+            "https://gitlab.com/a/../../../users",
+            "https://gitlab.com/a/%2e%2e/b",
+            "https://gitlab.com/a%2Fb/c",
+            "https://github.com/a/..",
+            "https://github.com/a%5C..%5C/b",
+            "https://gitlab.x\\y/a/b",
+        ] {
+            assert_eq!(repo_key(hostile), None, "{hostile}");
+        }
     }
 }

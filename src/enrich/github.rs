@@ -118,7 +118,12 @@ pub(crate) fn lookup(
     facts.contributors = Some(u32::try_from(list.len()).unwrap_or(u32::MAX));
     facts.top_contributor_share = super::top_share(list.iter().map(|(_, n)| *n));
     if token.is_some() {
-        for (login, _) in list.iter().take(TOP) {
+        // A login from the answer goes into a URL: only GitHub's own login characters.
+        let logins = list
+            .iter()
+            .map(|(l, _)| l)
+            .filter(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+        for login in logins.take(TOP) {
             // A deleted or renamed account leaves its organisation unknown, no more.
             let Ok(user) = get(
                 http,

@@ -4,7 +4,13 @@
 //!
 //! A response is stored in the cache only once it is complete and, for JSON sources,
 //! parses as JSON, so a truncated or malformed answer is never pinned. Authentication
-//! headers are sent but never part of a cache key, a cache entry or a message.
+//! headers are sent but never part of a cache key, a cache entry or a message; they go
+//! only to the origin of the request's own URL: redirects are followed here, not by
+//! reqwest, and a hop to another origin carries no credential. Credentials written into
+//! a base URL (`https://user:pass@mirror`) are sent, but every URL that is kept or shown
+//! has them replaced by `***` (see [`redact`]). The timeout bounds the whole exchange,
+//! redirects and the body included, so a server dripping a byte at a time cannot hold a
+//! run.
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -19,7 +25,7 @@ use super::cache::{Cache, Entry, Lookup};
 /// Limits and behaviour of the client.
 #[derive(Debug, Clone)]
 pub struct HttpConfig {
-    /// Timeout of one attempt (connect, send and read the whole body).
+    /// Timeout of one attempt: connect, send, every redirect and the whole body.
     pub timeout: Duration,
     /// Retries after the first attempt, for 429, 5xx and transport failures.
     pub retries: u32,
@@ -77,10 +83,12 @@ impl Request {
         }
     }
 
+    /// The key of the cache entry: method, URL (credentials redacted) and body.
     fn cache_key(&self) -> String {
+        let url = redact(&self.url);
         match &self.body {
-            Some(b) => format!("POST {}\n{b}", self.url),
-            None => format!("GET {}", self.url),
+            Some(b) => format!("POST {url}\n{b}"),
+            None => format!("GET {url}"),
         }
     }
 }
@@ -220,6 +228,7 @@ impl Http {
             None
         } else {
             let mut builder = reqwest::blocking::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
                 .timeout(cfg.timeout)
                 .connect_timeout(cfg.timeout)
                 .user_agent(concat!("sovra/", env!("CARGO_PKG_VERSION")));
@@ -276,14 +285,14 @@ impl Http {
         }
         let Some(client) = &self.client else {
             return Err(FetchError::NotCached {
-                url: req.url.clone(),
+                url: redact(&req.url),
             });
         };
         let host = host_of(&req.url);
         let why = self.limited.lock().ok().and_then(|l| l.get(&host).copied());
         if let Some(why) = why {
             return Err(FetchError::HostLimited {
-                url: req.url.clone(),
+                url: redact(&req.url),
                 host,
                 why,
             });
@@ -359,39 +368,85 @@ impl Http {
     }
 
     fn attempt(&self, client: &reqwest::blocking::Client, req: &Request, n: u32) -> Attempt {
-        let url = req.url.clone();
-        let mut builder = match &req.body {
-            Some(b) => client
-                .post(&req.url)
-                .header("content-type", "application/json")
-                .body(b.clone()),
-            None => client.get(&req.url),
-        };
-        if req.json {
-            builder = builder.header("accept", "application/json");
-        }
-        for (k, v) in &req.headers {
-            builder = builder.header(*k, v);
-        }
+        let url = redact(&req.url);
+        let deadline = Instant::now() + self.cfg.timeout;
         let transport = |e: &dyn std::fmt::Display| FetchError::Transport {
             url: url.clone(),
             message: e.to_string(),
             attempts: n,
         };
-        let resp = match builder.send() {
-            Ok(r) => r,
-            Err(e) => {
-                let msg = if e.is_timeout() {
-                    "timed out".to_owned()
-                } else {
-                    error_chain(&e)
-                };
-                return Attempt::Retry {
-                    error: transport(&msg),
-                    wait: Duration::ZERO,
-                    unreachable: e.is_connect() && !e.is_timeout(),
-                };
+        let timed_out = || Attempt::Retry {
+            error: transport(&"timed out"),
+            wait: Duration::ZERO,
+            unreachable: false,
+        };
+        let origin = origin_of(&req.url);
+        let mut target = req.url.clone();
+        let mut body = req.body.clone();
+        let mut hops = 0;
+        let resp = loop {
+            let Some(left) = deadline.checked_duration_since(Instant::now()) else {
+                return timed_out();
+            };
+            let mut builder = match &body {
+                Some(b) => client
+                    .post(&target)
+                    .header("content-type", "application/json")
+                    .body(b.clone()),
+                None => client.get(&target),
+            };
+            builder = builder.timeout(left);
+            if req.json {
+                builder = builder.header("accept", "application/json");
             }
+            // Credentials go to the origin the request was made for, never to another
+            // one a redirect names.
+            if origin.is_some() && origin_of(&target) == origin {
+                for (k, v) in &req.headers {
+                    builder = builder.header(*k, v);
+                }
+            }
+            let resp = match builder.send() {
+                Ok(r) => r,
+                Err(e) => {
+                    let unreachable = e.is_connect() && !e.is_timeout();
+                    let msg = if e.is_timeout() {
+                        "timed out".to_owned()
+                    } else {
+                        error_chain(&e.without_url())
+                    };
+                    return Attempt::Retry {
+                        error: transport(&msg),
+                        wait: Duration::ZERO,
+                        unreachable,
+                    };
+                }
+            };
+            let status = resp.status().as_u16();
+            if !matches!(status, 301 | 302 | 303 | 307 | 308) {
+                break resp;
+            }
+            hops += 1;
+            let next = resp
+                .headers()
+                .get("location")
+                .and_then(|l| l.to_str().ok())
+                .and_then(|l| resp.url().join(l).ok())
+                .filter(|u| matches!(u.scheme(), "http" | "https"));
+            let Some(next) = next else {
+                return Attempt::Fail(FetchError::Status {
+                    url,
+                    status,
+                    attempts: n,
+                });
+            };
+            if hops > MAX_REDIRECTS {
+                return Attempt::Fail(transport(&format!("more than {MAX_REDIRECTS} redirects")));
+            }
+            if status == 303 || (matches!(status, 301 | 302) && body.is_some()) {
+                body = None;
+            }
+            target = next.to_string();
         };
         let status = resp.status().as_u16();
         // GitHub signals an exhausted quota with 403 and `x-ratelimit-remaining: 0`,
@@ -446,17 +501,35 @@ impl Http {
             return Attempt::Fail(FetchError::TooLarge { url, limit });
         }
         let mut bytes = Vec::new();
-        if let Err(e) = resp.take(limit + 1).read_to_end(&mut bytes) {
-            let msg = if is_timeout(&e) {
-                "timed out reading the body".to_owned()
-            } else {
-                format!("incomplete body: {}", io_chain(&e))
-            };
-            return Attempt::Retry {
-                error: transport(&msg),
-                wait: Duration::ZERO,
-                unreachable: false,
-            };
+        let mut resp = resp.take(limit + 1);
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            // Each read is bounded by reqwest's timeout; the deadline bounds their sum,
+            // so a body trickling in byte by byte ends with the timeout too.
+            if Instant::now() >= deadline {
+                return Attempt::Retry {
+                    error: transport(&"timed out reading the body"),
+                    wait: Duration::ZERO,
+                    unreachable: false,
+                };
+            }
+            match resp.read(&mut buf) {
+                Ok(0) => break,
+                Ok(k) => bytes.extend_from_slice(&buf[..k]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    let msg = if is_timeout(&e) {
+                        "timed out reading the body".to_owned()
+                    } else {
+                        format!("incomplete body: {}", io_chain(&e))
+                    };
+                    return Attempt::Retry {
+                        error: transport(&msg),
+                        wait: Duration::ZERO,
+                        unreachable: false,
+                    };
+                }
+            }
         }
         if bytes.len() as u64 > limit {
             return Attempt::Fail(FetchError::TooLarge { url, limit });
@@ -509,6 +582,33 @@ fn extra_roots() -> Result<Vec<reqwest::Certificate>, String> {
             std::path::Path::new(&path).display()
         )
     })
+}
+
+/// Redirects followed within one attempt.
+const MAX_REDIRECTS: u32 = 10;
+
+/// `url` with any user name and password replaced by `***`: the form of a URL that may
+/// be kept (facts file, cache entry) or shown (messages). A string that is not a URL is
+/// returned as it is.
+pub(crate) fn redact(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut u) if !u.username().is_empty() || u.password().is_some() => {
+            let _ = u.set_password(None);
+            let _ = u.set_username("***");
+            u.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Scheme, host and port (explicit or the scheme's default) of a URL.
+pub(crate) fn origin_of(url: &str) -> Option<(String, String, u16)> {
+    let u = reqwest::Url::parse(url).ok()?;
+    Some((
+        u.scheme().to_owned(),
+        u.host_str()?.to_ascii_lowercase(),
+        u.port_or_known_default()?,
+    ))
 }
 
 /// `host:port` of a URL (port only when written).

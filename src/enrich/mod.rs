@@ -25,6 +25,7 @@ mod pypi;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
@@ -153,6 +154,24 @@ impl Config {
     fn base(&self, name: &str) -> &str {
         self.base_urls.get(name).map_or("", String::as_str)
     }
+
+    /// The GitLab that `GITLAB_TOKEN` belongs to: the configured `gitlab` base URL, else
+    /// the public `https://gitlab.com`.
+    fn gitlab_origin(&self) -> &str {
+        match self.base("gitlab") {
+            "" => "https://gitlab.com",
+            b => b,
+        }
+    }
+
+    /// `GITLAB_TOKEN` when `base` has the origin it belongs to (scheme, host and port
+    /// alike), else nothing: a host an input names never gets it.
+    fn gitlab_token_for(&self, base: &str) -> Option<&str> {
+        let origin = http::origin_of(self.gitlab_origin());
+        self.gitlab_token
+            .as_deref()
+            .filter(|_| origin.is_some() && http::origin_of(base) == origin)
+    }
 }
 
 /// `$XDG_CACHE_HOME/sovra`, else `$HOME/.cache/sovra`.
@@ -253,8 +272,8 @@ pub fn enrich(inv: &Inventory, cfg: &Config, progress: &dyn Progress) -> Result<
         progress.tick();
         r
     });
-    for ((key, c, s), answer) in registry.iter().zip(answers) {
-        match answer {
+    for ((key, c, s), answer) in answers {
+        match answer.and_then(|r| r) {
             Ok(f) => {
                 stats.registry_facts += 1;
                 stats.licenses += usize::from(f.license.is_some());
@@ -270,14 +289,14 @@ pub fn enrich(inv: &Inventory, cfg: &Config, progress: &dyn Progress) -> Result<
         if *s != Source::Osv && *s != Source::Github && *s != Source::Gitlab {
             facts
                 .sources
-                .insert(s.as_str().into(), cfg.base(s.as_str()).into());
+                .insert(s.as_str().into(), http::redact(cfg.base(s.as_str())));
         }
     }
 
     // Phase 2: advisories.
     if cfg.sources.contains(&Source::Osv) {
         let base = cfg.base("osv");
-        facts.sources.insert("osv".into(), base.into());
+        facts.sources.insert("osv".into(), http::redact(base));
         let all: Vec<&Coords> = wanted
             .values()
             .filter(|c| osv_ecosystem(&c.ecosystem))
@@ -308,8 +327,8 @@ pub fn enrich(inv: &Inventory, cfg: &Config, progress: &dyn Progress) -> Result<
             r
         });
         let mut by_id: BTreeMap<&str, Response> = BTreeMap::new();
-        for (id, r) in unique.iter().zip(records) {
-            match r {
+        for (id, r) in records {
+            match r.and_then(|r| r) {
                 Ok(resp) => {
                     by_id.insert(id, resp);
                 }
@@ -369,7 +388,7 @@ pub fn enrich(inv: &Inventory, cfg: &Config, progress: &dyn Progress) -> Result<
         if cfg.sources.contains(&s) && !cfg.base(s.as_str()).is_empty() {
             facts
                 .sources
-                .insert(s.as_str().into(), cfg.base(s.as_str()).into());
+                .insert(s.as_str().into(), http::redact(cfg.base(s.as_str())));
         }
     }
     progress.phase("forges", forge_jobs.len());
@@ -388,14 +407,17 @@ pub fn enrich(inv: &Inventory, cfg: &Config, progress: &dyn Progress) -> Result<
                     "" => format!("https://{host}"),
                     b => b.to_owned(),
                 };
-                gitlab::lookup(&client, &base, path, cfg.gitlab_token.as_deref(), cfg.now)
+                // The token goes to the GitLab the user configured (or the public one),
+                // never to a host an input names.
+                let token = cfg.gitlab_token_for(&base);
+                gitlab::lookup(&client, &base, path, token, cfg.now)
             }
         };
         progress.tick();
         r
     });
-    for ((key, s), answer) in forge_jobs.iter().zip(answers) {
-        match answer {
+    for ((key, s), answer) in answers {
+        match answer.and_then(|r| r) {
             Ok(f) => {
                 stats.repositories += 1;
                 facts.repositories.insert(key.clone(), f);
@@ -462,33 +484,56 @@ fn osv_ecosystem(e: &Ecosystem) -> bool {
     )
 }
 
-/// Runs `f` over `items` on at most `workers` threads; results keep the items' order.
-fn parallel<T: Sync, R: Send>(items: &[T], workers: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+/// Runs `f` over `items` on at most `workers` threads. Each result comes back with its
+/// own item, in the items' order; a job that panics gives an error for that job (the
+/// panic's message), never a missing or shifted result.
+fn parallel<T: Sync, R: Send>(
+    items: &[T],
+    workers: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<(&T, std::result::Result<R, String>)> {
     let next = AtomicUsize::new(0);
     let workers = workers.clamp(1, items.len().max(1));
-    let mut slots: Vec<(usize, R)> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(i) else {
-                            break;
-                        };
-                        done.push((i, f(item)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
+    let run = |item: &T| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(item)))
+            .map_err(|p| format!("internal error in this lookup: {}", panic_message(&*p)))
+    };
+    let done: Mutex<BTreeMap<usize, std::result::Result<R, String>>> = Mutex::default();
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(i) else {
+                        break;
+                    };
+                    let r = run(item);
+                    done.lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .insert(i, r);
+                }
+            });
+        }
     });
-    slots.sort_by_key(|(i, _)| *i);
-    slots.into_iter().map(|(_, r)| r).collect()
+    let mut done = done.into_inner().unwrap_or_else(PoisonError::into_inner);
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let r = done
+                .remove(&i)
+                .unwrap_or_else(|| Err("internal error: the lookup did not finish".to_owned()));
+            (item, r)
+        })
+        .collect()
+}
+
+/// The message of a caught panic.
+fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".to_owned())
 }
 
 /// A fact read from `resp`.
@@ -578,9 +623,55 @@ mod tests {
     #[test]
     fn parallel_keeps_order() {
         let items: Vec<u32> = (0..100).collect();
-        let out = parallel(&items, 4, |x| x * 2);
-        assert_eq!(out, items.iter().map(|x| x * 2).collect::<Vec<_>>());
+        let out: Vec<(u32, u32)> = parallel(&items, 4, |x| x * 2)
+            .into_iter()
+            .map(|(i, r)| (*i, r.unwrap()))
+            .collect();
+        assert_eq!(out, items.iter().map(|x| (*x, x * 2)).collect::<Vec<_>>());
         assert!(parallel(&[] as &[u32], 4, |x| *x).is_empty());
+    }
+
+    #[test]
+    fn the_gitlab_token_goes_only_to_its_origin() {
+        let mut cfg = Config::from_env();
+        cfg.gitlab_token = Some("t".into());
+        cfg.base_urls.insert("gitlab".into(), String::new());
+        assert_eq!(cfg.gitlab_token_for("https://gitlab.com"), Some("t"));
+        assert_eq!(cfg.gitlab_token_for("https://gitlab.com:443/"), Some("t"));
+        for other in [
+            "https://gitlab.evil.example",
+            "https://gitlab.com:8443",
+            "http://gitlab.com",
+            "https://gitlab.com.evil.example",
+        ] {
+            assert_eq!(cfg.gitlab_token_for(other), None, "{other}");
+        }
+        cfg.base_urls
+            .insert("gitlab".into(), "https://gitlab.opencode.de".into());
+        assert_eq!(
+            cfg.gitlab_token_for("https://gitlab.opencode.de"),
+            Some("t")
+        );
+        assert_eq!(cfg.gitlab_token_for("https://gitlab.com"), None);
+    }
+
+    #[test]
+    fn a_panicking_job_fails_only_itself() {
+        let items: Vec<u32> = (0..50).collect();
+        let out = parallel(&items, 3, |x| {
+            assert!(*x != 7, "job seven");
+            x * 2
+        });
+        assert_eq!(out.len(), 50);
+        for (item, r) in out {
+            match r {
+                Ok(v) => assert_eq!(v, item * 2),
+                Err(e) => {
+                    assert_eq!(*item, 7);
+                    assert!(e.contains("job seven"), "{e}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -208,10 +208,17 @@ impl Default for Ecosystem {
 
 impl Package {
     /// `name@version`, or the name alone.
+    /// `name@version` as a label for people, control characters (newline included)
+    /// written as `\u{..}` so a name cannot drive a terminal or forge a line.
     pub fn display_name(&self) -> String {
-        match &self.version {
+        let label = match &self.version {
             Some(v) => format!("{}@{v}", self.name),
             None => self.name.clone(),
+        };
+        if label.contains(char::is_control) {
+            crate::text::escape_controls(&label)
+        } else {
+            label
         }
     }
 }

@@ -9,8 +9,10 @@ pub(crate) mod build;
 pub mod model;
 pub(crate) mod render;
 
+use std::collections::BTreeSet;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use crate::error::{Error, Result};
 
@@ -33,17 +35,97 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o644));
     }
-    let mut tmp = builder.tempfile_in(dir).map_err(|e| Error::io(path, e))?;
+    let mut tmp = builder
+        .tempfile_in(dir)
+        .map_err(|e| Error::write(path, e))?;
+    let _pending = Pending::new(tmp.path());
     tmp.write_all(bytes)
         .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| Error::io(path, e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+        .map_err(|e| Error::write(path, e))?;
+    tmp.persist(path).map_err(|e| Error::write(path, e.error))?;
     Ok(())
+}
+
+/// Temporary files being written, removed when SIGINT or SIGTERM ends the run.
+static PENDING: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
+
+/// A temporary output file registered for removal on a signal while it exists.
+#[derive(Debug)]
+pub(crate) struct Pending(PathBuf);
+
+impl Pending {
+    pub(crate) fn new(path: &Path) -> Pending {
+        PENDING
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(path.to_owned());
+        Pending(path.to_owned())
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        PENDING
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&self.0);
+    }
+}
+
+/// Removes every pending temporary file and keeps the registry locked, so no new one
+/// starts: the caller exits next.
+fn remove_pending() -> std::sync::MutexGuard<'static, BTreeSet<PathBuf>> {
+    let mut pending = PENDING.lock().unwrap_or_else(PoisonError::into_inner);
+    remove_all(&mut pending);
+    pending
+}
+
+fn remove_all(paths: &mut BTreeSet<PathBuf>) {
+    for p in std::mem::take(paths) {
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+/// Makes SIGINT and SIGTERM remove the temporary files of unfinished writes and end
+/// the run with status 128 + the signal (130, 143); an output file already in place
+/// stays as it was.
+pub fn clean_up_on_signal() {
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::{SIGINT, SIGTERM};
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+                return;
+            };
+            std::thread::spawn(move || {
+                if let Some(sig) = signals.forever().next() {
+                    let _held = remove_pending();
+                    std::process::exit(128 + sig);
+                }
+            });
+        });
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pending_temporary_files_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join(".sovra-report-a.tmp");
+        std::fs::write(&a, "half").unwrap();
+        let registered = |p: &Path| PENDING.lock().unwrap().contains(p);
+        let guard = Pending::new(&a);
+        assert!(registered(&a));
+        drop(guard);
+        assert!(!registered(&a), "a finished write is no longer pending");
+        let mut set = BTreeSet::from([a.clone(), dir.path().join("gone.tmp")]);
+        remove_all(&mut set);
+        assert!(set.is_empty() && !a.exists());
+    }
 
     #[test]
     fn atomic_write_replaces_and_leaves_no_temp_files() {

@@ -1,7 +1,11 @@
 //! Rendering: the view model through a minijinja template into one output format.
 //!
 //! Templates are embedded from `report-templates/`; `--templates DIR` replaces any of
-//! them file by file (a name missing from `DIR` falls back to the built-in one).
+//! them file by file (a name missing from `DIR` falls back to the built-in one). A
+//! template directory may come from someone else, so the loader serves only plain
+//! relative names of files inside `DIR` (after resolving symlinks): an absolute name, a
+//! `..`, or a link out of `DIR` is an error, never a read. Rendering runs on a fuel
+//! budget ([`FUEL`]) so a template cannot loop for ever.
 //! Undefined is strict: a misspelt field or locale key is an error naming the template
 //! and line, not a blank in a filed report.
 //!
@@ -94,6 +98,10 @@ impl Templates {
     }
 }
 
+/// Template instructions one rendering may run: far more than any built-in report needs
+/// (a few per package and finding), far fewer than a runaway loop would.
+pub(crate) const FUEL: u64 = 200_000_000;
+
 /// Renders `report` in `format`. The whole output is produced in memory, so a
 /// failure leaves nothing behind.
 pub(crate) fn render(
@@ -102,13 +110,25 @@ pub(crate) fn render(
     locale: &Locale,
     templates: &Templates,
 ) -> Result<String> {
+    render_with_fuel(report, format, locale, templates, FUEL)
+}
+
+/// [`render`] with a given fuel budget.
+pub(crate) fn render_with_fuel(
+    report: &Report,
+    format: Format,
+    locale: &Locale,
+    templates: &Templates,
+    fuel: u64,
+) -> Result<String> {
     let Some(name) = format.template() else {
         let mut json = serde_json::to_string_pretty(report)
             .map_err(|e| Error::External(format!("cannot serialise the report: {e}")))?;
         json.push('\n');
         return Ok(json);
     };
-    let env = environment(locale, templates);
+    let mut env = environment(locale, templates);
+    env.set_fuel(Some(fuel));
     let wrap = |e: minijinja::Error| {
         let tname = e.name().unwrap_or(name).to_owned();
         let mut msg = e.kind().to_string();
@@ -131,15 +151,21 @@ fn environment(locale: &Locale, templates: &Templates) -> Environment<'static> {
     let dir = templates.dir.clone();
     env.set_loader(move |name| {
         if let Some(dir) = &dir {
-            let path = dir.join(name);
-            if path.is_file() {
-                return std::fs::read_to_string(&path).map(Some).map_err(|e| {
-                    minijinja::Error::new(
-                        ErrorKind::InvalidOperation,
-                        format!("cannot read `{}`: {e}", path.display()),
-                    )
-                });
-            }
+            let Some(path) = inside(dir, name)? else {
+                return Ok(BUILTIN
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, t)| (*t).to_owned()));
+            };
+            return std::fs::read_to_string(&path).map(Some).map_err(|e| {
+                minijinja::Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("cannot read `{}`: {e}", path.display()),
+                )
+            });
+        }
+        if !plain_name(name) {
+            return Err(outside(name));
         }
         Ok(BUILTIN
             .iter()
@@ -217,6 +243,41 @@ fn environment(locale: &Locale, templates: &Templates) -> Environment<'static> {
     });
     env.add_global("lang", Value::from(locale.lang.clone()));
     env
+}
+
+/// Whether a template name is a plain relative path: no root, no `.` or `..`, no
+/// backslash or NUL.
+fn plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.contains(['\\', '\0'])
+        && std::path::Path::new(name)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+}
+
+fn outside(name: &str) -> minijinja::Error {
+    minijinja::Error::new(
+        ErrorKind::InvalidOperation,
+        format!("template `{name}` is not a file inside the template directory"),
+    )
+}
+
+/// The file `name` names inside `dir`, `None` when there is none (the built-in one
+/// serves), an error when the name or the file it resolves to lies outside `dir`.
+fn inside(dir: &Path, name: &str) -> std::result::Result<Option<PathBuf>, minijinja::Error> {
+    if !plain_name(name) {
+        return Err(outside(name));
+    }
+    let path = dir.join(name);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let root = dir.canonicalize().map_err(|_| outside(name))?;
+    let real = path.canonicalize().map_err(|_| outside(name))?;
+    if !real.starts_with(&root) || !real.is_file() {
+        return Err(outside(name));
+    }
+    Ok(Some(real))
 }
 
 /// Formats one printed value with the escaping of the template being rendered.

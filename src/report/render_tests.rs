@@ -438,3 +438,28 @@ fn assert_well_formed(xml: &str) {
     }
     assert!(stack.is_empty(), "unclosed: {stack:?}");
 }
+
+#[test]
+fn a_runaway_template_runs_out_of_fuel() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("summary.txt"),
+        "{% for a in range(100000) %}{% for b in range(100000) %}.{% endfor %}{% endfor %}\n",
+    )
+    .unwrap();
+    let t = Templates {
+        dir: Some(dir.path().to_owned()),
+    };
+    let r = report("en", false);
+    let locale = Locale::load("en", None).unwrap();
+    let msg = render::render_with_fuel(&r, Format::Summary, &locale, &t, 1_000_000)
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains("summary.txt:1:"), "{msg}");
+    assert!(msg.contains("fuel"), "{msg}");
+    // The built-in reports need a small fraction of the budget.
+    for f in [Format::Html, Format::Md, Format::Fodt, Format::Summary] {
+        render::render_with_fuel(&r, f, &locale, &Templates::default(), render::FUEL / 1000)
+            .unwrap();
+    }
+}

@@ -228,7 +228,7 @@ pub struct GapNote {
 }
 
 /// Why a unit or fact has no evidence in a dimension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum GapKind {
     /// The unit has no evidence for the dimension.
     NoEvidence,
@@ -380,6 +380,13 @@ pub fn score(
                 }
             };
             d.id = id;
+            // Gap and contributor lists follow the units' order, which is the inputs'
+            // order: sorted, the same inputs in another order give the same bytes.
+            d.contributors.sort_by(|a, b| a.unit.cmp(&b.unit));
+            d.gaps
+                .sort_by(|a, b| (a.kind, &a.subject).cmp(&(b.kind, &b.subject)));
+            d.gaps
+                .dedup_by(|a, b| a.kind == b.kind && a.subject == b.subject);
             d.weight = cfg.weights.get(&id).copied().unwrap_or(0);
             d.formula = id.formula();
             d

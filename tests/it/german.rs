@@ -105,7 +105,7 @@ fn german_html_report_explains_the_score_in_german() {
         "{html}"
     );
     assert!(html.contains("HHI: 0,136 · offenes Gewicht: 26 · Elefantenfaktor: 3"));
-    assert!(html.contains("<code>Nextcloud Hub</code>: kein Nachweis"));
+    assert!(html.contains("<code>Collabora Online</code>: kein Nachweis"));
     let found: Vec<&&str> = ENGLISH_SCORE
         .iter()
         .filter(|p| html.contains(**p))

@@ -4,6 +4,7 @@
 mod enrich;
 mod flags;
 mod german;
+mod hostile_net;
 mod ingest;
 mod licenses;
 mod policy_integrity;

@@ -5,11 +5,22 @@ use super::{input_path, why};
 use crate::assess::Analysis;
 use crate::finding::Level;
 
-/// Escapes message data of a workflow command.
+/// Escapes message data of a workflow command: `%`, CR and LF as the runner expects,
+/// any other control character (ESC, BEL, NUL, C1) as `%XX` of its UTF-8 bytes, so
+/// nothing from an input reaches the log raw.
 fn data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c == '%' || c.is_control() {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Escapes a property value of a workflow command.

@@ -10,6 +10,7 @@ use codespan_reporting::term::{self, Config, termcolor};
 use super::{help, input_path};
 use crate::assess::Analysis;
 use crate::finding::{Finding, Level};
+use crate::text::escape_controls;
 
 pub(super) fn render(a: &Analysis, fail_on: Level, color: bool) -> String {
     let mut buf = Vec::new();
@@ -44,7 +45,11 @@ pub(super) fn render(a: &Analysis, fail_on: Level, color: bool) -> String {
             .get(n.input.0 as usize)
             .map(|i| i.path.display().to_string())
             .unwrap_or_default();
-        text.push_str(&format!("note: {input}: {}\n", n.message));
+        text.push_str(&format!(
+            "note: {}: {}\n",
+            escape_controls(&input),
+            n.message
+        ));
     }
     if !a.inventory.notices.is_empty() {
         text.push('\n');
@@ -79,7 +84,7 @@ fn diagnostic(
         let mut src = String::new();
         let mut last = 0..0;
         for (depth, p) in f.path.iter().enumerate() {
-            let name = a.inventory.package(*p).display_name();
+            let name = escape_controls(&a.inventory.package(*p).display_name());
             let indent = if depth == 0 {
                 String::new()
             } else {
@@ -92,13 +97,16 @@ fn diagnostic(
             src.push('\n');
         }
         let name = match input_path(a, f) {
-            Some(p) => format!("inclusion path in {}", p.display()),
+            Some(p) => format!(
+                "inclusion path in {}",
+                escape_controls(&p.display().to_string())
+            ),
             None => "inclusion path".to_owned(),
         };
         let root_len = src.find('\n').unwrap_or(0);
         let file = files.add(name, src);
         let label = match &f.hit.subject {
-            Some(s) => format!("`{s}`"),
+            Some(s) => format!("`{}`", escape_controls(&s.to_string())),
             None => "here".to_owned(),
         };
         d = d.with_labels(vec![
