@@ -68,6 +68,9 @@ pub struct Hit {
     pub subject: Option<String>,
     /// Lower the level of this hit to at most `Warn` (e.g. OSADL "Unknown" → review).
     pub review_only: bool,
+    /// Lower the level of this hit to at most this level (a check whose outcomes weigh
+    /// differently, such as an obligation against a conflict).
+    pub cap: Option<Level>,
 }
 
 /// A finding: a hit of a rule, with the rule's identity and effective level.
@@ -191,11 +194,14 @@ fn run_phase(
             continue;
         };
         for hit in check(ctx) {
-            let level = if hit.review_only {
+            let mut level = if hit.review_only {
                 eff.level.value.min(Level::Warn)
             } else {
                 eff.level.value
             };
+            if let Some(cap) = hit.cap {
+                level = level.min(cap);
+            }
             let path = hit
                 .package
                 .and_then(|p| ctx.graph.inclusion_path(p, ctx.graph.scope_of(p)?))

@@ -13,6 +13,7 @@
 //! embedded knowledge base; every table is parsed once.
 
 pub mod class;
+pub mod compat;
 mod lenient;
 pub mod osadl;
 

@@ -1,6 +1,7 @@
 //! The one integration-test binary: CLI cases over `samples/` and conformance tests
 //! over the real inputs in `../shared/corpus/`. One module per feature.
 
+mod compat;
 mod enrich;
 mod german;
 mod ingest;
