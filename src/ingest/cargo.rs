@@ -164,6 +164,11 @@ fn build(meta: &Metadata, input: InputFile) -> Inventory {
                 .license_file
                 .as_ref()
                 .map(|f| f.as_str().replace('\\', "/")),
+            license_text: p
+                .license_file
+                .as_ref()
+                .filter(|_| p.license.is_none())
+                .and_then(|f| read_license_file(&manifest_dir.join(f.as_std_path()))),
             authors: p.authors.clone(),
             repository: p.repository.clone(),
             homepage: p.homepage.clone(),
@@ -262,6 +267,26 @@ fn is_optional(
     }
 }
 
+/// The largest licence file read for identification; longer files are not licence texts
+/// a package names in `license-file` (the longest SPDX text is under 100 KiB).
+pub(crate) const LICENSE_FILE_LIMIT: u64 = 512 * 1024;
+
+/// The text of a licence file beside a manifest (in a checkout or cargo's unpacked
+/// registry sources), when it exists and is within [`LICENSE_FILE_LIMIT`]; otherwise the
+/// package stays "licence file only".
+fn read_license_file(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).ok()?;
+    let mut bytes = Vec::new();
+    file.take(LICENSE_FILE_LIMIT + 1)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    if bytes.len() as u64 > LICENSE_FILE_LIMIT {
+        return None;
+    }
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -309,5 +334,19 @@ mod tests {
             SourceKind::Git("https://github.com/a/b?rev=1#abc".into())
         );
         assert_eq!(source_kind(None, d, r), SourceKind::Path("x".into()));
+    }
+
+    #[test]
+    fn licence_files_are_read_within_their_bound() {
+        let dir = tempfile::tempdir().unwrap();
+        let at = dir.path().join("LICENSE");
+        std::fs::write(&at, vec![b'x'; LICENSE_FILE_LIMIT as usize]).unwrap();
+        assert_eq!(
+            read_license_file(&at).map(|t| t.len()),
+            Some(LICENSE_FILE_LIMIT as usize)
+        );
+        std::fs::write(&at, vec![b'x'; LICENSE_FILE_LIMIT as usize + 1]).unwrap();
+        assert_eq!(read_license_file(&at), None);
+        assert_eq!(read_license_file(&dir.path().join("missing")), None);
     }
 }

@@ -14,6 +14,7 @@
 
 pub mod class;
 pub mod compat;
+pub mod identify;
 mod lenient;
 pub mod osadl;
 
@@ -78,6 +79,13 @@ pub enum UnknownReason {
     None,
     /// Only a licence file is named (Cargo `license-file`).
     LicenseFileOnly(String),
+    /// A licence file was read but matched no SPDX licence text well enough: the best
+    /// candidate and its score (two decimals) are named.
+    Unidentified {
+        file: String,
+        best: String,
+        score: String,
+    },
     /// The string is neither valid SPDX nor fixable by the lenient table.
     Unparseable { raw: String, error: String },
 }
@@ -148,7 +156,10 @@ pub fn resolve_with(pkg: &Package, table: &LenientTable) -> LicenseState {
         (None, Some(d)) => (d, LicenseOrigin::Declared),
         (None, None) => {
             if let Some(f) = &pkg.license_file {
-                return LicenseState::Unknown(UnknownReason::LicenseFileOnly(f.clone()));
+                return match &pkg.license_text {
+                    Some(text) => identify::resolve_file(f, text, identify::DEFAULT_THRESHOLD),
+                    None => LicenseState::Unknown(UnknownReason::LicenseFileOnly(f.clone())),
+                };
             }
             if pkg.concluded.iter().any(|s| s.trim() == "NOASSERTION") {
                 return LicenseState::Unknown(UnknownReason::NoAssertion);
@@ -243,7 +254,9 @@ impl UnknownReason {
             UnknownReason::Missing => "missing",
             UnknownReason::NoAssertion => "noassertion",
             UnknownReason::None => "none",
-            UnknownReason::LicenseFileOnly(_) => "license-file-only",
+            UnknownReason::LicenseFileOnly(_) | UnknownReason::Unidentified { .. } => {
+                "license-file-only"
+            }
             UnknownReason::Unparseable { .. } => "unparseable",
         }
     }

@@ -4,6 +4,7 @@
 mod compat;
 mod enrich;
 mod german;
+mod identify;
 mod ingest;
 mod licenses;
 mod report;

@@ -1,0 +1,82 @@
+//! Licence files identified against the SPDX licence texts (`license-file` in Cargo).
+
+#![allow(clippy::unwrap_used)] // helpers of tests: a failed unwrap is a failed test
+
+use crate::support::sovra;
+
+fn spdx_text(id: &str) -> &'static str {
+    spdx::text::LICENSE_TEXTS
+        .iter()
+        .find(|(i, _)| *i == id)
+        .map(|(_, t)| *t)
+        .unwrap()
+}
+
+/// A workspace: `app` (MIT) depends on `filelic`, which names only `license-file`.
+fn workspace(licence_text: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let w = |rel: &str, text: &str| {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    w(
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"app\", \"filelic\"]\nresolver = \"2\"\n",
+    );
+    w(
+        "app/Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\nlicense = \"MIT\"\n\
+         [dependencies]\nfilelic = { path = \"../filelic\" }\n",
+    );
+    w("app/src/lib.rs", "");
+    w(
+        "filelic/Cargo.toml",
+        "[package]\nname = \"filelic\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
+         license-file = \"LICENSE\"\n",
+    );
+    w("filelic/src/lib.rs", "");
+    w("filelic/LICENSE", licence_text);
+    dir
+}
+
+fn licences_json(dir: &tempfile::TempDir) -> serde_json::Value {
+    let out = sovra(&["licenses", dir.path().to_str().unwrap(), "--format", "json"]);
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+}
+
+#[test]
+fn a_licence_file_beside_the_manifest_is_identified_and_recorded() {
+    let dir = workspace(spdx_text("Apache-2.0"));
+    let v = licences_json(&dir);
+    assert_eq!(v["unknown"], serde_json::json!([]));
+    let rewrites = v["rewrites"].as_array().unwrap();
+    assert_eq!(rewrites.len(), 1, "{rewrites:?}");
+    assert_eq!(rewrites[0]["original"], "LICENSE");
+    assert_eq!(rewrites[0]["result"], "Apache-2.0");
+    assert_eq!(
+        rewrites[0]["packages"],
+        serde_json::json!(["filelic 0.1.0"])
+    );
+    assert_eq!(
+        rewrites[0]["rewrites"][0],
+        "licence file `LICENSE` identified as `Apache-2.0` (score 1.00, SPDX licence texts)"
+    );
+}
+
+#[test]
+fn a_licence_file_below_the_threshold_stays_unknown_with_its_best_candidate() {
+    // The first half of the MIT text's lines: recognisably MIT-like, but not enough.
+    let lines: Vec<&str> = spdx_text("MIT").lines().collect();
+    let part = lines[..lines.len() / 2].join("\n");
+    let dir = workspace(&part);
+    let v = licences_json(&dir);
+    let unknown = &v["unknown"][0]["packages"][0];
+    assert_eq!(unknown["package"], "filelic 0.1.0", "{v}");
+    assert_eq!(unknown["file"], "LICENSE");
+    let error = unknown["error"].as_str().unwrap();
+    assert!(error.starts_with("best match `MIT"), "{error}");
+    let score: f32 = error.rsplit(' ').next().unwrap().parse().unwrap();
+    assert!(score > 0.3 && score < 0.8, "{error}");
+}
