@@ -212,7 +212,11 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions, today: jiff::civil::Date) ->
         extra.enrichment = Some(e.facts);
         extra.enrichment_evidence = Some(e.evidence);
     }
-    let licenses = crate::license::resolve_all(&loaded.inventory);
+    let licenses = crate::license::resolve_all_at(
+        &loaded.inventory,
+        crate::license::LenientTable::builtin(),
+        policy.confidence_threshold.value,
+    );
     extra.facts = crate::score::facts::Facts::build(
         loaded.candidate,
         &loaded.inventory,

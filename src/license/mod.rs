@@ -110,11 +110,16 @@ pub fn resolve_all(inv: &Inventory) -> Licenses {
 
 /// [`resolve_all`] with a given lenient table (e.g. one with a user file layered on top).
 pub fn resolve_all_with(inv: &Inventory, table: &LenientTable) -> Licenses {
+    resolve_all_at(inv, table, identify::DEFAULT_THRESHOLD)
+}
+
+/// [`resolve_all_with`] with the policy's confidence threshold for licence texts.
+pub fn resolve_all_at(inv: &Inventory, table: &LenientTable, threshold: f32) -> Licenses {
     Licenses {
         per_package: inv
             .packages
             .iter()
-            .map(|p| resolve_with(p, table))
+            .map(|p| resolve_at(p, table, threshold))
             .collect(),
     }
 }
@@ -127,6 +132,11 @@ pub fn resolve(pkg: &Package) -> LicenseState {
 
 /// [`resolve`] with a given lenient table.
 pub fn resolve_with(pkg: &Package, table: &LenientTable) -> LicenseState {
+    resolve_at(pkg, table, identify::DEFAULT_THRESHOLD)
+}
+
+/// [`resolve_with`] with a confidence threshold for licence texts.
+pub fn resolve_at(pkg: &Package, table: &LenientTable, threshold: f32) -> LicenseState {
     let pick = |v: &[String]| -> Option<String> {
         let v: Vec<&str> = v
             .iter()
@@ -157,7 +167,7 @@ pub fn resolve_with(pkg: &Package, table: &LenientTable) -> LicenseState {
         (None, None) => {
             if let Some(f) = &pkg.license_file {
                 return match &pkg.license_text {
-                    Some(text) => identify::resolve_file(f, text, identify::DEFAULT_THRESHOLD),
+                    Some(text) => identify::resolve_file(f, text, threshold),
                     None => LicenseState::Unknown(UnknownReason::LicenseFileOnly(f.clone())),
                 };
             }

@@ -80,3 +80,47 @@ fn a_licence_file_below_the_threshold_stays_unknown_with_its_best_candidate() {
     let score: f32 = error.rsplit(' ').next().unwrap().parse().unwrap();
     assert!(score > 0.3 && score < 0.8, "{error}");
 }
+
+/// LIC001 messages for the half-MIT workspace under a policy with `threshold`.
+fn lic001(threshold: &str) -> (Option<i32>, String) {
+    let lines: Vec<&str> = spdx_text("MIT").lines().collect();
+    let dir = workspace(&lines[..lines.len() / 2].join("\n"));
+    let policy = dir.path().join("policy.toml");
+    std::fs::write(
+        &policy,
+        format!("extends = \"baseline\"\n[licenses]\nconfidence_threshold = {threshold}\n"),
+    )
+    .unwrap();
+    let out = sovra(&[
+        "check",
+        dir.path().to_str().unwrap(),
+        "--policy",
+        policy.to_str().unwrap(),
+        "--select",
+        "LIC001",
+        "--no-project-policy",
+    ]);
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+#[test]
+fn the_confidence_threshold_is_a_policy_setting() {
+    let (_, default) = lic001("0.8");
+    assert!(
+        default.contains("names only a licence file (`LICENSE`)"),
+        "{default}"
+    );
+    // Lowered below the best candidate's score, the file is identified.
+    let (_, lowered) = lic001("0.3");
+    assert!(!lowered.contains("names only a licence file"), "{lowered}");
+    let (code, wrong) = lic001("1.5");
+    assert_eq!(code, Some(2), "{wrong}");
+    assert!(
+        wrong.contains("`licenses.confidence_threshold` must be between 0 and 1, not 1.5"),
+        "{wrong}"
+    );
+    assert!(wrong.contains("policy.toml:3:"), "{wrong}");
+}
