@@ -168,7 +168,15 @@ fn build(meta: &Metadata, input: InputFile) -> Inventory {
                 .license_file
                 .as_ref()
                 .filter(|_| p.license.is_none())
-                .and_then(|f| read_license_file(&manifest_dir.join(f.as_std_path()))),
+                .and_then(|f| {
+                    read_license_file(&manifest_dir.join(f.as_std_path())).or_else(|| {
+                        // Saved metadata from another machine: the crate's unpacked
+                        // sources in this machine's cargo cache, when downloaded.
+                        p.source.as_ref()?;
+                        registry_src(&format!("{}-{}", p.name.as_str(), p.version))
+                            .find_map(|dir| read_license_file(&dir.join(f.as_std_path())))
+                    })
+                }),
             authors: p.authors.clone(),
             repository: p.repository.clone(),
             homepage: p.homepage.clone(),
@@ -270,6 +278,23 @@ fn is_optional(
 /// The largest licence file read for identification; longer files are not licence texts
 /// a package names in `license-file` (the longest SPDX text is under 100 KiB).
 pub(crate) const LICENSE_FILE_LIMIT: u64 = 512 * 1024;
+
+/// `<crate>-<version>` folders in cargo's unpacked registry sources
+/// (`$CARGO_HOME/registry/src/<index>/`, `~/.cargo` when `CARGO_HOME` is unset).
+fn registry_src(folder: &str) -> impl Iterator<Item = PathBuf> + use<> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    let mut dirs: Vec<PathBuf> = home
+        .and_then(|h| std::fs::read_dir(h.join("registry").join("src")).ok())
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok().map(|e| e.path().join(folder)))
+        .filter(|d| d.is_dir())
+        .collect();
+    dirs.sort();
+    dirs.into_iter()
+}
 
 /// The text of a licence file beside a manifest (in a checkout or cargo's unpacked
 /// registry sources), when it exists and is within [`LICENSE_FILE_LIMIT`]; otherwise the

@@ -124,3 +124,54 @@ fn the_confidence_threshold_is_a_policy_setting() {
     );
     assert!(wrong.contains("policy.toml:3:"), "{wrong}");
 }
+
+/// Saved metadata from another machine: a registry crate that names only a licence file
+/// is identified from cargo's unpacked sources on this one (`CARGO_HOME/registry/src`).
+#[test]
+fn a_registry_crate_licence_file_is_read_from_the_cargo_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut meta: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(crate::support::root().join("tests/fixtures/cargo/sources.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let pkg = meta["packages"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|p| p["name"] == "itoa")
+        .unwrap();
+    pkg["license"] = serde_json::Value::Null;
+    pkg["license_file"] = "LICENSE-APACHE".into();
+    pkg["manifest_path"] = "/nonexistent/registry/src/index/itoa-1.0.18/Cargo.toml".into();
+    let saved = dir.path().join("metadata.json");
+    std::fs::write(&saved, serde_json::to_string(&meta).unwrap()).unwrap();
+    let home = dir.path().join("cargo-home");
+    let unpacked = home.join("registry/src/index.example-0000/itoa-1.0.18");
+    std::fs::create_dir_all(&unpacked).unwrap();
+    std::fs::write(unpacked.join("LICENSE-APACHE"), spdx_text("Apache-2.0")).unwrap();
+
+    let run = |cargo_home: &std::path::Path| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_sovra"))
+            .args(["licenses", saved.to_str().unwrap(), "--format", "json"])
+            .env("CARGO_HOME", cargo_home)
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        v
+    };
+    let v = run(&home);
+    let rewrite = v["rewrites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["original"] == "LICENSE-APACHE")
+        .unwrap_or_else(|| panic!("{v}"));
+    assert_eq!(rewrite["result"], "Apache-2.0");
+    assert_eq!(rewrite["packages"][0], "itoa 1.0.18");
+    // Not downloaded here: the crate stays "licence file only", said so.
+    let v = run(&dir.path().join("empty-home"));
+    let unknown = v["unknown"].to_string();
+    assert!(unknown.contains("\"file\":\"LICENSE-APACHE\""), "{v}");
+}
