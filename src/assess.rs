@@ -261,7 +261,11 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions, today: jiff::civil::Date) ->
         mut extra,
         forge,
     } = read(inputs, &opts.ingest, opts.facts.as_deref(), today)?;
-    let licenses = crate::license::resolve_all(&loaded.inventory);
+    let licenses = crate::license::resolve_all_at(
+        &loaded.inventory,
+        crate::license::LenientTable::builtin(),
+        policy.confidence_threshold.value,
+    );
     extra.facts = crate::facts::Facts::build(
         loaded.candidate,
         &loaded.inventory,

@@ -55,6 +55,9 @@ pub struct Hit {
     pub subject: Option<String>,
     /// Lower the level of this hit to at most `Warn` (e.g. OSADL "Unknown" → review).
     pub review_only: bool,
+    /// Lower the level of this hit to at most this level (a check whose outcomes weigh
+    /// differently, such as an obligation against a conflict).
+    pub cap: Option<Level>,
 }
 
 /// A finding: a hit of a rule, with the rule's identity and effective level.

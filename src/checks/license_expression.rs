@@ -76,7 +76,8 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
                         text!("license-expression.noassertion", pkg = &name)
                     }
                     UnknownReason::None => text!("license-expression.none", pkg = &name),
-                    UnknownReason::LicenseFileOnly(f) => {
+                    UnknownReason::LicenseFileOnly(f)
+                    | UnknownReason::Unidentified { file: f, .. } => {
                         text!("license-expression.file-only", pkg = &name, file = f)
                     }
                     UnknownReason::Unparseable { .. } => continue,

@@ -354,6 +354,12 @@ pub(crate) fn unknown_reason(r: &crate::license::UnknownReason) -> Text {
         U::NoAssertion => text!("unknown-reason.noassertion"),
         U::None => text!("unknown-reason.none"),
         U::LicenseFileOnly(f) => text!("unknown-reason.file-only", file = f),
+        U::Unidentified { file, best, score } => text!(
+            "unknown-reason.file-unidentified",
+            file = file,
+            best = best,
+            score = score
+        ),
         U::Unparseable { raw, .. } => text!("unknown-reason.unparseable", raw = raw),
     }
 }

@@ -252,6 +252,7 @@ fn reason_label(r: &UnknownReason) -> &'static str {
         UnknownReason::NoAssertion => "unknown: NOASSERTION",
         UnknownReason::None => "unknown: NONE",
         UnknownReason::LicenseFileOnly(_) => "unknown: licence file only",
+        UnknownReason::Unidentified { .. } => "unknown: licence file not identified",
         UnknownReason::Unparseable { .. } => "unknown: not a licence expression",
     }
 }
@@ -262,6 +263,9 @@ fn reason_detail(r: &UnknownReason) -> String {
         UnknownReason::NoAssertion => "NOASSERTION".to_owned(),
         UnknownReason::None => "NONE".to_owned(),
         UnknownReason::LicenseFileOnly(f) => format!("licence file `{f}` only"),
+        UnknownReason::Unidentified { file, best, score } => {
+            format!("licence file `{file}` not identified (best match `{best}`, score {score})")
+        }
         UnknownReason::Unparseable { raw, .. } => format!("`{raw}` is not a licence expression"),
     }
 }
@@ -559,6 +563,7 @@ fn license_json(state: &LicenseState) -> LicenseJson {
             let detail = match r {
                 UnknownReason::Missing | UnknownReason::NoAssertion | UnknownReason::None => None,
                 UnknownReason::LicenseFileOnly(f) => Some(f.clone()),
+                UnknownReason::Unidentified { file, .. } => Some(file.clone()),
                 UnknownReason::Unparseable { raw, .. } => Some(raw.clone()),
             };
             LicenseJson::Unknown {

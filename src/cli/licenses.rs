@@ -155,6 +155,11 @@ impl UnknownPackageJson {
     fn new(package: String, reason: &UnknownReason) -> Self {
         let (file, raw, error) = match reason {
             UnknownReason::LicenseFileOnly(f) => (Some(f.clone()), None, None),
+            UnknownReason::Unidentified { file, best, score } => (
+                Some(file.clone()),
+                None,
+                Some(format!("best match `{best}`, score {score}")),
+            ),
             UnknownReason::Unparseable { raw, error } => {
                 (None, Some(raw.clone()), Some(error.clone()))
             }

@@ -129,11 +129,14 @@ fn run_phase(plan: &Plan, policy: &EffectivePolicy, ctx: &Ctx<'_>, phase: Phase)
             continue;
         };
         for hit in check(ctx) {
-            let level = if hit.review_only {
+            let mut level = if hit.review_only {
                 eff.level.value.min(Level::Warn)
             } else {
                 eff.level.value
             };
+            if let Some(cap) = hit.cap {
+                level = level.min(cap);
+            }
             let path = hit
                 .package
                 .and_then(|p| ctx.graph.inclusion_path(p, ctx.graph.scope_of(p)?))

@@ -164,6 +164,19 @@ fn build(meta: &Metadata, input: InputFile) -> Inventory {
                 .license_file
                 .as_ref()
                 .map(|f| f.as_str().replace('\\', "/")),
+            license_text: p
+                .license_file
+                .as_ref()
+                .filter(|_| p.license.is_none())
+                .and_then(|f| {
+                    read_license_file(&manifest_dir.join(f.as_std_path())).or_else(|| {
+                        // Saved metadata from another machine: the crate's unpacked
+                        // sources in this machine's cargo cache, when downloaded.
+                        p.source.as_ref()?;
+                        registry_src(&format!("{}-{}", p.name.as_str(), p.version))
+                            .find_map(|dir| read_license_file(&dir.join(f.as_std_path())))
+                    })
+                }),
             authors: p.authors.clone(),
             repository: p.repository.clone(),
             homepage: p.homepage.clone(),
@@ -262,6 +275,43 @@ fn is_optional(
     }
 }
 
+/// The largest licence file read for identification; longer files are not licence texts
+/// a package names in `license-file` (the longest SPDX text is under 100 KiB).
+pub(crate) const LICENSE_FILE_LIMIT: u64 = 512 * 1024;
+
+/// `<crate>-<version>` folders in cargo's unpacked registry sources
+/// (`$CARGO_HOME/registry/src/<index>/`, `~/.cargo` when `CARGO_HOME` is unset).
+fn registry_src(folder: &str) -> impl Iterator<Item = PathBuf> + use<> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    let mut dirs: Vec<PathBuf> = home
+        .and_then(|h| std::fs::read_dir(h.join("registry").join("src")).ok())
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok().map(|e| e.path().join(folder)))
+        .filter(|d| d.is_dir())
+        .collect();
+    dirs.sort();
+    dirs.into_iter()
+}
+
+/// The text of a licence file beside a manifest (in a checkout or cargo's unpacked
+/// registry sources), when it exists and is within [`LICENSE_FILE_LIMIT`]; otherwise the
+/// package stays "licence file only".
+fn read_license_file(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).ok()?;
+    let mut bytes = Vec::new();
+    file.take(LICENSE_FILE_LIMIT + 1)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    if bytes.len() as u64 > LICENSE_FILE_LIMIT {
+        return None;
+    }
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -309,5 +359,19 @@ mod tests {
             SourceKind::Git("https://github.com/a/b?rev=1#abc".into())
         );
         assert_eq!(source_kind(None, d, r), SourceKind::Path("x".into()));
+    }
+
+    #[test]
+    fn licence_files_are_read_within_their_bound() {
+        let dir = tempfile::tempdir().unwrap();
+        let at = dir.path().join("LICENSE");
+        std::fs::write(&at, vec![b'x'; LICENSE_FILE_LIMIT as usize]).unwrap();
+        assert_eq!(
+            read_license_file(&at).map(|t| t.len()),
+            Some(LICENSE_FILE_LIMIT as usize)
+        );
+        std::fs::write(&at, vec![b'x'; LICENSE_FILE_LIMIT as usize + 1]).unwrap();
+        assert_eq!(read_license_file(&at), None);
+        assert_eq!(read_license_file(&dir.path().join("missing")), None);
     }
 }

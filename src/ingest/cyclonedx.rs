@@ -906,6 +906,7 @@ fn package(c: &Component<'_>, input: InputIdx) -> Package {
         declared,
         concluded,
         license_file: None,
+        license_text: None,
         supplier,
         authors,
         repository: ext("vcs"),

@@ -732,6 +732,7 @@ fn package(p: &RawPackage, input: crate::model::InputIdx) -> Package {
         declared: raw(&p.declared),
         concluded: raw(&p.concluded),
         license_file: None,
+        license_text: None,
         supplier: supplier.or_else(|| originator.clone()),
         authors: originator.into_iter().collect(),
         repository,

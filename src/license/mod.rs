@@ -13,6 +13,8 @@
 //! embedded knowledge base; every table is parsed once.
 
 pub mod class;
+pub mod compat;
+pub mod identify;
 mod lenient;
 pub mod osadl;
 
@@ -77,6 +79,13 @@ pub enum UnknownReason {
     None,
     /// Only a licence file is named (Cargo `license-file`).
     LicenseFileOnly(String),
+    /// A licence file was read but matched no SPDX licence text well enough: the best
+    /// candidate and its score (two decimals) are named.
+    Unidentified {
+        file: String,
+        best: String,
+        score: String,
+    },
     /// The string is neither valid SPDX nor fixable by the lenient table.
     Unparseable { raw: String, error: String },
 }
@@ -101,11 +110,16 @@ pub fn resolve_all(inv: &Inventory) -> Licenses {
 
 /// [`resolve_all`] with a given lenient table (e.g. one with a user file layered on top).
 pub fn resolve_all_with(inv: &Inventory, table: &LenientTable) -> Licenses {
+    resolve_all_at(inv, table, identify::DEFAULT_THRESHOLD)
+}
+
+/// [`resolve_all_with`] with the policy's confidence threshold for licence texts.
+pub fn resolve_all_at(inv: &Inventory, table: &LenientTable, threshold: f32) -> Licenses {
     Licenses {
         per_package: inv
             .packages
             .iter()
-            .map(|p| resolve_with(p, table))
+            .map(|p| resolve_at(p, table, threshold))
             .collect(),
     }
 }
@@ -118,6 +132,11 @@ pub fn resolve(pkg: &Package) -> LicenseState {
 
 /// [`resolve`] with a given lenient table.
 pub fn resolve_with(pkg: &Package, table: &LenientTable) -> LicenseState {
+    resolve_at(pkg, table, identify::DEFAULT_THRESHOLD)
+}
+
+/// [`resolve_with`] with a confidence threshold for licence texts.
+pub fn resolve_at(pkg: &Package, table: &LenientTable, threshold: f32) -> LicenseState {
     let pick = |v: &[String]| -> Option<String> {
         let v: Vec<&str> = v
             .iter()
@@ -147,7 +166,10 @@ pub fn resolve_with(pkg: &Package, table: &LenientTable) -> LicenseState {
         (None, Some(d)) => (d, LicenseOrigin::Declared),
         (None, None) => {
             if let Some(f) = &pkg.license_file {
-                return LicenseState::Unknown(UnknownReason::LicenseFileOnly(f.clone()));
+                return match &pkg.license_text {
+                    Some(text) => identify::resolve_file(f, text, threshold),
+                    None => LicenseState::Unknown(UnknownReason::LicenseFileOnly(f.clone())),
+                };
             }
             if pkg.concluded.iter().any(|s| s.trim() == "NOASSERTION") {
                 return LicenseState::Unknown(UnknownReason::NoAssertion);
@@ -242,7 +264,9 @@ impl UnknownReason {
             UnknownReason::Missing => "missing",
             UnknownReason::NoAssertion => "noassertion",
             UnknownReason::None => "none",
-            UnknownReason::LicenseFileOnly(_) => "license-file-only",
+            UnknownReason::LicenseFileOnly(_) | UnknownReason::Unidentified { .. } => {
+                "license-file-only"
+            }
             UnknownReason::Unparseable { .. } => "unparseable",
         }
     }

@@ -164,6 +164,9 @@ pub struct Package {
     pub concluded: Vec<String>,
     /// A licence file named instead of an expression (`license-file` in Cargo).
     pub license_file: Option<String>,
+    /// The text of `license_file` as read beside the manifest (bounded), for
+    /// identification against the SPDX licence texts.
+    pub license_text: Option<String>,
     /// Supplier as the input says (CycloneDX supplier / publisher, SPDX PackageSupplier).
     pub supplier: Option<String>,
     /// Authors as the input says (names, possibly with `<e-mail>`).
@@ -334,6 +337,7 @@ impl Inventory {
             fill(&mut existing.version, pkg.version);
             fill(&mut existing.purl, pkg.purl);
             fill(&mut existing.license_file, pkg.license_file);
+            fill(&mut existing.license_text, pkg.license_text);
             fill(&mut existing.supplier, pkg.supplier);
             fill(&mut existing.repository, pkg.repository);
             fill(&mut existing.homepage, pkg.homepage);

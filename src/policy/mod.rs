@@ -192,6 +192,10 @@ pub struct EffectivePolicy {
     pub linking: Sourced<Linking>,
     /// Licence preference for choosing an `OR` branch, most preferred first.
     pub prefer: Sourced<Vec<String>>,
+    /// The score a licence file's text must reach against an SPDX licence text to be
+    /// identified as that licence (`licenses.confidence_threshold`, default 0.8 as
+    /// cargo-deny).
+    pub confidence_threshold: Sourced<f32>,
     /// Every catalogue rule, by id.
     pub rules: BTreeMap<String, EffectiveRule>,
     pub exceptions: Vec<Exception>,
@@ -233,6 +237,10 @@ impl EffectivePolicy {
             deployment: Sourced::new(Deployment::Distributed, "default"),
             linking: Sourced::new(Linking::Static, "default"),
             prefer: Sourced::new(Vec::new(), "default"),
+            confidence_threshold: Sourced::new(
+                crate::license::identify::DEFAULT_THRESHOLD,
+                "default",
+            ),
             rules,
             exceptions: Vec::new(),
             notes: Vec::new(),
@@ -564,6 +572,16 @@ fn apply(
             }
         }
         eff.prefer = Sourced::new(p.value.clone(), name);
+    }
+    if let Some(t) = &layer.confidence_threshold {
+        if (0.0..=1.0).contains(&t.value) {
+            eff.confidence_threshold = Sourced::new(t.value as f32, name);
+        } else {
+            problems.push(t.pos.problem(format!(
+                "`licenses.confidence_threshold` must be between 0 and 1, not {}",
+                t.value
+            )));
+        }
     }
     for r in &layer.rules {
         let id = &r.id.value;

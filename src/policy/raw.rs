@@ -76,6 +76,8 @@ pub(crate) struct RawPolicy {
     pub deployment: Option<At<String>>,
     pub linking: Option<At<String>>,
     pub prefer: Option<At<Vec<String>>>,
+    /// `licenses.confidence_threshold`: the score a licence text must reach.
+    pub confidence_threshold: Option<At<f64>>,
     pub catalogue: Vec<At<String>>,
     pub rules: Vec<RawRule>,
     pub exceptions: Vec<At<RawException>>,
@@ -139,7 +141,13 @@ pub(crate) fn parse(name: &str, path: &Path, text: &str, problems: &mut Vec<Prob
         if let Some((_, v)) = entry(&table, "licenses") {
             match v.get_ref() {
                 DeValue::Table(t) => {
-                    doc.unknown_keys(t, &["prefer"], "`[licenses]`");
+                    doc.unknown_keys(t, &["confidence_threshold", "prefer"], "`[licenses]`");
+                    if let Some((_, p)) = entry(t, "confidence_threshold") {
+                        raw.confidence_threshold = doc.de::<f64>(p).map(|value| At {
+                            value,
+                            pos: pos(p.span().start),
+                        });
+                    }
                     if let Some((_, p)) = entry(t, "prefer") {
                         raw.prefer = doc.de::<Vec<String>>(p).map(|value| At {
                             value,

@@ -529,6 +529,9 @@ fn license_inventory(s: &Subject<'_>, runtime: &[PkgIdx], lang: &str) -> License
                     Some(LicenseState::Unknown(r @ UnknownReason::LicenseFileOnly(f))) => {
                         (r.kind(), Some(f.clone()))
                     }
+                    Some(LicenseState::Unknown(
+                        r @ UnknownReason::Unidentified { file, best, score },
+                    )) => (r.kind(), Some(format!("{file} ({best} {score})"))),
                     Some(LicenseState::Unknown(r @ UnknownReason::Unparseable { raw, .. })) => {
                         (r.kind(), Some(raw.clone()))
                     }

@@ -1,10 +1,12 @@
 //! The one integration-test binary: CLI cases over `samples/` and conformance tests
 //! over the real inputs in `../shared/corpus/`. One module per feature.
 
+mod compat;
 mod enrich;
 mod flags;
 mod german;
 mod hostile_net;
+mod identify;
 mod ingest;
 mod licenses;
 mod policy_integrity;
