@@ -9,7 +9,7 @@
 //! rewrites, classes) is the job of `crate::license`, so that nothing an input says is
 //! rewritten before it can be recorded as a finding.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::PathBuf;
 
@@ -304,6 +304,8 @@ pub struct Inventory {
     /// inputs, in the order they were filled.
     pub from_facts: Vec<(PkgIdx, FactField)>,
     by_id: HashMap<PackageId, PkgIdx>,
+    /// `roots` as a set, so adding one is constant time (an SBOM may describe 100,000).
+    root_set: HashSet<PkgIdx>,
 }
 
 impl Inventory {
@@ -365,9 +367,14 @@ impl Inventory {
     }
 
     pub fn add_root(&mut self, idx: PkgIdx) {
-        if !self.roots.contains(&idx) {
+        if self.root_set.insert(idx) {
             self.roots.push(idx);
         }
+    }
+
+    /// Whether `idx` was added as a root.
+    pub fn is_root(&self, idx: PkgIdx) -> bool {
+        self.root_set.contains(&idx)
     }
 
     pub fn add_input(&mut self, input: InputFile) -> InputIdx {

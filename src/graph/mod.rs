@@ -150,6 +150,11 @@ impl DepGraph {
         &self.roots
     }
 
+    /// Whether `pkg` is a declared root (the roots are sorted).
+    pub fn is_root(&self, pkg: PkgIdx) -> bool {
+        self.roots.binary_search(&pkg).is_ok()
+    }
+
     /// Packages no declared root reaches, treated as roots of their own.
     pub fn orphans(&self) -> &[PkgIdx] {
         &self.orphans

@@ -263,7 +263,8 @@ fn sniff(path: &Path, bytes: &[u8]) -> Result<Sniffed> {
             Sniffed::Unknown
         });
     }
-    for line in text.lines() {
+    // Lines end in LF, CR LF or a lone CR.
+    for line in text.split(['\n', '\r']) {
         if line.trim_start().starts_with("SPDXVersion:") {
             return Ok(Sniffed::Known(InputFormat::SpdxTagValue));
         }

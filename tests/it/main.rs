@@ -3,6 +3,7 @@
 
 mod enrich;
 mod german;
+mod hostile;
 mod ingest;
 mod licenses;
 mod report;
