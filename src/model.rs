@@ -289,6 +289,14 @@ pub struct ExtractedLicense {
     pub input: InputIdx,
 }
 
+/// A file that looks like evidence of the offer but was not read.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Skipped {
+    pub path: std::path::PathBuf,
+    /// Why, in English (a located error, or the format that is not read).
+    pub reason: String,
+}
+
 /// Packages, edges and roots read from one or more inputs.
 #[derive(Debug, Clone, Default)]
 pub struct Inventory {
@@ -303,6 +311,9 @@ pub struct Inventory {
     /// Package fields filled from a facts file (`sovra enrich`), not stated by the
     /// inputs, in the order they were filled.
     pub from_facts: Vec<(PkgIdx, FactField)>,
+    /// Files of a directory input that look like evidence but were not read, with the
+    /// reason, in path order.
+    pub skipped: Vec<Skipped>,
     by_id: HashMap<PackageId, PkgIdx>,
     /// `roots` as a set, so adding one is constant time (an SBOM may describe 100,000).
     root_set: HashSet<PkgIdx>,
@@ -414,6 +425,7 @@ impl Inventory {
                 message: n.message,
             });
         }
+        self.skipped.extend(other.skipped);
         for (id, mut lic) in other.license_refs {
             lic.input = InputIdx(lic.input.0 + input_offset);
             match self.license_refs.get(&id) {

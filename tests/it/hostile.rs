@@ -275,3 +275,154 @@ fn yaml_nesting_60000_deep_is_a_located_error() {
         stderr(&out)
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Directory inputs drop nothing silently.
+// ---------------------------------------------------------------------------------------
+
+/// A CycloneDX JSON SBOM with `n` components named `<prefix><i>`.
+fn cdx(prefix: &str, n: usize) -> String {
+    let comps: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                r#"{{"bom-ref":"{prefix}{i}","type":"library","name":"{prefix}{i}","version":"1.0.0","purl":"pkg:npm/{prefix}{i}@1.0.0","licenses":[{{"license":{{"id":"MIT"}}}}]}}"#
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"bomFormat":"CycloneDX","specVersion":"1.5","components":[{}]}}"#,
+        comps.join(",")
+    )
+}
+
+#[test]
+fn unread_evidence_in_a_directory_is_listed_and_denied() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("offer");
+    std::fs::create_dir(&d).unwrap();
+    std::fs::write(d.join("app.cdx.json"), cdx("a", 2)).unwrap();
+    std::fs::write(
+        d.join("bom.xml"),
+        "<?xml version=\"1.0\"?>\n<bom xmlns=\"http://cyclonedx.org/schema/bom/1.5\"/>\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("sbom.spdx.yaml"), "spdxVersion: SPDX-2.3\nname: x\n").unwrap();
+    // Latin-1, not UTF-8, and nothing says which format it is: not read, but listed.
+    std::fs::write(d.join("other.bom.json"), b"{\"name\": \"caf\xE9\"}").unwrap();
+    // No evidence: passes without a word.
+    std::fs::write(d.join("tsconfig.json"), "{\"compilerOptions\": {}}").unwrap();
+    let out = sovra_in(
+        dir.path(),
+        &[
+            "check",
+            "offer",
+            "--policy",
+            "de-public-sector",
+            "--format",
+            "json",
+        ],
+        60,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let unread: Vec<(String, String)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "SUP009")
+        .map(|f| {
+            (
+                f["message"].as_str().unwrap().to_owned(),
+                f["level"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(unread.len(), 3, "{unread:?}");
+    for (file, (msg, level)) in ["bom.xml", "other.bom.json", "sbom.spdx.yaml"]
+        .iter()
+        .zip(&unread)
+    {
+        assert!(msg.contains(file), "{msg}");
+        assert_eq!(level, "deny");
+    }
+    let notes = doc["findings"].to_string();
+    assert!(
+        notes.contains("other.bom.json:1:14: invalid UTF-8"),
+        "{notes}"
+    );
+    assert!(!notes.contains("tsconfig"), "{notes}");
+}
+
+#[test]
+fn every_malformed_file_of_fifty_is_reported_then_the_run_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("sboms");
+    std::fs::create_dir(&d).unwrap();
+    for i in 0..50 {
+        let text = match i {
+            3 => "{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.5\",\n  oops }".to_owned(),
+            27 => "{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.5\", \"components\": 7}"
+                .to_owned(),
+            49 => "SPDXVersion: SPDX-2.3\nRelationship: A BOGUS B\n".to_owned(),
+            _ => cdx(&format!("p{i}-"), 1),
+        };
+        let ext = if i == 49 { "spdx" } else { "json" };
+        std::fs::write(d.join(format!("s{i:02}.{ext}")), text).unwrap();
+    }
+    let out = sovra_in(dir.path(), &["check", "sboms"], 60);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("s03.json:2:3:"), "{err}");
+    assert!(err.contains("s27.json:1:"), "{err}");
+    assert!(err.contains("s49.spdx:2:"), "{err}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Bounded reads.
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn a_file_over_the_size_limit_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = cdx("p", 1);
+    text.pop();
+    text.push_str(&format!(r#","x":"{}"}}"#, "a".repeat(2 << 20)));
+    std::fs::write(dir.path().join("big.json"), &text).unwrap();
+    let out = sovra_in(
+        dir.path(),
+        &["check", "big.json", "--max-input-size", "1"],
+        60,
+    );
+    fails_with(
+        &out,
+        "big.json: larger than the input size limit of 1048576 bytes",
+    );
+    // The default limit reads it.
+    let out = sovra_in(dir.path(), &["inventory", "big.json"], 60);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_and_devices_behind_symlinks_are_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("offer");
+    std::fs::create_dir(&d).unwrap();
+    std::fs::write(d.join("app.cdx.json"), cdx("a", 1)).unwrap();
+    let fifo = dir.path().join("pipe");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    std::os::unix::fs::symlink(&fifo, d.join("bom.json")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", d.join("zero.spdx")).unwrap();
+    // Given directly: an error, at once (a FIFO would block a read for ever).
+    let out = sovra_in(dir.path(), &["inventory", "offer/bom.json"], 20);
+    fails_with(&out, "offer/bom.json: not a regular file");
+    let out = sovra_in(dir.path(), &["inventory", "offer/zero.spdx"], 20);
+    fails_with(&out, "offer/zero.spdx: not a regular file");
+    // In a directory: listed as evidence not read.
+    let out = sovra_in(dir.path(), &["check", "offer", "--format", "json"], 20);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = doc["findings"].to_string();
+    assert!(text.contains("offer/bom.json"), "{text}");
+    assert!(text.contains("offer/zero.spdx"), "{text}");
+}
