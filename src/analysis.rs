@@ -31,6 +31,25 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// The inclusion path of a finding as shown to people (long paths shortened).
+    pub fn short_path(&self, f: &Finding) -> Option<crate::graph::ShortPath> {
+        f.path
+            .and_then(|(p, scope)| self.graph.short_path(p, scope))
+    }
+
+    /// Display names of a finding's shown path, `…` where packages are left out.
+    pub fn path_names(&self, f: &Finding) -> Vec<String> {
+        let Some(sp) = self.short_path(f) else {
+            return Vec::new();
+        };
+        sp.shown()
+            .map(|p| match p {
+                Some(p) => self.inventory.package(p).display_name(),
+                None => format!("… {} more …", sp.omitted),
+            })
+            .collect()
+    }
+
     /// Whether a finding at or above `fail_on` remains after exceptions.
     pub fn fails(&self, fail_on: Level) -> bool {
         self.findings.iter().any(|f| f.fails(fail_on))

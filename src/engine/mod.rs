@@ -10,6 +10,8 @@ pub mod catalogue;
 pub mod choice;
 pub(crate) mod spanned;
 
+use std::collections::HashMap;
+
 use crate::checks::{Ctx, Phase};
 use crate::graph::DepGraph;
 use crate::license::Licenses;
@@ -76,8 +78,11 @@ pub struct Finding {
     pub rule: String,
     pub level: Level,
     pub hit: Hit,
-    /// The shortest inclusion path of the package (root first), empty when none.
-    pub path: Vec<PkgIdx>,
+    /// The package and scope whose shortest inclusion path explains the finding, when
+    /// it has a reachable package. The path itself is the graph's
+    /// ([`DepGraph::short_path`], [`DepGraph::path_parent`]): findings do not copy it, so
+    /// a deep graph costs memory linear in the findings.
+    pub path: Option<(PkgIdx, crate::graph::Scope)>,
     /// The exception that suppressed this finding, if one matched.
     pub exception: Option<AppliedException>,
 }
@@ -160,8 +165,9 @@ pub fn run(catalogue: &Catalogue, policy: &EffectivePolicy, input: &Input<'_>) -
         used_exceptions: &[],
     };
     let mut findings = run_phase(catalogue, policy, &ctx, Phase::Main);
+    let index = exception_index(policy);
     for f in &mut findings {
-        apply_exceptions(f, policy, input, &mut used);
+        apply_exceptions(f, policy, &index, input, &mut used);
     }
     ctx.used_exceptions = &used;
     findings.extend(run_phase(catalogue, policy, &ctx, Phase::Post));
@@ -196,10 +202,7 @@ fn run_phase(
             } else {
                 eff.level.value
             };
-            let path = hit
-                .package
-                .and_then(|p| ctx.graph.inclusion_path(p, ctx.graph.scope_of(p)?))
-                .unwrap_or_default();
+            let path = hit.package.and_then(|p| Some((p, ctx.graph.scope_of(p)?)));
             out.push(Finding {
                 rule: id.clone(),
                 level,
@@ -212,14 +215,55 @@ fn run_phase(
     out
 }
 
+/// The exceptions by rule and the name they match (a package name, a licence, a
+/// vendor id), each list in declaration order: a finding looks at the few that can
+/// match it, not at every exception (a policy may hold tens of thousands).
+type ExceptionIndex<'p> = HashMap<(&'p str, &'p str), Vec<usize>>;
+
+fn exception_index(policy: &EffectivePolicy) -> ExceptionIndex<'_> {
+    let mut index: ExceptionIndex<'_> = HashMap::new();
+    for (i, ex) in policy.exceptions.iter().enumerate() {
+        let key = match &ex.target {
+            ExceptionTarget::Package { name, .. } => name.as_str(),
+            ExceptionTarget::License(l) => l.as_str(),
+            ExceptionTarget::Vendor(v) => v.as_str(),
+        };
+        index.entry((ex.rule.as_str(), key)).or_default().push(i);
+    }
+    index
+}
+
 /// Attaches the first unexpired exception that matches `f`, and marks it used.
 fn apply_exceptions(
     f: &mut Finding,
     policy: &EffectivePolicy,
+    index: &ExceptionIndex<'_>,
     input: &Input<'_>,
     used: &mut [bool],
 ) {
-    for (i, ex) in policy.exceptions.iter().enumerate() {
+    // The names an exception of this finding's rule could be keyed by.
+    let mut keys: Vec<&str> = Vec::with_capacity(3);
+    if let Some(p) = f.hit.package {
+        keys.push(input.inventory.package(p).name.as_str());
+        if let Some(crate::license::LicenseState::Known(k)) =
+            input.licenses.per_package.get(p.index())
+        {
+            keys.push(k.text());
+        }
+    }
+    if let Some(s) = f.hit.subject.as_deref() {
+        keys.push(s);
+    }
+    let mut candidates: Vec<usize> = keys
+        .iter()
+        .filter_map(|k| index.get(&(f.rule.as_str(), *k)))
+        .flatten()
+        .copied()
+        .collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    for i in candidates {
+        let ex = &policy.exceptions[i];
         if ex.rule != f.rule || ex.is_expired(input.today) {
             continue;
         }

@@ -6,14 +6,14 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::support::root;
 
 /// Runs `sovra args` in `dir`, killing it (and failing) after `secs` seconds, so a
 /// regression to a hang fails instead of stalling the suite.
 fn sovra_in(dir: &Path, args: &[&str], secs: u64) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sovra"))
+    let child = Command::new(env!("CARGO_BIN_EXE_sovra"))
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
@@ -21,20 +21,16 @@ fn sovra_in(dir: &Path, args: &[&str], secs: u64) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let start = Instant::now();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            return child.wait_with_output().unwrap();
+    let pid = child.id();
+    // The output is drained while waiting, so a large one cannot block the child.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || tx.send(child.wait_with_output()));
+    match rx.recv_timeout(Duration::from_secs(secs)) {
+        Ok(out) => out.unwrap(),
+        Err(_) => {
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+            panic!("sovra {args:?} still running after {secs} s");
         }
-        if start.elapsed() > Duration::from_secs(secs) {
-            let _ = child.kill();
-            let out = child.wait_with_output().unwrap();
-            panic!(
-                "sovra {args:?} still running after {secs} s; stderr: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
@@ -425,4 +421,61 @@ fn fifos_and_devices_behind_symlinks_are_not_read() {
     let text = doc["findings"].to_string();
     assert!(text.contains("offer/bom.json"), "{text}");
     assert!(text.contains("offer/zero.spdx"), "{text}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Nothing quadratic (the figures are in benches/hostile.py; these check the shape).
+// ---------------------------------------------------------------------------------------
+
+/// A CycloneDX SBOM whose root depends on a chain of `n` packages without a licence.
+fn chain(n: usize) -> String {
+    let comps: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                r#"{{"bom-ref":"p{i}","type":"library","name":"p{i}","version":"1.0.0","purl":"pkg:npm/p{i}@1.0.0"}}"#
+            )
+        })
+        .collect();
+    let mut deps = vec![r#"{"ref":"r","dependsOn":["p0"]}"#.to_owned()];
+    deps.extend((1..n).map(|i| format!(r#"{{"ref":"p{}","dependsOn":["p{i}"]}}"#, i - 1)));
+    format!(
+        r#"{{"bomFormat":"CycloneDX","specVersion":"1.5","metadata":{{"component":{{"bom-ref":"r","type":"application","name":"r","version":"1.0.0","licenses":[{{"license":{{"id":"MIT"}}}}]}}}},"components":[{}],"dependencies":[{}]}}"#,
+        comps.join(","),
+        deps.join(",")
+    )
+}
+
+#[test]
+fn a_4000_deep_chain_gives_output_linear_in_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("chain.json"), chain(4_000)).unwrap();
+    let out = sovra_in(
+        dir.path(),
+        &["check", "chain.json", "--format", "json"],
+        120,
+    );
+    assert!(out.status.code().is_some_and(|c| c < 2), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = doc["findings"].as_array().unwrap().len();
+    assert!(findings >= 4_000, "{findings}");
+    // Each package's path entry is written once, whatever the findings sharing it.
+    assert_eq!(doc["paths"].as_array().unwrap().len(), 4_001);
+    assert!(
+        out.stdout.len() < findings * 1_000,
+        "{} bytes",
+        out.stdout.len()
+    );
+    // Human output shows the ends of a long path.
+    let out = sovra_in(dir.path(), &["check", "chain.json"], 120);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("… 3995 more …"),
+        "{}",
+        &text[..2_000.min(text.len())]
+    );
+    assert!(
+        out.stdout.len() < findings * 1_500,
+        "{} bytes",
+        out.stdout.len()
+    );
 }
