@@ -165,7 +165,8 @@ pub const FILES: policy::Files<'static> = policy::Files {
 };
 
 fn read_text(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| Error::io(path, e))
+    let bytes = crate::ingest::read_bounded(path, crate::ingest::DEFAULT_MAX_FILE_BYTES)?;
+    Ok(crate::ingest::decode_text(path, &bytes)?.into_owned())
 }
 
 fn read_catalogue_dir(dir: &Path) -> Result<Vec<(PathBuf, String)>> {

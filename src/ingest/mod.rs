@@ -50,6 +50,21 @@ impl Default for IngestOptions {
 /// (a container image's SPDX JSON reaches some 50 MiB).
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 256 << 20;
 
+/// Whether `path` lies inside `dir` once symbolic links and `..` are resolved (a path
+/// that cannot be resolved is not inside).
+pub fn inside(dir: &Path, path: &Path) -> bool {
+    // The parent of a bare file name is the empty path: the current directory.
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    match (std::fs::canonicalize(dir), std::fs::canonicalize(path)) {
+        (Ok(d), Ok(p)) => p.starts_with(d),
+        _ => false,
+    }
+}
+
 /// Reads one input file, refusing anything but a regular file (a FIFO or a device
 /// reached through a symbolic link would block or never end) and anything larger than
 /// `limit` bytes.

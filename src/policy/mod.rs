@@ -350,6 +350,14 @@ fn resolve(
         });
     }
     let path = match base_dir {
+        // A file's `extends` stays in its directory, symbolic links resolved.
+        Some(d) if d.join(spec).exists() && !crate::ingest::inside(d, &d.join(spec)) => {
+            let msg = format!("`extends = \"{spec}\"` leads outside the directory of the policy");
+            return Err(match pos {
+                Some(p) => Error::Invalid(vec![p.problem(msg)]),
+                None => Error::Usage(msg),
+            });
+        }
         Some(d) => d.join(spec),
         None => PathBuf::from(spec),
     };
@@ -379,7 +387,12 @@ fn chain(start: Source, problems: &mut Vec<Problem>, files: &Files<'_>) -> Resul
                     break;
                 }
             };
-            if parent.path == src.path || out.iter().any(|l| l.path == parent.path) {
+            // Compared as the files they are: `./a.toml`, `a.toml` and a link to it are
+            // one file.
+            let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_owned());
+            let parent_file = canon(&parent.path);
+            if parent_file == canon(&src.path) || out.iter().any(|l| canon(&l.path) == parent_file)
+            {
                 problems.push(ext.pos.problem(format!(
                     "`extends = \"{}\"` makes a cycle of policies",
                     ext.value

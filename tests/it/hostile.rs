@@ -479,3 +479,83 @@ fn a_4000_deep_chain_gives_output_linear_in_findings() {
         out.stdout.len()
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Paths named by inputs stay in their directory.
+// ---------------------------------------------------------------------------------------
+
+#[cfg(unix)]
+#[test]
+fn candidate_files_behind_symlinks_out_of_the_directory_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = dir.path().join("elsewhere.json");
+    std::fs::write(&outside, cdx("secret", 1)).unwrap();
+    let c = dir.path().join("offer");
+    std::fs::create_dir(&c).unwrap();
+    std::os::unix::fs::symlink(&outside, c.join("bom.json")).unwrap();
+    std::fs::write(
+        c.join("candidate.toml"),
+        "[candidate]\nname = \"o\"\n\n[[component]]\nname = \"a\"\nsbom = \"bom.json\"\n",
+    )
+    .unwrap();
+    let out = sovra_in(dir.path(), &["check", "offer"], 30);
+    fails_with(
+        &out,
+        "offer/candidate.toml:6:8: `bom.json` leads outside the candidate directory",
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn publiccode_paths_behind_symlinks_out_of_the_directory_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("AUTHORS"), "someone\n").unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("AUTHORS"), repo.join("AUTHORS")).unwrap();
+    let text = sovra::ingest::publiccode::validate(
+        Path::new("publiccode.yml"),
+        b"publiccodeYmlVersion: \"0.4\"\nlegal:\n  authorsFile: AUTHORS\n",
+        Some(&repo),
+    );
+    let errors: Vec<String> = text.errors.iter().map(ToString::to_string).collect();
+    assert!(
+        errors.iter().any(|e| e.contains("publiccode.yml:3:")
+            && e.contains("leads outside the repository directory")),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn extends_cycles_are_found_on_the_files_themselves() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bom.json"), cdx("p", 1)).unwrap();
+    std::fs::write(dir.path().join("a.toml"), "extends = \"./b.toml\"\n").unwrap();
+    std::fs::write(dir.path().join("b.toml"), "extends = \"././a.toml\"\n").unwrap();
+    let out = sovra_in(dir.path(), &["check", "bom.json", "--policy", "a.toml"], 30);
+    fails_with(
+        &out,
+        "b.toml:1:11: `extends = \"././a.toml\"` makes a cycle of policies",
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn extends_out_of_the_policy_directory_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bom.json"), cdx("p", 1)).unwrap();
+    std::fs::write(dir.path().join("outside.toml"), "extends = \"baseline\"\n").unwrap();
+    let pol = dir.path().join("pol");
+    std::fs::create_dir(&pol).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("outside.toml"), pol.join("base.toml")).unwrap();
+    std::fs::write(pol.join("p.toml"), "extends = \"base.toml\"\n").unwrap();
+    let out = sovra_in(
+        dir.path(),
+        &["check", "bom.json", "--policy", "pol/p.toml"],
+        30,
+    );
+    fails_with(
+        &out,
+        "pol/p.toml:1:11: `extends = \"base.toml\"` leads outside",
+    );
+}
