@@ -162,7 +162,12 @@ pub fn load_policy(inputs: &[PathBuf], opts: &LoadOptions) -> Result<(Catalogue,
 pub const FILES: policy::Files<'static> = policy::Files {
     read: &read_text,
     catalogue_dir: &read_catalogue_dir,
+    canonical: &canonical,
 };
+
+fn canonical(path: &Path) -> Option<PathBuf> {
+    std::fs::canonicalize(path).ok()
+}
 
 fn read_text(path: &Path) -> Result<String> {
     let bytes = crate::ingest::read_bounded(path, crate::ingest::DEFAULT_MAX_FILE_BYTES)?;

@@ -442,11 +442,10 @@ impl Inventory {
                 }
             }
         }
-        self.edges.sort();
-        self.edges.dedup();
     }
 
-    /// Sorts and de-duplicates edges; call once at the end of an ingest.
+    /// Sorts and de-duplicates edges; call once at the end of an ingest (not per
+    /// merge: a directory of 50,000 SBOMs merges 50,000 times).
     pub fn finish(&mut self) {
         self.edges.sort();
         self.edges.dedup();

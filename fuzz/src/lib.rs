@@ -61,6 +61,7 @@ pub fn run_policy(data: &[u8]) {
     let files = sovra::policy::Files {
         read: &read,
         catalogue_dir: &dir,
+        canonical: &|_| None,
     };
     let Ok(mut catalogue) = sovra::engine::catalogue::Catalogue::embedded() else {
         return;

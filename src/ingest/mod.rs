@@ -349,6 +349,7 @@ pub fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
         );
     }
     inv.skipped.extend(skipped);
+    inv.finish();
     Ok(inv)
 }
 

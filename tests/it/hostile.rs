@@ -90,6 +90,7 @@ fn replay(target: &str, data: &[u8]) {
             let files = sovra::policy::Files {
                 read: &read,
                 catalogue_dir: &dir,
+                canonical: &|_| None,
             };
             let mut catalogue = sovra::engine::catalogue::Catalogue::embedded().unwrap();
             let req = sovra::policy::PolicyRequest {
@@ -558,4 +559,36 @@ fn extends_out_of_the_policy_directory_is_refused() {
         &out,
         "pol/p.toml:1:11: `extends = \"base.toml\"` leads outside",
     );
+}
+
+#[test]
+fn json_and_toml_nesting_60000_deep_end_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = format!("{}{}", "[".repeat(60_000), "]".repeat(60_000));
+    let c = dir.path().join("offer");
+    std::fs::create_dir(&c).unwrap();
+    std::fs::write(
+        c.join("candidate.toml"),
+        format!("[candidate]\nname = \"x\"\nx = {deep}\n"),
+    )
+    .unwrap();
+    let out = sovra_in(dir.path(), &["check", "offer"], 30);
+    fails_with(&out, "offer/candidate.toml:3:");
+    std::fs::write(
+        dir.path().join("bom.json"),
+        format!(r#"{{"bomFormat":"CycloneDX","specVersion":"1.5","x":{deep}}}"#),
+    )
+    .unwrap();
+    // The reader skips a value it does not use without recursing into it: read, or a
+    // located error, never a crash.
+    let out = sovra_in(dir.path(), &["check", "bom.json"], 30);
+    assert!(matches!(out.status.code(), Some(0..=2)), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("overflow"), "{}", stderr(&out));
+    std::fs::write(
+        dir.path().join("bom.json"),
+        format!(r#"{{"bomFormat":"CycloneDX","specVersion":"1.5","components":{deep}}}"#),
+    )
+    .unwrap();
+    let out = sovra_in(dir.path(), &["check", "bom.json"], 30);
+    fails_with(&out, "bom.json:1:");
 }
