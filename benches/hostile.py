@@ -80,7 +80,7 @@ def exceptions(d, n=20_000, pkgs=2_000):
         f.write('extends = "baseline"\n')
         for i in range(n):
             f.write(f'\n[[exceptions]]\nrule = "LIC001"\npackage = "q{i}"\n'
-                    f'reason = "r"\nowner = "o"\nexpires = "2099-01-01"\n')
+                    f'reason = "r"\nowner = "o"\nexpires = 2099-01-01\n')
     return [p], ["--policy", pol]
 
 
@@ -114,6 +114,8 @@ def run(binary, inputs, extra, fmt, timeout):
             return None, None, None, "timeout"
         wall = time.monotonic() - t0
         size = out.seek(0, 2)
+    # The largest child so far: a case's figure is its own only when it exceeds the
+    # cases before it.
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return wall, rss, size, rc
 
