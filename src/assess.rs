@@ -33,6 +33,25 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// The inclusion path of a finding as shown to people (long paths shortened).
+    pub fn short_path(&self, f: &Finding) -> Option<crate::graph::ShortPath> {
+        f.path
+            .and_then(|(p, scope)| self.graph.short_path(p, scope))
+    }
+
+    /// Display names of a finding's shown path, `…` where packages are left out.
+    pub fn path_names(&self, f: &Finding) -> Vec<String> {
+        let Some(sp) = self.short_path(f) else {
+            return Vec::new();
+        };
+        sp.shown()
+            .map(|p| match p {
+                Some(p) => self.inventory.package(p).display_name(),
+                None => format!("… {} more …", sp.omitted),
+            })
+            .collect()
+    }
+
     /// Whether a finding at or above `fail_on` remains after exceptions.
     pub fn fails(&self, fail_on: Level) -> bool {
         self.findings.iter().any(|f| f.fails(fail_on))
@@ -152,10 +171,16 @@ pub const FILES: policy::Files<'static> = policy::Files {
     read: &read_text,
     catalogue_dir: &read_catalogue_dir,
     kinds: &engine::kinds,
+    canonical: &canonical,
 };
 
+fn canonical(path: &Path) -> Option<PathBuf> {
+    std::fs::canonicalize(path).ok()
+}
+
 fn read_text(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| Error::io(path, e))
+    let bytes = crate::ingest::read_bounded(path, crate::ingest::DEFAULT_MAX_FILE_BYTES)?;
+    Ok(crate::ingest::decode_text(path, &bytes)?.into_owned())
 }
 
 fn read_catalogue_dir(dir: &Path) -> Result<Vec<(PathBuf, String)>> {

@@ -97,6 +97,24 @@ impl Error {
         }
     }
 
+    /// The error as positioned problems, to report with others: a whole-file failure
+    /// sits at line 1, column 1 of its file (`file` when the error names none).
+    pub fn into_problems(self, file: &Path) -> Vec<Problem> {
+        match self {
+            Error::Invalid(p) => p,
+            Error::Io { ref path, .. }
+            | Error::Write { ref path, .. }
+            | Error::Input { ref path, .. } => {
+                let msg = match &self {
+                    Error::Input { message, .. } => message.clone(),
+                    other => other.to_string(),
+                };
+                vec![Problem::new(path, 1, 1, msg)]
+            }
+            Error::Usage(m) | Error::External(m) => vec![Problem::new(file, 1, 1, m)],
+        }
+    }
+
     /// A `serde_json` error, which carries its own line and column.
     pub fn json(path: &Path, err: &serde_json::Error) -> Self {
         let msg = err.to_string();

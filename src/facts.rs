@@ -332,7 +332,7 @@ fn component_controller(
     let roots: Vec<PkgIdx> = packages
         .iter()
         .copied()
-        .filter(|p| inventory.roots.contains(p))
+        .filter(|p| inventory.is_root(*p))
         .collect();
     for p in roots.iter().chain(packages) {
         let a = &attributions[p.index()];

@@ -66,8 +66,11 @@ pub struct Finding {
     pub rule: String,
     pub level: Level,
     pub hit: Hit,
-    /// The shortest inclusion path of the package (root first), empty when none.
-    pub path: Vec<PkgIdx>,
+    /// The package and scope whose shortest inclusion path explains the finding, when
+    /// it has a reachable package. The path itself is the graph's
+    /// (`DepGraph::short_path`, `DepGraph::path_parent`): findings do not copy it, so
+    /// a deep graph costs memory linear in the findings.
+    pub path: Option<(PkgIdx, crate::graph::Scope)>,
     /// The exception that suppressed this finding, if one matched.
     pub exception: Option<AppliedException>,
 }

@@ -26,6 +26,7 @@ mod continuity_risk;
 mod controller_jurisdiction;
 mod data_act_exit;
 mod data_export;
+mod evidence_unread;
 mod exception_expired;
 mod exception_unused;
 mod known_vulnerability;
@@ -145,6 +146,7 @@ pub static KINDS: &[&Kind] = &[
     &controller_jurisdiction::KIND,
     &data_act_exit::KIND,
     &data_export::KIND,
+    &evidence_unread::KIND,
     &exception_expired::KIND,
     &exception_unused::KIND,
     &known_vulnerability::KIND,

@@ -38,7 +38,6 @@ fn build() -> ScopeParam {
 impl Params for P {}
 
 fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
-    let roots = ctx.graph.roots();
     let allowed = |url: &str| p.allow.iter().any(|a| url.starts_with(a.as_str()));
     let mut hits = Vec::new();
     for pkg in ctx.graph.reachable(p.scope.scope()) {
@@ -48,7 +47,7 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
                 text!("source-registry.registry", url = url)
             }
             SourceKind::Git(url) if !allowed(url) => text!("source-registry.git", url = url),
-            SourceKind::Path(path) if !roots.contains(&pkg) => {
+            SourceKind::Path(path) if !ctx.graph.is_root(pkg) => {
                 text!("source-registry.path", path = path.to_string())
             }
             SourceKind::Unknown if p.unknown => text!("source-registry.unknown"),

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::{Ctx, Kind, Params, Phase, compile_with, share};
 use crate::finding::Hit;
-use crate::model::{InputFormat, InputIdx};
+use crate::model::InputFormat;
 use crate::text;
 use crate::text::{Arg, Text};
 
@@ -46,7 +46,15 @@ const LISTED: usize = 5;
 fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
     let mut hits = Vec::new();
     let mut sboms = 0;
-    for (i, input) in ctx.inventory.inputs.iter().enumerate() {
+    // Packages grouped by input once: one pass, whatever the number of inputs.
+    let mut by_input: Vec<Vec<&crate::model::Package>> =
+        vec![Vec::new(); ctx.inventory.inputs.len()];
+    for p in &ctx.inventory.packages {
+        if let Some(list) = by_input.get_mut(p.input.0 as usize) {
+            list.push(p);
+        }
+    }
+    for (input, comps) in ctx.inventory.inputs.iter().zip(&by_input) {
         if !matches!(
             input.format,
             InputFormat::CycloneDxJson | InputFormat::SpdxJson | InputFormat::SpdxTagValue
@@ -54,20 +62,13 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
             continue;
         }
         sboms += 1;
-        let idx = InputIdx(i as u32);
-        let comps: Vec<_> = ctx
-            .inventory
-            .packages
-            .iter()
-            .filter(|p| p.input == idx)
-            .collect();
         let mut missing: Vec<(Text, Vec<String>)> = vec![
             (text!("sbom-completeness.supplier"), Vec::new()),
             (text!("sbom-completeness.name"), Vec::new()),
             (text!("sbom-completeness.version"), Vec::new()),
             (text!("sbom-completeness.purl"), Vec::new()),
         ];
-        for c in &comps {
+        for c in comps {
             let label = if c.name.is_empty() {
                 c.id.to_string()
             } else {

@@ -50,14 +50,13 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
     };
     let mut hits = Vec::new();
     let mut unchecked = Vec::new();
-    let roots = ctx.graph.roots();
     for pkg in ctx.graph.reachable(p.scope.scope()) {
         let package = ctx.inventory.package(pkg);
         let registry = facts.package(package);
         let repo = facts.repository(package);
         if registry.is_none() && repo.is_none() {
             // The candidate's own roots are what is assessed, not a dependency.
-            if !roots.contains(&pkg) {
+            if !ctx.graph.is_root(pkg) {
                 unchecked.push(package.display_name());
             }
             continue;

@@ -154,13 +154,8 @@ fn input_path(a: &Analysis, f: &Finding) -> Option<PathBuf> {
 
 /// The inclusion path as `a@1 → b@2 → c@3`.
 fn why(a: &Analysis, f: &Finding) -> Option<String> {
-    (f.path.len() > 1).then(|| {
-        f.path
-            .iter()
-            .map(|p| a.inventory.package(*p).display_name())
-            .collect::<Vec<_>>()
-            .join(" → ")
-    })
+    let names = a.path_names(f);
+    (names.len() > 1).then(|| names.join(" → "))
 }
 
 /// The first sentence of the rule's "how to resolve", on one line.

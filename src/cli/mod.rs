@@ -86,6 +86,10 @@ pub(crate) struct SourceArgs {
     /// the file and its hash
     #[arg(long, value_name = "FILE")]
     pub facts: Option<PathBuf>,
+    /// Largest input file read, in MiB; a larger one is an error
+    #[arg(long, value_name = "MIB", default_value_t = crate::ingest::DEFAULT_MAX_FILE_BYTES >> 20,
+          value_parser = clap::value_parser!(u64).range(1..=1 << 20))]
+    pub max_input_size: u64,
 }
 
 impl SourceArgs {
@@ -93,6 +97,7 @@ impl SourceArgs {
         IngestOptions {
             offline: self.offline,
             locked: self.locked,
+            max_file_bytes: self.max_input_size << 20,
         }
     }
 }

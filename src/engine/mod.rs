@@ -6,6 +6,8 @@
 //! engine turns hits into [`Finding`]s with the rule's id and effective level, attaches
 //! inclusion paths, applies exceptions and sorts. No IO happens here.
 
+use std::collections::HashMap;
+
 use crate::catalogue::Catalogue;
 use crate::checks::{Ctx, Phase, choice};
 use crate::facts::{Extra, Kb};
@@ -110,8 +112,9 @@ pub fn run_plan(plan: &Plan, policy: &EffectivePolicy, input: &Input<'_>) -> Vec
         used_exceptions: &[],
     };
     let mut findings = run_phase(plan, policy, &ctx, Phase::Main);
+    let index = exception_index(policy);
     for f in &mut findings {
-        apply_exceptions(f, policy, input, &mut used);
+        apply_exceptions(f, policy, &index, input, &mut used);
     }
     ctx.used_exceptions = &used;
     findings.extend(run_phase(plan, policy, &ctx, Phase::Post));
@@ -137,10 +140,7 @@ fn run_phase(plan: &Plan, policy: &EffectivePolicy, ctx: &Ctx<'_>, phase: Phase)
             if let Some(cap) = hit.cap {
                 level = level.min(cap);
             }
-            let path = hit
-                .package
-                .and_then(|p| ctx.graph.inclusion_path(p, ctx.graph.scope_of(p)?))
-                .unwrap_or_default();
+            let path = hit.package.and_then(|p| Some((p, ctx.graph.scope_of(p)?)));
             out.push(Finding {
                 rule: id.clone(),
                 level,
@@ -153,14 +153,55 @@ fn run_phase(plan: &Plan, policy: &EffectivePolicy, ctx: &Ctx<'_>, phase: Phase)
     out
 }
 
+/// The exceptions by rule and the name they match (a package name, a licence, a
+/// vendor id), each list in declaration order: a finding looks at the few that can
+/// match it, not at every exception (a policy may hold tens of thousands).
+type ExceptionIndex<'p> = HashMap<(&'p str, &'p str), Vec<usize>>;
+
+fn exception_index(policy: &EffectivePolicy) -> ExceptionIndex<'_> {
+    let mut index: ExceptionIndex<'_> = HashMap::new();
+    for (i, ex) in policy.exceptions.iter().enumerate() {
+        let key = match &ex.target {
+            ExceptionTarget::Package { name, .. } => name.as_str(),
+            ExceptionTarget::License(l) => l.as_str(),
+            ExceptionTarget::Vendor(v) => v.as_str(),
+        };
+        index.entry((ex.rule.as_str(), key)).or_default().push(i);
+    }
+    index
+}
+
 /// Attaches the first unexpired exception that matches `f`, and marks it used.
 fn apply_exceptions(
     f: &mut Finding,
     policy: &EffectivePolicy,
+    index: &ExceptionIndex<'_>,
     input: &Input<'_>,
     used: &mut [bool],
 ) {
-    for (i, ex) in policy.exceptions.iter().enumerate() {
+    // The names an exception of this finding's rule could be keyed by.
+    let mut keys: Vec<&str> = Vec::with_capacity(3);
+    if let Some(p) = f.hit.package {
+        keys.push(input.inventory.package(p).name.as_str());
+        if let Some(crate::license::LicenseState::Known(k)) =
+            input.licenses.per_package.get(p.index())
+        {
+            keys.push(k.text());
+        }
+    }
+    if let Some(s) = f.hit.subject.as_deref() {
+        keys.push(s);
+    }
+    let mut candidates: Vec<usize> = keys
+        .iter()
+        .filter_map(|k| index.get(&(f.rule.as_str(), *k)))
+        .flatten()
+        .copied()
+        .collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    for i in candidates {
+        let ex = &policy.exceptions[i];
         if ex.rule != f.rule || ex.is_expired(input.today) {
             continue;
         }

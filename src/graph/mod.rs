@@ -52,6 +52,41 @@ impl Scope {
     const ALL: [Scope; 3] = [Scope::Runtime, Scope::Build, Scope::All];
 }
 
+/// Packages shown at the root end of a long inclusion path.
+pub const SHOWN_HEAD: usize = 2;
+/// Packages shown at the far end of a long inclusion path.
+pub const SHOWN_TAIL: usize = 4;
+
+/// An inclusion path as shown: `head`, then `omitted` packages left out, then `tail`
+/// (empty when nothing is left out).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShortPath {
+    pub head: Vec<PkgIdx>,
+    pub omitted: usize,
+    pub tail: Vec<PkgIdx>,
+}
+
+impl ShortPath {
+    /// Number of packages on the whole path.
+    pub fn len(&self) -> usize {
+        self.head.len() + self.omitted + self.tail.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The shown packages, `None` where packages are left out.
+    pub fn shown(&self) -> impl Iterator<Item = Option<PkgIdx>> + '_ {
+        let gap = (self.omitted > 0).then_some(None);
+        self.head
+            .iter()
+            .map(|p| Some(*p))
+            .chain(gap)
+            .chain(self.tail.iter().map(|p| Some(*p)))
+    }
+}
+
 /// Breadth-first result for one scope: distance from the nearest root and the parent on
 /// one shortest path (ties broken by the lower package index, so output is stable).
 #[derive(Debug, Clone)]
@@ -150,6 +185,11 @@ impl DepGraph {
         &self.roots
     }
 
+    /// Whether `pkg` is a declared root (the roots are sorted).
+    pub fn is_root(&self, pkg: PkgIdx) -> bool {
+        self.roots.binary_search(&pkg).is_ok()
+    }
+
     /// Packages no declared root reaches, treated as roots of their own.
     pub fn orphans(&self) -> &[PkgIdx] {
         &self.orphans
@@ -206,6 +246,48 @@ impl DepGraph {
         }
         path.reverse();
         Some(path)
+    }
+
+    /// The inclusion path of `pkg` in `scope` as shown to people: the whole path when it
+    /// has at most [`SHOWN_HEAD`] + [`SHOWN_TAIL`] + 1 packages, otherwise its first
+    /// [`SHOWN_HEAD`] packages, the number left out, and its last [`SHOWN_TAIL`]. Output
+    /// stays linear in the number of findings however deep the graph.
+    pub fn short_path(&self, pkg: PkgIdx, scope: Scope) -> Option<ShortPath> {
+        let reach = self.reach(scope);
+        let depth = *reach.dist.get(pkg.index())? as usize;
+        if depth == UNREACHED as usize {
+            return None;
+        }
+        let len = depth + 1;
+        let mut tail = Vec::with_capacity(len.min(SHOWN_TAIL + SHOWN_HEAD + 1));
+        let mut cur = pkg.index();
+        tail.push(pkg);
+        while reach.parent[cur] != UNREACHED {
+            cur = reach.parent[cur] as usize;
+            tail.push(PkgIdx(cur as u32));
+        }
+        tail.reverse();
+        if len <= SHOWN_HEAD + SHOWN_TAIL + 1 {
+            return Some(ShortPath {
+                head: tail,
+                omitted: 0,
+                tail: Vec::new(),
+            });
+        }
+        let head = tail[..SHOWN_HEAD].to_vec();
+        let tail = tail[len - SHOWN_TAIL..].to_vec();
+        Some(ShortPath {
+            head,
+            omitted: len - SHOWN_HEAD - SHOWN_TAIL,
+            tail,
+        })
+    }
+
+    /// The parent of `pkg` on its shortest inclusion path in `scope` (`None` for a root
+    /// or an unreached package).
+    pub fn path_parent(&self, pkg: PkgIdx, scope: Scope) -> Option<PkgIdx> {
+        let p = *self.reach(scope).parent.get(pkg.index())?;
+        (p != UNREACHED).then_some(PkgIdx(p))
     }
 
     /// Direct dependencies of `pkg` with the edge kind, sorted by package index.

@@ -475,6 +475,14 @@ pub fn parse_manifest(path: &Path, text: &str, dir: &Path) -> Result<Candidate> 
                 );
             } else if !dir.join(&rel).exists() {
                 v.problem(p.span().start, format!("`{}` does not exist", p.get_ref()));
+            } else if !crate::ingest::inside(dir, &dir.join(&rel)) {
+                v.problem(
+                    p.span().start,
+                    format!(
+                        "`{}` leads outside the candidate directory through a symbolic link",
+                        p.get_ref()
+                    ),
+                );
             } else {
                 inputs.push((kind, rel));
             }

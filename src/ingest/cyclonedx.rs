@@ -774,7 +774,7 @@ impl<'b> Builder<'b> {
                 // again among the components, with the same `bom-ref`. The `bom-ref` is
                 // then not unique, but both name one and the same package: say so and
                 // read on. Any other repeated `bom-ref` is an error.
-                Some(prev) if prev == idx && self.inv.roots.contains(&idx) => {
+                Some(prev) if prev == idx && self.inv.is_root(idx) => {
                     self.inv.notice(
                         self.input,
                         crate::text!("notice.cyclonedx-subject-again", reference = r.to_string()),

@@ -17,7 +17,7 @@ use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Problem, Result};
-use crate::model::{DocumentMeta, InputFile, InputFormat, Inventory};
+use crate::model::{DocumentMeta, InputFile, InputFormat, Inventory, Skipped};
 
 pub mod candidate;
 mod cargo;
@@ -27,12 +27,86 @@ pub mod publiccode;
 mod spdx;
 
 /// Options that reach the ingesters.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct IngestOptions {
     /// Pass `--offline` to `cargo metadata`.
     pub offline: bool,
     /// Pass `--locked` to `cargo metadata`.
     pub locked: bool,
+    /// Largest input file read, in bytes (`--max-input-size`).
+    pub max_file_bytes: u64,
+}
+
+impl Default for IngestOptions {
+    fn default() -> Self {
+        IngestOptions {
+            offline: false,
+            locked: false,
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+        }
+    }
+}
+
+/// The default per-file size limit: 256 MiB, several times the largest real SBOM
+/// (a container image's SPDX JSON reaches some 50 MiB).
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 256 << 20;
+
+/// Whether `path` lies inside `dir` once symbolic links and `..` are resolved (a path
+/// that cannot be resolved is not inside).
+pub fn inside(dir: &Path, path: &Path) -> bool {
+    // The parent of a bare file name is the empty path: the current directory.
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    match (std::fs::canonicalize(dir), std::fs::canonicalize(path)) {
+        (Ok(d), Ok(p)) => p.starts_with(d),
+        _ => false,
+    }
+}
+
+/// Reads one input file, refusing anything but a regular file (a FIFO or a device
+/// reached through a symbolic link would block or never end) and anything larger than
+/// `limit` bytes.
+pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let not_regular = || {
+        Error::input(
+            path,
+            "not a regular file (a device, FIFO or socket); not read",
+        )
+    };
+    // `metadata` follows symbolic links: the kind of what the link reaches.
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if !meta.is_file() {
+        return Err(not_regular());
+    }
+    let too_large = || {
+        Error::input(
+            path,
+            format!(
+                "larger than the input size limit of {limit} bytes; raise it with \
+                 `--max-input-size` if the file is genuine"
+            ),
+        )
+    };
+    if meta.len() > limit {
+        return Err(too_large());
+    }
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    // The file opened may differ from the one inspected (a swapped link): look again.
+    if !file.metadata().map_err(|e| Error::io(path, e))?.is_file() {
+        return Err(not_regular());
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(bytes)
 }
 
 /// The formats [`read_path`] accepts, for messages.
@@ -61,7 +135,7 @@ pub fn read_path(path: &Path, opts: &IngestOptions) -> Result<Inventory> {
     if meta.is_dir() {
         return read_dir(path, opts);
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = read_bounded(path, opts.max_file_bytes)?;
     match sniff(path, &bytes)? {
         Sniffed::Known(format) => read_file(path, &bytes, format, opts),
         Sniffed::Unknown => Err(unrecognised(path)),
@@ -99,11 +173,21 @@ fn candidate_input(path: &Path, format: InputFormat) -> Error {
 
 /// Searches `dir` for known files and merges what they describe.
 ///
-/// `.git`, `target` and `node_modules` are skipped, and so are hidden directories. Files
-/// named `*.json`, `*.toml`, `*.spdx`, `*.yml` / `*.yaml` are read and detected from
-/// their content; others and undetected ones are passed over. A directory holding a
-/// candidate manifest (`candidate.toml`) is a candidate and an error here. A
-/// `publiccode.yml` met on the way is not a package inventory and is passed over.
+/// `.git`, `target` and `node_modules` are skipped, and so are hidden directories.
+/// Files that may hold evidence ([`EVIDENCE_EXTENSIONS`], [`EVIDENCE_NAMES`]) are
+/// detected from their content. Nothing is dropped without a word:
+///
+/// - a file in a known format that fails to read, and a broken file that says which
+///   format it is, is a problem; every file is tried, and all problems are reported
+///   together;
+/// - a file that looks like evidence but is not read (a format sovra recognises but
+///   does not read, text that cannot be decoded, an SBOM-like name with unknown
+///   content, a device) is listed in [`Inventory::skipped`] with its reason, which the
+///   `evidence-unread` check turns into a finding;
+/// - other files (a `tsconfig.json`, a CI configuration) are no evidence and pass.
+///
+/// A directory holding a candidate manifest (`candidate.toml`) is a candidate and an
+/// error here. A `publiccode.yml` met on the way is not a package inventory: a notice.
 ///
 /// Cargo: a saved cargo metadata file stands for the `Cargo.toml` manifests beside and
 /// below it (sovra then does not run cargo, so the saved evidence is what is read); a
@@ -115,15 +199,51 @@ pub fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
 
     let mut found: Vec<(PathBuf, InputFormat, Vec<u8>)> = Vec::new();
     let mut publiccode: Option<PathBuf> = None;
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut skipped: Vec<Skipped> = Vec::new();
+    let mut skip = |file: &Path, reason: String| {
+        skipped.push(Skipped {
+            path: file.to_owned(),
+            reason,
+        });
+    };
     for file in files {
-        let bytes = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
+        let bytes = match read_bounded(&file, opts.max_file_bytes) {
+            Ok(b) => b,
+            Err(e @ Error::Io { .. }) => {
+                problems.extend(e.into_problems(&file));
+                continue;
+            }
+            Err(e) => {
+                skip(&file, e.to_string());
+                continue;
+            }
+        };
         let format = match sniff(&file, &bytes) {
             Ok(Sniffed::Known(f)) => f,
-            Ok(Sniffed::Unknown | Sniffed::Unsupported(_)) => continue,
-            // A broken file that says what it wants to be is an error; any other broken
-            // file (a `tsconfig.json` with comments) is not an input.
-            Err(e) if claims_format(&bytes) => return Err(e),
-            Err(_) => continue,
+            Ok(Sniffed::Unsupported(what)) => {
+                skip(&file, what.to_owned());
+                continue;
+            }
+            Ok(Sniffed::Unknown) => {
+                if has_evidence_name(&file) {
+                    skip(&file, format!("not a format sovra reads; {ACCEPTED}"));
+                }
+                continue;
+            }
+            // A broken file that says what it wants to be is a problem; any other broken
+            // file is listed when its name looks like evidence (a `tsconfig.json` with
+            // comments is no evidence).
+            Err(e) if claims_format(&bytes) => {
+                problems.extend(e.into_problems(&file));
+                continue;
+            }
+            Err(e) => {
+                if has_evidence_name(&file) || decode_text(&file, &bytes).is_err() {
+                    skip(&file, e.to_string());
+                }
+                continue;
+            }
         };
         if format == InputFormat::Candidate && file.parent() == Some(dir) {
             return Err(Error::input(
@@ -132,10 +252,28 @@ pub fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
                  candidate input, not a package inventory; assess it as a candidate",
             ));
         }
-        if matches!(format, InputFormat::PublicCode | InputFormat::Candidate) {
-            if format == InputFormat::PublicCode && publiccode.is_none() {
+        if format == InputFormat::Candidate {
+            skip(
+                &file,
+                "a candidate manifest below the directory read; assess it as a candidate of \
+                 its own"
+                    .to_owned(),
+            );
+            continue;
+        }
+        if format == InputFormat::PublicCode {
+            if publiccode.is_none() {
                 publiccode = Some(file);
             }
+            continue;
+        }
+        if format == InputFormat::Facts {
+            skip(
+                &file,
+                "a facts file from `sovra enrich`: evidence of the buyer, not of the offer; \
+                 give it with `--facts`"
+                    .to_owned(),
+            );
             continue;
         }
         found.push((file, format, bytes));
@@ -161,21 +299,35 @@ pub fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
             if covered.contains(&canonical) {
                 continue;
             }
-            let (part, manifests) = cargo::from_manifest(&file, &bytes, opts)?;
-            covered.extend(manifests);
-            inv.merge(part);
+            match cargo::from_manifest(&file, &bytes, opts) {
+                Ok((part, manifests)) => {
+                    covered.extend(manifests);
+                    inv.merge(part);
+                }
+                Err(e) => problems.extend(e.into_problems(&file)),
+            }
         } else {
-            inv.merge(parse_as(format, &file, &bytes)?);
+            match parse_as(format, &file, &bytes) {
+                Ok(part) => inv.merge(part),
+                Err(e) => problems.extend(e.into_problems(&file)),
+            }
         }
+    }
+    if !problems.is_empty() {
+        // Every problem of every file, then the failure.
+        problems.sort();
+        problems.dedup();
+        return Err(Error::Invalid(problems));
     }
     if inv.inputs.is_empty() {
         if let Some(file) = publiccode {
             return Err(candidate_input(&file, InputFormat::PublicCode));
         }
-        return Err(Error::input(
-            dir,
-            format!("no known input files found in this directory; {ACCEPTED}"),
-        ));
+        let mut msg = format!("no known input files found in this directory; {ACCEPTED}");
+        for s in &skipped {
+            msg.push_str(&format!("\n  not read: {}: {}", s.path.display(), s.reason));
+        }
+        return Err(Error::input(dir, msg));
     }
     if let Some(file) = publiccode {
         // Not read as part of a package inventory, but never skipped without a word.
@@ -187,7 +339,53 @@ pub fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
             ),
         );
     }
+    for s in &skipped {
+        inv.notice(
+            crate::model::InputIdx(0),
+            crate::text!(
+                "notice.file-not-read",
+                file = s.path.display().to_string(),
+                reason = s.reason.clone()
+            ),
+        );
+    }
+    inv.skipped.extend(skipped);
+    inv.finish();
     Ok(inv)
+}
+
+/// Extensions of files a directory search looks at: every serialisation of the
+/// formats sovra reads or recognises (SBOMs in JSON, XML, YAML, RDF, tag-value;
+/// manifests; lockfiles).
+pub const EVIDENCE_EXTENSIONS: [&str; 12] = [
+    "json", "jsonld", "toml", "spdx", "yml", "yaml", "xml", "rdf", "ttl", "cdx", "lock", "lockfile",
+];
+
+/// File names that are evidence whatever their extension: lockfiles of package managers.
+pub const EVIDENCE_NAMES: [&str; 4] = [
+    "go.sum",
+    "requirements.txt",
+    "Pipfile.lock",
+    "gradle.lockfile",
+];
+
+/// Whether a file's name says it holds an SBOM or a lockfile, so that failing to read
+/// it drops evidence.
+fn has_evidence_name(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    EVIDENCE_NAMES.iter().any(|n| n.eq_ignore_ascii_case(&name))
+        || name.contains("sbom")
+        || name.contains("bom.")
+        || name.contains(".spdx")
+        || name.contains(".cdx")
+        || name.contains("cyclonedx")
+        || name.ends_with(".rdf")
+        || name.ends_with(".lock")
+        || name.ends_with("-lock.json")
+        || name.ends_with("-lock.yaml")
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
@@ -197,19 +395,21 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
         let path = entry.path();
         let name = entry.file_name();
         let name = name.to_string_lossy();
+        // The entry itself: a symbolic link to a directory is not followed (no loops).
         let ty = entry.file_type().map_err(|e| Error::io(&path, e))?;
         if ty.is_dir() {
             if !name.starts_with('.') && !SKIPPED_DIRS.contains(&name.as_ref()) {
                 walk(&path, out)?;
             }
-        } else if ty.is_file() || ty.is_symlink() {
+        } else {
             let ext = path
                 .extension()
                 .map(|e| e.to_string_lossy().to_ascii_lowercase());
-            if matches!(
-                ext.as_deref(),
-                Some("json" | "toml" | "spdx" | "yml" | "yaml")
-            ) {
+            if ext
+                .as_deref()
+                .is_some_and(|e| EVIDENCE_EXTENSIONS.contains(&e))
+                || EVIDENCE_NAMES.contains(&name.as_ref())
+            {
                 out.push(path);
             }
         }
@@ -245,9 +445,8 @@ const CYCLONEDX_XML: &str =
 /// manifest, are errors with line and column; anything else unrecognised is
 /// [`Sniffed::Unknown`].
 fn sniff(path: &Path, bytes: &[u8]) -> Result<Sniffed> {
-    let Ok(text) = decode_text(path, bytes) else {
-        return Ok(Sniffed::Unknown);
-    };
+    // Text that cannot be decoded is an error at the first bad byte.
+    let text = decode_text(path, bytes)?;
     let trimmed = text.trim_start();
     // Every JSON format sovra reads is an object (a top-level array is no known format,
     // and `[` also opens a TOML table).
@@ -264,7 +463,8 @@ fn sniff(path: &Path, bytes: &[u8]) -> Result<Sniffed> {
             Sniffed::Unknown
         });
     }
-    for line in text.lines() {
+    // Lines end in LF, CR LF or a lone CR.
+    for line in text.split(['\n', '\r']) {
         if line.trim_start().starts_with("SPDXVersion:") {
             return Ok(Sniffed::Known(InputFormat::SpdxTagValue));
         }

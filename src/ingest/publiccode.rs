@@ -160,11 +160,34 @@ impl Node {
     }
 }
 
+/// Deepest nesting of sequences and mappings read: a publiccode.yml needs five levels;
+/// the bound keeps the tree (and the recursive validation over it) off the stack limit.
+pub const MAX_YAML_DEPTH: usize = 64;
+
+/// Most nodes a document may expand to, aliases counted at their full size: bounds the
+/// memory and time of "billion laughs" alias chains. Real files have a few hundred.
+pub const MAX_YAML_NODES: usize = 100_000;
+
 fn parse_yaml(path: &Path, text: &str) -> std::result::Result<Option<Node>, Problem> {
     let mut stack: Vec<(Node, Option<Node>)> = Vec::new();
     let mut root = None;
-    let mut anchors: std::collections::HashMap<usize, Node> = std::collections::HashMap::new();
-    let mut anchor_of: Vec<usize> = Vec::new();
+    // Each anchored node with its size in nodes.
+    let mut anchors: std::collections::HashMap<usize, (Node, usize)> =
+        std::collections::HashMap::new();
+    // Per open collection: its anchor and the node count when it opened.
+    let mut anchor_of: Vec<(usize, usize)> = Vec::new();
+    let mut nodes = 0usize;
+    let too_many = |line, col| {
+        Problem::new(
+            path,
+            line,
+            col,
+            format!(
+                "the document expands to more than {MAX_YAML_NODES} nodes (aliases \
+                 counted in full); refusing to read it"
+            ),
+        )
+    };
     let mut docs = 0;
     for ev in Parser::new_from_str(text) {
         let (ev, span) = ev.map_err(|e| {
@@ -193,17 +216,32 @@ fn parse_yaml(path: &Path, text: &str) -> std::result::Result<Option<Node>, Prob
                     line,
                     col,
                 };
+                nodes += 1;
                 if anchor > 0 {
-                    anchors.insert(anchor, n.clone());
+                    anchors.insert(anchor, (n.clone(), 1));
                 }
                 n
             }
             Event::Alias(id) => match anchors.get(&id) {
-                Some(n) => n.clone(),
+                Some((n, size)) => {
+                    nodes += size;
+                    if nodes > MAX_YAML_NODES {
+                        return Err(too_many(line, col));
+                    }
+                    n.clone()
+                }
                 None => return Err(Problem::new(path, line, col, "unknown alias")),
             },
+            Event::SequenceStart(..) | Event::MappingStart(..) if stack.len() >= MAX_YAML_DEPTH => {
+                return Err(Problem::new(
+                    path,
+                    line,
+                    col,
+                    format!("nested more than {MAX_YAML_DEPTH} levels deep"),
+                ));
+            }
             Event::SequenceStart(anchor, _) => {
-                anchor_of.push(anchor);
+                anchor_of.push((anchor, nodes));
                 stack.push((
                     Node {
                         value: Value::Seq(Vec::new()),
@@ -215,7 +253,7 @@ fn parse_yaml(path: &Path, text: &str) -> std::result::Result<Option<Node>, Prob
                 continue;
             }
             Event::MappingStart(anchor, _) => {
-                anchor_of.push(anchor);
+                anchor_of.push((anchor, nodes));
                 stack.push((
                     Node {
                         value: Value::Map(Vec::new()),
@@ -228,14 +266,18 @@ fn parse_yaml(path: &Path, text: &str) -> std::result::Result<Option<Node>, Prob
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let Some((n, _)) = stack.pop() else { continue };
-                let anchor = anchor_of.pop().unwrap_or(0);
+                let (anchor, start) = anchor_of.pop().unwrap_or((0, nodes));
+                nodes += 1;
                 if anchor > 0 {
-                    anchors.insert(anchor, n.clone());
+                    anchors.insert(anchor, (n.clone(), nodes - start));
                 }
                 n
             }
             _ => continue,
         };
+        if nodes > MAX_YAML_NODES {
+            return Err(too_many(line, col));
+        }
         match stack.last_mut() {
             None => root = Some(node),
             Some((parent, pending)) => match &mut parent.value {
@@ -1012,7 +1054,27 @@ impl Check<'_> {
         }
         let Some(base) = self.base else { return };
         let file = base.join(s);
-        match std::fs::read(&file) {
+        if file.exists() && !super::inside(base, &file) {
+            self.error(
+                v,
+                key,
+                format!("leads outside the repository directory: {s}"),
+            );
+            return;
+        }
+        // Only the first bytes matter (an image's signature), and only of a regular file.
+        let head = || -> std::io::Result<Vec<u8>> {
+            use std::io::Read;
+            if !std::fs::metadata(&file)?.is_file() {
+                return Err(std::io::ErrorKind::InvalidInput.into());
+            }
+            let mut bytes = Vec::new();
+            std::fs::File::open(&file)?
+                .take(8)
+                .read_to_end(&mut bytes)?;
+            Ok(bytes)
+        };
+        match head() {
             Err(_) => self.error(v, key, format!("no such file: {s}")),
             Ok(bytes)
                 if image && lower.ends_with(".png") && !bytes.starts_with(b"\x89PNG\r\n\x1a\n") =>

@@ -396,14 +396,16 @@ fn tag_value(path: &Path, text: &str) -> Result<(Doc, HashMap<String, usize>)> {
     let mut doc = Doc::default();
     let mut lines_of: HashMap<String, usize> = HashMap::new();
     let mut section = Section::Document;
-    let mut lines = text.lines().enumerate();
+    // The line of each `PackageName`, for a package left without an `SPDXID`.
+    let mut package_lines: Vec<usize> = Vec::new();
+    let mut lines = text_lines(text).enumerate();
     while let Some((i, line)) = lines.next() {
         let lineno = i + 1;
         let trimmed = line.trim();
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
-        let Some((tag, value)) = line.split_once(':') else {
+        let Some((raw_tag, value)) = line.split_once(':') else {
             return Err(Error::at(
                 path,
                 lineno,
@@ -411,7 +413,10 @@ fn tag_value(path: &Path, text: &str) -> Result<(Doc, HashMap<String, usize>)> {
                 "expected `Tag: value` (a tag, a colon and a value)",
             ));
         };
-        let tag = tag.trim();
+        let tag = raw_tag.trim();
+        // Columns count characters; the value starts after the colon and its blanks.
+        let col = |byte: usize| line[..byte].chars().count() + 1;
+        let value_col = col(raw_tag.len() + 1 + value.len() - value.trim_start().len());
         let mut value = value.trim().to_owned();
         if let Some(start) = value.strip_prefix("<text>") {
             value = match start.split_once("</text>") {
@@ -420,11 +425,10 @@ fn tag_value(path: &Path, text: &str) -> Result<(Doc, HashMap<String, usize>)> {
                     let mut acc = start.to_owned();
                     loop {
                         let Some((_, next)) = lines.next() else {
-                            let col = line.find("<text>").map_or(1, |c| c + 1);
                             return Err(Error::at(
                                 path,
                                 lineno,
-                                col,
+                                line.find("<text>").map_or(1, col),
                                 "`<text>` is not closed by `</text>`",
                             ));
                         };
@@ -439,7 +443,6 @@ fn tag_value(path: &Path, text: &str) -> Result<(Doc, HashMap<String, usize>)> {
                 }
             };
         }
-        let value_col = line.len() - line[tag.len()..].trim_start_matches([' ', ':']).len() + 1;
         let opt = |v: &str| (!v.is_empty()).then(|| v.to_owned());
         match tag {
             "SPDXVersion" => doc.spec_version = opt(&value),
@@ -447,6 +450,7 @@ fn tag_value(path: &Path, text: &str) -> Result<(Doc, HashMap<String, usize>)> {
             "Creator" => doc.creators.push(value),
             "PackageName" => {
                 section = Section::Package;
+                package_lines.push(lineno);
                 doc.packages.push(RawPackage {
                     name: value,
                     ..RawPackage::default()
@@ -497,11 +501,11 @@ fn tag_value(path: &Path, text: &str) -> Result<(Doc, HashMap<String, usize>)> {
                     ));
                 };
                 let Some(rel) = RelType::parse(ty) else {
-                    let col = line.find(ty).map_or(value_col, |c| c + 1);
+                    let after = raw_tag.len() + 1;
                     return Err(Error::at(
                         path,
                         lineno,
-                        col,
+                        line[after..].find(ty).map_or(value_col, |i| col(after + i)),
                         format!("unknown relationship type `{ty}`"),
                     ));
                 };
@@ -545,13 +549,35 @@ fn tag_value(path: &Path, text: &str) -> Result<(Doc, HashMap<String, usize>)> {
             _ => {}
         }
     }
-    if let Some(p) = doc.packages.iter().find(|p| p.spdx_id.is_empty()) {
-        return Err(Error::input(
+    if let Some(i) = doc.packages.iter().position(|p| p.spdx_id.is_empty()) {
+        return Err(Error::at(
             path,
-            format!("package `{}` has no `SPDXID`", p.name),
+            package_lines.get(i).copied().unwrap_or(1),
+            1,
+            format!("package `{}` has no `SPDXID`", doc.packages[i].name),
         ));
     }
     Ok((doc, lines_of))
+}
+
+/// The lines of a text, ended by LF, CR LF or a lone CR (old Mac line ends, which
+/// some generators still write), without their ends.
+fn text_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let t = rest?;
+        match t.find(['\n', '\r']) {
+            Some(i) => {
+                let skip = if t[i..].starts_with("\r\n") { 2 } else { 1 };
+                rest = Some(&t[i + skip..]).filter(|r| !r.is_empty());
+                Some(&t[..i])
+            }
+            None => {
+                rest = None;
+                (!t.is_empty()).then_some(t)
+            }
+        }
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -864,6 +890,50 @@ LicenseName: X licence
             e("PackageName: a\nSPDXID: SPDXRef-a\nPackageName: b\nSPDXID: SPDXRef-a\n"),
             "a.spdx:4:9: duplicate `SPDXID` `SPDXRef-a`"
         );
+    }
+
+    #[test]
+    fn multibyte_tags_do_not_split_characters() {
+        // Found by fuzzing: the value column was computed by slicing the untrimmed line
+        // at the trimmed tag's length, inside a character after leading blanks.
+        let text = b"SPDXVersion: SPDX-2.3\n  \xe6\xa0\x80: x\n";
+        assert!(parse_tag_value(Path::new("a.spdx"), text).is_ok());
+        let e = parse_tag_value(
+            Path::new("a.spdx"),
+            "  \u{6800}\u{6800}: x\nRelationship:  é BOGUS b\n".as_bytes(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "a.spdx:2:18: unknown relationship type `BOGUS`"
+        );
+    }
+
+    #[test]
+    fn cr_only_and_mixed_line_ends_are_lines() {
+        let cr = TV.replace('\n', "\r");
+        let crlf = TV.replace('\n', "\r\n");
+        for text in [cr, crlf] {
+            let inv = parse_tag_value(Path::new("a.spdx"), text.as_bytes()).unwrap();
+            assert_eq!(inv.packages.len(), 2);
+            assert_eq!(inv.license_refs["LicenseRef-x"].text, "Do what\nyou want");
+        }
+        let e =
+            parse_tag_value(Path::new("a.spdx"), b"SPDXVersion: SPDX-2.3\rbroken\r").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "a.spdx:2:1: expected `Tag: value` (a tag, a colon and a value)"
+        );
+    }
+
+    #[test]
+    fn a_package_without_spdxid_is_located() {
+        let e = parse_tag_value(
+            Path::new("a.spdx"),
+            b"SPDXVersion: SPDX-2.3\n\nPackageName: a\nPackageVersion: 1\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.to_string(), "a.spdx:3:1: package `a` has no `SPDXID`");
     }
 
     #[test]

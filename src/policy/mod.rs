@@ -302,6 +302,10 @@ pub struct Files<'a> {
     pub catalogue_dir: &'a dyn Fn(&Path) -> Result<Vec<NamedText>>,
     /// The check kinds rules name (`engine::kinds`).
     pub kinds: Kinds<'a>,
+    /// The file a path names, symbolic links and `.`/`..` resolved (`None` when it
+    /// does not exist): `extends` cycles are found and `extends` is kept inside its
+    /// file's directory on these.
+    pub canonical: &'a dyn Fn(&Path) -> Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Files<'_> {
@@ -367,7 +371,26 @@ fn resolve(
             None => Error::Usage(msg),
         });
     }
+    let outside = |d: &Path| {
+        let d = if d.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            d
+        };
+        match ((files.canonical)(d), (files.canonical)(&d.join(spec))) {
+            (Some(d), Some(p)) => !p.starts_with(d),
+            _ => false,
+        }
+    };
     let path = match base_dir {
+        // A file's `extends` stays in its directory, symbolic links resolved.
+        Some(d) if outside(d) => {
+            let msg = format!("`extends = \"{spec}\"` leads outside the directory of the policy");
+            return Err(match pos {
+                Some(p) => Error::Invalid(vec![p.problem(msg)]),
+                None => Error::Usage(msg),
+            });
+        }
         Some(d) => d.join(spec),
         None => PathBuf::from(spec),
     };
@@ -397,7 +420,12 @@ fn chain(start: Source, problems: &mut Vec<Problem>, files: &Files<'_>) -> Resul
                     break;
                 }
             };
-            if parent.path == src.path || out.iter().any(|l| l.path == parent.path) {
+            // Compared as the files they are: `./a.toml`, `a.toml` and a link to it are
+            // one file.
+            let canon = |p: &Path| (files.canonical)(p).unwrap_or_else(|| p.to_owned());
+            let parent_file = canon(&parent.path);
+            if parent_file == canon(&src.path) || out.iter().any(|l| canon(&l.path) == parent_file)
+            {
                 problems.push(ext.pos.problem(format!(
                     "`extends = \"{}\"` makes a cycle of policies",
                     ext.value

@@ -334,11 +334,7 @@ fn findings(s: &Subject<'_>, locale: &Locale) -> Findings {
                     package: f.hit.package.map(|p| inv.package(p).display_name()),
                     message: f.hit.message.render(locale),
                     notes: f.hit.notes.iter().map(|n| n.render(locale)).collect(),
-                    path: f
-                        .path
-                        .iter()
-                        .map(|&p| inv.package(p).display_name())
-                        .collect(),
+                    path: s.analysis.path_names(f),
                 },
             ));
     }

@@ -99,9 +99,8 @@ fn findings(inv: &Inventory, graph: &DepGraph) -> Vec<Finding> {
         )
     };
     let path = |p: PkgIdx| {
-        graph
-            .inclusion_path(p, crate::graph::Scope::Runtime)
-            .unwrap_or_default()
+        let scope = crate::graph::Scope::Runtime;
+        graph.is_reachable(p, scope).then_some((p, scope))
     };
     let agpl = find("*bold* [link](x)");
     let pipe = find("a|b");

@@ -7,6 +7,7 @@ mod flags;
 mod german;
 mod hostile_net;
 mod identify;
+mod hostile;
 mod ingest;
 mod licenses;
 mod policy_integrity;

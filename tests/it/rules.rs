@@ -379,12 +379,14 @@ fn exit_status_follows_fail_on() {
 fn machine_formats() {
     let out = check_fixture("LIC005", "fire", "json");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["version"], 1);
+    assert_eq!(v["version"], 2);
     assert_eq!(v["summary"]["deny"], 1);
-    assert_eq!(
-        v["findings"][0]["path"],
-        serde_json::json!(["fachverfahren@2.4.0", "gpl2-only@1.0.0"])
-    );
+    // The path is an entry of the `paths` tree; its parents lead to the root.
+    let leaf = v["findings"][0]["path"].as_u64().unwrap() as usize;
+    assert_eq!(v["paths"][leaf]["package"], "gpl2-only@1.0.0");
+    let root = v["paths"][leaf]["parent"].as_u64().unwrap() as usize;
+    assert_eq!(v["paths"][root]["package"], "fachverfahren@2.4.0");
+    assert!(v["paths"][root]["parent"].is_null());
     insta::assert_snapshot!("format-json", text(&out));
 
     let out = check_fixture("LIC005", "fire", "junit");

@@ -79,12 +79,14 @@ fn diagnostic(
     let mut d = Diagnostic::new(severity)
         .with_code(&f.rule)
         .with_message(f.hit.message.to_string());
-    if f.path.len() > 1 {
-        // The inclusion path as a small tree, the package concerned labelled.
+    let names = a.path_names(f);
+    if names.len() > 1 {
+        // The inclusion path as a small tree, the package concerned labelled (a long
+        // path shows its ends).
         let mut src = String::new();
         let mut last = 0..0;
-        for (depth, p) in f.path.iter().enumerate() {
-            let name = escape_controls(&a.inventory.package(*p).display_name());
+        let mut gap = None;
+        for (depth, name) in names.iter().enumerate() {
             let indent = if depth == 0 {
                 String::new()
             } else {
@@ -92,8 +94,11 @@ fn diagnostic(
             };
             let start = src.len() + indent.len();
             src.push_str(&indent);
-            src.push_str(&name);
+            src.push_str(name);
             last = start..src.len();
+            if name.starts_with('…') {
+                gap = Some(last.clone());
+            }
             src.push('\n');
         }
         let name = match input_path(a, f) {
@@ -109,16 +114,18 @@ fn diagnostic(
             Some(s) => format!("`{}`", escape_controls(&s.to_string())),
             None => "here".to_owned(),
         };
-        d = d.with_labels(vec![
-            Label::secondary(file, 0..root_len).with_message("root"),
-            Label::primary(file, last).with_message(label),
-        ]);
+        let mut labels = vec![Label::secondary(file, 0..root_len).with_message("root")];
+        if let Some(gap) = gap {
+            labels.push(Label::secondary(file, gap).with_message("left out"));
+        }
+        labels.push(Label::primary(file, last).with_message(label));
+        d = d.with_labels(labels);
     }
     let mut notes = Vec::new();
     if f.level == Level::Gate {
         notes.push("gate: this makes the candidate non-compliant whatever its score".to_owned());
     }
-    if f.path.len() == 1 {
+    if names.len() == 1 {
         notes.push("why: it is one of the inputs' roots".to_owned());
     }
     notes.extend(f.hit.notes.iter().map(ToString::to_string));

@@ -1,15 +1,26 @@
 //! JSON output of `check`: a small, versioned document for scripts and dashboards.
 //!
-//! Schema (version 1): `{ "version": 1, "tool": {name, version}, "policy": {chain,
+//! Schema (version 2): `{ "version": 2, "tool": {name, version}, "policy": {chain,
 //! layers: [{name, path}]}, "summary": {gate, deny, warn, allow, excepted, failed,
 //! fail_on}, "findings": [{rule, name, level, package?: {name, version, id},
-//! message, notes, path: ["name@version", …], exception?: {reason, owner, expires,
-//! layer}}], "notices": [{input, message}] }`.
+//! message, notes, path: N | null, exception?: {reason, owner, expires, layer}}],
+//! "paths": [{package: "name@version", parent: N | null}], "notices": [{input,
+//! message}] }`.
+//!
+//! Inclusion paths are a tree written once: a finding's `path` is the index in
+//! `paths` of its package's entry; following `parent` up to `null` gives the path from
+//! the package back to its root. Findings that share a path, or part of one, share
+//! its entries, so the document stays linear in the findings however deep the graph
+//! (version 1 repeated the whole path in every finding).
+
+use std::collections::HashMap;
 
 use serde::Serialize;
 
 use crate::assess::Analysis;
 use crate::finding::Level;
+use crate::graph::Scope;
+use crate::model::PkgIdx;
 use crate::text::Text;
 
 #[derive(Serialize)]
@@ -19,6 +30,8 @@ struct Doc<'a> {
     policy: Policy,
     summary: Summary,
     findings: Vec<FindingOut<'a>>,
+    /// The inclusion paths of the findings, as a tree.
+    paths: Vec<PathNode>,
     /// Odd but valid things ingest noticed in the inputs.
     notices: Vec<NoticeOut>,
 }
@@ -27,6 +40,12 @@ struct Doc<'a> {
 struct NoticeOut {
     input: String,
     message: String,
+}
+
+#[derive(Serialize)]
+struct PathNode {
+    package: String,
+    parent: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -85,16 +104,52 @@ struct FindingOut<'a> {
     package: Option<PackageOut<'a>>,
     message: &'a Text,
     notes: &'a [Text],
-    path: Vec<String>,
+    path: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     exception: Option<ExceptionOut<'a>>,
 }
 
+/// The inclusion-path tree, built as findings ask for their paths.
+#[derive(Default)]
+struct Paths {
+    nodes: Vec<PathNode>,
+    index: HashMap<(PkgIdx, Scope), usize>,
+}
+
+impl Paths {
+    /// The entry of `pkg`'s path in `scope`, adding it and any missing ancestors.
+    fn node(&mut self, a: &Analysis, pkg: PkgIdx, scope: Scope) -> usize {
+        // Walk up to the first package already written (or the root).
+        let mut missing = Vec::new();
+        let mut cur = Some(pkg);
+        let mut parent = None;
+        while let Some(p) = cur {
+            if let Some(&i) = self.index.get(&(p, scope)) {
+                parent = Some(i);
+                break;
+            }
+            missing.push(p);
+            cur = a.graph.path_parent(p, scope);
+        }
+        for p in missing.into_iter().rev() {
+            let i = self.nodes.len();
+            self.nodes.push(PathNode {
+                package: a.inventory.package(p).display_name(),
+                parent,
+            });
+            self.index.insert((p, scope), i);
+            parent = Some(i);
+        }
+        parent.unwrap_or_default()
+    }
+}
+
 pub(super) fn render(a: &Analysis, fail_on: Level) -> String {
+    let mut paths = Paths::default();
     let counts = a.counts();
     let count = |l: Level| counts.iter().find(|(x, _)| *x == l).map_or(0, |c| c.1);
     let doc = Doc {
-        version: 1,
+        version: 2,
         tool: Tool {
             name: "sovra",
             version: env!("CARGO_PKG_VERSION"),
@@ -143,11 +198,7 @@ pub(super) fn render(a: &Analysis, fail_on: Level) -> String {
                 }),
                 message: &f.hit.message,
                 notes: &f.hit.notes,
-                path: f
-                    .path
-                    .iter()
-                    .map(|p| a.inventory.package(*p).display_name())
-                    .collect(),
+                path: f.path.map(|(p, scope)| paths.node(a, p, scope)),
                 exception: f.exception.as_ref().map(|e| ExceptionOut {
                     reason: &e.reason,
                     owner: &e.owner,
@@ -156,6 +207,7 @@ pub(super) fn render(a: &Analysis, fail_on: Level) -> String {
                 }),
             })
             .collect(),
+        paths: std::mem::take(&mut paths.nodes),
         notices: a
             .inventory
             .notices

@@ -1,0 +1,595 @@
+//! Inputs from the party being judged, built to break the reader: every crash a fuzzer
+//! ever found, resource bombs, malformed bytes. Each must end in a located error (exit
+//! 2) or a correct reading, never a panic, an abort or a hang.
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use crate::support::root;
+
+/// Runs `sovra args` in `dir`, killing it (and failing) after `secs` seconds, so a
+/// regression to a hang fails instead of stalling the suite.
+fn sovra_in(dir: &Path, args: &[&str], secs: u64) -> Output {
+    let child = Command::new(env!("CARGO_BIN_EXE_sovra"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    // The output is drained while waiting, so a large one cannot block the child.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || tx.send(child.wait_with_output()));
+    match rx.recv_timeout(Duration::from_secs(secs)) {
+        Ok(out) => out.unwrap(),
+        Err(_) => {
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+            panic!("sovra {args:?} still running after {secs} s");
+        }
+    }
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Asserts a tool failure (exit 2) whose message starts with `prefix`.
+fn fails_with(out: &Output, prefix: &str) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.lines().any(|l| l.contains(prefix)), "{err}");
+}
+
+// ---------------------------------------------------------------------------------------
+// The regression corpus: every input that ever crashed a fuzz target.
+// ---------------------------------------------------------------------------------------
+
+fn regressions() -> PathBuf {
+    root().join("fuzz/regressions")
+}
+
+/// What each fuzz target does with one input (the same calls as `fuzz/src/lib.rs`).
+fn replay(target: &str, data: &[u8]) {
+    use sovra::model::InputFormat as F;
+    let format = match target {
+        "cyclonedx" => F::CycloneDxJson,
+        "spdx_json" => F::SpdxJson,
+        "spdx_tag_value" => F::SpdxTagValue,
+        "npm" => F::NpmLock,
+        "cargo_metadata" => F::CargoMetadata,
+        "publiccode" => {
+            let _ = sovra::ingest::publiccode::read_in(Path::new("publiccode.yml"), None, data);
+            return;
+        }
+        "candidate" => {
+            if let Ok(text) = std::str::from_utf8(data) {
+                let dir = Path::new("/nonexistent-fuzz-dir");
+                let _ = sovra::ingest::candidate::parse_manifest(&dir.join("candidate.toml"), text, dir);
+            }
+            return;
+        }
+        "policy" => {
+            let Ok(text) = std::str::from_utf8(data) else {
+                return;
+            };
+            let read = |p: &Path| -> sovra::Result<String> {
+                if p == Path::new("fuzz.toml") {
+                    Ok(text.to_owned())
+                } else {
+                    Err(sovra::Error::input(p, "not readable while fuzzing"))
+                }
+            };
+            let dir = |p: &Path| -> sovra::Result<Vec<(PathBuf, String)>> {
+                Err(sovra::Error::input(p, "not readable while fuzzing"))
+            };
+            let files = sovra::policy::Files {
+                read: &read,
+                catalogue_dir: &dir,
+                canonical: &|_| None,
+                kinds: &sovra::engine::kinds,
+            };
+            let mut catalogue = sovra::engine::embedded_catalogue().unwrap();
+            let req = sovra::policy::PolicyRequest {
+                policy: Some("fuzz.toml".into()),
+                project: None,
+            };
+            let _ = sovra::policy::load(&req, &mut catalogue, &files);
+            return;
+        }
+        "facts" => {
+            let _ = sovra::enrich::Facts::parse(Path::new("facts.json"), data);
+            return;
+        }
+        other => panic!("fuzz/regressions/{other}: no such fuzz target"),
+    };
+    let Ok(inv) = sovra::ingest::parse_as(format, Path::new("fuzz-input"), data) else {
+        return;
+    };
+    let n = inv.packages.len();
+    assert!(
+        inv.edges
+            .iter()
+            .all(|e| e.from.index() < n && e.to.index() < n)
+    );
+    assert!(inv.roots.iter().all(|r| r.index() < n));
+    let graph = sovra::graph::DepGraph::build(&inv);
+    let _ = sovra::license::resolve_all(&inv);
+    let all = sovra::graph::Scope::All;
+    for p in graph.reachable(all).collect::<Vec<_>>() {
+        let _ = graph.inclusion_path(p, all);
+    }
+}
+
+/// The files under `fuzz/regressions/<target>/`, as `target/file`, sorted.
+fn corpus_files() -> Vec<String> {
+    let mut out = Vec::new();
+    for target in std::fs::read_dir(regressions()).unwrap() {
+        let target = target.unwrap();
+        if !target.file_type().unwrap().is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(target.path()).unwrap() {
+            let file = file.unwrap();
+            out.push(format!(
+                "{}/{}",
+                target.file_name().to_string_lossy(),
+                file.file_name().to_string_lossy()
+            ));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn every_fuzz_crash_is_kept_and_replays_cleanly() {
+    let index = std::fs::read_to_string(regressions().join("INDEX")).unwrap();
+    let mut listed: Vec<String> = index
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| l.split_whitespace().next().unwrap().to_owned())
+        .collect();
+    listed.sort();
+    // A file deleted, or added without a word, fails here rather than going unnoticed.
+    assert_eq!(
+        corpus_files(),
+        listed,
+        "fuzz/regressions/INDEX and the files differ"
+    );
+    assert!(!listed.is_empty());
+    for entry in &listed {
+        let (target, _) = entry.split_once('/').unwrap();
+        let data = std::fs::read(regressions().join(entry)).unwrap();
+        replay(target, &data);
+    }
+}
+
+#[test]
+fn spdx_tag_value_multibyte_tag_after_blanks_does_not_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.spdx"),
+        b"SPDXVersion: SPDX-2.3\n  \xe6\xa0\x80: x\n",
+    )
+    .unwrap();
+    let out = sovra_in(dir.path(), &["inventory", "a.spdx"], 60);
+    assert_ne!(out.status.code(), Some(101), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+}
+
+// ---------------------------------------------------------------------------------------
+// Located text errors.
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn an_invalid_utf8_byte_is_located_in_file_and_directory_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes =
+        b"{\n  \"bomFormat\": \"CycloneDX\",\n  \"specVersion\": \"1.5\",\n  \"x\": \"ab".to_vec();
+    bytes.push(0xFF);
+    bytes.extend_from_slice(b"\"\n}\n");
+    std::fs::create_dir(dir.path().join("in")).unwrap();
+    std::fs::write(dir.path().join("in/bom.json"), &bytes).unwrap();
+    let out = sovra_in(dir.path(), &["inventory", "in/bom.json"], 60);
+    fails_with(&out, "in/bom.json:4:11: invalid UTF-8");
+    let out = sovra_in(dir.path(), &["check", "in"], 60);
+    assert_ne!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("bom.json:4:11: invalid UTF-8"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn spdx_tag_value_with_cr_line_ends_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "## generated\rSPDXVersion: SPDX-2.3\rDataLicense: CC0-1.0\rSPDXID: SPDXRef-DOCUMENT\r\
+                DocumentName: d\rDocumentNamespace: https://example.org/d\rCreator: Tool: t\r\
+                Created: 2024-01-01T00:00:00Z\r\rPackageName: a\rSPDXID: SPDXRef-a\r\
+                PackageDownloadLocation: NONE\rPackageLicenseDeclared: MIT\r\
+                Relationship: SPDXRef-DOCUMENT DESCRIBES SPDXRef-a\r";
+    std::fs::write(dir.path().join("a.spdx"), text).unwrap();
+    let out = sovra_in(dir.path(), &["inventory", "--format", "json", "a.spdx"], 60);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let inv: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(inv["packages"].as_array().unwrap().len(), 1);
+}
+
+// ---------------------------------------------------------------------------------------
+// YAML bombs.
+// ---------------------------------------------------------------------------------------
+
+/// A 3 KB publiccode.yml whose nine alias levels expand to 9^9 scalars.
+fn billion_laughs() -> String {
+    let mut s = String::from("publiccodeYmlVersion: \"0.4\"\nname: x\n");
+    s.push_str("a0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n");
+    for i in 1..=9 {
+        let p = i - 1;
+        s.push_str(&format!(
+            "a{i}: &a{i} [{}]\n",
+            vec![format!("*a{p}"); 9].join(", ")
+        ));
+    }
+    // Padding comments bring it to the size of the real attack.
+    while s.len() < 3_000 {
+        s.push_str("# lol lol lol lol lol lol lol lol lol lol lol lol lol lol lol lol lol\n");
+    }
+    s
+}
+
+#[test]
+fn yaml_alias_expansion_is_bounded_and_located() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = billion_laughs();
+    assert!(text.len() >= 3_000 && text.len() < 4_000);
+    std::fs::write(dir.path().join("publiccode.yml"), &text).unwrap();
+    let out = sovra_in(dir.path(), &["check", "publiccode.yml"], 30);
+    fails_with(&out, "publiccode.yml:");
+    assert!(
+        stderr(&out).contains("expands to more than"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn yaml_nesting_60000_deep_is_a_located_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("publiccodeYmlVersion: \"0.4\"\nname: x\ndeep:\n");
+    text.push_str(&"- ".repeat(60_000));
+    text.push_str("x\n");
+    std::fs::write(dir.path().join("publiccode.yml"), &text).unwrap();
+    let out = sovra_in(dir.path(), &["check", "publiccode.yml"], 30);
+    fails_with(&out, "publiccode.yml:4:");
+    assert!(
+        stderr(&out).contains("nested more than"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Directory inputs drop nothing silently.
+// ---------------------------------------------------------------------------------------
+
+/// A CycloneDX JSON SBOM with `n` components named `<prefix><i>`.
+fn cdx(prefix: &str, n: usize) -> String {
+    let comps: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                r#"{{"bom-ref":"{prefix}{i}","type":"library","name":"{prefix}{i}","version":"1.0.0","purl":"pkg:npm/{prefix}{i}@1.0.0","licenses":[{{"license":{{"id":"MIT"}}}}]}}"#
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"bomFormat":"CycloneDX","specVersion":"1.5","components":[{}]}}"#,
+        comps.join(",")
+    )
+}
+
+#[test]
+fn unread_evidence_in_a_directory_is_listed_and_denied() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("offer");
+    std::fs::create_dir(&d).unwrap();
+    std::fs::write(d.join("app.cdx.json"), cdx("a", 2)).unwrap();
+    std::fs::write(
+        d.join("bom.xml"),
+        "<?xml version=\"1.0\"?>\n<bom xmlns=\"http://cyclonedx.org/schema/bom/1.5\"/>\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("sbom.spdx.yaml"), "spdxVersion: SPDX-2.3\nname: x\n").unwrap();
+    // Latin-1, not UTF-8, and nothing says which format it is: not read, but listed.
+    std::fs::write(d.join("other.bom.json"), b"{\"name\": \"caf\xE9\"}").unwrap();
+    // No evidence: passes without a word.
+    std::fs::write(d.join("tsconfig.json"), "{\"compilerOptions\": {}}").unwrap();
+    let out = sovra_in(
+        dir.path(),
+        &[
+            "check",
+            "offer",
+            "--policy",
+            "de-public-sector",
+            "--format",
+            "json",
+        ],
+        60,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let unread: Vec<(String, String)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "SUP009")
+        .map(|f| {
+            (
+                f["message"].as_str().unwrap().to_owned(),
+                f["level"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(unread.len(), 3, "{unread:?}");
+    for (file, (msg, level)) in ["bom.xml", "other.bom.json", "sbom.spdx.yaml"]
+        .iter()
+        .zip(&unread)
+    {
+        assert!(msg.contains(file), "{msg}");
+        assert_eq!(level, "deny");
+    }
+    let notes = doc["findings"].to_string();
+    assert!(
+        notes.contains("other.bom.json:1:14: invalid UTF-8"),
+        "{notes}"
+    );
+    assert!(!notes.contains("tsconfig"), "{notes}");
+}
+
+#[test]
+fn every_malformed_file_of_fifty_is_reported_then_the_run_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("sboms");
+    std::fs::create_dir(&d).unwrap();
+    for i in 0..50 {
+        let text = match i {
+            3 => "{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.5\",\n  oops }".to_owned(),
+            27 => "{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.5\", \"components\": 7}"
+                .to_owned(),
+            49 => "SPDXVersion: SPDX-2.3\nRelationship: A BOGUS B\n".to_owned(),
+            _ => cdx(&format!("p{i}-"), 1),
+        };
+        let ext = if i == 49 { "spdx" } else { "json" };
+        std::fs::write(d.join(format!("s{i:02}.{ext}")), text).unwrap();
+    }
+    let out = sovra_in(dir.path(), &["check", "sboms"], 60);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("s03.json:2:3:"), "{err}");
+    assert!(err.contains("s27.json:1:"), "{err}");
+    assert!(err.contains("s49.spdx:2:"), "{err}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Bounded reads.
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn a_file_over_the_size_limit_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = cdx("p", 1);
+    text.pop();
+    text.push_str(&format!(r#","x":"{}"}}"#, "a".repeat(2 << 20)));
+    std::fs::write(dir.path().join("big.json"), &text).unwrap();
+    let out = sovra_in(
+        dir.path(),
+        &["check", "big.json", "--max-input-size", "1"],
+        60,
+    );
+    fails_with(
+        &out,
+        "big.json: larger than the input size limit of 1048576 bytes",
+    );
+    // The default limit reads it.
+    let out = sovra_in(dir.path(), &["inventory", "big.json"], 60);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_and_devices_behind_symlinks_are_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("offer");
+    std::fs::create_dir(&d).unwrap();
+    std::fs::write(d.join("app.cdx.json"), cdx("a", 1)).unwrap();
+    let fifo = dir.path().join("pipe");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    std::os::unix::fs::symlink(&fifo, d.join("bom.json")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", d.join("zero.spdx")).unwrap();
+    // Given directly: an error, at once (a FIFO would block a read for ever).
+    let out = sovra_in(dir.path(), &["inventory", "offer/bom.json"], 20);
+    fails_with(&out, "offer/bom.json: not a regular file");
+    let out = sovra_in(dir.path(), &["inventory", "offer/zero.spdx"], 20);
+    fails_with(&out, "offer/zero.spdx: not a regular file");
+    // In a directory: listed as evidence not read.
+    let out = sovra_in(dir.path(), &["check", "offer", "--format", "json"], 20);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = doc["findings"].to_string();
+    assert!(text.contains("offer/bom.json"), "{text}");
+    assert!(text.contains("offer/zero.spdx"), "{text}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Nothing quadratic (the figures are in benches/hostile.py; these check the shape).
+// ---------------------------------------------------------------------------------------
+
+/// A CycloneDX SBOM whose root depends on a chain of `n` packages without a licence.
+fn chain(n: usize) -> String {
+    let comps: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                r#"{{"bom-ref":"p{i}","type":"library","name":"p{i}","version":"1.0.0","purl":"pkg:npm/p{i}@1.0.0"}}"#
+            )
+        })
+        .collect();
+    let mut deps = vec![r#"{"ref":"r","dependsOn":["p0"]}"#.to_owned()];
+    deps.extend((1..n).map(|i| format!(r#"{{"ref":"p{}","dependsOn":["p{i}"]}}"#, i - 1)));
+    format!(
+        r#"{{"bomFormat":"CycloneDX","specVersion":"1.5","metadata":{{"component":{{"bom-ref":"r","type":"application","name":"r","version":"1.0.0","licenses":[{{"license":{{"id":"MIT"}}}}]}}}},"components":[{}],"dependencies":[{}]}}"#,
+        comps.join(","),
+        deps.join(",")
+    )
+}
+
+#[test]
+fn a_4000_deep_chain_gives_output_linear_in_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("chain.json"), chain(4_000)).unwrap();
+    let out = sovra_in(
+        dir.path(),
+        &["check", "chain.json", "--format", "json"],
+        120,
+    );
+    assert!(out.status.code().is_some_and(|c| c < 2), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = doc["findings"].as_array().unwrap().len();
+    assert!(findings >= 4_000, "{findings}");
+    // Each package's path entry is written once, whatever the findings sharing it.
+    assert_eq!(doc["paths"].as_array().unwrap().len(), 4_001);
+    assert!(
+        out.stdout.len() < findings * 1_000,
+        "{} bytes",
+        out.stdout.len()
+    );
+    // Human output shows the ends of a long path.
+    let out = sovra_in(dir.path(), &["check", "chain.json"], 120);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("… 3995 more …"),
+        "{}",
+        &text[..2_000.min(text.len())]
+    );
+    assert!(
+        out.stdout.len() < findings * 1_500,
+        "{} bytes",
+        out.stdout.len()
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Paths named by inputs stay in their directory.
+// ---------------------------------------------------------------------------------------
+
+#[cfg(unix)]
+#[test]
+fn candidate_files_behind_symlinks_out_of_the_directory_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = dir.path().join("elsewhere.json");
+    std::fs::write(&outside, cdx("secret", 1)).unwrap();
+    let c = dir.path().join("offer");
+    std::fs::create_dir(&c).unwrap();
+    std::os::unix::fs::symlink(&outside, c.join("bom.json")).unwrap();
+    std::fs::write(
+        c.join("candidate.toml"),
+        "[candidate]\nname = \"o\"\n\n[[component]]\nname = \"a\"\nsbom = \"bom.json\"\n",
+    )
+    .unwrap();
+    let out = sovra_in(dir.path(), &["check", "offer"], 30);
+    fails_with(
+        &out,
+        "offer/candidate.toml:6:8: `bom.json` leads outside the candidate directory",
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn publiccode_paths_behind_symlinks_out_of_the_directory_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("AUTHORS"), "someone\n").unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("AUTHORS"), repo.join("AUTHORS")).unwrap();
+    let text = sovra::ingest::publiccode::validate(
+        Path::new("publiccode.yml"),
+        b"publiccodeYmlVersion: \"0.4\"\nlegal:\n  authorsFile: AUTHORS\n",
+        Some(&repo),
+    );
+    let errors: Vec<String> = text.errors.iter().map(ToString::to_string).collect();
+    assert!(
+        errors.iter().any(|e| e.contains("publiccode.yml:3:")
+            && e.contains("leads outside the repository directory")),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn extends_cycles_are_found_on_the_files_themselves() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bom.json"), cdx("p", 1)).unwrap();
+    std::fs::write(dir.path().join("a.toml"), "extends = \"./b.toml\"\n").unwrap();
+    std::fs::write(dir.path().join("b.toml"), "extends = \"././a.toml\"\n").unwrap();
+    let out = sovra_in(dir.path(), &["check", "bom.json", "--policy", "a.toml"], 30);
+    fails_with(
+        &out,
+        "b.toml:1:11: `extends = \"././a.toml\"` makes a cycle of policies",
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn extends_out_of_the_policy_directory_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bom.json"), cdx("p", 1)).unwrap();
+    std::fs::write(dir.path().join("outside.toml"), "extends = \"baseline\"\n").unwrap();
+    let pol = dir.path().join("pol");
+    std::fs::create_dir(&pol).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("outside.toml"), pol.join("base.toml")).unwrap();
+    std::fs::write(pol.join("p.toml"), "extends = \"base.toml\"\n").unwrap();
+    let out = sovra_in(
+        dir.path(),
+        &["check", "bom.json", "--policy", "pol/p.toml"],
+        30,
+    );
+    fails_with(
+        &out,
+        "pol/p.toml:1:11: `extends = \"base.toml\"` leads outside",
+    );
+}
+
+#[test]
+fn json_and_toml_nesting_60000_deep_end_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = format!("{}{}", "[".repeat(60_000), "]".repeat(60_000));
+    let c = dir.path().join("offer");
+    std::fs::create_dir(&c).unwrap();
+    std::fs::write(
+        c.join("candidate.toml"),
+        format!("[candidate]\nname = \"x\"\nx = {deep}\n"),
+    )
+    .unwrap();
+    let out = sovra_in(dir.path(), &["check", "offer"], 30);
+    fails_with(&out, "offer/candidate.toml:3:");
+    std::fs::write(
+        dir.path().join("bom.json"),
+        format!(r#"{{"bomFormat":"CycloneDX","specVersion":"1.5","x":{deep}}}"#),
+    )
+    .unwrap();
+    // The reader skips a value it does not use without recursing into it: read, or a
+    // located error, never a crash.
+    let out = sovra_in(dir.path(), &["check", "bom.json"], 30);
+    assert!(matches!(out.status.code(), Some(0..=2)), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("overflow"), "{}", stderr(&out));
+    std::fs::write(
+        dir.path().join("bom.json"),
+        format!(r#"{{"bomFormat":"CycloneDX","specVersion":"1.5","components":{deep}}}"#),
+    )
+    .unwrap();
+    let out = sovra_in(dir.path(), &["check", "bom.json"], 30);
+    fails_with(&out, "bom.json:1:");
+}
