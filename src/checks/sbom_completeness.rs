@@ -49,7 +49,11 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
     for (i, input) in ctx.inventory.inputs.iter().enumerate() {
         if !matches!(
             input.format,
-            InputFormat::CycloneDxJson | InputFormat::SpdxJson | InputFormat::SpdxTagValue
+            InputFormat::CycloneDxJson
+                | InputFormat::CycloneDxXml
+                | InputFormat::Spdx3JsonLd
+                | InputFormat::SpdxJson
+                | InputFormat::SpdxTagValue
         ) {
             continue;
         }

@@ -871,12 +871,28 @@ fn corpus_sboms_are_detected_from_content() {
                 .into_owned();
             // What each file is, from where the corpus keeps it (the detector only
             // sees the bytes).
-            let expected = if !(name.ends_with(".json") || name.ends_with(".spdx")) {
+            let expected = if !(name.ends_with(".json")
+                || name.ends_with(".spdx")
+                || name.ends_with(".xml"))
+            {
                 continue;
-            } else if rel.contains("spdx3") || name.starts_with("invalid-bomformat") {
+            } else if name.starts_with("invalid-bomformat")
+                || rel.contains("schema")
+                || rel.contains("3.0.1-model")
+                || (top == "spdx" && name.ends_with(".xml"))
+            {
                 None
+            } else if top == "cyclonedx" && name.ends_with(".xml") {
+                Some(InputFormat::CycloneDxXml)
             } else if top == "cyclonedx" {
                 Some(InputFormat::CycloneDxJson)
+            } else if name.ends_with(".spdx3.json")
+                || (rel.contains("spdx3")
+                    && (rel.contains("spdx-3-model")
+                        || rel.contains("spdx3.0")
+                        || rel.contains("spdx-spec")))
+            {
+                Some(InputFormat::Spdx3JsonLd)
             } else if name.ends_with(".spdx") {
                 Some(InputFormat::SpdxTagValue)
             } else {
@@ -893,10 +909,12 @@ fn corpus_sboms_are_detected_from_content() {
     assert_eq!(
         tally,
         [
-            ("cyclonedx-json", 366),
-            ("none", 29),
-            ("spdx-json", 18),
-            ("spdx-tag-value", 16)
+            ("cyclonedx-json", 524),
+            ("cyclonedx-xml", 177),
+            ("none", 28),
+            ("spdx-json", 25),
+            ("spdx-tag-value", 17),
+            ("spdx3-jsonld", 45)
         ]
     );
 }
