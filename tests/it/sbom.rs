@@ -944,6 +944,12 @@ fn sbom_writes_the_merged_inventory_in_both_formats() {
         };
         let first = run();
         assert_eq!(first, run(), "{format}: not reproducible");
+        let doc: serde_json::Value = serde_json::from_slice(&first).unwrap();
+        assert_eq!(
+            schema_errors(format, &doc),
+            Vec::<String>::new(),
+            "{format}"
+        );
         assert_eq!(sovra::ingest::detect(&first), Some(read_as));
         let back = parse_as(read_as, &out, &first).unwrap();
         // CycloneDX names one subject: the two roots hang under one merged assembly.
@@ -1003,4 +1009,53 @@ fn sbom_writes_the_merged_inventory_in_both_formats() {
         "{err}"
     );
     assert!(!out.exists());
+}
+
+/// The errors of `doc` against the specification's JSON schema (CycloneDX 1.6 with the
+/// schemas it references, or SPDX 3.0.1), all read from the corpus.
+fn schema_errors(format: &str, doc: &serde_json::Value) -> Vec<String> {
+    let load = |rel: &str| -> serde_json::Value {
+        let path = corpus_required(rel).unwrap_or_else(|| panic!("schema `{rel}` absent"));
+        serde_json::from_slice(&fs::read(path).unwrap()).unwrap()
+    };
+    let validator = if format == "cyclonedx" {
+        let dir = "cyclonedx/spec-1.7/schema";
+        let mut opts = jsonschema::options();
+        for name in [
+            "spdx.schema.json",
+            "jsf-0.82.schema.json",
+            "cryptography-defs.schema.json",
+        ] {
+            let schema = load(&format!("{dir}/{name}"));
+            opts = opts.with_resource(
+                format!("http://cyclonedx.org/schema/{name}"),
+                jsonschema::Resource::from_contents(schema).unwrap(),
+            );
+        }
+        opts.build(&load(&format!("{dir}/bom-1.6.schema.json")))
+            .unwrap()
+    } else {
+        jsonschema::options()
+            .build(&load("spdx/spdx3/spdx-spec/3.0.1-model/schema.json"))
+            .unwrap()
+    };
+    validator
+        .iter_errors(doc)
+        .map(|e| format!("{}: {e}", e.instance_path))
+        .take(5)
+        .collect()
+}
+
+/// The schema check itself fails on a broken document (so a pass means something).
+#[test]
+fn schema_check_rejects_invalid_documents() {
+    if corpus_required("cyclonedx/spec-1.7/schema").is_none() {
+        return;
+    }
+    let cdx = serde_json::json!({"bomFormat": "CycloneDX", "specVersion": "1.6",
+        "components": [{"type": "nonsense", "name": "x"}]});
+    assert!(!schema_errors("cyclonedx", &cdx).is_empty());
+    let spdx = serde_json::json!({"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld",
+        "@graph": [{"type": "CreationInfo", "@id": "_:c", "specVersion": "3.0.1"}]});
+    assert!(!schema_errors("spdx3", &spdx).is_empty());
 }
