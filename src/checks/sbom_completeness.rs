@@ -57,7 +57,11 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
     for (input, comps) in ctx.inventory.inputs.iter().zip(&by_input) {
         if !matches!(
             input.format,
-            InputFormat::CycloneDxJson | InputFormat::SpdxJson | InputFormat::SpdxTagValue
+            InputFormat::CycloneDxJson
+                | InputFormat::CycloneDxXml
+                | InputFormat::Spdx3JsonLd
+                | InputFormat::SpdxJson
+                | InputFormat::SpdxTagValue
         ) {
             continue;
         }

@@ -13,6 +13,7 @@ mod licenses;
 mod policy;
 mod report;
 mod rules;
+mod sbom;
 mod score;
 mod why;
 
@@ -57,6 +58,8 @@ enum Command {
     Compare(compare::Args),
     /// Render a procurement report
     Report(report::Args),
+    /// Write the merged inventory as one SBOM (CycloneDX 1.6 or SPDX 3.0.1)
+    Sbom(sbom::Args),
     /// Fetch missing facts from registries, advisories and forges
     Enrich(enrich::Args),
 }
@@ -177,6 +180,7 @@ fn run(cli: Cli) -> Result<Status> {
         Command::Score(a) => score::run(a),
         Command::Compare(a) => compare::run(a),
         Command::Report(a) => report::run(a),
+        Command::Sbom(a) => sbom::run(a),
         Command::Enrich(a) => enrich::run(a),
     }
 }

@@ -147,12 +147,7 @@ struct Contact<'a> {
 
 impl Contact<'_> {
     fn display(&self) -> Option<String> {
-        match (non_empty(&self.name), non_empty(&self.email)) {
-            (Some(n), Some(e)) => Some(format!("{n} <{e}>")),
-            (Some(n), None) => Some(n.to_owned()),
-            (None, Some(e)) => Some(e.to_owned()),
-            (None, None) => None,
-        }
+        contact(non_empty(&self.name), non_empty(&self.email))
     }
 }
 
@@ -386,7 +381,16 @@ impl<'de> Deserialize<'de> for Tools {
 }
 
 fn join_words(parts: &[&Option<Str<'_>>]) -> Option<String> {
-    let words: Vec<&str> = parts.iter().filter_map(|p| non_empty(p)).collect();
+    let parts: Vec<Option<&str>> = parts.iter().map(|p| p.as_deref()).collect();
+    words(&parts)
+}
+
+/// The non-empty parts, trimmed and joined by spaces (a tool's display string).
+pub(super) fn words(parts: &[Option<&str>]) -> Option<String> {
+    let words: Vec<&str> = parts
+        .iter()
+        .filter_map(|p| p.map(str::trim).filter(|s| !s.is_empty()))
+        .collect();
     (!words.is_empty()).then(|| words.join(" "))
 }
 
@@ -438,28 +442,36 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Check<T> {
     }
 }
 
-/// A string-valued enumeration of the specification; only validated, the value is not kept.
+/// Checks `value` against an enumeration of the specification, for both syntaxes.
+pub(super) fn check_enum(what: &str, allowed: &[&str], value: &str) -> Result<(), String> {
+    if allowed.contains(&value) {
+        return Ok(());
+    }
+    let list: Vec<String> = allowed.iter().map(|v| format!("`{v}`")).collect();
+    Err(format!(
+        "unknown {what} `{value}`, expected one of {}",
+        list.join(", ")
+    ))
+}
+
+/// A string-valued enumeration of the specification (its values in `$values`, shared
+/// with the XML reader); only validated, the value is not kept.
 macro_rules! str_enum {
-    ($name:ident, $what:literal, [$($v:literal),+ $(,)?]) => {
+    ($name:ident, $values:ident, $what:literal, [$($v:literal),+ $(,)?]) => {
+        pub(super) const $values: &[&str] = &[$($v),+];
         struct $name;
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                checked_str(d, |s| match s.as_ref() {
-                    $($v)|+ => Ok($name),
-                    other => Err(format!(
-                        concat!("unknown ", $what, " `{}`, expected one of {}"),
-                        other,
-                        [$(concat!("`", $v, "`")),+].join(", ")
-                    )),
-                })
+                checked_str(d, |s| check_enum($what, $values, &s).map(|()| $name))
             }
         }
     };
 }
 
-str_enum!(BomFormat, "`bomFormat`", ["CycloneDX"]);
+str_enum!(BomFormat, BOM_FORMATS, "`bomFormat`", ["CycloneDX"]);
 str_enum!(
     ComponentType,
+    COMPONENT_TYPES,
     "component type",
     [
         "application",
@@ -479,56 +491,71 @@ str_enum!(
 );
 str_enum!(
     PatchType,
+    PATCH_TYPES,
     "patch type",
     ["unofficial", "monkey", "backport", "cherry-pick"]
 );
 str_enum!(
     IssueType,
+    ISSUE_TYPES,
     "issue type",
     ["defect", "enhancement", "security"]
 );
-str_enum!(Encoding, "encoding", ["base64"]);
+str_enum!(Encoding, ENCODINGS, "encoding", ["base64"]);
 str_enum!(
     Flow,
+    FLOWS,
     "data flow",
     ["inbound", "outbound", "bi-directional", "unknown"]
 );
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum ComponentScope {
+pub(super) enum ComponentScope {
     Required,
     Optional,
     Excluded,
 }
 
-impl<'de> Deserialize<'de> for ComponentScope {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        checked_str(d, |s| match s.as_ref() {
+impl ComponentScope {
+    pub(super) fn parse(s: &str) -> Result<Self, String> {
+        match s {
             "required" => Ok(ComponentScope::Required),
             "optional" => Ok(ComponentScope::Optional),
             "excluded" => Ok(ComponentScope::Excluded),
             other => Err(format!(
                 "unknown scope `{other}`, expected one of `required`, `optional`, `excluded`"
             )),
-        })
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ComponentScope {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        checked_str(d, |s| ComponentScope::parse(&s))
     }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Acknowledgement {
+pub(super) enum Acknowledgement {
     Declared,
     Concluded,
 }
 
-impl<'de> Deserialize<'de> for Acknowledgement {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        checked_str(d, |s| match s.as_ref() {
+impl Acknowledgement {
+    pub(super) fn parse(s: &str) -> Result<Self, String> {
+        match s {
             "declared" => Ok(Acknowledgement::Declared),
             "concluded" => Ok(Acknowledgement::Concluded),
             other => Err(format!(
                 "unknown acknowledgement `{other}`, expected `declared` or `concluded`"
             )),
-        })
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Acknowledgement {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        checked_str(d, |s| Acknowledgement::parse(&s))
     }
 }
 
@@ -577,7 +604,7 @@ impl<'de> Deserialize<'de> for SerialNumber {
     }
 }
 
-fn is_serial_number(s: &str) -> bool {
+pub(super) fn is_serial_number(s: &str) -> bool {
     let Some(uuid) = s.strip_prefix("urn:uuid:") else {
         return false;
     };
@@ -621,35 +648,89 @@ impl<'de> Deserialize<'de> for Hash {
             content: Str<'a>,
         }
         let raw = Raw::deserialize(d)?;
-        let lengths: &[usize] = match raw.alg.as_ref() {
-            "MD5" => &[32],
-            "SHA-1" => &[40],
-            "SHA-256" | "SHA3-256" | "BLAKE2b-256" => &[64],
-            "SHA-384" | "SHA3-384" | "BLAKE2b-384" => &[96],
-            "SHA-512" | "SHA3-512" | "BLAKE2b-512" => &[128],
-            "BLAKE3" | "Streebog-256" | "Streebog-512" => &[32, 40, 64, 96, 128],
-            other => {
-                return Err(de::Error::custom(format!(
-                    "unknown hash algorithm `{other}`"
-                )));
-            }
-        };
-        let c = raw.content.as_ref();
-        if !lengths.contains(&c.len()) || !c.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(de::Error::custom(format!(
-                "malformed `{}` hash content `{c}`",
-                raw.alg
-            )));
-        }
+        check_hash(&raw.alg, &raw.content).map_err(de::Error::custom)?;
         Ok(Hash)
     }
+}
+
+/// A hash: a known algorithm and hex content of the length that algorithm produces.
+pub(super) fn check_hash(alg: &str, content: &str) -> Result<(), String> {
+    let lengths: &[usize] = match alg {
+        "MD5" => &[32],
+        "SHA-1" => &[40],
+        "SHA-256" | "SHA3-256" | "BLAKE2b-256" => &[64],
+        "SHA-384" | "SHA3-384" | "BLAKE2b-384" => &[96],
+        "SHA-512" | "SHA3-512" | "BLAKE2b-512" => &[128],
+        "BLAKE3" | "Streebog-256" | "Streebog-512" => &[32, 40, 64, 96, 128],
+        other => return Err(format!("unknown hash algorithm `{other}`")),
+    };
+    if !lengths.contains(&content.len()) || !content.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(format!("malformed `{alg}` hash content `{content}`"));
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------
 // Mapping onto the inventory.
 // ---------------------------------------------------------------------------------------
 
-struct Builder<'b> {
+/// One component as both syntaxes give it, borrowed from the document: what the
+/// mapping onto a [`Package`] reads. JSON and XML fill it alike, so the two forms of one
+/// BOM give one inventory.
+#[derive(Default)]
+pub(super) struct Fields<'a> {
+    pub bom_ref: Option<&'a str>,
+    pub scope: Option<ComponentScope>,
+    pub name: &'a str,
+    pub group: Option<&'a str>,
+    pub version: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub purl: Option<&'a str>,
+    pub supplier: Option<&'a str>,
+    pub publisher: Option<&'a str>,
+    pub author: Option<&'a str>,
+    /// `(name, email)` of each entry of `authors`.
+    pub authors: Vec<(Option<&'a str>, Option<&'a str>)>,
+    /// Licence statements, with whether each is acknowledged as concluded.
+    pub licenses: Vec<(&'a str, bool)>,
+    /// `(type, url)` of each external reference.
+    pub external_references: Vec<(&'a str, &'a str)>,
+}
+
+fn json_fields<'a>(c: &'a Component<'a>) -> Fields<'a> {
+    Fields {
+        bom_ref: c.bom_ref.as_ref().map(|r| r.0.as_ref()),
+        scope: c.scope,
+        name: &c.name,
+        group: c.group.as_deref(),
+        version: c.version.as_deref(),
+        description: c.description.as_deref(),
+        purl: c.purl.as_deref(),
+        supplier: c.supplier.as_ref().and_then(|s| s.name.as_deref()),
+        publisher: c.publisher.as_deref(),
+        author: c.author.as_deref(),
+        authors: c
+            .authors
+            .iter()
+            .map(|a| (a.name.as_deref(), a.email.as_deref()))
+            .collect(),
+        licenses: c
+            .licenses
+            .iter()
+            .flatten()
+            .map(|l| (l.statement.as_ref(), l.concluded))
+            .collect(),
+        external_references: c
+            .external_references
+            .iter()
+            .map(|r| (r.ty.as_ref(), r.url.as_ref()))
+            .collect(),
+    }
+}
+
+/// Maps components, services and dependencies of one document onto an inventory; shared
+/// by the JSON and XML readers.
+pub(super) struct Builder<'b> {
     inv: Inventory,
     input: InputIdx,
     /// `bom-ref` → package.
@@ -658,6 +739,10 @@ struct Builder<'b> {
     scopes: Vec<Option<ComponentScope>>,
     /// Ids taken by components of this document, with the `bom-ref` that took them.
     taken: HashMap<PackageId, Option<&'b str>>,
+    /// `bom-ref`s of services (dependencies on them are not package edges).
+    services: HashMap<&'b str, ()>,
+    dangling: usize,
+    first_dangling: Option<String>,
 }
 
 fn build(path: &Path, raw: &[u8], text: &[u8], bom: &Bom<'_>) -> Result<Inventory> {
@@ -677,83 +762,82 @@ fn build(path: &Path, raw: &[u8], text: &[u8], bom: &Bom<'_>) -> Result<Inventor
             .unwrap_or_default(),
         has_dependencies,
     };
-    let mut b = Builder {
-        inv: Inventory::new(),
-        input: InputIdx(0),
-        refs: HashMap::with_capacity(bom.components.len() + 1),
-        scopes: Vec::with_capacity(bom.components.len() + 1),
-        taken: HashMap::with_capacity(bom.components.len() + 1),
-    };
-    b.input = b.inv.add_input(super::input_file(
+    let mut b = Builder::new(
         path,
         raw,
         InputFormat::CycloneDxJson,
         doc,
-    ));
-
+        bom.components.len(),
+    );
+    let dup = |r: &str| duplicate_ref(path, text, r);
     if let Some(root) = meta.and_then(|m| m.component.as_deref()) {
-        let idx = b.component(path, text, root, None)?;
+        let idx = json_component(&mut b, root, None).map_err(dup)?;
         b.inv.add_root(idx);
     }
     for c in &bom.components {
-        b.component(path, text, c, None)?;
+        json_component(&mut b, c, None).map_err(dup)?;
     }
-    let mut services = HashMap::new();
-    collect_services(path, text, &bom.services, &b.refs, &mut services)?;
-
-    let mut dangling = 0usize;
-    let mut first_dangling = None;
+    json_services(&mut b, &bom.services).map_err(dup)?;
     for dep in bom.dependencies.iter().flatten() {
-        let Some(&from) = b.refs.get(dep.reference.0.as_ref()) else {
-            if !services.contains_key(dep.reference.0.as_ref()) {
-                dangling += 1;
-                first_dangling.get_or_insert_with(|| dep.reference.0.to_string());
-            }
-            continue;
-        };
-        for to_ref in &dep.depends_on {
-            match b.refs.get(to_ref.0.as_ref()) {
-                Some(&to) => {
-                    let kind = match b.scopes[to.index()] {
-                        Some(ComponentScope::Optional) => EdgeKind::Optional,
-                        Some(ComponentScope::Excluded) => EdgeKind::Dev,
-                        _ => EdgeKind::Runtime,
-                    };
-                    b.inv.add_edge(from, to, kind, None);
-                }
-                None if services.contains_key(to_ref.0.as_ref()) => {}
-                None => {
-                    dangling += 1;
-                    first_dangling.get_or_insert_with(|| to_ref.0.to_string());
-                }
-            }
-        }
-    }
-    if let Some(first) = first_dangling {
-        b.inv.notice(
-            b.input,
-            crate::text!(
-                "notice.cyclonedx-dangling",
-                count = dangling,
-                first = first.to_string()
-            ),
+        b.depends(
+            dep.reference.0.as_ref(),
+            dep.depends_on.iter().map(|r| r.0.as_ref()),
         );
     }
-    let mut inv = b.inv;
-    inv.finish();
-    Ok(inv)
+    Ok(b.finish())
+}
+
+fn json_component<'b>(
+    b: &mut Builder<'b>,
+    c: &'b Component<'b>,
+    parent: Option<PkgIdx>,
+) -> Result<PkgIdx, &'b str> {
+    let idx = b.component(&json_fields(c), parent)?;
+    for child in &c.components {
+        json_component(b, child, Some(idx))?;
+    }
+    Ok(idx)
+}
+
+fn json_services<'b>(b: &mut Builder<'b>, services: &'b [Service<'b>]) -> Result<(), &'b str> {
+    for s in services {
+        b.service(s.bom_ref.as_ref().map(|r| r.0.as_ref()))?;
+        json_services(b, &s.services)?;
+    }
+    Ok(())
 }
 
 impl<'b> Builder<'b> {
-    fn component(
-        &mut self,
+    pub(super) fn new(
         path: &Path,
-        text: &[u8],
-        c: &'b Component<'b>,
+        raw: &[u8],
+        format: InputFormat,
+        doc: DocumentMeta,
+        capacity: usize,
+    ) -> Self {
+        let mut inv = Inventory::new();
+        let input = inv.add_input(super::input_file(path, raw, format, doc));
+        Builder {
+            inv,
+            input,
+            refs: HashMap::with_capacity(capacity + 1),
+            scopes: Vec::with_capacity(capacity + 1),
+            taken: HashMap::with_capacity(capacity + 1),
+            services: HashMap::new(),
+            dangling: 0,
+            first_dangling: None,
+        }
+    }
+
+    /// Adds a component (with a containment edge from `parent`); a repeated `bom-ref` is
+    /// returned as the error, for the caller to position.
+    pub(super) fn component(
+        &mut self,
+        c: &Fields<'b>,
         parent: Option<PkgIdx>,
-    ) -> Result<PkgIdx> {
+    ) -> Result<PkgIdx, &'b str> {
         let pkg = package(c, self.input);
-        let bom_ref = c.bom_ref.as_ref().map(|r| r.0.as_ref());
+        let bom_ref = c.bom_ref;
         let mut id = pkg.id.clone();
         if let Some(prev) = self.taken.get(&id) {
             if pkg.purl.is_none() && *prev != bom_ref {
@@ -780,41 +864,78 @@ impl<'b> Builder<'b> {
                         crate::text!("notice.cyclonedx-subject-again", reference = r.to_string()),
                     );
                 }
-                Some(_) => return Err(duplicate_ref(path, text, r)),
+                Some(_) => return Err(r),
             }
         }
         if let Some(parent) = parent {
-            let kind = match c.scope {
-                Some(ComponentScope::Optional) => EdgeKind::Optional,
-                Some(ComponentScope::Excluded) => EdgeKind::Dev,
-                _ => EdgeKind::Runtime,
-            };
-            self.inv.add_edge(parent, idx, kind, None);
-        }
-        for child in &c.components {
-            self.component(path, text, child, Some(idx))?;
+            self.inv.add_edge(parent, idx, edge_kind(c.scope), None);
         }
         Ok(idx)
     }
-}
 
-fn collect_services<'b>(
-    path: &Path,
-    text: &[u8],
-    services: &'b [Service<'b>],
-    refs: &HashMap<&'b str, PkgIdx>,
-    out: &mut HashMap<&'b str, ()>,
-) -> Result<()> {
-    for s in services {
-        if let Some(r) = &s.bom_ref {
-            let r = r.0.as_ref();
-            if refs.contains_key(r) || out.insert(r, ()).is_some() {
-                return Err(duplicate_ref(path, text, r));
+    pub(super) fn add_root(&mut self, idx: PkgIdx) {
+        self.inv.add_root(idx);
+    }
+
+    /// Records a service's `bom-ref` (after every component); a repeated one is returned.
+    pub(super) fn service(&mut self, bom_ref: Option<&'b str>) -> Result<(), &'b str> {
+        if let Some(r) = bom_ref {
+            if self.refs.contains_key(r) || self.services.insert(r, ()).is_some() {
+                return Err(r);
             }
         }
-        collect_services(path, text, &s.services, refs, out)?;
+        Ok(())
     }
-    Ok(())
+
+    /// One `dependencies` entry: edges from `from` to each of `to` (after every component
+    /// and service). Unknown references are counted for one notice.
+    pub(super) fn depends<'r>(&mut self, from: &'r str, to: impl Iterator<Item = &'r str>) {
+        let Some(&from_idx) = self.refs.get(from) else {
+            if !self.services.contains_key(from) {
+                self.dangling += 1;
+                self.first_dangling.get_or_insert_with(|| from.to_owned());
+            }
+            return;
+        };
+        for to_ref in to {
+            match self.refs.get(to_ref) {
+                Some(&to) => {
+                    let kind = edge_kind(self.scopes[to.index()]);
+                    self.inv.add_edge(from_idx, to, kind, None);
+                }
+                None if self.services.contains_key(to_ref) => {}
+                None => {
+                    self.dangling += 1;
+                    self.first_dangling.get_or_insert_with(|| to_ref.to_owned());
+                }
+            }
+        }
+    }
+
+    pub(super) fn finish(mut self) -> Inventory {
+        if let Some(first) = self.first_dangling {
+            self.inv.notice(
+                self.input,
+                crate::text!(
+                    "notice.cyclonedx-dangling",
+                    count = self.dangling,
+                    first = first
+                ),
+            );
+        }
+        self.inv.finish();
+        self.inv
+    }
+}
+
+/// The kind of an edge to a component of `scope`: `optional` is optional, `excluded`
+/// (not shipped, e.g. test tooling) is development only.
+fn edge_kind(scope: Option<ComponentScope>) -> EdgeKind {
+    match scope {
+        Some(ComponentScope::Optional) => EdgeKind::Optional,
+        Some(ComponentScope::Excluded) => EdgeKind::Dev,
+        _ => EdgeKind::Runtime,
+    }
 }
 
 /// The error for a `bom-ref` used twice, at its second occurrence as a `bom-ref` value.
@@ -853,13 +974,16 @@ pub(super) fn locate_value(
     None
 }
 
-fn package(c: &Component<'_>, input: InputIdx) -> Package {
-    let name = match non_empty(&c.group) {
+fn package(c: &Fields<'_>, input: InputIdx) -> Package {
+    fn ne(s: Option<&str>) -> Option<&str> {
+        s.map(str::trim).filter(|s| !s.is_empty())
+    }
+    let name = match ne(c.group) {
         Some(g) => format!("{g}/{}", c.name),
         None => c.name.to_string(),
     };
-    let version = non_empty(&c.version).map(str::to_owned);
-    let purl = non_empty(&c.purl).map(str::to_owned);
+    let version = ne(c.version).map(str::to_owned);
+    let purl = ne(c.purl).map(str::to_owned);
     let (ecosystem, source) = match &purl {
         Some(p) => purl_facts(p),
         None => (Ecosystem::default(), SourceKind::Unknown),
@@ -870,31 +994,32 @@ fn package(c: &Component<'_>, input: InputIdx) -> Package {
     };
     let mut declared = Vec::new();
     let mut concluded = Vec::new();
-    for l in c.licenses.iter().flatten() {
-        let target = if l.concluded {
+    for &(statement, is_concluded) in &c.licenses {
+        let target = if is_concluded {
             &mut concluded
         } else {
             &mut declared
         };
-        target.push(l.statement.to_string());
+        target.push(statement.to_owned());
     }
-    let mut authors: Vec<String> = c.authors.iter().filter_map(Contact::display).collect();
-    if let Some(a) = non_empty(&c.author) {
+    let mut authors: Vec<String> = c
+        .authors
+        .iter()
+        .filter_map(|&(n, e)| contact(ne(n), ne(e)))
+        .collect();
+    if let Some(a) = ne(c.author) {
         authors.push(a.to_owned());
     }
-    let supplier = c
-        .supplier
-        .as_ref()
-        .and_then(|s| non_empty(&s.name))
-        .or_else(|| non_empty(&c.publisher))
-        .or_else(|| non_empty(&c.author))
-        .or_else(|| c.authors.iter().find_map(|a| non_empty(&a.name)))
+    let supplier = ne(c.supplier)
+        .or_else(|| ne(c.publisher))
+        .or_else(|| ne(c.author))
+        .or_else(|| c.authors.iter().find_map(|&(n, _)| ne(n)))
         .map(str::to_owned);
     let ext = |ty: &str| {
         c.external_references
             .iter()
-            .find(|r| r.ty == ty && !r.url.trim().is_empty())
-            .map(|r| r.url.trim().to_owned())
+            .find(|&&(t, url)| t == ty && !url.trim().is_empty())
+            .map(|&(_, url)| url.trim().to_owned())
     };
     Package {
         integrity: None,
@@ -911,10 +1036,20 @@ fn package(c: &Component<'_>, input: InputIdx) -> Package {
         authors,
         repository: ext("vcs"),
         homepage: ext("website"),
-        description: non_empty(&c.description).map(str::to_owned),
+        description: ne(c.description).map(str::to_owned),
         source,
         input,
         component: None,
+    }
+}
+
+/// `name <email>`, or whichever of the two is given.
+pub(super) fn contact(name: Option<&str>, email: Option<&str>) -> Option<String> {
+    match (name, email) {
+        (Some(n), Some(e)) => Some(format!("{n} <{e}>")),
+        (Some(n), None) => Some(n.to_owned()),
+        (None, Some(e)) => Some(e.to_owned()),
+        (None, None) => None,
     }
 }
 

@@ -22,9 +22,11 @@ use crate::model::{DocumentMeta, InputFile, InputFormat, Inventory, Skipped};
 pub mod candidate;
 mod cargo;
 mod cyclonedx;
+mod cyclonedx_xml;
 mod npm;
 pub mod publiccode;
 mod spdx;
+mod spdx3;
 
 /// Options that reach the ingesters.
 #[derive(Debug, Clone)]
@@ -110,8 +112,8 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
 }
 
 /// The formats [`read_path`] accepts, for messages.
-const ACCEPTED: &str = "accepted are cargo metadata JSON, `Cargo.toml`, CycloneDX JSON, \
-     SPDX JSON or tag-value, npm `package-lock.json`, `publiccode.yml` and `candidate.toml`";
+const ACCEPTED: &str = "accepted are cargo metadata JSON, `Cargo.toml`, CycloneDX JSON or XML, \
+     SPDX 2 JSON or tag-value, SPDX 3 JSON-LD, npm `package-lock.json`, `publiccode.yml` and `candidate.toml`";
 
 /// Directories never searched: version control, build output, installed packages.
 const SKIPPED_DIRS: [&str; 3] = [".git", "target", "node_modules"];
@@ -434,12 +436,8 @@ enum Sniffed {
     Unsupported(&'static str),
 }
 
-const SPDX3: &str =
-    "an SPDX 3 document (JSON-LD); sovra reads SPDX 2.2 and 2.3, as JSON or tag-value";
 const SPDX_OTHER: &str =
     "an SPDX document in YAML or XML; sovra reads SPDX 2.2 and 2.3 as JSON or tag-value";
-const CYCLONEDX_XML: &str =
-    "a CycloneDX XML document; sovra reads CycloneDX as JSON (spec 1.2 to 1.6)";
 
 /// Detects the format of `bytes`. Malformed JSON, and malformed TOML that looks like a
 /// manifest, are errors with line and column; anything else unrecognised is
@@ -454,14 +452,20 @@ fn sniff(path: &Path, bytes: &[u8]) -> Result<Sniffed> {
         return sniff_json(path, text.as_bytes());
     }
     if trimmed.starts_with('<') {
-        let head = &trimmed[..trimmed.len().min(4096)];
-        return Ok(if head.contains("cyclonedx.org/schema/bom") {
-            Sniffed::Unsupported(CYCLONEDX_XML)
-        } else if head.contains("spdx.org/rdf/terms") || head.contains("<spdxVersion>") {
-            Sniffed::Unsupported(SPDX_OTHER)
-        } else {
-            Sniffed::Unknown
-        });
+        let mut end = trimmed.len().min(4096);
+        while !trimmed.is_char_boundary(end) {
+            end -= 1;
+        }
+        let head = &trimmed[..end];
+        return Ok(
+            if xml_root(head) == Some("bom") && head.contains("cyclonedx.org/schema/bom") {
+                Sniffed::Known(InputFormat::CycloneDxXml)
+            } else if head.contains("spdx.org/rdf/terms") || head.contains("<spdxVersion>") {
+                Sniffed::Unsupported(SPDX_OTHER)
+            } else {
+                Sniffed::Unknown
+            },
+        );
     }
     // Lines end in LF, CR LF or a lone CR.
     for line in text.split(['\n', '\r']) {
@@ -478,6 +482,33 @@ fn sniff(path: &Path, bytes: &[u8]) -> Result<Sniffed> {
         }
     }
     sniff_toml(path, &text)
+}
+
+/// The local name of the first element of an XML text (declarations, processing
+/// instructions and comments skipped).
+fn xml_root(head: &str) -> Option<&str> {
+    let mut rest = head;
+    loop {
+        rest = &rest[rest.find('<')? + 1..];
+        let close = if rest.starts_with("!--") {
+            "-->"
+        } else if rest.starts_with('?') {
+            "?>"
+        } else if rest.starts_with('!') {
+            ">"
+        } else {
+            ""
+        };
+        if !close.is_empty() {
+            rest = &rest[rest.find(close)? + close.len()..];
+            continue;
+        }
+        let end = rest
+            .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+            .unwrap_or(rest.len());
+        let name = &rest[..end];
+        return Some(name.rsplit(':').next().unwrap_or(name));
+    }
 }
 
 fn sniff_toml(path: &Path, text: &str) -> Result<Sniffed> {
@@ -556,7 +587,7 @@ fn sniff_json(path: &Path, bytes: &[u8]) -> Result<Sniffed> {
     match result {
         Ok(()) => Ok(match marks.format() {
             Some(f) => Sniffed::Known(f),
-            None if marks.spdx3 => Sniffed::Unsupported(SPDX3),
+            None if marks.spdx3 => Sniffed::Known(InputFormat::Spdx3JsonLd),
             None => Sniffed::Unknown,
         }),
         Err(e) if e.classify() == serde_json::error::Category::Data => Ok(Sniffed::Unknown),
@@ -572,6 +603,7 @@ fn claims_format(bytes: &[u8]) -> bool {
     let _ = TopKeys(&mut marks).deserialize(&mut de);
     marks.cyclonedx
         || marks.spdx
+        || marks.spdx3
         || marks.workspace_members
         || marks.lockfile_version
         || marks.facts
@@ -692,7 +724,9 @@ pub fn parse_as(format: InputFormat, path: &Path, bytes: &[u8]) -> Result<Invent
     let mut inv = match format {
         InputFormat::CargoMetadata => cargo::parse_metadata(path, utf8),
         InputFormat::CycloneDxJson => cyclonedx::parse(path, utf8),
+        InputFormat::CycloneDxXml => cyclonedx_xml::parse(path, utf8),
         InputFormat::SpdxJson => spdx::parse_json(path, utf8),
+        InputFormat::Spdx3JsonLd => spdx3::parse(path, utf8),
         InputFormat::SpdxTagValue => spdx::parse_tag_value(path, utf8),
         InputFormat::NpmLock => npm::parse(path, utf8),
         other => Err(Error::input(
@@ -810,12 +844,28 @@ mod tests {
         );
         check(r#"{"name":"x","dependencies":{"a":"^1"}}"#, None);
         check(r#"{"sovraFacts":1}"#, Some(Facts));
+        check(
+            r#"{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "@graph": []}"#,
+            Some(Spdx3JsonLd),
+        );
         check("[1, 2]", None);
         check(
             "## doc\nSPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\n",
             Some(SpdxTagValue),
         );
         check("publiccodeYmlVersion: \"0.4\"\nname: x\n", Some(PublicCode));
+        check(
+            "<?xml version=\"1.0\"?>\n<!-- a <b> -->\n<bom xmlns=\"http://cyclonedx.org/schema/bom/1.5\">",
+            Some(CycloneDxXml),
+        );
+        check(
+            "<cdx:bom xmlns:cdx=\"http://cyclonedx.org/schema/bom/1.4\">",
+            Some(CycloneDxXml),
+        );
+        check(
+            "<catalog><uri name=\"http://cyclonedx.org/schema/bom/1.6\"/></catalog>",
+            None,
+        );
         check("[package]\nname = \"a\"\n", Some(CargoManifest));
         check("[workspace]\nmembers = []\n", Some(CargoManifest));
         check("[candidate]\nname = \"a\"\n", Some(Candidate));
@@ -829,14 +879,6 @@ mod tests {
             Ok(Sniffed::Unsupported(m)) => assert!(m.contains(what), "{m}"),
             other => panic!("{text}: {other:?}"),
         };
-        says(
-            r#"{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "@graph": []}"#,
-            "SPDX 3",
-        );
-        says(
-            "<?xml version=\"1.0\"?>\n<bom xmlns=\"http://cyclonedx.org/schema/bom/1.5\">",
-            "CycloneDX XML",
-        );
         says("spdxVersion: SPDX-2.3\nname: x\n", "YAML");
         says("<rdf:RDF xmlns:spdx=\"http://spdx.org/rdf/terms#\">", "XML");
     }

@@ -1,5 +1,5 @@
-//! SPDX 2.2 / 2.3 ingest, JSON and tag-value. (YAML, XML and RDF serialisations and
-//! SPDX 3 are not read.)
+//! SPDX 2.2 / 2.3 ingest, JSON and tag-value. (YAML, XML and RDF serialisations are
+//! not read; SPDX 3 is read by `spdx3`, into the same plain document.)
 //!
 //! Both serialisations are read into one plain document ([`Doc`]), which one function
 //! maps onto the inventory, so they cannot drift apart:
@@ -87,39 +87,39 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<String> {
 // ---------------------------------------------------------------------------------------
 
 #[derive(Debug, Default)]
-struct Doc {
-    spdx_id: String,
-    spec_version: Option<String>,
-    created: Option<String>,
-    creators: Vec<String>,
-    describes: Vec<String>,
-    packages: Vec<RawPackage>,
+pub(super) struct Doc {
+    pub(super) spdx_id: String,
+    pub(super) spec_version: Option<String>,
+    pub(super) created: Option<String>,
+    pub(super) creators: Vec<String>,
+    pub(super) describes: Vec<String>,
+    pub(super) packages: Vec<RawPackage>,
     /// SPDX ids of files and snippets.
-    non_packages: HashSet<String>,
-    files: usize,
-    snippets: usize,
-    relationships: Vec<(String, RelType, String)>,
-    extracted: Vec<(String, Option<String>, String)>,
+    pub(super) non_packages: HashSet<String>,
+    pub(super) files: usize,
+    pub(super) snippets: usize,
+    pub(super) relationships: Vec<(String, RelType, String)>,
+    pub(super) extracted: Vec<(String, Option<String>, String)>,
 }
 
 #[derive(Debug, Default)]
-struct RawPackage {
-    spdx_id: String,
-    name: String,
-    version: Option<String>,
-    supplier: Option<String>,
-    originator: Option<String>,
-    download: Option<String>,
-    homepage: Option<String>,
-    purl: Option<String>,
-    concluded: Option<String>,
-    declared: Option<String>,
-    description: Option<String>,
+pub(super) struct RawPackage {
+    pub(super) spdx_id: String,
+    pub(super) name: String,
+    pub(super) version: Option<String>,
+    pub(super) supplier: Option<String>,
+    pub(super) originator: Option<String>,
+    pub(super) download: Option<String>,
+    pub(super) homepage: Option<String>,
+    pub(super) purl: Option<String>,
+    pub(super) concluded: Option<String>,
+    pub(super) declared: Option<String>,
+    pub(super) description: Option<String>,
 }
 
 /// The relationship types of SPDX 2.3 (a superset of 2.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum RelType {
+pub(super) enum RelType {
     Describes,
     DescribedBy,
     Contains,
@@ -584,7 +584,7 @@ fn text_lines(text: &str) -> impl Iterator<Item = &str> {
 // Mapping onto the inventory.
 // ---------------------------------------------------------------------------------------
 
-fn build(
+pub(super) fn build(
     path: &Path,
     bytes: &[u8],
     format: InputFormat,

@@ -871,32 +871,28 @@ fn corpus_sboms_are_detected_from_content() {
                 .into_owned();
             // What each file is, from where the corpus keeps it (the detector only
             // sees the bytes).
-            let expected = if !(name.ends_with(".json") || name.ends_with(".spdx")) {
-                continue;
-            } else if rel.contains("spdx3") {
-                // The SPDX 3 examples also hold SPDX 2.x documents: what each is comes
-                // from its own version field.
-                let text = String::from_utf8_lossy(&std::fs::read(&file).unwrap()).into_owned();
-                if name.ends_with(".spdx") && text.contains("SPDXVersion:") {
-                    Some(InputFormat::SpdxTagValue)
-                } else if text.split("\"spdxVersion\"").skip(1).any(|rest| {
-                    rest.trim_start()
-                        .trim_start_matches(':')
-                        .trim_start()
-                        .starts_with("\"SPDX-2.")
-                }) {
-                    Some(InputFormat::SpdxJson)
-                } else {
-                    None
-                }
-            } else if name.starts_with("invalid-bomformat")
-                || rel.split('/').any(|part| part == "schema")
+            let expected = if !(name.ends_with(".json")
+                || name.ends_with(".spdx")
+                || name.ends_with(".xml"))
             {
-                // Broken BOMs, and the specification's JSON schemas and definitions,
-                // which are not BOMs.
+                continue;
+            } else if name.starts_with("invalid-bomformat")
+                || rel.contains("schema")
+                || rel.contains("3.0.1-model")
+                || (top == "spdx" && name.ends_with(".xml"))
+            {
                 None
+            } else if top == "cyclonedx" && name.ends_with(".xml") {
+                Some(InputFormat::CycloneDxXml)
             } else if top == "cyclonedx" {
                 Some(InputFormat::CycloneDxJson)
+            } else if name.ends_with(".spdx3.json")
+                || (rel.contains("spdx3")
+                    && (rel.contains("spdx-3-model")
+                        || rel.contains("spdx3.0")
+                        || rel.contains("spdx-spec")))
+            {
+                Some(InputFormat::Spdx3JsonLd)
             } else if name.ends_with(".spdx") {
                 Some(InputFormat::SpdxTagValue)
             } else {
@@ -914,9 +910,11 @@ fn corpus_sboms_are_detected_from_content() {
         tally,
         [
             ("cyclonedx-json", 524),
-            ("none", 60),
+            ("cyclonedx-xml", 177),
+            ("none", 28),
             ("spdx-json", 25),
-            ("spdx-tag-value", 17)
+            ("spdx-tag-value", 17),
+            ("spdx3-jsonld", 45)
         ]
     );
 }

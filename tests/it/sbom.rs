@@ -460,3 +460,602 @@ fn cli_rejects_a_broken_sbom_with_its_position() {
         "{err}"
     );
 }
+
+/// The corpus file, or `None` with a note; with `CI` set its absence fails the test.
+fn corpus_required(rel: &str) -> Option<std::path::PathBuf> {
+    let found = corpus(rel);
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "`shared/corpus/{rel}` is required when `CI` is set"
+        );
+        eprintln!("note: corpus absent, skipping {rel}");
+    }
+    found
+}
+
+/// Everything the model keeps of an inventory, for comparing two forms of one BOM
+/// (timestamps as instants: `Z` and `+00:00` say the same).
+fn full_digest(inv: &Inventory) -> String {
+    let mut out = digest(inv);
+    let instant = |t: &Option<String>| {
+        t.as_deref()
+            .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+            .map(|t| t.to_string())
+    };
+    for p in &inv.packages {
+        out.push_str(&format!(
+            "{} {:?} {:?} {:?} {:?} {:?}\n",
+            p.name, p.purl, p.authors, p.repository, p.homepage, p.ecosystem
+        ));
+    }
+    for i in &inv.inputs {
+        let mut meta = i.meta.clone();
+        meta.timestamp = instant(&meta.timestamp);
+        out.push_str(&format!("{meta:?}\n"));
+    }
+    for n in &inv.notices {
+        out.push_str(&format!("{}\n", n.message));
+    }
+    out
+}
+
+/// Every `valid-*` and `invalid-*` document of the CycloneDX 1.6 and 1.7 test suites, in
+/// both syntaxes: (syntax, valid parsed, invalid rejected, invalid accepted).
+#[test]
+fn cyclonedx_spec_conformance_json_and_xml() {
+    let Some(dir) = corpus_required("cyclonedx/spec-1.7/testdata") else {
+        return;
+    };
+    let mut accepted = Vec::new();
+    let mut counts = std::collections::BTreeMap::new();
+    for version in ["1.6", "1.7"] {
+        let mut files: Vec<_> = fs::read_dir(dir.join(version))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        for f in files {
+            let name = f.file_name().unwrap().to_string_lossy().into_owned();
+            let (format, syntax) = match f.extension().and_then(|e| e.to_str()) {
+                Some("json") => (InputFormat::CycloneDxJson, "json"),
+                Some("xml") => (InputFormat::CycloneDxXml, "xml"),
+                _ => continue,
+            };
+            let bytes = fs::read(&f).unwrap();
+            // Detection agrees with the file's syntax.
+            if !name.contains("bomformat") {
+                assert_eq!(sovra::ingest::detect(&bytes), Some(format), "{name}");
+            }
+            let result = parse_as(format, &f, &bytes);
+            let id = format!("{version}/{name}");
+            let row: &mut [usize; 2] = counts.entry((version, syntax)).or_default();
+            if name.starts_with("valid-") {
+                if let Err(e) = result {
+                    panic!("{id}: {e}");
+                }
+                row[0] += 1;
+            } else {
+                match result {
+                    Ok(_) => accepted.push(id),
+                    Err(Error::Invalid(p)) => {
+                        assert!(p[0].line >= 1 && p[0].column >= 1);
+                        row[1] += 1;
+                    }
+                    Err(e) => panic!("{id}: error without a position: {e}"),
+                }
+            }
+        }
+    }
+    let counts: Vec<_> = counts.into_iter().collect();
+    // Every valid document parses in both syntaxes (the XML suites hold a few more).
+    assert_eq!(
+        counts,
+        vec![
+            (("1.6", "json"), [45, 22]),
+            (("1.6", "xml"), [47, 23]),
+            (("1.7", "json"), [61, 22]),
+            (("1.7", "xml"), [63, 23]),
+        ]
+    );
+    // The deliberate differences and known gaps of docs/conformance-cyclonedx.md, alike
+    // in both syntaxes; the XML suite's `invalid-license-choice` is the XML form of the
+    // declared/concluded mix.
+    let expected = [
+        "1.6/invalid-license-choice-1.6.xml",
+        "1.6/invalid-license-declared-concluded-mix-1.6.json",
+        "1.6/invalid-license-declared-concluded-mix-1.6.xml",
+        "1.6/invalid-license-id-1.6.json",
+        "1.6/invalid-license-id-1.6.xml",
+        "1.6/invalid-metadata-license-1.6.json",
+        "1.6/invalid-metadata-license-1.6.xml",
+        "1.7/informal-invalid-component-versionRange-non-external-explicit.xml",
+        "1.7/informal-invalid-component-versionRange-non-external-implicit.xml",
+        "1.7/invalid-citations-1.7.json",
+        "1.7/invalid-citations-1.7.xml",
+        "1.7/invalid-component-external-version-and-range.json",
+        "1.7/invalid-component-external-version-and-range.xml",
+        "1.7/invalid-component-versionRange-non-external-explicit.json",
+        "1.7/invalid-component-versionRange-non-external-implicit.json",
+        "1.7/invalid-license-id-1.7.json",
+        "1.7/invalid-license-id-1.7.xml",
+        "1.7/invalid-metadata-distribution-1.7.json",
+        "1.7/invalid-metadata-distribution-1.7.xml",
+        "1.7/invalid-metadata-license-1.7.json",
+        "1.7/invalid-metadata-license-1.7.xml",
+    ];
+    assert_eq!(accepted, expected);
+}
+
+/// The dependency structure of an inventory: ids, versions, edges, roots.
+fn structure(inv: &Inventory) -> String {
+    let mut out = String::new();
+    for p in &inv.packages {
+        out.push_str(&format!("{} {:?}\n", p.id, p.version));
+    }
+    out.push_str(&format!("{:?}\n{:?}\n", inv.edges, inv.roots));
+    out
+}
+
+/// Where the specification ships a test BOM in both syntaxes, the two give the same
+/// inventory, field by field; the XML and JSON examples of real projects (generated
+/// separately, by different tool versions, so their licence and reference details
+/// differ) give the same packages, edges and roots.
+#[test]
+fn cyclonedx_xml_and_json_twins_agree() {
+    // Spec pairs whose two files say different things (checked by reading them): other
+    // components, an extra licence and a missing purl, or a multi-line description
+    // indented differently.
+    let different = [
+        "1.7/valid-component-external-with-version.xml",
+        "1.7/valid-cryptography-implementation-1.7.xml",
+        "1.7/valid-license-choice-1.7.xml",
+        "1.7/valid-license-expression-with-text-1.7.xml",
+    ];
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    if let Some(dir) = corpus_required("cyclonedx/spec-1.7/testdata") {
+        for version in ["1.6", "1.7"] {
+            let mut names: Vec<_> = fs::read_dir(dir.join(version))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with("valid-") && n.ends_with(".xml"))
+                .collect();
+            names.sort();
+            for n in names {
+                let json = n.replace(".xml", ".json");
+                let id = format!("{version}/{n}");
+                if dir.join(version).join(&json).exists() && !different.contains(&id.as_str()) {
+                    pairs.push((
+                        format!("cyclonedx/spec-1.7/testdata/{version}/{n}"),
+                        format!("cyclonedx/spec-1.7/testdata/{version}/{json}"),
+                    ));
+                }
+            }
+        }
+    }
+    for (xml, json) in [
+        ("laravel-7.12.0/bom.1.2.xml", "laravel-7.12.0/bom.1.2.json"),
+        ("laravel-7.12.0/bom.1.3.xml", "laravel-7.12.0/bom.1.3.json"),
+        ("laravel-7.12.0/bom.1.4.xml", "laravel-7.12.0/bom.1.4.json"),
+        ("dropwizard-1.3.15/bom.xml", "dropwizard-1.3.15/bom.json"),
+        (
+            "juice-shop/via_npm/flat/bom.1.4.xml",
+            "juice-shop-flat/bom.1.4.json",
+        ),
+        (
+            "cern-lhc-vdm-editor-e564943/bom.xml",
+            "cern-lhc-vdm-editor-e564943/bom.json",
+        ),
+        (
+            "proton-bridge/proton-bridge-v1.8.0.bom.xml",
+            "proton-bridge/proton-bridge-v1.8.0.bom.json",
+        ),
+    ] {
+        pairs.push((
+            format!("cyclonedx/xml-examples/{xml}"),
+            format!("cyclonedx/examples/{json}"),
+        ));
+    }
+    let mut differ = Vec::new();
+    let mut same = 0;
+    for (xml, json) in &pairs {
+        let (Some(x), Some(j)) = (corpus_required(xml), corpus_required(json)) else {
+            continue;
+        };
+        let a = parse_as(InputFormat::CycloneDxXml, &x, &fs::read(&x).unwrap()).unwrap();
+        let b = parse_as(InputFormat::CycloneDxJson, &j, &fs::read(&j).unwrap()).unwrap();
+        let digest = if xml.contains("xml-examples") {
+            structure
+        } else {
+            full_digest
+        };
+        if digest(&a) == digest(&b) {
+            same += 1;
+        } else {
+            differ.push(xml.clone());
+            eprintln!(
+                "{xml}\n--- xml\n{}\n--- json\n{}",
+                full_digest(&a),
+                full_digest(&b)
+            );
+        }
+    }
+    assert_eq!(differ, Vec::<String>::new());
+    assert_eq!(same, 107);
+}
+
+/// Every SPDX 3 JSON-LD example of the specification, the model repository and the
+/// SPDX examples: (file, packages, edges, roots, notices, licence refs). Counts checked
+/// by hand against the documents: elements of a package type (`software_Package`,
+/// `ai_AIPackage`, `dataset_DatasetPackage`); edges from dependency relationships
+/// between packages; roots from `rootElement` through the SBOM.
+#[test]
+fn spdx3_examples() {
+    let rows: &[Row] = &[
+        (
+            "spdx-3-model/serialization/jsonld/examples/agent1.json",
+            0,
+            0,
+            0,
+            0,
+            0,
+        ),
+        (
+            "spdx-3-model/serialization/jsonld/examples/annotation1.json",
+            0,
+            0,
+            0,
+            0,
+            0,
+        ),
+        (
+            "spdx-3-model/serialization/jsonld/examples/converted_from_spdx_2.json",
+            4,
+            1,
+            1,
+            1,
+            0,
+        ),
+        (
+            "spdx-3-model/serialization/jsonld/examples/file1.json",
+            0,
+            0,
+            0,
+            1,
+            0,
+        ),
+        (
+            "spdx-3-model/serialization/jsonld/examples/org1.json",
+            0,
+            0,
+            0,
+            0,
+            0,
+        ),
+        (
+            "spdx-3-model/serialization/jsonld/examples/package1.json",
+            1,
+            0,
+            0,
+            0,
+            0,
+        ),
+        (
+            "spdx-3-model/serialization/jsonld/examples/person1.json",
+            0,
+            0,
+            0,
+            0,
+            0,
+        ),
+        (
+            "spdx-3-model/serialization/jsonld/examples/person2.json",
+            0,
+            0,
+            0,
+            0,
+            0,
+        ),
+        (
+            "spdx-3-model/serialization/jsonld/examples/person3.json",
+            0,
+            0,
+            0,
+            0,
+            0,
+        ),
+        (
+            "spdx-3-model/serialization/jsonld/examples/relationship1.json",
+            0,
+            0,
+            0,
+            1,
+            0,
+        ),
+        (
+            "spdx-3-model/serialization/jsonld/examples/sbom1.json",
+            0,
+            0,
+            0,
+            0,
+            0,
+        ),
+        (
+            "spdx-3-model/serialization/jsonld/examples/spdx_document1.json",
+            0,
+            0,
+            0,
+            0,
+            0,
+        ),
+        (
+            "spdx-3-model/serialization/jsonld/examples/spdx_document2.json",
+            0,
+            0,
+            0,
+            1,
+            0,
+        ),
+        (
+            "spdx-3-model/serialization/jsonld/examples/spdx_document3.json",
+            1,
+            0,
+            1,
+            1,
+            0,
+        ),
+        (
+            "spdx-3-model/serialization/jsonld/examples/spdx_document4.json",
+            1,
+            0,
+            1,
+            1,
+            0,
+        ),
+        (
+            "spdx-3-model/serialization/jsonld/examples/tool1.json",
+            0,
+            0,
+            0,
+            0,
+            0,
+        ),
+        (
+            "spdx-3-model/serialization/jsonld/examples/two_sboms.json",
+            0,
+            0,
+            0,
+            0,
+            0,
+        ),
+        (
+            "spdx-examples/ai/example01/spdx3.0/simplehtr-example.json",
+            13,
+            7,
+            1,
+            1,
+            1,
+        ),
+        (
+            "spdx-examples/ai/example02/spdx3.0/sbom.spdx3.json",
+            2,
+            0,
+            1,
+            1,
+            0,
+        ),
+        (
+            "spdx-examples/dataset/example01/spdx3.0/example01.spdx3.json",
+            1,
+            0,
+            1,
+            1,
+            0,
+        ),
+        (
+            "spdx-spec/examples/package_sbom.develop.json",
+            1,
+            0,
+            1,
+            1,
+            0,
+        ),
+        (
+            "spdx-spec/examples/package_sbom.support-3.0.json",
+            1,
+            0,
+            1,
+            1,
+            0,
+        ),
+    ];
+    let Some(dir) = corpus_required("spdx/spdx3") else {
+        return;
+    };
+    let mut files = Vec::new();
+    let mut stack = vec![dir.clone()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "json") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    let mut got = Vec::new();
+    for f in &files {
+        let bytes = fs::read(f).unwrap();
+        if sovra::ingest::detect(&bytes) != Some(InputFormat::Spdx3JsonLd) {
+            continue;
+        }
+        let inv = parse_as(InputFormat::Spdx3JsonLd, f, &bytes).unwrap_or_else(|e| panic!("{e}"));
+        let rel = f.strip_prefix(&dir).unwrap().to_string_lossy().into_owned();
+        got.push((
+            rel,
+            inv.packages.len(),
+            inv.edges.len(),
+            inv.roots.len(),
+            inv.notices.len(),
+            inv.license_refs.len(),
+        ));
+    }
+    let want: Vec<_> = rows
+        .iter()
+        .map(|r| (r.0.to_owned(), r.1, r.2, r.3, r.4, r.5))
+        .collect();
+    assert_eq!(got, want);
+}
+
+/// `sovra sbom` over a CycloneDX XML and an SPDX 3 input: both outputs read back into
+/// the merged inventory (packages, edges, roots), twice the same bytes, and a broken
+/// input fails with status 2 and writes nothing.
+#[test]
+fn sbom_writes_the_merged_inventory_in_both_formats() {
+    let (Some(xml), Some(spdx3)) = (
+        corpus_required("cyclonedx/xml-examples/dropwizard-1.3.15/bom.xml"),
+        corpus_required("spdx/spdx3/spdx-examples/ai/example01/spdx3.0/simplehtr-example.json"),
+    ) else {
+        return;
+    };
+    let merged = sovra::ingest::ingest(&[xml.clone(), spdx3.clone()], &Default::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for (format, read_as) in [
+        ("cyclonedx", InputFormat::CycloneDxJson),
+        ("spdx3", InputFormat::Spdx3JsonLd),
+    ] {
+        let out = dir.path().join(format!("{format}.json"));
+        let run = || {
+            let o = crate::support::sovra(&[
+                "sbom",
+                xml.to_str().unwrap(),
+                spdx3.to_str().unwrap(),
+                "--format",
+                format,
+                "--created",
+                "2025-08-01T00:00:00Z",
+                "-o",
+                out.to_str().unwrap(),
+            ]);
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            fs::read(&out).unwrap()
+        };
+        let first = run();
+        assert_eq!(first, run(), "{format}: not reproducible");
+        let doc: serde_json::Value = serde_json::from_slice(&first).unwrap();
+        assert_eq!(
+            schema_errors(format, &doc),
+            Vec::<String>::new(),
+            "{format}"
+        );
+        assert_eq!(sovra::ingest::detect(&first), Some(read_as));
+        let back = parse_as(read_as, &out, &first).unwrap();
+        // CycloneDX names one subject: the two roots hang under one merged assembly.
+        let (extra, roots) = if format == "cyclonedx" {
+            (1, 1)
+        } else {
+            (0, merged.roots.len())
+        };
+        assert_eq!(merged.roots.len(), 2);
+        assert_eq!(
+            (back.packages.len(), back.edges.len(), back.roots.len()),
+            (
+                merged.packages.len() + extra,
+                merged.edges.len() + 2 * extra,
+                roots
+            ),
+            "{format}"
+        );
+        let ids = |inv: &Inventory| {
+            let mut v: Vec<String> = inv.packages.iter().map(|p| p.id.0.clone()).collect();
+            v.sort();
+            v
+        };
+        if format == "cyclonedx" {
+            let mut want = ids(&merged);
+            want.push("generic:merged inventory".to_owned());
+            want.sort();
+            assert_eq!(ids(&back), want);
+        }
+        let lic = |inv: &Inventory| {
+            // SPDX 3 joins several statements of one kind with `AND`.
+            let declared = inv.packages.iter().filter(|p| !p.declared.is_empty());
+            let concluded = inv.packages.iter().filter(|p| !p.concluded.is_empty());
+            (declared.count(), concluded.count())
+        };
+        assert_eq!(lic(&back), lic(&merged), "{format}: licence statements");
+    }
+    let broken = dir.path().join("broken.xml");
+    fs::write(
+        &broken,
+        "<bom xmlns=\"http://cyclonedx.org/schema/bom/1.6\">\n<components>\n<component type=\"nope\"><name>x</name></component></components></bom>",
+    )
+    .unwrap();
+    let out = dir.path().join("never.json");
+    let o = crate::support::sovra(&[
+        "sbom",
+        broken.to_str().unwrap(),
+        "--format",
+        "cyclonedx",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("broken.xml:3:18: unknown component type `nope`"),
+        "{err}"
+    );
+    assert!(!out.exists());
+}
+
+/// The errors of `doc` against the specification's JSON schema (CycloneDX 1.6 with the
+/// schemas it references, or SPDX 3.0.1), all read from the corpus.
+fn schema_errors(format: &str, doc: &serde_json::Value) -> Vec<String> {
+    let load = |rel: &str| -> serde_json::Value {
+        let path = corpus_required(rel).unwrap_or_else(|| panic!("schema `{rel}` absent"));
+        serde_json::from_slice(&fs::read(path).unwrap()).unwrap()
+    };
+    let validator = if format == "cyclonedx" {
+        let dir = "cyclonedx/spec-1.7/schema";
+        let mut opts = jsonschema::options();
+        for name in [
+            "spdx.schema.json",
+            "jsf-0.82.schema.json",
+            "cryptography-defs.schema.json",
+        ] {
+            let schema = load(&format!("{dir}/{name}"));
+            opts = opts.with_resource(
+                format!("http://cyclonedx.org/schema/{name}"),
+                jsonschema::Resource::from_contents(schema).unwrap(),
+            );
+        }
+        opts.build(&load(&format!("{dir}/bom-1.6.schema.json")))
+            .unwrap()
+    } else {
+        jsonschema::options()
+            .build(&load("spdx/spdx3/spdx-spec/3.0.1-model/schema.json"))
+            .unwrap()
+    };
+    validator
+        .iter_errors(doc)
+        .map(|e| format!("{}: {e}", e.instance_path))
+        .take(5)
+        .collect()
+}
+
+/// The schema check itself fails on a broken document (so a pass means something).
+#[test]
+fn schema_check_rejects_invalid_documents() {
+    if corpus_required("cyclonedx/spec-1.7/schema").is_none() {
+        return;
+    }
+    let cdx = serde_json::json!({"bomFormat": "CycloneDX", "specVersion": "1.6",
+        "components": [{"type": "nonsense", "name": "x"}]});
+    assert!(!schema_errors("cyclonedx", &cdx).is_empty());
+    let spdx = serde_json::json!({"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld",
+        "@graph": [{"type": "CreationInfo", "@id": "_:c", "specVersion": "3.0.1"}]});
+    assert!(!schema_errors("spdx3", &spdx).is_empty());
+}
