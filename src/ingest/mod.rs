@@ -20,10 +20,20 @@ use crate::error::{Error, Problem, Result};
 use crate::model::{DocumentMeta, InputFile, InputFormat, Inventory};
 
 mod cargo;
+mod cargo_lock;
+mod composer;
 mod cyclonedx;
+mod dotnet;
+mod flat;
+mod golang;
+mod gradle;
 mod npm;
 pub mod publiccode;
+mod python;
+mod ruby;
 mod spdx;
+mod yaml;
+mod yarn;
 
 /// Options that reach the ingesters.
 #[derive(Debug, Clone, Default)]
@@ -35,8 +45,10 @@ pub struct IngestOptions {
 }
 
 /// The formats [`read_path`] accepts, for messages.
-const ACCEPTED: &str = "accepted are cargo metadata JSON, `Cargo.toml`, CycloneDX JSON, \
-     SPDX JSON or tag-value, npm `package-lock.json`, `publiccode.yml` and `candidate.toml`";
+const ACCEPTED: &str = "accepted are cargo metadata JSON, `Cargo.toml`, `Cargo.lock`, \
+     CycloneDX JSON, SPDX JSON or tag-value, npm `package-lock.json`, `composer.lock`, \
+     `poetry.lock`, `uv.lock`, `Pipfile.lock`, `go.mod`, `Gemfile.lock`, `yarn.lock`, NuGet `packages.lock.json`, `gradle.lockfile`, `publiccode.yml` \
+     and `candidate.toml`";
 
 /// Directories never searched: version control, build output, installed packages.
 const SKIPPED_DIRS: [&str; 3] = [".git", "target", "node_modules"];
@@ -77,7 +89,30 @@ fn read_file(
     match format {
         InputFormat::CargoManifest => cargo::from_manifest(path, bytes, opts).map(|(inv, _)| inv),
         InputFormat::PublicCode | InputFormat::Candidate => Err(candidate_input(path, format)),
-        other => parse_as(other, path, bytes),
+        other => {
+            let manifest = manifest_beside(path, other)?;
+            parse_with(other, path, bytes, manifest.as_ref())
+        }
+    }
+}
+
+/// The project manifest a lockfile is read with, when it lies beside it
+/// (`composer.json` for `composer.lock`, …), as path and bytes.
+fn manifest_beside(path: &Path, format: InputFormat) -> Result<Option<(PathBuf, Vec<u8>)>> {
+    let name = match format {
+        InputFormat::ComposerLock => "composer.json",
+        InputFormat::PoetryLock => "pyproject.toml",
+        InputFormat::GoMod => "go.sum",
+        InputFormat::YarnLock => "package.json",
+        _ => return Ok(None),
+    };
+    let Some(file) = path.parent().map(|d| d.join(name)) else {
+        return Ok(None);
+    };
+    match std::fs::read(&file) {
+        Ok(bytes) => Ok(Some((file, bytes))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(&file, e)),
     }
 }
 
@@ -164,7 +199,8 @@ pub fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
             covered.extend(manifests);
             inv.merge(part);
         } else {
-            inv.merge(parse_as(format, &file, &bytes)?);
+            let manifest = manifest_beside(&file, format)?;
+            inv.merge(parse_with(format, &file, &bytes, manifest.as_ref())?);
         }
     }
     if inv.inputs.is_empty() {
@@ -207,7 +243,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
                 .map(|e| e.to_string_lossy().to_ascii_lowercase());
             if matches!(
                 ext.as_deref(),
-                Some("json" | "toml" | "spdx" | "yml" | "yaml")
+                Some("json" | "toml" | "spdx" | "yml" | "yaml" | "lock" | "mod" | "lockfile")
             ) {
                 out.push(path);
             }
@@ -263,6 +299,18 @@ fn sniff(path: &Path, bytes: &[u8]) -> Result<Sniffed> {
             Sniffed::Unknown
         });
     }
+    if golang::looks_like_go_mod(&text) {
+        return Ok(Sniffed::Known(InputFormat::GoMod));
+    }
+    if yarn::looks_like_yarn_lock(&text) {
+        return Ok(Sniffed::Known(InputFormat::YarnLock));
+    }
+    if gradle::looks_like_gradle_lock(&text) {
+        return Ok(Sniffed::Known(InputFormat::GradleLock));
+    }
+    if ruby::looks_like_gemfile_lock(&text) {
+        return Ok(Sniffed::Known(InputFormat::GemfileLock));
+    }
     for line in text.lines() {
         if line.trim_start().starts_with("SPDXVersion:") {
             return Ok(Sniffed::Known(InputFormat::SpdxTagValue));
@@ -283,8 +331,19 @@ fn sniff_toml(path: &Path, text: &str) -> Result<Sniffed> {
     match toml::from_str::<toml::Table>(text) {
         Ok(table) => {
             let is_table = |k: &str| table.get(k).is_some_and(toml::Value::is_table);
+            let locked = table.get("package").and_then(toml::Value::as_array);
+            let first_source = locked.and_then(|p| p.first()).and_then(|p| p.get("source"));
+            let meta = table.get("metadata").and_then(toml::Value::as_table);
             Ok(if is_table("candidate") {
                 Sniffed::Known(InputFormat::Candidate)
+            } else if meta.is_some_and(|m| m.contains_key("lock-version")) {
+                Sniffed::Known(InputFormat::PoetryLock)
+            } else if table.contains_key("requires-python")
+                || first_source.is_some_and(toml::Value::is_table)
+            {
+                Sniffed::Known(InputFormat::UvLock)
+            } else if locked.is_some() || table.get("version").is_some_and(|v| v.is_integer()) {
+                Sniffed::Known(InputFormat::CargoLock)
             } else if is_table("package") || is_table("workspace") {
                 Sniffed::Known(InputFormat::CargoManifest)
             } else {
@@ -292,9 +351,12 @@ fn sniff_toml(path: &Path, text: &str) -> Result<Sniffed> {
             })
         }
         Err(e) => {
-            let looks_like_manifest = text
-                .lines()
-                .any(|l| matches!(l.trim(), "[package]" | "[workspace]" | "[candidate]"));
+            let looks_like_manifest = text.lines().any(|l| {
+                matches!(
+                    l.trim(),
+                    "[package]" | "[workspace]" | "[candidate]" | "[[package]]" | "[metadata]"
+                )
+            });
             if !looks_like_manifest {
                 return Ok(Sniffed::Unknown);
             }
@@ -326,6 +388,10 @@ struct JsonMarks {
     dependencies: bool,
     facts: bool,
     spdx3: bool,
+    content_hash: bool,
+    pipfile_meta: bool,
+    default_or_develop: bool,
+    numeric_version: bool,
 }
 
 impl JsonMarks {
@@ -340,6 +406,12 @@ impl JsonMarks {
             Some(InputFormat::CargoMetadata)
         } else if self.lockfile_version || (self.requires && self.dependencies) {
             Some(InputFormat::NpmLock)
+        } else if self.content_hash && self.packages {
+            Some(InputFormat::ComposerLock)
+        } else if self.pipfile_meta && self.default_or_develop {
+            Some(InputFormat::PipfileLock)
+        } else if self.numeric_version && self.dependencies {
+            Some(InputFormat::NugetLock)
         } else {
             None
         }
@@ -374,6 +446,8 @@ fn claims_format(bytes: &[u8]) -> bool {
         || marks.workspace_members
         || marks.lockfile_version
         || marks.facts
+        || marks.content_hash
+        || marks.pipfile_meta
 }
 
 /// Visits the top-level object of a JSON document, recording the keys that matter and
@@ -413,12 +487,20 @@ impl<'de> Visitor<'de> for TopKeys<'_> {
                     self.0.requires |= v.is_boolean();
                     continue;
                 }
+                "version" => {
+                    let v: serde_json::Value = map.next_value()?;
+                    self.0.numeric_version |= v.is_u64();
+                    continue;
+                }
                 "spdxVersion" => self.0.spdx = true,
                 "workspace_members" => self.0.workspace_members = true,
                 "packages" => self.0.packages = true,
                 "lockfileVersion" => self.0.lockfile_version = true,
                 "dependencies" => self.0.dependencies = true,
                 "sovraFacts" => self.0.facts = true,
+                "content-hash" => self.0.content_hash = true,
+                "_meta" => self.0.pipfile_meta = true,
+                "default" | "develop" => self.0.default_or_develop = true,
                 _ => {}
             }
             map.next_value::<IgnoredAny>()?;
@@ -486,6 +568,17 @@ fn utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<Cow<'a, str>> {
 /// The parsers see UTF-8 without a byte-order mark (UTF-16 with a mark is decoded
 /// first); the evidence record keeps the hash and size of the bytes as read.
 pub fn parse_as(format: InputFormat, path: &Path, bytes: &[u8]) -> Result<Inventory> {
+    parse_with(format, path, bytes, None)
+}
+
+/// [`parse_as`] with the project manifest read beside a lockfile (path and bytes).
+fn parse_with(
+    format: InputFormat,
+    path: &Path,
+    bytes: &[u8],
+    manifest: Option<&(PathBuf, Vec<u8>)>,
+) -> Result<Inventory> {
+    let manifest = manifest.map(|(p, b)| (p.as_path(), b.as_slice()));
     let text = decode_text(path, bytes)?;
     let utf8 = text.as_bytes();
     let mut inv = match format {
@@ -494,6 +587,16 @@ pub fn parse_as(format: InputFormat, path: &Path, bytes: &[u8]) -> Result<Invent
         InputFormat::SpdxJson => spdx::parse_json(path, utf8),
         InputFormat::SpdxTagValue => spdx::parse_tag_value(path, utf8),
         InputFormat::NpmLock => npm::parse(path, utf8),
+        InputFormat::ComposerLock => composer::parse(path, utf8, manifest),
+        InputFormat::PoetryLock => python::parse_poetry(path, utf8, manifest),
+        InputFormat::UvLock => python::parse_uv(path, utf8),
+        InputFormat::PipfileLock => python::parse_pipfile(path, utf8),
+        InputFormat::CargoLock => cargo_lock::parse(path, utf8),
+        InputFormat::GoMod => golang::parse(path, utf8, manifest),
+        InputFormat::GemfileLock => ruby::parse(path, utf8),
+        InputFormat::YarnLock => yarn::parse(path, utf8, manifest),
+        InputFormat::NugetLock => dotnet::parse(path, utf8),
+        InputFormat::GradleLock => gradle::parse(path, utf8),
         other => Err(Error::input(
             path,
             format!("`{}` is not a package inventory format", other.as_str()),
