@@ -14,11 +14,28 @@ use super::input_file;
 use crate::error::{Error, Result};
 use crate::model::{DocumentMeta, Ecosystem, EdgeKind, InputFormat, Inventory, SourceKind};
 
-/// Whether `text` reads as a Gradle lockfile: Gradle's header comment.
+/// Whether `text` reads as a Gradle lockfile: Gradle's header comment, or only lines of
+/// locked modules (`group:artifact:version=…`, `empty=…`) besides comments.
 pub(crate) fn looks_like_gradle_lock(text: &str) -> bool {
-    text.lines()
+    let header = text
+        .lines()
         .take(4)
-        .any(|l| l.starts_with("# This is a Gradle generated file for dependency locking"))
+        .any(|l| l.starts_with("# This is a Gradle generated file for dependency locking"));
+    let mut modules = 0usize;
+    let only_modules = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .all(|l| match l.split_once('=') {
+            Some(("empty", _)) => true,
+            Some((coords, _)) => {
+                let ok = coords.split(':').count() == 3 && !coords.contains(char::is_whitespace);
+                modules += usize::from(ok);
+                ok
+            }
+            None => false,
+        });
+    header || (only_modules && modules > 0)
 }
 
 /// The scope of a module from the configurations that hold it.
@@ -118,6 +135,11 @@ mod tests {
             a.b:c:1.0=compileClasspath,runtimeClasspath\nt.t:junit:4.13=testRuntimeClasspath\n\
             p.p:proc:2=annotationProcessor\nempty=testCompileClasspath\n";
         assert!(looks_like_gradle_lock(std::str::from_utf8(lock).unwrap()));
+        assert!(looks_like_gradle_lock(
+            "## c\na:b:1=runtimeClasspath\nempty=\n"
+        ));
+        assert!(!looks_like_gradle_lock("a = 1\n"));
+        assert!(!looks_like_gradle_lock("# only comments\n"));
         let inv = parse(Path::new("gradle.lockfile"), lock).unwrap();
         assert_eq!(inv.packages.len(), 4);
         let kinds: Vec<EdgeKind> = inv.edges.iter().map(|e| e.kind).collect();

@@ -184,9 +184,21 @@ pub fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
     // Shallow manifests first, so a workspace root is read before its members.
     found.sort_by_key(|(p, _, _)| (p.components().count(), p.clone()));
 
+    // Folders whose `Cargo.lock` a manifest or saved metadata already stands for.
+    let cargo_read: HashSet<PathBuf> = found
+        .iter()
+        .filter(|(_, f, _)| *f == InputFormat::CargoManifest)
+        .filter_map(|(p, _, _)| p.parent().map(Path::to_owned))
+        .collect();
     let mut inv = Inventory::new();
     let mut covered: HashSet<PathBuf> = HashSet::new();
     for (file, format, bytes) in found {
+        if format == InputFormat::CargoLock
+            && (saved.iter().any(|d| file.starts_with(d))
+                || file.parent().is_some_and(|d| cargo_read.contains(d)))
+        {
+            continue;
+        }
         if format == InputFormat::CargoManifest {
             if saved.iter().any(|d| file.starts_with(d)) {
                 continue;

@@ -116,7 +116,13 @@ fn parse_v1(path: &Path, text: &str) -> Result<Vec<Entry>> {
                 let Some(e) = entries.last_mut() else {
                     return Err(err("a dependency before any entry"));
                 };
-                let Some((name, range)) = body.rsplit_once(' ') else {
+                // `name range` or `"@s/name" "range with spaces"`.
+                let split = if let Some(rest) = body.strip_prefix('"') {
+                    rest.find('"').map(|i| (&body[..i + 2], &body[i + 2..]))
+                } else {
+                    body.split_once(' ')
+                };
+                let Some((name, range)) = split.filter(|(_, r)| !r.trim().is_empty()) else {
                     return Err(err("a dependency is a name and a range"));
                 };
                 e.deps
@@ -378,8 +384,8 @@ mod tests {
 
     const V1: &str = "# yarn lockfile v1\n\n\n\"@s/a@^1.0.0\", \"@s/a@^1.1.0\":\n  \
         version \"1.2.0\"\n  resolved \"https://registry.yarnpkg.com/@s/a/-/a-1.2.0.tgz#x\"\n  \
-        integrity sha512-abc\n  dependencies:\n    b \"~2\"\n  optionalDependencies:\n    \
-        fsevents \"^2\"\n\nb@~2:\n  version \"2.0.1\"\n";
+        integrity sha512-abc\n  dependencies:\n    b \"~2\"\n    \"c\" \"^1 || ^2\"\n  optionalDependencies:\n    \
+        fsevents \"^2\"\n\nb@~2:\n  version \"2.0.1\"\n\n\"c@^1 || ^2\":\n  version \"2.0.0\"\n";
 
     #[test]
     fn v1_entries_descriptors_and_edges() {
@@ -392,14 +398,14 @@ mod tests {
             Some((Path::new("package.json"), manifest)),
         )
         .unwrap();
-        assert_eq!(inv.packages.len(), 3);
+        assert_eq!(inv.packages.len(), 4);
         assert_eq!(
             inv.packages[0].purl.as_deref(),
             Some("pkg:npm/%40s/a@1.2.0")
         );
         assert_eq!(inv.packages[0].source, SourceKind::DefaultRegistry);
-        // a→b, app→a, app→b (dev); fsevents is optional and absent.
-        assert_eq!(inv.edges.len(), 3);
+        // a→b, a→c, app→a, app→b (dev); fsevents is optional and absent.
+        assert_eq!(inv.edges.len(), 4);
         assert!(inv.notices.is_empty());
         assert_eq!(inv.package(inv.roots[0]).declared, vec!["MIT"]);
         let e = parse(

@@ -5,6 +5,7 @@ mod enrich;
 mod german;
 mod ingest;
 mod licenses;
+mod lockfiles;
 mod report;
 mod rules;
 mod sbom;
