@@ -47,7 +47,7 @@ pub struct IngestOptions {
 /// The formats [`read_path`] accepts, for messages.
 const ACCEPTED: &str = "accepted are cargo metadata JSON, `Cargo.toml`, `Cargo.lock`, \
      CycloneDX JSON, SPDX JSON or tag-value, npm `package-lock.json`, `composer.lock`, \
-     `poetry.lock`, `uv.lock`, `Pipfile.lock`, `go.mod`, `Gemfile.lock`, `yarn.lock`, NuGet `packages.lock.json`, `gradle.lockfile`, `publiccode.yml` \
+     `poetry.lock`, `uv.lock`, `Pipfile.lock`, `go.mod`, `Gemfile.lock`, `yarn.lock`, NuGet `packages.lock.json`, `gradle.lockfile`, pinned `requirements.txt`, `publiccode.yml` \
      and `candidate.toml`";
 
 /// Directories never searched: version control, build output, installed packages.
@@ -134,10 +134,11 @@ fn candidate_input(path: &Path, format: InputFormat) -> Error {
 /// Searches `dir` for known files and merges what they describe.
 ///
 /// `.git`, `target` and `node_modules` are skipped, and so are hidden directories. Files
-/// named `*.json`, `*.toml`, `*.spdx`, `*.yml` / `*.yaml` are read and detected from
-/// their content; others and undetected ones are passed over. A directory holding a
-/// candidate manifest (`candidate.toml`) is a candidate and an error here. A
-/// `publiccode.yml` met on the way is not a package inventory and is passed over.
+/// named `*.json`, `*.toml`, `*.spdx`, `*.yml` / `*.yaml`, `*.lock`, `*.mod`,
+/// `*.lockfile` and `*.txt` are read and detected from their content; others and
+/// undetected ones are passed over. A directory holding a candidate manifest
+/// (`candidate.toml`) is a candidate and an error here. A `publiccode.yml` met on the
+/// way is not a package inventory and is passed over.
 ///
 /// Cargo: a saved cargo metadata file stands for the `Cargo.toml` manifests beside and
 /// below it (sovra then does not run cargo, so the saved evidence is what is read); a
@@ -255,7 +256,9 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
                 .map(|e| e.to_string_lossy().to_ascii_lowercase());
             if matches!(
                 ext.as_deref(),
-                Some("json" | "toml" | "spdx" | "yml" | "yaml" | "lock" | "mod" | "lockfile")
+                Some(
+                    "json" | "toml" | "spdx" | "yml" | "yaml" | "lock" | "mod" | "lockfile" | "txt"
+                )
             ) {
                 out.push(path);
             }
@@ -336,7 +339,12 @@ fn sniff(path: &Path, bytes: &[u8]) -> Result<Sniffed> {
             }
         }
     }
-    sniff_toml(path, &text)
+    match sniff_toml(path, &text)? {
+        Sniffed::Unknown if python::looks_like_requirements(&text) => {
+            Ok(Sniffed::Known(InputFormat::Requirements))
+        }
+        other => Ok(other),
+    }
 }
 
 fn sniff_toml(path: &Path, text: &str) -> Result<Sniffed> {
@@ -609,6 +617,7 @@ fn parse_with(
         InputFormat::YarnLock => yarn::parse(path, utf8, manifest),
         InputFormat::NugetLock => dotnet::parse(path, utf8),
         InputFormat::GradleLock => gradle::parse(path, utf8),
+        InputFormat::Requirements => python::parse_requirements(path, utf8),
         other => Err(Error::input(
             path,
             format!("`{}` is not a package inventory format", other.as_str()),

@@ -516,3 +516,247 @@ authlib = { version = "*", optional = true }
         );
     }
 }
+
+// ---------------------------------------------------------------- requirements.txt
+
+/// One requirement line: name, pinned version (`==` / `===`), first hash, URL.
+#[derive(Debug, PartialEq)]
+struct Requirement<'a> {
+    name: &'a str,
+    version: Option<&'a str>,
+    hash: Option<&'a str>,
+    url: Option<&'a str>,
+}
+
+/// Reads one requirement (comments and continuations already removed); `Err` holds the
+/// byte offset in `line` and the message.
+fn requirement(line: &str) -> std::result::Result<Requirement<'_>, (usize, &'static str)> {
+    // Per-requirement options (`--hash=…`, `-C …`) follow the requirement.
+    let (req, options) = match line.find(" -").or_else(|| line.find("\t-")) {
+        Some(i) => (&line[..i], &line[i..]),
+        None => (line, ""),
+    };
+    let mut hash = None;
+    let mut words = options.split_whitespace();
+    while let Some(w) = words.next() {
+        if let Some(h) = w.strip_prefix("--hash=") {
+            hash = hash.or(Some(h).filter(|h| !h.is_empty()));
+        } else if w == "--hash" {
+            hash = hash.or(words.next());
+        }
+    }
+    let req = req.split(';').next().unwrap_or(req).trim_end();
+    let name = requirement_name(req);
+    if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return Err((0, "a requirement starts with a package name"));
+    }
+    let mut rest = req[name.len()..].trim_start();
+    if let Some(r) = rest.strip_prefix('[') {
+        let Some(end) = r.find(']') else {
+            return Err((req.len(), "extras are not closed with `]`"));
+        };
+        rest = r[end + 1..].trim_start();
+    }
+    if let Some(url) = rest.strip_prefix('@') {
+        return Ok(Requirement {
+            name,
+            version: None,
+            hash,
+            url: Some(url.trim()),
+        });
+    }
+    let at = req.len() - rest.len();
+    if rest.is_empty() {
+        return Ok(Requirement {
+            name,
+            version: None,
+            hash,
+            url: None,
+        });
+    }
+    if !rest.starts_with(['=', '<', '>', '~', '!']) {
+        return Err((at, "a version specifier starts with `==`, `>=`, `~=`, …"));
+    }
+    let pinned = rest
+        .strip_prefix("===")
+        .or_else(|| rest.strip_prefix("=="))
+        .filter(|v| !v.contains(','));
+    match pinned.map(str::trim) {
+        Some("") => Err((at, "`==` without a version")),
+        Some(v) => Ok(Requirement {
+            name,
+            version: Some(v),
+            hash,
+            url: None,
+        }),
+        None => Ok(Requirement {
+            name,
+            version: None,
+            hash,
+            url: None,
+        }),
+    }
+}
+
+/// Logical lines of a requirements file: continuations joined, comments dropped, with
+/// the 1-based number of the line each starts on and its indent.
+fn logical_lines(text: &str) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    let mut cur: Option<(usize, usize, String)> = None;
+    for (n, raw) in text.lines().enumerate() {
+        let body = match raw.find(" #").or_else(|| raw.find("\t#")) {
+            Some(i) => &raw[..i],
+            None if raw.trim_start().starts_with('#') => "",
+            None => raw,
+        };
+        let (cont, body) = match body.trim_end().strip_suffix('\\') {
+            Some(b) => (true, b),
+            None => (false, body),
+        };
+        let entry = cur.get_or_insert_with(|| {
+            let indent = body.len() - body.trim_start().len();
+            (n + 1, indent, String::new())
+        });
+        entry.2.push_str(body.trim());
+        entry.2.push(' ');
+        if !cont {
+            if let Some(e) = cur.take().filter(|e| !e.2.trim().is_empty()) {
+                out.push(e);
+            }
+        }
+    }
+    out.extend(cur.filter(|e| !e.2.trim().is_empty()));
+    out
+}
+
+/// A line that names an archive or folder instead of a package (`./x.whl`, a URL).
+fn is_direct_reference(line: &str) -> bool {
+    let first = line.split_whitespace().next().unwrap_or("");
+    first.starts_with(['.', '/']) || first.contains("://")
+}
+
+/// Whether `text` reads as a pinned requirements file: every line a requirement or an
+/// option, at least one pinned with `==`.
+pub(crate) fn looks_like_requirements(text: &str) -> bool {
+    let mut pinned = false;
+    for (_, _, line) in logical_lines(text) {
+        let line = line.trim();
+        if line.starts_with('-') || is_direct_reference(line) {
+            continue;
+        }
+        match requirement(line) {
+            Ok(r) => pinned |= r.version.is_some(),
+            Err(_) => return false,
+        }
+    }
+    pinned
+}
+
+/// Parses a pinned `requirements.txt`: every requirement is a direct run-time dependency
+/// of the project (the file records no edges); `-r` / `-c` / `-e` lines, archives and
+/// URLs are not followed and an unpinned requirement has no version, both said in a
+/// notice.
+pub(crate) fn parse_requirements(path: &Path, bytes: &[u8]) -> Result<Inventory> {
+    let text = std::str::from_utf8(bytes).unwrap_or_default();
+    let mut inv = Inventory::new();
+    let input = inv.add_input(input_file(
+        path,
+        bytes,
+        InputFormat::Requirements,
+        DocumentMeta::default(),
+    ));
+    let mut out = Flat::new(flat::project(Ecosystem::Pypi, None, None, input));
+    let mut direct = Vec::new();
+    let mut unpinned = 0usize;
+    let mut skipped = 0usize;
+    let mut index: Option<String> = None;
+    for (line_no, indent, line) in logical_lines(text) {
+        let line = line.trim();
+        if let Some(opt) = line.strip_prefix('-') {
+            let mut w = opt.split(|c: char| c == '=' || c.is_whitespace());
+            match w.next() {
+                Some("i" | "-index-url") => index = w.find(|s| !s.is_empty()).map(str::to_owned),
+                Some("r" | "-requirement" | "c" | "-constraint" | "e" | "-editable") => {
+                    skipped += 1;
+                }
+                _ => {}
+            }
+            continue;
+        }
+        if is_direct_reference(line) {
+            skipped += 1;
+            continue;
+        }
+        let r = requirement(line).map_err(|(at, msg)| {
+            Error::at(path, line_no, indent + 1 + line[..at].chars().count(), msg)
+        })?;
+        let source = match (r.url, &index) {
+            (Some(u), _) if u.starts_with("git+") => SourceKind::Git(u.to_owned()),
+            (Some(u), _) => SourceKind::Registry(u.to_owned()),
+            (None, Some(i)) => registry(i),
+            (None, None) => SourceKind::DefaultRegistry,
+        };
+        unpinned += usize::from(r.version.is_none() && r.url.is_none());
+        let mut pkg = pypi(r.name, r.version, source, input);
+        pkg.integrity = r.hash.map(str::to_owned);
+        direct.push((pkg.name.clone(), EdgeKind::Runtime));
+        out.locked.push(Locked {
+            pkg,
+            deps: Vec::new(),
+            scope: EdgeKind::Runtime,
+        });
+    }
+    out.direct = Some(direct);
+    out.into_inventory(&mut inv, input, key);
+    if unpinned > 0 || skipped > 0 {
+        inv.notice(
+            input,
+            crate::text!(
+                "notice.requirements-gaps",
+                unpinned = unpinned,
+                skipped = skipped
+            ),
+        );
+    }
+    inv.finish();
+    Ok(inv)
+}
+
+#[cfg(test)]
+mod requirements_tests {
+    use super::*;
+
+    #[test]
+    fn pinned_requirements_with_options_extras_and_markers() {
+        let text = "# c\npyjwt [crypto] == 2.1.0\nfoo==1.0; python_version < \"2.7\" --hash=sha256:1\n\
+            pkgA==1.0 \\\n  --hash=sha256:123\nloose>=1\n-r other.txt\nu @ git+https://x/u.git\n./d/n-1.whl\n";
+        assert!(looks_like_requirements(text));
+        let inv = parse_requirements(Path::new("requirements.txt"), text.as_bytes()).unwrap();
+        let names: Vec<_> = inv.packages.iter().map(|p| p.display_name()).collect();
+        assert_eq!(
+            names,
+            [
+                "project",
+                "pyjwt@2.1.0",
+                "foo@1.0",
+                "pkga@1.0",
+                "loose",
+                "u"
+            ]
+        );
+        assert_eq!(inv.packages[3].integrity.as_deref(), Some("sha256:123"));
+        assert_eq!(inv.edges.len(), 5);
+        assert_eq!(inv.notices.len(), 1);
+        for (bad, col) in [("asdf==\n", 5), ("==1.0\n", 1), ("asdf 1.0\n", 6)] {
+            let e = parse_requirements(Path::new("r.txt"), bad.as_bytes()).unwrap_err();
+            assert!(
+                e.to_string().starts_with(&format!("r.txt:1:{col}: ")),
+                "{bad}: {e}"
+            );
+        }
+        assert!(!looks_like_requirements(
+            "MIT License\n\nCopyright (c) 2020\n"
+        ));
+        assert!(!looks_like_requirements("just words\n"));
+    }
+}

@@ -7,10 +7,11 @@
 //!   the distinct name and version pairs of `default` and `develop`, NuGet the distinct
 //!   name and `resolved` pairs over all frameworks, Gemfile the four-space `name (version)`
 //!   lines, go.mod the `require` lines, Gradle the `group:artifact:version` lines, Yarn the
-//!   entries (each with its own name and version), each plus one for the project where
+//!   entries (each with its own name and version), requirements files the requirement
+//!   lines (not options, archives or URLs), each plus one for the project where
 //!   the format has no entry for it (uv.lock and Cargo.lock have one);
 //! - edges: Cargo.lock the sum of the `dependencies` lists (each names one package),
-//!   go.mod one per requirement;
+//!   go.mod, Gradle and requirements files one per module or requirement;
 //! - roots: Cargo.lock the packages without `source`, uv.lock its workspace members.
 
 // Helpers outside `#[test]` functions unwrap (a missing field is a failed test).
