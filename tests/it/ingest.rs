@@ -873,6 +873,10 @@ fn corpus_sboms_are_detected_from_content() {
             // sees the bytes).
             let expected = if !(name.ends_with(".json") || name.ends_with(".spdx")) {
                 continue;
+            } else if rel.starts_with("spec-1.7/") || rel.starts_with("spdx3/") {
+                // Mixed folders (schemas, SPDX 2 and 3, JSON and XML side by side) that
+                // the conformance tests of those formats cover file by file.
+                continue;
             } else if rel.contains("spdx3") || name.starts_with("invalid-bomformat") {
                 None
             } else if top == "cyclonedx" {
