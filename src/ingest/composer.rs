@@ -111,6 +111,7 @@ pub(crate) fn parse(
     let input = inv.add_input(input_file(path, bytes, InputFormat::ComposerLock, meta));
     let m = manifest.as_ref();
     let mut root = flat::project(
+        path,
         Ecosystem::Composer,
         m.and_then(|m| m.name.as_deref()),
         m.and_then(|m| m.version.as_deref()),

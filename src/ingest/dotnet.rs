@@ -45,7 +45,7 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
     };
     let mut inv = Inventory::new();
     let input = inv.add_input(input_file(path, bytes, InputFormat::NugetLock, meta));
-    let root = inv.add_package(flat::project(Ecosystem::Nuget, None, None, input));
+    let root = inv.add_package(flat::project(path, Ecosystem::Nuget, None, None, input));
     inv.add_root(root);
     let mut missing: Option<(usize, String)> = None;
     for entries in lock.dependencies.values() {

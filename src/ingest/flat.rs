@@ -135,15 +135,21 @@ pub(super) fn package(
     }
 }
 
-/// The project a lockfile belongs to, when nothing names it: `<ecosystem> project`,
-/// a local path.
+/// The project a lockfile belongs to: named by its manifest or lockfile, else after the
+/// folder holding the lockfile. Its id carries the lockfile's path, so the projects of
+/// two lockfiles never merge.
 pub(super) fn project(
+    path: &std::path::Path,
     ecosystem: Ecosystem,
     name: Option<&str>,
     version: Option<&str>,
     input: InputIdx,
 ) -> Package {
-    let name = name.unwrap_or("project");
+    let folder = path
+        .parent()
+        .and_then(|d| d.file_name())
+        .map(|n| n.to_string_lossy().into_owned());
+    let name = name.or(folder.as_deref()).unwrap_or("project");
     let mut p = package(
         ecosystem,
         name,
@@ -153,9 +159,10 @@ pub(super) fn project(
         input,
     );
     p.id = PackageId(format!(
-        "{}:{name}@{}",
+        "{}:{name}@{} ({})",
         p.ecosystem.as_str(),
-        version.unwrap_or("local")
+        version.unwrap_or("local"),
+        path.display()
     ));
     p
 }
@@ -228,7 +235,13 @@ mod tests {
 
     #[test]
     fn inferred_roots_are_what_nothing_else_needs() {
-        let mut flat = Flat::new(project(Ecosystem::Composer, None, None, InputIdx(0)));
+        let mut flat = Flat::new(project(
+            std::path::Path::new("composer.lock"),
+            Ecosystem::Composer,
+            None,
+            None,
+            InputIdx(0),
+        ));
         flat.locked.push(locked(
             "a/a",
             &["b/b", "php", "ext-json"],

@@ -154,7 +154,7 @@ pub(crate) fn parse(path: &Path, bytes: &[u8], sum: Option<(&Path, &[u8])>) -> R
     };
     let mut inv = Inventory::new();
     let input = inv.add_input(input_file(path, bytes, InputFormat::GoMod, meta));
-    let root = flat::project(Ecosystem::Golang, module.as_deref(), None, input);
+    let root = flat::project(path, Ecosystem::Golang, module.as_deref(), None, input);
     let mut out = Flat::new(root);
     let mut direct = Vec::new();
     let mut indirect = 0usize;

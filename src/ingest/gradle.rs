@@ -72,7 +72,7 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
         InputFormat::GradleLock,
         DocumentMeta::default(),
     ));
-    let mut out = Flat::new(flat::project(Ecosystem::Maven, None, None, input));
+    let mut out = Flat::new(flat::project(path, Ecosystem::Maven, None, None, input));
     let mut direct = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let body = line.trim();

@@ -115,6 +115,7 @@ pub(crate) fn parse_poetry(
     };
     let input = inv.add_input(input_file(path, bytes, InputFormat::PoetryLock, meta));
     let mut root = flat::project(
+        path,
         Ecosystem::Pypi,
         project.as_ref().and_then(|p| p.name.as_deref()),
         project.as_ref().and_then(|p| p.version.as_deref()),
@@ -384,7 +385,7 @@ pub(crate) fn parse_uv(path: &Path, bytes: &[u8]) -> Result<Inventory> {
             f.direct = Some(e.deps());
             f
         }
-        None => Flat::new(flat::project(Ecosystem::Pypi, None, None, input)),
+        None => Flat::new(flat::project(path, Ecosystem::Pypi, None, None, input)),
     };
     let mut members = Vec::new();
     for (i, e) in lock.package.iter().enumerate() {
@@ -438,7 +439,7 @@ pub(crate) fn parse_pipfile(path: &Path, bytes: &[u8]) -> Result<Inventory> {
     let mut inv = Inventory::new();
     let meta = DocumentMeta::default();
     let input = inv.add_input(input_file(path, bytes, InputFormat::PipfileLock, meta));
-    let mut out = Flat::new(flat::project(Ecosystem::Pypi, None, None, input));
+    let mut out = Flat::new(flat::project(path, Ecosystem::Pypi, None, None, input));
     let mut direct = Vec::new();
     for (section, kind) in [
         (lock.default, EdgeKind::Runtime),
@@ -665,7 +666,7 @@ pub(crate) fn parse_requirements(path: &Path, bytes: &[u8]) -> Result<Inventory>
         InputFormat::Requirements,
         DocumentMeta::default(),
     ));
-    let mut out = Flat::new(flat::project(Ecosystem::Pypi, None, None, input));
+    let mut out = Flat::new(flat::project(path, Ecosystem::Pypi, None, None, input));
     let mut direct = Vec::new();
     let mut unpinned = 0usize;
     let mut skipped = 0usize;

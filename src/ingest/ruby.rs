@@ -40,7 +40,7 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
     };
     let mut inv = Inventory::new();
     let input = inv.add_input(input_file(path, bytes, InputFormat::GemfileLock, meta));
-    let mut out = Flat::new(flat::project(Ecosystem::Gem, None, None, input));
+    let mut out = Flat::new(flat::project(path, Ecosystem::Gem, None, None, input));
     let mut direct = Vec::new();
     let mut section = "";
     let mut remote: Option<String> = None;

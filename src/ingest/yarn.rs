@@ -304,6 +304,7 @@ pub(crate) fn parse(
     if !entries.iter().any(|e| e.workspace) {
         let m = manifest.as_ref();
         let mut root = flat::project(
+            path,
             Ecosystem::Npm,
             m.and_then(|m| m.name.as_deref()),
             m.and_then(|m| m.version.as_deref()),
