@@ -21,12 +21,22 @@ use crate::model::{DocumentMeta, InputFile, InputFormat, Inventory, Skipped};
 
 pub mod candidate;
 mod cargo;
+mod cargo_lock;
+mod composer;
 mod cyclonedx;
 mod cyclonedx_xml;
+mod dotnet;
+mod flat;
+mod golang;
+mod gradle;
 mod npm;
 pub mod publiccode;
+mod python;
+mod ruby;
 mod spdx;
 mod spdx3;
+mod yaml;
+mod yarn;
 
 /// Options that reach the ingesters.
 #[derive(Debug, Clone)]
@@ -112,8 +122,11 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
 }
 
 /// The formats [`read_path`] accepts, for messages.
-const ACCEPTED: &str = "accepted are cargo metadata JSON, `Cargo.toml`, CycloneDX JSON or XML, \
-     SPDX 2 JSON or tag-value, SPDX 3 JSON-LD, npm `package-lock.json`, `publiccode.yml` and `candidate.toml`";
+const ACCEPTED: &str = "accepted are cargo metadata JSON, `Cargo.toml`, `Cargo.lock`, \
+     CycloneDX JSON or XML, SPDX 2 JSON or tag-value, SPDX 3 JSON-LD, npm `package-lock.json`, \
+     `composer.lock`, `poetry.lock`, `uv.lock`, `Pipfile.lock`, `go.mod`, `Gemfile.lock`, \
+     `yarn.lock`, NuGet `packages.lock.json`, `gradle.lockfile`, pinned `requirements.txt`, \
+     `publiccode.yml` and `candidate.toml`";
 
 /// Directories never searched: version control, build output, installed packages.
 const SKIPPED_DIRS: [&str; 3] = [".git", "target", "node_modules"];
@@ -154,7 +167,30 @@ fn read_file(
     match format {
         InputFormat::CargoManifest => cargo::from_manifest(path, bytes, opts).map(|(inv, _)| inv),
         InputFormat::PublicCode | InputFormat::Candidate => Err(candidate_input(path, format)),
-        other => parse_as(other, path, bytes),
+        other => {
+            let manifest = manifest_beside(path, other)?;
+            parse_with(other, path, bytes, manifest.as_ref())
+        }
+    }
+}
+
+/// The project manifest a lockfile is read with, when it lies beside it
+/// (`composer.json` for `composer.lock`, …), as path and bytes.
+fn manifest_beside(path: &Path, format: InputFormat) -> Result<Option<(PathBuf, Vec<u8>)>> {
+    let name = match format {
+        InputFormat::ComposerLock => "composer.json",
+        InputFormat::PoetryLock => "pyproject.toml",
+        InputFormat::GoMod => "go.sum",
+        InputFormat::YarnLock => "package.json",
+        _ => return Ok(None),
+    };
+    let Some(file) = path.parent().map(|d| d.join(name)) else {
+        return Ok(None);
+    };
+    match std::fs::read(&file) {
+        Ok(bytes) => Ok(Some((file, bytes))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(&file, e)),
     }
 }
 
@@ -290,9 +326,21 @@ pub fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
     // Shallow manifests first, so a workspace root is read before its members.
     found.sort_by_key(|(p, _, _)| (p.components().count(), p.clone()));
 
+    // Folders whose `Cargo.lock` a manifest or saved metadata already stands for.
+    let cargo_read: HashSet<PathBuf> = found
+        .iter()
+        .filter(|(_, f, _)| *f == InputFormat::CargoManifest)
+        .filter_map(|(p, _, _)| p.parent().map(Path::to_owned))
+        .collect();
     let mut inv = Inventory::new();
     let mut covered: HashSet<PathBuf> = HashSet::new();
     for (file, format, bytes) in found {
+        if format == InputFormat::CargoLock
+            && (saved.iter().any(|d| file.starts_with(d))
+                || file.parent().is_some_and(|d| cargo_read.contains(d)))
+        {
+            continue;
+        }
         if format == InputFormat::CargoManifest {
             if saved.iter().any(|d| file.starts_with(d)) {
                 continue;
@@ -309,7 +357,9 @@ pub fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
                 Err(e) => problems.extend(e.into_problems(&file)),
             }
         } else {
-            match parse_as(format, &file, &bytes) {
+            let part = manifest_beside(&file, format)
+                .and_then(|m| parse_with(format, &file, &bytes, m.as_ref()));
+            match part {
                 Ok(part) => inv.merge(part),
                 Err(e) => problems.extend(e.into_problems(&file)),
             }
@@ -359,8 +409,9 @@ pub fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
 /// Extensions of files a directory search looks at: every serialisation of the
 /// formats sovra reads or recognises (SBOMs in JSON, XML, YAML, RDF, tag-value;
 /// manifests; lockfiles).
-pub const EVIDENCE_EXTENSIONS: [&str; 12] = [
+pub const EVIDENCE_EXTENSIONS: [&str; 14] = [
     "json", "jsonld", "toml", "spdx", "yml", "yaml", "xml", "rdf", "ttl", "cdx", "lock", "lockfile",
+    "mod", "txt",
 ];
 
 /// File names that are evidence whatever their extension: lockfiles of package managers.
@@ -467,6 +518,18 @@ fn sniff(path: &Path, bytes: &[u8]) -> Result<Sniffed> {
             },
         );
     }
+    if golang::looks_like_go_mod(&text) {
+        return Ok(Sniffed::Known(InputFormat::GoMod));
+    }
+    if yarn::looks_like_yarn_lock(&text) {
+        return Ok(Sniffed::Known(InputFormat::YarnLock));
+    }
+    if gradle::looks_like_gradle_lock(&text) {
+        return Ok(Sniffed::Known(InputFormat::GradleLock));
+    }
+    if ruby::looks_like_gemfile_lock(&text) {
+        return Ok(Sniffed::Known(InputFormat::GemfileLock));
+    }
     // Lines end in LF, CR LF or a lone CR.
     for line in text.split(['\n', '\r']) {
         if line.trim_start().starts_with("SPDXVersion:") {
@@ -481,7 +544,12 @@ fn sniff(path: &Path, bytes: &[u8]) -> Result<Sniffed> {
             }
         }
     }
-    sniff_toml(path, &text)
+    match sniff_toml(path, &text)? {
+        Sniffed::Unknown if python::looks_like_requirements(&text) => {
+            Ok(Sniffed::Known(InputFormat::Requirements))
+        }
+        other => Ok(other),
+    }
 }
 
 /// The local name of the first element of an XML text (declarations, processing
@@ -515,8 +583,19 @@ fn sniff_toml(path: &Path, text: &str) -> Result<Sniffed> {
     match toml::from_str::<toml::Table>(text) {
         Ok(table) => {
             let is_table = |k: &str| table.get(k).is_some_and(toml::Value::is_table);
+            let locked = table.get("package").and_then(toml::Value::as_array);
+            let first_source = locked.and_then(|p| p.first()).and_then(|p| p.get("source"));
+            let meta = table.get("metadata").and_then(toml::Value::as_table);
             Ok(if is_table("candidate") {
                 Sniffed::Known(InputFormat::Candidate)
+            } else if meta.is_some_and(|m| m.contains_key("lock-version")) {
+                Sniffed::Known(InputFormat::PoetryLock)
+            } else if table.contains_key("requires-python")
+                || first_source.is_some_and(toml::Value::is_table)
+            {
+                Sniffed::Known(InputFormat::UvLock)
+            } else if locked.is_some() || table.get("version").is_some_and(|v| v.is_integer()) {
+                Sniffed::Known(InputFormat::CargoLock)
             } else if is_table("package") || is_table("workspace") {
                 Sniffed::Known(InputFormat::CargoManifest)
             } else {
@@ -524,9 +603,12 @@ fn sniff_toml(path: &Path, text: &str) -> Result<Sniffed> {
             })
         }
         Err(e) => {
-            let looks_like_manifest = text
-                .lines()
-                .any(|l| matches!(l.trim(), "[package]" | "[workspace]" | "[candidate]"));
+            let looks_like_manifest = text.lines().any(|l| {
+                matches!(
+                    l.trim(),
+                    "[package]" | "[workspace]" | "[candidate]" | "[[package]]" | "[metadata]"
+                )
+            });
             if !looks_like_manifest {
                 return Ok(Sniffed::Unknown);
             }
@@ -558,6 +640,10 @@ struct JsonMarks {
     dependencies: bool,
     facts: bool,
     spdx3: bool,
+    content_hash: bool,
+    pipfile_meta: bool,
+    default_or_develop: bool,
+    numeric_version: bool,
 }
 
 impl JsonMarks {
@@ -572,6 +658,12 @@ impl JsonMarks {
             Some(InputFormat::CargoMetadata)
         } else if self.lockfile_version || (self.requires && self.dependencies) {
             Some(InputFormat::NpmLock)
+        } else if self.content_hash && self.packages {
+            Some(InputFormat::ComposerLock)
+        } else if self.pipfile_meta && self.default_or_develop {
+            Some(InputFormat::PipfileLock)
+        } else if self.numeric_version && self.dependencies {
+            Some(InputFormat::NugetLock)
         } else {
             None
         }
@@ -607,6 +699,8 @@ fn claims_format(bytes: &[u8]) -> bool {
         || marks.workspace_members
         || marks.lockfile_version
         || marks.facts
+        || marks.content_hash
+        || marks.pipfile_meta
 }
 
 /// Visits the top-level object of a JSON document, recording the keys that matter and
@@ -646,12 +740,20 @@ impl<'de> Visitor<'de> for TopKeys<'_> {
                     self.0.requires |= v.is_boolean();
                     continue;
                 }
+                "version" => {
+                    let v: serde_json::Value = map.next_value()?;
+                    self.0.numeric_version |= v.is_u64();
+                    continue;
+                }
                 "spdxVersion" => self.0.spdx = true,
                 "workspace_members" => self.0.workspace_members = true,
                 "packages" => self.0.packages = true,
                 "lockfileVersion" => self.0.lockfile_version = true,
                 "dependencies" => self.0.dependencies = true,
                 "sovraFacts" => self.0.facts = true,
+                "content-hash" => self.0.content_hash = true,
+                "_meta" => self.0.pipfile_meta = true,
+                "default" | "develop" => self.0.default_or_develop = true,
                 _ => {}
             }
             map.next_value::<IgnoredAny>()?;
@@ -719,6 +821,17 @@ fn utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<Cow<'a, str>> {
 /// The parsers see UTF-8 without a byte-order mark (UTF-16 with a mark is decoded
 /// first); the evidence record keeps the hash and size of the bytes as read.
 pub fn parse_as(format: InputFormat, path: &Path, bytes: &[u8]) -> Result<Inventory> {
+    parse_with(format, path, bytes, None)
+}
+
+/// [`parse_as`] with the project manifest read beside a lockfile (path and bytes).
+fn parse_with(
+    format: InputFormat,
+    path: &Path,
+    bytes: &[u8],
+    manifest: Option<&(PathBuf, Vec<u8>)>,
+) -> Result<Inventory> {
+    let manifest = manifest.map(|(p, b)| (p.as_path(), b.as_slice()));
     let text = decode_text(path, bytes)?;
     let utf8 = text.as_bytes();
     let mut inv = match format {
@@ -729,6 +842,17 @@ pub fn parse_as(format: InputFormat, path: &Path, bytes: &[u8]) -> Result<Invent
         InputFormat::Spdx3JsonLd => spdx3::parse(path, utf8),
         InputFormat::SpdxTagValue => spdx::parse_tag_value(path, utf8),
         InputFormat::NpmLock => npm::parse(path, utf8),
+        InputFormat::ComposerLock => composer::parse(path, utf8, manifest),
+        InputFormat::PoetryLock => python::parse_poetry(path, utf8, manifest),
+        InputFormat::UvLock => python::parse_uv(path, utf8),
+        InputFormat::PipfileLock => python::parse_pipfile(path, utf8),
+        InputFormat::CargoLock => cargo_lock::parse(path, utf8),
+        InputFormat::GoMod => golang::parse(path, utf8, manifest),
+        InputFormat::GemfileLock => ruby::parse(path, utf8),
+        InputFormat::YarnLock => yarn::parse(path, utf8, manifest),
+        InputFormat::NugetLock => dotnet::parse(path, utf8),
+        InputFormat::GradleLock => gradle::parse(path, utf8),
+        InputFormat::Requirements => python::parse_requirements(path, utf8),
         other => Err(Error::input(
             path,
             format!("`{}` is not a package inventory format", other.as_str()),

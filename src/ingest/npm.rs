@@ -493,7 +493,7 @@ fn encode(s: &str) -> String {
 }
 
 /// Source kind from a `resolved` value.
-fn source_kind(resolved: &str) -> SourceKind {
+pub(super) fn source_kind(resolved: &str) -> SourceKind {
     if resolved.starts_with("git+")
         || resolved.starts_with("git:")
         || resolved.starts_with("github:")

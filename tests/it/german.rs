@@ -101,10 +101,10 @@ fn german_html_report_explains_the_score_in_german() {
         .unwrap_or(html.len());
     let html = &html[..cut];
     assert!(
-        html.contains("Gesamtgewicht: 26 · Gewicht mit Nachweis: 26"),
+        html.contains("Gesamtgewicht: 29 · Gewicht mit Nachweis: 29"),
         "{html}"
     );
-    assert!(html.contains("HHI: 0,136 · offenes Gewicht: 26 · Elefantenfaktor: 3"));
+    assert!(html.contains("HHI: 0,144 · offenes Gewicht: 29 · Elefantenfaktor: 3"));
     assert!(html.contains("<code>Collabora Online</code>: kein Nachweis"));
     let found: Vec<&&str> = ENGLISH_SCORE
         .iter()

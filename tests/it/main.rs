@@ -11,6 +11,7 @@ mod hostile;
 mod ingest;
 mod licenses;
 mod policy_integrity;
+mod lockfiles;
 mod report;
 mod rules;
 mod sbom;

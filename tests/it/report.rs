@@ -56,12 +56,17 @@ fn report(inputs: &[&str], format: &str, lang: &str) -> String {
 fn report_snapshots_of_every_format_on_the_samples() {
     for (sample, format, lang) in [
         ("samples/opendesk", "md", "en"),
-        ("samples/opendesk", "json", "en"),
+        ("samples/rust-service", "json", "en"),
         ("samples/opendesk", "summary", "de"),
         ("samples/rust-service", "html", "de"),
         ("samples/rust-service", "fodt", "en"),
     ] {
-        let text = report(&[sample], format, lang);
+        let mut text = report(&[sample], format, lang);
+        // openDesk's real inventories give thousands of findings: the snapshot keeps
+        // the summary, score and components, up to the findings.
+        if let Some(end) = text.find("### Findings by severity") {
+            text.truncate(end);
+        }
         let name = sample.trim_start_matches("samples/");
         insta::assert_snapshot!(format!("{name}.{lang}.{format}"), text);
     }

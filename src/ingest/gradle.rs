@@ -1,0 +1,151 @@
+//! Java ingest: Gradle's `gradle.lockfile`.
+//!
+//! One line per locked module, `group:artifact:version=configuration,…`, and a line
+//! `empty=…` naming configurations that lock nothing. The lockfile records no edges: each
+//! module is read as a direct dependency of the project, in the narrowest scope its
+//! configurations allow (run time when a main compile or run-time class path holds it,
+//! build for annotation processors and build-script class paths alone, otherwise dev:
+//! test class paths). Any other line is malformed.
+
+use std::path::Path;
+
+use super::flat::{self, Flat, Locked};
+use super::input_file;
+use crate::error::{Error, Result};
+use crate::model::{DocumentMeta, Ecosystem, EdgeKind, InputFormat, Inventory, SourceKind};
+
+/// Whether `text` reads as a Gradle lockfile: Gradle's header comment, or only lines of
+/// locked modules (`group:artifact:version=…`, `empty=…`) besides comments.
+pub(crate) fn looks_like_gradle_lock(text: &str) -> bool {
+    let header = text
+        .lines()
+        .take(4)
+        .any(|l| l.starts_with("# This is a Gradle generated file for dependency locking"));
+    let mut modules = 0usize;
+    let only_modules = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .all(|l| match l.split_once('=') {
+            Some(("empty", _)) => true,
+            Some((coords, _)) => {
+                let ok = coords.split(':').count() == 3 && !coords.contains(char::is_whitespace);
+                modules += usize::from(ok);
+                ok
+            }
+            None => false,
+        });
+    header || (only_modules && modules > 0)
+}
+
+/// The scope of a module from the configurations that hold it.
+fn scope(configs: &str) -> EdgeKind {
+    let mut kind = None;
+    for c in configs.split(',').map(str::trim) {
+        let lc = c.to_ascii_lowercase();
+        let k = if lc.starts_with("test") || lc.contains("test") {
+            EdgeKind::Dev
+        } else if lc.contains("annotationprocessor")
+            || lc.starts_with("kapt")
+            || lc.contains("buildscript")
+        {
+            EdgeKind::Build
+        } else {
+            EdgeKind::Runtime
+        };
+        kind = Some(match (kind, k) {
+            (Some(EdgeKind::Runtime), _) | (_, EdgeKind::Runtime) => EdgeKind::Runtime,
+            (Some(EdgeKind::Build), _) | (_, EdgeKind::Build) => EdgeKind::Build,
+            _ => EdgeKind::Dev,
+        });
+    }
+    kind.unwrap_or(EdgeKind::Runtime)
+}
+
+/// Parses a `gradle.lockfile`.
+pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
+    let text = std::str::from_utf8(bytes).unwrap_or_default();
+    let mut inv = Inventory::new();
+    let input = inv.add_input(input_file(
+        path,
+        bytes,
+        InputFormat::GradleLock,
+        DocumentMeta::default(),
+    ));
+    let mut out = Flat::new(flat::project(path, Ecosystem::Maven, None, None, input));
+    let mut direct = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let body = line.trim();
+        if body.is_empty() || body.starts_with('#') {
+            continue;
+        }
+        let col = line.len() - line.trim_start().len() + 1;
+        let (coords, configs) = body.split_once('=').unwrap_or((body, ""));
+        if coords == "empty" {
+            continue;
+        }
+        let parts: Vec<&str> = coords.split(':').collect();
+        let [group, artifact, version] = parts.as_slice() else {
+            return Err(Error::at(
+                path,
+                n + 1,
+                col,
+                "a locked module is `group:artifact:version=configurations`",
+            ));
+        };
+        if group.is_empty() || artifact.is_empty() || version.is_empty() {
+            return Err(Error::at(
+                path,
+                n + 1,
+                col,
+                "a locked module is `group:artifact:version=configurations`",
+            ));
+        }
+        let name = format!("{group}:{artifact}");
+        let purl = flat::purl("maven", &format!("{group}/{artifact}"), Some(version));
+        let pkg = flat::package(
+            Ecosystem::Maven,
+            &name,
+            Some(version),
+            Some(purl),
+            SourceKind::Unknown,
+            input,
+        );
+        let kind = scope(configs);
+        direct.push((format!("{name} {version}"), kind));
+        out.locked.push(Locked {
+            pkg,
+            deps: Vec::new(),
+            scope: kind,
+        });
+    }
+    out.direct = Some(direct);
+    out.into_inventory(&mut inv, input, str::to_owned);
+    inv.finish();
+    Ok(inv)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modules_and_scopes() {
+        let lock = b"# This is a Gradle generated file for dependency locking.\n\
+            a.b:c:1.0=compileClasspath,runtimeClasspath\nt.t:junit:4.13=testRuntimeClasspath\n\
+            p.p:proc:2=annotationProcessor\nempty=testCompileClasspath\n";
+        assert!(looks_like_gradle_lock(std::str::from_utf8(lock).unwrap()));
+        assert!(looks_like_gradle_lock(
+            "## c\na:b:1=runtimeClasspath\nempty=\n"
+        ));
+        assert!(!looks_like_gradle_lock("a = 1\n"));
+        assert!(!looks_like_gradle_lock("# only comments\n"));
+        let inv = parse(Path::new("gradle.lockfile"), lock).unwrap();
+        assert_eq!(inv.packages.len(), 4);
+        let kinds: Vec<EdgeKind> = inv.edges.iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, [EdgeKind::Runtime, EdgeKind::Dev, EdgeKind::Build]);
+        assert_eq!(inv.packages[1].purl.as_deref(), Some("pkg:maven/a.b/c@1.0"));
+        let e = parse(Path::new("gradle.lockfile"), b"# x\n>>>\n").unwrap_err();
+        assert!(e.to_string().starts_with("gradle.lockfile:2:1: "), "{e}");
+    }
+}

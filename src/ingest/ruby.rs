@@ -1,0 +1,173 @@
+//! Ruby ingest: `Gemfile.lock`.
+//!
+//! Sections `GEM`, `GIT` and `PATH` each give a `remote:` and, under `specs:`, the locked
+//! gems (`name (version[-platform])`, four spaces in) with what each needs (six spaces
+//! in). `DEPENDENCIES` lists the project's direct dependencies (a `!` marks one from a
+//! `GIT` or `PATH` source). The lock records no groups (development, test live in the
+//! `Gemfile`), so every edge is read as run time, and no licences.
+
+use std::path::Path;
+
+use super::flat::{self, Flat, Locked};
+use super::input_file;
+use crate::error::{Error, Result};
+use crate::model::{DocumentMeta, Ecosystem, EdgeKind, InputFormat, Inventory, SourceKind};
+
+/// Whether `text` reads as a `Gemfile.lock`: a source section opens it, a `remote:`
+/// follows.
+pub(crate) fn looks_like_gemfile_lock(text: &str) -> bool {
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    matches!(lines.next(), Some("GEM" | "GIT" | "PATH" | "PLUGIN SOURCE"))
+        && lines.next().is_some_and(|l| l.starts_with("  remote:"))
+}
+
+/// `name (version)` → name and version; `None` when the shape is wrong.
+fn name_version(s: &str) -> Option<(&str, Option<&str>)> {
+    let s = s.trim();
+    match s.split_once(" (") {
+        Some((n, rest)) => Some((n, Some(rest.strip_suffix(')')?))),
+        None if !s.contains(' ') && !s.is_empty() => Some((s.trim_end_matches('!'), None)),
+        None => None,
+    }
+}
+
+/// Parses a `Gemfile.lock`.
+pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
+    let text = std::str::from_utf8(bytes).unwrap_or_default();
+    let meta = DocumentMeta {
+        has_dependencies: true,
+        ..DocumentMeta::default()
+    };
+    let mut inv = Inventory::new();
+    let input = inv.add_input(input_file(path, bytes, InputFormat::GemfileLock, meta));
+    let mut out = Flat::new(flat::project(path, Ecosystem::Gem, None, None, input));
+    let mut direct = Vec::new();
+    let mut section = "";
+    let mut remote: Option<String> = None;
+    let mut revision: Option<String> = None;
+    let mut in_specs = false;
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let indent = line.len() - line.trim_start().len();
+        let bad = |what: &str| {
+            Error::at(
+                path,
+                n + 1,
+                indent + 1,
+                format!("{what}: expected `name (version)`"),
+            )
+        };
+        if indent == 0 {
+            section = line.trim();
+            remote = None;
+            revision = None;
+            in_specs = false;
+            continue;
+        }
+        match section {
+            "GEM" | "GIT" | "PATH" | "PLUGIN SOURCE" => {
+                let body = line.trim();
+                if indent == 2 {
+                    in_specs = body == "specs:";
+                    if let Some(r) = body.strip_prefix("remote:") {
+                        remote = Some(r.trim().to_owned());
+                    } else if let Some(r) = body.strip_prefix("revision:") {
+                        revision = Some(r.trim().to_owned());
+                    }
+                } else if in_specs && indent == 4 {
+                    let Some((name, Some(version))) = name_version(body) else {
+                        return Err(bad("a locked gem"));
+                    };
+                    // `1.13.0-x86_64-linux`: the version, then the platform.
+                    let (version, platform) = match version.split_once('-') {
+                        Some((v, p)) => (v, Some(p)),
+                        None => (version, None),
+                    };
+                    let source = match (section, &remote) {
+                        ("GEM", Some(r)) if r.trim_end_matches('/') == "https://rubygems.org" => {
+                            SourceKind::DefaultRegistry
+                        }
+                        ("GEM", Some(r)) => SourceKind::Registry(r.clone()),
+                        ("GIT", Some(r)) => SourceKind::Git(match &revision {
+                            Some(rev) => format!("{r}#{rev}"),
+                            None => r.clone(),
+                        }),
+                        ("PATH", Some(r)) => SourceKind::Path(r.clone()),
+                        _ => SourceKind::Unknown,
+                    };
+                    let mut purl =
+                        (section == "GEM").then(|| flat::purl("gem", name, Some(version)));
+                    if let (Some(p), Some(platform)) = (&mut purl, platform) {
+                        p.push_str("?platform=");
+                        p.push_str(&flat::encode(platform));
+                    }
+                    let pkg =
+                        flat::package(Ecosystem::Gem, name, Some(version), purl, source, input);
+                    out.locked.push(Locked {
+                        pkg,
+                        deps: Vec::new(),
+                        scope: EdgeKind::Runtime,
+                    });
+                } else if in_specs && indent == 6 {
+                    let Some((dep, _)) = name_version(body) else {
+                        return Err(bad("a gem's dependency"));
+                    };
+                    let Some(last) = out.locked.last_mut() else {
+                        return Err(bad("a dependency before any gem"));
+                    };
+                    last.deps.push((dep.to_owned(), EdgeKind::Runtime));
+                }
+            }
+            "DEPENDENCIES" => {
+                let Some((dep, _)) = name_version(line) else {
+                    return Err(bad("a dependency"));
+                };
+                direct.push((dep.trim_end_matches('!').to_owned(), EdgeKind::Runtime));
+            }
+            _ => {}
+        }
+    }
+    // A lock without `DEPENDENCIES` leaves the direct dependencies to inference.
+    if !direct.is_empty() {
+        out.direct = Some(direct);
+    }
+    out.into_inventory(&mut inv, input, str::to_owned);
+    inv.finish();
+    Ok(inv)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_specs_and_dependencies() {
+        let lock = b"GIT\n  remote: https://example.org/u.git\n  revision: abc\n  specs:\n    \
+            u (2.0)\n      rack (~> 2.0)\n\nGEM\n  remote: https://rubygems.org/\n  specs:\n    \
+            rack (2.2.3)\n    nokogiri (1.13.0-x86_64-linux)\n\nPLATFORMS\n  x86_64-linux\n\n\
+            DEPENDENCIES\n  u!\n  nokogiri\n\nBUNDLED WITH\n   2.2.28\n";
+        assert!(looks_like_gemfile_lock(std::str::from_utf8(lock).unwrap()));
+        let inv = parse(Path::new("Gemfile.lock"), lock).unwrap();
+        assert_eq!(inv.packages.len(), 4);
+        assert_eq!(inv.edges.len(), 3);
+        assert_eq!(
+            inv.packages[3].purl.as_deref(),
+            Some("pkg:gem/nokogiri@1.13.0?platform=x86_64-linux")
+        );
+        assert_eq!(
+            inv.packages[1].source,
+            SourceKind::Git("https://example.org/u.git#abc".into())
+        );
+        let e = parse(
+            Path::new("Gemfile.lock"),
+            b"GEM\n  remote: https://rubygems.org/\n  specs:\n    invalid-name\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Gemfile.lock:4:5: a locked gem: expected `name (version)`"
+        );
+    }
+}
