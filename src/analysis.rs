@@ -188,7 +188,13 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions, today: jiff::civil::Date) ->
             .candidate
             .components
             .iter()
-            .filter_map(|c| Some((c.name.clone(), c.repository.clone()?)))
+            .filter_map(|c| {
+                let url = c.repository.clone();
+                Some((
+                    c.name.clone(),
+                    url.or(c.git.as_ref().map(|_| String::new()))?,
+                ))
+            })
             .collect();
         let e = crate::enrich::Facts::load_for_assessment(
             file,

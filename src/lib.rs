@@ -13,6 +13,7 @@ pub mod engine;
 pub mod enrich;
 pub mod error;
 pub mod graph;
+pub mod health;
 pub mod ingest;
 pub mod kb;
 pub mod license;

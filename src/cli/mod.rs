@@ -7,6 +7,7 @@
 mod check;
 mod compare;
 mod enrich;
+mod health;
 mod init;
 mod inventory;
 mod licenses;
@@ -59,6 +60,8 @@ enum Command {
     Report(report::Args),
     /// Fetch missing facts from registries, advisories and forges
     Enrich(enrich::Args),
+    /// Assess project health from local git repositories (offline, any forge)
+    Health(health::Args),
 }
 
 /// Inputs shared by the commands that analyse something.
@@ -137,6 +140,7 @@ fn run(cli: Cli) -> Result<Status> {
         Command::Compare(a) => compare::run(a),
         Command::Report(a) => report::run(a),
         Command::Enrich(a) => enrich::run(a),
+        Command::Health(a) => health::run(a),
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod enrich;
 mod german;
+mod health;
 mod ingest;
 mod licenses;
 mod report;
