@@ -19,10 +19,15 @@ pub(crate) struct Args {
     /// name a clone with `git = "path"`
     #[arg(required = true, value_name = "REPO")]
     repos: Vec<PathBuf>,
-    /// The moment assessed: YYYY-MM-DD (its last second, UTC) or an RFC 3339 time;
-    /// default `SOVRA_DATE`, else now. Commits and tags after it are ignored
+    /// The moment assessed: YYYY-MM-DD (its last second, UTC), an RFC 3339 time, or
+    /// `head` (each repository at its HEAD commit's time, for a snapshot); default
+    /// `SOVRA_DATE`, else now. Commits and tags after it are ignored
     #[arg(long)]
     date: Option<String>,
+    /// The repository URL of each REPO, in order (the facts file's key; default: the
+    /// clone's `origin`, else `local/<directory name>`)
+    #[arg(long, value_name = "URL")]
+    url: Vec<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -54,20 +59,51 @@ struct Target {
 }
 
 pub(crate) fn run(args: Args) -> Result<Status> {
-    let now = now(args.date.as_deref())?;
+    let at_head = args.date.as_deref() == Some("head");
+    let now = if at_head {
+        0
+    } else {
+        now(args.date.as_deref())?
+    };
+    if !args.url.is_empty() && args.url.len() != args.repos.len() {
+        return Err(Error::Usage(format!(
+            "{} `--url` for {} repositories: give one per REPO, in order",
+            args.url.len(),
+            args.repos.len()
+        )));
+    }
     let limits = Limits {
         max_commits: args.max_commits,
         ..Limits::default()
     };
     let mut targets = Vec::new();
-    for p in &args.repos {
-        targets.extend(targets_of(p)?);
+    for (i, p) in args.repos.iter().enumerate() {
+        match args.url.get(i) {
+            Some(url) => {
+                let key = source_key(url).ok_or_else(|| {
+                    Error::Usage(format!("`--url {url}` is not a repository URL"))
+                })?;
+                targets.push(Target {
+                    path: p.clone(),
+                    key,
+                    url: url.clone(),
+                    component: None,
+                });
+            }
+            None => targets.extend(targets_of(p)?),
+        }
     }
     let mut results = Vec::new();
     for t in targets {
+        let now = if at_head {
+            health::head_time(&t.path)?
+        } else {
+            now
+        };
         let h = health::assess(&t.path, now, &limits)?;
         results.push((t, h));
     }
+    let now = results.iter().map(|(_, h)| h.now).max().unwrap_or(now);
     results.sort_by(|a, b| a.0.key.cmp(&b.0.key).then(a.0.path.cmp(&b.0.path)));
     let text = match args.format {
         Format::Human => human(&results),

@@ -179,6 +179,18 @@ pub struct Files {
     pub binary_artefacts: Vec<String>,
 }
 
+/// The committer time of the HEAD commit of the repository at `path` (the moment a
+/// snapshot shows), or an error when it has none.
+pub fn head_time(path: &Path) -> Result<i64> {
+    let fail = |e: &dyn std::fmt::Display| {
+        Error::input(path, format!("not a readable git repository (HEAD: {e})"))
+    };
+    let repo = gix::open(path).map_err(|e| fail(&e))?;
+    let commit = repo.head_commit().map_err(|e| fail(&e))?;
+    let t = commit.committer().map_err(|e| fail(&e))?.seconds();
+    Ok(t)
+}
+
 /// Reads the repository at `path` and computes its health at `now` (seconds since the
 /// epoch).
 pub fn assess(path: &Path, now: i64, limits: &Limits) -> Result<Health> {

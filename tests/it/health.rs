@@ -481,3 +481,57 @@ fn agrees_with_git_on_sovras_own_repository() {
     assert_agrees_with_git(&root, head_time + 180 * DAY);
     assert_agrees_with_git(&root, head_time - 30 * DAY);
 }
+
+/// The pinned health facts of openDesk's components (computed from their real
+/// repositories, `docs/health.md`) make the continuity dimension assessed for them.
+#[test]
+fn opendesk_continuity_from_pinned_health_facts() {
+    let score = |facts: Option<&str>| -> Value {
+        let mut args = vec!["score", "samples/opendesk", "--date", "2026-12-01"];
+        args.extend(["--format", "json"]);
+        if let Some(f) = facts {
+            args.extend(["--facts", f]);
+        }
+        let out = support::sovra(&args);
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let continuity = |doc: &Value| -> Value {
+        doc["candidates"][0]["dimensions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["id"] == "continuity-community")
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(continuity(&score(None))["assessed"], false);
+    let c = continuity(&score(Some("samples/opendesk/health-facts.json")));
+    assert_eq!(c["assessed"], true);
+    let units: Vec<&str> = c["contributors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["unit"].as_str().unwrap())
+        .collect();
+    assert_eq!(units, ["Dovecot", "Synapse", "Nubus", "CryptPad", "Notes"]);
+    // Components without a repository snapshot stay gaps, never credited.
+    let gaps = c["gaps"].to_string();
+    for name in [
+        "Nextcloud Hub",
+        "OX App Suite",
+        "Collabora Online",
+        "Element",
+    ] {
+        assert!(gaps.contains(name), "{name} must stay a gap: {gaps}");
+    }
+    // The pinned file is what `sovra health` writes: git facts for each repository.
+    let facts: Value = serde_json::from_slice(
+        &std::fs::read(support::root().join("samples/opendesk/health-facts.json")).unwrap(),
+    )
+    .unwrap();
+    for (key, r) in facts["repositories"].as_object().unwrap() {
+        assert_eq!(r["forge"], "git", "{key}");
+        assert_eq!(r["git"]["shallow"], false, "{key}");
+        assert!(r["git"]["head"].as_str().unwrap().len() == 40, "{key}");
+    }
+}
