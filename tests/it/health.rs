@@ -535,3 +535,95 @@ fn opendesk_continuity_from_pinned_health_facts() {
         assert!(r["git"]["head"].as_str().unwrap().len() == 40, "{key}");
     }
 }
+
+/// A candidate whose components name their clones (`git = "path"`): the facts file of
+/// `sovra health` keys them by their repository URL on any forge, GOV002 fires on the
+/// single-author history and names the shallow clone as not assessed.
+#[test]
+fn candidate_components_feed_gov002() {
+    if !git_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let solo = dir.join("solo");
+    std::fs::create_dir(&solo).unwrap();
+    git(&solo, &["init", "-q", "-b", "main"]);
+    for d in [40, 20, 3] {
+        commit(&solo, "Sam <sam@example.org>", d, None);
+    }
+    git(&solo, &["tag", "v1.0.0"]);
+    let app = dir.join("app");
+    std::fs::create_dir(&app).unwrap();
+    fixture(&app);
+    let url = format!("file://{}", app.display());
+    git(dir, &["clone", "-q", "--depth", "2", &url, "shallow"]);
+    std::fs::write(
+        dir.join("candidate.toml"),
+        r#"[candidate]
+name = "Offer"
+
+[[component]]
+name = "Solo"
+criticality = "critical"
+repository = "https://codeberg.org/sam/solo"
+git = "solo"
+
+[[component]]
+name = "Thin"
+criticality = "supporting"
+repository = "https://git.example.org/team/thin.git"
+git = "shallow"
+"#,
+    )
+    .unwrap();
+    let facts = dir.join("health.json");
+    let out = support::sovra(&[
+        "health",
+        "--format",
+        "facts",
+        "--date",
+        NOW_RFC,
+        "-o",
+        facts.to_str().unwrap(),
+        dir.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&std::fs::read(&facts).unwrap()).unwrap();
+    let keys: Vec<&String> = v["repositories"].as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["codeberg.org/sam/solo", "git.example.org/team/thin"]);
+    assert_eq!(
+        v["repositories"]["codeberg.org/sam/solo"]["contributors_12m"],
+        1
+    );
+    assert_eq!(
+        v["repositories"]["codeberg.org/sam/solo"]["git"]["bus_factor_12m"],
+        1
+    );
+
+    let out = support::sovra(&[
+        "check",
+        dir.to_str().unwrap(),
+        "--facts",
+        facts.to_str().unwrap(),
+        "--select",
+        "GOV002",
+        "--date",
+        "2026-12-01",
+        "--no-project-policy",
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("`codeberg.org/sam/solo` rests on a single maintainer"),
+        "{text}"
+    );
+    assert!(
+        text.contains("`Thin`"),
+        "the shallow clone is named: {text}"
+    );
+    assert!(!text.contains("`Thin`'s repository"), "{text}");
+}
