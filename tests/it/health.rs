@@ -627,3 +627,38 @@ git = "shallow"
     );
     assert!(!text.contains("`Thin`'s repository"), "{text}");
 }
+
+/// GOV003 over its fixture (`tests/fixtures/health/rules/GOV003/`): fires on the critical
+/// component with a bus factor of 1, not on the shared one or the supporting one, names
+/// the critical component without facts, and without a facts file says so.
+#[test]
+fn gov003_fires_on_a_critical_component_with_bus_factor_one() {
+    let dir = "tests/fixtures/health/rules/GOV003";
+    let facts = format!("{dir}/facts.json");
+    let run = |with_facts: bool| {
+        let mut args = vec!["check", dir, "--select", "GOV003", "--date", "2026-11-22"];
+        args.push("--no-project-policy");
+        if with_facts {
+            args.extend(["--facts", &facts]);
+        }
+        let out = support::sovra(&args);
+        assert_eq!(out.status.code(), Some(0), "GOV003 warns");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = run(true);
+    assert!(
+        text.contains("`fires-solo` has a bus factor of 1"),
+        "{text}"
+    );
+    assert!(text.contains("`review-unassessed`"), "{text}");
+    assert!(
+        !text.contains("`ok-team`") && !text.contains("`ok-supporting`"),
+        "{text}"
+    );
+    insta::assert_snapshot!("health-GOV003", text);
+    let none = run(false);
+    assert!(
+        none.contains("bus factor of critical components not assessed: no facts file"),
+        "{none}"
+    );
+}
