@@ -247,7 +247,13 @@ pub fn read(
             .candidate
             .components
             .iter()
-            .filter_map(|c| Some((c.name.clone(), c.repository.clone()?)))
+            .filter_map(|c| {
+                let url = c.repository.clone();
+                Some((
+                    c.name.clone(),
+                    url.or(c.git.as_ref().map(|_| String::new()))?,
+                ))
+            })
             .collect();
         let e = crate::enrich::Facts::load_for_assessment(
             file,

@@ -15,6 +15,7 @@ pub mod error;
 pub mod facts;
 pub mod finding;
 pub mod graph;
+pub mod health;
 pub mod ingest;
 pub mod kb;
 pub mod license;

@@ -15,7 +15,9 @@ pub(crate) static KIND: Kind = Kind {
 in the last year, or one contributor holding at least `max_top_share` of all commits. One \
 finding per package and reason. Facts come from the facts file (`sovra enrich`, `--facts`); \
 without one, or for packages without forge facts, one review finding says that continuity was \
-not assessed. Projects that publish no forge releases are not judged on releases.\n\n\
+not assessed. Projects that publish no forge releases are not judged on releases. Facts \
+from `sovra health` (forge `git`) count the same way: tags as releases, authors of the last \
+365 days; those of a shallow clone are not assessed.\n\n\
 Parameters: `max_months_without_release` (default 18), `max_top_share` (0.0–1.0, default \
 0.9), `scope` (`runtime`, `build`, `all`; default `runtime`).",
     phase: Phase::Main,
@@ -62,6 +64,11 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
             }
             continue;
         };
+        // Git-history facts of a shallow clone support none of this: not assessed.
+        if r.git.as_ref().is_some_and(|g| g.shallow) {
+            unchecked.push(package.display_name());
+            continue;
+        }
         let source = super::source_note(&r.urls[0], &r.retrieved);
         if let Some(latest) = &r.latest_release
             && let Some(months) = super::months_since(latest, ctx.today)

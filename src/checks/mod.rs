@@ -20,6 +20,7 @@ use crate::policy::EffectivePolicy;
 use crate::text;
 use crate::text::Text;
 
+mod bus_factor;
 pub mod choice;
 mod closed_artefacts;
 mod continuity_risk;
@@ -141,6 +142,7 @@ pub(crate) fn compile_with<P: Params>(
 
 /// Every check kind, sorted by name.
 pub static KINDS: &[&Kind] = &[
+    &bus_factor::KIND,
     &closed_artefacts::KIND,
     &continuity_risk::KIND,
     &controller_jurisdiction::KIND,

@@ -7,6 +7,7 @@
 mod check;
 mod compare;
 mod enrich;
+mod health;
 mod init;
 mod inventory;
 mod licenses;
@@ -62,6 +63,8 @@ enum Command {
     Sbom(sbom::Args),
     /// Fetch missing facts from registries, advisories and forges
     Enrich(enrich::Args),
+    /// Assess project health from local git repositories (offline, any forge)
+    Health(health::Args),
 }
 
 /// Inputs shared by the commands that analyse something.
@@ -182,6 +185,7 @@ fn run(cli: Cli) -> Result<Status> {
         Command::Report(a) => report::run(a),
         Command::Sbom(a) => sbom::run(a),
         Command::Enrich(a) => enrich::run(a),
+        Command::Health(a) => health::run(a),
     }
 }
 

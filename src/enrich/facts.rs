@@ -166,6 +166,50 @@ pub struct RepoFacts {
     /// The URLs these facts were read from.
     pub urls: Vec<String>,
     pub retrieved: String,
+    /// Signals computed from the repository's git history by `sovra health` (forge
+    /// `git`); absent for forge facts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub git: Option<GitHealth>,
+}
+
+/// The git-history signals of one repository (`sovra health`, `docs/health.md`). A
+/// `None` count is "not assessed" (a shallow clone cannot support it), never zero.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GitHealth {
+    /// The commit assessed (HEAD).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head: Option<String>,
+    pub shallow: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commits_90d: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commits_12m: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authors_90d: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weeks_with_commits_12m: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bus_factor_12m: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elephant_factor_12m: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub individuals_12m: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_commits_12m: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags_12m: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub semver_tags_12m: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_tags_12m: Option<u32>,
+    /// Paths found in the HEAD tree by file signal (`license`, `security-policy`, `ci`,
+    /// `dependency-update`, `contributing`, `changelog`, `publiccode`,
+    /// `binary-artefacts`); a signal with no path is listed empty.
+    #[serde(default)]
+    pub files: BTreeMap<String, Vec<String>>,
+    /// Version of the organisation table (`rules/health/organisations.toml`) used.
+    pub organisation_table: String,
 }
 
 /// A whole facts file.
@@ -282,7 +326,12 @@ impl Facts {
         let applied = facts.apply(inventory);
         let mut continuity = facts.continuity_by_package_id(inventory, today);
         for (name, url) in components {
-            if let Some(c) = facts.continuity_of_repository(url, today) {
+            let local = || {
+                let key = local_key(name);
+                let r = facts.repositories.get(&key)?;
+                Some(continuity_of(&key, r, today))
+            };
+            if let Some(c) = facts.continuity_of_repository(url, today).or_else(local) {
                 continuity.insert(name.clone(), c);
             }
         }
@@ -358,7 +407,18 @@ impl Facts {
             .package(pkg)
             .and_then(|f| f.repository.as_ref())
             .and_then(|r| repo_key(&r.value));
-        let key = from_pkg.or(from_facts)?;
+        let key = from_pkg.or(from_facts);
+        let key = match key {
+            Some(k) if self.repositories.contains_key(&k) => k,
+            _ => {
+                let any = |u: &str| source_key(u).filter(|k| self.repositories.contains_key(k));
+                pkg.repository.as_deref().and_then(any).or_else(|| {
+                    self.package(pkg)
+                        .and_then(|f| f.repository.as_ref())
+                        .and_then(|r| any(&r.value))
+                })?
+            }
+        };
         self.repositories
             .get_key_value(&key)
             .map(|(k, v)| (k.as_str(), v))
@@ -382,7 +442,7 @@ impl Facts {
         url: &str,
         today: jiff::civil::Date,
     ) -> Option<ContinuityEvidence> {
-        let key = repo_key(url)?;
+        let key = source_key(url)?;
         let r = self.repositories.get(&key)?;
         Some(continuity_of(&key, r, today))
     }
@@ -455,6 +515,38 @@ fn continuity_of(key: &str, r: &RepoFacts, today: jiff::civil::Date) -> Continui
         days_since_release,
         source: format!("{key} @ {}", r.retrieved.get(..10).unwrap_or(&r.retrieved)),
     }
+}
+
+/// The key `sovra health` writes for a candidate component whose clone has no
+/// repository URL (`git = "path"` without `repository`).
+pub fn local_key(component: &str) -> String {
+    format!("local/{component}")
+}
+
+/// The repository key of any repository URL: [`repo_key`] for GitHub and GitLab, else
+/// `host/path` (scheme, user, `.git` and a trailing `/` dropped, host lowercased), the
+/// key `sovra health` writes for other forges.
+pub fn source_key(url: &str) -> Option<String> {
+    if let Some(k) = repo_key(url) {
+        return Some(k);
+    }
+    let mut u = url.trim();
+    for p in ["git+", "ssh://", "git://", "https://", "http://"] {
+        u = u.strip_prefix(p).unwrap_or(u);
+    }
+    let u = u.split(['#', '?']).next()?;
+    let (host, path) = match u.split_once('/') {
+        // `git@host:path` (scp-like) has a colon before any slash.
+        Some((h, _)) if h.contains(':') && !u.contains("://") => u.split_once(':')?,
+        Some(hp) => hp,
+        None => u.split_once(':')?,
+    };
+    let host = host.rsplit('@').next()?.to_ascii_lowercase();
+    let path = path.trim_matches('/').trim_end_matches(".git");
+    if !host.contains('.') || path.is_empty() {
+        return None;
+    }
+    Some(format!("{host}/{path}"))
 }
 
 /// `host/owner/name` of a GitHub or GitLab repository URL in any of the usual
@@ -544,6 +636,19 @@ mod tests {
             assert_eq!(repo_key(url).as_deref(), Some(key), "{url}");
         }
         assert_eq!(repo_key("https://example.org/a/b"), None);
+        assert_eq!(
+            source_key("https://Codeberg.org/forgejo/forgejo.git").as_deref(),
+            Some("codeberg.org/forgejo/forgejo")
+        );
+        assert_eq!(
+            source_key("git@git.example.org:team/app.git").as_deref(),
+            Some("git.example.org/team/app")
+        );
+        assert_eq!(
+            source_key("https://github.com/A/B").as_deref(),
+            Some("github.com/a/b")
+        );
+        assert_eq!(source_key("/srv/repo"), None);
         assert_eq!(repo_key("https://github.com/only"), None);
         for hostile in [
             "https://gitlab.com/a/../../../users",

@@ -32,7 +32,7 @@ use serde_json::Value;
 
 pub use facts::{
     Advisory, Applied, ContinuityEvidence, Enrichment, FACTS_VERSION, Fact, Facts, FactsEvidence,
-    PackageFacts, RepoFacts, Severity, repo_key,
+    GitHealth, PackageFacts, RepoFacts, Severity, local_key, repo_key, source_key,
 };
 pub use http::HttpConfig;
 

@@ -209,6 +209,9 @@ pub struct Component {
     pub inputs: Vec<(InputKind, PathBuf)>,
     /// The component's publiccode.yml, when one was given.
     pub publiccode: Option<PublicCode>,
+    /// A local clone of the component's source (`git = "path"`), relative to the
+    /// candidate directory, for `sovra health`.
+    pub git: Option<PathBuf>,
 }
 
 /// One offer.
@@ -285,6 +288,7 @@ struct RawComponent {
     lockfile: Option<Spanned<String>>,
     cargo: Option<Spanned<String>>,
     publiccode: Option<Spanned<String>>,
+    git: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -487,6 +491,31 @@ pub fn parse_manifest(path: &Path, text: &str, dir: &Path) -> Result<Candidate> 
                 inputs.push((kind, rel));
             }
         }
+        let git = rc.git.as_ref().and_then(|g| {
+            let rel = PathBuf::from(g.get_ref());
+            if rel.is_absolute()
+                || rel
+                    .components()
+                    .any(|c| c == std::path::Component::ParentDir)
+            {
+                v.problem(
+                    g.span().start,
+                    format!(
+                        "`{}` must be a path inside the candidate directory",
+                        g.get_ref()
+                    ),
+                );
+                None
+            } else if !dir.join(&rel).is_dir() {
+                v.problem(
+                    g.span().start,
+                    format!("`{}` is not a directory", g.get_ref()),
+                );
+                None
+            } else {
+                Some(rel)
+            }
+        });
         components.push(Component {
             name,
             function: rc.function.map(Spanned::into_inner),
@@ -501,6 +530,7 @@ pub fn parse_manifest(path: &Path, text: &str, dir: &Path) -> Result<Candidate> 
             cla: rc.cla,
             inputs,
             publiccode: None,
+            git,
         });
     }
     let exit = ExitFacts {

@@ -17,6 +17,7 @@ const LAYERS: &[&str] = &[
     "license",
     "vendors",
     "enrich",
+    "health",
     "graph",
     "ingest",
     "facts",
