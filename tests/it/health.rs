@@ -513,7 +513,7 @@ fn opendesk_continuity_from_pinned_health_facts() {
         .iter()
         .map(|u| u["unit"].as_str().unwrap())
         .collect();
-    assert_eq!(units, ["Dovecot", "Synapse", "Nubus", "CryptPad", "Notes"]);
+    assert_eq!(units, ["CryptPad", "Dovecot", "Notes", "Nubus", "Synapse"]);
     // Components without a repository snapshot stay gaps, never credited.
     let gaps = c["gaps"].to_string();
     for name in [

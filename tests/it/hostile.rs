@@ -69,7 +69,11 @@ fn replay(target: &str, data: &[u8]) {
         "candidate" => {
             if let Ok(text) = std::str::from_utf8(data) {
                 let dir = Path::new("/nonexistent-fuzz-dir");
-                let _ = sovra::ingest::candidate::parse_manifest(&dir.join("candidate.toml"), text, dir);
+                let _ = sovra::ingest::candidate::parse_manifest(
+                    &dir.join("candidate.toml"),
+                    text,
+                    dir,
+                );
             }
             return;
         }
@@ -299,9 +303,10 @@ fn unread_evidence_in_a_directory_is_listed_and_denied() {
     let d = dir.path().join("offer");
     std::fs::create_dir(&d).unwrap();
     std::fs::write(d.join("app.cdx.json"), cdx("a", 2)).unwrap();
+    // SPDX RDF/XML: recognised, not read.
     std::fs::write(
-        d.join("bom.xml"),
-        "<?xml version=\"1.0\"?>\n<bom xmlns=\"http://cyclonedx.org/schema/bom/1.5\"/>\n",
+        d.join("bom.rdf"),
+        "<?xml version=\"1.0\"?>\n<rdf:RDF xmlns:spdx=\"http://spdx.org/rdf/terms#\"/>\n",
     )
     .unwrap();
     std::fs::write(d.join("sbom.spdx.yaml"), "spdxVersion: SPDX-2.3\nname: x\n").unwrap();
@@ -336,7 +341,7 @@ fn unread_evidence_in_a_directory_is_listed_and_denied() {
         })
         .collect();
     assert_eq!(unread.len(), 3, "{unread:?}");
-    for (file, (msg, level)) in ["bom.xml", "other.bom.json", "sbom.spdx.yaml"]
+    for (file, (msg, level)) in ["bom.rdf", "other.bom.json", "sbom.spdx.yaml"]
         .iter()
         .zip(&unread)
     {
