@@ -111,7 +111,7 @@ pub(crate) fn run(args: Args) -> Result<Status> {
         .iter()
         .map(|a| build::Subject {
             analysis: &a.analysis,
-            score: Some(&a.score),
+            score: &a.score,
         })
         .collect();
     let model = build::report(

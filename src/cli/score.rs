@@ -157,7 +157,8 @@ pub(crate) fn to_json(a: &Assessed) -> Value {
             "total": opt(s.total),
             "band": s.band.map(|b| b.as_str()),
             "coverage": r1(s.coverage * 100.0),
-            "formula": "Σ(weight × dimension score) / Σ weight, over assessed dimensions; coverage = assessed weight / all weight (%)",
+            "min_coverage": r1(s.min_coverage * 100.0),
+            "formula": "Σ(weight × dimension score) / Σ weight, over assessed dimensions, in whole points; coverage = assessed weight / all weight (%); a dimension, and the verdict, need at least min_coverage (%)",
         },
         "dimensions": s.dimensions.iter().map(|d| json!({
             "id": d.id.as_str(),
@@ -288,8 +289,9 @@ fn num(x: Option<f64>) -> String {
 pub(crate) fn headline(s: &Score) -> String {
     match (s.verdict, s.total) {
         (Verdict::NotAssessed, _) => format!(
-            "not assessed: no evidence for any dimension (coverage {:.0} %)",
-            s.coverage * 100.0
+            "not assessed: evidence too thin to decide (coverage {:.0} %, at least {:.0} % needed)",
+            s.coverage * 100.0,
+            s.min_coverage * 100.0
         ),
         (v, None) => format!(
             "{}: score not assessed (coverage {:.0} %)",
@@ -297,7 +299,7 @@ pub(crate) fn headline(s: &Score) -> String {
             s.coverage * 100.0
         ),
         (v, Some(t)) => format!(
-            "{}: score {t:.1} ({}), coverage {:.0} %",
+            "{}: score {t:.0} ({}), coverage {:.0} %",
             v.as_str(),
             s.band.map_or("", |b| b.as_str()),
             s.coverage * 100.0

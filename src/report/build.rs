@@ -32,8 +32,8 @@ pub(crate) struct Subject<'a> {
     /// Inventory, graph, licences, policy, findings, and the candidate facts (manifest,
     /// vendor registry) in `extra.facts`.
     pub analysis: &'a Analysis,
-    /// The sovereignty score, when it was computed.
-    pub score: Option<&'a score::Score>,
+    /// The sovereignty score, whose verdict the report states.
+    pub score: &'a score::Score,
 }
 
 impl<'a> Subject<'a> {
@@ -88,26 +88,15 @@ fn candidate(s: &Subject<'_>, opts: &Options<'_>) -> Candidate {
     let findings = findings(s, locale);
     let licenses = license_inventory(s, &runtime, lang);
     let vendors = vendors(s, &runtime);
-    let failed_gates: Vec<Gate> = match s.score {
-        Some(sc) => sc
-            .gates
-            .iter()
-            .map(|g| Gate {
-                rule: g.rule.clone(),
-                message: g.message.render(locale),
-            })
-            .collect(),
-        None => s
-            .analysis
-            .findings
-            .iter()
-            .filter(|f| f.level == Level::Gate && f.exception.is_none())
-            .map(|f| Gate {
-                rule: f.rule.clone(),
-                message: f.hit.message.render(locale),
-            })
-            .collect(),
-    };
+    let failed_gates: Vec<Gate> = s
+        .score
+        .gates
+        .iter()
+        .map(|g| Gate {
+            rule: g.rule.clone(),
+            message: g.message.render(locale),
+        })
+        .collect();
 
     let known = runtime
         .iter()
@@ -149,14 +138,12 @@ fn candidate(s: &Subject<'_>, opts: &Options<'_>) -> Candidate {
             inv.packages.len(),
         );
     }
-    if let Some(sc) = s.score {
-        for d in sc.dimensions.iter().filter(|d| d.score.is_none()) {
-            gaps.push(Gap {
-                code: format!("dimension.{}", d.id.as_str()),
-                count: 0,
-                total: 0,
-            });
-        }
+    for d in s.score.dimensions.iter().filter(|d| d.score.is_none()) {
+        gaps.push(Gap {
+            code: format!("dimension.{}", d.id.as_str()),
+            count: 0,
+            total: 0,
+        });
     }
     let coverage = Coverage {
         licences: if manifest_only {
@@ -169,26 +156,17 @@ fn candidate(s: &Subject<'_>, opts: &Options<'_>) -> Candidate {
         } else {
             share(with_origin)
         },
-        score: s.score.map(|sc| sc.coverage),
+        score: Some(s.score.coverage),
+        min_score: s.score.min_coverage,
         gaps,
     };
 
-    let not_assessed = s
-        .score
-        .is_some_and(|sc| matches!(sc.verdict, score::Verdict::NotAssessed));
-    // Gates alone make a candidate non-compliant (as the score says); violations,
-    // findings to review and missing evidence call for a person's decision.
-    let verdict = if !failed_gates.is_empty() {
-        Verdict::NonCompliant
-    } else if findings.deny > 0
-        || findings.warn > 0
-        || coverage.licences < 1.0
-        || (runtime.is_empty() && s.offer().components.is_empty())
-        || not_assessed
-    {
-        Verdict::ReviewNeeded
-    } else {
-        Verdict::Compliant
+    // The score decides; the report states its decision.
+    let verdict = match s.score.verdict {
+        score::Verdict::NonCompliant => Verdict::NonCompliant,
+        score::Verdict::NotAssessed => Verdict::NotAssessed,
+        score::Verdict::ReviewNeeded(_) => Verdict::ReviewNeeded,
+        score::Verdict::Compliant(_) => Verdict::Compliant,
     };
 
     let mut exceptions: Vec<Exception> = s
@@ -211,7 +189,7 @@ fn candidate(s: &Subject<'_>, opts: &Options<'_>) -> Candidate {
         }),
         deployment: s.offer().deployment.map(|d| d.as_str().to_owned()),
         verdict,
-        score: s.score.and_then(score_view),
+        score: score_view(s.score),
         failed_gates,
         coverage,
         stats: Stats {
@@ -225,7 +203,7 @@ fn candidate(s: &Subject<'_>, opts: &Options<'_>) -> Candidate {
         attribution: attribution(s, &runtime),
         licenses,
         vendors,
-        csf: s.score.map(|sc| csf_view(&sc.csf)),
+        csf: Some(csf_view(&s.score.csf)),
         evidence: Evidence {
             policy: Some(Policy {
                 name: policy
@@ -843,6 +821,7 @@ fn compare(cands: &[Candidate]) -> Comparison {
     let verdict_code = |v: Verdict| match v {
         Verdict::Compliant => "compliant",
         Verdict::ReviewNeeded => "review-needed",
+        Verdict::NotAssessed => "not-assessed",
         Verdict::NonCompliant => "non-compliant",
     };
     let distinct = |cells: &[Cell]| {

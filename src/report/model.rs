@@ -52,15 +52,18 @@ pub struct Generator {
     pub osadl_matrix_date: Option<String>,
 }
 
-/// The overall verdict of a candidate.
+/// The overall verdict of a candidate: the score's verdict (`score::Verdict`), stated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     /// No gate failed, no finding remains, the licence evidence is complete.
     Compliant,
-    /// No gate failed, but violations (`deny`), findings to review (`warn`) or missing
-    /// evidence call for a person's decision.
+    /// No gate failed, but violations (`deny`), findings to review (`warn`) or licences
+    /// not known for every unit call for a person's decision.
     ReviewNeeded,
+    /// No gate failed, and the evidence is too thin to decide: less of the score's
+    /// weight could be assessed than the policy's `min_coverage` (`coverage.min_score`).
+    NotAssessed,
     /// A gate failed without a valid exception.
     NonCompliant,
 }
@@ -160,6 +163,10 @@ pub struct Coverage {
     pub origin: f64,
     /// Share of score weight that could be assessed (0–1), when scored.
     pub score: Option<f64>,
+    /// The policy's threshold (0–1): a dimension with less of its weight backed by
+    /// evidence is not assessed, and a candidate with less of the score's weight
+    /// assessed gets the verdict `not-assessed`.
+    pub min_score: f64,
     /// What is missing.
     pub gaps: Vec<Gap>,
 }

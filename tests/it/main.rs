@@ -2,6 +2,7 @@
 //! over the real inputs in `../shared/corpus/`. One module per feature.
 
 mod enrich;
+mod evidence;
 mod flags;
 mod german;
 mod ingest;
