@@ -125,6 +125,11 @@ pub(crate) fn today(date: Option<&str>) -> Result<jiff::civil::Date> {
     })
 }
 
+/// The policy `score`, `report`, `compare` and `init` apply unless one is named: the
+/// one for public buyers, who are sovra's users; `check` (a CI gate over one's own code)
+/// keeps `baseline`.
+pub(crate) const PUBLIC_BUYER_POLICY: &str = "de-public-sector";
+
 /// Names on stderr every policy file found among the inputs and not applied.
 pub(crate) fn policy_notices(policy: &crate::policy::EffectivePolicy) {
     let mut err = io::stderr().lock();

@@ -23,8 +23,9 @@ pub(crate) enum Format {
 /// Options shared by `score` and `compare`.
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct AssessArgs {
-    /// Policy: a bundled name (`baseline`, `de-public-sector`, `ci-strict`) or a file
-    #[arg(long)]
+    /// Policy: a bundled name (`baseline`, `de-public-sector`, `ci-strict`) or a file;
+    /// public buyers' `de-public-sector` unless named
+    #[arg(long, default_value = super::PUBLIC_BUYER_POLICY)]
     pub policy: Option<String>,
     /// The date exceptions and contract terms are judged against (YYYY-MM-DD; default:
     /// `SOVRA_DATE`, else today)

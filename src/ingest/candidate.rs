@@ -567,6 +567,9 @@ pub fn load(path: &Path, opts: &IngestOptions) -> Result<Loaded> {
         let dir = path.parent().unwrap_or(Path::new("."));
         return load_manifest(dir, path, opts);
     }
+    if path.is_dir() {
+        refuse_nested_candidates(path)?;
+    }
     let mut candidate = Candidate {
         name: implicit_name(path),
         implicit: true,
@@ -592,6 +595,33 @@ pub fn load(path: &Path, opts: &IngestOptions) -> Result<Loaded> {
         inventory,
         vendor_files: Vec::new(),
     })
+}
+
+/// A directory without a manifest whose subdirectories are candidates (a folder of
+/// offers) is not one candidate: merging them would judge them together, and one
+/// failing offer could pass in the crowd. Refused, naming the candidates found.
+fn refuse_nested_candidates(dir: &Path) -> Result<()> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir() && p.join(MANIFEST).is_file())
+        .collect();
+    if found.is_empty() {
+        return Ok(());
+    }
+    found.sort();
+    let list: Vec<String> = found.iter().map(|p| format!("`{}`", p.display())).collect();
+    let what = if found.len() == 1 {
+        "a candidate"
+    } else {
+        "candidates"
+    };
+    Err(Error::Usage(format!(
+        "`{}` is not a candidate but holds {what} ({}): give each candidate directory on \
+         its own, or compare them with `sovra compare`",
+        dir.display(),
+        list.join(", ")
+    )))
 }
 
 /// Loads the inputs of one command as one candidate: a single candidate (a directory

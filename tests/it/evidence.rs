@@ -215,3 +215,73 @@ fn a_german_date_in_a_policy_names_the_expected_form() {
         "{err}"
     );
 }
+
+/// A folder of offers is not one offer: `check`, `score` and `report` refuse it and name
+/// the candidates, so one failing offer cannot pass in the crowd.
+#[test]
+fn a_directory_of_candidates_is_refused_not_merged() {
+    // Alone, the proprietary suite fails.
+    let alone = sovra(&[
+        "check",
+        "samples/proprietary-suite",
+        "--policy",
+        "de-public-sector",
+    ]);
+    assert_eq!(alone.status.code(), Some(1));
+    for cmd in ["check", "score", "report"] {
+        let out = sovra(&[cmd, "samples", "--policy", "de-public-sector"]);
+        assert_eq!(out.status.code(), Some(2), "{cmd}");
+        assert!(out.stdout.is_empty(), "{cmd}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("`samples` is not a candidate but holds candidates")
+                && err.contains("`samples/proprietary-suite`")
+                && err.contains("sovra compare"),
+            "{cmd}: {err}"
+        );
+    }
+}
+
+/// `score`, `report` and `compare` judge by the policy for public buyers unless told
+/// otherwise; `check` keeps `baseline`.
+#[test]
+fn public_buyers_policy_is_the_default_of_score_report_and_compare() {
+    let c = json(&[
+        "score",
+        "samples/rust-service",
+        "--date",
+        DATE,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(c["candidates"][0]["policy"], "baseline → de-public-sector");
+    let c = json(&[
+        "compare",
+        "samples/rust-service",
+        "samples/opendesk",
+        "--date",
+        DATE,
+        "--format",
+        "json",
+    ]);
+    for cand in c["candidates"].as_array().unwrap() {
+        assert_eq!(cand["policy"], "baseline → de-public-sector");
+    }
+    let r = json(&[
+        "report",
+        "samples/rust-service",
+        "--date",
+        DATE,
+        "--format",
+        "json",
+    ]);
+    let layers = &r["candidates"][0]["evidence"]["policy"]["layers"];
+    assert_eq!(
+        layers.as_array().unwrap().last().unwrap(),
+        "de-public-sector",
+        "{layers}"
+    );
+    let out = sovra(&["check", "samples/rust-service", "--format", "json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["policy"]["chain"], "baseline", "{}", v["policy"]);
+}
