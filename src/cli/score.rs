@@ -159,6 +159,7 @@ pub(crate) fn to_json(a: &Assessed) -> Value {
             "band": s.band.map(|b| b.as_str()),
             "coverage": r1(s.coverage * 100.0),
             "min_coverage": r1(s.min_coverage * 100.0),
+            "hhi": s.hhi.map(|h| (h * 1000.0).round() / 1000.0),
             "formula": "Σ(weight × dimension score) / Σ weight, over assessed dimensions, in whole points; coverage = assessed weight / all weight (%); a dimension, and the verdict, need at least min_coverage (%)",
         },
         "dimensions": s.dimensions.iter().map(|d| json!({

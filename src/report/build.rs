@@ -646,12 +646,12 @@ fn vendors(s: &Subject<'_>, runtime: &[PkgIdx]) -> Vendors {
         .map(|(_, &c)| c)
         .collect();
     let known_total: usize = known.iter().sum();
-    let hhi = (known_total > 0).then(|| {
+    let hhi_by_count = (known_total > 0).then(|| {
         known
             .iter()
             .map(|&c| {
-                let pct = c as f64 * 100.0 / known_total as f64;
-                pct * pct
+                let share = c as f64 / known_total as f64;
+                share * share
             })
             .sum::<f64>()
     });
@@ -670,7 +670,8 @@ fn vendors(s: &Subject<'_>, runtime: &[PkgIdx]) -> Vendors {
     Vendors {
         organisations: shares(orgs, total),
         countries: shares(countries, total),
-        hhi,
+        hhi: s.score.hhi,
+        hhi_by_count,
         eu_eea,
     }
 }
@@ -876,8 +877,12 @@ fn compare(cands: &[Candidate]) -> Comparison {
     rows.push(("row.coverage-licences".into(), spread(&lic) >= 0.2, lic));
     let eu = percents(&|c| c.vendors.eu_eea);
     rows.push(("row.eu-eea".into(), spread(&eu) >= 0.25, eu));
-    let hhi = numbers(&|c| c.vendors.hhi);
-    rows.push(("row.hhi".into(), spread(&hhi) >= 2500.0, hhi));
+    // An index 0–1, shown with its decimals.
+    let hhi: Vec<Cell> = cands
+        .iter()
+        .map(|c| cell("index", None, c.vendors.hhi))
+        .collect();
+    rows.push(("row.hhi".into(), spread(&hhi) >= 0.25, hhi));
     let seal: Vec<Cell> = cands
         .iter()
         .map(|c| {

@@ -347,8 +347,12 @@ pub struct Vendors {
     pub organisations: Vec<Share>,
     /// Share of packages per country (ISO alpha-2, `unknown`), largest first.
     pub countries: Vec<Share>,
-    /// Herfindahl–Hirschman index over organisations (0–10,000).
+    /// The score's Herfindahl–Hirschman index (0–1): controlling organisations of the
+    /// open units, by unit weight (`score::Score::hhi`), the one HHI every output shows.
     pub hhi: Option<f64>,
+    /// The same index over the units of this breakdown by count (0–1, known
+    /// organisations only): a second view, labelled as such wherever it is shown.
+    pub hhi_by_count: Option<f64>,
     /// Share of all units (runtime packages, package-less components) whose controlling
     /// organisation sits inside the EU/EEA (0–1); units of unknown seat count as
     /// outside. `None` when no seat is known at all.
@@ -476,7 +480,8 @@ pub struct ComparisonRow {
 /// One cell: a code (translated by the template), a number, or free text.
 #[derive(Debug, Clone, Serialize)]
 pub struct Cell {
-    /// `verdict` or `band` (then `code` is set), `number`, `percent` (a share 0–1),
+    /// `verdict` or `band` (then `code` is set), `number`, `index` (0–1, shown with its
+    /// decimals), `percent` (a share 0–1),
     /// `seal` (a SEAL level in `number`), `text`, or `none` (not assessed).
     pub kind: String,
     pub code: Option<String>,

@@ -83,7 +83,7 @@ impl DimensionId {
                 "100 × Σ(weight × credit) / Σ weight with evidence; credit 1 for a free licence (0.5 when one holder can relicense), × share of free packages under the unit; 0 for proprietary; an unknown licence is a gap"
             }
             DimensionId::Concentration => {
-                "100 × (1 − HHI) × open weight / total weight; HHI = Σ share² over the controlling organisations of open units (criticality-weighted, unattributed units pooled as one); proprietary units count as fully concentrated"
+                "100 × (1 − HHI) × open weight / total weight; HHI = Σ share² over the controlling organisations of open units (criticality-weighted, unattributed units pooled as one); proprietary units count as fully concentrated; an offer whose every unit one organisation controls has HHI 1 by construction and takes the score of exit-portability instead"
             }
             DimensionId::Jurisdiction => {
                 "100 × (1 − criticality-weighted share outside the EU/EEA, over units of known seat); vendor and ultimate parent must both sit in the EU/EEA; proprietary units count outside; an unknown seat is a gap"
@@ -381,6 +381,9 @@ pub struct Score {
     pub band: Option<Band>,
     /// Share (0..=1) of the dimension weights that could be assessed.
     pub coverage: f64,
+    /// Herfindahl–Hirschman index (0..=1) of the controlling organisations of the open
+    /// units, by unit weight: the one HHI every output shows. `None` without open units.
+    pub hhi: Option<f64>,
     /// The policy's threshold for a dimension and for the verdict ([`Config::min_coverage`]).
     pub min_coverage: f64,
     pub dimensions: Vec<Dimension>,
@@ -394,12 +397,22 @@ pub fn score(
     objective_of: &dyn Fn(&str) -> Option<u8>,
     cfg: &Config,
 ) -> Score {
+    let (concentration, hhi) = concentration(facts, cfg);
+    let single_supplier = concentration.score.is_some() && hhi == Some(1.0) && {
+        let orgs: std::collections::BTreeSet<Option<&str>> = facts
+            .units
+            .iter()
+            .map(|u| u.controller.org.as_deref())
+            .collect();
+        orgs.len() == 1 && !orgs.contains(&None)
+    };
+    let mut concentration = Some(concentration);
     let dimensions: Vec<Dimension> = DimensionId::ALL
         .into_iter()
         .map(|id| {
             let mut d = match id {
                 DimensionId::Licence => per_unit(facts, cfg, licence_credit),
-                DimensionId::Concentration => concentration(facts, cfg),
+                DimensionId::Concentration => concentration.take().unwrap_or_else(empty),
                 DimensionId::Jurisdiction => per_unit(facts, cfg, jurisdiction_credit),
                 DimensionId::OpenStandards => per_unit(facts, cfg, standards_credit),
                 DimensionId::Exit => exit(facts),
@@ -420,6 +433,10 @@ pub fn score(
             d
         })
         .collect();
+    let mut dimensions = dimensions;
+    if single_supplier {
+        single_supplier_concentration(&mut dimensions, cfg);
+    }
     let total_weight: u32 = dimensions.iter().map(|d| d.weight).sum();
     let assessed: Vec<&Dimension> = dimensions.iter().filter(|d| d.score.is_some()).collect();
     let assessed_weight: u32 = assessed.iter().map(|d| d.weight).sum();
@@ -465,6 +482,7 @@ pub fn score(
         total,
         band,
         coverage,
+        hhi,
         min_coverage: cfg.min_coverage,
         dimensions,
         csf,
@@ -695,7 +713,33 @@ fn transparency_credit(u: &Unit, facts: &Facts) -> Credit {
     ))
 }
 
-fn concentration(facts: &Facts, cfg: &Config) -> Dimension {
+/// An offer whose every unit one known organisation controls (a one-product offer) has
+/// an HHI of 1 by construction: concentration among its suppliers says nothing. Its
+/// risk is being tied to that supplier, which the exit terms and portability carry, so
+/// the dimension takes the exit dimension's score and coverage (not assessed when exit
+/// is not), and says so.
+fn single_supplier_concentration(dimensions: &mut [Dimension], cfg: &Config) {
+    let Some(exit) = dimensions.iter().find(|d| d.id == DimensionId::Exit) else {
+        return;
+    };
+    let (score, coverage) = (exit.score, exit.coverage);
+    if let Some(d) = dimensions
+        .iter_mut()
+        .find(|d| d.id == DimensionId::Concentration)
+    {
+        d.score = score.filter(|_| coverage >= cfg.min_coverage);
+        d.coverage = coverage;
+        d.formula = SINGLE_SUPPLIER_FORMULA;
+    }
+}
+
+const SINGLE_SUPPLIER_FORMULA: &str = "single supplier: every unit is controlled by one organisation, so the HHI is 1 by construction; the risk is being tied to it, which exit and portability measure: the score and coverage of exit-portability";
+
+/// The name of the concentration dimension's HHI input: the HHI by unit weight.
+pub const HHI_BY_WEIGHT: &str = "HHI by weight";
+
+/// The concentration dimension and its HHI (`None` without open units).
+fn concentration(facts: &Facts, cfg: &Config) -> (Dimension, Option<f64>) {
     let mut d = empty();
     let mut total = 0.0;
     let mut open = 0.0;
@@ -757,7 +801,7 @@ fn concentration(facts: &Facts, cfg: &Config) -> Dimension {
             ),
         });
     }
-    d.inputs.push(("HHI".into(), fmt(hhi)));
+    d.inputs.push((HHI_BY_WEIGHT.into(), fmt(hhi)));
     d.inputs.push(("open weight".into(), fmt(open)));
     d.inputs
         .push(("elephant factor".into(), elephant.to_string()));
@@ -766,7 +810,7 @@ fn concentration(facts: &Facts, cfg: &Config) -> Dimension {
         d.score = Some(100.0 * (1.0 - hhi) * open / total);
         d.coverage = evidenced / total;
     }
-    d
+    (d, (open > 0.0).then_some(hhi))
 }
 
 fn exit(facts: &Facts) -> Dimension {

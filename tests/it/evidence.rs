@@ -285,3 +285,97 @@ fn public_buyers_policy_is_the_default_of_score_report_and_compare() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["policy"]["chain"], "baseline", "{}", v["policy"]);
 }
+
+/// A one-product offer has an HHI of 1 by construction; its vendor concentration is
+/// the exit terms' risk, not 0.
+#[test]
+fn a_one_product_offer_is_not_zero_on_concentration_by_construction() {
+    let c = score_of(
+        "tests/fixtures/sovereignty/single-supplier",
+        "de-public-sector",
+    );
+    let dim = |id: &str| {
+        c["dimensions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let (conc, exit) = (dim("vendor-concentration"), dim("exit-portability"));
+    assert_eq!(c["score"]["hhi"], 1.0);
+    // Two of three exit facts in favour: 66.7, and concentration says the same.
+    assert_eq!(exit["score"], 66.7, "{exit}");
+    assert_eq!(conc["score"], exit["score"], "{conc}");
+    assert_eq!(conc["coverage"], exit["coverage"], "{conc}");
+    assert!(
+        conc["formula"]
+            .as_str()
+            .unwrap()
+            .starts_with("single supplier"),
+        "{conc}"
+    );
+}
+
+/// One HHI, one scale, one name: the score's JSON, the report's JSON, its HTML and the
+/// comparison show the same number.
+#[test]
+fn one_hhi_in_every_output() {
+    let c = score_of("samples/opendesk", "de-public-sector");
+    let conc = c["dimensions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == "vendor-concentration")
+        .unwrap()
+        .clone();
+    let stated = conc["inputs"]["HHI by weight"].as_str().unwrap().to_owned();
+    let hhi: f64 = stated.parse().unwrap();
+    assert!(hhi > 0.0 && hhi < 1.0, "{hhi}");
+    assert_eq!(c["score"]["hhi"].as_f64().unwrap(), hhi);
+    let round = |v: &Value| (v.as_f64().unwrap() * 1000.0).round() / 1000.0;
+    let r = report_of("samples/opendesk", "de-public-sector");
+    assert_eq!(round(&r["vendors"]["hhi"]), hhi);
+    let cmp = json(&[
+        "report",
+        "--compare",
+        "samples/opendesk",
+        "samples/rust-service",
+        "--date",
+        DATE,
+        "--format",
+        "json",
+    ]);
+    let row = cmp["comparison"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == "row.hhi")
+        .unwrap()
+        .clone();
+    assert_eq!(row["cells"][0]["kind"], "index");
+    assert_eq!(round(&row["cells"][0]["number"]), hhi);
+    assert_eq!(round(&cmp["candidates"][0]["vendors"]["hhi"]), hhi);
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("r.html");
+    let out = sovra(&[
+        "report",
+        "samples/opendesk",
+        "--date",
+        DATE,
+        "-o",
+        html.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(html).unwrap();
+    let card = format!(
+        "<div class=\"k\">Concentration (HHI by weight)</div><div class=\"n\">{stated}</div>"
+    );
+    assert!(html.contains(&card), "no `{card}` in the HTML");
+}

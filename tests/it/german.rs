@@ -104,7 +104,7 @@ fn german_html_report_explains_the_score_in_german() {
         html.contains("Gesamtgewicht: 26 · Gewicht mit Nachweis: 26"),
         "{html}"
     );
-    assert!(html.contains("HHI: 0,136 · offenes Gewicht: 26 · Elefantenfaktor: 3"));
+    assert!(html.contains("HHI nach Gewicht: 0,136 · offenes Gewicht: 26 · Elefantenfaktor: 3"));
     assert!(html.contains("<code>Nextcloud Hub</code>: kein Nachweis"));
     let found: Vec<&&str> = ENGLISH_SCORE
         .iter()
