@@ -194,7 +194,8 @@ pub struct Component {
     pub criticality: Option<Criticality>,
     /// SPDX expression as declared; `None` when the manifest does not say.
     pub license: Option<String>,
-    /// Registry vendor id or a free-text organisation name.
+    /// Registry vendor id or a free-text organisation name; the candidate's `vendor`
+    /// when the component names none.
     pub vendor: Option<String>,
     pub repository: Option<String>,
     pub open_standards: Vec<String>,
@@ -305,6 +306,103 @@ struct RawContract {
     switching_charges: Option<Spanned<String>>,
 }
 
+/// The keys each table of a manifest may hold, by table (`` for the top level).
+const MANIFEST_KEYS: &[(&str, &[&str])] = &[
+    ("", &["candidate", "component", "exit", "contract"]),
+    (
+        "candidate",
+        &["name", "version", "vendor", "deployment", "functions"],
+    ),
+    (
+        "component",
+        &[
+            "name",
+            "function",
+            "criticality",
+            "license",
+            "vendor",
+            "repository",
+            "open_standards",
+            "closed_artefacts",
+            "edition_only",
+            "copyright_holders",
+            "cla",
+            "sbom",
+            "lockfile",
+            "cargo",
+            "publiccode",
+        ],
+    ),
+    (
+        "exit",
+        &[
+            "data_export",
+            "export_formats",
+            "self_hostable",
+            "works_disconnected",
+        ],
+    ),
+    (
+        "contract",
+        &["notice_period", "transition_period", "switching_charges"],
+    ),
+];
+
+/// Every key of the manifest that no table allows, each with its position; empty when
+/// the text is not TOML (the parser then reports the syntax error).
+fn unknown_keys(path: &Path, text: &str) -> Vec<Problem> {
+    use toml::de::{DeTable, DeValue};
+    let Ok(doc) = DeTable::parse(text) else {
+        return Vec::new();
+    };
+    let allowed = |table: &str| {
+        MANIFEST_KEYS
+            .iter()
+            .find(|(t, _)| *t == table)
+            .map_or(&[][..], |(_, keys)| *keys)
+    };
+    let mut problems = Vec::new();
+    let mut check = |table: &str, t: &DeTable<'_>| {
+        let keys = allowed(table);
+        for key in t.keys() {
+            if !keys.contains(&key.get_ref().as_ref()) {
+                let expected: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+                problems.push(Problem::at_offset(
+                    path,
+                    text,
+                    key.span().start,
+                    format!(
+                        "unknown field `{}`, expected one of {}",
+                        key.get_ref(),
+                        expected.join(", ")
+                    ),
+                ));
+            }
+        }
+    };
+    let top = doc.get_ref();
+    check("", top);
+    for (key, value) in top.iter() {
+        let name = key.get_ref().as_ref();
+        if !allowed("").contains(&name) {
+            continue;
+        }
+        match value.get_ref() {
+            DeValue::Table(t) => check(name, t),
+            DeValue::Array(items) => {
+                for item in items.iter() {
+                    if let DeValue::Table(t) = item.get_ref() {
+                        check(name, t);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    problems.sort_by_key(|p| (p.line, p.column));
+    problems
+}
+
 /// Collects problems while validating one manifest.
 struct Validator<'a> {
     path: &'a Path,
@@ -357,6 +455,11 @@ impl Validator<'_> {
 /// Parses and validates a manifest. `dir` is the candidate directory: component input
 /// paths must exist inside it. Pure apart from checking that those files exist.
 pub fn parse_manifest(path: &Path, text: &str, dir: &Path) -> Result<Candidate> {
+    // Every unknown key at once, with its position (serde stops at the first).
+    let unknown = unknown_keys(path, text);
+    if !unknown.is_empty() {
+        return Err(Error::Invalid(unknown));
+    }
     let raw: RawManifest =
         toml::from_str(text).map_err(|e| Error::Invalid(vec![toml_problem(path, text, &e)]))?;
     let mut v = Validator {
@@ -484,7 +587,8 @@ pub fn parse_manifest(path: &Path, text: &str, dir: &Path) -> Result<Candidate> 
             function: rc.function.map(Spanned::into_inner),
             criticality,
             license: rc.license.map(Spanned::into_inner),
-            vendor: rc.vendor,
+            // A component that names no vendor is the offer's vendor's.
+            vendor: rc.vendor.or_else(|| c.vendor.clone()),
             repository: rc.repository,
             open_standards: rc.open_standards,
             closed_artefacts: rc.closed_artefacts,
@@ -846,6 +950,49 @@ switching_charges = "free"
              candidate.toml:12:17: notice_period `soon` is not a period such as `30 days`, `6 weeks` or `2 months`\n\
              candidate.toml:13:21: unknown switching_charges `free`: expected `none`, `at-cost`, `commercial`"
         );
+    }
+
+    #[test]
+    fn every_unknown_key_is_reported_at_once() {
+        let text = "[candidate]\nname = \"x\"\nvendr = \"y\"\ncolour = 1\n\n\
+                    [exit]\ndata_exprt = \"open-formats\"\n\n\
+                    [[component]]\nname = \"a\"\ncriticality = \"critical\"\nlicence = \"MIT\"\n\n\
+                    [contract]\nnotice = \"1 month\"\n\n[extra]\n";
+        let err = check(text);
+        let at: Vec<&str> = err
+            .lines()
+            .map(|l| l.split(": unknown field").next().unwrap_or(""))
+            .collect();
+        assert_eq!(
+            at,
+            [
+                "candidate.toml:3:1",
+                "candidate.toml:4:1",
+                "candidate.toml:7:1",
+                "candidate.toml:12:1",
+                "candidate.toml:15:1",
+                "candidate.toml:17:2",
+            ],
+            "{err}"
+        );
+        assert!(
+            err.contains("unknown field `licence`, expected one of `name`"),
+            "{err}"
+        );
+        assert!(
+            err.contains("unknown field `extra`, expected one of `candidate`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_candidate_vendor_applies_to_components_that_name_none() {
+        let text = "[candidate]\nname = \"x\"\nvendor = \"nextcloud\"\n\n\
+                    [[component]]\nname = \"a\"\ncriticality = \"critical\"\n\n\
+                    [[component]]\nname = \"b\"\ncriticality = \"critical\"\nvendor = \"collabora\"\n";
+        let c = parse_manifest(Path::new("candidate.toml"), text, Path::new(".")).unwrap();
+        let vendors: Vec<Option<&str>> = c.components.iter().map(|c| c.vendor.as_deref()).collect();
+        assert_eq!(vendors, [Some("nextcloud"), Some("collabora")]);
     }
 
     #[test]
