@@ -266,7 +266,7 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions, today: jiff::civil::Date) ->
         loaded.candidate,
         &loaded.inventory,
         &licenses,
-        crate::vendors::builtin_with(&loaded.vendor_files)?,
+        crate::vendors::layered(&loaded.registry_files, &loaded.vendor_files)?,
         forge,
     );
     let kb = Kb::embedded()?;

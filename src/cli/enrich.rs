@@ -141,6 +141,7 @@ pub(crate) fn run(args: Args) -> Result<Status> {
     let opts = IngestOptions {
         offline: args.offline,
         locked: args.locked,
+        ..IngestOptions::default()
     };
     // Candidate directories and plain inputs alike; a candidate's components name
     // repositories the forges are asked about too.

@@ -86,6 +86,10 @@ pub(crate) struct SourceArgs {
     /// the file and its hash
     #[arg(long, value_name = "FILE")]
     pub facts: Option<PathBuf>,
+    /// A vendor registry (the format of `rules/vendors/`) layered over the bundled one;
+    /// its entries may correct bundled ones, and reports name it (repeatable)
+    #[arg(long, value_name = "FILE")]
+    pub vendors: Vec<PathBuf>,
 }
 
 impl SourceArgs {
@@ -93,6 +97,7 @@ impl SourceArgs {
         IngestOptions {
             offline: self.offline,
             locked: self.locked,
+            vendors: self.vendors.clone(),
         }
     }
 }

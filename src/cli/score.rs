@@ -153,6 +153,10 @@ pub(crate) fn to_json(a: &Assessed) -> Value {
         "implicit": facts.candidate.implicit,
         "policy": a.analysis.policy.chain(),
         "verdict": s.verdict.code(),
+        "vendor_registries": facts.registry.layers.iter().map(|path| json!({
+            "path": path,
+            "corrected": facts.registry.corrected.iter().filter(|(_, f)| f == path).map(|(id, _)| id).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
         "gates": s.gates.iter().map(|g| json!({"rule": g.rule, "message": g.message.to_string()})).collect::<Vec<_>>(),
         "score": {
             "total": opt(s.total),

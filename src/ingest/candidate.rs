@@ -240,6 +240,8 @@ pub struct Loaded {
     pub inventory: Inventory,
     /// The candidate's own vendor file, when it has one: path and contents.
     pub vendor_files: Vec<(PathBuf, String)>,
+    /// The buyer's vendor registries (`--vendors`): path and contents.
+    pub registry_files: Vec<(PathBuf, String)>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -690,6 +692,7 @@ pub fn load(path: &Path, opts: &IngestOptions) -> Result<Loaded> {
                 candidate,
                 inventory,
                 vendor_files: Vec::new(),
+                registry_files: Vec::new(),
             });
         }
     }
@@ -698,6 +701,7 @@ pub fn load(path: &Path, opts: &IngestOptions) -> Result<Loaded> {
         candidate,
         inventory,
         vendor_files: Vec::new(),
+        registry_files: Vec::new(),
     })
 }
 
@@ -732,6 +736,14 @@ fn refuse_nested_candidates(dir: &Path) -> Result<()> {
 /// with `candidate.toml`, the manifest itself, or a plain input), or several plain
 /// inputs merged into one implicit candidate named after them.
 pub fn load_inputs(paths: &[PathBuf], opts: &IngestOptions) -> Result<Loaded> {
+    let mut loaded = load_candidates(paths, opts)?;
+    for file in &opts.vendors {
+        loaded.registry_files.push((file.clone(), read(file)?));
+    }
+    Ok(loaded)
+}
+
+fn load_candidates(paths: &[PathBuf], opts: &IngestOptions) -> Result<Loaded> {
     let Some((first, rest)) = paths.split_first() else {
         return Err(Error::Usage("no input given".into()));
     };
@@ -902,6 +914,7 @@ fn load_manifest(dir: &Path, manifest: &Path, opts: &IngestOptions) -> Result<Lo
         candidate,
         inventory,
         vendor_files,
+        registry_files: Vec::new(),
     })
 }
 

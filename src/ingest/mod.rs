@@ -33,6 +33,8 @@ pub struct IngestOptions {
     pub offline: bool,
     /// Pass `--locked` to `cargo metadata`.
     pub locked: bool,
+    /// The buyer's vendor registries (`--vendors`), layered over the bundled one.
+    pub vendors: Vec<std::path::PathBuf>,
 }
 
 /// The formats [`read_path`] accepts, for messages.

@@ -22,8 +22,8 @@ use super::model::{
     Attribution, Candidate, Cell, ClassRow, Comparison, ComparisonRow, Component, Coverage, Csf,
     CsfObjective, Dimension, DimensionGap, Evidence, Exception, FactsFile, Finding, FindingGroup,
     Findings, FormulaInput, Gap, Gate, Generator, Input, LicenseInventory, LicenseRow, Obligation,
-    Policy, Report, ReportKind, RuleFindings, SCHEMA, Score, Share, Stats, UnknownLicense, Vendors,
-    Verdict,
+    Policy, Report, ReportKind, RuleFindings, SCHEMA, Score, Share, Stats, UnknownLicense,
+    VendorRegistry, Vendors, Verdict,
 };
 
 /// Everything the report of one candidate is built from.
@@ -234,6 +234,21 @@ fn candidate(s: &Subject<'_>, opts: &Options<'_>) -> Candidate {
                 .enrichment_evidence
                 .as_ref()
                 .map(|e| facts_file(e, date)),
+            vendor_registries: s
+                .registry()
+                .layers
+                .iter()
+                .map(|path| VendorRegistry {
+                    path: path.clone(),
+                    corrected: s
+                        .registry()
+                        .corrected
+                        .iter()
+                        .filter(|(_, file)| file == path)
+                        .map(|(id, _)| id.clone())
+                        .collect(),
+                })
+                .collect(),
             exceptions,
             notices: {
                 // In the order of their English wording, in every language.

@@ -407,9 +407,21 @@ pub struct Evidence {
     pub inputs: Vec<Input>,
     /// The facts file pinned by `sovra enrich` and given with `--facts`, if any.
     pub facts: Option<FactsFile>,
+    /// The buyer's vendor registries layered over the bundled one (`--vendors`), in
+    /// order; absent when there is none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub vendor_registries: Vec<VendorRegistry>,
     pub exceptions: Vec<Exception>,
     /// Odd but valid things noticed while reading the inputs.
     pub notices: Vec<String>,
+}
+
+/// A vendor registry layered over the bundled one.
+#[derive(Debug, Clone, Serialize)]
+pub struct VendorRegistry {
+    pub path: String,
+    /// Ids of bundled entries this file corrects (replaces), sorted as found.
+    pub corrected: Vec<String>,
 }
 
 /// The effective policy.

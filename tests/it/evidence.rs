@@ -379,3 +379,74 @@ fn one_hhi_in_every_output() {
     );
     assert!(html.contains(&card), "no `{card}` in the HTML");
 }
+
+/// A competence centre's registry, layered over the bundled one with `--vendors`, may
+/// correct a bundled entry and give an SBOM's packages their vendor; the evidence names
+/// the file and what it corrected.
+#[test]
+fn a_buyer_registry_corrects_the_bundled_one_and_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("centre.toml");
+    std::fs::write(
+        &file,
+        "[[vendor]]\nid = \"collabora\"\nname = \"Collabora (corrected)\"\ncountry = \"DE\"\n\
+         eu_eea = true\ngovernance = \"company\"\nsource = \"https://example.org/register/collabora\"\n\n\
+         [[vendor]]\nid = \"web-house\"\nname = \"Web House GmbH\"\ncountry = \"AT\"\neu_eea = true\n\
+         governance = \"company\"\npurl = [\"pkg:npm/web-framework\", \"pkg:npm/router\"]\n\
+         source = \"https://example.org/register/web-house\"\n",
+    )
+    .unwrap();
+    let f = file.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--vendors", f, "--date", DATE, "--format", "json"]);
+        json(&all)
+    };
+    let jur001 = |c: &Value| {
+        c["findings_list"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["rule"] == "JUR001" && x["component"] == "Collabora Online")
+            .count()
+    };
+    let before = score_of("samples/opendesk", "de-public-sector");
+    assert_eq!(jur001(&before), 1);
+    let c = run(&["score", "samples/opendesk"])["candidates"][0].clone();
+    assert_eq!(jur001(&c), 0, "the corrected seat is in the EU");
+    assert_eq!(c["vendor_registries"][0]["path"], f);
+    assert_eq!(
+        c["vendor_registries"][0]["corrected"],
+        serde_json::json!(["collabora"])
+    );
+    let r = run(&["report", "samples/opendesk"])["candidates"][0].clone();
+    let reg = &r["evidence"]["vendor_registries"][0];
+    assert_eq!(reg["path"], f);
+    assert_eq!(reg["corrected"], serde_json::json!(["collabora"]));
+    // An SBOM given on its own: its packages get the registry's vendor.
+    let c = run(&["score", "tests/fixtures/sbom/product.cdx.json"])["candidates"][0].clone();
+    let controller = |name: &str| {
+        c["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["name"] == name)
+            .unwrap()["controller"]
+            .clone()
+    };
+    assert_eq!(controller("web-framework@4.0.0"), "web-house");
+    assert_eq!(controller("router@4.0.0"), "web-house");
+    // A candidate's own vendors.toml (the bidder's) may not correct the bundled registry.
+    let bidder = dir.path().join("offer");
+    std::fs::create_dir(&bidder).unwrap();
+    std::fs::write(
+        bidder.join("candidate.toml"),
+        "[candidate]\nname = \"offer\"\n\n[[component]]\nname = \"a\"\ncriticality = \"critical\"\nvendor = \"collabora\"\n",
+    )
+    .unwrap();
+    std::fs::copy(&file, bidder.join("vendors.toml")).unwrap();
+    let out = sovra(&["score", bidder.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("duplicate vendor id `collabora`"), "{err}");
+}
