@@ -630,24 +630,35 @@ fn unit_owner(registry: &Registry, vendor: Option<&str>, org: Option<&str>) -> (
 
 fn vendors(s: &Subject<'_>, runtime: &[PkgIdx]) -> Vendors {
     let inv = &s.analysis.inventory;
-    let mut units: Vec<(String, String)> = runtime
+    // Components and packages are not mixed: an offer with components is broken down
+    // by its components (the score's units), so a transitive package's publisher never
+    // stands beside a product; plain inputs by their runtime packages.
+    let components: Vec<(String, String)> = s
+        .analysis
+        .extra
+        .facts
+        .units
         .iter()
-        .map(|&p| {
-            let a = s.registry().attribute(inv.package(p));
-            unit_owner(s.registry(), a.vendor.as_deref(), a.org.as_deref())
+        .filter(|u| u.component.is_some())
+        .map(|u| {
+            unit_owner(
+                s.registry(),
+                u.controller.vendor.as_deref(),
+                u.controller.org.as_deref(),
+            )
         })
         .collect();
-    // Components of the manifest without any package (a closed service, a product
-    // known only by name) are units of their own.
-    for (i, c) in s.offer().components.iter().enumerate() {
-        let has_packages = inv
-            .packages
+    let units: Vec<(String, String)> = if components.is_empty() {
+        runtime
             .iter()
-            .any(|p| p.component == u32::try_from(i).ok());
-        if !has_packages {
-            units.push(unit_owner(s.registry(), c.vendor.as_deref(), None));
-        }
-    }
+            .map(|&p| {
+                let a = s.registry().attribute(inv.package(p));
+                unit_owner(s.registry(), a.vendor.as_deref(), a.org.as_deref())
+            })
+            .collect()
+    } else {
+        components
+    };
     let total = units.len();
     let mut orgs: BTreeMap<String, usize> = BTreeMap::new();
     let mut countries: BTreeMap<String, usize> = BTreeMap::new();

@@ -343,9 +343,11 @@ pub struct Attribution {
 /// Vendor and jurisdiction breakdown.
 #[derive(Debug, Clone, Serialize)]
 pub struct Vendors {
-    /// Share of packages per controlling organisation, largest first.
+    /// Share of units per controlling organisation, largest first. The units are the
+    /// components of a candidate with a manifest, else the runtime packages; the two are
+    /// never mixed.
     pub organisations: Vec<Share>,
-    /// Share of packages per country (ISO alpha-2, `unknown`), largest first.
+    /// Share of units per country (ISO alpha-2, `unknown`), largest first.
     pub countries: Vec<Share>,
     /// The score's Herfindahl–Hirschman index (0–1): controlling organisations of the
     /// open units, by unit weight (`score::Score::hhi`), the one HHI every output shows.
@@ -353,7 +355,7 @@ pub struct Vendors {
     /// The same index over the units of this breakdown by count (0–1, known
     /// organisations only): a second view, labelled as such wherever it is shown.
     pub hhi_by_count: Option<f64>,
-    /// Share of all units (runtime packages, package-less components) whose controlling
+    /// Share of all units (components, else runtime packages) whose controlling
     /// organisation sits inside the EU/EEA (0–1); units of unknown seat count as
     /// outside. `None` when no seat is known at all.
     pub eu_eea: Option<f64>,

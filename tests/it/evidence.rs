@@ -450,3 +450,29 @@ fn a_buyer_registry_corrects_the_bundled_one_and_is_named() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("duplicate vendor id `collabora`"), "{err}");
 }
+
+/// Components and packages are not mixed: openDesk's vendor breakdown is by component,
+/// so the publisher of a transitive npm package (React's) is not among its vendors.
+#[test]
+fn a_transitive_package_publisher_is_not_an_offer_vendor() {
+    let r = report_of("samples/opendesk", "de-public-sector");
+    let orgs: Vec<&str> = r["vendors"]["organisations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    let count: u64 = r["vendors"]["organisations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["count"].as_u64().unwrap())
+        .sum();
+    let components = r["components"].as_array().unwrap().len() as u64;
+    assert_eq!(count, components, "{orgs:?}");
+    assert!(!orgs.iter().any(|o| o.starts_with("Meta")), "{orgs:?}");
+    // The package view still knows React's publisher.
+    let c = score_of("samples/opendesk", "de-public-sector");
+    let by_org = c["organisations"]["by_organisation"].as_array().unwrap();
+    assert!(by_org.iter().any(|o| o["org"] == "meta"), "{by_org:?}");
+}
