@@ -266,7 +266,10 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions, today: jiff::civil::Date) ->
         loaded.candidate,
         &loaded.inventory,
         &licenses,
-        crate::vendors::layered(&loaded.registry_files, &loaded.vendor_files)?,
+        crate::vendors::layered(
+            &[policy.vendor_files.clone(), loaded.registry_files].concat(),
+            &loaded.vendor_files,
+        )?,
         forge,
     );
     let kb = Kb::embedded()?;

@@ -31,6 +31,10 @@ deployment = "distributed"
 # How dependencies are combined: static (compiled into one work) or dynamic.
 linking = "static"
 
+# Vendor registries layered over the bundled one (a competence centre's shared file);
+# their entries may correct bundled ones. Paths are relative to this file.
+# vendors = ["vendors/centre.toml"]
+
 [licenses]
 # Preferred licences for choosing a branch of an `OR` expression, best first.
 prefer = ["EUPL-1.2", "Apache-2.0", "MIT"]

@@ -77,6 +77,9 @@ pub(crate) struct RawPolicy {
     pub linking: Option<At<String>>,
     pub prefer: Option<At<Vec<String>>>,
     pub catalogue: Vec<At<String>>,
+    /// `vendors`: vendor registry files layered over the bundled one, relative to the
+    /// policy file.
+    pub vendors: Vec<At<String>>,
     pub rules: Vec<RawRule>,
     pub exceptions: Vec<At<RawException>>,
     /// `[score]`: dimension weights and the weight of critical components.
@@ -89,6 +92,7 @@ const TOP_KEYS: &[&str] = &[
     "deployment",
     "linking",
     "catalogue",
+    "vendors",
     "licenses",
     "rules",
     "exceptions",
@@ -129,6 +133,16 @@ pub(crate) fn parse(name: &str, path: &Path, text: &str, problems: &mut Vec<Prob
         if let Some((_, v)) = entry(&table, "catalogue") {
             let dirs: Vec<String> = doc.de(v).unwrap_or_default();
             raw.catalogue = dirs
+                .into_iter()
+                .map(|value| At {
+                    value,
+                    pos: pos(v.span().start),
+                })
+                .collect();
+        }
+        if let Some((_, v)) = entry(&table, "vendors") {
+            let files: Vec<String> = doc.de(v).unwrap_or_default();
+            raw.vendors = files
                 .into_iter()
                 .map(|value| At {
                     value,

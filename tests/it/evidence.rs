@@ -476,3 +476,46 @@ fn a_transitive_package_publisher_is_not_an_offer_vendor() {
     let by_org = c["organisations"]["by_organisation"].as_array().unwrap();
     assert!(by_org.iter().any(|o| o["org"] == "meta"), "{by_org:?}");
 }
+
+/// The same registry named by the policy (`vendors = [...]`, relative to the policy
+/// file); a file that cannot be read is an error at the setting's position.
+#[test]
+fn a_policy_names_the_buyer_registry() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("centre.toml"),
+        "[[vendor]]\nid = \"collabora\"\nname = \"Collabora (corrected)\"\ncountry = \"DE\"\n\
+         eu_eea = true\ngovernance = \"company\"\nsource = \"https://example.org/register/collabora\"\n",
+    )
+    .unwrap();
+    let policy = dir.path().join("buyer.toml");
+    std::fs::write(
+        &policy,
+        "extends = \"de-public-sector\"\nvendors = [\"centre.toml\"]\n",
+    )
+    .unwrap();
+    let c = score_of("samples/opendesk", policy.to_str().unwrap());
+    let path = c["vendor_registries"][0]["path"].as_str().unwrap();
+    assert!(path.ends_with("/centre.toml"), "{path}");
+    assert_eq!(
+        c["vendor_registries"][0]["corrected"],
+        serde_json::json!(["collabora"])
+    );
+    std::fs::write(
+        &policy,
+        "extends = \"de-public-sector\"\nvendors = [\"missing.toml\"]\n",
+    )
+    .unwrap();
+    let out = sovra(&[
+        "score",
+        "samples/opendesk",
+        "--policy",
+        policy.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("buyer.toml:2:11:") && err.contains("missing.toml"),
+        "{err}"
+    );
+}
