@@ -174,7 +174,7 @@ pub(crate) fn to_json(a: &Assessed) -> Value {
             "assessed": d.score.is_some(),
             "coverage": r1(d.coverage * 100.0),
             "formula": d.formula,
-            "inputs": d.inputs.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect::<serde_json::Map<_, _>>(),
+            "inputs": d.inputs.iter().map(|(k, v)| (k.clone(), Value::String(crate::score::fmt_number(*v)))).collect::<serde_json::Map<_, _>>(),
             "contributors": d.contributors.iter().map(|c| json!({
                 "unit": c.unit,
                 "weight": r1(c.weight),

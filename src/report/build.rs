@@ -401,9 +401,9 @@ fn score_view(sc: &score::Score) -> Option<Score> {
                     .iter()
                     .map(|(k, v)| FormulaInput {
                         name: k.clone(),
-                        value: v.clone(),
+                        value: score::fmt_number(*v),
                         key: k.to_lowercase().replace(' ', "-"),
-                        number: v.parse().ok(),
+                        number: Some(*v),
                     })
                     .collect(),
                 gaps: d.gaps.iter().map(ToString::to_string).collect(),

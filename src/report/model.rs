@@ -132,7 +132,8 @@ pub struct FormulaInput {
     pub value: String,
     /// Stable code of the name (`total-weight`, `hhi`, …; locale key `score-input.<key>`).
     pub key: String,
-    /// The value as a number, for locale formatting; `None` when it is not numeric.
+    /// The value as a number, for locale formatting (every input is a number; the
+    /// field stays optional for the schema).
     pub number: Option<f64>,
 }
 

@@ -233,8 +233,9 @@ pub struct Dimension {
     /// Share (0..=1) of the weight backed by evidence.
     pub coverage: f64,
     pub formula: &'static str,
-    /// Named inputs of the formula (`HHI`, `open weight`, …).
-    pub inputs: Vec<(String, String)>,
+    /// Named inputs of the formula (`HHI by weight`, `open weight`, …), as numbers;
+    /// renderers format them ([`fmt_number`] for plain text).
+    pub inputs: Vec<(String, f64)>,
     pub contributors: Vec<Contribution>,
     /// What evidence is missing.
     pub gaps: Vec<GapNote>,
@@ -428,8 +429,7 @@ pub fn score(
                 // Too little evidence to say anything: not assessed, threshold stated.
                 d.score = None;
             }
-            d.inputs
-                .push(("minimum coverage".into(), fmt(cfg.min_coverage)));
+            d.inputs.push(("minimum coverage".into(), cfg.min_coverage));
             d
         })
         .collect();
@@ -536,9 +536,8 @@ fn per_unit(facts: &Facts, cfg: &Config, credit: impl Fn(&Unit, &Config) -> Cred
 }
 
 fn finish(d: &mut Dimension, total: f64, evidenced: f64, sum: f64) {
-    d.inputs.push(("total weight".into(), fmt(total)));
-    d.inputs
-        .push(("weight with evidence".into(), fmt(evidenced)));
+    d.inputs.push(("total weight".into(), total));
+    d.inputs.push(("weight with evidence".into(), evidenced));
     if evidenced > 0.0 && total > 0.0 {
         d.score = Some(100.0 * sum / evidenced);
         d.coverage = evidenced / total;
@@ -558,7 +557,8 @@ fn empty() -> Dimension {
     }
 }
 
-fn fmt(x: f64) -> String {
+/// A formula input as plain text: up to three decimals, trailing zeros dropped.
+pub fn fmt_number(x: f64) -> String {
     let s = format!("{x:.3}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     s.to_owned()
@@ -782,7 +782,7 @@ fn concentration(facts: &Facts, cfg: &Config) -> (Dimension, Option<f64>) {
     let mut orgs: Vec<(&String, &f64)> = shares.iter().collect();
     orgs.sort_by(|a, b| b.1.total_cmp(a.1).then(a.0.cmp(b.0)));
     let mut acc = 0.0;
-    let mut elephant = 0;
+    let mut elephant: u32 = 0;
     for (_, w) in &orgs {
         if acc * 2.0 >= open {
             break;
@@ -801,11 +801,11 @@ fn concentration(facts: &Facts, cfg: &Config) -> (Dimension, Option<f64>) {
             ),
         });
     }
-    d.inputs.push((HHI_BY_WEIGHT.into(), fmt(hhi)));
-    d.inputs.push(("open weight".into(), fmt(open)));
+    d.inputs.push((HHI_BY_WEIGHT.into(), hhi));
+    d.inputs.push(("open weight".into(), open));
     d.inputs
-        .push(("elephant factor".into(), elephant.to_string()));
-    d.inputs.push(("total weight".into(), fmt(total)));
+        .push(("elephant factor".into(), f64::from(elephant)));
+    d.inputs.push(("total weight".into(), total));
     if evidenced > 0.0 && total > 0.0 {
         d.score = Some(100.0 * (1.0 - hhi) * open / total);
         d.coverage = evidenced / total;
@@ -906,8 +906,8 @@ fn exit(facts: &Facts) -> Dimension {
             }),
         );
     }
-    d.inputs.push(("applicable facts".into(), fmt(applicable)));
-    d.inputs.push(("stated facts".into(), fmt(known)));
+    d.inputs.push(("applicable facts".into(), applicable));
+    d.inputs.push(("stated facts".into(), known));
     if known > 0.0 {
         d.score = Some(100.0 * sum / known);
         d.coverage = known / applicable;
