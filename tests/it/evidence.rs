@@ -519,3 +519,32 @@ fn a_policy_names_the_buyer_registry() {
         "{err}"
     );
 }
+
+/// Offline, a Cargo workspace is read for the host platform only (cargo metadata
+/// `--filter-platform`), so a crate needed only on another platform need not have been
+/// fetched: sovra's own workspace depends on `windows-sys` for Windows alone.
+#[cfg(not(windows))]
+#[test]
+fn offline_cargo_reads_the_host_platform_only() {
+    let lock = std::fs::read_to_string(crate::support::root().join("Cargo.lock")).unwrap();
+    assert!(
+        lock.contains("name = \"windows-sys\""),
+        "the premise changed"
+    );
+    let v = json(&[
+        "inventory",
+        "Cargo.toml",
+        "--offline",
+        "--locked",
+        "--format",
+        "json",
+    ]);
+    let names: Vec<&str> = v["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert!(names.contains(&"sovra"), "{names:?}");
+    assert!(!names.iter().any(|n| n.starts_with("windows")), "{names:?}");
+}
