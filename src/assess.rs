@@ -301,7 +301,10 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions, today: jiff::civil::Date) ->
         loaded.candidate,
         &loaded.inventory,
         &licenses,
-        crate::vendors::builtin_with(&loaded.vendor_files)?,
+        crate::vendors::layered(
+            &[policy.vendor_files.clone(), loaded.registry_files].concat(),
+            &loaded.vendor_files,
+        )?,
         forge,
     );
     let kb = Kb::embedded()?;

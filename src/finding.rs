@@ -87,6 +87,18 @@ pub struct AppliedException {
     pub layer: String,
 }
 
+impl Hit {
+    /// Whether the hit says only that the rule could not assess for lack of evidence
+    /// (no facts file, packages the facts file has nothing on): a gap in the evidence,
+    /// never a violation.
+    pub fn not_assessed(&self) -> bool {
+        matches!(
+            self.message.key(),
+            "facts.none" | "facts.unchecked-one" | "facts.unchecked-many"
+        )
+    }
+}
+
 impl Finding {
     /// Whether the finding counts against the candidate: not excepted, and at or
     /// above `fail_on`.

@@ -50,6 +50,11 @@ impl Text {
         Text { key, args }
     }
 
+    /// The locale key of the sentence (`facts.none`, …).
+    pub fn key(&self) -> &'static str {
+        self.key
+    }
+
     /// Words that are data, written as they are in every language: a validator's or a
     /// parser's own message.
     pub fn as_is(words: impl Into<String>) -> Text {

@@ -77,6 +77,9 @@ pub struct Vendor {
     pub repo: Vec<String>,
     pub email: Vec<String>,
     pub source: String,
+    /// The registry file the entry comes from (a bundled file, a buyer's `--vendors`
+    /// file, or a candidate's `vendors.toml`).
+    pub registry: String,
 }
 
 /// A code-hosting site and the vendor operating it.
@@ -91,6 +94,10 @@ pub struct Forge {
 pub struct Registry {
     pub vendors: Vec<Vendor>,
     pub forges: Vec<Forge>,
+    /// The buyer's registry files layered over the bundled one (`--vendors`), in order.
+    pub layers: Vec<String>,
+    /// Bundled entries a buyer's file replaced: `(id, file)`.
+    pub corrected: Vec<(String, String)>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -158,21 +165,42 @@ pub fn builtin() -> Result<Registry> {
 /// The built-in registry with further files layered on top (a candidate's own
 /// `vendors.toml`); ids may not repeat.
 pub fn builtin_with(extra: &[(PathBuf, String)]) -> Result<Registry> {
+    layered(&[], extra)
+}
+
+/// The built-in registry, then the buyer's registries (`--vendors`), each of which may
+/// correct an entry before it (same id: replaced, and recorded in
+/// [`Registry::corrected`]), then the candidate's own `vendors.toml`, which comes from
+/// the bidder and may only add vendors.
+pub fn layered(buyer: &[(PathBuf, String)], candidate: &[(PathBuf, String)]) -> Result<Registry> {
     let mut files: Vec<(PathBuf, &str)> = BUILTIN
         .iter()
         .map(|(p, t)| (PathBuf::from(p), *t))
         .collect();
-    files.extend(extra.iter().map(|(p, t)| (p.clone(), t.as_str())));
-    parse(&files)
+    let first_buyer = files.len();
+    files.extend(buyer.iter().map(|(p, t)| (p.clone(), t.as_str())));
+    let buyer_files = first_buyer..files.len();
+    files.extend(candidate.iter().map(|(p, t)| (p.clone(), t.as_str())));
+    let mut reg = parse_with(&files, &|i| buyer_files.contains(&i))?;
+    reg.layers = buyer
+        .iter()
+        .map(|(p, _)| p.to_string_lossy().replace('\\', "/"))
+        .collect();
+    Ok(reg)
 }
 
 /// Parses and validates registry files; later files may not redefine an id.
 pub fn parse(files: &[(PathBuf, &str)]) -> Result<Registry> {
+    parse_with(files, &|_| false)
+}
+
+/// [`parse`], where the files whose index `may_correct` accepts may redefine an id.
+fn parse_with(files: &[(PathBuf, &str)], may_correct: &dyn Fn(usize) -> bool) -> Result<Registry> {
     let mut problems = Vec::new();
     let mut reg = Registry::default();
     let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut forge_refs = Vec::new();
-    for (path, text) in files {
+    for (index, (path, text)) in files.iter().enumerate() {
         let raw: RawFile = match toml::from_str(text) {
             Ok(r) => r,
             Err(e) => {
@@ -195,8 +223,14 @@ pub fn parse(files: &[(PathBuf, &str)]) -> Result<Registry> {
                     format!("vendor id `{id}` must be lowercase letters, digits and `-`"),
                 ));
             }
-            if seen.insert(id.clone(), path.clone()).is_some() {
-                problems.push(at(v.id.span().start, format!("duplicate vendor id `{id}`")));
+            let registry = path.to_string_lossy().replace('\\', "/");
+            if let Some(earlier) = seen.insert(id.clone(), path.clone()) {
+                if may_correct(index) && earlier != *path {
+                    reg.vendors.retain(|x| x.id != id);
+                    reg.corrected.push((id.clone(), registry.clone()));
+                } else {
+                    problems.push(at(v.id.span().start, format!("duplicate vendor id `{id}`")));
+                }
             }
             let governance = Governance::parse(v.governance.get_ref());
             if governance.is_none() {
@@ -275,6 +309,7 @@ pub fn parse(files: &[(PathBuf, &str)]) -> Result<Registry> {
                 repo: v.repo.iter().map(|r| normalise_repo(r)).collect(),
                 email: v.email.iter().map(|e| e.to_ascii_lowercase()).collect(),
                 source: v.source.into_inner(),
+                registry,
             });
         }
         for f in raw.forge {

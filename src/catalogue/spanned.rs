@@ -50,8 +50,19 @@ impl<'t> Doc<'t> {
 
     fn toml_error(&mut self, e: &toml::de::Error, fallback: usize) {
         let at = e.span().map_or(fallback, |s| s.start);
-        let msg = e.message().trim().trim_end_matches('.').to_owned();
-        self.problem(at, msg);
+        // The parser points inside the malformed number; the date starts before it.
+        let word_start = self.text.get(..at).map_or(at, |before| {
+            before
+                .rfind(|c: char| !(c.is_ascii_digit() || c == '.' || c == '/'))
+                .map_or(0, |i| i + 1)
+        });
+        match self.text.get(word_start..).and_then(local_date) {
+            Some(found) => {
+                let msg = format!("expected a date like 2027-06-30, found `{found}`");
+                self.problem(word_start, msg);
+            }
+            None => self.problem(at, e.message().trim().trim_end_matches('.').to_owned()),
+        }
     }
 
     /// Deserialises one value; a failure is recorded and yields `None`.
@@ -88,6 +99,22 @@ impl<'t> Doc<'t> {
     }
 }
 
+/// A date written the German or another local way (`30.06.2027`, `30/06/2027`) at the
+/// start of `rest`, which TOML reads as a malformed number; `None` for anything else.
+fn local_date(rest: &str) -> Option<&str> {
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '/'))
+        .unwrap_or(rest.len());
+    let word = &rest[..end];
+    let parts: Vec<&str> = word.split(['.', '/']).collect();
+    let fits = parts.len() == 3
+        && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
+        && (1..=2).contains(&parts[0].len())
+        && (1..=2).contains(&parts[1].len())
+        && matches!(parts[2].len(), 2 | 4);
+    fits.then_some(word)
+}
+
 /// The entry of `table` named `key`, with the span of its key.
 pub(crate) fn entry<'a, 't>(
     table: &'a DeTable<'t>,
@@ -97,4 +124,40 @@ pub(crate) fn entry<'a, 't>(
     &'a Spanned<DeValue<'t>>,
 )> {
     table.iter().find(|(k, _)| k.get_ref() == key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(text: &str) -> Vec<String> {
+        let mut doc = Doc::new(Path::new("p.toml"), text);
+        doc.parse();
+        doc.problems.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn a_local_date_is_named_with_the_expected_form() {
+        for (text, found) in [
+            ("expires = 30.06.2027\n", "30.06.2027"),
+            ("expires = 1.7.2027\n", "1.7.2027"),
+            ("expires = 30/06/2027\n", "30/06/2027"),
+        ] {
+            let p = problems(text);
+            assert_eq!(
+                p,
+                [format!(
+                    "p.toml:1:11: expected a date like 2027-06-30, found `{found}`"
+                )],
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn other_syntax_errors_keep_the_parser_message() {
+        let p = problems("weight = 1.2.3.4\n");
+        assert_eq!(p.len(), 1);
+        assert!(!p[0].contains("expected a date"), "{p:?}");
+    }
 }

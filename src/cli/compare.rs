@@ -272,7 +272,7 @@ fn human(all: &[Assessed], diffs: &[Difference]) -> String {
         "sovereignty score",
         all.iter()
             .map(|a| match (a.score.total, a.score.band) {
-                (Some(t), Some(b)) => format!("{t:.1} {}", b.as_str().trim_end_matches(" lock-in")),
+                (Some(t), Some(b)) => format!("{t:.0} {}", b.as_str().trim_end_matches(" lock-in")),
                 _ => "not assessed".to_owned(),
             })
             .collect(),

@@ -21,14 +21,19 @@ pub(crate) const STARTER: &str = r#"# sovra policy for this project: the last la
 # `sovra policy show` prints the effective policy and which layer set each value;
 # `sovra rules list` lists the rules, `sovra rules explain LIC005` explains one.
 
-# The bundled policy this one builds on: baseline, de-public-sector or ci-strict.
-extends = "baseline"
+# The bundled policy this one builds on: de-public-sector (public buyers; the default
+# of score, report, compare and init), baseline (the common ground) or ci-strict.
+extends = "de-public-sector"
 
 # How the software reaches its users: distributed, saas or internal.
 deployment = "distributed"
 
 # How dependencies are combined: static (compiled into one work) or dynamic.
 linking = "static"
+
+# Vendor registries layered over the bundled one (a competence centre's shared file);
+# their entries may correct bundled ones. Paths are relative to this file.
+# vendors = ["vendors/centre.toml"]
 
 [licenses]
 # Preferred licences for choosing a branch of an `OR` expression, best first.

@@ -96,6 +96,10 @@ pub(crate) struct SourceArgs {
     #[arg(long, value_name = "MIB", default_value_t = crate::ingest::DEFAULT_MAX_FILE_BYTES >> 20,
           value_parser = clap::value_parser!(u64).range(1..=1 << 20))]
     pub max_input_size: u64,
+    /// A vendor registry (the format of `rules/vendors/`) layered over the bundled one;
+    /// its entries may correct bundled ones, and reports name it (repeatable)
+    #[arg(long, value_name = "FILE")]
+    pub vendors: Vec<PathBuf>,
 }
 
 impl SourceArgs {
@@ -104,6 +108,7 @@ impl SourceArgs {
             offline: self.offline,
             locked: self.locked,
             max_file_bytes: self.max_input_size << 20,
+            vendors: self.vendors.clone(),
         }
     }
 }
@@ -135,6 +140,11 @@ pub(crate) fn today(date: Option<&str>) -> Result<jiff::civil::Date> {
         ))
     })
 }
+
+/// The policy `score`, `report`, `compare` and `init` apply unless one is named: the
+/// one for public buyers, who are sovra's users; `check` (a CI gate over one's own code)
+/// keeps `baseline`.
+pub(crate) const PUBLIC_BUYER_POLICY: &str = "de-public-sector";
 
 /// Names on stderr every policy file found among the inputs and not applied.
 pub(crate) fn policy_notices(policy: &crate::policy::EffectivePolicy) {

@@ -41,8 +41,8 @@ pub(crate) struct Args {
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<String>,
     /// Policy: a bundled name (`baseline`, `de-public-sector`, `ci-strict`) or a file;
-    /// a `sovra.toml` next to the inputs is layered on top
-    #[arg(long, value_name = "POLICY")]
+    /// public buyers' `de-public-sector` unless named
+    #[arg(long, value_name = "POLICY", default_value = super::PUBLIC_BUYER_POLICY)]
     pub policy: Option<String>,
     #[command(flatten)]
     pub source: super::SourceArgs,
@@ -111,7 +111,7 @@ pub(crate) fn run(args: Args) -> Result<Status> {
         .iter()
         .map(|a| build::Subject {
             analysis: &a.analysis,
-            score: Some(&a.score),
+            score: &a.score,
         })
         .collect();
     let model = build::report(

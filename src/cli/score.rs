@@ -23,8 +23,9 @@ pub(crate) enum Format {
 /// Options shared by `score` and `compare`.
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct AssessArgs {
-    /// Policy: a bundled name (`baseline`, `de-public-sector`, `ci-strict`) or a file
-    #[arg(long)]
+    /// Policy: a bundled name (`baseline`, `de-public-sector`, `ci-strict`) or a file;
+    /// public buyers' `de-public-sector` unless named
+    #[arg(long, default_value = super::PUBLIC_BUYER_POLICY)]
     pub policy: Option<String>,
     /// The date exceptions and contract terms are judged against (YYYY-MM-DD; default:
     /// `SOVRA_DATE`, else today)
@@ -152,12 +153,18 @@ pub(crate) fn to_json(a: &Assessed) -> Value {
         "implicit": facts.candidate.implicit,
         "policy": a.analysis.policy.chain(),
         "verdict": s.verdict.code(),
+        "vendor_registries": facts.registry.layers.iter().map(|path| json!({
+            "path": path,
+            "corrected": facts.registry.corrected.iter().filter(|(_, f)| f == path).map(|(id, _)| id).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
         "gates": s.gates.iter().map(|g| json!({"rule": g.rule, "message": g.message.to_string()})).collect::<Vec<_>>(),
         "score": {
             "total": opt(s.total),
             "band": s.band.map(|b| b.as_str()),
             "coverage": r1(s.coverage * 100.0),
-            "formula": "Σ(weight × dimension score) / Σ weight, over assessed dimensions; coverage = assessed weight / all weight (%)",
+            "min_coverage": r1(s.min_coverage * 100.0),
+            "hhi": s.hhi.map(|h| (h * 1000.0).round() / 1000.0),
+            "formula": "Σ(weight × dimension score) / Σ weight, over assessed dimensions, in whole points; coverage = assessed weight / all weight (%); a dimension, and the verdict, need at least min_coverage (%)",
         },
         "dimensions": s.dimensions.iter().map(|d| json!({
             "id": d.id.as_str(),
@@ -167,7 +174,7 @@ pub(crate) fn to_json(a: &Assessed) -> Value {
             "assessed": d.score.is_some(),
             "coverage": r1(d.coverage * 100.0),
             "formula": d.formula,
-            "inputs": d.inputs.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect::<serde_json::Map<_, _>>(),
+            "inputs": d.inputs.iter().map(|(k, v)| (k.clone(), Value::String(crate::score::fmt_number(*v)))).collect::<serde_json::Map<_, _>>(),
             "contributors": d.contributors.iter().map(|c| json!({
                 "unit": c.unit,
                 "weight": r1(c.weight),
@@ -288,8 +295,9 @@ fn num(x: Option<f64>) -> String {
 pub(crate) fn headline(s: &Score) -> String {
     match (s.verdict, s.total) {
         (Verdict::NotAssessed, _) => format!(
-            "not assessed: no evidence for any dimension (coverage {:.0} %)",
-            s.coverage * 100.0
+            "not assessed: evidence too thin to decide (coverage {:.0} %, at least {:.0} % needed)",
+            s.coverage * 100.0,
+            s.min_coverage * 100.0
         ),
         (v, None) => format!(
             "{}: score not assessed (coverage {:.0} %)",
@@ -297,7 +305,7 @@ pub(crate) fn headline(s: &Score) -> String {
             s.coverage * 100.0
         ),
         (v, Some(t)) => format!(
-            "{}: score {t:.1} ({}), coverage {:.0} %",
+            "{}: score {t:.0} ({}), coverage {:.0} %",
             v.as_str(),
             s.band.map_or("", |b| b.as_str()),
             s.coverage * 100.0

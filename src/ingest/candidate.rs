@@ -194,7 +194,8 @@ pub struct Component {
     pub criticality: Option<Criticality>,
     /// SPDX expression as declared; `None` when the manifest does not say.
     pub license: Option<String>,
-    /// Registry vendor id or a free-text organisation name.
+    /// Registry vendor id or a free-text organisation name; the candidate's `vendor`
+    /// when the component names none.
     pub vendor: Option<String>,
     pub repository: Option<String>,
     pub open_standards: Vec<String>,
@@ -242,6 +243,8 @@ pub struct Loaded {
     pub inventory: Inventory,
     /// The candidate's own vendor file, when it has one: path and contents.
     pub vendor_files: Vec<(PathBuf, String)>,
+    /// The buyer's vendor registries (`--vendors`): path and contents.
+    pub registry_files: Vec<(PathBuf, String)>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -309,6 +312,103 @@ struct RawContract {
     switching_charges: Option<Spanned<String>>,
 }
 
+/// The keys each table of a manifest may hold, by table (`` for the top level).
+const MANIFEST_KEYS: &[(&str, &[&str])] = &[
+    ("", &["candidate", "component", "exit", "contract"]),
+    (
+        "candidate",
+        &["name", "version", "vendor", "deployment", "functions"],
+    ),
+    (
+        "component",
+        &[
+            "name",
+            "function",
+            "criticality",
+            "license",
+            "vendor",
+            "repository",
+            "open_standards",
+            "closed_artefacts",
+            "edition_only",
+            "copyright_holders",
+            "cla",
+            "sbom",
+            "lockfile",
+            "cargo",
+            "publiccode",
+        ],
+    ),
+    (
+        "exit",
+        &[
+            "data_export",
+            "export_formats",
+            "self_hostable",
+            "works_disconnected",
+        ],
+    ),
+    (
+        "contract",
+        &["notice_period", "transition_period", "switching_charges"],
+    ),
+];
+
+/// Every key of the manifest that no table allows, each with its position; empty when
+/// the text is not TOML (the parser then reports the syntax error).
+fn unknown_keys(path: &Path, text: &str) -> Vec<Problem> {
+    use toml::de::{DeTable, DeValue};
+    let Ok(doc) = DeTable::parse(text) else {
+        return Vec::new();
+    };
+    let allowed = |table: &str| {
+        MANIFEST_KEYS
+            .iter()
+            .find(|(t, _)| *t == table)
+            .map_or(&[][..], |(_, keys)| *keys)
+    };
+    let mut problems = Vec::new();
+    let mut check = |table: &str, t: &DeTable<'_>| {
+        let keys = allowed(table);
+        for key in t.keys() {
+            if !keys.contains(&key.get_ref().as_ref()) {
+                let expected: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+                problems.push(Problem::at_offset(
+                    path,
+                    text,
+                    key.span().start,
+                    format!(
+                        "unknown field `{}`, expected one of {}",
+                        key.get_ref(),
+                        expected.join(", ")
+                    ),
+                ));
+            }
+        }
+    };
+    let top = doc.get_ref();
+    check("", top);
+    for (key, value) in top.iter() {
+        let name = key.get_ref().as_ref();
+        if !allowed("").contains(&name) {
+            continue;
+        }
+        match value.get_ref() {
+            DeValue::Table(t) => check(name, t),
+            DeValue::Array(items) => {
+                for item in items.iter() {
+                    if let DeValue::Table(t) = item.get_ref() {
+                        check(name, t);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    problems.sort_by_key(|p| (p.line, p.column));
+    problems
+}
+
 /// Collects problems while validating one manifest.
 struct Validator<'a> {
     path: &'a Path,
@@ -361,6 +461,11 @@ impl Validator<'_> {
 /// Parses and validates a manifest. `dir` is the candidate directory: component input
 /// paths must exist inside it. Pure apart from checking that those files exist.
 pub fn parse_manifest(path: &Path, text: &str, dir: &Path) -> Result<Candidate> {
+    // Every unknown key at once, with its position (serde stops at the first).
+    let unknown = unknown_keys(path, text);
+    if !unknown.is_empty() {
+        return Err(Error::Invalid(unknown));
+    }
     let raw: RawManifest =
         toml::from_str(text).map_err(|e| Error::Invalid(vec![toml_problem(path, text, &e)]))?;
     let mut v = Validator {
@@ -521,7 +626,8 @@ pub fn parse_manifest(path: &Path, text: &str, dir: &Path) -> Result<Candidate> 
             function: rc.function.map(Spanned::into_inner),
             criticality,
             license: rc.license.map(Spanned::into_inner),
-            vendor: rc.vendor,
+            // A component that names no vendor is the offer's vendor's.
+            vendor: rc.vendor.or_else(|| c.vendor.clone()),
             repository: rc.repository,
             open_standards: rc.open_standards,
             closed_artefacts: rc.closed_artefacts,
@@ -605,6 +711,9 @@ pub fn load(path: &Path, opts: &IngestOptions) -> Result<Loaded> {
         let dir = path.parent().unwrap_or(Path::new("."));
         return load_manifest(dir, path, opts);
     }
+    if path.is_dir() {
+        refuse_nested_candidates(path)?;
+    }
     let mut candidate = Candidate {
         name: implicit_name(path),
         implicit: true,
@@ -621,6 +730,7 @@ pub fn load(path: &Path, opts: &IngestOptions) -> Result<Loaded> {
                 candidate,
                 inventory,
                 vendor_files: Vec::new(),
+                registry_files: Vec::new(),
             });
         }
     }
@@ -629,13 +739,49 @@ pub fn load(path: &Path, opts: &IngestOptions) -> Result<Loaded> {
         candidate,
         inventory,
         vendor_files: Vec::new(),
+        registry_files: Vec::new(),
     })
+}
+
+/// A directory without a manifest whose subdirectories are candidates (a folder of
+/// offers) is not one candidate: merging them would judge them together, and one
+/// failing offer could pass in the crowd. Refused, naming the candidates found.
+fn refuse_nested_candidates(dir: &Path) -> Result<()> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir() && p.join(MANIFEST).is_file())
+        .collect();
+    if found.is_empty() {
+        return Ok(());
+    }
+    found.sort();
+    let list: Vec<String> = found.iter().map(|p| format!("`{}`", p.display())).collect();
+    let what = if found.len() == 1 {
+        "a candidate"
+    } else {
+        "candidates"
+    };
+    Err(Error::Usage(format!(
+        "`{}` is not a candidate but holds {what} ({}): give each candidate directory on \
+         its own, or compare them with `sovra compare`",
+        dir.display(),
+        list.join(", ")
+    )))
 }
 
 /// Loads the inputs of one command as one candidate: a single candidate (a directory
 /// with `candidate.toml`, the manifest itself, or a plain input), or several plain
 /// inputs merged into one implicit candidate named after them.
 pub fn load_inputs(paths: &[PathBuf], opts: &IngestOptions) -> Result<Loaded> {
+    let mut loaded = load_candidates(paths, opts)?;
+    for file in &opts.vendors {
+        loaded.registry_files.push((file.clone(), read(file)?));
+    }
+    Ok(loaded)
+}
+
+fn load_candidates(paths: &[PathBuf], opts: &IngestOptions) -> Result<Loaded> {
     let Some((first, rest)) = paths.split_first() else {
         return Err(Error::Usage("no input given".into()));
     };
@@ -806,6 +952,7 @@ fn load_manifest(dir: &Path, manifest: &Path, opts: &IngestOptions) -> Result<Lo
         candidate,
         inventory,
         vendor_files,
+        registry_files: Vec::new(),
     })
 }
 
@@ -854,6 +1001,49 @@ switching_charges = "free"
              candidate.toml:12:17: notice_period `soon` is not a period such as `30 days`, `6 weeks` or `2 months`\n\
              candidate.toml:13:21: unknown switching_charges `free`: expected `none`, `at-cost`, `commercial`"
         );
+    }
+
+    #[test]
+    fn every_unknown_key_is_reported_at_once() {
+        let text = "[candidate]\nname = \"x\"\nvendr = \"y\"\ncolour = 1\n\n\
+                    [exit]\ndata_exprt = \"open-formats\"\n\n\
+                    [[component]]\nname = \"a\"\ncriticality = \"critical\"\nlicence = \"MIT\"\n\n\
+                    [contract]\nnotice = \"1 month\"\n\n[extra]\n";
+        let err = check(text);
+        let at: Vec<&str> = err
+            .lines()
+            .map(|l| l.split(": unknown field").next().unwrap_or(""))
+            .collect();
+        assert_eq!(
+            at,
+            [
+                "candidate.toml:3:1",
+                "candidate.toml:4:1",
+                "candidate.toml:7:1",
+                "candidate.toml:12:1",
+                "candidate.toml:15:1",
+                "candidate.toml:17:2",
+            ],
+            "{err}"
+        );
+        assert!(
+            err.contains("unknown field `licence`, expected one of `name`"),
+            "{err}"
+        );
+        assert!(
+            err.contains("unknown field `extra`, expected one of `candidate`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_candidate_vendor_applies_to_components_that_name_none() {
+        let text = "[candidate]\nname = \"x\"\nvendor = \"nextcloud\"\n\n\
+                    [[component]]\nname = \"a\"\ncriticality = \"critical\"\n\n\
+                    [[component]]\nname = \"b\"\ncriticality = \"critical\"\nvendor = \"collabora\"\n";
+        let c = parse_manifest(Path::new("candidate.toml"), text, Path::new(".")).unwrap();
+        let vendors: Vec<Option<&str>> = c.components.iter().map(|c| c.vendor.as_deref()).collect();
+        assert_eq!(vendors, [Some("nextcloud"), Some("collabora")]);
     }
 
     #[test]

@@ -46,6 +46,13 @@ pub(crate) fn from_manifest(
     let mut extra = Vec::new();
     if opts.offline {
         extra.push("--offline".to_owned());
+        // Offline, only what a build on this machine fetched can be read: filter to the
+        // host platform, as cargo-deny filters by its targets, so a crate needed only on
+        // another platform (`windows-sys` on Linux) is neither required nor judged.
+        if let Some(host) = host_platform() {
+            extra.push("--filter-platform".to_owned());
+            extra.push(host);
+        }
     }
     if opts.locked {
         extra.push("--locked".to_owned());
@@ -72,6 +79,21 @@ pub(crate) fn from_manifest(
         .collect();
     let input = input_file(path, bytes, InputFormat::CargoManifest, meta_facts(&meta));
     Ok((build(&meta, input), members))
+}
+
+/// The host's target triple, from `rustc -vV` (`$RUSTC` when set); `None` when rustc
+/// cannot be run, and cargo then resolves every platform.
+fn host_platform() -> Option<String> {
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let out = std::process::Command::new(rustc).arg("-vV").output().ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
 }
 
 fn meta_facts(meta: &Metadata) -> DocumentMeta {

@@ -47,6 +47,8 @@ pub struct IngestOptions {
     pub locked: bool,
     /// Largest input file read, in bytes (`--max-input-size`).
     pub max_file_bytes: u64,
+    /// The buyer's vendor registries (`--vendors`), layered over the bundled one.
+    pub vendors: Vec<std::path::PathBuf>,
 }
 
 impl Default for IngestOptions {
@@ -55,6 +57,7 @@ impl Default for IngestOptions {
             offline: false,
             locked: false,
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            vendors: Vec::new(),
         }
     }
 }

@@ -210,6 +210,9 @@ pub struct EffectivePolicy {
     pub not_applied: Vec<PathBuf>,
     /// Those settings validated into the score's configuration, once, at load.
     pub score_config: crate::score::Config,
+    /// Vendor registries the layers name (`vendors = [...]`, relative to their policy
+    /// file), base layer first: path and contents, read at load.
+    pub vendor_files: Vec<(PathBuf, String)>,
 }
 
 impl EffectivePolicy {
@@ -247,6 +250,7 @@ impl EffectivePolicy {
             score: BTreeMap::new(),
             not_applied: Vec::new(),
             score_config: crate::score::Config::default(),
+            vendor_files: Vec::new(),
         }
     }
 
@@ -504,6 +508,16 @@ pub fn load(
     }
     let mut eff = EffectivePolicy::defaults(catalogue);
     eff.notes = notes;
+    for layer in &layers {
+        for file in &layer.vendors {
+            let base = layer.path.parent().unwrap_or(Path::new("."));
+            let path = base.join(&file.value);
+            match (files.read)(&path) {
+                Ok(text) => eff.vendor_files.push((path, text)),
+                Err(e) => problems.push(file.pos.problem(e.to_string())),
+            }
+        }
+    }
     for layer in &layers {
         apply(&mut eff, layer, catalogue, &mut problems);
     }

@@ -79,6 +79,9 @@ pub(crate) struct RawPolicy {
     /// `licenses.confidence_threshold`: the score a licence text must reach.
     pub confidence_threshold: Option<At<f64>>,
     pub catalogue: Vec<At<String>>,
+    /// `vendors`: vendor registry files layered over the bundled one, relative to the
+    /// policy file.
+    pub vendors: Vec<At<String>>,
     pub rules: Vec<RawRule>,
     pub exceptions: Vec<At<RawException>>,
     /// `[score]`: dimension weights and the weight of critical components.
@@ -91,6 +94,7 @@ const TOP_KEYS: &[&str] = &[
     "deployment",
     "linking",
     "catalogue",
+    "vendors",
     "licenses",
     "rules",
     "exceptions",
@@ -131,6 +135,16 @@ pub(crate) fn parse(name: &str, path: &Path, text: &str, problems: &mut Vec<Prob
         if let Some((_, v)) = entry(&table, "catalogue") {
             let dirs: Vec<String> = doc.de(v).unwrap_or_default();
             raw.catalogue = dirs
+                .into_iter()
+                .map(|value| At {
+                    value,
+                    pos: pos(v.span().start),
+                })
+                .collect();
+        }
+        if let Some((_, v)) = entry(&table, "vendors") {
+            let files: Vec<String> = doc.de(v).unwrap_or_default();
+            raw.vendors = files
                 .into_iter()
                 .map(|value| At {
                     value,

@@ -22,8 +22,8 @@ use super::model::{
     Attribution, Candidate, Cell, ClassRow, Comparison, ComparisonRow, Component, Coverage, Csf,
     CsfObjective, Dimension, DimensionGap, Evidence, Exception, FactsFile, Finding, FindingGroup,
     Findings, FormulaInput, Gap, Gate, Generator, Input, LicenseInventory, LicenseRow, Obligation,
-    Policy, Report, ReportKind, RuleFindings, SCHEMA, Score, Share, Stats, UnknownLicense, Vendors,
-    Verdict,
+    Policy, Report, ReportKind, RuleFindings, SCHEMA, Score, Share, Stats, UnknownLicense,
+    VendorRegistry, Vendors, Verdict,
 };
 
 /// Everything the report of one candidate is built from.
@@ -32,8 +32,8 @@ pub(crate) struct Subject<'a> {
     /// Inventory, graph, licences, policy, findings, and the candidate facts (manifest,
     /// vendor registry) in `extra.facts`.
     pub analysis: &'a Analysis,
-    /// The sovereignty score, when it was computed.
-    pub score: Option<&'a score::Score>,
+    /// The sovereignty score, whose verdict the report states.
+    pub score: &'a score::Score,
 }
 
 impl<'a> Subject<'a> {
@@ -88,26 +88,15 @@ fn candidate(s: &Subject<'_>, opts: &Options<'_>) -> Candidate {
     let findings = findings(s, locale);
     let licenses = license_inventory(s, &runtime, lang);
     let vendors = vendors(s, &runtime);
-    let failed_gates: Vec<Gate> = match s.score {
-        Some(sc) => sc
-            .gates
-            .iter()
-            .map(|g| Gate {
-                rule: g.rule.clone(),
-                message: g.message.render(locale),
-            })
-            .collect(),
-        None => s
-            .analysis
-            .findings
-            .iter()
-            .filter(|f| f.level == Level::Gate && f.exception.is_none())
-            .map(|f| Gate {
-                rule: f.rule.clone(),
-                message: f.hit.message.render(locale),
-            })
-            .collect(),
-    };
+    let failed_gates: Vec<Gate> = s
+        .score
+        .gates
+        .iter()
+        .map(|g| Gate {
+            rule: g.rule.clone(),
+            message: g.message.render(locale),
+        })
+        .collect();
 
     let known = runtime
         .iter()
@@ -149,14 +138,12 @@ fn candidate(s: &Subject<'_>, opts: &Options<'_>) -> Candidate {
             inv.packages.len(),
         );
     }
-    if let Some(sc) = s.score {
-        for d in sc.dimensions.iter().filter(|d| d.score.is_none()) {
-            gaps.push(Gap {
-                code: format!("dimension.{}", d.id.as_str()),
-                count: 0,
-                total: 0,
-            });
-        }
+    for d in s.score.dimensions.iter().filter(|d| d.score.is_none()) {
+        gaps.push(Gap {
+            code: format!("dimension.{}", d.id.as_str()),
+            count: 0,
+            total: 0,
+        });
     }
     let coverage = Coverage {
         licences: if manifest_only {
@@ -169,26 +156,17 @@ fn candidate(s: &Subject<'_>, opts: &Options<'_>) -> Candidate {
         } else {
             share(with_origin)
         },
-        score: s.score.map(|sc| sc.coverage),
+        score: Some(s.score.coverage),
+        min_score: s.score.min_coverage,
         gaps,
     };
 
-    let not_assessed = s
-        .score
-        .is_some_and(|sc| matches!(sc.verdict, score::Verdict::NotAssessed));
-    // Gates alone make a candidate non-compliant (as the score says); violations,
-    // findings to review and missing evidence call for a person's decision.
-    let verdict = if !failed_gates.is_empty() {
-        Verdict::NonCompliant
-    } else if findings.deny > 0
-        || findings.warn > 0
-        || coverage.licences < 1.0
-        || (runtime.is_empty() && s.offer().components.is_empty())
-        || not_assessed
-    {
-        Verdict::ReviewNeeded
-    } else {
-        Verdict::Compliant
+    // The score decides; the report states its decision.
+    let verdict = match s.score.verdict {
+        score::Verdict::NonCompliant => Verdict::NonCompliant,
+        score::Verdict::NotAssessed => Verdict::NotAssessed,
+        score::Verdict::ReviewNeeded(_) => Verdict::ReviewNeeded,
+        score::Verdict::Compliant(_) => Verdict::Compliant,
     };
 
     let mut exceptions: Vec<Exception> = s
@@ -211,7 +189,7 @@ fn candidate(s: &Subject<'_>, opts: &Options<'_>) -> Candidate {
         }),
         deployment: s.offer().deployment.map(|d| d.as_str().to_owned()),
         verdict,
-        score: s.score.and_then(score_view),
+        score: score_view(s.score),
         failed_gates,
         coverage,
         stats: Stats {
@@ -225,7 +203,7 @@ fn candidate(s: &Subject<'_>, opts: &Options<'_>) -> Candidate {
         attribution: attribution(s, &runtime),
         licenses,
         vendors,
-        csf: s.score.map(|sc| csf_view(&sc.csf)),
+        csf: Some(csf_view(&s.score.csf)),
         evidence: Evidence {
             policy: Some(Policy {
                 name: policy
@@ -256,6 +234,21 @@ fn candidate(s: &Subject<'_>, opts: &Options<'_>) -> Candidate {
                 .enrichment_evidence
                 .as_ref()
                 .map(|e| facts_file(e, date)),
+            vendor_registries: s
+                .registry()
+                .layers
+                .iter()
+                .map(|path| VendorRegistry {
+                    path: path.clone(),
+                    corrected: s
+                        .registry()
+                        .corrected
+                        .iter()
+                        .filter(|(_, file)| file == path)
+                        .map(|(id, _)| id.clone())
+                        .collect(),
+                })
+                .collect(),
             exceptions,
             notices: {
                 // In the order of their English wording, in every language.
@@ -404,9 +397,9 @@ fn score_view(sc: &score::Score) -> Option<Score> {
                     .iter()
                     .map(|(k, v)| FormulaInput {
                         name: k.clone(),
-                        value: v.clone(),
+                        value: score::fmt_number(*v),
                         key: k.to_lowercase().replace(' ', "-"),
-                        number: v.parse().ok(),
+                        number: Some(*v),
                     })
                     .collect(),
                 gaps: d.gaps.iter().map(ToString::to_string).collect(),
@@ -636,24 +629,35 @@ fn unit_owner(registry: &Registry, vendor: Option<&str>, org: Option<&str>) -> (
 
 fn vendors(s: &Subject<'_>, runtime: &[PkgIdx]) -> Vendors {
     let inv = &s.analysis.inventory;
-    let mut units: Vec<(String, String)> = runtime
+    // Components and packages are not mixed: an offer with components is broken down
+    // by its components (the score's units), so a transitive package's publisher never
+    // stands beside a product; plain inputs by their runtime packages.
+    let components: Vec<(String, String)> = s
+        .analysis
+        .extra
+        .facts
+        .units
         .iter()
-        .map(|&p| {
-            let a = s.registry().attribute(inv.package(p));
-            unit_owner(s.registry(), a.vendor.as_deref(), a.org.as_deref())
+        .filter(|u| u.component.is_some())
+        .map(|u| {
+            unit_owner(
+                s.registry(),
+                u.controller.vendor.as_deref(),
+                u.controller.org.as_deref(),
+            )
         })
         .collect();
-    // Components of the manifest without any package (a closed service, a product
-    // known only by name) are units of their own.
-    for (i, c) in s.offer().components.iter().enumerate() {
-        let has_packages = inv
-            .packages
+    let units: Vec<(String, String)> = if components.is_empty() {
+        runtime
             .iter()
-            .any(|p| p.component == u32::try_from(i).ok());
-        if !has_packages {
-            units.push(unit_owner(s.registry(), c.vendor.as_deref(), None));
-        }
-    }
+            .map(|&p| {
+                let a = s.registry().attribute(inv.package(p));
+                unit_owner(s.registry(), a.vendor.as_deref(), a.org.as_deref())
+            })
+            .collect()
+    } else {
+        components
+    };
     let total = units.len();
     let mut orgs: BTreeMap<String, usize> = BTreeMap::new();
     let mut countries: BTreeMap<String, usize> = BTreeMap::new();
@@ -667,12 +671,12 @@ fn vendors(s: &Subject<'_>, runtime: &[PkgIdx]) -> Vendors {
         .map(|(_, &c)| c)
         .collect();
     let known_total: usize = known.iter().sum();
-    let hhi = (known_total > 0).then(|| {
+    let hhi_by_count = (known_total > 0).then(|| {
         known
             .iter()
             .map(|&c| {
-                let pct = c as f64 * 100.0 / known_total as f64;
-                pct * pct
+                let share = c as f64 / known_total as f64;
+                share * share
             })
             .sum::<f64>()
     });
@@ -691,7 +695,8 @@ fn vendors(s: &Subject<'_>, runtime: &[PkgIdx]) -> Vendors {
     Vendors {
         organisations: shares(orgs, total),
         countries: shares(countries, total),
-        hhi,
+        hhi: s.score.hhi,
+        hhi_by_count,
         eu_eea,
     }
 }
@@ -842,6 +847,7 @@ fn compare(cands: &[Candidate]) -> Comparison {
     let verdict_code = |v: Verdict| match v {
         Verdict::Compliant => "compliant",
         Verdict::ReviewNeeded => "review-needed",
+        Verdict::NotAssessed => "not-assessed",
         Verdict::NonCompliant => "non-compliant",
     };
     let distinct = |cells: &[Cell]| {
@@ -896,8 +902,12 @@ fn compare(cands: &[Candidate]) -> Comparison {
     rows.push(("row.coverage-licences".into(), spread(&lic) >= 0.2, lic));
     let eu = percents(&|c| c.vendors.eu_eea);
     rows.push(("row.eu-eea".into(), spread(&eu) >= 0.25, eu));
-    let hhi = numbers(&|c| c.vendors.hhi);
-    rows.push(("row.hhi".into(), spread(&hhi) >= 2500.0, hhi));
+    // An index 0–1, shown with its decimals.
+    let hhi: Vec<Cell> = cands
+        .iter()
+        .map(|c| cell("index", None, c.vendors.hhi))
+        .collect();
+    rows.push(("row.hhi".into(), spread(&hhi) >= 0.25, hhi));
     let seal: Vec<Cell> = cands
         .iter()
         .map(|c| {

@@ -52,15 +52,18 @@ pub struct Generator {
     pub osadl_matrix_date: Option<String>,
 }
 
-/// The overall verdict of a candidate.
+/// The overall verdict of a candidate: the score's verdict (`score::Verdict`), stated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     /// No gate failed, no finding remains, the licence evidence is complete.
     Compliant,
-    /// No gate failed, but violations (`deny`), findings to review (`warn`) or missing
-    /// evidence call for a person's decision.
+    /// No gate failed, but violations (`deny`), findings to review (`warn`) or licences
+    /// not known for every unit call for a person's decision.
     ReviewNeeded,
+    /// No gate failed, and the evidence is too thin to decide: less of the score's
+    /// weight could be assessed than the policy's `min_coverage` (`coverage.min_score`).
+    NotAssessed,
     /// A gate failed without a valid exception.
     NonCompliant,
 }
@@ -129,7 +132,8 @@ pub struct FormulaInput {
     pub value: String,
     /// Stable code of the name (`total-weight`, `hhi`, …; locale key `score-input.<key>`).
     pub key: String,
-    /// The value as a number, for locale formatting; `None` when it is not numeric.
+    /// The value as a number, for locale formatting (every input is a number; the
+    /// field stays optional for the schema).
     pub number: Option<f64>,
 }
 
@@ -160,6 +164,10 @@ pub struct Coverage {
     pub origin: f64,
     /// Share of score weight that could be assessed (0–1), when scored.
     pub score: Option<f64>,
+    /// The policy's threshold (0–1): a dimension with less of its weight backed by
+    /// evidence is not assessed, and a candidate with less of the score's weight
+    /// assessed gets the verdict `not-assessed`.
+    pub min_score: f64,
     /// What is missing.
     pub gaps: Vec<Gap>,
 }
@@ -336,13 +344,19 @@ pub struct Attribution {
 /// Vendor and jurisdiction breakdown.
 #[derive(Debug, Clone, Serialize)]
 pub struct Vendors {
-    /// Share of packages per controlling organisation, largest first.
+    /// Share of units per controlling organisation, largest first. The units are the
+    /// components of a candidate with a manifest, else the runtime packages; the two are
+    /// never mixed.
     pub organisations: Vec<Share>,
-    /// Share of packages per country (ISO alpha-2, `unknown`), largest first.
+    /// Share of units per country (ISO alpha-2, `unknown`), largest first.
     pub countries: Vec<Share>,
-    /// Herfindahl–Hirschman index over organisations (0–10,000).
+    /// The score's Herfindahl–Hirschman index (0–1): controlling organisations of the
+    /// open units, by unit weight (`score::Score::hhi`), the one HHI every output shows.
     pub hhi: Option<f64>,
-    /// Share of all units (runtime packages, package-less components) whose controlling
+    /// The same index over the units of this breakdown by count (0–1, known
+    /// organisations only): a second view, labelled as such wherever it is shown.
+    pub hhi_by_count: Option<f64>,
+    /// Share of all units (components, else runtime packages) whose controlling
     /// organisation sits inside the EU/EEA (0–1); units of unknown seat count as
     /// outside. `None` when no seat is known at all.
     pub eu_eea: Option<f64>,
@@ -396,9 +410,21 @@ pub struct Evidence {
     pub inputs: Vec<Input>,
     /// The facts file pinned by `sovra enrich` and given with `--facts`, if any.
     pub facts: Option<FactsFile>,
+    /// The buyer's vendor registries layered over the bundled one (`--vendors`), in
+    /// order; absent when there is none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub vendor_registries: Vec<VendorRegistry>,
     pub exceptions: Vec<Exception>,
     /// Odd but valid things noticed while reading the inputs.
     pub notices: Vec<String>,
+}
+
+/// A vendor registry layered over the bundled one.
+#[derive(Debug, Clone, Serialize)]
+pub struct VendorRegistry {
+    pub path: String,
+    /// Ids of bundled entries this file corrects (replaces), sorted as found.
+    pub corrected: Vec<String>,
 }
 
 /// The effective policy.
@@ -469,7 +495,8 @@ pub struct ComparisonRow {
 /// One cell: a code (translated by the template), a number, or free text.
 #[derive(Debug, Clone, Serialize)]
 pub struct Cell {
-    /// `verdict` or `band` (then `code` is set), `number`, `percent` (a share 0–1),
+    /// `verdict` or `band` (then `code` is set), `number`, `index` (0–1, shown with its
+    /// decimals), `percent` (a share 0–1),
     /// `seal` (a SEAL level in `number`), `text`, or `none` (not assessed).
     pub kind: String,
     pub code: Option<String>,

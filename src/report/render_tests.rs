@@ -225,12 +225,12 @@ pub(crate) fn report(lang: &str, compare: bool) -> Report {
     let (a2, s2) = analysed(second, inv2, false);
     let mut subjects = vec![Subject {
         analysis: &a1,
-        score: Some(&s1),
+        score: &s1,
     }];
     if compare {
         subjects.push(Subject {
             analysis: &a2,
-            score: Some(&s2),
+            score: &s2,
         });
     }
     build::report(
@@ -390,9 +390,12 @@ fn json_is_the_model_and_byte_identical() {
     assert_eq!(v["schema"], "sovra.report/1");
     assert_eq!(v["kind"], "comparison");
     assert_eq!(v["candidates"][0]["verdict"], "non-compliant");
-    // Without a facts file, advisories and maintenance are not assessed (SUP005,
-    // GOV001, GOV002 at review level): a clean candidate needs review, never passes.
-    assert_eq!(v["candidates"][1]["verdict"], "review-needed");
+    // Two packages and no manifest: too few of the score's dimensions have evidence
+    // to decide (less than `min_coverage` of the weight), so a clean candidate is not
+    // assessed, never compliant; the report states the score's verdict.
+    assert_eq!(v["candidates"][1]["verdict"], "not-assessed");
+    assert!(v["candidates"][1]["coverage"]["score"].as_f64().unwrap() < 0.5);
+    assert_eq!(v["candidates"][1]["coverage"]["min_score"], 0.5);
     assert_eq!(v["comparison"]["leader"], "Clean Suite");
 }
 

@@ -7,7 +7,8 @@
 //! An objective's score is the mean of the scores of the dimensions mapped to it
 //! (assessed ones only). Its indicative SEAL level follows from the score (≥ 90 → 4,
 //! ≥ 75 → 3, ≥ 60 → 2, ≥ 40 → 1, else 0) and is capped by the failed rules that cite the
-//! objective: a failed `gate` caps at SEAL-0, `deny` at SEAL-1, `warn` at SEAL-2.
+//! objective: a failed `gate` caps at SEAL-0, `deny` at SEAL-1, `warn` at SEAL-2. A rule
+//! that only reports it could not assess (no facts file) is a gap, not a failed rule.
 
 use crate::finding::{Finding, Level};
 
@@ -57,7 +58,8 @@ pub struct Objective {
     pub dimensions: &'static [DimensionId],
     /// 0..=100; `None` when no mapped dimension is assessed.
     pub score: Option<f64>,
-    /// Failed rules citing the objective: rule id and level.
+    /// Failed rules citing the objective: rule id and level (rules that could not
+    /// assess are not among them).
     pub failed_rules: Vec<(String, Level)>,
     /// The lowest cap of those rules.
     pub cap: Option<u8>,
@@ -116,7 +118,9 @@ pub fn view(
         let score = (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64);
         let mut failed: Vec<(String, Level)> = findings
             .iter()
-            .filter(|f| f.exception.is_none() && objective_of(&f.rule) == Some(id))
+            .filter(|f| {
+                f.exception.is_none() && !f.hit.not_assessed() && objective_of(&f.rule) == Some(id)
+            })
             .map(|f| (f.rule.clone(), f.level))
             .collect();
         failed.sort();

@@ -5,16 +5,22 @@
 //! carries its inputs, its formula and its contributors, so a report can explain it.
 //!
 //! Invariants:
-//! - Missing evidence never scores as a pass: a unit without evidence for a dimension
-//!   earns no credit and is listed as a gap; a dimension without any evidence is
-//!   "not assessed" and is left out of the total, whose coverage is stated beside it.
+//! - Missing evidence is neither a pass nor a failure: a unit without evidence for a
+//!   dimension is listed as a gap and lowers the dimension's coverage, and the dimension
+//!   is scored over the evidenced weight only. A dimension whose coverage is below the
+//!   policy's `min_coverage` is "not assessed" and left out of the total; when the
+//!   assessed share of the weights is below it, the verdict is "not assessed" (the
+//!   evidence is too thin to decide).
+//! - The total is stated in whole points and its band is the band of that stated value,
+//!   so "80" is never shown with the band of 79.6.
 //! - A proprietary component earns no credit in any component-level dimension: only its
 //!   owner can carry it on, whatever else is true of it. Hence removing a proprietary
-//!   component never lowers the score. (A proprietary *package* of a plain input is
+//!   component never lowers a dimension's score, nor the total over the same
+//!   assessed dimensions. (A proprietary *package* of a plain input is
 //!   judged on what is known of it, like any other package.)
-//! - Jurisdiction facts enter the jurisdiction dimension only, and an unknown seat
-//!   earns no credit: evidence that a controller sits outside the EU/EEA never raises
-//!   the score.
+//! - Jurisdiction facts enter the jurisdiction dimension only, and an unknown seat is a
+//!   gap: evidence that a controller sits outside the EU/EEA never raises the
+//!   jurisdiction score, nor the total over the same assessed dimensions.
 
 pub mod csf;
 
@@ -74,29 +80,32 @@ impl DimensionId {
     fn formula(self) -> &'static str {
         match self {
             DimensionId::Licence => {
-                "100 × Σ(weight × credit) / Σ weight; credit 1 for a free licence (0.5 when one holder can relicense), × share of free packages under the unit; 0 for proprietary or unknown"
+                "100 × Σ(weight × credit) / Σ weight with evidence; credit 1 for a free licence (0.5 when one holder can relicense), × share of free packages under the unit; 0 for proprietary; an unknown licence is a gap"
             }
             DimensionId::Concentration => {
-                "100 × (1 − HHI) × open weight / total weight; HHI = Σ share² over the controlling organisations of open units (criticality-weighted, unattributed units pooled as one); proprietary units count as fully concentrated"
+                "100 × (1 − HHI) × open weight / total weight; HHI = Σ share² over the controlling organisations of open units (criticality-weighted, unattributed units pooled as one); proprietary units count as fully concentrated; an offer whose every unit one organisation controls has HHI 1 by construction and takes the score of exit-portability instead"
             }
             DimensionId::Jurisdiction => {
-                "100 × (1 − criticality-weighted share outside the EU/EEA); vendor and ultimate parent must both sit in the EU/EEA; unknown seats and proprietary units count outside"
+                "100 × (1 − criticality-weighted share outside the EU/EEA, over units of known seat); vendor and ultimate parent must both sit in the EU/EEA; proprietary units count outside; an unknown seat is a gap"
             }
             DimensionId::OpenStandards => {
-                "100 × Σ(weight × credit) / Σ weight; credit 1 when the unit supports an open standard its function requires (0.5 for other open standards), 0 for none declared or proprietary"
+                "100 × Σ(weight × credit) / Σ weight with evidence; credit 1 when the unit supports an open standard its function requires (0.5 for other open standards), 0 for proprietary; none declared is a gap"
             }
             DimensionId::Exit => {
-                "100 × Σ credit / applicable facts; facts: data export (open formats 1, proprietary 0.25, none 0), self-hostable, works disconnected, and for SaaS/hybrid offers the Data Act terms (notice ≤ 2 months, transition ≤ 30 days, no switching charges); unknown facts 0"
+                "100 × Σ credit / stated facts; facts: data export (open formats 1, proprietary 0.25, none 0), self-hostable, works disconnected, and for SaaS/hybrid offers the Data Act terms (notice ≤ 2 months, transition ≤ 30 days, no switching charges); an unstated fact is a gap"
             }
             DimensionId::Continuity => {
-                "100 × Σ(weight × credit) / Σ weight; credit from forge evidence: 0.4 for ≥ 5 contributors in 12 months (0.2 for ≥ 2), 0.3 for ≥ 2 contributing organisations, 0.3 for a release within a year; 0 without evidence or for proprietary units; not assessed until forge facts exist"
+                "100 × Σ(weight × credit) / Σ weight with evidence; credit from forge evidence: 0.4 for ≥ 5 contributors in 12 months (0.2 for ≥ 2), 0.3 for ≥ 2 contributing organisations, 0.3 for a release within a year; 0 for proprietary units; a unit without forge facts is a gap"
             }
             DimensionId::Transparency => {
-                "100 × Σ(weight × credit) / Σ weight; credit = share of the unit's packages whose origin and licence are known; 0 without an SBOM, lockfile or Cargo input, or for proprietary units"
+                "100 × Σ(weight × credit) / Σ weight with evidence; credit = share of the unit's packages whose origin and licence are known; 0 for proprietary units; a unit without an SBOM, lockfile or Cargo input is a gap"
             }
         }
     }
 }
+
+/// The default of [`Config::min_coverage`].
+pub const DEFAULT_MIN_COVERAGE: f64 = 0.5;
 
 /// Score configuration (policy weights).
 #[derive(Debug, Clone, PartialEq)]
@@ -107,6 +116,10 @@ pub struct Config {
     pub critical_weight: f64,
     /// Open standards a function requires (`office` → `ODF`, …).
     pub required_standards: BTreeMap<String, Vec<String>>,
+    /// Share (0..=1) of a dimension's weight that must be backed by evidence for the
+    /// dimension to be assessed, and of the dimension weights that must be assessed for
+    /// a verdict (default 0.5).
+    pub min_coverage: f64,
 }
 
 impl Default for Config {
@@ -116,6 +129,7 @@ impl Default for Config {
             weights: DimensionId::ALL.into_iter().zip(weights).collect(),
             critical_weight: 3.0,
             required_standards: default_required_standards(),
+            min_coverage: DEFAULT_MIN_COVERAGE,
         }
     }
 }
@@ -137,6 +151,15 @@ impl Config {
                     return Err(format!("`critical_weight` is {w}: expected 1 to 10"));
                 }
                 cfg.critical_weight = w;
+            } else if key == "min_coverage" {
+                let m = v
+                    .as_float()
+                    .or_else(|| v.as_integer().map(|i| i as f64))
+                    .ok_or("`min_coverage` must be a number")?;
+                if !(0.0..=1.0).contains(&m) {
+                    return Err(format!("`min_coverage` is {m}: expected 0 to 1"));
+                }
+                cfg.min_coverage = m;
             } else if let Some(dim) = key.strip_prefix("weights.") {
                 let id = DimensionId::ALL
                     .into_iter()
@@ -157,7 +180,7 @@ impl Config {
                 cfg.weights.insert(id, w);
             } else {
                 return Err(format!(
-                    "unknown key `{key}`: expected `weights` or `critical_weight`"
+                    "unknown key `{key}`: expected `weights`, `critical_weight` or `min_coverage`"
                 ));
             }
         }
@@ -210,8 +233,9 @@ pub struct Dimension {
     /// Share (0..=1) of the weight backed by evidence.
     pub coverage: f64,
     pub formula: &'static str,
-    /// Named inputs of the formula (`HHI`, `open weight`, …).
-    pub inputs: Vec<(String, String)>,
+    /// Named inputs of the formula (`HHI by weight`, `open weight`, …), as numbers;
+    /// renderers format them ([`fmt_number`] for plain text).
+    pub inputs: Vec<(String, f64)>,
     pub contributors: Vec<Contribution>,
     /// What evidence is missing.
     pub gaps: Vec<GapNote>,
@@ -279,7 +303,9 @@ pub enum Band {
 }
 
 impl Band {
+    /// The band of a score as stated in whole points (79.6 is stated "80", band low).
     pub fn of(score: f64) -> Band {
+        let score = score.round();
         if score >= 80.0 {
             Band::Low
         } else if score >= 60.0 {
@@ -318,7 +344,8 @@ pub enum Verdict {
     ReviewNeeded(Band),
     /// No gate failed and nothing is left to review; the band of the score.
     Compliant(Band),
-    /// No gate failed and no dimension could be assessed.
+    /// No gate failed, and the evidence is too thin to decide: less than
+    /// [`Config::min_coverage`] of the dimension weights could be assessed.
     NotAssessed,
 }
 
@@ -349,11 +376,17 @@ pub struct Score {
     pub candidate: String,
     pub verdict: Verdict,
     pub gates: Vec<Gate>,
-    /// 0..=100 over the assessed dimensions; `None` when none is assessed.
+    /// 0..=100 in whole points over the assessed dimensions; `None` when none is
+    /// assessed.
     pub total: Option<f64>,
     pub band: Option<Band>,
     /// Share (0..=1) of the dimension weights that could be assessed.
     pub coverage: f64,
+    /// Herfindahl–Hirschman index (0..=1) of the controlling organisations of the open
+    /// units, by unit weight: the one HHI every output shows. `None` without open units.
+    pub hhi: Option<f64>,
+    /// The policy's threshold for a dimension and for the verdict ([`Config::min_coverage`]).
+    pub min_coverage: f64,
     pub dimensions: Vec<Dimension>,
     pub csf: csf::CsfView,
 }
@@ -365,12 +398,22 @@ pub fn score(
     objective_of: &dyn Fn(&str) -> Option<u8>,
     cfg: &Config,
 ) -> Score {
+    let (concentration, hhi) = concentration(facts, cfg);
+    let single_supplier = concentration.score.is_some() && hhi == Some(1.0) && {
+        let orgs: std::collections::BTreeSet<Option<&str>> = facts
+            .units
+            .iter()
+            .map(|u| u.controller.org.as_deref())
+            .collect();
+        orgs.len() == 1 && !orgs.contains(&None)
+    };
+    let mut concentration = Some(concentration);
     let dimensions: Vec<Dimension> = DimensionId::ALL
         .into_iter()
         .map(|id| {
             let mut d = match id {
                 DimensionId::Licence => per_unit(facts, cfg, licence_credit),
-                DimensionId::Concentration => concentration(facts, cfg),
+                DimensionId::Concentration => concentration.take().unwrap_or_else(empty),
                 DimensionId::Jurisdiction => per_unit(facts, cfg, jurisdiction_credit),
                 DimensionId::OpenStandards => per_unit(facts, cfg, standards_credit),
                 DimensionId::Exit => exit(facts),
@@ -389,18 +432,28 @@ pub fn score(
                 .dedup_by(|a, b| a.kind == b.kind && a.subject == b.subject);
             d.weight = cfg.weights.get(&id).copied().unwrap_or(0);
             d.formula = id.formula();
+            if d.score.is_some() && d.coverage < cfg.min_coverage {
+                // Too little evidence to say anything: not assessed, threshold stated.
+                d.score = None;
+            }
+            d.inputs.push(("minimum coverage".into(), cfg.min_coverage));
             d
         })
         .collect();
+    let mut dimensions = dimensions;
+    if single_supplier {
+        single_supplier_concentration(&mut dimensions, cfg);
+    }
     let total_weight: u32 = dimensions.iter().map(|d| d.weight).sum();
     let assessed: Vec<&Dimension> = dimensions.iter().filter(|d| d.score.is_some()).collect();
     let assessed_weight: u32 = assessed.iter().map(|d| d.weight).sum();
     let total = (assessed_weight > 0).then(|| {
-        assessed
+        let t = assessed
             .iter()
             .map(|d| f64::from(d.weight) * d.score.unwrap_or(0.0))
             .sum::<f64>()
-            / f64::from(assessed_weight)
+            / f64::from(assessed_weight);
+        t.round()
     });
     let coverage = if total_weight == 0 {
         0.0
@@ -416,10 +469,15 @@ pub fn score(
         })
         .collect();
     let band = total.map(Band::of);
-    let to_review = findings.iter().any(|f| f.fails(Level::Warn));
+    // Findings to review, and licences not known for every unit, call for a person.
+    let to_review = findings.iter().any(|f| f.fails(Level::Warn))
+        || dimensions
+            .iter()
+            .any(|d| d.id == DimensionId::Licence && d.coverage < 1.0);
     let verdict = match band {
         _ if !gates.is_empty() => Verdict::NonCompliant,
         None => Verdict::NotAssessed,
+        Some(_) if coverage < cfg.min_coverage => Verdict::NotAssessed,
         Some(b) if to_review => Verdict::ReviewNeeded(b),
         Some(b) => Verdict::Compliant(b),
     };
@@ -431,6 +489,8 @@ pub fn score(
         total,
         band,
         coverage,
+        hhi,
+        min_coverage: cfg.min_coverage,
         dimensions,
         csf,
     }
@@ -483,11 +543,10 @@ fn per_unit(facts: &Facts, cfg: &Config, credit: impl Fn(&Unit, &Config) -> Cred
 }
 
 fn finish(d: &mut Dimension, total: f64, evidenced: f64, sum: f64) {
-    d.inputs.push(("total weight".into(), fmt(total)));
-    d.inputs
-        .push(("weight with evidence".into(), fmt(evidenced)));
+    d.inputs.push(("total weight".into(), total));
+    d.inputs.push(("weight with evidence".into(), evidenced));
     if evidenced > 0.0 && total > 0.0 {
-        d.score = Some(100.0 * sum / total);
+        d.score = Some(100.0 * sum / evidenced);
         d.coverage = evidenced / total;
     }
 }
@@ -505,7 +564,8 @@ fn empty() -> Dimension {
     }
 }
 
-fn fmt(x: f64) -> String {
+/// A formula input as plain text: up to three decimals, trailing zeros dropped.
+pub fn fmt_number(x: f64) -> String {
     let s = format!("{x:.3}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     s.to_owned()
@@ -519,8 +579,8 @@ fn licence_credit(u: &Unit, _cfg: &Config) -> Credit {
         ),
         Freedom::Free => (1.0, format!("`{}` is free", lic(u))),
         Freedom::NotFree => return Some((0.0, format!("`{}` is not free", lic(u)))),
-        Freedom::Unknown if u.component.is_some() && u.packages.is_empty() => return None,
-        Freedom::Unknown => return Some((0.0, "licence unknown".to_owned())),
+        // An unknown licence is missing evidence: a gap, not a failure.
+        Freedom::Unknown => return None,
     };
     match (u.component, u.package_free_share) {
         (Some(_), Some(share)) => Some((
@@ -591,12 +651,12 @@ fn list(v: &[String]) -> String {
 }
 
 fn continuity_credit(u: &Unit) -> Credit {
-    // Forge facts are the only evidence of continuity; without them the unit is a gap,
-    // proprietary or not.
-    u.evidence.as_ref()?;
+    // A proprietary component's continuity depends on its owner alone, whatever the
+    // forge says; for the others forge facts are the only evidence.
     if u.proprietary() && u.component.is_some() {
         return Some((0.0, "proprietary: continuity depends on one owner".into()));
     }
+    u.evidence.as_ref()?;
     let mut parts: Vec<(f64, String)> = Vec::new();
     if let Some(e) = &u.evidence {
         let mut c = 0.0;
@@ -660,7 +720,33 @@ fn transparency_credit(u: &Unit, facts: &Facts) -> Credit {
     ))
 }
 
-fn concentration(facts: &Facts, cfg: &Config) -> Dimension {
+/// An offer whose every unit one known organisation controls (a one-product offer) has
+/// an HHI of 1 by construction: concentration among its suppliers says nothing. Its
+/// risk is being tied to that supplier, which the exit terms and portability carry, so
+/// the dimension takes the exit dimension's score and coverage (not assessed when exit
+/// is not), and says so.
+fn single_supplier_concentration(dimensions: &mut [Dimension], cfg: &Config) {
+    let Some(exit) = dimensions.iter().find(|d| d.id == DimensionId::Exit) else {
+        return;
+    };
+    let (score, coverage) = (exit.score, exit.coverage);
+    if let Some(d) = dimensions
+        .iter_mut()
+        .find(|d| d.id == DimensionId::Concentration)
+    {
+        d.score = score.filter(|_| coverage >= cfg.min_coverage);
+        d.coverage = coverage;
+        d.formula = SINGLE_SUPPLIER_FORMULA;
+    }
+}
+
+const SINGLE_SUPPLIER_FORMULA: &str = "single supplier: every unit is controlled by one organisation, so the HHI is 1 by construction; the risk is being tied to it, which exit and portability measure: the score and coverage of exit-portability";
+
+/// The name of the concentration dimension's HHI input: the HHI by unit weight.
+pub const HHI_BY_WEIGHT: &str = "HHI by weight";
+
+/// The concentration dimension and its HHI (`None` without open units).
+fn concentration(facts: &Facts, cfg: &Config) -> (Dimension, Option<f64>) {
     let mut d = empty();
     let mut total = 0.0;
     let mut open = 0.0;
@@ -703,7 +789,7 @@ fn concentration(facts: &Facts, cfg: &Config) -> Dimension {
     let mut orgs: Vec<(&String, &f64)> = shares.iter().collect();
     orgs.sort_by(|a, b| b.1.total_cmp(a.1).then(a.0.cmp(b.0)));
     let mut acc = 0.0;
-    let mut elephant = 0;
+    let mut elephant: u32 = 0;
     for (_, w) in &orgs {
         if acc * 2.0 >= open {
             break;
@@ -722,16 +808,16 @@ fn concentration(facts: &Facts, cfg: &Config) -> Dimension {
             ),
         });
     }
-    d.inputs.push(("HHI".into(), fmt(hhi)));
-    d.inputs.push(("open weight".into(), fmt(open)));
+    d.inputs.push((HHI_BY_WEIGHT.into(), hhi));
+    d.inputs.push(("open weight".into(), open));
     d.inputs
-        .push(("elephant factor".into(), elephant.to_string()));
-    d.inputs.push(("total weight".into(), fmt(total)));
+        .push(("elephant factor".into(), f64::from(elephant)));
+    d.inputs.push(("total weight".into(), total));
     if evidenced > 0.0 && total > 0.0 {
         d.score = Some(100.0 * (1.0 - hhi) * open / total);
         d.coverage = evidenced / total;
     }
-    d
+    (d, (open > 0.0).then_some(hhi))
 }
 
 fn exit(facts: &Facts) -> Dimension {
@@ -827,10 +913,10 @@ fn exit(facts: &Facts) -> Dimension {
             }),
         );
     }
-    d.inputs.push(("applicable facts".into(), fmt(applicable)));
-    d.inputs.push(("stated facts".into(), fmt(known)));
+    d.inputs.push(("applicable facts".into(), applicable));
+    d.inputs.push(("stated facts".into(), known));
     if known > 0.0 {
-        d.score = Some(100.0 * sum / applicable);
+        d.score = Some(100.0 * sum / known);
         d.coverage = known / applicable;
     }
     d

@@ -3,6 +3,7 @@
 
 mod compat;
 mod enrich;
+mod evidence;
 mod flags;
 mod german;
 mod health;
