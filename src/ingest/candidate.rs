@@ -337,6 +337,7 @@ const MANIFEST_KEYS: &[(&str, &[&str])] = &[
             "lockfile",
             "cargo",
             "publiccode",
+            "git",
         ],
     ),
     (

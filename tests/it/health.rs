@@ -505,8 +505,14 @@ fn opendesk_continuity_from_pinned_health_facts() {
             .clone()
     };
     assert_eq!(continuity(&score(None))["assessed"], false);
+    assert_eq!(continuity(&score(None))["coverage"], 0.0);
     let c = continuity(&score(Some("samples/opendesk/health-facts.json")));
-    assert_eq!(c["assessed"], true);
+    // Five of twelve components have a history here: their weight is credited, and the
+    // coverage (9 of 29) stays below the policy's minimum, which the dimension states.
+    assert_eq!(c["coverage"], 31.0);
+    assert_eq!(c["inputs"]["weight with evidence"], "9");
+    assert_eq!(c["inputs"]["minimum coverage"], "0.5");
+    assert_eq!(c["assessed"], false);
     let units: Vec<&str> = c["contributors"]
         .as_array()
         .unwrap()
