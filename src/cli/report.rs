@@ -37,9 +37,12 @@ pub(crate) struct Args {
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
     /// The date the report is issued for (YYYY-MM-DD), also the day exception expiry is
-    /// judged on; reports carry no date otherwise
+    /// judged on; without it, today's date is stated. Fix it for byte-identical output
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<String>,
+    /// Leave out the attribution appendix (the licence texts)
+    #[arg(long)]
+    pub no_appendix: bool,
     /// Policy: a bundled name (`baseline`, `de-public-sector`, `ci-strict`) or a file;
     /// a `sovra.toml` next to the inputs is layered on top
     #[arg(long, value_name = "POLICY")]
@@ -114,11 +117,15 @@ pub(crate) fn run(args: Args) -> Result<Status> {
             score: Some(&a.score),
         })
         .collect();
+    // The date of the assessment is part of the evidence: stated always, fixed with
+    // `--date` for reproducible output.
+    let date = today.to_string();
     let model = build::report(
         &subjects,
         &build::Options {
             locale: &locale,
-            date: args.date.as_deref(),
+            date: Some(&date),
+            appendix: !args.no_appendix,
         },
     );
     let templates = render::Templates {

@@ -239,6 +239,7 @@ pub(crate) fn report(lang: &str, compare: bool) -> Report {
         &build::Options {
             locale: &Locale::load(lang, None).unwrap(),
             date: Some("2026-11-22"),
+            appendix: true,
         },
     )
 }
@@ -388,7 +389,7 @@ fn json_is_the_model_and_byte_identical() {
     let b = render(&report("en", true), Format::Json, &Templates::default()).unwrap();
     assert_eq!(a, b);
     let v: serde_json::Value = serde_json::from_str(&a).unwrap();
-    assert_eq!(v["schema"], "sovra.report/1");
+    assert_eq!(v["schema"], "sovra.report/2");
     assert_eq!(v["kind"], "comparison");
     assert_eq!(v["candidates"][0]["verdict"], "non-compliant");
     // Without a facts file, advisories and maintenance are not assessed (SUP005,
@@ -437,4 +438,19 @@ fn assert_well_formed(xml: &str) {
         rest = &rest[end + 1..];
     }
     assert!(stack.is_empty(), "unclosed: {stack:?}");
+}
+
+#[test]
+fn base64_matches_the_rfc_4648_test_vectors() {
+    for (plain, encoded) in [
+        ("", ""),
+        ("f", "Zg=="),
+        ("fo", "Zm8="),
+        ("foo", "Zm9v"),
+        ("foob", "Zm9vYg=="),
+        ("fooba", "Zm9vYmE="),
+        ("foobar", "Zm9vYmFy"),
+    ] {
+        assert_eq!(super::render::base64(plain.as_bytes()), encoded);
+    }
 }
