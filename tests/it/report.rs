@@ -644,3 +644,43 @@ fn comparison_puts_summaries_first_and_one_shared_appendix_last() {
     assert!(!text.contains("id=\"appendix-h\""));
     assert!(text.contains("Nimbus Workplace Cloud"));
 }
+
+#[test]
+fn house_style_locale_with_an_unknown_key_is_an_error_at_its_position() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("locales")).unwrap();
+    std::fs::write(
+        dir.path().join("locales/en.toml"),
+        "[report]\ntitle = \"Offer report\"\n  titel = \"misspelt\"\n",
+    )
+    .unwrap();
+    let out = sovra(&[
+        "report",
+        "samples/rust-service",
+        "--format",
+        "md",
+        "--templates",
+        path_str(dir.path()),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("en.toml:3:3"), "{err}");
+    assert!(err.contains("unknown locale key `report.titel`"), "{err}");
+    // A known key is taken as it is.
+    std::fs::write(
+        dir.path().join("locales/en.toml"),
+        "[report]\ntitle = \"Offer report\"\n",
+    )
+    .unwrap();
+    let md = run_ok(&[
+        "report",
+        "samples/rust-service",
+        "--format",
+        "md",
+        "--date",
+        "2026-11-22",
+        "--templates",
+        path_str(dir.path()),
+    ]);
+    assert!(md.contains("# Offer report: "), "{md}");
+}
