@@ -84,6 +84,7 @@ pub(crate) fn run(args: Args) -> Result<Status> {
     } else {
         args.compare.iter().map(|p| vec![p.clone()]).collect()
     };
+    let progress = super::Progress::start("reading and assessing");
     let mut assessed = Vec::with_capacity(groups.len());
     for paths in &groups {
         let mut a = score_cmd::assess(paths, &assess, today)?;
@@ -120,6 +121,7 @@ pub(crate) fn run(args: Args) -> Result<Status> {
     // The date of the assessment is part of the evidence: stated always, fixed with
     // `--date` for reproducible output.
     let date = today.to_string();
+    progress.step("building the report");
     let model = build::report(
         &subjects,
         &build::Options {
@@ -131,17 +133,23 @@ pub(crate) fn run(args: Args) -> Result<Status> {
     let templates = render::Templates {
         dir: args.templates.clone(),
     };
+    progress.step("rendering");
     let text = render::render(&model, format, &locale, &templates)?;
+    progress.step("writing");
     match &args.output {
         Some(path) => {
             report::write_atomic(path, text.as_bytes())?;
+            drop(progress);
             if format != Format::Summary {
                 let summary = render::render(&model, Format::Summary, &locale, &templates)?;
                 let mut err = std::io::stderr().lock();
                 let _ = err.write_all(summary.as_bytes());
             }
         }
-        None => emit(&text)?,
+        None => {
+            drop(progress);
+            emit(&text)?;
+        }
     }
     Ok(Status::Clean)
 }
