@@ -426,27 +426,26 @@ fn findings(s: &Subject<'_>, locale: &Locale) -> Findings {
 /// Splits one rule's sorted hits into those shown one by one and the causes with
 /// more than [`GROUP_AT`] hits, each shown once with its packages.
 fn group_by_cause(sorted: Vec<&Sorted>) -> (Vec<Finding>, Vec<GroupedFindings>) {
-    // A cause is the message's key with the same supporting notes: hits whose notes
-    // differ say different things and stay apart.
-    let mut by_cause: BTreeMap<(&'static str, &[String]), Vec<&Sorted>> = BTreeMap::new();
+    // A cause is the message's key: what the finding says, whatever package it names.
+    let mut by_cause: BTreeMap<&'static str, Vec<&Sorted>> = BTreeMap::new();
     for hit in sorted {
-        by_cause
-            .entry((hit.1, hit.2.notes.as_slice()))
-            .or_default()
-            .push(hit);
+        by_cause.entry(hit.1).or_default().push(hit);
     }
     let mut single = Vec::new();
     let mut grouped = Vec::new();
-    for ((cause, _), hits) in by_cause {
+    for (cause, hits) in by_cause {
         if hits.len() > GROUP_AT {
             let mut packages: Vec<String> =
                 hits.iter().filter_map(|h| h.2.package.clone()).collect();
             packages.dedup();
+            let notes: BTreeSet<&String> = hits.iter().flat_map(|h| &h.2.notes).collect();
             grouped.push(GroupedFindings {
                 cause: cause.to_owned(),
                 count: hits.len(),
                 example: hits[0].2.clone(),
                 packages,
+                notes: notes.into_iter().cloned().collect(),
+                findings: hits.iter().map(|h| h.2.clone()).collect(),
             });
         } else {
             single.extend(hits);

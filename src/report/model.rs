@@ -261,6 +261,11 @@ pub struct GroupedFindings {
     /// The packages concerned (`name@version`), sorted; findings without a package
     /// are counted only.
     pub packages: Vec<String>,
+    /// Every distinct supporting note of the group's findings, sorted.
+    pub notes: Vec<String>,
+    /// Every finding of the group, as in `findings` of a rule: the JSON keeps them all;
+    /// the templates show the count, the example, packages and notes.
+    pub findings: Vec<Finding>,
 }
 
 /// One finding as a report shows it.
