@@ -424,14 +424,18 @@ fn findings(s: &Subject<'_>, locale: &Locale) -> Findings {
 }
 
 /// Splits one rule's sorted hits into those shown one by one and the causes with
-/// more than [`GROUP_AT`] hits, each shown once with its packages.
+/// more than [`GROUP_AT`] package hits, each shown once with its packages.
 fn group_by_cause(sorted: Vec<&Sorted>) -> (Vec<Finding>, Vec<GroupedFindings>) {
     // A cause is the message's key: what the finding says, whatever package it names.
     let mut by_cause: BTreeMap<&'static str, Vec<&Sorted>> = BTreeMap::new();
-    for hit in sorted {
-        by_cause.entry(hit.1).or_default().push(hit);
-    }
     let mut single = Vec::new();
+    for hit in sorted {
+        if hit.2.package.is_some() {
+            by_cause.entry(hit.1).or_default().push(hit);
+        } else {
+            single.push(hit);
+        }
+    }
     let mut grouped = Vec::new();
     for (cause, hits) in by_cause {
         if hits.len() > GROUP_AT {

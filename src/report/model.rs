@@ -241,13 +241,14 @@ pub struct RuleFindings {
     /// The hits, sorted by package and message; a cause with many hits is in
     /// `grouped` instead.
     pub findings: Vec<Finding>,
-    /// Causes with more than [`GROUP_AT`] hits, each once with the packages it
-    /// concerns (one "origin unknown" entry, not a line per package).
+    /// Causes with more than [`GROUP_AT`] package hits, each once with the packages
+    /// it concerns (one "origin unknown" entry, not a line per package).
     pub grouped: Vec<GroupedFindings>,
 }
 
-/// A cause with more hits than this is reported once, as a [`GroupedFindings`].
-pub const GROUP_AT: usize = 5;
+/// A cause with more package hits than this is reported once, as a
+/// [`GroupedFindings`]; hits about a component (a manifest has few) stay single.
+pub const GROUP_AT: usize = 20;
 
 /// Many findings of one rule with the same cause.
 #[derive(Debug, Clone, Serialize)]
