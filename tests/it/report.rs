@@ -684,3 +684,81 @@ fn house_style_locale_with_an_unknown_key_is_an_error_at_its_position() {
     ]);
     assert!(md.contains("# Offer report: "), "{md}");
 }
+
+#[test]
+fn fodt_has_contents_with_page_numbers_fitted_columns_and_chart_images() {
+    let fodt = report(
+        &["--compare", "samples/opendesk", "samples/proprietary-suite"],
+        "fodt",
+        "de",
+    );
+    let doc = roxmltree::Document::parse(&fodt).expect("well-formed XML");
+    let text_ns = "urn:oasis:names:tc:opendocument:xmlns:text:1.0";
+    let draw_ns = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0";
+    let office_ns = "urn:oasis:names:tc:opendocument:xmlns:office:1.0";
+    // Page numbers in the footer and a table of contents whose entries point at
+    // bookmarks that exist, with the page each starts on.
+    assert!(fodt.contains("<text:page-number"));
+    let toc = doc
+        .descendants()
+        .find(|n| n.has_tag_name((text_ns, "table-of-content")))
+        .expect("a table of contents");
+    let refs: Vec<&str> = toc
+        .descendants()
+        .filter(|n| n.has_tag_name((text_ns, "bookmark-ref")))
+        .map(|n| {
+            assert_eq!(n.attribute((text_ns, "reference-format")), Some("page"));
+            n.attribute((text_ns, "ref-name")).unwrap()
+        })
+        .collect();
+    let marks: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((text_ns, "bookmark")))
+        .filter_map(|n| n.attribute((text_ns, "name")))
+        .collect();
+    assert_eq!(
+        refs.len(),
+        7,
+        "comparison, 2 summaries, 2 details, legend, appendix"
+    );
+    for r in &refs {
+        assert!(marks.contains(r), "entry {r} points at no heading");
+    }
+    // Vendor and country charts as embedded SVG images, one pair per candidate.
+    let images: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((draw_ns, "image")))
+        .map(|n| {
+            n.children()
+                .find(|c| c.has_tag_name((office_ns, "binary-data")))
+                .and_then(|c| c.text())
+                .expect("embedded image data")
+        })
+        .collect();
+    assert_eq!(images.len(), 4, "organisations and countries per candidate");
+    for data in images {
+        // base64 of `<svg `
+        assert!(data.starts_with("PHN2ZyB"), "{}", &data[..20]);
+    }
+    // Every table declares one fitted width per column, 17 cm in all.
+    for table in doc
+        .descendants()
+        .filter(|n| n.has_tag_name(("urn:oasis:names:tc:opendocument:xmlns:table:1.0", "table")))
+    {
+        let widths: Vec<u32> = table
+            .children()
+            .filter(|c| c.tag_name().name() == "table-column")
+            .map(|c| {
+                let style = c
+                    .attribute((
+                        "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+                        "style-name",
+                    ))
+                    .unwrap();
+                style.trim_start_matches('W').parse().unwrap()
+            })
+            .collect();
+        let sum: u32 = widths.iter().sum();
+        assert!((32..=34).contains(&sum), "{widths:?}");
+    }
+}
