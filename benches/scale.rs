@@ -46,9 +46,21 @@ const LICENSES: &[(u32, Option<&str>, &str)] = &[
     (5, None, ""),
 ];
 
+/// With this set to a path, the benchmark only writes the SBOM of the first size there
+/// (`benches/report-scale.sh` renders a report of it).
+const WRITE_ENV: &str = "SOVRA_SCALE_WRITE";
+
 fn main() {
     if let Ok(path) = std::env::var(CHILD_ENV) {
         child(Path::new(&path));
+        return;
+    }
+    if let Ok(path) = std::env::var(WRITE_ENV) {
+        let n = std::env::args()
+            .skip(1)
+            .find_map(|a| a.parse().ok())
+            .unwrap_or(100_000);
+        fs::write(&path, generate(n)).unwrap();
         return;
     }
     let sizes: Vec<usize> = std::env::args()

@@ -59,12 +59,13 @@ impl Locale {
         };
         let mut strings = BTreeMap::new();
         let builtin_path = format!("report-templates/locales/{lang}.toml");
-        flatten_into(Path::new(&builtin_path), builtin, &mut strings)?;
+        flatten_into(Path::new(&builtin_path), builtin, &mut strings, None)?;
         if let Some(dir) = dir {
             let path = dir.join("locales").join(format!("{lang}.toml"));
             if path.is_file() {
                 let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-                flatten_into(&path, &text, &mut strings)?;
+                let builtin = strings.clone();
+                flatten_into(&path, &text, &mut strings, Some(&builtin))?;
             }
         }
         let get = |k: &str| {
@@ -193,47 +194,68 @@ impl Locale {
     }
 }
 
-fn flatten_into(path: &Path, text: &str, out: &mut BTreeMap<String, String>) -> Result<()> {
-    let table: toml::Table = toml::from_str(text).map_err(|e| {
+/// Reads one locale file into `out`. With `known` (a house-style file layered over the
+/// built-in locale), a key the built-in locale does not have is an error at its line and
+/// column: a misspelt `titel` must not be ignored. Keys that add translations
+/// (`rule.*`, `formula.*`, `label.*`) are open.
+fn flatten_into(
+    path: &Path,
+    text: &str,
+    out: &mut BTreeMap<String, String>,
+    known: Option<&BTreeMap<String, String>>,
+) -> Result<()> {
+    use toml::de::{DeTable, DeValue};
+    let table = DeTable::parse(text).map_err(|e| {
         let (line, col) = e
             .span()
             .map_or((1, 1), |s| crate::error::line_col(text, s.start));
         Error::at(path, line, col, e.message().to_owned())
     })?;
     let mut problems = Vec::new();
-    flatten("", &table, path, out, &mut problems);
+    let mut stack: Vec<(String, &DeTable<'_>)> = vec![(String::new(), table.get_ref())];
+    while let Some((prefix, table)) = stack.pop() {
+        for (k, v) in table {
+            let key = if prefix.is_empty() {
+                k.get_ref().to_string()
+            } else {
+                format!("{prefix}.{}", k.get_ref())
+            };
+            let at = |problems: &mut Vec<crate::error::Problem>, message: String| {
+                let (line, col) = crate::error::line_col(text, k.span().start);
+                problems.push(crate::error::Problem::new(path, line, col, message));
+            };
+            match v.get_ref() {
+                DeValue::String(s) => {
+                    let open = ["rule.", "formula.", "label."]
+                        .iter()
+                        .any(|p| key.starts_with(p));
+                    if let Some(known) = known
+                        && !open
+                        && !known.contains_key(&key)
+                    {
+                        at(
+                            &mut problems,
+                            format!(
+                                "unknown locale key `{key}`: the built-in locale has no such key"
+                            ),
+                        );
+                    } else {
+                        out.insert(key, s.to_string());
+                    }
+                }
+                DeValue::Table(t) => stack.push((key, t)),
+                _ => at(
+                    &mut problems,
+                    format!("locale key `{key}` must be a string or a table"),
+                ),
+            }
+        }
+    }
     if problems.is_empty() {
         Ok(())
     } else {
+        problems.sort_by_key(|p| (p.line, p.column));
         Err(Error::Invalid(problems))
-    }
-}
-
-fn flatten(
-    prefix: &str,
-    table: &toml::Table,
-    path: &Path,
-    out: &mut BTreeMap<String, String>,
-    problems: &mut Vec<crate::error::Problem>,
-) {
-    for (k, v) in table {
-        let key = if prefix.is_empty() {
-            k.clone()
-        } else {
-            format!("{prefix}.{k}")
-        };
-        match v {
-            toml::Value::String(s) => {
-                out.insert(key, s.clone());
-            }
-            toml::Value::Table(t) => flatten(&key, t, path, out, problems),
-            _ => problems.push(crate::error::Problem::new(
-                path,
-                1,
-                1,
-                format!("locale key `{key}` must be a string or a table"),
-            )),
-        }
     }
 }
 
@@ -274,9 +296,11 @@ mod tests {
     fn both_locales_have_the_same_keys() {
         let de = Locale::load("de", None).unwrap();
         let en = Locale::load("en", None).unwrap();
-        // `rule.*` are optional translations of catalogue text (English is the catalogue).
-        let de_keys: Vec<String> = de.keys().filter(|k| !k.starts_with("rule.")).collect();
-        let en_keys: Vec<String> = en.keys().filter(|k| !k.starts_with("rule.")).collect();
+        // `rule.*` are optional translations of catalogue text (English is the catalogue),
+        // `formula.*` of the score's formulas (English is the score's own).
+        let optional = |k: &String| k.starts_with("rule.") || k.starts_with("formula.");
+        let de_keys: Vec<String> = de.keys().filter(|k| !optional(k)).collect();
+        let en_keys: Vec<String> = en.keys().filter(|k| !optional(k)).collect();
         let only_de: Vec<_> = de_keys.iter().filter(|k| !en_keys.contains(k)).collect();
         let only_en: Vec<_> = en_keys.iter().filter(|k| !de_keys.contains(k)).collect();
         assert!(

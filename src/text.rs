@@ -42,6 +42,13 @@ pub enum Arg {
     /// Words the knowledge base gives per language (`(lang, words)`), English as the
     /// fallback.
     PerLanguage(Vec<(&'static str, String)>),
+    /// Codes from inputs (a country `GB`, a jurisdiction `us-cloud-act`, a contract
+    /// term `commercial`), each written with its label in the language (locale key
+    /// `label.<kind>.<code>`), else as it is; several are joined with `, `.
+    Label {
+        kind: &'static str,
+        codes: Vec<String>,
+    },
 }
 
 impl Text {
@@ -50,7 +57,7 @@ impl Text {
         Text { key, args }
     }
 
-    /// The locale key of the sentence (`facts.none`, …).
+    /// The message key (after `msg.`): what a finding says, without its data.
     pub fn key(&self) -> &'static str {
         self.key
     }
@@ -106,6 +113,22 @@ impl Text {
 }
 
 impl Arg {
+    /// One code from the inputs, written with its label in the language.
+    pub fn label(kind: &'static str, code: impl Into<String>) -> Arg {
+        Arg::Label {
+            kind,
+            codes: vec![code.into()],
+        }
+    }
+
+    /// Several codes of one kind, each with its label, joined with `, `.
+    pub fn labels(kind: &'static str, codes: &[String]) -> Arg {
+        Arg::Label {
+            kind,
+            codes: codes.to_vec(),
+        }
+    }
+
     /// `value` written with `decimals` digits after the language's decimal separator.
     pub fn number(value: f64, decimals: usize) -> Arg {
         Arg::Number {
@@ -129,6 +152,19 @@ impl Arg {
                     Some((_, w)) => out.write_str(w),
                     None => Ok(()),
                 }
+            }
+            Arg::Label { kind, codes } => {
+                for (i, code) in codes.iter().enumerate() {
+                    if i > 0 {
+                        out.write_str(", ")?;
+                    }
+                    let key = format!("label.{kind}.{code}");
+                    let word = locale
+                        .get(&key)
+                        .or_else(|| crate::locale::english().get(&key));
+                    out.write_str(word.unwrap_or(code))?;
+                }
+                Ok(())
             }
         }
     }

@@ -61,7 +61,7 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
                         "controller-jurisdiction.outside",
                         component = &u.name,
                         org = who,
-                        seat = seat
+                        seat = crate::text::Arg::label("country", seat)
                     ),
                     None => text!(
                         "controller-jurisdiction.outside-seat-unknown",
@@ -106,11 +106,15 @@ pub(crate) fn vendor_notes(ctx: &Ctx<'_>, vendor: Option<&str>) -> Vec<Text> {
         notes.push(text!(
             "note.parent",
             parent = parent,
-            country = v.parent_country.as_deref().unwrap_or("?")
+            country =
+                crate::text::Arg::label("country", v.parent_country.as_deref().unwrap_or("?"))
         ));
     }
     if !v.jurisdiction.is_empty() {
-        notes.push(text!("note.jurisdiction", list = v.jurisdiction.join(", ")));
+        notes.push(text!(
+            "note.jurisdiction",
+            list = crate::text::Arg::labels("jurisdiction", &v.jurisdiction)
+        ));
     }
     notes.push(text!("note.source", source = &v.source));
     notes

@@ -119,7 +119,10 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
         Some(SwitchingCharges::None) => {}
         Some(SwitchingCharges::AtCost) if !charges_banned => {}
         Some(s) => hits.push(Hit {
-            message: text!("data-act-exit.charges", charges = s.as_str()),
+            message: text!(
+                "data-act-exit.charges",
+                charges = crate::text::Arg::label("charges", s.as_str())
+            ),
             notes: vec![text!(
                 "data-act-exit.charges-basis",
                 from = Arg::Date(p.charges_free_from.clone())

@@ -22,7 +22,11 @@ fn run(ctx: &Ctx<'_>, _: &NoParams) -> Vec<Hit> {
     match c.exit.data_export {
         Some(DataExport::OpenFormats) => Vec::new(),
         Some(e) => vec![Hit {
-            message: text!("data-export.only", candidate = &c.name, export = e.as_str()),
+            message: text!(
+                "data-export.only",
+                candidate = &c.name,
+                export = crate::text::Arg::label("export", e.as_str())
+            ),
             notes: c
                 .exit
                 .export_formats

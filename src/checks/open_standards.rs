@@ -40,7 +40,10 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
                     .map(|r| {
                         vec![text!(
                             "open-standards.expects",
-                            function = u.function.as_deref().unwrap_or("?"),
+                            function = crate::text::Arg::label(
+                                "function",
+                                u.function.as_deref().unwrap_or("?")
+                            ),
                             list = r.join(", ")
                         )]
                     })
@@ -56,7 +59,10 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
                     message: text!(
                         "open-standards.unsupported",
                         component = &u.name,
-                        function = u.function.as_deref().unwrap_or("?")
+                        function = crate::text::Arg::label(
+                            "function",
+                            u.function.as_deref().unwrap_or("?")
+                        )
                     ),
                     notes: vec![
                         text!("note.required-one-of", list = req.join(", ")),

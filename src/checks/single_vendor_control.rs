@@ -70,7 +70,7 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
                         "single-vendor-control.controls",
                         org = org,
                         share = Arg::number(share * 100.0, 0),
-                        function = function
+                        function = crate::text::Arg::label("function", function.to_string())
                     ),
                     notes: vec![text!(
                         "note.components",

@@ -62,7 +62,11 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
             .max();
         if best.is_none_or(|(n, _)| n < p.min) {
             hits.push(Hit {
-                message: text!("substitutable.none", function = function, min = p.min),
+                message: text!(
+                    "substitutable.none",
+                    function = crate::text::Arg::label("function", function.to_string()),
+                    min = p.min
+                ),
                 notes: vec![if standards.is_empty() {
                     text!("substitutable.no-standard")
                 } else {

@@ -131,10 +131,9 @@ pub(crate) fn render(a: &Analysis, format: Format, fail_on: Level) -> String {
     }
 }
 
-/// Colour only on a terminal, and never with `NO_COLOR` set.
+/// Colour per `--color`: by default only on a terminal, and never with `NO_COLOR` set.
 fn color() -> bool {
-    use std::io::IsTerminal;
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+    super::color(&std::io::stdout())
 }
 
 /// `name@version` of a finding's package, if any.

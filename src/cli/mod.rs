@@ -16,6 +16,7 @@ mod report;
 mod rules;
 mod sbom;
 mod score;
+mod shell;
 mod why;
 
 use std::io::{self, Write};
@@ -31,8 +32,77 @@ use crate::ingest::IngestOptions;
 #[derive(Debug, Parser)]
 #[command(name = "sovra", version, about, propagate_version = true)]
 struct Cli {
+    /// When to colour terminal output: `auto` colours a terminal unless `NO_COLOR` is
+    /// set
+    #[arg(long, global = true, value_enum, default_value_t = clap::ColorChoice::Auto)]
+    color: clap::ColorChoice,
     #[command(subcommand)]
     command: Command,
+}
+
+/// The `--color` choice, set once at start.
+static COLOR: std::sync::OnceLock<clap::ColorChoice> = std::sync::OnceLock::new();
+
+/// Whether output to `stream` is coloured: `--color always|never`, else only on a
+/// terminal and never with `NO_COLOR` set.
+pub(crate) fn color(stream: &impl std::io::IsTerminal) -> bool {
+    match COLOR.get().copied().unwrap_or(clap::ColorChoice::Auto) {
+        clap::ColorChoice::Always => true,
+        clap::ColorChoice::Never => false,
+        clap::ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && stream.is_terminal()
+        }
+    }
+}
+
+/// A spinner on stderr naming the current step of a long command; hidden when stderr
+/// is not a terminal. It appears only once a step has taken longer than a second.
+#[derive(Debug)]
+pub(crate) struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    pub(crate) fn start(message: &str) -> Progress {
+        use std::io::IsTerminal;
+        if !io::stderr().is_terminal() {
+            return Progress(None);
+        }
+        let bar =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
+            bar.set_style(style);
+        }
+        bar.set_message(message.to_owned());
+        let shown = bar.clone();
+        // Drawn from a second on: a quick run leaves the terminal as it was.
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+            if !shown.is_finished() {
+                shown.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                shown.enable_steady_tick(std::time::Duration::from_millis(120));
+            }
+        });
+        Progress(Some(bar))
+    }
+
+    pub(crate) fn step(&self, message: &str) {
+        if let Some(b) = &self.0 {
+            b.set_message(message.to_owned());
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
+}
+
+/// The command line's definition, for shell completions and the man page.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    Cli::command()
 }
 
 #[derive(Debug, Subcommand)]
@@ -65,6 +135,10 @@ enum Command {
     Enrich(enrich::Args),
     /// Assess project health from local git repositories (offline, any forge)
     Health(health::Args),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell) to stdout
+    Completions(shell::CompletionArgs),
+    /// Print the man page (roff) to stdout
+    Man,
 }
 
 /// Inputs shared by the commands that analyse something.
@@ -164,6 +238,7 @@ pub(crate) fn policy_notices(policy: &crate::policy::EffectivePolicy) {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     crate::report::clean_up_on_signal();
+    let _ = COLOR.set(cli.color);
     let result = run(cli);
     match result {
         Ok(Status::Clean) => ExitCode::SUCCESS,
@@ -196,6 +271,8 @@ fn run(cli: Cli) -> Result<Status> {
         Command::Sbom(a) => sbom::run(a),
         Command::Enrich(a) => enrich::run(a),
         Command::Health(a) => health::run(a),
+        Command::Completions(a) => shell::completions(&a),
+        Command::Man => shell::man(),
     }
 }
 

@@ -37,9 +37,12 @@ pub(crate) struct Args {
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
     /// The date the report is issued for (YYYY-MM-DD), also the day exception expiry is
-    /// judged on; reports carry no date otherwise
+    /// judged on; without it, today's date is stated. Fix it for byte-identical output
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<String>,
+    /// Leave out the attribution appendix (the licence texts)
+    #[arg(long)]
+    pub no_appendix: bool,
     /// Policy: a bundled name (`baseline`, `de-public-sector`, `ci-strict`) or a file;
     /// public buyers' `de-public-sector` unless named
     #[arg(long, value_name = "POLICY", default_value = super::PUBLIC_BUYER_POLICY)]
@@ -81,6 +84,7 @@ pub(crate) fn run(args: Args) -> Result<Status> {
     } else {
         args.compare.iter().map(|p| vec![p.clone()]).collect()
     };
+    let progress = super::Progress::start("reading and assessing");
     let mut assessed = Vec::with_capacity(groups.len());
     for paths in &groups {
         let mut a = score_cmd::assess(paths, &assess, today)?;
@@ -114,27 +118,38 @@ pub(crate) fn run(args: Args) -> Result<Status> {
             score: &a.score,
         })
         .collect();
+    // The date of the assessment is part of the evidence: stated always, fixed with
+    // `--date` for reproducible output.
+    let date = today.to_string();
+    progress.step("building the report");
     let model = build::report(
         &subjects,
         &build::Options {
             locale: &locale,
-            date: args.date.as_deref(),
+            date: Some(&date),
+            appendix: !args.no_appendix,
         },
     );
     let templates = render::Templates {
         dir: args.templates.clone(),
     };
+    progress.step("rendering");
     let text = render::render(&model, format, &locale, &templates)?;
+    progress.step("writing");
     match &args.output {
         Some(path) => {
             report::write_atomic(path, text.as_bytes())?;
+            drop(progress);
             if format != Format::Summary {
                 let summary = render::render(&model, Format::Summary, &locale, &templates)?;
                 let mut err = std::io::stderr().lock();
                 let _ = err.write_all(summary.as_bytes());
             }
         }
-        None => emit(&text)?,
+        None => {
+            drop(progress);
+            emit(&text)?;
+        }
     }
     Ok(Status::Clean)
 }

@@ -21,9 +21,9 @@ use crate::vendors::Registry;
 use super::model::{
     Attribution, Candidate, Cell, ClassRow, Comparison, ComparisonRow, Component, Coverage, Csf,
     CsfObjective, Dimension, DimensionGap, Evidence, Exception, FactsFile, Finding, FindingGroup,
-    Findings, FormulaInput, Gap, Gate, Generator, Input, LicenseInventory, LicenseRow, Obligation,
-    Policy, Report, ReportKind, RuleFindings, SCHEMA, Score, Share, Stats, UnknownLicense,
-    VendorRegistry, Vendors, Verdict,
+    Findings, FormulaInput, GROUP_AT, Gap, Gate, Generator, GroupedFindings, Input,
+    LicenseInventory, LicenseRow, Obligation, Policy, Report, ReportKind, RuleFindings, SCHEMA,
+    Score, Share, Stats, UnknownLicense, VendorRegistry, Vendors, Verdict,
 };
 
 /// Everything the report of one candidate is built from.
@@ -55,6 +55,9 @@ pub(crate) struct Options<'a> {
     /// (house style included) the templates render with.
     pub locale: &'a Locale,
     pub date: Option<&'a str>,
+    /// Whether the attribution appendix (licence texts) is built (`--no-appendix`
+    /// leaves it out).
+    pub appendix: bool,
 }
 
 /// Builds a report of one candidate, or a comparison when there are several.
@@ -76,9 +79,39 @@ pub(crate) fn report(subjects: &[Subject<'_>], opts: &Options<'_>) -> Report {
             spdx_list_version: spdx::identifiers::VERSION,
             osadl_matrix_date: Some(license::osadl::info().timestamp.chars().take(10).collect()),
         },
+        attribution: if opts.appendix {
+            shared_attribution(subjects)
+        } else {
+            Vec::new()
+        },
         candidates,
         comparison,
     }
+}
+
+/// The attribution appendix of every candidate, once: one entry per licence with the
+/// packages of all candidates under it.
+fn shared_attribution(subjects: &[Subject<'_>]) -> Vec<Attribution> {
+    let mut by_license: BTreeMap<String, Attribution> = BTreeMap::new();
+    for s in subjects {
+        let runtime: Vec<PkgIdx> = s.analysis.graph.reachable(Scope::Runtime).collect();
+        for a in attribution(s, &runtime) {
+            match by_license.get_mut(&a.license) {
+                Some(have) => have.packages.extend(a.packages),
+                None => {
+                    by_license.insert(a.license.clone(), a);
+                }
+            }
+        }
+    }
+    by_license
+        .into_values()
+        .map(|mut a| {
+            a.packages.sort();
+            a.packages.dedup();
+            a
+        })
+        .collect()
 }
 
 fn candidate(s: &Subject<'_>, opts: &Options<'_>) -> Candidate {
@@ -200,7 +233,6 @@ fn candidate(s: &Subject<'_>, opts: &Options<'_>) -> Candidate {
         },
         components: components(s, &runtime),
         findings,
-        attribution: attribution(s, &runtime),
         licenses,
         vendors,
         csf: Some(csf_view(&s.score.csf)),
@@ -301,7 +333,7 @@ fn exception(s: &Subject<'_>, f: &finding::Finding, e: &finding::AppliedExceptio
 
 /// A finding beside its English message, which orders it: the order is the same in
 /// every language.
-type Sorted = (String, Finding);
+type Sorted = (String, &'static str, Finding);
 
 fn findings(s: &Subject<'_>, locale: &Locale) -> Findings {
     let inv = &s.analysis.inventory;
@@ -321,6 +353,7 @@ fn findings(s: &Subject<'_>, locale: &Locale) -> Findings {
             .or_default()
             .push((
                 f.hit.message.to_string(),
+                f.hit.message.key(),
                 Finding {
                     rule: f.rule.clone(),
                     level: f.level.as_str().to_owned(),
@@ -355,8 +388,8 @@ fn findings(s: &Subject<'_>, locale: &Locale) -> Findings {
                         // locale's `rule.<ID>.*`, falling back to English.
                         let own = rule.and_then(|r| r.texts.get(&locale.lang));
                         let mut sorted: Vec<&Sorted> = hits.iter().collect();
-                        sorted.sort_by(|a, b| (&a.1.package, &a.0).cmp(&(&b.1.package, &b.0)));
-                        let findings = sorted.into_iter().map(|(_, f)| f.clone()).collect();
+                        sorted.sort_by(|a, b| (&a.2.package, &a.0).cmp(&(&b.2.package, &b.0)));
+                        let (findings, grouped) = group_by_cause(sorted);
                         RuleFindings {
                             rule: id.clone(),
                             rule_name: rule.map(|r| {
@@ -370,12 +403,50 @@ fn findings(s: &Subject<'_>, locale: &Locale) -> Findings {
                                 .filter(|w| !w.is_empty()),
                             frameworks: rule.map(|r| r.references.clone()).unwrap_or_default(),
                             findings,
+                            grouped,
                         }
                     })
                     .collect(),
             })
             .collect(),
     }
+}
+
+/// Splits one rule's sorted hits into those shown one by one and the causes with
+/// more than [`GROUP_AT`] package hits, each shown once with its packages.
+fn group_by_cause(sorted: Vec<&Sorted>) -> (Vec<Finding>, Vec<GroupedFindings>) {
+    // A cause is the message's key: what the finding says, whatever package it names.
+    let mut by_cause: BTreeMap<&'static str, Vec<&Sorted>> = BTreeMap::new();
+    let mut single = Vec::new();
+    for hit in sorted {
+        if hit.2.package.is_some() {
+            by_cause.entry(hit.1).or_default().push(hit);
+        } else {
+            single.push(hit);
+        }
+    }
+    let mut grouped = Vec::new();
+    for (cause, hits) in by_cause {
+        if hits.len() > GROUP_AT {
+            let mut packages: Vec<String> =
+                hits.iter().filter_map(|h| h.2.package.clone()).collect();
+            packages.dedup();
+            let notes: BTreeSet<&String> = hits.iter().flat_map(|h| &h.2.notes).collect();
+            grouped.push(GroupedFindings {
+                cause: cause.to_owned(),
+                count: hits.len(),
+                example: hits[0].2.clone(),
+                packages,
+                notes: notes.into_iter().cloned().collect(),
+                findings: hits.iter().map(|h| h.2.clone()).collect(),
+            });
+        } else {
+            single.extend(hits);
+        }
+    }
+    // Back in the order of package and message.
+    single.sort_by(|a, b| (&a.2.package, &a.0).cmp(&(&b.2.package, &b.0)));
+    (single.into_iter().map(|h| h.2.clone()).collect(), grouped)
 }
 
 fn score_view(sc: &score::Score) -> Option<Score> {

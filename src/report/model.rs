@@ -13,7 +13,7 @@
 use serde::Serialize;
 
 /// The schema identifier written into every report.
-pub const SCHEMA: &str = "sovra.report/1";
+pub const SCHEMA: &str = "sovra.report/2";
 
 /// One report: a single candidate or a comparison of several.
 #[derive(Debug, Clone, Serialize)]
@@ -24,13 +24,16 @@ pub struct Report {
     pub kind: ReportKind,
     /// The language the report was rendered in (`de`, `en`).
     pub lang: String,
-    /// The date the report is issued for (`YYYY-MM-DD`), only when given with `--date`.
+    /// The date the report is issued for (`YYYY-MM-DD`): `--date`, else today.
     pub date: Option<String>,
     pub generator: Generator,
     /// The assessed candidates, in the order given on the command line.
     pub candidates: Vec<Candidate>,
     /// The side-by-side view; present for comparison reports.
     pub comparison: Option<Comparison>,
+    /// Third-party notices of all candidates, once: licence texts grouped by licence,
+    /// each with its packages. Empty with `--no-appendix`.
+    pub attribution: Vec<Attribution>,
 }
 
 /// Single candidate or comparison.
@@ -86,8 +89,6 @@ pub struct Candidate {
     pub components: Vec<Component>,
     pub findings: Findings,
     pub licenses: LicenseInventory,
-    /// Third-party notices: licence texts grouped by licence, each with its packages.
-    pub attribution: Vec<Attribution>,
     pub vendors: Vendors,
     /// The EU Cloud Sovereignty Framework view, when the score provides it.
     pub csf: Option<Csf>,
@@ -245,7 +246,34 @@ pub struct RuleFindings {
     pub remediation: Option<String>,
     /// Framework references (`CSF SOV-3`, `§16a EGovG`, …).
     pub frameworks: Vec<String>,
-    /// The hits, sorted by package and message.
+    /// The hits, sorted by package and message; a cause with many hits is in
+    /// `grouped` instead.
+    pub findings: Vec<Finding>,
+    /// Causes with more than [`GROUP_AT`] package hits, each once with the packages
+    /// it concerns (one "origin unknown" entry, not a line per package).
+    pub grouped: Vec<GroupedFindings>,
+}
+
+/// A cause with more package hits than this is reported once, as a
+/// [`GroupedFindings`]; hits about a component (a manifest has few) stay single.
+pub const GROUP_AT: usize = 20;
+
+/// Many findings of one rule with the same cause.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupedFindings {
+    /// Message key of the cause (`origin-known.unknown`, …).
+    pub cause: String,
+    /// Number of findings with this cause.
+    pub count: usize,
+    /// The first finding, as an example of the wording.
+    pub example: Finding,
+    /// The packages concerned (`name@version`), sorted; findings without a package
+    /// are counted only.
+    pub packages: Vec<String>,
+    /// Every distinct supporting note of the group's findings, sorted.
+    pub notes: Vec<String>,
+    /// Every finding of the group, as in `findings` of a rule: the JSON keeps them all;
+    /// the templates show the count, the example, packages and notes.
     pub findings: Vec<Finding>,
 }
 
@@ -458,8 +486,7 @@ pub struct FactsFile {
     pub generated: String,
     /// The oldest retrieval time of any fact in it.
     pub oldest_retrieval: Option<String>,
-    /// Whole days from `generated` to the report's `--date`; absent without `--date`,
-    /// so that undated reports stay byte-identical.
+    /// Whole days from `generated` to the report's date.
     pub age_days: Option<i64>,
 }
 

@@ -241,6 +241,9 @@ fn environment(locale: &Locale, templates: &Templates) -> Environment<'static> {
             _ => Value::from(v),
         }
     });
+    // Base64 of the text's UTF-8 bytes: images embedded in flat ODF
+    // (`office:binary-data`).
+    env.add_filter("b64", |v: &str| base64(v.as_bytes()));
     env.add_global("lang", Value::from(locale.lang.clone()));
     env
 }
@@ -278,6 +281,28 @@ fn inside(dir: &Path, name: &str) -> std::result::Result<Option<PathBuf>, miniji
         return Err(outside(name));
     }
     Ok(Some(real))
+}
+
+/// Standard base64 (RFC 4648, with padding).
+pub(crate) fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> shift) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 /// Formats one printed value with the escaping of the template being rendered.

@@ -238,6 +238,7 @@ pub(crate) fn report(lang: &str, compare: bool) -> Report {
         &build::Options {
             locale: &Locale::load(lang, None).unwrap(),
             date: Some("2026-11-22"),
+            appendix: true,
         },
     )
 }
@@ -387,7 +388,7 @@ fn json_is_the_model_and_byte_identical() {
     let b = render(&report("en", true), Format::Json, &Templates::default()).unwrap();
     assert_eq!(a, b);
     let v: serde_json::Value = serde_json::from_str(&a).unwrap();
-    assert_eq!(v["schema"], "sovra.report/1");
+    assert_eq!(v["schema"], "sovra.report/2");
     assert_eq!(v["kind"], "comparison");
     assert_eq!(v["candidates"][0]["verdict"], "non-compliant");
     // Two packages and no manifest: too few of the score's dimensions have evidence
@@ -463,5 +464,20 @@ fn a_runaway_template_runs_out_of_fuel() {
     for f in [Format::Html, Format::Md, Format::Fodt, Format::Summary] {
         render::render_with_fuel(&r, f, &locale, &Templates::default(), render::FUEL / 1000)
             .unwrap();
+    }
+}
+
+#[test]
+fn base64_matches_the_rfc_4648_test_vectors() {
+    for (plain, encoded) in [
+        ("", ""),
+        ("f", "Zg=="),
+        ("fo", "Zm8="),
+        ("foo", "Zm9v"),
+        ("foob", "Zm9vYg=="),
+        ("fooba", "Zm9vYmE="),
+        ("foobar", "Zm9vYmFy"),
+    ] {
+        assert_eq!(super::render::base64(plain.as_bytes()), encoded);
     }
 }

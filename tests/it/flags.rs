@@ -53,3 +53,37 @@ fn inventory_applies_the_facts_file() {
     let with = repos(&json(&["--facts", FACTS]));
     assert!(with > without, "{without} → {with}");
 }
+
+#[test]
+fn completions_and_man_page_come_from_the_command_definition() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = sovra(&["completions", shell]);
+        assert!(out.status.success(), "{shell}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        for word in ["report", "no-appendix", "color"] {
+            assert!(text.contains(word), "{shell} completion lacks {word}");
+        }
+    }
+    let bad = sovra(&["completions", "tcsh"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let out = sovra(&["man"]);
+    assert!(out.status.success());
+    let man = String::from_utf8(out.stdout).unwrap();
+    assert!(man.contains(".TH sovra 1"), "{man}");
+    assert!(man.contains("sovra\\-report"), "subcommands listed: {man}");
+}
+
+#[test]
+fn color_flag_overrides_the_terminal_check() {
+    let run = |choice: &str| {
+        let out = sovra(&["check", "samples/opendesk", "--color", choice]);
+        assert_ne!(out.status.code(), Some(2));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // Tests run without a terminal: `auto` is plain, `always` colours anyway.
+    assert!(!run("auto").contains('\u{1b}'));
+    assert!(!run("never").contains('\u{1b}'));
+    assert!(run("always").contains("\u{1b}["));
+    let bad = sovra(&["check", "samples/opendesk", "--color", "sometimes"]);
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -140,11 +140,24 @@ fn report_keeps_hostile_names_as_text_in_every_format() {
 }
 
 #[test]
-fn report_is_byte_identical_across_runs_and_undated_without_date() {
-    let a = run_ok(&["report", "samples/rust-service", "--format", "html"]);
-    let b = run_ok(&["report", "samples/rust-service", "--format", "html"]);
+fn report_states_its_date_and_is_byte_identical_with_date() {
+    // The date of the assessment is evidence: without `--date`, today's.
+    let today = run_ok(&["report", "samples/rust-service", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&today).unwrap();
+    let date = json["date"]
+        .as_str()
+        .expect("an undated run states today's date");
+    assert!(
+        date.parse::<jiff::civil::Date>().is_ok(),
+        "not a date: {date}"
+    );
+    let html = run_ok(&["report", "samples/rust-service", "--format", "html"]);
+    assert!(html.contains("As of "), "the HTML states its date");
+    assert!(!html.contains("Undated"));
+    // `--date` fixes it: same inputs, same bytes.
+    let a = report(&["samples/rust-service"], "html", "en");
+    let b = report(&["samples/rust-service"], "html", "en");
     assert_eq!(a, b);
-    assert!(a.contains("Undated (reproducible run)"));
     let dated = report(&["samples/rust-service"], "md", "en");
     assert!(dated.contains("As of 22 November 2026"));
 }
@@ -513,9 +526,244 @@ fn report_evidence_names_the_facts_file_and_its_age_when_dated() {
         digest.iter().map(|b| format!("{b:02x}")).collect()
     };
     assert!(dated.contains(&sha), "{dated}");
-    // Undated reports carry no age, so they stay byte-identical over time.
+    // Without `--date` the report states today's date and the age on it.
     let undated = md(&["--facts", facts]);
-    assert!(!undated.contains("age in days"), "{undated}");
+    assert!(undated.contains("age in days"), "{undated}");
     // Without a facts file the report says that no network facts were used.
     assert!(md(&[]).contains("none: no network facts were used"));
+}
+
+/// A CycloneDX SBOM of `n` npm packages that state no licence.
+fn many_packages_without_licence(n: usize) -> String {
+    let comps: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                r#"{{"type":"library","bom-ref":"p{i}","name":"pkg{i}","version":"1.0.0","purl":"pkg:npm/pkg{i}@1.0.0"}}"#
+            )
+        })
+        .collect();
+    let refs: Vec<String> = (0..n).map(|i| format!("\"p{i}\"")).collect();
+    format!(
+        r#"{{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,
+  "metadata":{{"component":{{"type":"application","bom-ref":"app","name":"app","version":"1.0.0",
+    "licenses":[{{"license":{{"id":"EUPL-1.2"}}}}]}}}},
+  "components":[{}],
+  "dependencies":[{{"ref":"app","dependsOn":[{}]}}]}}"#,
+        comps.join(","),
+        refs.join(",")
+    )
+}
+
+#[test]
+fn findings_of_one_cause_are_grouped_with_their_packages() {
+    let dir = tempfile::tempdir().unwrap();
+    let bom = dir.path().join("many.cdx.json");
+    std::fs::write(&bom, many_packages_without_licence(40)).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&report(&[path_str(&bom)], "json", "en")).unwrap();
+    let rules = json["candidates"][0]["findings"]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["rules"].as_array().unwrap().iter());
+    let lic001 = rules
+        .into_iter()
+        .find(|r| r["rule"] == "LIC001")
+        .expect("LIC001 reports the missing licences");
+    assert_eq!(lic001["findings"].as_array().unwrap().len(), 0, "{lic001}");
+    let grouped = lic001["grouped"].as_array().unwrap();
+    assert_eq!(grouped.len(), 1, "one entry for one cause: {lic001}");
+    assert_eq!(grouped[0]["cause"], "license-expression.missing");
+    assert_eq!(grouped[0]["count"], 40);
+    let packages = grouped[0]["packages"].as_array().unwrap();
+    assert_eq!(packages.len(), 40);
+    assert!(packages.iter().any(|p| p == "pkg39@1.0.0"));
+    // The HTML says it once, with the count, and names packages, not 40 lines.
+    let html = report(&[path_str(&bom)], "html", "en");
+    assert!(
+        html.contains("40 findings of this kind."),
+        "grouped wording"
+    );
+    assert!(
+        html.contains("and 20 more"),
+        "long lists are cut in the body"
+    );
+    assert!(!html.contains("pkg9@1.0.0 states no licence"));
+}
+
+#[test]
+fn comparison_puts_summaries_first_and_one_shared_appendix_last() {
+    let args = ["--compare", "samples/opendesk", "samples/proprietary-suite"];
+    for format in ["html", "md", "fodt"] {
+        let text = report(&args, format, "en");
+        let (first, second) = (
+            text.find("openDesk CE"),
+            text.rfind("Nimbus Workplace Cloud"),
+        );
+        assert!(first.is_some() && second.is_some());
+        // Where the second candidate's summary starts: its verdict banner.
+        let second_summary = match format {
+            "html" => text.find("<h2 id=\"c2-h\">").unwrap(),
+            "md" => text.find("\n## Nimbus Workplace Cloud 2026").unwrap(),
+            _ => text.find("<text:bookmark text:name=\"toc-c2\"/>").unwrap(),
+        };
+        let first_details = match format {
+            "html" => text.find("<h2 id=\"c1-details-h\">").unwrap(),
+            "md" => text.find("\n## openDesk CE: details").unwrap(),
+            _ => text.find("<text:bookmark text:name=\"toc-d1\"/>").unwrap(),
+        };
+        let appendix = match format {
+            "html" => text.find("<h2 id=\"appendix-h\">").unwrap(),
+            "md" => text.find("\n## Appendix: third-party notices").unwrap(),
+            _ => text
+                .find("<text:bookmark text:name=\"toc-appendix\"/>")
+                .unwrap(),
+        };
+        assert!(second_summary < first_details, "{format}: summaries first");
+        assert!(
+            first_details < appendix,
+            "{format}: details before the appendix"
+        );
+        // Once, after everything else (the legend is the last section before it).
+        let marker = match format {
+            "html" => "<h2 id=\"appendix-h\">",
+            "md" => "\n## Appendix: third-party notices",
+            _ => "<text:bookmark text:name=\"toc-appendix\"/>",
+        };
+        assert_eq!(text.matches(marker).count(), 1, "{format}: one appendix");
+        let legend = text.rfind("How to read this report").unwrap();
+        assert!(legend < appendix, "{format}: the appendix is last");
+        // The appendix is shared: each licence once.
+        let apache = text.matches("Apache License 2.0 (Apache-2.0)").count()
+            + text
+                .matches("Apache License 2.0 <span class=\"muted\">")
+                .count();
+        assert_eq!(apache, 1, "{format}: Apache-2.0 once");
+        // Every report explains its numbers.
+        assert!(text.contains("How to read this report"), "{format}: legend");
+    }
+    // `--no-appendix` leaves it out.
+    let mut no = args.to_vec();
+    no.push("--no-appendix");
+    let text = report(&no, "html", "en");
+    assert!(!text.contains("id=\"appendix-h\""));
+    assert!(text.contains("Nimbus Workplace Cloud"));
+}
+
+#[test]
+fn house_style_locale_with_an_unknown_key_is_an_error_at_its_position() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("locales")).unwrap();
+    std::fs::write(
+        dir.path().join("locales/en.toml"),
+        "[report]\ntitle = \"Offer report\"\n  titel = \"misspelt\"\n",
+    )
+    .unwrap();
+    let out = sovra(&[
+        "report",
+        "samples/rust-service",
+        "--format",
+        "md",
+        "--templates",
+        path_str(dir.path()),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("en.toml:3:3"), "{err}");
+    assert!(err.contains("unknown locale key `report.titel`"), "{err}");
+    // A known key is taken as it is.
+    std::fs::write(
+        dir.path().join("locales/en.toml"),
+        "[report]\ntitle = \"Offer report\"\n",
+    )
+    .unwrap();
+    let md = run_ok(&[
+        "report",
+        "samples/rust-service",
+        "--format",
+        "md",
+        "--date",
+        "2026-11-22",
+        "--templates",
+        path_str(dir.path()),
+    ]);
+    assert!(md.contains("# Offer report: "), "{md}");
+}
+
+#[test]
+fn fodt_has_contents_with_page_numbers_fitted_columns_and_chart_images() {
+    let fodt = report(
+        &["--compare", "samples/opendesk", "samples/proprietary-suite"],
+        "fodt",
+        "de",
+    );
+    let doc = roxmltree::Document::parse(&fodt).expect("well-formed XML");
+    let text_ns = "urn:oasis:names:tc:opendocument:xmlns:text:1.0";
+    let draw_ns = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0";
+    let office_ns = "urn:oasis:names:tc:opendocument:xmlns:office:1.0";
+    // Page numbers in the footer and a table of contents whose entries point at
+    // bookmarks that exist, with the page each starts on.
+    assert!(fodt.contains("<text:page-number"));
+    let toc = doc
+        .descendants()
+        .find(|n| n.has_tag_name((text_ns, "table-of-content")))
+        .expect("a table of contents");
+    let refs: Vec<&str> = toc
+        .descendants()
+        .filter(|n| n.has_tag_name((text_ns, "bookmark-ref")))
+        .map(|n| {
+            assert_eq!(n.attribute((text_ns, "reference-format")), Some("page"));
+            n.attribute((text_ns, "ref-name")).unwrap()
+        })
+        .collect();
+    let marks: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((text_ns, "bookmark")))
+        .filter_map(|n| n.attribute((text_ns, "name")))
+        .collect();
+    assert_eq!(
+        refs.len(),
+        7,
+        "comparison, 2 summaries, 2 details, legend, appendix"
+    );
+    for r in &refs {
+        assert!(marks.contains(r), "entry {r} points at no heading");
+    }
+    // Vendor and country charts as embedded SVG images, one pair per candidate.
+    let images: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((draw_ns, "image")))
+        .map(|n| {
+            n.children()
+                .find(|c| c.has_tag_name((office_ns, "binary-data")))
+                .and_then(|c| c.text())
+                .expect("embedded image data")
+        })
+        .collect();
+    assert_eq!(images.len(), 4, "organisations and countries per candidate");
+    for data in images {
+        // base64 of `<svg `
+        assert!(data.starts_with("PHN2ZyB"), "{}", &data[..20]);
+    }
+    // Every table declares one fitted width per column, 17 cm in all.
+    for table in doc
+        .descendants()
+        .filter(|n| n.has_tag_name(("urn:oasis:names:tc:opendocument:xmlns:table:1.0", "table")))
+    {
+        let widths: Vec<u32> = table
+            .children()
+            .filter(|c| c.tag_name().name() == "table-column")
+            .map(|c| {
+                let style = c
+                    .attribute((
+                        "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+                        "style-name",
+                    ))
+                    .unwrap();
+                style.trim_start_matches('W').parse().unwrap()
+            })
+            .collect();
+        let sum: u32 = widths.iter().sum();
+        assert!((32..=34).contains(&sum), "{widths:?}");
+    }
 }
