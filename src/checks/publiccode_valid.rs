@@ -24,6 +24,24 @@ pub(crate) struct P {
 
 impl Params for P {}
 
+/// One note per problem, in line order; only the first names the file, the others give
+/// line and column, so the path is not repeated on every line.
+fn located_notes(problems: &[crate::error::Problem]) -> Vec<Text> {
+    let mut sorted: Vec<_> = problems.iter().collect();
+    sorted.sort_by_key(|p| (p.line, p.column));
+    sorted
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            Text::as_is(if i == 0 {
+                p.to_string()
+            } else {
+                format!("{}:{}: {}", p.line, p.column, p.message)
+            })
+        })
+        .collect()
+}
+
 fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
     let mut hits = Vec::new();
     for (i, c) in ctx.extra.facts.candidate.components.iter().enumerate() {
@@ -36,11 +54,7 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
                     component = &c.name,
                     count = pc.errors.len()
                 ),
-                notes: pc
-                    .errors
-                    .iter()
-                    .map(|e| Text::as_is(e.to_string()))
-                    .collect(),
+                notes: located_notes(&pc.errors),
                 ..Hit::default()
             }),
             Some(pc) if !pc.warnings.is_empty() => hits.push(Hit {
@@ -50,11 +64,7 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
                     component = &c.name,
                     count = pc.warnings.len()
                 ),
-                notes: pc
-                    .warnings
-                    .iter()
-                    .map(|w| Text::as_is(w.to_string()))
-                    .collect(),
+                notes: located_notes(&pc.warnings),
                 review_only: true,
                 ..Hit::default()
             }),

@@ -329,9 +329,11 @@ enum Ty {
     Language,
     Country,
     Spdx,
-    /// A relative path inside the repository or an http(s) URL; `true` for images.
+    /// A relative path inside the repository or an http(s) URL. `exts` lists the accepted
+    /// file extensions (lower case, with the dot), read from the URL's path as the official
+    /// parser does; empty accepts any file.
     PathOrUrl {
-        image: bool,
+        exts: &'static [&'static str],
     },
     Enum(&'static [&'static str]),
     /// `alias:<known alias>` or a URI.
@@ -382,7 +384,8 @@ const fn dep(key: &'static str, ty: Ty, msg: &'static str) -> Field {
     }
 }
 
-const DROP: &str = "This key is DEPRECATED and will be removed in the future. It's safe to drop it";
+const DROP: &str =
+    "This key is DEPRECATED and will be removed in the future. It's safe to drop it.";
 
 const STR: Ty = Ty::Str;
 const URL: Ty = Ty::Url;
@@ -390,7 +393,14 @@ const HTTP: Ty = Ty::HttpUrl;
 const STR_LIST: Ty = Ty::List { item: &STR, min: 0 };
 const COUNTRY: Ty = Ty::Country;
 const MIME: Ty = Ty::Mime;
-const IMAGE: Ty = Ty::PathOrUrl { image: true };
+/// Logos: vector or PNG (`.svgz` is compressed SVG), as publiccode-parser-go accepts.
+const LOGO: Ty = Ty::PathOrUrl {
+    exts: &[".svg", ".svgz", ".png"],
+};
+/// Screenshots: JPEG or PNG, spelled `.jpg` or `.png`, as publiccode-parser-go accepts.
+const SCREENSHOT: Ty = Ty::PathOrUrl {
+    exts: &[".jpg", ".png"],
+};
 const LANG: Ty = Ty::Language;
 
 const DEVELOPMENT_STATUS: &[&str] = &["concept", "development", "beta", "stable", "obsolete"];
@@ -560,7 +570,7 @@ const DESCRIPTION: &[Field] = &[
     f(
         "screenshots",
         Ty::List {
-            item: &IMAGE,
+            item: &SCREENSHOT,
             min: 0,
         },
     ),
@@ -626,7 +636,7 @@ const IT: &[Field] = &[
         Ty::Map(&[dep(
             "codiceIPA",
             Ty::Str,
-            "This key is DEPRECATED and will be removed in the future. Use 'organisation.uri' and set it to 'urn:x-italian-pa:pcm' instead",
+            "This key is DEPRECATED and will be removed in the future. Use 'organisation.uri' and set it to 'urn:x-italian-pa:pcm' instead.",
         )]),
     ),
     f(
@@ -650,11 +660,11 @@ const ROOT: &[Field] = &[
     f("isBasedOn", Ty::StrOrUrls),
     f("softwareVersion", STR),
     f("releaseDate", Ty::Date),
-    f("logo", IMAGE),
+    f("logo", LOGO),
     dep(
         "monochromeLogo",
-        IMAGE,
-        "This key is DEPRECATED and will be removed in the future. Use 'logo' instead",
+        LOGO,
+        "This key is DEPRECATED and will be removed in the future. Use 'logo' instead.",
     ),
     dep(
         "inputTypes",
@@ -734,9 +744,9 @@ const ROOT: &[Field] = &[
             dep(
                 "repoOwner",
                 STR,
-                "This key is DEPRECATED and will be removed in the future. Use 'organisation.name' instead",
+                "This key is DEPRECATED and will be removed in the future. Use 'organisation.name' instead.",
             ),
-            dep("authorsFile", Ty::PathOrUrl { image: false }, DROP),
+            dep("authorsFile", Ty::PathOrUrl { exts: &[] }, DROP),
         ]),
     ),
     req(
@@ -983,7 +993,7 @@ impl Check<'_> {
                     self.warn(
                         v,
                         key,
-                        format!("Lowercase country codes are DEPRECATED. Use uppercase instead ('{upper}')"),
+                        format!("Lowercase country codes are DEPRECATED. Use uppercase instead ('{upper}')."),
                     );
                 }
             }
@@ -1017,12 +1027,12 @@ impl Check<'_> {
                 None if !is_uri(s) => self.error(v, key, "is not a valid URI"),
                 None => {}
             },
-            Ty::PathOrUrl { image } => self.path_or_url(v, key, s, *image),
+            Ty::PathOrUrl { exts } => self.path_or_url(v, key, s, exts),
             Ty::Map(_) | Ty::List { .. } | Ty::Langs(_) | Ty::StrOrUrls => {}
         }
     }
 
-    fn path_or_url(&mut self, v: &Node, key: &str, s: &str, image: bool) {
+    fn path_or_url(&mut self, v: &Node, key: &str, s: &str, exts: &[&str]) {
         if s.starts_with("file:") {
             self.error(
                 v,
@@ -1039,13 +1049,8 @@ impl Check<'_> {
             );
             return;
         }
-        let lower = s.to_ascii_lowercase();
-        if image
-            && !(lower.ends_with(".svg")
-                || lower.ends_with(".png")
-                || lower.ends_with(".jpg")
-                || lower.ends_with(".jpeg"))
-        {
+        let ext = extension(s);
+        if !exts.is_empty() && !exts.contains(&ext.as_str()) {
             self.error(v, key, format!("invalid file extension for: {s}"));
             return;
         }
@@ -1053,7 +1058,7 @@ impl Check<'_> {
             return;
         }
         let Some(base) = self.base else { return };
-        let file = base.join(s);
+        let file = base.join(url_path(s));
         if file.exists() && !super::inside(base, &file) {
             self.error(
                 v,
@@ -1076,14 +1081,29 @@ impl Check<'_> {
         };
         match head() {
             Err(_) => self.error(v, key, format!("no such file: {s}")),
-            Ok(bytes)
-                if image && lower.ends_with(".png") && !bytes.starts_with(b"\x89PNG\r\n\x1a\n") =>
-            {
+            Ok(bytes) if ext == ".png" && !bytes.starts_with(b"\x89PNG\r\n\x1a\n") => {
                 self.error(v, key, "image: unknown format");
             }
             Ok(_) => {}
         }
     }
+}
+
+/// The path of a URL or relative reference: without scheme, authority, query and fragment.
+fn url_path(s: &str) -> &str {
+    let s = s.split(['?', '#']).next().unwrap_or(s);
+    match s.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("", |i| &rest[i..]),
+        None => s,
+    }
+}
+
+/// The lower-case extension (with its dot) of the last segment of a URL's path, or "".
+fn extension(s: &str) -> String {
+    let path = url_path(s);
+    let last = path.rsplit('/').next().unwrap_or(path);
+    last.rfind('.')
+        .map_or_else(String::new, |i| last[i..].to_ascii_lowercase())
 }
 
 fn join(prefix: &str, key: &str) -> String {
@@ -1140,10 +1160,10 @@ pub fn validate(path: &Path, bytes: &[u8], base: Option<&Path>) -> PublicCode {
                 c.warn(
                     &k,
                     "it",
-                    "Lowercase country codes are DEPRECATED and will be removed in the future. Use 'IT' instead",
+                    "Lowercase country codes are DEPRECATED and will be removed in the future. Use 'IT' instead.",
                 );
                 if has_upper {
-                    c.error(&k, "it", "'IT' key already present. Remove this key");
+                    c.error(&k, "it", "'IT' key already present. Remove this key.");
                     entries.remove(i);
                     continue;
                 }
@@ -1176,7 +1196,7 @@ pub fn validate(path: &Path, bytes: &[u8], base: Option<&Path>) -> PublicCode {
                     v,
                     "publiccodeYmlVersion",
                     format!(
-                        "v{short} is not the latest version, use '0'. Parsing this file as v0.7."
+                        "Version {short} is outdated: the current version is 0.7, and '0' always means the latest 0.x. This file is read as v0.7."
                     ),
                 );
             }
@@ -1415,6 +1435,39 @@ mod tests {
     }
 
     #[test]
+    fn image_extensions_come_from_the_url_path() {
+        assert_eq!(extension("https://example.org/a/logo.PNG?raw=true"), ".png");
+        assert_eq!(extension("https://example.org/x.svg/logo"), "");
+        assert_eq!(extension("https://example.org"), "");
+        assert_eq!(extension("img/logo.svgz#top"), ".svgz");
+        assert_eq!(url_path("img/logo.png?raw=true"), "img/logo.png");
+        let check = |key: &str, value: &str| {
+            let text = format!("{key}: \"{value}\"\n");
+            let pc = validate(Path::new("p.yml"), text.as_bytes(), None);
+            !pc.errors
+                .iter()
+                .any(|e| e.message.contains("invalid file extension"))
+        };
+        let logo = |v: &str| check("logo", v);
+        assert!(logo("https://example.org/logo.png?raw=true"));
+        assert!(logo("https://example.org/logo.svgz"));
+        assert!(logo("https://example.org/logo.svg"));
+        assert!(!logo("https://example.org/logo.jpg"));
+        assert!(!logo("https://example.org/logo.png.zip?x=.png"));
+        let shot = |v: &str| {
+            let text = format!("description:\n  en:\n    screenshots:\n      - \"{v}\"\n");
+            let pc = validate(Path::new("p.yml"), text.as_bytes(), None);
+            !pc.errors
+                .iter()
+                .any(|e| e.message.contains("invalid file extension"))
+        };
+        assert!(shot("https://example.org/s.jpg?raw=true"));
+        assert!(shot("https://example.org/s.png"));
+        assert!(!shot("https://example.org/s.jpeg"));
+        assert!(!shot("https://example.org/s.svg"));
+    }
+
+    #[test]
     fn unknown_keys_wrong_types_and_missing_fields_are_errors() {
         let text = "publiccodeYmlVersion: \"0.2\"\nname: []\nfoo: 1\nlegal:\n  license: MIT OR\n";
         let pc = validate(Path::new("p.yml"), text.as_bytes(), None);
@@ -1436,7 +1489,7 @@ mod tests {
         );
         assert_eq!(
             pc.warnings[0].to_string(),
-            "p.yml:1:23: `publiccodeYmlVersion`: v0.2 is not the latest version, use '0'. Parsing this file as v0.7."
+            "p.yml:1:23: `publiccodeYmlVersion`: Version 0.2 is outdated: the current version is 0.7, and '0' always means the latest 0.x. This file is read as v0.7."
         );
     }
 }
