@@ -30,6 +30,7 @@ mod flat;
 mod golang;
 mod gradle;
 mod npm;
+mod pnpm;
 pub mod publiccode;
 mod python;
 mod ruby;
@@ -128,7 +129,7 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
 const ACCEPTED: &str = "accepted are cargo metadata JSON, `Cargo.toml`, `Cargo.lock`, \
      CycloneDX JSON or XML, SPDX 2 JSON or tag-value, SPDX 3 JSON-LD, npm `package-lock.json`, \
      `composer.lock`, `poetry.lock`, `uv.lock`, `Pipfile.lock`, `go.mod`, `Gemfile.lock`, \
-     `yarn.lock`, NuGet `packages.lock.json`, `gradle.lockfile`, pinned `requirements.txt`, \
+     `yarn.lock`, `pnpm-lock.yaml`, NuGet `packages.lock.json`, `gradle.lockfile`, pinned `requirements.txt`, \
      `publiccode.yml` and `candidate.toml`";
 
 /// Directories never searched: version control, build output, installed packages.
@@ -184,7 +185,7 @@ fn manifest_beside(path: &Path, format: InputFormat) -> Result<Option<(PathBuf, 
         InputFormat::ComposerLock => "composer.json",
         InputFormat::PoetryLock => "pyproject.toml",
         InputFormat::GoMod => "go.sum",
-        InputFormat::YarnLock => "package.json",
+        InputFormat::YarnLock | InputFormat::PnpmLock => "package.json",
         _ => return Ok(None),
     };
     let Some(file) = path.parent().map(|d| d.join(name)) else {
@@ -527,6 +528,9 @@ fn sniff(path: &Path, bytes: &[u8]) -> Result<Sniffed> {
     if yarn::looks_like_yarn_lock(&text) {
         return Ok(Sniffed::Known(InputFormat::YarnLock));
     }
+    if pnpm::looks_like_pnpm_lock(&text) {
+        return Ok(Sniffed::Known(InputFormat::PnpmLock));
+    }
     if gradle::looks_like_gradle_lock(&text) {
         return Ok(Sniffed::Known(InputFormat::GradleLock));
     }
@@ -853,6 +857,7 @@ fn parse_with(
         InputFormat::GoMod => golang::parse(path, utf8, manifest),
         InputFormat::GemfileLock => ruby::parse(path, utf8),
         InputFormat::YarnLock => yarn::parse(path, utf8, manifest),
+        InputFormat::PnpmLock => pnpm::parse(path, utf8, manifest),
         InputFormat::NugetLock => dotnet::parse(path, utf8),
         InputFormat::GradleLock => gradle::parse(path, utf8),
         InputFormat::Requirements => python::parse_requirements(path, utf8),

@@ -7,7 +7,8 @@
 //!   the distinct name and version pairs of `default` and `develop`, NuGet the distinct
 //!   name and `resolved` pairs over all frameworks, Gemfile the four-space `name (version)`
 //!   lines, go.mod the `require` lines, Gradle the `group:artifact:version` lines, Yarn the
-//!   entries (each with its own name and version), requirements files the requirement
+//!   entries (each with its own name and version), pnpm the distinct `packages` keys with
+//!   their peer suffixes cut off plus one per importer, requirements files the requirement
 //!   lines (not options, archives or URLs), each plus one for the project where
 //!   the format has no entry for it (uv.lock and Cargo.lock have one);
 //! - edges: Cargo.lock the sum of the `dependencies` lists (each names one package),
@@ -229,6 +230,48 @@ const CASES: &[(&str, &str, usize, Option<usize>, usize)] = &[
         None,
         1,
     ),
+    (
+        "opendesk/matrix-authentication-service/pnpm-lock.yaml",
+        "pnpm-lock",
+        863,
+        None,
+        3,
+    ),
+    (
+        "lockfiles/pnpm/osv-scalibr/peer-dependencies.yaml",
+        "pnpm-lock",
+        3,
+        None,
+        1,
+    ),
+    (
+        "lockfiles/pnpm/osv-scalibr/peer-dependencies-v6.yaml",
+        "pnpm-lock",
+        6,
+        None,
+        1,
+    ),
+    (
+        "lockfiles/pnpm/osv-scalibr/mixed-groups.v9.yaml",
+        "pnpm-lock",
+        4,
+        None,
+        1,
+    ),
+    (
+        "lockfiles/pnpm/osv-scalibr/multiple-versions.v9.yaml",
+        "pnpm-lock",
+        4,
+        None,
+        1,
+    ),
+    (
+        "lockfiles/pnpm/osv-scalibr/multiple-packages.yaml",
+        "pnpm-lock",
+        15,
+        None,
+        1,
+    ),
 ];
 
 #[test]
@@ -298,6 +341,10 @@ fn malformed_lockfiles_name_file_line_and_column() {
             ":4:5: a locked gem: expected `name (version)`",
         ),
         (
+            "lockfiles/pnpm/osv-scalibr/invalid-path.yaml",
+            "invalid-path.yaml:18:5: `invalidpath` is no pnpm package path",
+        ),
+        (
             "lockfiles/go/osv-scalibr/not-go-mod.mod",
             "unrecognised input format",
         ),
@@ -325,6 +372,11 @@ fn malformed_lockfiles_name_file_line_and_column() {
             "composer.lock",
             "{\"content-hash\": \"x\", \"packages\": [{\"name\": 1}]}",
             "composer.lock:1:",
+        ),
+        (
+            "pnpm-lock.yaml",
+            "lockfileVersion: '9.0'\npackages:\n  a@1.0.0: [\n",
+            "pnpm-lock.yaml:",
         ),
         (
             "gradle.lockfile",
