@@ -382,6 +382,67 @@ fn repository_paths_never_leave_the_api_prefix() {
 }
 
 #[test]
+fn package_names_never_leave_the_registry_prefix() {
+    let server = Server::start(|_| ok("{}"));
+    let cache = tempfile::tempdir().unwrap();
+    let cfg = config(
+        &format!("{}/api", server.base),
+        &[Source::Npm, Source::Pypi, Source::Maven],
+        cache.path(),
+    );
+    let mut pkgs = Vec::new();
+    for name in [
+        "..",
+        "../../admin",
+        "%2e%2e",
+        "a/../../admin",
+        "x?y#z",
+        "@../..",
+        "@x/..",
+    ] {
+        pkgs.push(pkg(Ecosystem::Npm, name, "1.0.0"));
+        pkgs.push(pkg(Ecosystem::Npm, "ok", name));
+    }
+    for name in ["..", "../../admin", "%2E%2E", "a b?c"] {
+        pkgs.push(pkg(Ecosystem::Pypi, name, "1.0"));
+        pkgs.push(pkg(Ecosystem::Pypi, "ok", name));
+    }
+    for name in [
+        "..:x",
+        "a..b:x",
+        "g:..",
+        "g:../../admin",
+        "g.%2e%2e:a",
+        "g:a?b",
+    ] {
+        pkgs.push(pkg(Ecosystem::Maven, name, "1"));
+        pkgs.push(pkg(Ecosystem::Maven, "g:a", name));
+    }
+    let n = pkgs.len();
+    enrich::enrich(&inventory(pkgs), &cfg, &Silent).unwrap();
+    let requests = server.requests();
+    // Most names are asked about (encoded); only dot-only segments are refused.
+    assert!(requests.len() * 2 > n, "{} requests", requests.len());
+    for r in requests {
+        assert!(
+            r.path.starts_with("/api/pypi/")
+                || (r.path.starts_with("/api/") && r.path.matches('/').count() >= 2),
+            "left the prefix: {}",
+            r.path
+        );
+        let segs: Vec<&str> = r.path.split(['/', '?', '#']).collect();
+        assert!(
+            !segs
+                .iter()
+                .any(|s| *s == ".." || s.to_lowercase() == "%2e%2e"),
+            "dot segment: {}",
+            r.path
+        );
+        assert!(!r.path.contains(['?', '#', ' ']), "unencoded: {}", r.path);
+    }
+}
+
+#[test]
 fn an_unparseable_index_answer_is_not_cached() {
     let server = Server::start(|_| ok("<html>maintenance</html>\n"));
     let cache = tempfile::tempdir().unwrap();
