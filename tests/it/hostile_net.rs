@@ -633,15 +633,23 @@ fn names_in_other_text_outputs_are_escaped_and_write_errors_say_write() {
         "metadata": {"component": {"type": "application", "name": "app\u{1b}]8;;x\u{7}",
                                    "version": "1.0.0", "bom-ref": "app"}},
         "components": [{"type": "library", "name": "lib\u{1b}[2J\u{9b}\nforged: line", "version": "1.0.0",
-                        "bom-ref": "x", "licenses": [{"expression": "MIT"}]}],
-        "dependencies": [{"ref": "app", "dependsOn": ["x"]}]
+                        "bom-ref": "x", "purl": "pkg:npm/lib@1.0.0?x=\u{1b}[2J\nforged: line",
+                        "licenses": [{"expression": "MIT\u{9b}\nforged: line"}]},
+                       {"type": "library", "name": "other", "version": "1.0.0", "bom-ref": "y",
+                        "licenses": [{"license": {"name": "Custom\u{1b}]8;;x\u{7}\nforged: line"}}]}],
+        "dependencies": [{"ref": "app", "dependsOn": ["x", "y"]}]
     });
     std::fs::write(&sbom, doc.to_string()).unwrap();
     let path = sbom.to_str().unwrap();
+    let other = dir.path().join("other.cdx.json");
+    std::fs::copy(&sbom, &other).unwrap();
+    let lib = "lib\u{1b}[2J\u{9b}\nforged: line";
     for args in [
         vec!["inventory", path],
         vec!["licenses", path],
         vec!["score", path],
+        vec!["why", lib, path],
+        vec!["compare", path, other.to_str().unwrap()],
         vec!["check", path, "--format", "sarif"],
         vec!["check", path, "--format", "junit"],
     ] {
