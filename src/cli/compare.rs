@@ -221,11 +221,14 @@ fn quoted(names: &[&str]) -> String {
         .join(", ")
 }
 
+/// Human form; names and text from the inputs have their control characters escaped.
 fn human(all: &[Assessed], diffs: &[Difference]) -> String {
+    use crate::text::escape_controls as esc;
     const LABEL: usize = 40;
     const COL: usize = 26;
     let mut o = String::new();
     let cell = |s: &str| {
+        let s = &crate::text::escape_controls(s);
         let n = s.chars().count();
         if n > COL - 1 {
             let t: String = s.chars().take(COL - 2).collect();
@@ -332,13 +335,13 @@ fn human(all: &[Assessed], diffs: &[Difference]) -> String {
         );
     }
     for d in diffs {
-        let _ = writeln!(o, "  - {}: {}", d.topic, d.summary);
+        let _ = writeln!(o, "  - {}: {}", d.topic, esc(&d.summary));
         for x in &d.details {
-            let _ = writeln!(o, "      {x}");
+            let _ = writeln!(o, "      {}", esc(x));
         }
     }
     for a in all {
-        let _ = writeln!(o, "\n{} — {}", a.name(), headline(&a.score));
+        let _ = writeln!(o, "\n{} — {}", esc(a.name()), headline(&a.score));
     }
     o
 }

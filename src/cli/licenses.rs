@@ -324,7 +324,10 @@ fn expression(expr: &spdx::Expression, text: String) -> (ExpressionJson, Class) 
 // ---------------------------------------------------------------------------------------
 // Human form
 
+/// Human form; text from the inputs (expressions, names) has its control characters
+/// escaped, so it cannot forge a line or drive a terminal.
 fn human(v: &LicensesJson) -> String {
+    use crate::text::escape_controls;
     let mut out = String::new();
     let known: usize = v.expressions.iter().map(|e| e.packages.len()).sum();
     let _ = writeln!(
@@ -352,7 +355,7 @@ fn human(v: &LicensesJson) -> String {
         let width = v
             .expressions
             .iter()
-            .map(|e| e.expression.chars().count())
+            .map(|e| escape_controls(&e.expression).chars().count())
             .max()
             .unwrap_or(0);
         for e in &v.expressions {
@@ -360,11 +363,12 @@ fn human(v: &LicensesJson) -> String {
             if e.deprecated {
                 flags.push("deprecated id");
             }
-            let pad = width - e.expression.chars().count();
+            let expression = escape_controls(&e.expression);
+            let pad = width - expression.chars().count();
             let _ = writeln!(
                 out,
                 "  {}{}  {:<16}  {:<22}  {} {}",
-                e.expression,
+                expression,
                 " ".repeat(pad),
                 e.class,
                 flags.join(", "),
@@ -375,7 +379,7 @@ fn human(v: &LicensesJson) -> String {
                     "packages"
                 }
             );
-            let _ = writeln!(out, "      {}", e.packages.join(", "));
+            let _ = writeln!(out, "      {}", escape_controls(&e.packages.join(", ")));
         }
         out.push('\n');
     }
@@ -388,10 +392,15 @@ fn human(v: &LicensesJson) -> String {
             for p in u.packages.iter().take(UNKNOWN_LISTED) {
                 match p.detail() {
                     Some(d) => {
-                        let _ = writeln!(out, "      {}: {d}", p.package);
+                        let _ = writeln!(
+                            out,
+                            "      {}: {}",
+                            escape_controls(&p.package),
+                            escape_controls(&d)
+                        );
                     }
                     None => {
-                        let _ = writeln!(out, "      {}", p.package);
+                        let _ = writeln!(out, "      {}", escape_controls(&p.package));
                     }
                 }
             }
@@ -412,12 +421,12 @@ fn human(v: &LicensesJson) -> String {
             let _ = writeln!(
                 out,
                 "  `{}` → `{}` ({})",
-                r.original,
-                r.result,
-                r.packages.join(", ")
+                escape_controls(&r.original),
+                escape_controls(&r.result),
+                escape_controls(&r.packages.join(", "))
             );
             for step in &r.rewrites {
-                let _ = writeln!(out, "      {step}");
+                let _ = writeln!(out, "      {}", escape_controls(step));
             }
         }
         out.push('\n');

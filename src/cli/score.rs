@@ -313,17 +313,20 @@ pub(crate) fn headline(s: &Score) -> String {
     }
 }
 
+/// Human form; text from the inputs (the candidate's name, messages quoting names and
+/// licences) has its control characters escaped, so it cannot forge a line.
 fn human(a: &Assessed) -> String {
+    use crate::text::escape_controls as esc;
     let s = &a.score;
     let mut o = String::new();
-    let _ = writeln!(o, "{}", s.candidate);
+    let _ = writeln!(o, "{}", esc(&s.candidate));
     let _ = writeln!(o, "  {}", headline(s));
     if s.gates.is_empty() {
         let _ = writeln!(o, "  gates: none failed");
     } else {
         let _ = writeln!(o, "  gates failed:");
         for g in &s.gates {
-            let _ = writeln!(o, "    {}: {}", g.rule, g.message);
+            let _ = writeln!(o, "    {}: {}", g.rule, esc(&g.message.to_string()));
         }
     }
     let c = counts(&a.analysis);
@@ -363,7 +366,7 @@ fn human(a: &Assessed) -> String {
                 o,
                 "    - {}: {}{}",
                 d.id.title(),
-                shown.join("; "),
+                esc(&shown.join("; ")),
                 if more > 0 {
                     format!("; … {more} more")
                 } else {
@@ -405,7 +408,13 @@ fn human(a: &Assessed) -> String {
     if !worst.is_empty() {
         let _ = writeln!(o, "\n  main findings:");
         for f in worst {
-            let _ = writeln!(o, "    {} {}: {}", f.level.as_str(), f.rule, f.hit.message);
+            let _ = writeln!(
+                o,
+                "    {} {}: {}",
+                f.level.as_str(),
+                f.rule,
+                esc(&f.hit.message.to_string())
+            );
         }
     }
     o

@@ -62,7 +62,7 @@ fn explain(inv: &Inventory, graph: &DepGraph, pkg: PkgIdx, out: &mut String) {
     let p = inv.package(pkg);
     let _ = writeln!(out, "{}", label(inv, pkg));
     if let Some(purl) = &p.purl {
-        let _ = writeln!(out, "  purl: {purl}");
+        let _ = writeln!(out, "  purl: {}", crate::text::escape_controls(purl));
     }
     if graph.roots().contains(&pkg) {
         let _ = writeln!(out, "  a root of the inputs");

@@ -57,6 +57,23 @@ const PURL_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANU
     .remove(b'~')
     .remove(b'+');
 
+/// What a registry path segment keeps unencoded (RFC 3986's unreserved characters).
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// `s` as one percent-encoded URL path segment, or an error when it is empty or only
+/// dots (`.`, `..`, which a URL parser resolves however they are encoded): a name from
+/// an input can then never move a request out of the registry's path prefix.
+pub(crate) fn path_segment(s: &str) -> Result<String, String> {
+    if s.bytes().all(|b| b == b'.') {
+        return Err(format!("`{s}` cannot be a path segment; not asked"));
+    }
+    Ok(percent_encoding::utf8_percent_encode(s, PATH_SEGMENT).to_string())
+}
+
 /// Coordinates of `pkg`, or `None` when it has no version or no registry ecosystem.
 pub(crate) fn of(pkg: &Package) -> Option<Coords> {
     if let Some(c) = pkg.purl.as_deref().and_then(from_purl) {

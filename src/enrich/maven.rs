@@ -3,7 +3,7 @@
 //! licences, organisation, SCM URL and home page. Fields a POM lacks are looked up in
 //! its parent POMs (up to five levels), as Maven's own inheritance does.
 
-use super::coords::Coords;
+use super::coords::{Coords, path_segment};
 use super::facts::PackageFacts;
 use super::http::{Http, Request, Response};
 use super::{Source, fact};
@@ -11,12 +11,25 @@ use super::{Source, fact};
 /// Parent chains longer than this are not followed.
 const MAX_PARENTS: usize = 5;
 
-pub(crate) fn pom_url(base: &str, group: &str, artifact: &str, version: &str) -> String {
-    format!(
-        "{}/{}/{artifact}/{version}/{artifact}-{version}.pom",
-        base.trim_end_matches('/'),
-        group.replace('.', "/")
-    )
+/// The POM's URL; each part of the group, the artifact and the version are encoded as
+/// path segments, so no coordinate (a parent's included) leaves the repository's path
+/// prefix.
+pub(crate) fn pom_url(
+    base: &str,
+    group: &str,
+    artifact: &str,
+    version: &str,
+) -> Result<String, String> {
+    let group = group
+        .split('.')
+        .map(path_segment)
+        .collect::<Result<Vec<_>, _>>()?
+        .join("/");
+    let (a, v) = (path_segment(artifact)?, path_segment(version)?);
+    Ok(format!(
+        "{}/{group}/{a}/{v}/{a}-{v}.pom",
+        base.trim_end_matches('/')
+    ))
 }
 
 pub(crate) fn lookup(http: &Http, base: &str, c: &Coords) -> Result<PackageFacts, String> {
@@ -29,7 +42,7 @@ pub(crate) fn lookup(http: &Http, base: &str, c: &Coords) -> Result<PackageFacts
     for depth in 0..=MAX_PARENTS {
         let mut req = Request::get(
             Source::Maven,
-            pom_url(base, &target.0, &target.1, &target.2),
+            pom_url(base, &target.0, &target.1, &target.2)?,
         );
         req.json = false;
         req.extract = Some(check_xml);
@@ -179,7 +192,7 @@ mod tests {
             ))
         );
         assert_eq!(
-            pom_url("http://m/", "org.apache.commons", "commons-lang3", "3.12.0"),
+            pom_url("http://m/", "org.apache.commons", "commons-lang3", "3.12.0").unwrap(),
             "http://m/org/apache/commons/commons-lang3/3.12.0/commons-lang3-3.12.0.pom"
         );
     }

@@ -4,22 +4,28 @@
 
 use serde_json::Value;
 
-use super::coords::Coords;
+use super::coords::{Coords, path_segment};
 use super::facts::PackageFacts;
 use super::http::{Http, Request, Response};
 use super::{Source, fact, str_at};
 
-pub(crate) fn url(base: &str, c: &Coords) -> String {
-    format!(
-        "{}/{}",
-        base.trim_end_matches('/'),
-        c.full_name().replace('/', "%2f")
-    )
+/// The package document's URL; the scope and name are encoded as path segments, so
+/// no name leaves the registry's path prefix.
+pub(crate) fn url(base: &str, c: &Coords) -> Result<String, String> {
+    let name = path_segment(&c.name)?;
+    let doc = match &c.namespace {
+        Some(scope) => {
+            let scope = path_segment(scope.strip_prefix('@').unwrap_or(scope))?;
+            format!("@{scope}%2f{name}")
+        }
+        None => name,
+    };
+    Ok(format!("{}/{doc}", base.trim_end_matches('/')))
 }
 
 pub(crate) fn lookup(http: &Http, base: &str, c: &Coords) -> Result<PackageFacts, String> {
     let resp = http
-        .fetch(&Request::get(Source::Npm, url(base, c)))
+        .fetch(&Request::get(Source::Npm, url(base, c)?))
         .map_err(|e| e.to_string())?;
     parse(&resp, &c.version)
 }
@@ -146,6 +152,6 @@ mod tests {
     #[test]
     fn scoped_names_are_escaped() {
         let c = super::super::coords::from_purl("pkg:npm/%40types/node@20.0.0").unwrap();
-        assert_eq!(url("http://h/", &c), "http://h/@types%2fnode");
+        assert_eq!(url("http://h/", &c).unwrap(), "http://h/@types%2fnode");
     }
 }

@@ -5,21 +5,22 @@
 
 use serde_json::Value;
 
-use super::coords::Coords;
+use super::coords::{Coords, path_segment};
 use super::facts::PackageFacts;
 use super::http::{Http, Request, Response};
 use super::{Source, fact, str_at};
 
 pub(crate) fn lookup(http: &Http, base: &str, c: &Coords) -> Result<PackageFacts, String> {
     let base = base.trim_end_matches('/');
-    let url = format!("{base}/pypi/{}/{}/json", c.name, c.version);
+    let (name, version) = (path_segment(&c.name)?, path_segment(&c.version)?);
+    let url = format!("{base}/pypi/{name}/{version}/json");
     let resp = http
         .fetch(&Request::get(Source::Pypi, url))
         .map_err(|e| e.to_string())?;
     if resp.status != 404 {
         return parse(&resp, &c.version);
     }
-    let url = format!("{base}/pypi/{}/json", c.name);
+    let url = format!("{base}/pypi/{name}/json");
     let resp = http
         .fetch(&Request::get(Source::Pypi, url))
         .map_err(|e| e.to_string())?;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use toml::de::DeValue;
 
 use crate::catalogue::spanned::{Doc, entry};
-use crate::error::{Problem, line_col};
+use crate::error::{LineIndex, Problem};
 
 /// A position in a policy file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -109,8 +109,11 @@ pub(crate) fn parse(name: &str, path: &Path, text: &str, problems: &mut Vec<Prob
         path: path.to_owned(),
         ..RawPolicy::default()
     };
+    // One index for the whole file: a line scan per position is quadratic in the
+    // number of exceptions.
+    let lines = LineIndex::new(text);
     let pos = |at: usize| {
-        let (line, column) = line_col(text, at);
+        let (line, column) = lines.line_col(at);
         Pos {
             path: path.to_owned(),
             line,

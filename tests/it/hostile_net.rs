@@ -382,6 +382,67 @@ fn repository_paths_never_leave_the_api_prefix() {
 }
 
 #[test]
+fn package_names_never_leave_the_registry_prefix() {
+    let server = Server::start(|_| ok("{}"));
+    let cache = tempfile::tempdir().unwrap();
+    let cfg = config(
+        &format!("{}/api", server.base),
+        &[Source::Npm, Source::Pypi, Source::Maven],
+        cache.path(),
+    );
+    let mut pkgs = Vec::new();
+    for name in [
+        "..",
+        "../../admin",
+        "%2e%2e",
+        "a/../../admin",
+        "x?y#z",
+        "@../..",
+        "@x/..",
+    ] {
+        pkgs.push(pkg(Ecosystem::Npm, name, "1.0.0"));
+        pkgs.push(pkg(Ecosystem::Npm, "ok", name));
+    }
+    for name in ["..", "../../admin", "%2E%2E", "a b?c"] {
+        pkgs.push(pkg(Ecosystem::Pypi, name, "1.0"));
+        pkgs.push(pkg(Ecosystem::Pypi, "ok", name));
+    }
+    for name in [
+        "..:x",
+        "a..b:x",
+        "g:..",
+        "g:../../admin",
+        "g.%2e%2e:a",
+        "g:a?b",
+    ] {
+        pkgs.push(pkg(Ecosystem::Maven, name, "1"));
+        pkgs.push(pkg(Ecosystem::Maven, "g:a", name));
+    }
+    let n = pkgs.len();
+    enrich::enrich(&inventory(pkgs), &cfg, &Silent).unwrap();
+    let requests = server.requests();
+    // Most names are asked about (encoded); only dot-only segments are refused.
+    assert!(requests.len() * 2 > n, "{} requests", requests.len());
+    for r in requests {
+        assert!(
+            r.path.starts_with("/api/pypi/")
+                || (r.path.starts_with("/api/") && r.path.matches('/').count() >= 2),
+            "left the prefix: {}",
+            r.path
+        );
+        let segs: Vec<&str> = r.path.split(['/', '?', '#']).collect();
+        assert!(
+            !segs
+                .iter()
+                .any(|s| *s == ".." || s.to_lowercase() == "%2e%2e"),
+            "dot segment: {}",
+            r.path
+        );
+        assert!(!r.path.contains(['?', '#', ' ']), "unencoded: {}", r.path);
+    }
+}
+
+#[test]
 fn an_unparseable_index_answer_is_not_cached() {
     let server = Server::start(|_| ok("<html>maintenance</html>\n"));
     let cache = tempfile::tempdir().unwrap();
@@ -572,15 +633,23 @@ fn names_in_other_text_outputs_are_escaped_and_write_errors_say_write() {
         "metadata": {"component": {"type": "application", "name": "app\u{1b}]8;;x\u{7}",
                                    "version": "1.0.0", "bom-ref": "app"}},
         "components": [{"type": "library", "name": "lib\u{1b}[2J\u{9b}\nforged: line", "version": "1.0.0",
-                        "bom-ref": "x", "licenses": [{"expression": "MIT"}]}],
-        "dependencies": [{"ref": "app", "dependsOn": ["x"]}]
+                        "bom-ref": "x", "purl": "pkg:npm/lib@1.0.0?x=\u{1b}[2J\nforged: line",
+                        "licenses": [{"expression": "MIT\u{9b}\nforged: line"}]},
+                       {"type": "library", "name": "other", "version": "1.0.0", "bom-ref": "y",
+                        "licenses": [{"license": {"name": "Custom\u{1b}]8;;x\u{7}\nforged: line"}}]}],
+        "dependencies": [{"ref": "app", "dependsOn": ["x", "y"]}]
     });
     std::fs::write(&sbom, doc.to_string()).unwrap();
     let path = sbom.to_str().unwrap();
+    let other = dir.path().join("other.cdx.json");
+    std::fs::copy(&sbom, &other).unwrap();
+    let lib = "lib\u{1b}[2J\u{9b}\nforged: line";
     for args in [
         vec!["inventory", path],
         vec!["licenses", path],
         vec!["score", path],
+        vec!["why", lib, path],
+        vec!["compare", path, other.to_str().unwrap()],
         vec!["check", path, "--format", "sarif"],
         vec!["check", path, "--format", "junit"],
     ] {
