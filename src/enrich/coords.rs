@@ -57,6 +57,16 @@ const PURL_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANU
     .remove(b'~')
     .remove(b'+');
 
+/// `s` as one URL path segment: every character but letters, digits and `-._~+`
+/// percent-encoded, and no empty, `.` or `..` segment, so a name from an input can
+/// never leave the API's path prefix or add a query.
+pub(crate) fn segment(s: &str) -> Result<String, String> {
+    if s.is_empty() || s == "." || s == ".." {
+        return Err(format!("`{s}` is not a usable package name"));
+    }
+    Ok(percent_encoding::utf8_percent_encode(s, PURL_SEGMENT).to_string())
+}
+
 /// Coordinates of `pkg`, or `None` when it has no version or no registry ecosystem.
 pub(crate) fn of(pkg: &Package) -> Option<Coords> {
     if let Some(c) = pkg.purl.as_deref().and_then(from_purl) {
@@ -73,7 +83,13 @@ pub(crate) fn of(pkg: &Package) -> Option<Coords> {
             None => return None,
         },
         Ecosystem::Pypi => (None, normalise_pypi(&pkg.name)),
-        Ecosystem::Cargo => (None, pkg.name.clone()),
+        Ecosystem::Cargo | Ecosystem::Gem | Ecosystem::Nuget | Ecosystem::Golang => {
+            (None, pkg.name.clone())
+        }
+        Ecosystem::Composer => match pkg.name.split_once('/') {
+            Some((v, n)) => (Some(v.to_owned()), n.to_owned()),
+            None => return None,
+        },
         _ => return None,
     };
     Some(Coords {
