@@ -32,7 +32,7 @@ pub(crate) struct Args {
     /// Pass --locked to cargo metadata
     #[arg(long)]
     locked: bool,
-    /// Sources to ask, comma-separated: npm, pypi, crates, maven, osv, github, gitlab
+    /// Sources to ask, comma-separated: npm, pypi, crates, maven, packagist, rubygems, nuget, go, osv, github, gitlab
     #[arg(long, value_delimiter = ',', value_name = "LIST")]
     sources: Vec<String>,
     /// Cache directory (default: $XDG_CACHE_HOME/sovra or ~/.cache/sovra)
@@ -45,7 +45,7 @@ pub(crate) struct Args {
     #[arg(long, default_value_t = 24, value_name = "HOURS")]
     ttl: u32,
     /// Override a base URL, e.g. `npm=https://npm.example.org` (repeatable; also
-    /// SOVRA_<NAME>_URL); names: crates, crates-download, github, gitlab, maven, npm, osv, pypi
+    /// SOVRA_<NAME>_URL); names: crates, crates-download, github, gitlab, go, maven, npm, nuget, osv, packagist, pypi, rubygems
     #[arg(long = "base-url", value_name = "NAME=URL")]
     base_urls: Vec<String>,
     /// Seconds one request may take
@@ -76,7 +76,7 @@ fn config(args: &Args) -> Result<Config> {
             let s = s.trim();
             let source = Source::parse(s).ok_or_else(|| {
                 Error::Usage(format!(
-                    "unknown source `{s}` (expected one of: npm, pypi, crates, maven, osv, github, gitlab)"
+                    "unknown source `{s}` (expected one of: npm, pypi, crates, maven, packagist, rubygems, nuget, go, osv, github, gitlab)"
                 ))
             })?;
             cfg.sources.insert(source);

@@ -17,6 +17,7 @@ use crate::graph::licenses::{LicenseGraph, Link};
 use crate::graph::{DepGraph, Scope};
 use crate::license::{self, LicenseOrigin, LicenseState, Licenses, Parsed, UnknownReason};
 use crate::model::{EdgeKind, Inventory, PkgIdx, SourceKind};
+use crate::text::escape_controls;
 
 /// The schema identifier of the JSON form; bump the number on incompatible changes.
 pub(crate) const SCHEMA: &str = "sovra.inventory/1";
@@ -74,10 +75,13 @@ fn human(inv: &Inventory, graph: &DepGraph, licenses: &Licenses) -> String {
         let _ = writeln!(out, "{title}");
         let width = rows
             .iter()
-            .map(|(k, _)| k.chars().count())
+            .map(|(k, _)| escape_controls(k).chars().count())
             .max()
             .unwrap_or(0);
         for (k, v) in rows {
+            // Keys and values come from inputs: a newline or an escape sequence in them
+            // must not forge a line or reach the terminal.
+            let (k, v) = (escape_controls(&k), escape_controls(&v));
             if v.is_empty() {
                 let _ = writeln!(out, "  {k}");
             } else {

@@ -90,7 +90,13 @@ pub(crate) fn of(pkg: &Package) -> Option<Coords> {
             None => return None,
         },
         Ecosystem::Pypi => (None, normalise_pypi(&pkg.name)),
-        Ecosystem::Cargo => (None, pkg.name.clone()),
+        Ecosystem::Cargo | Ecosystem::Gem | Ecosystem::Nuget | Ecosystem::Golang => {
+            (None, pkg.name.clone())
+        }
+        Ecosystem::Composer => match pkg.name.split_once('/') {
+            Some((v, n)) => (Some(v.to_owned()), n.to_owned()),
+            None => return None,
+        },
         _ => return None,
     };
     Some(Coords {

@@ -1,5 +1,5 @@
 //! Enrichment: facts that the inputs lack, fetched from package registries (npm, PyPI,
-//! crates.io, Maven repositories), advisories (OSV) and forges (GitHub, GitLab), and
+//! crates.io, Maven repositories, Packagist, RubyGems, NuGet, deps.dev for Go modules), advisories (OSV) and forges (GitHub, GitLab), and
 //! pinned into a facts file (see [`Facts`] and `docs/facts-json.md`).
 //!
 //! This is the only module besides `ingest` that does IO. [`enrich`] runs in three
@@ -16,11 +16,15 @@ mod crates;
 mod facts;
 mod github;
 mod gitlab;
+mod golang;
 mod http;
 mod maven;
 mod npm;
+mod nuget;
 mod osv;
+mod packagist;
 mod pypi;
+mod rubygems;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -48,17 +52,25 @@ pub enum Source {
     Pypi,
     Crates,
     Maven,
+    Packagist,
+    Rubygems,
+    Nuget,
+    Go,
     Osv,
     Github,
     Gitlab,
 }
 
 impl Source {
-    pub const ALL: [Source; 7] = [
+    pub const ALL: [Source; 11] = [
         Source::Npm,
         Source::Pypi,
         Source::Crates,
         Source::Maven,
+        Source::Packagist,
+        Source::Rubygems,
+        Source::Nuget,
+        Source::Go,
         Source::Osv,
         Source::Github,
         Source::Gitlab,
@@ -70,6 +82,10 @@ impl Source {
             Source::Pypi => "pypi",
             Source::Crates => "crates",
             Source::Maven => "maven",
+            Source::Packagist => "packagist",
+            Source::Rubygems => "rubygems",
+            Source::Nuget => "nuget",
+            Source::Go => "go",
             Source::Osv => "osv",
             Source::Github => "github",
             Source::Gitlab => "gitlab",
@@ -84,15 +100,19 @@ impl Source {
 /// Names of the configurable base URLs with their defaults. `crates` is the sparse
 /// index, `crates-download` the `.crate` archives; `gitlab`, when set, replaces
 /// `https://<host>` for every GitLab repository.
-pub const BASE_URLS: [(&str, &str); 8] = [
+pub const BASE_URLS: [(&str, &str); 12] = [
     ("crates", "https://index.crates.io"),
     ("crates-download", "https://static.crates.io/crates"),
     ("github", "https://api.github.com"),
     ("gitlab", ""),
+    ("go", "https://api.deps.dev"),
     ("maven", "https://repo1.maven.org/maven2"),
     ("npm", "https://registry.npmjs.org"),
+    ("nuget", "https://api.nuget.org/v3-flatcontainer"),
     ("osv", "https://api.osv.dev"),
+    ("packagist", "https://repo.packagist.org"),
     ("pypi", "https://pypi.org"),
+    ("rubygems", "https://rubygems.org"),
 ];
 
 /// The environment variable that overrides base URL `name` (`SOVRA_NPM_URL`,
@@ -267,6 +287,10 @@ pub fn enrich(inv: &Inventory, cfg: &Config, progress: &dyn Progress) -> Result<
             Source::Crates => {
                 crates::lookup(&client, cfg.base("crates"), cfg.base("crates-download"), c)
             }
+            Source::Packagist => packagist::lookup(&client, cfg.base("packagist"), c),
+            Source::Rubygems => rubygems::lookup(&client, cfg.base("rubygems"), c),
+            Source::Nuget => nuget::lookup(&client, cfg.base("nuget"), c),
+            Source::Go => golang::lookup(&client, cfg.base("go"), c),
             _ => maven::lookup(&client, cfg.base("maven"), c),
         };
         progress.tick();
@@ -465,6 +489,10 @@ fn registry_source(e: &Ecosystem) -> Option<Source> {
         Ecosystem::Pypi => Some(Source::Pypi),
         Ecosystem::Cargo => Some(Source::Crates),
         Ecosystem::Maven => Some(Source::Maven),
+        Ecosystem::Composer => Some(Source::Packagist),
+        Ecosystem::Gem => Some(Source::Rubygems),
+        Ecosystem::Nuget => Some(Source::Nuget),
+        Ecosystem::Golang => Some(Source::Go),
         _ => None,
     }
 }

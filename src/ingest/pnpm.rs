@@ -64,7 +64,10 @@ fn split_path(key: &str, v5: bool) -> Option<(String, String)> {
     };
     let version = strip_peers(version, v5);
     let plain = |s: &str| !s.is_empty() && !s.contains(':') && !s.contains('/');
-    (plain(name.rsplit('/').next().unwrap_or(name)) && plain(version))
+    // Since lockfile version 6 a package fetched from a URL (a tarball, a git host's
+    // archive) is keyed `name@<url>`: the URL stands where the version would.
+    let url = |s: &str| !v5 && s.contains("://");
+    (plain(name.rsplit('/').next().unwrap_or(name)) && (plain(version) || url(version)))
         .then(|| (name.to_owned(), version.to_owned()))
 }
 

@@ -819,10 +819,16 @@ fn facts_fill_only_what_inputs_lack() {
 
 #[test]
 fn cli_rejects_bad_enrich_flags() {
-    let out = support::sovra(&["enrich", "x.json", "--sources", "npm,nuget", "--no-cache"]);
+    let out = support::sovra(&[
+        "enrich",
+        "x.json",
+        "--sources",
+        "npm,cocoapods",
+        "--no-cache",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("unknown source `nuget`"), "{err}");
+    assert!(err.contains("unknown source `cocoapods`"), "{err}");
     let out = support::sovra(&["enrich", "x.json", "--base-url", "npm", "--no-cache"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("expected NAME=URL"));
@@ -1295,4 +1301,164 @@ fn a_candidate_directory_is_enriched_with_its_components_repositories() {
     assert!(err.contains("offline and not in the cache"), "{err}");
     let (f, _) = Facts::load(&facts).unwrap();
     assert!(f.packages.is_empty());
+}
+
+/// Packagist, RubyGems, NuGet and Go modules (deps.dev), answered on loopback in each
+/// API's documented response format; hostile names stay inside each API's path.
+#[test]
+fn packagist_rubygems_nuget_and_go_from_documented_responses() {
+    let server = Server::start(|req| {
+        if req.method != "GET" {
+            return json(405, "{}");
+        }
+        match req.path.as_str() {
+            // Composer v2 metadata, minified: later versions inherit unchanged fields.
+            "/p2/symfony/console.json" => json(
+                200,
+                r#"{"minified":"composer/2.0","packages":{"symfony/console":[
+                  {"name":"symfony/console","version":"v7.0.0","version_normalized":"7.0.0.0",
+                   "license":["MIT"],"authors":[{"name":"Fabien Potencier","email":"f@example.org"}],
+                   "source":{"type":"git","url":"https://github.com/symfony/console.git","reference":"abc"},
+                   "homepage":"https://symfony.com","time":"2023-11-29T00:00:00+00:00"},
+                  {"version":"v6.4.1","version_normalized":"6.4.1.0","time":"2023-11-30T00:00:00+00:00"}]}}"#,
+            ),
+            "/api/v2/rubygems/rack/versions/3.0.8.json" => json(
+                200,
+                r#"{"name":"rack","version":"3.0.8","platform":"ruby","authors":"Leah Neukirchen",
+                  "licenses":["MIT"],"homepage_uri":"https://github.com/rack/rack",
+                  "source_code_uri":"https://github.com/rack/rack","created_at":"2023-06-14T00:00:00.000Z"}"#,
+            ),
+            "/v3-flatcontainer/newtonsoft.json/13.0.3/newtonsoft.json.nuspec" => Reply::Send(
+                200,
+                Vec::new(),
+                br#"<?xml version="1.0" encoding="utf-8"?>
+<package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd"><metadata minClientVersion="2.12">
+<id>Newtonsoft.Json</id><version>13.0.3</version><authors>James Newton-King</authors>
+<license type="expression">MIT</license><licenseUrl>https://licenses.nuget.org/MIT</licenseUrl>
+<projectUrl>https://www.newtonsoft.com/json</projectUrl>
+<repository type="git" url="https://github.com/JamesNK/Newtonsoft.Json.git" commit="0a2e29"/>
+</metadata></package>"#
+                    .to_vec(),
+            ),
+            "/v3-flatcontainer/own.licence/1.0.0/own.licence.nuspec" => Reply::Send(
+                200,
+                Vec::new(),
+                br#"<package><metadata><id>Own.Licence</id><version>1.0.0</version><authors>Acme</authors>
+<license type="file">LICENSE.txt</license><licenseUrl>https://aka.ms/deprecateLicenseUrl</licenseUrl>
+</metadata></package>"#
+                    .to_vec(),
+            ),
+            "/v3/systems/go/packages/github.com%2Fgorilla%2Fmux/versions/v1.8.0" => json(
+                200,
+                r#"{"versionKey":{"system":"GO","name":"github.com/gorilla/mux","version":"v1.8.0"},
+                  "publishedAt":"2020-07-17T00:00:00Z","isDefault":false,"licenses":["BSD-3-Clause"],
+                  "advisoryKeys":[],"links":[{"label":"SOURCE_REPO","url":"https://github.com/gorilla/mux"}]}"#,
+            ),
+            _ => json(404, r#"{"error":"not found"}"#),
+        }
+    });
+    let inv = inventory([
+        pkg(Ecosystem::Composer, "symfony/console", "v6.4.1"),
+        pkg(Ecosystem::Composer, "acme/gone", "1.0.0"),
+        pkg(Ecosystem::Gem, "rack", "3.0.8"),
+        pkg(Ecosystem::Gem, "../../admin", "1.0"),
+        pkg(Ecosystem::Nuget, "Newtonsoft.Json", "13.0.3"),
+        pkg(Ecosystem::Nuget, "Own.Licence", "1.0.0"),
+        pkg(Ecosystem::Golang, "github.com/gorilla/mux", "v1.8.0"),
+    ]);
+    let cache = tempfile::tempdir().unwrap();
+    let mut cfg = config(
+        &server.base,
+        &[
+            Source::Packagist,
+            Source::Rubygems,
+            Source::Nuget,
+            Source::Go,
+        ],
+        cache.path(),
+    );
+    cfg.base_urls
+        .insert("nuget".into(), format!("{}/v3-flatcontainer/", server.base));
+    let out = enrich::enrich(&inv, &cfg, &Silent).unwrap();
+    let base = &server.base;
+    assert_eq!(
+        out.notices,
+        [
+            format!("packagist `acme/gone`: `{base}/p2/acme/gone.json`: not in the registry"),
+            format!(
+                "rubygems `../../admin`: `{base}/api/v2/rubygems/..%2F..%2Fadmin/versions/1.0.json`: not in the registry"
+            ),
+        ]
+    );
+    let p = &out.facts.packages;
+    let lic = |k: &str| p[k].license.as_ref().map(|l| l.value.clone());
+    assert_eq!(
+        lic("composer:symfony/console@v6.4.1").as_deref(),
+        Some("MIT")
+    );
+    let console = &p["composer:symfony/console@v6.4.1"];
+    assert_eq!(console.supplier.as_ref().unwrap().value, "Fabien Potencier");
+    assert_eq!(
+        console.published.as_ref().unwrap().value,
+        "2023-11-30T00:00:00+00:00"
+    );
+    assert_eq!(
+        console.license.as_ref().unwrap().url,
+        format!("{base}/p2/symfony/console.json")
+    );
+    assert_eq!(console.license.as_ref().unwrap().source, "packagist");
+    assert_eq!(lic("gem:rack@3.0.8").as_deref(), Some("MIT"));
+    assert_eq!(lic("nuget:Newtonsoft.Json@13.0.3").as_deref(), Some("MIT"));
+    assert_eq!(
+        p["nuget:Newtonsoft.Json@13.0.3"]
+            .repository
+            .as_ref()
+            .unwrap()
+            .value,
+        "https://github.com/JamesNK/Newtonsoft.Json.git"
+    );
+    // A licence only inside the package is not a licence fact: it stays unknown.
+    assert_eq!(lic("nuget:Own.Licence@1.0.0"), None);
+    assert_eq!(
+        p["nuget:Own.Licence@1.0.0"]
+            .supplier
+            .as_ref()
+            .unwrap()
+            .value,
+        "Acme"
+    );
+    assert_eq!(
+        lic("golang:github.com/gorilla/mux@v1.8.0").as_deref(),
+        Some("BSD-3-Clause")
+    );
+    assert_eq!(out.facts.sources["go"], server.base);
+    // Every request stayed inside an API prefix.
+    for r in server.requests() {
+        assert!(
+            [
+                "/p2/",
+                "/api/v2/rubygems/",
+                "/v3-flatcontainer/",
+                "/v3/systems/go/packages/"
+            ]
+            .iter()
+            .any(|p| r.path.starts_with(p))
+                && !r.path.contains("/../"),
+            "{}",
+            r.path
+        );
+    }
+
+    // Applied to the inventory, the licences fill what the lockfiles lack.
+    let mut applied = inv.clone();
+    let a: Applied = out.facts.apply(&mut applied);
+    assert_eq!(a.licenses, 4);
+
+    // The second run is answered from the cache alone.
+    let mut offline = cfg.clone();
+    offline.offline = true;
+    let hits = server.hits("/");
+    let again = enrich::enrich(&inv, &offline, &Silent).unwrap();
+    assert_eq!(server.hits("/"), hits);
+    assert_eq!(again.facts.packages, out.facts.packages);
 }
