@@ -1196,7 +1196,7 @@ pub fn validate(path: &Path, bytes: &[u8], base: Option<&Path>) -> PublicCode {
                     v,
                     "publiccodeYmlVersion",
                     format!(
-                        "Version {short} is outdated: the current version is 0.7, and '0' always means the latest 0.x. This file is read as v0.7."
+                        "Version {short} is outdated: the current version is 0.7, and '0' always means the latest 0.x. This file is validated against v0.7."
                     ),
                 );
             }
@@ -1489,7 +1489,7 @@ mod tests {
         );
         assert_eq!(
             pc.warnings[0].to_string(),
-            "p.yml:1:23: `publiccodeYmlVersion`: Version 0.2 is outdated: the current version is 0.7, and '0' always means the latest 0.x. This file is read as v0.7."
+            "p.yml:1:23: `publiccodeYmlVersion`: Version 0.2 is outdated: the current version is 0.7, and '0' always means the latest 0.x. This file is validated against v0.7."
         );
     }
 }
