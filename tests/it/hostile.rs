@@ -69,7 +69,11 @@ fn replay(target: &str, data: &[u8]) {
         "candidate" => {
             if let Ok(text) = std::str::from_utf8(data) {
                 let dir = Path::new("/nonexistent-fuzz-dir");
-                let _ = sovra::ingest::candidate::parse_manifest(&dir.join("candidate.toml"), text, dir);
+                let _ = sovra::ingest::candidate::parse_manifest(
+                    &dir.join("candidate.toml"),
+                    text,
+                    dir,
+                );
             }
             return;
         }
