@@ -4,9 +4,9 @@
 use serde::Deserialize;
 
 use super::{Ctx, Kind, Params, Phase, compile_with};
-use crate::ingest::candidate::Criticality;
-use crate::finding::Hit;
 use crate::enrich::{local_key, source_key};
+use crate::finding::Hit;
+use crate::ingest::candidate::Criticality;
 use crate::text;
 
 pub(crate) static KIND: Kind = Kind {

@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::Status;
-use crate::ingest::candidate;
 use crate::enrich::{Facts, local_key, source_key};
 use crate::error::{Error, Result};
 use crate::health::{self, Health, Limits};
+use crate::ingest::candidate;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {

@@ -410,8 +410,8 @@ pub fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
 /// formats sovra reads or recognises (SBOMs in JSON, XML, YAML, RDF, tag-value;
 /// manifests; lockfiles).
 pub const EVIDENCE_EXTENSIONS: [&str; 14] = [
-    "json", "jsonld", "toml", "spdx", "yml", "yaml", "xml", "rdf", "ttl", "cdx", "lock", "lockfile",
-    "mod", "txt",
+    "json", "jsonld", "toml", "spdx", "yml", "yaml", "xml", "rdf", "ttl", "cdx", "lock",
+    "lockfile", "mod", "txt",
 ];
 
 /// File names that are evidence whatever their extension: lockfiles of package managers.
