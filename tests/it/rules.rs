@@ -66,7 +66,7 @@ fn check_fixture(rule: &str, case: &str, format: &str) -> std::process::Output {
     args.extend(
         [
             "--select",
-            &select,
+            select.as_str(),
             "--date",
             TODAY,
             "--fail-on",

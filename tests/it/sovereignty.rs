@@ -137,9 +137,8 @@ fn findings_of(a: &sovra::assess::Assessment, rule: &str) -> Vec<String> {
 }
 
 /// Every case of a rule's fixture (`tests/fixtures/rules/<ID>/<case>/`), one candidate
-/// each: components named
-/// `fires-*` must be named by a finding, components named `ok-*` never; the snapshot
-/// shows exactly what a user sees.
+/// each: components named `fires-*` must be named by a finding, components named `ok-*`
+/// never; the snapshot shows exactly what a user sees.
 fn check_rule(rule: &str) {
     let subs: Vec<_> = support::rule_cases(rule)
         .into_iter()
