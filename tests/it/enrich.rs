@@ -786,7 +786,7 @@ fn facts_fill_only_what_inputs_lack() {
     // component name.
     let mut inv = inventory([pkg(Ecosystem::Npm, "a", "1.0.0")]);
     let e = Facts::load_for_assessment(
-        &fixture("rules/GOV002/facts.json"),
+        &support::root().join("tests/fixtures/rules/GOV002/fire/facts.json"),
         &mut inv,
         &[(
             "Fine".to_owned(),
@@ -1005,12 +1005,12 @@ fn cli_enrich_then_check_with_facts_needs_no_network_and_is_reproducible() {
     assert_eq!(after.stdout, again.stdout, "same facts, same bytes");
 }
 
-/// Each rule over its fixture (`tests/fixtures/enrich/rules/<ID>/`): it fires on the
+/// Each rule over its fixture (`tests/fixtures/rules/<ID>/fire/`): it fires on the
 /// unhealthy packages and stays quiet on `fine@1.0.0`, whose facts are all good.
 #[test]
 fn rules_fire_and_stay_quiet_with_a_facts_file() {
     for (id, status) in [("GOV001", 0), ("GOV002", 0), ("SUP005", 1)] {
-        let dir = format!("tests/fixtures/enrich/rules/{id}");
+        let dir = format!("tests/fixtures/rules/{id}/fire");
         let out = support::sovra(&[
             "check",
             &format!("{dir}/package-lock.json"),
@@ -1034,7 +1034,7 @@ fn rules_fire_and_stay_quiet_with_a_facts_file() {
 
     let out = support::sovra(&[
         "check",
-        "tests/fixtures/enrich/rules/SUP005/package-lock.json",
+        "tests/fixtures/rules/SUP005/fire/package-lock.json",
         "--date",
         "2026-11-22",
         "--no-project-policy",
@@ -1233,14 +1233,14 @@ fn score_with_facts_assesses_continuity() {
     let continuity = |with_facts: bool| {
         let mut args = vec![
             "score",
-            "tests/fixtures/enrich/rules/GOV002/package-lock.json",
+            "tests/fixtures/rules/GOV002/fire/package-lock.json",
             "--date",
             "2026-11-22",
             "--format",
             "json",
         ];
         if with_facts {
-            args.extend(["--facts", "tests/fixtures/enrich/rules/GOV002/facts.json"]);
+            args.extend(["--facts", "tests/fixtures/rules/GOV002/fire/facts.json"]);
         }
         let out = support::sovra(&args);
         assert!(

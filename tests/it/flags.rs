@@ -3,8 +3,8 @@
 
 use crate::support::sovra;
 
-const LOCK: &str = "tests/fixtures/enrich/rules/SUP005/package-lock.json";
-const FACTS: &str = "tests/fixtures/enrich/rules/SUP005/facts.json";
+const LOCK: &str = "tests/fixtures/rules/SUP005/fire/package-lock.json";
+const FACTS: &str = "tests/fixtures/rules/SUP005/fire/facts.json";
 
 #[test]
 fn a_missing_facts_file_fails_every_command_alike() {

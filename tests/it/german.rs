@@ -218,26 +218,16 @@ fn german_finding_messages_on_every_fixture() {
         found.sort();
         found
     };
-    // `tests/fixtures/rules/<ID>/fire/` (inputs beside a `sovra.toml` policy).
-    for dir in dirs("tests/fixtures/rules", 2) {
-        if dir.ends_with("fire") {
-            let mut files: Vec<String> = std::fs::read_dir(&dir)
-                .expect("fixture dir")
-                .map(|e| e.expect("entry").path())
-                .filter(|p| p.file_name().is_some_and(|n| n != "sovra.toml"))
-                .map(|p| p.display().to_string())
-                .collect();
-            files.sort();
-            files.extend([
-                "--policy".into(),
-                dir.join("sovra.toml").display().to_string(),
-            ]);
-            runs.push(files);
+    // Every case of every rule's fixture (`tests/fixtures/rules/<ID>/<case>/`).
+    for dir in dirs(crate::support::RULE_FIXTURES, 1) {
+        let rule = dir
+            .file_name()
+            .expect("rule id")
+            .to_string_lossy()
+            .into_owned();
+        for case in crate::support::rule_cases(&rule) {
+            runs.push(crate::support::case_args(&case));
         }
-    }
-    // Candidate manifests of the sovereignty rules.
-    for dir in dirs("tests/fixtures/sovereignty/rules", 2) {
-        runs.push(vec![dir.display().to_string()]);
     }
     // Inputs that make notices (unresolved references, a subject listed twice), and
     // licence strings read leniently.
@@ -251,14 +241,6 @@ fn german_finding_messages_on_every_fixture() {
         "tests/fixtures/licenses/lenient.cdx.json",
     ] {
         runs.push(vec![root.join(file).display().to_string()]);
-    }
-    // Rules that read the facts file of `sovra enrich`.
-    for dir in dirs("tests/fixtures/enrich/rules", 1) {
-        runs.push(vec![
-            dir.join("package-lock.json").display().to_string(),
-            "--facts".into(),
-            dir.join("facts.json").display().to_string(),
-        ]);
     }
     let mut seen = 0;
     let mut leaks = Vec::new();

@@ -634,12 +634,12 @@ git = "shallow"
     assert!(!text.contains("`Thin`'s repository"), "{text}");
 }
 
-/// GOV003 over its fixture (`tests/fixtures/health/rules/GOV003/`): fires on the critical
+/// GOV003 over its fixture (`tests/fixtures/rules/GOV003/fire/`): fires on the critical
 /// component with a bus factor of 1, not on the shared one or the supporting one, names
 /// the critical component without facts, and without a facts file says so.
 #[test]
 fn gov003_fires_on_a_critical_component_with_bus_factor_one() {
-    let dir = "tests/fixtures/health/rules/GOV003";
+    let dir = "tests/fixtures/rules/GOV003/fire";
     let facts = format!("{dir}/facts.json");
     let run = |with_facts: bool| {
         let mut args = vec!["check", dir, "--select", "GOV003", "--date", "2026-11-22"];

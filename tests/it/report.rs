@@ -498,8 +498,8 @@ fn report_fodt_converts_to_pdf_with_libreoffice() {
 
 #[test]
 fn report_evidence_names_the_facts_file_and_its_age_when_dated() {
-    let lock = "tests/fixtures/enrich/rules/GOV002/package-lock.json";
-    let facts = "tests/fixtures/enrich/rules/GOV002/facts.json";
+    let lock = "tests/fixtures/rules/GOV002/fire/package-lock.json";
+    let facts = "tests/fixtures/rules/GOV002/fire/facts.json";
     let md = |extra: &[&str]| {
         let mut args = vec!["report", lock, "--format", "md"];
         args.extend_from_slice(extra);

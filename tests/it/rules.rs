@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::support::{corpus, root, sovra};
+use crate::support::{self, corpus, root, sovra};
 
 /// The date every test runs on, so exception expiry is deterministic.
 const TODAY: &str = "2026-11-22";
@@ -46,7 +46,7 @@ fn catalogue_ids() -> Vec<String> {
 }
 
 fn fixture(rule: &str, case: &str) -> PathBuf {
-    Path::new("tests/fixtures/rules").join(rule).join(case)
+    Path::new(support::RULE_FIXTURES).join(rule).join(case)
 }
 
 /// Rules a fixture runs besides its own: the exception rules need the rule their
@@ -61,37 +61,29 @@ fn also_select(rule: &str) -> &'static str {
 /// Runs `sovra check` over a fixture case with only its rule selected.
 fn check_fixture(rule: &str, case: &str, format: &str) -> std::process::Output {
     let dir = fixture(rule, case);
-    let mut inputs: Vec<String> = std::fs::read_dir(root().join(&dir))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n != "sovra.toml")
-        .map(|n| dir.join(n).display().to_string())
-        .collect();
-    inputs.sort();
+    let mut args = support::case_args(&dir);
     let select = format!("{rule}{}", also_select(rule));
-    // The fixture's policy applies because it is named, as a buyer's policy would be.
-    let policy = dir.join("sovra.toml").display().to_string();
-    let mut args = vec!["check"];
-    args.extend(inputs.iter().map(String::as_str));
-    if root().join(&policy).is_file() {
-        args.extend(["--policy", &policy]);
-    }
-    args.extend([
-        "--select",
-        &select,
-        "--date",
-        TODAY,
-        "--fail-on",
-        "warn",
-        "--format",
-        format,
-    ]);
-    sovra(&args)
+    args.extend(
+        [
+            "--select",
+            select.as_str(),
+            "--date",
+            TODAY,
+            "--fail-on",
+            "warn",
+            "--format",
+            format,
+        ]
+        .map(String::from),
+    );
+    let mut argv = vec!["check"];
+    argv.extend(args.iter().map(String::as_str));
+    sovra(&argv)
 }
 
-/// Rules with a fixture directory here (`tests/fixtures/rules/<ID>/{fire,pass}/`).
+/// Rules with a fixture directory (`tests/fixtures/rules/<ID>/`).
 fn fixture_ids() -> Vec<String> {
-    let mut ids: Vec<String> = std::fs::read_dir(root().join("tests/fixtures/rules"))
+    let mut ids: Vec<String> = std::fs::read_dir(root().join(support::RULE_FIXTURES))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.is_dir())
@@ -134,9 +126,9 @@ fn every_rule_fires_on_its_fixture_and_not_on_the_other() {
     });
 }
 
-/// Every catalogue rule has fixtures (here, or in another module's
-/// `tests/fixtures/<module>/rules/<ID>/`) and a snapshot naming it, and docs with the four
-/// sections.
+/// Every catalogue rule has `fire` and `pass` fixtures (`tests/fixtures/rules/<ID>/`),
+/// both snapshots of `every_rule_fires_on_its_fixture_and_not_on_the_other`, and docs
+/// with the four sections.
 #[test]
 fn tidy_every_rule_has_docs_fixtures_and_snapshots() {
     let ids = catalogue_ids();
@@ -157,32 +149,20 @@ fn tidy_every_rule_has_docs_fixtures_and_snapshots() {
             panic!("rule name `{name}` used by both {first} and {id}");
         }
     }
-    let snapshots: Vec<String> = walk_files(&root().join("tests/it/snapshots"))
-        .iter()
-        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
-        .collect();
-    let fixture_dirs: Vec<PathBuf> = std::fs::read_dir(root().join("tests/fixtures"))
-        .unwrap()
-        .map(|e| e.unwrap().path().join("rules"))
-        .filter(|p| p.is_dir())
-        .collect();
+    let snapshots = root().join("tests/it/snapshots/rules");
     for id in &ids {
-        let here = ["fire", "pass"]
-            .iter()
-            .all(|case| root().join(fixture(id, case)).join("sovra.toml").is_file());
-        let elsewhere = fixture_dirs.iter().any(|d| d.join(id).is_dir());
-        assert!(
-            here || elsewhere,
-            "{id}: no fixture; add tests/fixtures/rules/{id}/{{fire,pass}}/ (see tests/fixtures/rules/generate.py)"
-        );
-        let tag = |name: &String| {
-            name.split(|c: char| !c.is_ascii_alphanumeric())
-                .any(|w| w == id.as_str())
-        };
-        assert!(
-            snapshots.iter().any(tag),
-            "{id}: no snapshot names the rule under tests/it/snapshots/"
-        );
+        for case in ["fire", "pass"] {
+            assert!(
+                root().join(fixture(id, case)).is_dir(),
+                "{id}: no `{case}` fixture; add tests/fixtures/rules/{id}/{case}/ with the inputs the rule needs"
+            );
+            let snap = snapshots.join(format!("{id}-{case}.snap"));
+            assert!(
+                snap.is_file(),
+                "{id}: no snapshot {}",
+                snap.strip_prefix(root()).unwrap().display()
+            );
+        }
         let out = sovra(&["rules", "explain", id]);
         assert!(out.status.success(), "{}", stderr(&out));
         for section in [

@@ -162,19 +162,14 @@ fn findings_of(a: &sovra::assess::Assessment, rule: &str) -> Vec<String> {
         .collect()
 }
 
-/// One fixture directory per rule with one or more candidates: components named
-/// `fires-*` must be named by a finding, components named `ok-*` never; the snapshot
-/// shows exactly what a user sees.
+/// Every case of a rule's fixture (`tests/fixtures/rules/<ID>/<case>/`), one candidate
+/// each: components named `fires-*` must be named by a finding, components named `ok-*`
+/// never; the snapshot shows exactly what a user sees.
 fn check_rule(rule: &str) {
-    let dir = support::root()
-        .join("tests/fixtures/sovereignty/rules")
-        .join(rule);
-    let mut subs: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
+    let subs: Vec<_> = support::rule_cases(rule)
+        .into_iter()
+        .map(|case| support::root().join(case))
         .collect();
-    subs.sort();
     let mut out = String::new();
     let mut fired = 0;
     for sub in subs {
@@ -275,7 +270,7 @@ fn rule_meta004() {
 
 #[test]
 fn every_sovereignty_rule_has_a_fixture() {
-    let fixtures = support::root().join("tests/fixtures/sovereignty/rules");
+    let fixtures = support::root().join(support::RULE_FIXTURES);
     for id in [
         "JUR001", "SUP002", "SUP003", "SUP004", "STD001", "STD002", "STD003", "STD004", "STD005",
         "CON001", "LIC010", "META001", "META002", "META003", "META004",
