@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::coords::{Coords, path_segment};
 use super::facts::PackageFacts;
 use super::http::{Http, Request, Response};
-use super::{Source, fact, str_at};
+use super::{Source, all_of, fact, str_at, strings_at};
 
 pub(crate) fn url(base: &str, c: &Coords) -> Result<String, String> {
     Ok(format!(
@@ -33,33 +33,11 @@ pub(crate) fn parse(resp: &Response) -> Result<PackageFacts, String> {
     }
     let doc: Value = resp.json()?;
     let f = |v: String| fact(Source::Go, resp, v);
-    let mut licenses: Vec<String> = doc
-        .get("licenses")
-        .and_then(Value::as_array)
-        .map(|l| {
-            l.iter()
-                .filter_map(Value::as_str)
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut licenses: Vec<String> = strings_at(&doc, "licenses");
     licenses.sort();
     licenses.dedup();
     // Licences found in one module all apply to it.
-    let license = match licenses.len() {
-        0 => None,
-        1 => licenses.into_iter().next(),
-        _ => Some(
-            licenses
-                .iter()
-                .map(|l| format!("({l})"))
-                .collect::<Vec<_>>()
-                .join(" AND "),
-        ),
-    }
-    .map(f);
+    let license = all_of(licenses).map(f);
     let link = |label: &str| {
         doc.get("links")
             .and_then(Value::as_array)

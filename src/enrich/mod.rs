@@ -579,6 +579,37 @@ fn str_at(v: &Value, key: &str) -> Option<String> {
     v.get(key).and_then(Value::as_str).map(str::to_owned)
 }
 
+/// The non-empty strings of the array at `key` (a registry's licence list), trimmed.
+fn strings_at(v: &Value, key: &str) -> Vec<String> {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map(|l| {
+            l.iter()
+                .filter_map(Value::as_str)
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Licences that all apply, as one expression: each one parenthesised, so an entry that
+/// is itself an expression (`MIT OR Apache-2.0`) keeps its meaning under `AND`.
+fn all_of(licenses: Vec<String>) -> Option<String> {
+    match licenses.len() {
+        0 => None,
+        1 => licenses.into_iter().next(),
+        _ => Some(
+            licenses
+                .iter()
+                .map(|l| format!("({l})"))
+                .collect::<Vec<_>>()
+                .join(" AND "),
+        ),
+    }
+}
+
 /// How many of `dates` (RFC 3339) fall in the 183 days before `now`.
 fn count_within_6_months(dates: &[String], now: Timestamp) -> u32 {
     let window = SignedDuration::from_hours(183 * 24);
@@ -646,6 +677,16 @@ fn top_share(counts: impl Iterator<Item = u64>) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn licences_that_all_apply_keep_each_expression_whole() {
+        assert_eq!(super::all_of(vec![]), None);
+        assert_eq!(super::all_of(vec!["MIT".into()]).as_deref(), Some("MIT"));
+        assert_eq!(
+            super::all_of(vec!["MIT OR Apache-2.0".into(), "BSD-3-Clause".into()]).as_deref(),
+            Some("(MIT OR Apache-2.0) AND (BSD-3-Clause)")
+        );
+    }
+
     use super::*;
 
     #[test]

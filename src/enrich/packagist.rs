@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use super::coords::{Coords, path_segment};
 use super::facts::PackageFacts;
 use super::http::{Http, Request, Response};
-use super::{Source, fact, str_at};
+use super::{Source, fact, str_at, strings_at};
 
 pub(crate) fn url(base: &str, c: &Coords) -> Result<String, String> {
     let vendor = c
@@ -70,18 +70,7 @@ pub(crate) fn parse(resp: &Response, name: &str, version: &str) -> Result<Packag
         return Err(format!("`{}`: version {version} is not listed", resp.url));
     };
     let f = |v: String| fact(Source::Packagist, resp, v);
-    let licenses: Vec<String> = meta
-        .get("license")
-        .and_then(Value::as_array)
-        .map(|l| {
-            l.iter()
-                .filter_map(Value::as_str)
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
+    let licenses: Vec<String> = strings_at(&meta, "license");
     // Composer documents several licences as a choice ("disjunctive").
     let license = match licenses.len() {
         0 => None,

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::coords::{Coords, path_segment};
 use super::facts::PackageFacts;
 use super::http::{Http, Request, Response};
-use super::{Source, fact, str_at};
+use super::{Source, all_of, fact, str_at, strings_at};
 
 pub(crate) fn url(base: &str, c: &Coords) -> Result<String, String> {
     let (version, platform) = match c.version.split_once('-') {
@@ -44,25 +44,9 @@ pub(crate) fn parse(resp: &Response) -> Result<PackageFacts, String> {
         return Err(format!("`{}`: malformed response: not an object", resp.url));
     }
     let f = |v: String| fact(Source::Rubygems, resp, v);
-    let licenses: Vec<String> = doc
-        .get("licenses")
-        .and_then(Value::as_array)
-        .map(|l| {
-            l.iter()
-                .filter_map(Value::as_str)
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
+    let licenses: Vec<String> = strings_at(&doc, "licenses");
     // The gemspec does not say whether several licences are a choice: all of them apply.
-    let license = match licenses.len() {
-        0 => None,
-        1 => licenses.into_iter().next(),
-        _ => Some(format!("({})", licenses.join(" AND "))),
-    }
-    .map(f);
+    let license = all_of(licenses).map(f);
     let supplier = str_at(&doc, "authors")
         .and_then(|a| a.split(',').next().map(|s| s.trim().to_owned()))
         .filter(|s| !s.is_empty())
