@@ -618,6 +618,15 @@ pub fn parse_manifest(path: &Path, text: &str, dir: &Path) -> Result<Candidate> 
                     format!("`{}` is not a directory", g.get_ref()),
                 );
                 None
+            } else if !crate::ingest::inside(dir, &dir.join(&rel)) {
+                v.problem(
+                    g.span().start,
+                    format!(
+                        "`{}` leads outside the candidate directory through a symbolic link",
+                        g.get_ref()
+                    ),
+                );
+                None
             } else {
                 Some(rel)
             }

@@ -514,6 +514,27 @@ fn candidate_files_behind_symlinks_out_of_the_directory_are_refused() {
 
 #[cfg(unix)]
 #[test]
+fn a_component_git_clone_behind_a_symlink_out_of_the_directory_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = dir.path().join("someone-elses-clone");
+    std::fs::create_dir(&outside).unwrap();
+    let c = dir.path().join("offer");
+    std::fs::create_dir(&c).unwrap();
+    std::os::unix::fs::symlink(&outside, c.join("src")).unwrap();
+    std::fs::write(
+        c.join("candidate.toml"),
+        "[candidate]\nname = \"o\"\n\n[[component]]\nname = \"a\"\ngit = \"src\"\n",
+    )
+    .unwrap();
+    let out = sovra_in(dir.path(), &["check", "offer"], 30);
+    fails_with(
+        &out,
+        "offer/candidate.toml:6:7: `src` leads outside the candidate directory",
+    );
+}
+
+#[cfg(unix)]
+#[test]
 fn publiccode_paths_behind_symlinks_out_of_the_directory_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("AUTHORS"), "someone\n").unwrap();
