@@ -781,11 +781,9 @@ fn concentration(facts: &Facts, cfg: &Config) -> (Dimension, Option<f64>) {
         };
         *shares.entry(org).or_default() += w;
     }
-    let hhi: f64 = if open > 0.0 {
-        shares.values().map(|w| (w / open).powi(2)).sum()
-    } else {
-        1.0
-    };
+    // Over the open weight only: with none, there is no HHI to state (not 1, not 0).
+    let hhi: Option<f64> =
+        (open > 0.0).then(|| shares.values().map(|w| (w / open).powi(2)).sum());
     let mut orgs: Vec<(&String, &f64)> = shares.iter().collect();
     orgs.sort_by(|a, b| b.1.total_cmp(a.1).then(a.0.cmp(b.0)));
     let mut acc = 0.0;
@@ -808,16 +806,18 @@ fn concentration(facts: &Facts, cfg: &Config) -> (Dimension, Option<f64>) {
             ),
         });
     }
-    d.inputs.push((HHI_BY_WEIGHT.into(), hhi));
+    if let Some(hhi) = hhi {
+        d.inputs.push((HHI_BY_WEIGHT.into(), hhi));
+    }
     d.inputs.push(("open weight".into(), open));
     d.inputs
         .push(("elephant factor".into(), f64::from(elephant)));
     d.inputs.push(("total weight".into(), total));
     if evidenced > 0.0 && total > 0.0 {
-        d.score = Some(100.0 * (1.0 - hhi) * open / total);
+        d.score = Some(100.0 * (1.0 - hhi.unwrap_or(1.0)) * open / total);
         d.coverage = evidenced / total;
     }
-    (d, (open > 0.0).then_some(hhi))
+    (d, hhi)
 }
 
 fn exit(facts: &Facts) -> Dimension {
