@@ -782,8 +782,7 @@ fn concentration(facts: &Facts, cfg: &Config) -> (Dimension, Option<f64>) {
         *shares.entry(org).or_default() += w;
     }
     // Over the open weight only: with none, there is no HHI to state (not 1, not 0).
-    let hhi: Option<f64> =
-        (open > 0.0).then(|| shares.values().map(|w| (w / open).powi(2)).sum());
+    let hhi: Option<f64> = (open > 0.0).then(|| shares.values().map(|w| (w / open).powi(2)).sum());
     let mut orgs: Vec<(&String, &f64)> = shares.iter().collect();
     orgs.sort_by(|a, b| b.1.total_cmp(a.1).then(a.0.cmp(b.0)));
     let mut acc = 0.0;
