@@ -197,7 +197,10 @@ pub fn assess(path: &Path, now: i64, limits: &Limits) -> Result<Health> {
     let fail = |what: &str, e: &dyn std::fmt::Display| {
         Error::input(path, format!("not a readable git repository ({what}: {e})"))
     };
-    let repo = gix::open(path).map_err(|e| fail("open", &e))?;
+    let mut repo = gix::open(path).map_err(|e| fail("open", &e))?;
+    // The walk decodes each commit for its parents, then `walk` reads it again for its
+    // signals: a small cache of decoded objects makes the second read free.
+    repo.object_cache_size_if_unset(4 << 20);
     let shallow = repo.is_shallow();
     let head = match repo.head_id() {
         Ok(id) => Some(id.detach()),

@@ -507,10 +507,10 @@ fn opendesk_continuity_from_pinned_health_facts() {
     assert_eq!(continuity(&score(None))["assessed"], false);
     assert_eq!(continuity(&score(None))["coverage"], 0.0);
     let c = continuity(&score(Some("samples/opendesk/health-facts.json")));
-    // Five of twelve components have a history here: their weight is credited, and the
-    // coverage (9 of 29) stays below the policy's minimum, which the dimension states.
-    assert_eq!(c["coverage"], 31.0);
-    assert_eq!(c["inputs"]["weight with evidence"], "9");
+    // Eight of fifteen components have a history here: their weight is credited, and the
+    // coverage (12 of 29) stays below the policy's minimum, which the dimension states.
+    assert_eq!(c["coverage"], 41.4);
+    assert_eq!(c["inputs"]["weight with evidence"], "12");
     assert_eq!(c["inputs"]["minimum coverage"], "0.5");
     assert_eq!(c["assessed"], false);
     let units: Vec<&str> = c["contributors"]
@@ -519,7 +519,19 @@ fn opendesk_continuity_from_pinned_health_facts() {
         .iter()
         .map(|u| u["unit"].as_str().unwrap())
         .collect();
-    assert_eq!(units, ["CryptPad", "Dovecot", "Notes", "Nubus", "Synapse"]);
+    assert_eq!(
+        units,
+        [
+            "CryptPad",
+            "Dovecot",
+            "Element Call (lk-jwt-service)",
+            "Matrix Authentication Service",
+            "NeoBoard",
+            "Notes",
+            "Nubus",
+            "Synapse"
+        ]
+    );
     // Components without a repository snapshot stay gaps, never credited.
     let gaps = c["gaps"].to_string();
     for name in [
