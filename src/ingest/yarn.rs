@@ -43,8 +43,10 @@ struct Entry {
 
 /// The name in a descriptor `name@range` (a scope's `@` is part of the name).
 fn descriptor_name(d: &str) -> &str {
-    match d[1.min(d.len())..].find('@') {
-        Some(i) => &d[..i + 1],
+    // The first character may be a scope's `@`; the name ends at the next `@` after it.
+    let first = d.chars().next().map_or(0, char::len_utf8);
+    match d[first..].find('@') {
+        Some(i) => &d[..first + i],
         None => d,
     }
 }
@@ -221,7 +223,7 @@ struct Manifest {
 fn source_of(resolved: Option<&str>, berry: bool) -> SourceKind {
     match resolved {
         None => SourceKind::Unknown,
-        Some(r) if berry => match r[1.min(r.len())..].find('@').map(|i| &r[i + 2..]) {
+        Some(r) if berry => match r.get(descriptor_name(r).len() + 1..) {
             Some(p) if p.starts_with("npm:") => SourceKind::DefaultRegistry,
             Some(p) if p.starts_with("workspace:") => {
                 SourceKind::Path(p["workspace:".len()..].to_owned())
@@ -441,5 +443,8 @@ mod tests {
         assert_eq!(descriptor_name("@s/a@^1"), "@s/a");
         assert_eq!(descriptor_name("a@npm:b@^1"), "a");
         assert_eq!(descriptor_name("a"), "a");
+        // A multi-byte first character is not split (found by fuzzing).
+        assert_eq!(descriptor_name("\u{79e}omino@https://x"), "\u{79e}omino");
+        assert_eq!(descriptor_name(""), "");
     }
 }
