@@ -12,10 +12,11 @@ use crate::error::{Error, Result};
 use crate::facts::{Extra, Kb};
 use crate::finding::{Finding, Level};
 use crate::graph::DepGraph;
-use crate::ingest::IngestOptions;
 use crate::license::Licenses;
 use crate::model::Inventory;
 use crate::policy::{self, EffectivePolicy, PolicyRequest};
+
+pub use crate::ingest::{DEFAULT_MAX_FILE_BYTES, IngestOptions, detect, parse_as};
 
 /// Everything known about one candidate after the rules ran.
 #[derive(Debug)]
@@ -335,8 +336,171 @@ pub struct AssessOptions {
 /// A candidate after the rules ran, with its score.
 #[derive(Debug)]
 pub struct Assessment {
-    pub analysis: crate::assess::Analysis,
-    pub score: crate::score::Score,
+    pub(crate) analysis: crate::assess::Analysis,
+    pub(crate) score: crate::score::Score,
+}
+
+/// One finding of an [`Assessment`] as a user reads it (English texts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindingText {
+    /// The rule's id, e.g. `JUR001`.
+    pub rule: String,
+    /// `gate`, `deny`, `warn` or `allow`.
+    pub level: &'static str,
+    pub message: String,
+    /// The name of the candidate component the finding is about, if any.
+    pub component: Option<String>,
+    pub notes: Vec<String>,
+    /// Whether a policy exception covers it.
+    pub excepted: bool,
+}
+
+impl Assessment {
+    /// The inventory the rules ran over (the facts file applied).
+    pub fn inventory(&self) -> &Inventory {
+        &self.analysis.inventory
+    }
+
+    /// The names of the candidate's components, in manifest order.
+    pub fn components(&self) -> Vec<&str> {
+        let c = &self.analysis.extra.facts.candidate.components;
+        c.iter().map(|c| c.name.as_str()).collect()
+    }
+
+    /// Every finding, sorted by rule id, package and message.
+    pub fn findings(&self) -> Vec<FindingText> {
+        let comps = &self.analysis.extra.facts.candidate.components;
+        self.analysis
+            .findings
+            .iter()
+            .map(|f| FindingText {
+                rule: f.rule.clone(),
+                level: f.level.as_str(),
+                message: f.hit.message.to_string(),
+                component: f
+                    .hit
+                    .component
+                    .and_then(|c| comps.get(c as usize))
+                    .map(|c| c.name.clone()),
+                notes: f.hit.notes.iter().map(ToString::to_string).collect(),
+                excepted: f.exception.is_some(),
+            })
+            .collect()
+    }
+
+    /// The verdict's code, as the score and report JSON name it (`compliant`,
+    /// `review-needed`, `non-compliant`, `not-assessed`).
+    pub fn verdict(&self) -> &'static str {
+        self.score.verdict.code()
+    }
+
+    /// The total score (0..=100), `None` when no dimension could be assessed.
+    pub fn total(&self) -> Option<f64> {
+        self.score.total
+    }
+}
+
+/// Reads `paths` (files or directories) into one inventory, as `sovra inventory` does
+/// before it renders.
+pub fn read_inventory(paths: &[PathBuf], opts: &IngestOptions) -> Result<Inventory> {
+    crate::ingest::ingest(paths, opts)
+}
+
+/// The pure stages after reading, over one inventory: the dependency graph and every
+/// package's interpreted licence. What the fuzz targets and benchmarks run.
+#[derive(Debug)]
+pub struct InventoryAnalysis {
+    graph: DepGraph,
+    licenses: Licenses,
+}
+
+/// Builds the graph and interprets the licences of `inventory`. Pure.
+pub fn analyse_inventory(inventory: &Inventory) -> InventoryAnalysis {
+    InventoryAnalysis {
+        graph: DepGraph::build(inventory),
+        licenses: crate::license::resolve_all(inventory),
+    }
+}
+
+impl InventoryAnalysis {
+    /// Packages in the graph.
+    pub fn packages(&self) -> usize {
+        self.graph.len()
+    }
+
+    /// Packages with an interpreted licence state (one per package).
+    pub fn licence_states(&self) -> usize {
+        self.licenses.per_package.len()
+    }
+
+    /// Packages reachable from a root over runtime and optional edges, or over every
+    /// edge when `runtime_only` is false.
+    pub fn reachable(&self, runtime_only: bool) -> usize {
+        self.graph.reachable(scope(runtime_only)).count()
+    }
+
+    /// Computes the inclusion path of every reachable package (every edge followed);
+    /// returns how many were found. Each path starts at a root and ends at its package.
+    pub fn inclusion_paths(&self) -> usize {
+        let all = crate::graph::Scope::All;
+        let reachable: Vec<_> = self.graph.reachable(all).collect();
+        reachable
+            .into_iter()
+            .filter_map(|p| self.graph.inclusion_path(p, all))
+            .count()
+    }
+}
+
+fn scope(runtime_only: bool) -> crate::graph::Scope {
+    if runtime_only {
+        crate::graph::Scope::Runtime
+    } else {
+        crate::graph::Scope::All
+    }
+}
+
+/// Reads `bytes` as a `publiccode.yml` (validated, then mapped to an inventory).
+pub fn read_publiccode(path: &Path, bytes: &[u8]) -> Result<Inventory> {
+    crate::ingest::publiccode::read_in(path, None, bytes).map(|(_, inv)| inv)
+}
+
+/// Parses and validates `text` as the candidate manifest `path` in `dir`; returns the
+/// names of its components. Files it names are looked for in `dir`, never outside.
+pub fn parse_manifest(path: &Path, text: &str, dir: &Path) -> Result<Vec<String>> {
+    let c = crate::ingest::candidate::parse_manifest(path, text, dir)?;
+    Ok(c.components.into_iter().map(|c| c.name).collect())
+}
+
+/// Loads `text` as the policy file `path` over the embedded catalogue; any other file
+/// it names (`extends`, user catalogues) reads as unreadable.
+pub fn parse_policy(path: &Path, text: &str) -> Result<()> {
+    let name = path.to_owned();
+    let read = |p: &Path| -> Result<String> {
+        if p == name {
+            Ok(text.to_owned())
+        } else {
+            Err(Error::input(p, "not readable here"))
+        }
+    };
+    let dir =
+        |p: &Path| -> Result<Vec<(PathBuf, String)>> { Err(Error::input(p, "not readable here")) };
+    let files = policy::Files {
+        read: &read,
+        catalogue_dir: &dir,
+        canonical: &|_| None,
+        kinds: &engine::kinds,
+    };
+    let mut catalogue = engine::embedded_catalogue()?;
+    let req = PolicyRequest {
+        policy: Some(path.display().to_string()),
+        project: None,
+    };
+    policy::load(&req, &mut catalogue, &files).map(|_| ())
+}
+
+/// Parses `bytes` as a facts file of `sovra enrich`.
+pub fn parse_facts(path: &Path, bytes: &[u8]) -> Result<()> {
+    crate::enrich::Facts::parse(path, bytes).map(|_| ())
 }
 
 /// Reads a candidate (or several plain inputs as one implicit candidate) and its

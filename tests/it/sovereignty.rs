@@ -144,17 +144,15 @@ fn assess(dir: &Path) -> sovra::assess::Assessment {
 
 /// The findings of `rule` for one candidate, as a user reads them.
 fn findings_of(a: &sovra::assess::Assessment, rule: &str) -> Vec<String> {
-    let comps = &a.analysis.extra.facts.candidate.components;
-    a.analysis
-        .findings
-        .iter()
+    a.findings()
+        .into_iter()
         .filter(|f| f.rule == rule)
         .map(|f| {
-            let mut s = format!("{} {}: {}", f.level.as_str(), f.rule, f.hit.message);
-            if let Some(c) = f.hit.component.and_then(|c| comps.get(c as usize)) {
-                s.push_str(&format!(" [component `{}`]", c.name));
+            let mut s = format!("{} {}: {}", f.level, f.rule, f.message);
+            if let Some(c) = &f.component {
+                s.push_str(&format!(" [component `{c}`]"));
             }
-            for n in &f.hit.notes {
+            for n in &f.notes {
                 s.push_str(&format!("\n    = {n}"));
             }
             s
@@ -177,19 +175,17 @@ fn check_rule(rule: &str) {
         let found = findings_of(&a, rule);
         fired += found.len();
         let text = found.join("\n");
-        for c in &a.analysis.extra.facts.candidate.components {
-            if c.name.starts_with("fires-") {
+        for name in a.components() {
+            if name.starts_with("fires-") {
                 assert!(
-                    text.contains(&format!("`{}`", c.name)),
-                    "{rule}: `{}` did not fire\n{text}",
-                    c.name
+                    text.contains(&format!("`{name}`")),
+                    "{rule}: `{name}` did not fire\n{text}"
                 );
             }
-            if c.name.starts_with("ok-") {
+            if name.starts_with("ok-") {
                 assert!(
-                    !text.contains(&format!("`{}`", c.name)),
-                    "{rule}: `{}` fired\n{text}",
-                    c.name
+                    !text.contains(&format!("`{name}`")),
+                    "{rule}: `{name}` fired\n{text}"
                 );
             }
         }
