@@ -24,6 +24,8 @@ pub mod model;
 pub mod policy;
 pub mod report;
 pub mod score;
+#[cfg(test)]
+mod test_support;
 pub mod text;
 pub mod vendors;
 

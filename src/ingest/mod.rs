@@ -931,6 +931,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 #[cfg(test)]
+mod publiccode_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -920,3 +920,6 @@ fn exit(facts: &Facts) -> Dimension {
     }
     d
 }
+
+#[cfg(test)]
+mod tests;
