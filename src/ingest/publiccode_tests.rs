@@ -1,4 +1,5 @@
-//! The `publiccode.yml` validator against the official Go parser's test files.
+//! The `publiccode.yml` validator against the official Go parser's test files, and its
+//! refusal of paths that leave the repository directory.
 #![allow(clippy::unwrap_used)] // tests may panic on broken fixtures
 
 use std::path::Path;
@@ -125,5 +126,26 @@ fn publiccode_conformance_with_the_go_parser() {
             files.len(),
             disagreements.join("\n")
         )
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn publiccode_paths_behind_symlinks_out_of_the_directory_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("AUTHORS"), "someone\n").unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("AUTHORS"), repo.join("AUTHORS")).unwrap();
+    let text = crate::ingest::publiccode::validate(
+        Path::new("publiccode.yml"),
+        b"publiccodeYmlVersion: \"0.4\"\nlegal:\n  authorsFile: AUTHORS\n",
+        Some(&repo),
+    );
+    let errors: Vec<String> = text.errors.iter().map(ToString::to_string).collect();
+    assert!(
+        errors.iter().any(|e| e.contains("publiccode.yml:3:")
+            && e.contains("leads outside the repository directory")),
+        "{errors:?}"
     );
 }
