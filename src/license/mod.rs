@@ -441,6 +441,9 @@ pub fn spdx_list_version() -> &'static str {
 }
 
 #[cfg(test)]
+mod conformance_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
