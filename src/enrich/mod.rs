@@ -676,6 +676,9 @@ fn top_share(counts: impl Iterator<Item = u64>) -> Option<f64> {
 }
 
 #[cfg(test)]
+mod net_tests;
+
+#[cfg(test)]
 mod tests {
     #[test]
     fn licences_that_all_apply_keep_each_expression_whole() {
