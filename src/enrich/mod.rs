@@ -676,6 +676,8 @@ fn top_share(counts: impl Iterator<Item = u64>) -> Option<f64> {
 }
 
 #[cfg(test)]
+mod hostile_net_tests;
+#[cfg(test)]
 mod net_tests;
 
 #[cfg(test)]
