@@ -20,28 +20,30 @@ pub use crate::ingest::{DEFAULT_MAX_FILE_BYTES, IngestOptions, detect, parse_as}
 
 /// Everything known about one candidate after the rules ran.
 #[derive(Debug)]
-pub struct Analysis {
-    pub inventory: Inventory,
-    pub graph: DepGraph,
-    pub licenses: Licenses,
-    pub catalogue: Catalogue,
-    pub policy: EffectivePolicy,
-    pub kb: Kb,
-    pub extra: Extra,
+pub(crate) struct Analysis {
+    pub(crate) inventory: Inventory,
+    pub(crate) graph: DepGraph,
+    pub(crate) licenses: Licenses,
+    pub(crate) catalogue: Catalogue,
+    pub(crate) policy: EffectivePolicy,
+    #[allow(dead_code)] // no caller left since the crate API narrowed
+    pub(crate) kb: Kb,
+    pub(crate) extra: Extra,
     /// Sorted by rule id, package and message.
-    pub findings: Vec<Finding>,
-    pub today: jiff::civil::Date,
+    pub(crate) findings: Vec<Finding>,
+    #[allow(dead_code)] // no caller left since the crate API narrowed
+    pub(crate) today: jiff::civil::Date,
 }
 
 impl Analysis {
     /// The inclusion path of a finding as shown to people (long paths shortened).
-    pub fn short_path(&self, f: &Finding) -> Option<crate::graph::ShortPath> {
+    pub(crate) fn short_path(&self, f: &Finding) -> Option<crate::graph::ShortPath> {
         f.path
             .and_then(|(p, scope)| self.graph.short_path(p, scope))
     }
 
     /// Display names of a finding's shown path, `…` where packages are left out.
-    pub fn path_names(&self, f: &Finding) -> Vec<String> {
+    pub(crate) fn path_names(&self, f: &Finding) -> Vec<String> {
         let Some(sp) = self.short_path(f) else {
             return Vec::new();
         };
@@ -54,18 +56,19 @@ impl Analysis {
     }
 
     /// Whether a finding at or above `fail_on` remains after exceptions.
-    pub fn fails(&self, fail_on: Level) -> bool {
+    pub(crate) fn fails(&self, fail_on: Level) -> bool {
         self.findings.iter().any(|f| f.fails(fail_on))
     }
 
+    #[allow(dead_code)] // no caller left since the crate API narrowed
     /// Whether a `gate` finding remains: the candidate is non-compliant whatever its
     /// score.
-    pub fn gated(&self) -> bool {
+    pub(crate) fn gated(&self) -> bool {
         self.fails(Level::Gate)
     }
 
     /// Number of findings per level, excepted ones left out.
-    pub fn counts(&self) -> [(Level, usize); 4] {
+    pub(crate) fn counts(&self) -> [(Level, usize); 4] {
         [Level::Gate, Level::Deny, Level::Warn, Level::Allow].map(|l| {
             (
                 l,
@@ -81,7 +84,7 @@ impl Analysis {
 /// Runs the rules of `policy` over `inventory`. Pure.
 /// `licenses` are the interpreted licences of `inventory` (the caller has them already:
 /// the score's facts are built from them too).
-pub fn analyse(
+pub(crate) fn analyse(
     inventory: Inventory,
     licenses: Licenses,
     catalogue: Catalogue,
@@ -118,24 +121,27 @@ pub fn analyse(
 
 /// What [`load`] needs besides the inputs.
 #[derive(Debug, Clone, Default)]
-pub struct LoadOptions {
-    pub ingest: IngestOptions,
+pub(crate) struct LoadOptions {
+    pub(crate) ingest: IngestOptions,
     /// `--policy`: a bundled policy name or a path.
-    pub policy: Option<String>,
+    pub(crate) policy: Option<String>,
     /// Apply a `sovra.toml` found next to the inputs as the last policy layer
     /// (`check --project-policy`, a project's own CI). Off by default: the inputs come
     /// from the party being judged, and their policy file is only named as not applied.
-    pub project_policy: bool,
+    pub(crate) project_policy: bool,
     /// `--facts`: a facts file from `sovra enrich`, applied to the inventory and given
     /// to the checks. Read from disk only; no network.
-    pub facts: Option<PathBuf>,
+    pub(crate) facts: Option<PathBuf>,
     /// Run only these rules (`--select`); empty runs every enabled rule.
-    pub select: Vec<String>,
+    pub(crate) select: Vec<String>,
 }
 
 /// The catalogue (embedded plus user catalogues named by the policy) and the
 /// effective policy for `inputs`.
-pub fn load_policy(inputs: &[PathBuf], opts: &LoadOptions) -> Result<(Catalogue, EffectivePolicy)> {
+pub(crate) fn load_policy(
+    inputs: &[PathBuf],
+    opts: &LoadOptions,
+) -> Result<(Catalogue, EffectivePolicy)> {
     let mut catalogue = engine::embedded_catalogue()?;
     let found = find_project_file(inputs);
     let req = PolicyRequest {
@@ -168,7 +174,7 @@ pub fn load_policy(inputs: &[PathBuf], opts: &LoadOptions) -> Result<(Catalogue,
 }
 
 /// The file system, as the policy loader sees it.
-pub const FILES: policy::Files<'static> = policy::Files {
+pub(crate) const FILES: policy::Files<'static> = policy::Files {
     read: &read_text,
     catalogue_dir: &read_catalogue_dir,
     kinds: &engine::kinds,
@@ -207,7 +213,7 @@ fn same_path(a: &Path, b: &Path) -> bool {
 
 /// The project file next to the inputs: `<dir>/sovra.toml` for a directory input,
 /// `<parent>/sovra.toml` for a file, the first that exists.
-pub fn find_project_file(inputs: &[PathBuf]) -> Option<PathBuf> {
+pub(crate) fn find_project_file(inputs: &[PathBuf]) -> Option<PathBuf> {
     inputs.iter().find_map(|p| {
         let dir = if p.is_dir() {
             p.clone()
@@ -223,18 +229,18 @@ pub fn find_project_file(inputs: &[PathBuf]) -> Option<PathBuf> {
 /// The inputs as every command reads them: the candidate (a manifest, or plain inputs
 /// as an implicit one) with its inventory, the facts file applied.
 #[derive(Debug, Default)]
-pub struct Read {
-    pub loaded: crate::ingest::candidate::Loaded,
+pub(crate) struct Read {
+    pub(crate) loaded: crate::ingest::candidate::Loaded,
     /// The facts file's enrichment and evidence (`--facts`), for the checks.
-    pub extra: Extra,
+    pub(crate) extra: Extra,
     /// Forge facts per package id or component name, for the score.
-    pub forge: std::collections::BTreeMap<String, crate::facts::ForgeEvidence>,
+    pub(crate) forge: std::collections::BTreeMap<String, crate::facts::ForgeEvidence>,
 }
 
 /// Reads the inputs and applies the facts file (`--facts`): the reading step of every
 /// command, those that judge (through [`load`]) and those that list (`inventory`,
 /// `licenses`, `why`), so a flag means the same everywhere.
-pub fn read(
+pub(crate) fn read(
     inputs: &[PathBuf],
     ingest: &IngestOptions,
     facts: Option<&Path>,
@@ -286,7 +292,11 @@ pub fn read(
 }
 
 /// Reads the inputs and policy, then [`analyse`]s.
-pub fn load(inputs: &[PathBuf], opts: &LoadOptions, today: jiff::civil::Date) -> Result<Analysis> {
+pub(crate) fn load(
+    inputs: &[PathBuf],
+    opts: &LoadOptions,
+    today: jiff::civil::Date,
+) -> Result<Analysis> {
     let (catalogue, policy) = load_policy(inputs, opts)?;
     let Read {
         loaded,

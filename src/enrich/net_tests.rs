@@ -12,7 +12,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::enrich::{self, Applied, Config, Facts, Severity, Silent, Source};
+use crate::enrich::facts::Applied;
+use crate::enrich::{self, Config, Facts, Severity, Silent, Source};
 use crate::model::{Ecosystem, FactField, Inventory, Package, PackageId, PkgIdx, SourceKind};
 
 // ---------------------------------------------------------------------------------------
@@ -678,7 +679,7 @@ fn advisories_forges_and_other_registries_from_recorded_responses() {
         .unwrap();
     assert_eq!(
         c,
-        enrich::ContinuityEvidence {
+        enrich::facts::ContinuityEvidence {
             contributors_12m: Some(3),
             contributor_orgs_12m: Some(2),
             days_since_release: Some(61),
