@@ -3,6 +3,10 @@
 //! [`analyse`] is pure and is what `check`, `score` and `report` share; [`load`] is
 //! the thin reading step in front of it (inputs, policy files, user catalogues): the
 //! only place outside `ingest` where this pipeline touches the file system.
+//!
+//! It is also the library's public entry (with `model` and `Error`): [`assess`] and its
+//! [`Assessment`], and the one-document readers and inventory stages that the fuzz
+//! targets and benchmarks drive. Everything else here is crate-private.
 
 use std::path::{Path, PathBuf};
 

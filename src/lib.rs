@@ -3,7 +3,9 @@
 //! The pipeline is `ingest` → `model::Inventory` → `graph` → `engine` (rules ×
 //! `checks`) → `score` → `report`. Only `ingest` (and `enrich`, when asked) read
 //! files or the network; only `report` and `cli` write. Everything between is pure.
-//! See `ARCHITECTURE.md` for the codemap and invariants.
+//! See `ARCHITECTURE.md` for the codemap and invariants. The public API is `assess`,
+//! `model` and `Error` / `Problem` / `Result` (and `cli::main` for the binary); every
+//! other module is crate-private.
 
 pub mod assess;
 pub(crate) mod catalogue;
