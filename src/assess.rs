@@ -1,6 +1,6 @@
 //! One analysis of one candidate: inventory → graph → licences → findings.
 //!
-//! [`analyse`] is pure and is what `check`, `score` and `report` share; [`load`] is
+//! `analyse` is pure and is what `check`, `score` and `report` share; `load` is
 //! the thin reading step in front of it (inputs, policy files, user catalogues): the
 //! only place outside `ingest` where this pipeline touches the file system.
 //!
