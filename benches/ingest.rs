@@ -1,6 +1,7 @@
-//! Ingest + graph on the saved cargo metadata of cargo-deny (211 packages): parse the
-//! document, build the inventory, build the dependency graph with its reachability and
-//! inclusion paths. A plain timing loop; prints median and minimum.
+//! Ingest + graph + licences on the saved cargo metadata of cargo-deny (211 packages):
+//! parse the document, build the inventory, then `assess::analyse_inventory` (the
+//! dependency graph with its reachability and inclusion paths, every package's licence).
+//! A plain timing loop; prints median and minimum.
 //!
 //! Run with `cargo bench --bench ingest`. Needs `shared/corpus/` beside the checkout
 //! (or beside one of its parents); without it the benchmark says so and exits.
@@ -10,8 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use sovra::graph::DepGraph;
-use sovra::ingest;
+use sovra::assess;
 use sovra::model::InputFormat;
 
 const RUNS: usize = 200;
@@ -36,15 +36,15 @@ fn main() {
     let mut packages = 0;
     for _ in 0..RUNS {
         let start = Instant::now();
-        let inv = ingest::parse_as(InputFormat::CargoMetadata, &path, &bytes).unwrap();
-        let graph = DepGraph::build(&inv);
+        let inv = assess::parse_as(InputFormat::CargoMetadata, &path, &bytes).unwrap();
+        let stages = assess::analyse_inventory(&inv);
         times.push(start.elapsed());
-        packages = graph.len();
-        std::hint::black_box(&graph);
+        packages = stages.packages();
+        std::hint::black_box(&stages);
     }
     times.sort();
     println!(
-        "ingest + graph, cargo-deny metadata ({} bytes, {packages} packages), {RUNS} runs: median {:.2} ms, min {:.2} ms",
+        "ingest + graph + licences, cargo-deny metadata ({} bytes, {packages} packages), {RUNS} runs: median {:.2} ms, min {:.2} ms",
         bytes.len(),
         times[RUNS / 2].as_secs_f64() * 1e3,
         times[0].as_secs_f64() * 1e3,

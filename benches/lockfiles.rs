@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use sovra::ingest;
+use sovra::assess;
 use sovra::model::InputFormat;
 
 const RUNS: usize = 30;
@@ -120,7 +120,7 @@ fn main() {
         let bytes = std::fs::read(&path).unwrap();
         let text = String::from_utf8(bytes.clone()).unwrap();
         let read = median(|| {
-            std::hint::black_box(ingest::parse_as(format, &path, &bytes).unwrap());
+            std::hint::black_box(assess::parse_as(format, &path, &bytes).unwrap());
         });
         let base = median(|| bare(kind, &text));
         println!(

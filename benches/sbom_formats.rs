@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use sovra::ingest;
+use sovra::assess;
 use sovra::model::InputFormat;
 
 const COMPONENTS: usize = 100_000;
@@ -79,7 +79,7 @@ fn measure(which: &str) {
         _ => (spdx3(), InputFormat::Spdx3JsonLd),
     };
     let start = Instant::now();
-    let inv = ingest::parse_as(format, Path::new("generated"), doc.as_bytes()).unwrap();
+    let inv = assess::parse_as(format, Path::new("generated"), doc.as_bytes()).unwrap();
     let elapsed = start.elapsed();
     println!(
         "{which}: {} MiB document, {} packages, {} edges: ingest {:.0} ms, peak RSS {:.0} MiB (document included)",

@@ -1,8 +1,12 @@
 //! One analysis of one candidate: inventory → graph → licences → findings.
 //!
-//! [`analyse`] is pure and is what `check`, `score` and `report` share; [`load`] is
+//! `analyse` is pure and is what `check`, `score` and `report` share; `load` is
 //! the thin reading step in front of it (inputs, policy files, user catalogues): the
 //! only place outside `ingest` where this pipeline touches the file system.
+//!
+//! It is also the library's public entry (with `model` and `Error`): [`assess`] and its
+//! [`Assessment`], and the one-document readers and inventory stages that the fuzz
+//! targets and benchmarks drive. Everything else here is crate-private.
 
 use std::path::{Path, PathBuf};
 
@@ -12,35 +16,38 @@ use crate::error::{Error, Result};
 use crate::facts::{Extra, Kb};
 use crate::finding::{Finding, Level};
 use crate::graph::DepGraph;
-use crate::ingest::IngestOptions;
 use crate::license::Licenses;
 use crate::model::Inventory;
 use crate::policy::{self, EffectivePolicy, PolicyRequest};
 
+pub use crate::ingest::{DEFAULT_MAX_FILE_BYTES, IngestOptions, detect, parse_as};
+
 /// Everything known about one candidate after the rules ran.
 #[derive(Debug)]
-pub struct Analysis {
-    pub inventory: Inventory,
-    pub graph: DepGraph,
-    pub licenses: Licenses,
-    pub catalogue: Catalogue,
-    pub policy: EffectivePolicy,
-    pub kb: Kb,
-    pub extra: Extra,
+pub(crate) struct Analysis {
+    pub(crate) inventory: Inventory,
+    pub(crate) graph: DepGraph,
+    pub(crate) licenses: Licenses,
+    pub(crate) catalogue: Catalogue,
+    pub(crate) policy: EffectivePolicy,
+    #[allow(dead_code)] // no caller left since the crate API narrowed
+    pub(crate) kb: Kb,
+    pub(crate) extra: Extra,
     /// Sorted by rule id, package and message.
-    pub findings: Vec<Finding>,
-    pub today: jiff::civil::Date,
+    pub(crate) findings: Vec<Finding>,
+    #[allow(dead_code)] // no caller left since the crate API narrowed
+    pub(crate) today: jiff::civil::Date,
 }
 
 impl Analysis {
     /// The inclusion path of a finding as shown to people (long paths shortened).
-    pub fn short_path(&self, f: &Finding) -> Option<crate::graph::ShortPath> {
+    pub(crate) fn short_path(&self, f: &Finding) -> Option<crate::graph::ShortPath> {
         f.path
             .and_then(|(p, scope)| self.graph.short_path(p, scope))
     }
 
     /// Display names of a finding's shown path, `…` where packages are left out.
-    pub fn path_names(&self, f: &Finding) -> Vec<String> {
+    pub(crate) fn path_names(&self, f: &Finding) -> Vec<String> {
         let Some(sp) = self.short_path(f) else {
             return Vec::new();
         };
@@ -53,18 +60,19 @@ impl Analysis {
     }
 
     /// Whether a finding at or above `fail_on` remains after exceptions.
-    pub fn fails(&self, fail_on: Level) -> bool {
+    pub(crate) fn fails(&self, fail_on: Level) -> bool {
         self.findings.iter().any(|f| f.fails(fail_on))
     }
 
+    #[allow(dead_code)] // no caller left since the crate API narrowed
     /// Whether a `gate` finding remains: the candidate is non-compliant whatever its
     /// score.
-    pub fn gated(&self) -> bool {
+    pub(crate) fn gated(&self) -> bool {
         self.fails(Level::Gate)
     }
 
     /// Number of findings per level, excepted ones left out.
-    pub fn counts(&self) -> [(Level, usize); 4] {
+    pub(crate) fn counts(&self) -> [(Level, usize); 4] {
         [Level::Gate, Level::Deny, Level::Warn, Level::Allow].map(|l| {
             (
                 l,
@@ -80,7 +88,7 @@ impl Analysis {
 /// Runs the rules of `policy` over `inventory`. Pure.
 /// `licenses` are the interpreted licences of `inventory` (the caller has them already:
 /// the score's facts are built from them too).
-pub fn analyse(
+pub(crate) fn analyse(
     inventory: Inventory,
     licenses: Licenses,
     catalogue: Catalogue,
@@ -117,24 +125,27 @@ pub fn analyse(
 
 /// What [`load`] needs besides the inputs.
 #[derive(Debug, Clone, Default)]
-pub struct LoadOptions {
-    pub ingest: IngestOptions,
+pub(crate) struct LoadOptions {
+    pub(crate) ingest: IngestOptions,
     /// `--policy`: a bundled policy name or a path.
-    pub policy: Option<String>,
+    pub(crate) policy: Option<String>,
     /// Apply a `sovra.toml` found next to the inputs as the last policy layer
     /// (`check --project-policy`, a project's own CI). Off by default: the inputs come
     /// from the party being judged, and their policy file is only named as not applied.
-    pub project_policy: bool,
+    pub(crate) project_policy: bool,
     /// `--facts`: a facts file from `sovra enrich`, applied to the inventory and given
     /// to the checks. Read from disk only; no network.
-    pub facts: Option<PathBuf>,
+    pub(crate) facts: Option<PathBuf>,
     /// Run only these rules (`--select`); empty runs every enabled rule.
-    pub select: Vec<String>,
+    pub(crate) select: Vec<String>,
 }
 
 /// The catalogue (embedded plus user catalogues named by the policy) and the
 /// effective policy for `inputs`.
-pub fn load_policy(inputs: &[PathBuf], opts: &LoadOptions) -> Result<(Catalogue, EffectivePolicy)> {
+pub(crate) fn load_policy(
+    inputs: &[PathBuf],
+    opts: &LoadOptions,
+) -> Result<(Catalogue, EffectivePolicy)> {
     let mut catalogue = engine::embedded_catalogue()?;
     let found = find_project_file(inputs);
     let req = PolicyRequest {
@@ -167,7 +178,7 @@ pub fn load_policy(inputs: &[PathBuf], opts: &LoadOptions) -> Result<(Catalogue,
 }
 
 /// The file system, as the policy loader sees it.
-pub const FILES: policy::Files<'static> = policy::Files {
+pub(crate) const FILES: policy::Files<'static> = policy::Files {
     read: &read_text,
     catalogue_dir: &read_catalogue_dir,
     kinds: &engine::kinds,
@@ -206,7 +217,7 @@ fn same_path(a: &Path, b: &Path) -> bool {
 
 /// The project file next to the inputs: `<dir>/sovra.toml` for a directory input,
 /// `<parent>/sovra.toml` for a file, the first that exists.
-pub fn find_project_file(inputs: &[PathBuf]) -> Option<PathBuf> {
+pub(crate) fn find_project_file(inputs: &[PathBuf]) -> Option<PathBuf> {
     inputs.iter().find_map(|p| {
         let dir = if p.is_dir() {
             p.clone()
@@ -222,18 +233,18 @@ pub fn find_project_file(inputs: &[PathBuf]) -> Option<PathBuf> {
 /// The inputs as every command reads them: the candidate (a manifest, or plain inputs
 /// as an implicit one) with its inventory, the facts file applied.
 #[derive(Debug, Default)]
-pub struct Read {
-    pub loaded: crate::ingest::candidate::Loaded,
+pub(crate) struct Read {
+    pub(crate) loaded: crate::ingest::candidate::Loaded,
     /// The facts file's enrichment and evidence (`--facts`), for the checks.
-    pub extra: Extra,
+    pub(crate) extra: Extra,
     /// Forge facts per package id or component name, for the score.
-    pub forge: std::collections::BTreeMap<String, crate::facts::ForgeEvidence>,
+    pub(crate) forge: std::collections::BTreeMap<String, crate::facts::ForgeEvidence>,
 }
 
 /// Reads the inputs and applies the facts file (`--facts`): the reading step of every
 /// command, those that judge (through [`load`]) and those that list (`inventory`,
 /// `licenses`, `why`), so a flag means the same everywhere.
-pub fn read(
+pub(crate) fn read(
     inputs: &[PathBuf],
     ingest: &IngestOptions,
     facts: Option<&Path>,
@@ -285,7 +296,11 @@ pub fn read(
 }
 
 /// Reads the inputs and policy, then [`analyse`]s.
-pub fn load(inputs: &[PathBuf], opts: &LoadOptions, today: jiff::civil::Date) -> Result<Analysis> {
+pub(crate) fn load(
+    inputs: &[PathBuf],
+    opts: &LoadOptions,
+    today: jiff::civil::Date,
+) -> Result<Analysis> {
     let (catalogue, policy) = load_policy(inputs, opts)?;
     let Read {
         loaded,
@@ -335,8 +350,171 @@ pub struct AssessOptions {
 /// A candidate after the rules ran, with its score.
 #[derive(Debug)]
 pub struct Assessment {
-    pub analysis: crate::assess::Analysis,
-    pub score: crate::score::Score,
+    pub(crate) analysis: crate::assess::Analysis,
+    pub(crate) score: crate::score::Score,
+}
+
+/// One finding of an [`Assessment`] as a user reads it (English texts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindingText {
+    /// The rule's id, e.g. `JUR001`.
+    pub rule: String,
+    /// `gate`, `deny`, `warn` or `allow`.
+    pub level: &'static str,
+    pub message: String,
+    /// The name of the candidate component the finding is about, if any.
+    pub component: Option<String>,
+    pub notes: Vec<String>,
+    /// Whether a policy exception covers it.
+    pub excepted: bool,
+}
+
+impl Assessment {
+    /// The inventory the rules ran over (the facts file applied).
+    pub fn inventory(&self) -> &Inventory {
+        &self.analysis.inventory
+    }
+
+    /// The names of the candidate's components, in manifest order.
+    pub fn components(&self) -> Vec<&str> {
+        let c = &self.analysis.extra.facts.candidate.components;
+        c.iter().map(|c| c.name.as_str()).collect()
+    }
+
+    /// Every finding, sorted by rule id, package and message.
+    pub fn findings(&self) -> Vec<FindingText> {
+        let comps = &self.analysis.extra.facts.candidate.components;
+        self.analysis
+            .findings
+            .iter()
+            .map(|f| FindingText {
+                rule: f.rule.clone(),
+                level: f.level.as_str(),
+                message: f.hit.message.to_string(),
+                component: f
+                    .hit
+                    .component
+                    .and_then(|c| comps.get(c as usize))
+                    .map(|c| c.name.clone()),
+                notes: f.hit.notes.iter().map(ToString::to_string).collect(),
+                excepted: f.exception.is_some(),
+            })
+            .collect()
+    }
+
+    /// The verdict's code, as the score and report JSON name it (`compliant`,
+    /// `review-needed`, `non-compliant`, `not-assessed`).
+    pub fn verdict(&self) -> &'static str {
+        self.score.verdict.code()
+    }
+
+    /// The total score (0..=100), `None` when no dimension could be assessed.
+    pub fn total(&self) -> Option<f64> {
+        self.score.total
+    }
+}
+
+/// Reads `paths` (files or directories) into one inventory, as `sovra inventory` does
+/// before it renders.
+pub fn read_inventory(paths: &[PathBuf], opts: &IngestOptions) -> Result<Inventory> {
+    crate::ingest::ingest(paths, opts)
+}
+
+/// The pure stages after reading, over one inventory: the dependency graph and every
+/// package's interpreted licence. What the fuzz targets and benchmarks run.
+#[derive(Debug)]
+pub struct InventoryAnalysis {
+    graph: DepGraph,
+    licenses: Licenses,
+}
+
+/// Builds the graph and interprets the licences of `inventory`. Pure.
+pub fn analyse_inventory(inventory: &Inventory) -> InventoryAnalysis {
+    InventoryAnalysis {
+        graph: DepGraph::build(inventory),
+        licenses: crate::license::resolve_all(inventory),
+    }
+}
+
+impl InventoryAnalysis {
+    /// Packages in the graph.
+    pub fn packages(&self) -> usize {
+        self.graph.len()
+    }
+
+    /// Packages with an interpreted licence state (one per package).
+    pub fn licence_states(&self) -> usize {
+        self.licenses.per_package.len()
+    }
+
+    /// Packages reachable from a root over runtime and optional edges, or over every
+    /// edge when `runtime_only` is false.
+    pub fn reachable(&self, runtime_only: bool) -> usize {
+        self.graph.reachable(scope(runtime_only)).count()
+    }
+
+    /// Computes the inclusion path of every reachable package (every edge followed);
+    /// returns how many were found. Each path starts at a root and ends at its package.
+    pub fn inclusion_paths(&self) -> usize {
+        let all = crate::graph::Scope::All;
+        let reachable: Vec<_> = self.graph.reachable(all).collect();
+        reachable
+            .into_iter()
+            .filter_map(|p| self.graph.inclusion_path(p, all))
+            .count()
+    }
+}
+
+fn scope(runtime_only: bool) -> crate::graph::Scope {
+    if runtime_only {
+        crate::graph::Scope::Runtime
+    } else {
+        crate::graph::Scope::All
+    }
+}
+
+/// Reads `bytes` as a `publiccode.yml` (validated, then mapped to an inventory).
+pub fn read_publiccode(path: &Path, bytes: &[u8]) -> Result<Inventory> {
+    crate::ingest::publiccode::read_in(path, None, bytes).map(|(_, inv)| inv)
+}
+
+/// Parses and validates `text` as the candidate manifest `path` in `dir`; returns the
+/// names of its components. Files it names are looked for in `dir`, never outside.
+pub fn parse_manifest(path: &Path, text: &str, dir: &Path) -> Result<Vec<String>> {
+    let c = crate::ingest::candidate::parse_manifest(path, text, dir)?;
+    Ok(c.components.into_iter().map(|c| c.name).collect())
+}
+
+/// Loads `text` as the policy file `path` over the embedded catalogue; any other file
+/// it names (`extends`, user catalogues) reads as unreadable.
+pub fn parse_policy(path: &Path, text: &str) -> Result<()> {
+    let name = path.to_owned();
+    let read = |p: &Path| -> Result<String> {
+        if p == name {
+            Ok(text.to_owned())
+        } else {
+            Err(Error::input(p, "not readable here"))
+        }
+    };
+    let dir =
+        |p: &Path| -> Result<Vec<(PathBuf, String)>> { Err(Error::input(p, "not readable here")) };
+    let files = policy::Files {
+        read: &read,
+        catalogue_dir: &dir,
+        canonical: &|_| None,
+        kinds: &engine::kinds,
+    };
+    let mut catalogue = engine::embedded_catalogue()?;
+    let req = PolicyRequest {
+        policy: Some(path.display().to_string()),
+        project: None,
+    };
+    policy::load(&req, &mut catalogue, &files).map(|_| ())
+}
+
+/// Parses `bytes` as a facts file of `sovra enrich`.
+pub fn parse_facts(path: &Path, bytes: &[u8]) -> Result<()> {
+    crate::enrich::Facts::parse(path, bytes).map(|_| ())
 }
 
 /// Reads a candidate (or several plain inputs as one implicit candidate) and its

@@ -139,7 +139,7 @@ fn join_problems(problems: &[Problem]) -> String {
 }
 
 /// 1-based line and column (in characters) of a byte offset in `text`.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text.as_bytes()[..offset];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -157,20 +157,20 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 /// Line starts of a text, for many [`line_col`] look-ups in one text: each is a binary
 /// search plus the length of one line, not a scan from the start of the text.
 #[derive(Debug)]
-pub struct LineIndex<'t> {
+pub(crate) struct LineIndex<'t> {
     text: &'t str,
     starts: Vec<usize>,
 }
 
 impl<'t> LineIndex<'t> {
-    pub fn new(text: &'t str) -> Self {
+    pub(crate) fn new(text: &'t str) -> Self {
         let mut starts = vec![0];
         starts.extend(newline_offsets(text.as_bytes()).map(|i| i + 1));
         LineIndex { text, starts }
     }
 
     /// What [`line_col`] gives for `offset`.
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+    pub(crate) fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let line = self.starts.partition_point(|&s| s <= offset);
         let start = self.starts[line - 1];

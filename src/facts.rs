@@ -17,7 +17,7 @@ use crate::vendors::{Attribution, ForgeFact, Registry, Via};
 /// `sovra enrich` from a facts file; absent until then, which leaves the continuity
 /// dimension "not assessed".
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ForgeEvidence {
+pub(crate) struct ForgeEvidence {
     /// Distinct contributors in the last twelve months.
     pub contributors_12m: Option<u32>,
     /// Distinct organisations among those contributors.
@@ -30,7 +30,7 @@ pub struct ForgeEvidence {
 
 /// How free a licence is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Freedom {
+pub(crate) enum Freedom {
     /// Every term of some `OR` branch is OSI-approved or FSF-free.
     Free,
     /// Proprietary, source-available or otherwise not free.
@@ -40,7 +40,7 @@ pub enum Freedom {
 }
 
 impl Freedom {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Freedom::Free => "free",
             Freedom::NotFree => "not-free",
@@ -51,7 +51,7 @@ impl Freedom {
 
 /// Reads the freedom of an SPDX expression: free when the expression can be satisfied
 /// with OSI-approved or FSF-free licences only.
-pub fn freedom_of(expr: &str) -> Freedom {
+pub(crate) fn freedom_of(expr: &str) -> Freedom {
     let Ok(e) = spdx::Expression::parse_mode(expr, spdx::ParseMode::LAX) else {
         return Freedom::Unknown;
     };
@@ -68,7 +68,7 @@ pub fn freedom_of(expr: &str) -> Freedom {
 
 /// The controlling organisation of a unit and what is known of its jurisdiction.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Controller {
+pub(crate) struct Controller {
     /// Registry id, `host/owner`, supplier or manifest name; `None` when unknown.
     pub org: Option<String>,
     /// Registry vendor id.
@@ -82,7 +82,7 @@ pub struct Controller {
 
 /// One unit the score weighs.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Unit {
+pub(crate) struct Unit {
     pub name: String,
     pub component: Option<u32>,
     pub package: Option<PkgIdx>,
@@ -106,14 +106,14 @@ pub struct Unit {
 
 impl Unit {
     /// Proprietary: the licence is known and not free.
-    pub fn proprietary(&self) -> bool {
+    pub(crate) fn proprietary(&self) -> bool {
         self.freedom == Freedom::NotFree
     }
 }
 
 /// Everything the sovereignty checks and the score read besides the inventory.
 #[derive(Debug, Clone, Default)]
-pub struct Facts {
+pub(crate) struct Facts {
     pub candidate: Candidate,
     pub registry: Registry,
     /// Attribution of every package, indexed by `PkgIdx`.
@@ -121,6 +121,7 @@ pub struct Facts {
     pub units: Vec<Unit>,
     /// Licence freedom of every package, indexed by `PkgIdx`.
     pub package_freedom: Vec<Freedom>,
+    #[allow(dead_code)] // no caller left since the crate API narrowed
     /// Forge evidence by repository key (`github.com/owner/name`, as enrich's facts
     /// file keys repositories), package id or component name.
     pub forge_evidence: BTreeMap<String, ForgeEvidence>,
@@ -128,7 +129,7 @@ pub struct Facts {
 
 impl Facts {
     /// Builds the facts. Pure.
-    pub fn build(
+    pub(crate) fn build(
         candidate: Candidate,
         inventory: &Inventory,
         licenses: &Licenses,
@@ -246,8 +247,9 @@ impl Facts {
         }
     }
 
+    #[allow(dead_code)] // no caller left since the crate API narrowed
     /// The unit of a component.
-    pub fn component_unit(&self, component: u32) -> Option<&Unit> {
+    pub(crate) fn component_unit(&self, component: u32) -> Option<&Unit> {
         self.units.iter().find(|u| u.component == Some(component))
     }
 }
@@ -265,7 +267,7 @@ fn evidence_for(
 }
 
 /// Whether a package stands for a candidate component itself (read from the manifest).
-pub fn from_manifest(inventory: &Inventory, p: &crate::model::Package) -> bool {
+pub(crate) fn from_manifest(inventory: &Inventory, p: &crate::model::Package) -> bool {
     inventory
         .inputs
         .get(p.input.0 as usize)
@@ -273,7 +275,7 @@ pub fn from_manifest(inventory: &Inventory, p: &crate::model::Package) -> bool {
 }
 
 /// Jurisdiction facts of a registry vendor.
-pub fn vendor_controller(registry: &Registry, id: &str, via: Via) -> Controller {
+pub(crate) fn vendor_controller(registry: &Registry, id: &str, via: Via) -> Controller {
     match registry.get(id) {
         Some(v) => Controller {
             org: Some(v.id.clone()),
@@ -346,7 +348,7 @@ fn component_controller(
 /// Knowledge the checks read besides the inventory: licence data, the compatibility
 /// matrix, the vendor registry. Loaded once from the embedded `rules/` data.
 #[derive(Debug, Clone)]
-pub struct Kb {
+pub(crate) struct Kb {
     /// Licence classes (`rules/licenses/classes.toml`), a user table possibly layered on
     /// top.
     pub classes: crate::license::Classes,
@@ -354,7 +356,7 @@ pub struct Kb {
 
 impl Kb {
     /// The knowledge base built into the binary.
-    pub fn embedded() -> crate::Result<Kb> {
+    pub(crate) fn embedded() -> crate::Result<Kb> {
         Ok(Kb::default())
     }
 }
@@ -371,7 +373,7 @@ impl Default for Kb {
 /// filled by the stages that read them. Checks that need a fact the inputs lack say so
 /// in a finding instead of passing.
 #[derive(Debug, Clone, Default)]
-pub struct Extra {
+pub(crate) struct Extra {
     /// Candidate facts, vendor attribution and score units (sovereignty checks, score).
     pub facts: Facts,
     /// The facts file given with `--facts` (`sovra enrich`): advisories, registry and

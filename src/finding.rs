@@ -7,7 +7,7 @@ use crate::text::Text;
 
 /// How seriously a rule's findings are taken. Ordered: `Allow < Warn < Deny < Gate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Level {
+pub(crate) enum Level {
     /// Recorded, never fails anything.
     Allow,
     /// Needs review; fails only with `--fail-on warn`.
@@ -19,7 +19,7 @@ pub enum Level {
 }
 
 impl Level {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Level::Allow => "allow",
             Level::Warn => "warn",
@@ -28,7 +28,7 @@ impl Level {
         }
     }
 
-    pub fn parse(s: &str) -> Option<Level> {
+    pub(crate) fn parse(s: &str) -> Option<Level> {
         match s {
             "allow" => Some(Level::Allow),
             "warn" => Some(Level::Warn),
@@ -41,7 +41,7 @@ impl Level {
 
 /// What a check reports: one observation about a package, a component or the candidate.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Hit {
+pub(crate) struct Hit {
     /// The package concerned, if any.
     pub package: Option<PkgIdx>,
     /// The candidate component concerned, if any.
@@ -62,7 +62,7 @@ pub struct Hit {
 
 /// A finding: a hit of a rule, with the rule's identity and effective level.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
+pub(crate) struct Finding {
     pub rule: String,
     pub level: Level,
     pub hit: Hit,
@@ -77,7 +77,7 @@ pub struct Finding {
 
 /// An exception that matched a finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AppliedException {
+pub(crate) struct AppliedException {
     /// Index into the effective policy's exceptions.
     pub index: usize,
     pub reason: String,
@@ -91,7 +91,7 @@ impl Hit {
     /// Whether the hit says only that the rule could not assess for lack of evidence
     /// (no facts file, packages the facts file has nothing on): a gap in the evidence,
     /// never a violation.
-    pub fn not_assessed(&self) -> bool {
+    pub(crate) fn not_assessed(&self) -> bool {
         matches!(
             self.message.key(),
             "facts.none" | "facts.unchecked-one" | "facts.unchecked-many"
@@ -102,7 +102,7 @@ impl Hit {
 impl Finding {
     /// Whether the finding counts against the candidate: not excepted, and at or
     /// above `fail_on`.
-    pub fn fails(&self, fail_on: Level) -> bool {
+    pub(crate) fn fails(&self, fail_on: Level) -> bool {
         self.exception.is_none() && self.level >= fail_on && self.level > Level::Allow
     }
 }

@@ -29,7 +29,7 @@ pub(crate) fn english() -> &'static Locale {
 }
 
 /// The languages sovra ships.
-pub const LANGS: [&str; 2] = ["de", "en"];
+pub(crate) const LANGS: [&str; 2] = ["de", "en"];
 
 /// The strings and number/date conventions of one language.
 #[derive(Debug, Clone)]
@@ -46,7 +46,7 @@ pub(crate) struct Locale {
 impl Locale {
     /// The built-in locale for `lang`, with `DIR/locales/<lang>.toml` layered on top
     /// when `dir` is given and the file exists.
-    pub fn load(lang: &str, dir: Option<&Path>) -> Result<Locale> {
+    pub(crate) fn load(lang: &str, dir: Option<&Path>) -> Result<Locale> {
         let builtin = match lang {
             "de" => DE,
             "en" => EN,
@@ -93,18 +93,18 @@ impl Locale {
     }
 
     /// The string for `key`, if the locale has it (messages: [`Locale::message`]).
-    pub fn get(&self, key: &str) -> Option<&str> {
+    pub(crate) fn get(&self, key: &str) -> Option<&str> {
         self.strings.get(key).map(String::as_str)
     }
 
     /// The words of message `key` (the key after `msg.`), if the locale has them.
-    pub fn message(&self, key: &str) -> Option<&str> {
+    pub(crate) fn message(&self, key: &str) -> Option<&str> {
         self.messages.get(key).map(String::as_str)
     }
 
     /// Every key, messages with their `msg.` prefix.
     #[cfg(test)]
-    pub fn keys(&self) -> impl Iterator<Item = String> {
+    pub(crate) fn keys(&self) -> impl Iterator<Item = String> {
         self.strings
             .keys()
             .cloned()
@@ -112,7 +112,7 @@ impl Locale {
     }
 
     /// `value` with `decimals` digits after the separator and grouped thousands.
-    pub fn number(&self, value: f64, decimals: usize) -> String {
+    pub(crate) fn number(&self, value: f64, decimals: usize) -> String {
         let text = format!("{:.*}", decimals, value.abs());
         let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
         let mut out = String::new();
@@ -135,7 +135,7 @@ impl Locale {
     }
 
     /// `value` with at most `decimals` digits after the separator, trailing zeros dropped.
-    pub fn number_trimmed(&self, value: f64, decimals: usize) -> String {
+    pub(crate) fn number_trimmed(&self, value: f64, decimals: usize) -> String {
         let text = self.number(value, decimals);
         if decimals == 0 || !text.contains(self.decimal.as_str()) {
             return text;
@@ -147,7 +147,7 @@ impl Locale {
     }
 
     /// A share (0–1) as a percentage.
-    pub fn percent(&self, share: f64, decimals: usize) -> String {
+    pub(crate) fn percent(&self, share: f64, decimals: usize) -> String {
         let n = self.number(share * 100.0, decimals);
         self.get("format.percent")
             .unwrap_or("{n}%")
@@ -155,14 +155,14 @@ impl Locale {
     }
 
     /// An ISO date (`YYYY-MM-DD`) the way the language writes it; other text unchanged.
-    pub fn date(&self, iso: &str) -> String {
+    pub(crate) fn date(&self, iso: &str) -> String {
         self.date_as(iso, "format.date")
     }
 
     /// An ISO date in the language's short, all-digit form (`format.date-numeric`), as
     /// findings' messages write it; an RFC 3339 time in UTC per `format.timestamp`
     /// (`{iso}` keeps it as given); other text unchanged.
-    pub fn date_numeric(&self, iso: &str) -> String {
+    pub(crate) fn date_numeric(&self, iso: &str) -> String {
         if let Ok(t) = iso.parse::<jiff::Timestamp>() {
             let utc = t.to_zoned(jiff::tz::TimeZone::UTC);
             let date = self.date_as(&utc.date().to_string(), "format.date-numeric");

@@ -20,19 +20,19 @@ use crate::error::{Error, Problem, Result};
 use crate::model::Package;
 
 /// ISO 3166-1 alpha-2 codes of the EU member states and the EEA states (IS, LI, NO).
-pub const EU_EEA: &[&str] = &[
+pub(crate) const EU_EEA: &[&str] = &[
     "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IS",
     "IT", "LI", "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK",
 ];
 
 /// Whether an ISO country code is in the EU/EEA.
-pub fn in_eu_eea(country: &str) -> bool {
+pub(crate) fn in_eu_eea(country: &str) -> bool {
     EU_EEA.contains(&country)
 }
 
 /// How an organisation is governed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Governance {
+pub(crate) enum Governance {
     Company,
     Foundation,
     PublicBody,
@@ -40,7 +40,7 @@ pub enum Governance {
 }
 
 impl Governance {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Governance::Company => "company",
             Governance::Foundation => "foundation",
@@ -62,7 +62,7 @@ impl Governance {
 
 /// One organisation of the registry.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Vendor {
+pub(crate) struct Vendor {
     pub id: String,
     pub name: String,
     /// Seat (ISO 3166-1 alpha-2); `None` for organisations without a legal entity.
@@ -84,14 +84,14 @@ pub struct Vendor {
 
 /// A code-hosting site and the vendor operating it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Forge {
+pub(crate) struct Forge {
     pub host: String,
     pub operator: String,
 }
 
 /// The validated registry, vendors sorted by id.
 #[derive(Debug, Clone, Default)]
-pub struct Registry {
+pub(crate) struct Registry {
     pub vendors: Vec<Vendor>,
     pub forges: Vec<Forge>,
     /// The buyer's registry files layered over the bundled one (`--vendors`), in order.
@@ -157,14 +157,16 @@ const BUILTIN: &[(&str, &str)] = &[
     ),
 ];
 
+#[cfg_attr(not(test), allow(dead_code))] // for tests only
 /// The built-in registry.
-pub fn builtin() -> Result<Registry> {
+pub(crate) fn builtin() -> Result<Registry> {
     builtin_with(&[])
 }
 
+#[cfg_attr(not(test), allow(dead_code))] // for tests only
 /// The built-in registry with further files layered on top (a candidate's own
 /// `vendors.toml`); ids may not repeat.
-pub fn builtin_with(extra: &[(PathBuf, String)]) -> Result<Registry> {
+pub(crate) fn builtin_with(extra: &[(PathBuf, String)]) -> Result<Registry> {
     layered(&[], extra)
 }
 
@@ -172,7 +174,10 @@ pub fn builtin_with(extra: &[(PathBuf, String)]) -> Result<Registry> {
 /// correct an entry before it (same id: replaced, and recorded in
 /// [`Registry::corrected`]), then the candidate's own `vendors.toml`, which comes from
 /// the bidder and may only add vendors.
-pub fn layered(buyer: &[(PathBuf, String)], candidate: &[(PathBuf, String)]) -> Result<Registry> {
+pub(crate) fn layered(
+    buyer: &[(PathBuf, String)],
+    candidate: &[(PathBuf, String)],
+) -> Result<Registry> {
     let mut files: Vec<(PathBuf, &str)> = BUILTIN
         .iter()
         .map(|(p, t)| (PathBuf::from(p), *t))
@@ -189,8 +194,9 @@ pub fn layered(buyer: &[(PathBuf, String)], candidate: &[(PathBuf, String)]) -> 
     Ok(reg)
 }
 
+#[cfg_attr(not(test), allow(dead_code))] // for tests only
 /// Parses and validates registry files; later files may not redefine an id.
-pub fn parse(files: &[(PathBuf, &str)]) -> Result<Registry> {
+pub(crate) fn parse(files: &[(PathBuf, &str)]) -> Result<Registry> {
     parse_with(files, &|_| false)
 }
 
@@ -353,7 +359,7 @@ pub(crate) fn toml_problem(path: &Path, text: &str, e: &toml::de::Error) -> Prob
 }
 
 impl Registry {
-    pub fn get(&self, id: &str) -> Option<&Vendor> {
+    pub(crate) fn get(&self, id: &str) -> Option<&Vendor> {
         self.vendors
             .binary_search_by(|v| v.id.as_str().cmp(id))
             .ok()
@@ -361,7 +367,7 @@ impl Registry {
     }
 
     /// The forge hosting `repository`, when the host is known.
-    pub fn forge_of(&self, repository: &str) -> Option<ForgeFact> {
+    pub(crate) fn forge_of(&self, repository: &str) -> Option<ForgeFact> {
         let host = normalise_repo(repository)
             .split('/')
             .next()
@@ -380,7 +386,7 @@ impl Registry {
 
     /// The registry vendor whose patterns match the package: the longest matching
     /// pattern wins (purl first, then repository, then e-mail domains).
-    pub fn match_package(&self, pkg: &Package) -> Option<&Vendor> {
+    pub(crate) fn match_package(&self, pkg: &Package) -> Option<&Vendor> {
         if let Some(purl) = &pkg.purl {
             let purl = normalise_purl(purl);
             if let Some(v) = self.longest(|v| &v.purl, |pat| purl_matches(&purl, pat)) {
@@ -427,7 +433,7 @@ impl Registry {
     }
 
     /// Attributes a package to its controlling organisation.
-    pub fn attribute(&self, pkg: &Package) -> Attribution {
+    pub(crate) fn attribute(&self, pkg: &Package) -> Attribution {
         let forge = pkg.repository.as_deref().and_then(|r| self.forge_of(r));
         if let Some(v) = self.match_package(pkg) {
             return Attribution {
@@ -469,7 +475,7 @@ impl Registry {
 
 /// Which evidence named a package's controlling organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Via {
+pub(crate) enum Via {
     /// A registry vendor's pattern matched.
     Registry,
     /// The owner of the repository (`github.com/<owner>`).
@@ -483,7 +489,7 @@ pub enum Via {
 }
 
 impl Via {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Via::Registry => "registry",
             Via::RepositoryOwner => "repository-owner",
@@ -496,14 +502,14 @@ impl Via {
 
 /// Where code is hosted, and who operates that forge (a registry vendor id).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct ForgeFact {
+pub(crate) struct ForgeFact {
     pub host: String,
     pub operator: Option<String>,
 }
 
 /// The controlling organisation of a package.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Attribution {
+pub(crate) struct Attribution {
     /// Registry id, `host/owner`, or the supplier's name.
     pub org: Option<String>,
     /// The registry vendor id, when the registry knows the organisation.
@@ -532,7 +538,7 @@ fn purl_matches(purl: &str, pat: &str) -> bool {
 }
 
 /// `https://github.com/Owner/repo.git` → `github.com/owner/repo`.
-pub fn normalise_repo(url: &str) -> String {
+pub(crate) fn normalise_repo(url: &str) -> String {
     let mut s = url.trim().to_ascii_lowercase();
     for prefix in [
         "git+", "https://", "http://", "ssh://", "git://", "git@", "www.",

@@ -1,4 +1,4 @@
-//! Fuzz target: `sovra::ingest::parse_as` with `InputFormat::CycloneDxXml` (CycloneDX XML; see
+//! Fuzz target: `sovra::assess::parse_as` with `InputFormat::CycloneDxXml` (CycloneDX XML; see
 //! `src/lib.rs` for what is checked).
 
 #![no_main]

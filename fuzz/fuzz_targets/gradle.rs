@@ -1,4 +1,4 @@
-//! Fuzz target: `sovra::ingest::parse_as` with `InputFormat::GradleLock` (`gradle.lockfile`; see
+//! Fuzz target: `sovra::assess::parse_as` with `InputFormat::GradleLock` (`gradle.lockfile`; see
 //! `src/lib.rs` for what is checked).
 
 #![no_main]

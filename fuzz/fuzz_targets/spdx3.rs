@@ -1,4 +1,4 @@
-//! Fuzz target: `sovra::ingest::parse_as` with `InputFormat::Spdx3JsonLd` (SPDX 3 JSON-LD; see
+//! Fuzz target: `sovra::assess::parse_as` with `InputFormat::Spdx3JsonLd` (SPDX 3 JSON-LD; see
 //! `src/lib.rs` for what is checked).
 
 #![no_main]

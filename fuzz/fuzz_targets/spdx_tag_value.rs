@@ -1,4 +1,4 @@
-//! Fuzz target: `sovra::ingest::parse_as` with `InputFormat::SpdxTagValue` (see `src/lib.rs`
+//! Fuzz target: `sovra::assess::parse_as` with `InputFormat::SpdxTagValue` (see `src/lib.rs`
 //! for what is checked).
 
 #![no_main]

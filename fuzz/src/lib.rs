@@ -1,16 +1,15 @@
 //! What every fuzz target checks, whatever the format: any input gives an error or a
 //! well-formed inventory (indices in range) that the graph and licence stages accept,
-//! never a panic.
+//! never a panic. Everything goes through sovra's public `assess` entry.
 
 use std::path::Path;
 
-use sovra::graph::{DepGraph, Scope};
-use sovra::ingest::parse_as;
+use sovra::assess;
 use sovra::model::InputFormat;
 
 /// Parses `data` as `format` and, when it is accepted, runs the later stages over it.
 pub fn run(format: InputFormat, data: &[u8]) {
-    let Ok(inv) = parse_as(format, Path::new("fuzz-input"), data) else {
+    let Ok(inv) = assess::parse_as(format, Path::new("fuzz-input"), data) else {
         return;
     };
     let n = inv.packages.len();
@@ -20,17 +19,18 @@ pub fn run(format: InputFormat, data: &[u8]) {
     for r in &inv.roots {
         assert!(r.index() < n, "root out of range");
     }
-    let graph = DepGraph::build(&inv);
-    let _ = sovra::license::resolve_all(&inv);
-    let reachable: Vec<_> = graph.reachable(Scope::All).collect();
-    for p in reachable {
-        let _ = graph.inclusion_path(p, Scope::All);
-    }
+    let stages = assess::analyse_inventory(&inv);
+    assert_eq!(stages.licence_states(), n, "a licence state per package");
+    assert_eq!(
+        stages.inclusion_paths(),
+        stages.reachable(false),
+        "an inclusion path per reachable package"
+    );
 }
 
 /// Validates `data` as a `publiccode.yml` and, when it is valid, maps it to an inventory.
 pub fn run_publiccode(data: &[u8]) {
-    let _ = sovra::ingest::publiccode::read_in(Path::new("publiccode.yml"), None, data);
+    let _ = assess::read_publiccode(Path::new("publiccode.yml"), data);
 }
 
 /// Parses and validates `data` as a `candidate.toml` in a directory that does not exist
@@ -38,43 +38,19 @@ pub fn run_publiccode(data: &[u8]) {
 pub fn run_candidate(data: &[u8]) {
     if let Ok(text) = std::str::from_utf8(data) {
         let dir = Path::new("/nonexistent-fuzz-dir");
-        let _ = sovra::ingest::candidate::parse_manifest(&dir.join("candidate.toml"), text, dir);
+        let _ = assess::parse_manifest(&dir.join("candidate.toml"), text, dir);
     }
 }
 
 /// Loads `data` as a policy file over the embedded catalogue; files it names (`extends`,
 /// user catalogues) read as unreadable.
 pub fn run_policy(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else {
-        return;
-    };
-    let read = |p: &Path| -> sovra::Result<String> {
-        if p == Path::new("fuzz.toml") {
-            Ok(text.to_owned())
-        } else {
-            Err(sovra::Error::input(p, "not readable while fuzzing"))
-        }
-    };
-    let dir = |p: &Path| -> sovra::Result<Vec<(std::path::PathBuf, String)>> {
-        Err(sovra::Error::input(p, "not readable while fuzzing"))
-    };
-    let files = sovra::policy::Files {
-        read: &read,
-        catalogue_dir: &dir,
-        canonical: &|_| None,
-        kinds: &sovra::engine::kinds,
-    };
-    let Ok(mut catalogue) = sovra::engine::embedded_catalogue() else {
-        return;
-    };
-    let req = sovra::policy::PolicyRequest {
-        policy: Some("fuzz.toml".into()),
-        project: None,
-    };
-    let _ = sovra::policy::load(&req, &mut catalogue, &files);
+    if let Ok(text) = std::str::from_utf8(data) {
+        let _ = assess::parse_policy(Path::new("fuzz.toml"), text);
+    }
 }
 
 /// Parses `data` as a facts file from `sovra enrich`.
 pub fn run_facts(data: &[u8]) {
-    let _ = sovra::enrich::Facts::parse(Path::new("facts.json"), data);
+    let _ = assess::parse_facts(Path::new("facts.json"), data);
 }

@@ -19,7 +19,8 @@ use spanned::{Doc, entry};
 
 /// What the catalogue and the policy know of check kinds: for a kind name, `None` when
 /// no such kind exists, else whether the parameters fit it (`engine::kinds`).
-pub type Kinds<'a> = &'a dyn Fn(&str, &toml::Table) -> Option<std::result::Result<(), String>>;
+pub(crate) type Kinds<'a> =
+    &'a dyn Fn(&str, &toml::Table) -> Option<std::result::Result<(), String>>;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
@@ -33,7 +34,7 @@ pub(crate) fn embedded_policies() -> &'static [(&'static str, &'static str)] {
 /// The four documentation sections every rule has.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Docs {
+pub(crate) struct Docs {
     /// What it checks.
     pub what: String,
     /// Why it matters.
@@ -48,14 +49,14 @@ pub struct Docs {
 /// what reports show in place of the English summary, rationale and remediation.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Translation {
+pub(crate) struct Translation {
     pub summary: String,
     pub why: String,
     pub resolve: String,
 }
 
 /// Framework reference prefixes a rule may cite.
-pub const FRAMEWORKS: &[&str] = &[
+pub(crate) const FRAMEWORKS: &[&str] = &[
     "BSI TR-03183-2",
     "CSF SOV-",
     "Data Act",
@@ -68,7 +69,7 @@ pub const FRAMEWORKS: &[&str] = &[
 
 /// One rule: a check kind parameterised, with its identity, level and documentation.
 #[derive(Debug, Clone)]
-pub struct Rule {
+pub(crate) struct Rule {
     /// Stable id (`LIC005`), never reused.
     pub id: String,
     /// Short kebab-case name (`osadl-compatibility`).
@@ -94,7 +95,7 @@ pub struct Rule {
 
 impl Rule {
     /// The EU Cloud Sovereignty Framework objective (`SOV-n`) the rule serves, if any.
-    pub fn csf_objective(&self) -> Option<u8> {
+    pub(crate) fn csf_objective(&self) -> Option<u8> {
         self.references
             .iter()
             .find_map(|r| r.strip_prefix("CSF SOV-")?.parse().ok())
@@ -103,13 +104,13 @@ impl Rule {
 
 /// Every rule, by id.
 #[derive(Debug, Clone, Default)]
-pub struct Catalogue {
+pub(crate) struct Catalogue {
     rules: BTreeMap<String, Rule>,
 }
 
 impl Catalogue {
     /// The catalogue built into the binary.
-    pub fn embedded(kinds: Kinds<'_>) -> Result<Catalogue> {
+    pub(crate) fn embedded(kinds: Kinds<'_>) -> Result<Catalogue> {
         let files: Vec<(PathBuf, &str)> = embedded::CATALOGUE
             .iter()
             .map(|(name, text)| (Path::new("rules/catalogue").join(name), *text))
@@ -121,7 +122,7 @@ impl Catalogue {
 
     /// Adds (or replaces) the rules of user catalogue files. All problems of all files
     /// are reported together.
-    pub fn add_files(
+    pub(crate) fn add_files(
         &mut self,
         files: &[(PathBuf, &str)],
         origin: &str,
@@ -158,20 +159,22 @@ impl Catalogue {
         }
     }
 
-    pub fn get(&self, id: &str) -> Option<&Rule> {
+    pub(crate) fn get(&self, id: &str) -> Option<&Rule> {
         self.rules.get(id)
     }
 
     /// Rules in id order.
-    pub fn iter(&self) -> impl Iterator<Item = &Rule> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Rule> {
         self.rules.values()
     }
 
-    pub fn len(&self) -> usize {
+    #[allow(dead_code)] // no caller left since the crate API narrowed
+    pub(crate) fn len(&self) -> usize {
         self.rules.len()
     }
 
-    pub fn is_empty(&self) -> bool {
+    #[allow(dead_code)] // no caller left since the crate API narrowed
+    pub(crate) fn is_empty(&self) -> bool {
         self.rules.is_empty()
     }
 }

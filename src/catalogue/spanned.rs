@@ -22,7 +22,7 @@ pub(crate) struct Doc<'t> {
 }
 
 impl<'t> Doc<'t> {
-    pub fn new(path: &Path, text: &'t str) -> Self {
+    pub(crate) fn new(path: &Path, text: &'t str) -> Self {
         Doc {
             path: path.to_owned(),
             text,
@@ -31,7 +31,7 @@ impl<'t> Doc<'t> {
     }
 
     /// Parses the whole file; a syntax error is recorded and yields `None`.
-    pub fn parse(&mut self) -> Option<DeTable<'t>> {
+    pub(crate) fn parse(&mut self) -> Option<DeTable<'t>> {
         match DeTable::parse(self.text) {
             Ok(t) => Some(t.into_inner()),
             Err(e) => {
@@ -42,7 +42,7 @@ impl<'t> Doc<'t> {
     }
 
     /// Records a problem at byte offset `at`.
-    pub fn problem(&mut self, at: usize, message: impl Into<String>) {
+    pub(crate) fn problem(&mut self, at: usize, message: impl Into<String>) {
         let (line, column) = line_col(self.text, at);
         self.problems
             .push(Problem::new(&self.path, line, column, message));
@@ -66,7 +66,7 @@ impl<'t> Doc<'t> {
     }
 
     /// Deserialises one value; a failure is recorded and yields `None`.
-    pub fn de<T: DeserializeOwned>(&mut self, value: &Spanned<DeValue<'t>>) -> Option<T> {
+    pub(crate) fn de<T: DeserializeOwned>(&mut self, value: &Spanned<DeValue<'t>>) -> Option<T> {
         let start = value.span().start;
         match T::deserialize(ValueDeserializer::from(value.clone())) {
             Ok(v) => Some(v),
@@ -79,7 +79,7 @@ impl<'t> Doc<'t> {
 
     /// Records every key of `table` that is not in `allowed` (all of them, not the
     /// first only).
-    pub fn unknown_keys(&mut self, table: &DeTable<'t>, allowed: &[&str], what: &str) {
+    pub(crate) fn unknown_keys(&mut self, table: &DeTable<'t>, allowed: &[&str], what: &str) {
         for key in table.keys() {
             if !allowed.contains(&key.get_ref().as_ref()) {
                 let expected = allowed

@@ -14,7 +14,7 @@ use crate::text::Text;
 
 /// The licences a package is used under, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Choice {
+pub(crate) struct Choice {
     /// The licences of the chosen alternative (all apply together).
     pub licenses: Vec<LicenseReq>,
     /// Number of alternatives the expression offers.
@@ -25,7 +25,7 @@ pub struct Choice {
 
 impl Choice {
     /// The chosen alternative as SPDX text (`MIT AND BSD-3-Clause`).
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         self.licenses
             .iter()
             .map(ToString::to_string)
@@ -34,7 +34,7 @@ impl Choice {
     }
 
     /// A note for findings: which branch was taken and why, if there was a choice.
-    pub fn note(&self) -> Option<Text> {
+    pub(crate) fn note(&self) -> Option<Text> {
         (self.alternatives > 1).then(|| {
             text!(
                 "choice.chose",
@@ -48,7 +48,7 @@ impl Choice {
 /// The alternatives of an expression, in expression order. An expression too large to
 /// expand counts as one alternative holding every licence it names (the cautious
 /// reading).
-pub fn alternatives(expr: &spdx::Expression) -> Vec<Vec<LicenseReq>> {
+pub(crate) fn alternatives(expr: &spdx::Expression) -> Vec<Vec<LicenseReq>> {
     crate::license::alternatives(expr).unwrap_or_else(|| {
         let mut all: Vec<LicenseReq> = expr.requirements().map(|r| r.req.clone()).collect();
         all.sort();
@@ -67,7 +67,7 @@ fn rank(req: &LicenseReq, prefer: &[Licensee]) -> usize {
 }
 
 /// Chooses the preferred alternative of `expr`.
-pub fn choose(expr: &spdx::Expression, prefer: &[Licensee]) -> Option<Choice> {
+pub(crate) fn choose(expr: &spdx::Expression, prefer: &[Licensee]) -> Option<Choice> {
     let alts = alternatives(expr);
     let n = alts.len();
     let (best_i, best) = alts.iter().enumerate().min_by_key(|(i, a)| {
@@ -102,7 +102,7 @@ pub fn choose(expr: &spdx::Expression, prefer: &[Licensee]) -> Option<Choice> {
 }
 
 /// The choice for every package with a known licence, indexed by `PkgIdx`.
-pub fn choose_all(licenses: &Licenses, prefer: &[String]) -> Vec<Option<Choice>> {
+pub(crate) fn choose_all(licenses: &Licenses, prefer: &[String]) -> Vec<Option<Choice>> {
     let prefer: Vec<Licensee> = prefer
         .iter()
         .filter_map(|p| Licensee::parse(p).ok())

@@ -21,7 +21,7 @@ use crate::text;
 use crate::text::Text;
 
 mod bus_factor;
-pub mod choice;
+pub(crate) mod choice;
 mod closed_artefacts;
 mod continuity_risk;
 mod controller_jurisdiction;
@@ -58,7 +58,7 @@ mod unmaintained;
 
 /// Everything a check may read. Built once per analysis by the engine.
 #[derive(Debug, Clone, Copy)]
-pub struct Ctx<'a> {
+pub(crate) struct Ctx<'a> {
     pub inventory: &'a Inventory,
     pub graph: &'a DepGraph,
     pub licenses: &'a Licenses,
@@ -78,14 +78,14 @@ pub struct Ctx<'a> {
 
 impl Ctx<'_> {
     /// The chosen licence branch of a package.
-    pub fn choice(&self, pkg: PkgIdx) -> Option<&Choice> {
+    pub(crate) fn choice(&self, pkg: PkgIdx) -> Option<&Choice> {
         self.choices.get(pkg.index()).and_then(Option::as_ref)
     }
 }
 
 /// When a kind runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
+pub(crate) enum Phase {
     /// With the other checks, before exceptions are applied.
     Main,
     /// After exceptions were applied to the main phase's findings (exception hygiene).
@@ -93,10 +93,10 @@ pub enum Phase {
 }
 
 /// A check compiled with its parameters, ready to run.
-pub type Compiled = Box<dyn Fn(&Ctx<'_>) -> Vec<Hit> + Send + Sync>;
+pub(crate) type Compiled = Box<dyn Fn(&Ctx<'_>) -> Vec<Hit> + Send + Sync>;
 
 /// One check kind.
-pub struct Kind {
+pub(crate) struct Kind {
     /// Kebab-case name, referenced by rules' `check` key.
     pub name: &'static str,
     /// What the kind does and what its parameters mean (Markdown).
@@ -141,7 +141,7 @@ pub(crate) fn compile_with<P: Params>(
 }
 
 /// Every check kind, sorted by name.
-pub static KINDS: &[&Kind] = &[
+pub(crate) static KINDS: &[&Kind] = &[
     &bus_factor::KIND,
     &closed_artefacts::KIND,
     &continuity_risk::KIND,
@@ -179,7 +179,7 @@ pub static KINDS: &[&Kind] = &[
 ];
 
 /// The kind named `name`.
-pub fn kind(name: &str) -> Option<&'static Kind> {
+pub(crate) fn kind(name: &str) -> Option<&'static Kind> {
     KINDS
         .binary_search_by(|k| k.name.cmp(name))
         .ok()
@@ -333,7 +333,7 @@ pub(crate) enum ScopeParam {
 
 impl ScopeParam {
     /// The scope's name in a message.
-    pub fn text(self) -> Text {
+    pub(crate) fn text(self) -> Text {
         match self {
             ScopeParam::Runtime => text!("scope.runtime"),
             ScopeParam::Build => text!("scope.build"),
@@ -341,7 +341,7 @@ impl ScopeParam {
         }
     }
 
-    pub fn scope(self) -> crate::graph::Scope {
+    pub(crate) fn scope(self) -> crate::graph::Scope {
         match self {
             ScopeParam::Runtime => crate::graph::Scope::Runtime,
             ScopeParam::Build => crate::graph::Scope::Build,

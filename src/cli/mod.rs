@@ -100,7 +100,7 @@ impl Drop for Progress {
 }
 
 /// The command line's definition, for shell completions and the man page.
-pub fn command() -> clap::Command {
+pub(crate) fn command() -> clap::Command {
     use clap::CommandFactory;
     Cli::command()
 }

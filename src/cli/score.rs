@@ -57,7 +57,7 @@ pub(crate) struct Assessed {
 }
 
 impl Assessed {
-    pub fn name(&self) -> &str {
+    pub(super) fn name(&self) -> &str {
         &self.score.candidate
     }
 }

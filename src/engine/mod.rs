@@ -20,18 +20,18 @@ use crate::text::Text;
 
 /// The registry of check kinds as the catalogue and the policy see it: `None` for an
 /// unknown kind name, else whether `params` fit the kind's typed parameters.
-pub fn kinds(name: &str, params: &toml::Table) -> Option<Result<(), String>> {
+pub(crate) fn kinds(name: &str, params: &toml::Table) -> Option<Result<(), String>> {
     crate::checks::kind(name).map(|k| (k.compile)(params).map(|_| ()))
 }
 
 /// The catalogue built into the binary, bound to the registry of check kinds.
-pub fn embedded_catalogue() -> crate::Result<Catalogue> {
+pub(crate) fn embedded_catalogue() -> crate::Result<Catalogue> {
     Catalogue::embedded(&kinds)
 }
 
 /// What the engine runs over.
 #[derive(Debug, Clone, Copy)]
-pub struct Input<'a> {
+pub(crate) struct Input<'a> {
     pub inventory: &'a Inventory,
     pub graph: &'a DepGraph,
     pub licenses: &'a Licenses,
@@ -45,7 +45,7 @@ pub struct Input<'a> {
 /// The enabled rules of a policy, each bound to its check kind and compiled once,
 /// before anything runs: a rule that cannot be bound or compiled is an error, never a
 /// rule silently skipped.
-pub struct Plan {
+pub(crate) struct Plan {
     rules: Vec<(String, Phase, crate::checks::Compiled)>,
 }
 
@@ -58,7 +58,7 @@ impl std::fmt::Debug for Plan {
 }
 
 impl Plan {
-    pub fn new(catalogue: &Catalogue, policy: &EffectivePolicy) -> crate::Result<Plan> {
+    pub(crate) fn new(catalogue: &Catalogue, policy: &EffectivePolicy) -> crate::Result<Plan> {
         let mut rules = Vec::new();
         let mut problems = Vec::new();
         for (id, eff) in &policy.rules {
@@ -87,7 +87,7 @@ impl Plan {
 }
 
 /// Compiles the policy's rules ([`Plan::new`]) and runs them.
-pub fn run(
+pub(crate) fn run(
     catalogue: &Catalogue,
     policy: &EffectivePolicy,
     input: &Input<'_>,
@@ -97,7 +97,7 @@ pub fn run(
 
 /// Runs every rule of `plan` and returns the findings, exceptions applied, sorted by
 /// rule id, package and message.
-pub fn run_plan(plan: &Plan, policy: &EffectivePolicy, input: &Input<'_>) -> Vec<Finding> {
+pub(crate) fn run_plan(plan: &Plan, policy: &EffectivePolicy, input: &Input<'_>) -> Vec<Finding> {
     let choices = choice::choose_all(input.licenses, &policy.prefer.value);
     let mut used = vec![false; policy.exceptions.len()];
     let mut ctx = Ctx {

@@ -17,12 +17,12 @@ use crate::error::{Error, Result};
 use crate::model::{FactField, Inventory, Package, PkgIdx};
 
 /// The format version this build reads and writes.
-pub const FACTS_VERSION: u32 = 1;
+pub(crate) const FACTS_VERSION: u32 = 1;
 
 /// One fetched value with its provenance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Fact<T> {
+pub(crate) struct Fact<T> {
     pub value: T,
     /// The source that answered (`npm`, `pypi`, `crates`, `maven`, `osv`, `github`, `gitlab`).
     pub source: String,
@@ -35,7 +35,7 @@ pub struct Fact<T> {
 /// Registry facts about one package version.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PackageFacts {
+pub(crate) struct PackageFacts {
     /// The licence as the registry states it (raw; interpreted like any input licence).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub license: Option<Fact<String>>,
@@ -61,7 +61,7 @@ pub struct PackageFacts {
 /// Severity of an advisory, from the OSV record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Severity {
+pub(crate) enum Severity {
     /// The record states no severity sovra can read.
     Unknown,
     Low,
@@ -71,7 +71,8 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub fn as_str(self) -> &'static str {
+    #[allow(dead_code)] // no caller left since the crate API narrowed
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Severity::Unknown => "unknown",
             Severity::Low => "low",
@@ -82,7 +83,7 @@ impl Severity {
     }
 
     /// Parses `low`, `moderate`/`medium`, `high`, `critical` (any case).
-    pub fn parse(s: &str) -> Option<Severity> {
+    pub(crate) fn parse(s: &str) -> Option<Severity> {
         match s.to_ascii_lowercase().as_str() {
             "low" => Some(Severity::Low),
             "moderate" | "medium" => Some(Severity::Moderate),
@@ -94,7 +95,7 @@ impl Severity {
     }
 
     /// The qualitative rating of a CVSS base score (CVSS v3.1 table).
-    pub fn from_score(score: f64) -> Severity {
+    pub(crate) fn from_score(score: f64) -> Severity {
         if score >= 9.0 {
             Severity::Critical
         } else if score >= 7.0 {
@@ -112,7 +113,7 @@ impl Severity {
 /// A known vulnerability affecting one package version (OSV).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Advisory {
+pub(crate) struct Advisory {
     pub id: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
@@ -132,7 +133,7 @@ pub struct Advisory {
 /// Continuity facts about one source repository, from its forge.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RepoFacts {
+pub(crate) struct RepoFacts {
     /// `github` or `gitlab`.
     pub forge: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -176,7 +177,7 @@ pub struct RepoFacts {
 /// `None` count is "not assessed" (a shallow clone cannot support it), never zero.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct GitHealth {
+pub(crate) struct GitHealth {
     /// The commit assessed (HEAD).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub head: Option<String>,
@@ -215,7 +216,7 @@ pub struct GitHealth {
 /// A whole facts file.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Facts {
+pub(crate) struct Facts {
     /// Always `"sovra-facts"`.
     pub format: String,
     pub version: u32,
@@ -238,7 +239,7 @@ pub struct Facts {
 
 /// Where a facts file came from, for the report's evidence section.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FactsEvidence {
+pub(crate) struct FactsEvidence {
     pub path: PathBuf,
     pub sha256: String,
     pub generated: String,
@@ -249,7 +250,7 @@ pub struct FactsEvidence {
 impl FactsEvidence {
     /// Whole days between `generated` and `now`; `None` when `generated` is unreadable.
     /// Reports that must stay byte-identical print `generated` instead.
-    pub fn age_days(&self, now: jiff::Timestamp) -> Option<i64> {
+    pub(crate) fn age_days(&self, now: jiff::Timestamp) -> Option<i64> {
         let g: jiff::Timestamp = self.generated.parse().ok()?;
         Some(now.duration_since(g).as_secs() / 86_400)
     }
@@ -258,7 +259,7 @@ impl FactsEvidence {
 /// The forge evidence of one package for the score's "continuity and community health"
 /// dimension (maps one to one onto the score's evidence struct).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ContinuityEvidence {
+pub(crate) struct ContinuityEvidence {
     /// Distinct commit authors in the year before retrieval.
     pub contributors_12m: Option<u32>,
     /// Distinct organisations among them.
@@ -271,18 +272,19 @@ pub struct ContinuityEvidence {
 
 /// What a facts file contributes to one assessment (`score`, `report`).
 #[derive(Debug, Clone)]
-pub struct Enrichment {
+pub(crate) struct Enrichment {
     pub facts: Facts,
     pub evidence: FactsEvidence,
     /// Continuity evidence by package id and by component name (the keys of the
     /// score's forge evidence map).
     pub continuity: BTreeMap<String, ContinuityEvidence>,
+    #[cfg_attr(not(test), allow(dead_code))] // for tests only
     pub applied: Applied,
 }
 
 /// What [`Facts::apply`] filled in.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Applied {
+pub(crate) struct Applied {
     pub licenses: usize,
     pub suppliers: usize,
     pub repositories: usize,
@@ -299,7 +301,7 @@ impl Facts {
     }
 
     /// Reads and validates a facts file.
-    pub fn load(path: &Path) -> Result<(Facts, FactsEvidence)> {
+    pub(crate) fn load(path: &Path) -> Result<(Facts, FactsEvidence)> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let facts = Facts::parse(path, &bytes)?;
         let digest = Sha256::digest(&bytes);
@@ -316,7 +318,7 @@ impl Facts {
     /// Reads the facts file at `path`, applies it to `inventory` and gathers the
     /// continuity evidence of its packages and of the candidate's components, given as
     /// `(component name, repository URL)`.
-    pub fn load_for_assessment(
+    pub(crate) fn load_for_assessment(
         path: &Path,
         inventory: &mut Inventory,
         components: &[(String, String)],
@@ -344,7 +346,7 @@ impl Facts {
     }
 
     /// Parses facts-file bytes read from `path` (used in messages only).
-    pub fn parse(path: &Path, bytes: &[u8]) -> Result<Facts> {
+    pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Facts> {
         let facts: Facts = serde_json::from_slice(bytes).map_err(|e| Error::json(path, &e))?;
         if facts.format != "sovra-facts" {
             return Err(Error::input(
@@ -365,7 +367,7 @@ impl Facts {
     }
 
     /// The file's text: pretty JSON with a final newline.
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
         s.push('\n');
         s
@@ -389,19 +391,19 @@ impl Facts {
     }
 
     /// Registry facts of `pkg`.
-    pub fn package(&self, pkg: &Package) -> Option<&PackageFacts> {
+    pub(crate) fn package(&self, pkg: &Package) -> Option<&PackageFacts> {
         self.packages.get(&coords::of(pkg)?.key())
     }
 
     /// Advisories affecting `pkg`, sorted by id; `None` when it was not checked.
-    pub fn advisories(&self, pkg: &Package) -> Option<&[Advisory]> {
+    pub(crate) fn advisories(&self, pkg: &Package) -> Option<&[Advisory]> {
         coords::of(pkg)
             .and_then(|c| self.advisories.get(&c.key()))
             .map(Vec::as_slice)
     }
 
     /// Forge facts of `pkg`'s repository (its own, or the one the registry names).
-    pub fn repository(&self, pkg: &Package) -> Option<(&str, &RepoFacts)> {
+    pub(crate) fn repository(&self, pkg: &Package) -> Option<(&str, &RepoFacts)> {
         let from_pkg = pkg.repository.as_deref().and_then(repo_key);
         let from_facts = self
             .package(pkg)
@@ -426,7 +428,7 @@ impl Facts {
 
     /// Continuity evidence of `pkg` from its repository's forge facts, `None` when there
     /// are none (the dimension is then "not assessed" for it).
-    pub fn continuity(
+    pub(crate) fn continuity(
         &self,
         pkg: &Package,
         today: jiff::civil::Date,
@@ -437,7 +439,7 @@ impl Facts {
 
     /// Continuity evidence of a repository URL (a candidate component's), `None` when
     /// the facts file has no forge facts for it.
-    pub fn continuity_of_repository(
+    pub(crate) fn continuity_of_repository(
         &self,
         url: &str,
         today: jiff::civil::Date,
@@ -449,7 +451,7 @@ impl Facts {
 
     /// Continuity evidence of every package that has forge facts, by package id (the
     /// key the score's evidence map uses).
-    pub fn continuity_by_package_id(
+    pub(crate) fn continuity_by_package_id(
         &self,
         inv: &Inventory,
         today: jiff::civil::Date,
@@ -463,7 +465,7 @@ impl Facts {
     /// Fills licence, supplier and repository where a package has none, recording each
     /// filled field in [`Inventory::from_facts`]. Values the inputs state are never
     /// replaced.
-    pub fn apply(&self, inv: &mut Inventory) -> Applied {
+    pub(crate) fn apply(&self, inv: &mut Inventory) -> Applied {
         let mut applied = Applied::default();
         let mut filled = Vec::new();
         for (i, pkg) in inv.packages.iter_mut().enumerate() {
@@ -519,14 +521,14 @@ fn continuity_of(key: &str, r: &RepoFacts, today: jiff::civil::Date) -> Continui
 
 /// The key `sovra health` writes for a candidate component whose clone has no
 /// repository URL (`git = "path"` without `repository`).
-pub fn local_key(component: &str) -> String {
+pub(crate) fn local_key(component: &str) -> String {
     format!("local/{component}")
 }
 
 /// The repository key of any repository URL: [`repo_key`] for GitHub and GitLab, else
 /// `host/path` (scheme, user, `.git` and a trailing `/` dropped, host lowercased), the
 /// key `sovra health` writes for other forges.
-pub fn source_key(url: &str) -> Option<String> {
+pub(crate) fn source_key(url: &str) -> Option<String> {
     if let Some(k) = repo_key(url) {
         return Some(k);
     }
@@ -554,7 +556,7 @@ pub fn source_key(url: &str) -> Option<String> {
 /// `None` for other URLs. Host and path segments keep to the characters the forges
 /// allow (letters, digits, `.`, `-`, `_`; no `.` or `..` segment, no percent-encoding),
 /// so a key can never leave the API's path prefix when it is put into a URL.
-pub fn repo_key(url: &str) -> Option<String> {
+pub(crate) fn repo_key(url: &str) -> Option<String> {
     let mut u = url.trim();
     if let Some(rest) = u.strip_prefix("github:") {
         return repo_key(&format!("https://github.com/{rest}"));

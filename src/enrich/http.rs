@@ -24,7 +24,7 @@ use super::cache::{Cache, Entry, Lookup};
 
 /// Limits and behaviour of the client.
 #[derive(Debug, Clone)]
-pub struct HttpConfig {
+pub(crate) struct HttpConfig {
     /// Timeout of one attempt: connect, send, every redirect and the whole body.
     pub timeout: Duration,
     /// Retries after the first attempt, for 429, 5xx and transport failures.

@@ -34,11 +34,10 @@ use std::sync::{Mutex, PoisonError};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
 
-pub use facts::{
-    Advisory, Applied, ContinuityEvidence, Enrichment, FACTS_VERSION, Fact, Facts, FactsEvidence,
-    GitHealth, PackageFacts, RepoFacts, Severity, local_key, repo_key, source_key,
+pub(crate) use facts::{
+    Fact, Facts, FactsEvidence, GitHealth, RepoFacts, Severity, local_key, repo_key, source_key,
 };
-pub use http::HttpConfig;
+pub(crate) use http::HttpConfig;
 
 use crate::error::{Error, Result};
 use crate::model::{Ecosystem, Inventory, SourceKind};
@@ -47,7 +46,7 @@ use http::{Http, Response};
 
 /// A service `sovra enrich` can ask.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Source {
+pub(crate) enum Source {
     Npm,
     Pypi,
     Crates,
@@ -62,7 +61,7 @@ pub enum Source {
 }
 
 impl Source {
-    pub const ALL: [Source; 11] = [
+    pub(crate) const ALL: [Source; 11] = [
         Source::Npm,
         Source::Pypi,
         Source::Crates,
@@ -76,7 +75,7 @@ impl Source {
         Source::Gitlab,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Source::Npm => "npm",
             Source::Pypi => "pypi",
@@ -92,7 +91,7 @@ impl Source {
         }
     }
 
-    pub fn parse(s: &str) -> Option<Source> {
+    pub(crate) fn parse(s: &str) -> Option<Source> {
         Source::ALL.into_iter().find(|x| x.as_str() == s)
     }
 }
@@ -100,7 +99,7 @@ impl Source {
 /// Names of the configurable base URLs with their defaults. `crates` is the sparse
 /// index, `crates-download` the `.crate` archives; `gitlab`, when set, replaces
 /// `https://<host>` for every GitLab repository.
-pub const BASE_URLS: [(&str, &str); 12] = [
+pub(crate) const BASE_URLS: [(&str, &str); 12] = [
     ("crates", "https://index.crates.io"),
     ("crates-download", "https://static.crates.io/crates"),
     ("github", "https://api.github.com"),
@@ -117,13 +116,13 @@ pub const BASE_URLS: [(&str, &str); 12] = [
 
 /// The environment variable that overrides base URL `name` (`SOVRA_NPM_URL`,
 /// `SOVRA_CRATES_DOWNLOAD_URL`, …).
-pub fn base_url_var(name: &str) -> String {
+pub(crate) fn base_url_var(name: &str) -> String {
     format!("SOVRA_{}_URL", name.to_ascii_uppercase().replace('-', "_"))
 }
 
 /// Everything an enrichment run needs.
 #[derive(Debug, Clone)]
-pub struct Config {
+pub(crate) struct Config {
     pub sources: BTreeSet<Source>,
     /// Base URL by name (see [`BASE_URLS`]).
     pub base_urls: BTreeMap<String, String>,
@@ -147,7 +146,7 @@ pub struct Config {
 
 impl Config {
     /// Defaults, with base URLs and tokens from the environment.
-    pub fn from_env() -> Config {
+    pub(crate) fn from_env() -> Config {
         let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
         let base_urls = BASE_URLS
             .iter()
@@ -205,16 +204,17 @@ fn default_cache_dir() -> Option<PathBuf> {
 }
 
 /// Receives progress; the CLI draws a bar with it on a terminal.
-pub trait Progress: Sync {
+pub(crate) trait Progress: Sync {
     /// A phase with `total` lookups starts.
     fn phase(&self, name: &str, total: usize);
     /// One lookup finished.
     fn tick(&self);
 }
 
+#[cfg_attr(not(test), allow(dead_code))] // for tests only
 /// A [`Progress`] that shows nothing.
 #[derive(Debug)]
-pub struct Silent;
+pub(crate) struct Silent;
 
 impl Progress for Silent {
     fn phase(&self, _: &str, _: usize) {}
@@ -223,7 +223,7 @@ impl Progress for Silent {
 
 /// Counts of one run, for the summary line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Stats {
+pub(crate) struct Stats {
     /// Distinct registry packages (ecosystem, name, version) in the inventory.
     pub packages: usize,
     /// Packages a registry answered for.
@@ -238,7 +238,7 @@ pub struct Stats {
 
 /// The result of [`enrich`]: the facts, the notices (sorted) and counts.
 #[derive(Debug, Clone)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     pub facts: Facts,
     pub notices: Vec<String>,
     pub stats: Stats,
@@ -246,7 +246,7 @@ pub struct Outcome {
 
 /// Fetches what `inv` lacks. Fails only when the client cannot be set up; every failed
 /// lookup is a notice in the outcome.
-pub fn enrich(inv: &Inventory, cfg: &Config, progress: &dyn Progress) -> Result<Outcome> {
+pub(crate) fn enrich(inv: &Inventory, cfg: &Config, progress: &dyn Progress) -> Result<Outcome> {
     let cache = cfg
         .cache_dir
         .as_ref()
@@ -674,6 +674,11 @@ fn top_share(counts: impl Iterator<Item = u64>) -> Option<f64> {
     let max = v.iter().max()?;
     (total > 0).then(|| (*max as f64 / total as f64 * 1000.0).round() / 1000.0)
 }
+
+#[cfg(test)]
+mod hostile_net_tests;
+#[cfg(test)]
+mod net_tests;
 
 #[cfg(test)]
 mod tests {

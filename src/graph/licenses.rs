@@ -21,7 +21,7 @@ use crate::model::PkgIdx;
 
 /// How a package holds a term.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Link {
+pub(crate) enum Link {
     /// In every alternative: the package cannot be used without it.
     Mandatory,
     /// In some alternatives only: the licensee may choose another.
@@ -39,7 +39,7 @@ type PackageTerms = (Vec<Vec<LicenseReq>>, Vec<LicenseReq>);
 
 /// A term with the packages that hold it, for [`LicenseGraph::terms`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TermCount<'a> {
+pub(crate) struct TermCount<'a> {
     pub term: &'a LicenseReq,
     /// Packages holding the term at all.
     pub packages: usize,
@@ -49,12 +49,13 @@ pub struct TermCount<'a> {
 
 /// Packages linked to their licence terms.
 #[derive(Debug, Clone)]
-pub struct LicenseGraph {
+pub(crate) struct LicenseGraph {
     graph: DiGraph<Node, Link, u32>,
     packages: usize,
     /// Term index → requirement, sorted.
     terms: Vec<LicenseReq>,
     /// Per package: its alternatives as term indices (empty when unknown or too many).
+    #[cfg_attr(not(test), allow(dead_code))] // read by `alternatives`, a test view
     alternatives: Vec<Vec<Vec<u32>>>,
     /// Per package: the narrowest scope that reaches it.
     scope: Vec<Option<Scope>>,
@@ -62,7 +63,7 @@ pub struct LicenseGraph {
 
 impl LicenseGraph {
     /// Builds the graph. Packages with an unknown licence have no terms.
-    pub fn build(licenses: &Licenses, deps: &DepGraph) -> LicenseGraph {
+    pub(crate) fn build(licenses: &Licenses, deps: &DepGraph) -> LicenseGraph {
         let n = licenses.per_package.len();
         // Collect terms and per-package alternatives first so term indices are sorted.
         let mut per_pkg: Vec<Option<PackageTerms>> = Vec::with_capacity(n);
@@ -139,7 +140,7 @@ impl LicenseGraph {
     }
 
     /// Every term with its package counts in `scope`, sorted by term.
-    pub fn terms(&self, scope: Scope) -> Vec<TermCount<'_>> {
+    pub(crate) fn terms(&self, scope: Scope) -> Vec<TermCount<'_>> {
         (0..self.terms.len())
             .map(|t| {
                 let holders = self.holders(t, scope);
@@ -168,14 +169,14 @@ impl LicenseGraph {
     }
 
     /// Packages in `scope` whose licence contains `term` in any alternative.
-    pub fn packages_with(&self, term: &LicenseReq, scope: Scope) -> Vec<PkgIdx> {
+    pub(crate) fn packages_with(&self, term: &LicenseReq, scope: Scope) -> Vec<PkgIdx> {
         self.term_index(term)
             .map(|t| self.holders(t, scope).into_iter().map(|(p, _)| p).collect())
             .unwrap_or_default()
     }
 
     /// Packages in `scope` that cannot avoid `term` (it is in every alternative).
-    pub fn packages_requiring(&self, term: &LicenseReq, scope: Scope) -> Vec<PkgIdx> {
+    pub(crate) fn packages_requiring(&self, term: &LicenseReq, scope: Scope) -> Vec<PkgIdx> {
         self.term_index(term)
             .map(|t| {
                 self.holders(t, scope)
@@ -187,9 +188,10 @@ impl LicenseGraph {
             .unwrap_or_default()
     }
 
+    #[cfg_attr(not(test), allow(dead_code))] // for tests only
     /// Packages in `scope` with a term of licence `id` (any exception or or-later
     /// form): "which runtime packages bring GPL-3.0-only".
-    pub fn packages_with_license(&self, id: &str, scope: Scope) -> Vec<PkgIdx> {
+    pub(crate) fn packages_with_license(&self, id: &str, scope: Scope) -> Vec<PkgIdx> {
         let mut out: Vec<PkgIdx> = self
             .terms
             .iter()
@@ -209,7 +211,7 @@ impl LicenseGraph {
     }
 
     /// A package's terms with how it holds them, sorted by term.
-    pub fn terms_of(&self, pkg: PkgIdx) -> Vec<(&LicenseReq, Link)> {
+    pub(crate) fn terms_of(&self, pkg: PkgIdx) -> Vec<(&LicenseReq, Link)> {
         if pkg.index() >= self.packages {
             return Vec::new();
         }
@@ -225,10 +227,11 @@ impl LicenseGraph {
         out
     }
 
+    #[cfg_attr(not(test), allow(dead_code))] // for tests only
     /// A package's alternatives: sets of terms that apply together, one of which the
     /// licensee chooses. Empty for an unknown licence (or one with too many
     /// alternatives to list).
-    pub fn alternatives(&self, pkg: PkgIdx) -> Vec<Vec<&LicenseReq>> {
+    pub(crate) fn alternatives(&self, pkg: PkgIdx) -> Vec<Vec<&LicenseReq>> {
         self.alternatives
             .get(pkg.index())
             .map(|alts| {

@@ -11,7 +11,7 @@
 //! they count as reachable at run time, and [`DepGraph::orphans`] lists them so rules can
 //! say the input lacks dependency relationships.
 
-pub mod licenses;
+pub(crate) mod licenses;
 
 use std::collections::VecDeque;
 
@@ -23,7 +23,7 @@ use crate::model::{EdgeKind, Inventory, PkgIdx};
 
 /// Which edge kinds a traversal follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Scope {
+pub(crate) enum Scope {
     /// Runtime and optional edges: what ships and runs.
     Runtime,
     /// Runtime, optional and build edges.
@@ -33,7 +33,7 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub fn follows(self, kind: EdgeKind) -> bool {
+    pub(crate) fn follows(self, kind: EdgeKind) -> bool {
         match self {
             Scope::Runtime => matches!(kind, EdgeKind::Runtime | EdgeKind::Optional),
             Scope::Build => kind != EdgeKind::Dev,
@@ -41,7 +41,7 @@ impl Scope {
         }
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Scope::Runtime => "runtime",
             Scope::Build => "build",
@@ -53,31 +53,33 @@ impl Scope {
 }
 
 /// Packages shown at the root end of a long inclusion path.
-pub const SHOWN_HEAD: usize = 2;
+pub(crate) const SHOWN_HEAD: usize = 2;
 /// Packages shown at the far end of a long inclusion path.
-pub const SHOWN_TAIL: usize = 4;
+pub(crate) const SHOWN_TAIL: usize = 4;
 
 /// An inclusion path as shown: `head`, then `omitted` packages left out, then `tail`
 /// (empty when nothing is left out).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ShortPath {
+pub(crate) struct ShortPath {
     pub head: Vec<PkgIdx>,
     pub omitted: usize,
     pub tail: Vec<PkgIdx>,
 }
 
 impl ShortPath {
+    #[allow(dead_code)] // no caller left since the crate API narrowed
     /// Number of packages on the whole path.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.head.len() + self.omitted + self.tail.len()
     }
 
-    pub fn is_empty(&self) -> bool {
+    #[allow(dead_code)] // no caller left since the crate API narrowed
+    pub(crate) fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// The shown packages, `None` where packages are left out.
-    pub fn shown(&self) -> impl Iterator<Item = Option<PkgIdx>> + '_ {
+    pub(crate) fn shown(&self) -> impl Iterator<Item = Option<PkgIdx>> + '_ {
         let gap = (self.omitted > 0).then_some(None);
         self.head
             .iter()
@@ -99,7 +101,7 @@ const UNREACHED: u32 = u32::MAX;
 
 /// The dependency graph with reachability and inclusion paths precomputed.
 #[derive(Debug, Clone)]
-pub struct DepGraph {
+pub(crate) struct DepGraph {
     graph: DiGraph<PkgIdx, EdgeKind, u32>,
     roots: Vec<PkgIdx>,
     orphans: Vec<PkgIdx>,
@@ -108,7 +110,7 @@ pub struct DepGraph {
 
 impl DepGraph {
     /// Builds the graph of `inv`. Node `i` is package `i`.
-    pub fn build(inv: &Inventory) -> DepGraph {
+    pub(crate) fn build(inv: &Inventory) -> DepGraph {
         let n = inv.packages.len();
         let mut graph = DiGraph::with_capacity(n, inv.edges.len());
         for i in 0..n {
@@ -172,26 +174,27 @@ impl DepGraph {
         }
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.graph.node_count()
     }
 
-    pub fn is_empty(&self) -> bool {
+    #[allow(dead_code)] // no caller left since the crate API narrowed
+    pub(crate) fn is_empty(&self) -> bool {
         self.graph.node_count() == 0
     }
 
     /// The declared roots.
-    pub fn roots(&self) -> &[PkgIdx] {
+    pub(crate) fn roots(&self) -> &[PkgIdx] {
         &self.roots
     }
 
     /// Whether `pkg` is a declared root (the roots are sorted).
-    pub fn is_root(&self, pkg: PkgIdx) -> bool {
+    pub(crate) fn is_root(&self, pkg: PkgIdx) -> bool {
         self.roots.binary_search(&pkg).is_ok()
     }
 
     /// Packages no declared root reaches, treated as roots of their own.
-    pub fn orphans(&self) -> &[PkgIdx] {
+    pub(crate) fn orphans(&self) -> &[PkgIdx] {
         &self.orphans
     }
 
@@ -204,7 +207,7 @@ impl DepGraph {
     }
 
     /// Whether `pkg` is reachable from a root (or orphan root) in `scope`.
-    pub fn is_reachable(&self, pkg: PkgIdx, scope: Scope) -> bool {
+    pub(crate) fn is_reachable(&self, pkg: PkgIdx, scope: Scope) -> bool {
         self.reach(scope)
             .dist
             .get(pkg.index())
@@ -212,7 +215,7 @@ impl DepGraph {
     }
 
     /// Every package reachable in `scope`, in index order.
-    pub fn reachable(&self, scope: Scope) -> impl Iterator<Item = PkgIdx> + '_ {
+    pub(crate) fn reachable(&self, scope: Scope) -> impl Iterator<Item = PkgIdx> + '_ {
         self.reach(scope)
             .dist
             .iter()
@@ -222,18 +225,18 @@ impl DepGraph {
     }
 
     /// The narrowest scope in which `pkg` is reachable, if any.
-    pub fn scope_of(&self, pkg: PkgIdx) -> Option<Scope> {
+    pub(crate) fn scope_of(&self, pkg: PkgIdx) -> Option<Scope> {
         Scope::ALL.into_iter().find(|&s| self.is_reachable(pkg, s))
     }
 
     /// Distance (in edges) from the nearest root in `scope`.
-    pub fn depth(&self, pkg: PkgIdx, scope: Scope) -> Option<u32> {
+    pub(crate) fn depth(&self, pkg: PkgIdx, scope: Scope) -> Option<u32> {
         let d = *self.reach(scope).dist.get(pkg.index())?;
         (d != UNREACHED).then_some(d)
     }
 
     /// One shortest inclusion path in `scope`, from a root to `pkg` (both included).
-    pub fn inclusion_path(&self, pkg: PkgIdx, scope: Scope) -> Option<Vec<PkgIdx>> {
+    pub(crate) fn inclusion_path(&self, pkg: PkgIdx, scope: Scope) -> Option<Vec<PkgIdx>> {
         let reach = self.reach(scope);
         if *reach.dist.get(pkg.index())? == UNREACHED {
             return None;
@@ -252,7 +255,7 @@ impl DepGraph {
     /// has at most [`SHOWN_HEAD`] + [`SHOWN_TAIL`] + 1 packages, otherwise its first
     /// [`SHOWN_HEAD`] packages, the number left out, and its last [`SHOWN_TAIL`]. Output
     /// stays linear in the number of findings however deep the graph.
-    pub fn short_path(&self, pkg: PkgIdx, scope: Scope) -> Option<ShortPath> {
+    pub(crate) fn short_path(&self, pkg: PkgIdx, scope: Scope) -> Option<ShortPath> {
         let reach = self.reach(scope);
         let depth = *reach.dist.get(pkg.index())? as usize;
         if depth == UNREACHED as usize {
@@ -285,18 +288,21 @@ impl DepGraph {
 
     /// The parent of `pkg` on its shortest inclusion path in `scope` (`None` for a root
     /// or an unreached package).
-    pub fn path_parent(&self, pkg: PkgIdx, scope: Scope) -> Option<PkgIdx> {
+    pub(crate) fn path_parent(&self, pkg: PkgIdx, scope: Scope) -> Option<PkgIdx> {
         let p = *self.reach(scope).parent.get(pkg.index())?;
         (p != UNREACHED).then_some(PkgIdx(p))
     }
 
     /// Direct dependencies of `pkg` with the edge kind, sorted by package index.
-    pub fn dependencies(&self, pkg: PkgIdx) -> impl Iterator<Item = (PkgIdx, EdgeKind)> + '_ {
+    pub(crate) fn dependencies(
+        &self,
+        pkg: PkgIdx,
+    ) -> impl Iterator<Item = (PkgIdx, EdgeKind)> + '_ {
         self.neighbours(pkg, Direction::Outgoing)
     }
 
     /// Direct dependents of `pkg` with the edge kind, sorted by package index.
-    pub fn dependents(&self, pkg: PkgIdx) -> impl Iterator<Item = (PkgIdx, EdgeKind)> + '_ {
+    pub(crate) fn dependents(&self, pkg: PkgIdx) -> impl Iterator<Item = (PkgIdx, EdgeKind)> + '_ {
         self.neighbours(pkg, Direction::Incoming)
     }
 
@@ -327,7 +333,7 @@ impl DepGraph {
 
     /// Edges between two packages both reachable in `scope`, followed in `scope`:
     /// `(dependent, dependency, kind)`, sorted.
-    pub fn edges_in(&self, scope: Scope) -> Vec<(PkgIdx, PkgIdx, EdgeKind)> {
+    pub(crate) fn edges_in(&self, scope: Scope) -> Vec<(PkgIdx, PkgIdx, EdgeKind)> {
         let mut out: Vec<_> = self
             .graph
             .edge_references()

@@ -7,7 +7,7 @@
 //! lowercased. A shallow clone cannot support history signals: they are `None`
 //! ("not assessed"), never estimated.
 
-pub mod orgs;
+pub(crate) mod orgs;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -22,7 +22,7 @@ const DAY: i64 = 86_400;
 /// The facts-file entry of `h` (forge `git`): the fields the forge facts share are
 /// filled from the history so GOV001, GOV002 and the continuity dimension read them
 /// unchanged; the rest is in [`GitHealth`].
-pub fn to_facts(h: &Health, url: &str) -> RepoFacts {
+pub(crate) fn to_facts(h: &Health, url: &str) -> RepoFacts {
     let a = h.activity.as_ref();
     let r = h.releases.as_ref();
     let files = h.files.clone().unwrap_or_default();
@@ -76,7 +76,7 @@ pub fn to_facts(h: &Health, url: &str) -> RepoFacts {
 }
 
 /// RFC 3339 UTC of seconds since the epoch.
-pub fn rfc3339(secs: i64) -> String {
+pub(crate) fn rfc3339(secs: i64) -> String {
     jiff::Timestamp::from_second(secs)
         .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
         .unwrap_or_default()
@@ -84,7 +84,7 @@ pub fn rfc3339(secs: i64) -> String {
 
 /// Bounds on what one repository may make `assess` read.
 #[derive(Debug, Clone, Copy)]
-pub struct Limits {
+pub(crate) struct Limits {
     /// Commits walked from HEAD.
     pub max_commits: u64,
     /// Tags read.
@@ -105,7 +105,7 @@ impl Default for Limits {
 
 /// The health signals of one repository at one moment.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Health {
+pub(crate) struct Health {
     /// The HEAD commit id; `None` for a repository without commits.
     pub head: Option<String>,
     /// The clone is shallow (history-based signals are then not assessed).
@@ -124,7 +124,7 @@ pub struct Health {
 
 /// Commit activity and the spread of authors and organisations.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Activity {
+pub(crate) struct Activity {
     /// Commits reachable from HEAD.
     pub commits_total: u64,
     pub commits_90d: u32,
@@ -152,7 +152,7 @@ pub struct Activity {
 
 /// Tags as releases.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Releases {
+pub(crate) struct Releases {
     /// Tags dated up to `now`.
     pub tags_total: u32,
     /// Tags dated within the last 365 days (tagger date, else the commit's).
@@ -167,7 +167,7 @@ pub struct Releases {
 
 /// Files a maintained project has, by signal, with the paths found.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Files {
+pub(crate) struct Files {
     pub license: Vec<String>,
     pub security_policy: Vec<String>,
     pub ci: Vec<String>,
@@ -181,7 +181,7 @@ pub struct Files {
 
 /// The committer time of the HEAD commit of the repository at `path` (the moment a
 /// snapshot shows), or an error when it has none.
-pub fn head_time(path: &Path) -> Result<i64> {
+pub(crate) fn head_time(path: &Path) -> Result<i64> {
     let fail = |e: &dyn std::fmt::Display| {
         Error::input(path, format!("not a readable git repository (HEAD: {e})"))
     };
@@ -193,7 +193,7 @@ pub fn head_time(path: &Path) -> Result<i64> {
 
 /// Reads the repository at `path` and computes its health at `now` (seconds since the
 /// epoch).
-pub fn assess(path: &Path, now: i64, limits: &Limits) -> Result<Health> {
+pub(crate) fn assess(path: &Path, now: i64, limits: &Limits) -> Result<Health> {
     let fail = |what: &str, e: &dyn std::fmt::Display| {
         Error::input(path, format!("not a readable git repository ({what}: {e})"))
     };
@@ -434,7 +434,7 @@ fn releases(repo: &gix::Repository, now: i64, limits: &Limits, path: &Path) -> R
 }
 
 /// `1.2.3` or `v1.2.3`, with optional pre-release and build parts (SemVer 2.0.0).
-pub fn is_semver(name: &str) -> bool {
+pub(crate) fn is_semver(name: &str) -> bool {
     let v = name.strip_prefix('v').unwrap_or(name);
     semver::Version::parse(v).is_ok()
 }

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 /// Who an author address belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Org {
+pub(crate) enum Org {
     /// A named or domain-named organisation.
     Named(String),
     /// An independent individual (public mail provider, no-reply or address without a
@@ -19,7 +19,7 @@ pub enum Org {
 /// The parsed mapping table.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Table {
+pub(crate) struct Table {
     pub version: String,
     individual: BTreeSet<String>,
     organisations: BTreeMap<String, String>,
@@ -28,7 +28,7 @@ pub struct Table {
 const TEXT: &str = include_str!("../../rules/health/organisations.toml");
 
 /// The built-in table (parsed once; a tidy test keeps it valid).
-pub static TABLE: LazyLock<Table> = LazyLock::new(|| {
+pub(crate) static TABLE: LazyLock<Table> = LazyLock::new(|| {
     toml::from_str(TEXT).unwrap_or(Table {
         version: "invalid".into(),
         individual: BTreeSet::new(),
@@ -38,7 +38,7 @@ pub static TABLE: LazyLock<Table> = LazyLock::new(|| {
 
 impl Table {
     /// The organisation of a lowercased e-mail address.
-    pub fn of(&self, email: &str) -> Org {
+    pub(crate) fn of(&self, email: &str) -> Org {
         let Some((_, domain)) = email.rsplit_once('@') else {
             return Org::Individual(email.to_owned());
         };

@@ -19,18 +19,18 @@ use crate::model::{Ecosystem, Inventory, Package, PackageId};
 use crate::vendors::toml_problem;
 
 /// The manifest file name that makes a directory a candidate.
-pub const MANIFEST: &str = "candidate.toml";
+pub(crate) const MANIFEST: &str = "candidate.toml";
 
 /// How the offer is operated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Deployment {
+pub(crate) enum Deployment {
     SelfHosted,
     Saas,
     Hybrid,
 }
 
 impl Deployment {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Deployment::SelfHosted => "self-hosted",
             Deployment::Saas => "saas",
@@ -41,13 +41,13 @@ impl Deployment {
 
 /// How much of the offer depends on a component.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Criticality {
+pub(crate) enum Criticality {
     Critical,
     Supporting,
 }
 
 impl Criticality {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Criticality::Critical => "critical",
             Criticality::Supporting => "supporting",
@@ -57,14 +57,14 @@ impl Criticality {
 
 /// In which form customer data can leave the offer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum DataExport {
+pub(crate) enum DataExport {
     None,
     Proprietary,
     OpenFormats,
 }
 
 impl DataExport {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             DataExport::None => "none",
             DataExport::Proprietary => "proprietary",
@@ -75,7 +75,7 @@ impl DataExport {
 
 /// What the provider charges for switching away.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum SwitchingCharges {
+pub(crate) enum SwitchingCharges {
     None,
     /// Charges limited to the provider's direct costs (Data Act Art. 29(3)).
     AtCost,
@@ -84,7 +84,7 @@ pub enum SwitchingCharges {
 }
 
 impl SwitchingCharges {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             SwitchingCharges::None => "none",
             SwitchingCharges::AtCost => "at-cost",
@@ -95,27 +95,27 @@ impl SwitchingCharges {
 
 /// Who holds the copyright of a component's code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum CopyrightHolders {
+pub(crate) enum CopyrightHolders {
     Single,
     Many,
 }
 
 /// A period written as `"<n> days"`, `"<n> weeks"` or `"<n> months"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Period {
+pub(crate) struct Period {
     pub amount: u32,
     pub unit: PeriodUnit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum PeriodUnit {
+pub(crate) enum PeriodUnit {
     Days,
     Weeks,
     Months,
 }
 
 impl Period {
-    pub fn parse(s: &str) -> Option<Period> {
+    pub(crate) fn parse(s: &str) -> Option<Period> {
         let mut it = s.split_whitespace();
         let amount: u32 = it.next()?.parse().ok()?;
         let unit = match it.next()? {
@@ -128,7 +128,7 @@ impl Period {
     }
 
     /// The longest number of days the period can span (a month counts 31 days).
-    pub fn max_days(self) -> u32 {
+    pub(crate) fn max_days(self) -> u32 {
         match self.unit {
             PeriodUnit::Days => self.amount,
             PeriodUnit::Weeks => self.amount.saturating_mul(7),
@@ -139,7 +139,7 @@ impl Period {
 
 impl Period {
     /// The period in words (`3 months`), for messages in any language.
-    pub fn text(self) -> crate::text::Text {
+    pub(crate) fn text(self) -> crate::text::Text {
         use crate::text;
         let n = self.amount;
         match (self.unit, n == 1) {
@@ -161,7 +161,7 @@ impl std::fmt::Display for Period {
 
 /// Exit facts of the offer.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ExitFacts {
+pub(crate) struct ExitFacts {
     pub data_export: Option<DataExport>,
     /// Formats of the export (`ODF`, `iCalendar`, `vCard`, `EML`, …).
     pub export_formats: Vec<String>,
@@ -171,7 +171,7 @@ pub struct ExitFacts {
 
 /// Contract exit terms.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ContractFacts {
+pub(crate) struct ContractFacts {
     pub notice_period: Option<Period>,
     pub transition_period: Option<Period>,
     pub switching_charges: Option<SwitchingCharges>,
@@ -179,7 +179,7 @@ pub struct ContractFacts {
 
 /// The kind of an input analysed under a component.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum InputKind {
+pub(crate) enum InputKind {
     Sbom,
     Lockfile,
     Cargo,
@@ -188,7 +188,7 @@ pub enum InputKind {
 
 /// One part of the offer.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Component {
+pub(crate) struct Component {
     pub name: String,
     pub function: Option<String>,
     pub criticality: Option<Criticality>,
@@ -217,7 +217,7 @@ pub struct Component {
 
 /// One offer.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Candidate {
+pub(crate) struct Candidate {
     pub name: String,
     pub version: Option<String>,
     pub vendor: Option<String>,
@@ -234,11 +234,11 @@ pub struct Candidate {
 
 /// The optional file of a candidate directory with vendors the registry lacks (same
 /// format as `rules/vendors/*.toml`).
-pub const VENDORS: &str = "vendors.toml";
+pub(crate) const VENDORS: &str = "vendors.toml";
 
 /// A candidate with the inventory of all its inputs.
 #[derive(Debug, Clone, Default)]
-pub struct Loaded {
+pub(crate) struct Loaded {
     pub candidate: Candidate,
     pub inventory: Inventory,
     /// The candidate's own vendor file, when it has one: path and contents.
@@ -461,7 +461,7 @@ impl Validator<'_> {
 
 /// Parses and validates a manifest. `dir` is the candidate directory: component input
 /// paths must exist inside it. Pure apart from checking that those files exist.
-pub fn parse_manifest(path: &Path, text: &str, dir: &Path) -> Result<Candidate> {
+pub(crate) fn parse_manifest(path: &Path, text: &str, dir: &Path) -> Result<Candidate> {
     // Every unknown key at once, with its position (serde stops at the first).
     let unknown = unknown_keys(path, text);
     if !unknown.is_empty() {
@@ -712,7 +712,7 @@ fn read(path: &Path) -> Result<String> {
 
 /// Loads a candidate: a directory with `candidate.toml`, or any plain input (implicit
 /// candidate named after the input).
-pub fn load(path: &Path, opts: &IngestOptions) -> Result<Loaded> {
+pub(crate) fn load(path: &Path, opts: &IngestOptions) -> Result<Loaded> {
     let manifest = path.join(MANIFEST);
     if path.is_dir() && manifest.is_file() {
         return load_manifest(path, &manifest, opts);
@@ -783,7 +783,7 @@ fn refuse_nested_candidates(dir: &Path) -> Result<()> {
 /// Loads the inputs of one command as one candidate: a single candidate (a directory
 /// with `candidate.toml`, the manifest itself, or a plain input), or several plain
 /// inputs merged into one implicit candidate named after them.
-pub fn load_inputs(paths: &[PathBuf], opts: &IngestOptions) -> Result<Loaded> {
+pub(crate) fn load_inputs(paths: &[PathBuf], opts: &IngestOptions) -> Result<Loaded> {
     let mut loaded = load_candidates(paths, opts)?;
     for file in &opts.vendors {
         loaded.registry_files.push((file.clone(), read(file)?));

@@ -32,7 +32,7 @@ pub(super) struct Flat {
 }
 
 impl Flat {
-    pub fn new(root: Package) -> Self {
+    pub(super) fn new(root: Package) -> Self {
         Flat {
             root,
             locked: Vec::new(),
@@ -43,7 +43,7 @@ impl Flat {
     /// Adds the packages, the root and the edges to `inv`. A dependency key that names
     /// no locked package is left out and said in a notice; inferred direct dependencies
     /// are said too. Returns the number of keys left out.
-    pub fn into_inventory(
+    pub(super) fn into_inventory(
         self,
         inv: &mut Inventory,
         input: InputIdx,

@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Problem, Result};
 use crate::model::{DocumentMeta, InputFile, InputFormat, Inventory, Skipped};
 
-pub mod candidate;
+pub(crate) mod candidate;
 mod cargo;
 mod cargo_lock;
 mod composer;
@@ -31,7 +31,7 @@ mod golang;
 mod gradle;
 mod npm;
 mod pnpm;
-pub mod publiccode;
+pub(crate) mod publiccode;
 mod python;
 mod ruby;
 mod spdx;
@@ -69,7 +69,7 @@ pub const DEFAULT_MAX_FILE_BYTES: u64 = 256 << 20;
 
 /// Whether `path` lies inside `dir` once symbolic links and `..` are resolved (a path
 /// that cannot be resolved is not inside).
-pub fn inside(dir: &Path, path: &Path) -> bool {
+pub(crate) fn inside(dir: &Path, path: &Path) -> bool {
     // The parent of a bare file name is the empty path: the current directory.
     let dir = if dir.as_os_str().is_empty() {
         Path::new(".")
@@ -85,7 +85,7 @@ pub fn inside(dir: &Path, path: &Path) -> bool {
 /// Reads one input file, refusing anything but a regular file (a FIFO or a device
 /// reached through a symbolic link would block or never end) and anything larger than
 /// `limit` bytes.
-pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
+pub(crate) fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
     use std::io::Read;
     let not_regular = || {
         Error::input(
@@ -136,7 +136,7 @@ const ACCEPTED: &str = "accepted are cargo metadata JSON, `Cargo.toml`, `Cargo.l
 const SKIPPED_DIRS: [&str; 3] = [".git", "target", "node_modules"];
 
 /// Reads every input and merges them into one inventory.
-pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Inventory> {
+pub(crate) fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Inventory> {
     let mut inv = Inventory::new();
     for p in paths {
         inv.merge(read_path(p, opts)?);
@@ -149,7 +149,7 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Inventory> {
 ///
 /// A file is detected from its content and parsed; a `Cargo.toml` runs `cargo metadata`.
 /// A directory is searched for known files (see [`read_dir`]).
-pub fn read_path(path: &Path, opts: &IngestOptions) -> Result<Inventory> {
+pub(crate) fn read_path(path: &Path, opts: &IngestOptions) -> Result<Inventory> {
     let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
     if meta.is_dir() {
         return read_dir(path, opts);
@@ -234,7 +234,7 @@ fn candidate_input(path: &Path, format: InputFormat) -> Error {
 /// Cargo: a saved cargo metadata file stands for the `Cargo.toml` manifests beside and
 /// below it (sovra then does not run cargo, so the saved evidence is what is read); a
 /// manifest that belongs to a workspace already read is not read twice.
-pub fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
+pub(crate) fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
     let mut files = Vec::new();
     walk(dir, &mut files)?;
     files.sort();
@@ -413,13 +413,13 @@ pub fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
 /// Extensions of files a directory search looks at: every serialisation of the
 /// formats sovra reads or recognises (SBOMs in JSON, XML, YAML, RDF, tag-value;
 /// manifests; lockfiles).
-pub const EVIDENCE_EXTENSIONS: [&str; 14] = [
+pub(crate) const EVIDENCE_EXTENSIONS: [&str; 14] = [
     "json", "jsonld", "toml", "spdx", "yml", "yaml", "xml", "rdf", "ttl", "cdx", "lock",
     "lockfile", "mod", "txt",
 ];
 
 /// File names that are evidence whatever their extension: lockfiles of package managers.
-pub const EVIDENCE_NAMES: [&str; 4] = [
+pub(crate) const EVIDENCE_NAMES: [&str; 4] = [
     "go.sum",
     "requirements.txt",
     "Pipfile.lock",
@@ -929,6 +929,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     }
     prev[b.len()]
 }
+
+#[cfg(test)]
+mod publiccode_tests;
 
 #[cfg(test)]
 mod tests {

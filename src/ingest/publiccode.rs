@@ -24,14 +24,14 @@ const VERSIONS: &[&str] = &[
 
 /// A `dependsOn` entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Dependency {
+pub(crate) struct Dependency {
     pub name: String,
     pub optional: bool,
 }
 
 /// A maintenance contractor with the end of its contract.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Contractor {
+pub(crate) struct Contractor {
     pub name: String,
     /// `YYYY-MM-DD`.
     pub until: String,
@@ -39,7 +39,7 @@ pub struct Contractor {
 
 /// The facts of one publiccode.yml, and what validation found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PublicCode {
+pub(crate) struct PublicCode {
     pub path: PathBuf,
     pub version: Option<String>,
     pub name: String,
@@ -61,7 +61,7 @@ pub struct PublicCode {
 
 impl PublicCode {
     /// A component's publiccode.yml that failed validation.
-    pub fn invalid(path: &Path, errors: Vec<Problem>) -> PublicCode {
+    pub(crate) fn invalid(path: &Path, errors: Vec<Problem>) -> PublicCode {
         PublicCode {
             path: path.to_owned(),
             errors,
@@ -69,13 +69,13 @@ impl PublicCode {
         }
     }
 
-    pub fn is_valid(&self) -> bool {
+    pub(crate) fn is_valid(&self) -> bool {
         self.errors.is_empty()
     }
 }
 
 /// Whether the bytes look like a publiccode.yml (a top-level `publiccodeYmlVersion` key).
-pub fn looks_like(bytes: &[u8]) -> bool {
+pub(crate) fn looks_like(bytes: &[u8]) -> bool {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return false;
     };
@@ -84,13 +84,17 @@ pub fn looks_like(bytes: &[u8]) -> bool {
 
 /// Validates a publiccode.yml and maps it to an inventory of one package; an invalid
 /// file is an error listing every problem.
-pub fn read(path: &Path, bytes: &[u8]) -> Result<(PublicCode, Inventory)> {
+pub(crate) fn read(path: &Path, bytes: &[u8]) -> Result<(PublicCode, Inventory)> {
     read_in(path, path.parent(), bytes)
 }
 
 /// Like [`read`], with `path` used in messages only and relative paths of the file
 /// resolved in `base`.
-pub fn read_in(path: &Path, base: Option<&Path>, bytes: &[u8]) -> Result<(PublicCode, Inventory)> {
+pub(crate) fn read_in(
+    path: &Path,
+    base: Option<&Path>,
+    bytes: &[u8],
+) -> Result<(PublicCode, Inventory)> {
     let pc = validate(path, bytes, base);
     if !pc.is_valid() {
         return Err(Error::Invalid(pc.errors));
@@ -162,11 +166,11 @@ impl Node {
 
 /// Deepest nesting of sequences and mappings read: a publiccode.yml needs five levels;
 /// the bound keeps the tree (and the recursive validation over it) off the stack limit.
-pub const MAX_YAML_DEPTH: usize = 64;
+pub(crate) const MAX_YAML_DEPTH: usize = 64;
 
 /// Most nodes a document may expand to, aliases counted at their full size: bounds the
 /// memory and time of "billion laughs" alias chains. Real files have a few hundred.
-pub const MAX_YAML_NODES: usize = 100_000;
+pub(crate) const MAX_YAML_NODES: usize = 100_000;
 
 fn parse_yaml(path: &Path, text: &str) -> std::result::Result<Option<Node>, Problem> {
     let mut stack: Vec<(Node, Option<Node>)> = Vec::new();
@@ -1115,7 +1119,7 @@ fn join(prefix: &str, key: &str) -> String {
 }
 
 /// Validates a publiccode.yml; `base` is the directory relative paths are resolved in.
-pub fn validate(path: &Path, bytes: &[u8], base: Option<&Path>) -> PublicCode {
+pub(crate) fn validate(path: &Path, bytes: &[u8], base: Option<&Path>) -> PublicCode {
     let mut pc = PublicCode {
         path: path.to_owned(),
         ..PublicCode::default()

@@ -26,14 +26,14 @@ pub(super) struct Node {
 }
 
 impl Node {
-    pub fn str(&self) -> Option<&str> {
+    pub(super) fn str(&self) -> Option<&str> {
         match &self.value {
             Value::Scalar(s) => Some(s),
             _ => None,
         }
     }
 
-    pub fn get(&self, key: &str) -> Option<&Node> {
+    pub(super) fn get(&self, key: &str) -> Option<&Node> {
         self.entries()
             .iter()
             .find(|(k, _)| k == key)
@@ -41,7 +41,7 @@ impl Node {
     }
 
     /// The entries of a mapping; none for anything else.
-    pub fn entries(&self) -> &[(String, Node)] {
+    pub(super) fn entries(&self) -> &[(String, Node)] {
         match &self.value {
             Value::Map(m) => m,
             _ => &[],

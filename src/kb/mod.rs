@@ -14,26 +14,26 @@ use crate::error::{Error, Problem, Result};
 
 /// A data file shipped inside the binary.
 #[derive(Debug, Clone, Copy)]
-pub struct Asset {
+pub(crate) struct Asset {
     /// The path inside the repository, used in messages and the evidence section.
     pub path: &'static str,
     pub text: &'static str,
 }
 
 /// Licence classes per SPDX id, exception effects and `LicenseRef-sovra-*` classes.
-pub const LICENSE_CLASSES: Asset = Asset {
+pub(crate) const LICENSE_CLASSES: Asset = Asset {
     path: "rules/licenses/classes.toml",
     text: include_str!("../../rules/licenses/classes.toml"),
 };
 
 /// The lenient reading of non-SPDX licence strings.
-pub const LICENSE_LENIENT: Asset = Asset {
+pub(crate) const LICENSE_LENIENT: Asset = Asset {
     path: "rules/licenses/lenient.toml",
     text: include_str!("../../rules/licenses/lenient.toml"),
 };
 
 /// Obligations per licence class and deployment mode, in English and German.
-pub const LICENSE_OBLIGATIONS: Asset = Asset {
+pub(crate) const LICENSE_OBLIGATIONS: Asset = Asset {
     path: "rules/licenses/obligations.toml",
     text: include_str!("../../rules/licenses/obligations.toml"),
 };
@@ -41,14 +41,14 @@ pub const LICENSE_OBLIGATIONS: Asset = Asset {
 /// The OSADL licence compatibility matrix, CSV export (CC-BY-4.0, see
 /// `rules/compatibility/README.md`). The JSON export beside it holds the same cells and
 /// the matrix's timestamp; the test suite checks that both agree.
-pub const OSADL_MATRIX: Asset = Asset {
+pub(crate) const OSADL_MATRIX: Asset = Asset {
     path: "rules/compatibility/osadl-matrix.csv",
     text: include_str!("../../rules/compatibility/osadl-matrix.csv"),
 };
 
 /// Parses a TOML document into `T`; a syntax or shape error names the file, line and
 /// column.
-pub fn parse_toml<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T> {
+pub(crate) fn parse_toml<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T> {
     toml::from_str(text).map_err(|e| {
         let offset = e.span().map_or(0, |s| s.start);
         Error::Invalid(vec![Problem::at_offset(

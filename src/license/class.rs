@@ -23,7 +23,7 @@ use crate::kb;
 /// below [`Class::Proprietary`]: it may hide anything but is not known to be closed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Class {
+pub(crate) enum Class {
     PublicDomain,
     Permissive,
     WeakCopyleft,
@@ -36,7 +36,7 @@ pub enum Class {
 }
 
 impl Class {
-    pub const ALL: [Class; 9] = [
+    pub(crate) const ALL: [Class; 9] = [
         Class::PublicDomain,
         Class::Permissive,
         Class::WeakCopyleft,
@@ -49,7 +49,7 @@ impl Class {
     ];
 
     /// The kebab-case name used in data files and output.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Class::PublicDomain => "public-domain",
             Class::Permissive => "permissive",
@@ -63,13 +63,13 @@ impl Class {
         }
     }
 
-    pub fn from_name(name: &str) -> Option<Class> {
+    pub(crate) fn from_name(name: &str) -> Option<Class> {
         Class::ALL.into_iter().find(|c| c.as_str() == name)
     }
 
     /// Open source in the sense that the licence grants use, study, change and
     /// redistribution (public domain to network copyleft).
-    pub fn is_open(self) -> bool {
+    pub(crate) fn is_open(self) -> bool {
         self <= Class::NetworkCopyleft
     }
 }
@@ -101,7 +101,7 @@ struct RawException {
 
 /// The class table: built-in, optionally with a user file layered on top.
 #[derive(Debug, Clone)]
-pub struct Classes {
+pub(crate) struct Classes {
     licenses: BTreeMap<String, Class>,
     exception_caps: BTreeMap<String, Class>,
     refs: BTreeMap<String, Class>,
@@ -114,7 +114,7 @@ static BUILTIN: LazyLock<Classes> = LazyLock::new(|| {
 
 impl Classes {
     /// The table shipped in `rules/licenses/classes.toml`.
-    pub fn builtin() -> &'static Classes {
+    pub(crate) fn builtin() -> &'static Classes {
         &BUILTIN
     }
 
@@ -130,10 +130,11 @@ impl Classes {
         }
     }
 
+    #[cfg_attr(not(test), allow(dead_code))] // for tests only
     /// This table with a user file (same format, any subset of the sections) layered on
     /// top: its entries replace the built-in ones. Unknown licence or exception ids are
     /// errors with their position, all reported at once.
-    pub fn layered(&self, path: &Path, text: &str) -> Result<Classes> {
+    pub(crate) fn layered(&self, path: &Path, text: &str) -> Result<Classes> {
         let raw: RawTable = kb::parse_toml(path, text)?;
         let mut problems = Vec::new();
         for id in raw.licenses.keys() {
@@ -163,12 +164,12 @@ impl Classes {
     }
 
     /// The class of an SPDX licence id, if the table has one.
-    pub fn of_id(&self, id: &str) -> Option<Class> {
+    pub(crate) fn of_id(&self, id: &str) -> Option<Class> {
         self.licenses.get(id).copied()
     }
 
     /// The class of one licence requirement.
-    pub fn of_req(&self, req: &LicenseReq) -> Class {
+    pub(crate) fn of_req(&self, req: &LicenseReq) -> Class {
         let base = match &req.license {
             LicenseItem::Spdx { id, .. } => self.of_id(id.name).unwrap_or(Class::Unknown),
             LicenseItem::Other(r) if r.doc_ref.is_none() => self
@@ -192,7 +193,7 @@ impl Classes {
 
     /// The class of a whole expression: most restrictive over `AND`, least restrictive
     /// over `OR`.
-    pub fn of_expression(&self, expr: &spdx::Expression) -> Class {
+    pub(crate) fn of_expression(&self, expr: &spdx::Expression) -> Class {
         let mut stack: Vec<Class> = Vec::new();
         for node in expr.iter() {
             match node {
@@ -211,12 +212,14 @@ impl Classes {
         stack.pop().unwrap_or(Class::Unknown)
     }
 
+    #[cfg_attr(not(test), allow(dead_code))] // for tests only
     /// Every id with a class (for tidy tests and documentation).
-    pub fn license_ids(&self) -> impl Iterator<Item = (&str, Class)> {
+    pub(crate) fn license_ids(&self) -> impl Iterator<Item = (&str, Class)> {
         self.licenses.iter().map(|(k, v)| (k.as_str(), *v))
     }
 }
 
+#[cfg_attr(not(test), allow(dead_code))] // for tests only
 fn problem_at_key(path: &Path, text: &str, key: &str, msg: &str) -> Problem {
     let quoted = format!("\"{key}\"");
     let offset = text
@@ -229,28 +232,29 @@ fn problem_at_key(path: &Path, text: &str, key: &str, msg: &str) -> Problem {
 /// Obligations of one class in one deployment mode.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Obligations {
+pub(crate) struct Obligations {
     pub en: Vec<String>,
     pub de: Vec<String>,
 }
 
 /// How the software is put to use; obligations depend on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Deployment {
+pub(crate) enum Deployment {
     Distributed,
     Saas,
     Internal,
 }
 
+#[allow(dead_code)] // no caller left since the crate API narrowed
 impl Deployment {
-    pub const ALL: [Deployment; 3] = [
+    pub(crate) const ALL: [Deployment; 3] = [
         Deployment::Distributed,
         Deployment::Saas,
         Deployment::Internal,
     ];
 
     /// The name used in policies and output: `distributed`, `saas`, `internal`.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Deployment::Distributed => "distributed",
             Deployment::Saas => "saas",
@@ -258,7 +262,7 @@ impl Deployment {
         }
     }
 
-    pub fn from_name(name: &str) -> Option<Deployment> {
+    pub(crate) fn from_name(name: &str) -> Option<Deployment> {
         Deployment::ALL.into_iter().find(|d| d.as_str() == name)
     }
 }
@@ -279,7 +283,7 @@ static OBLIGATIONS: LazyLock<BTreeMap<Class, RawModes>> = LazyLock::new(|| {
 });
 
 /// The obligations of `class` when the software is used as `mode`.
-pub fn obligations(class: Class, mode: Deployment) -> Option<&'static Obligations> {
+pub(crate) fn obligations(class: Class, mode: Deployment) -> Option<&'static Obligations> {
     let modes = OBLIGATIONS.get(&class)?;
     Some(match mode {
         Deployment::Distributed => &modes.distributed,

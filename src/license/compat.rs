@@ -27,7 +27,7 @@ use super::osadl::{Compat, knows, matrix_key, verdict};
 
 /// What including the dependency in the dependent's work means.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// Nothing to say: the combined work can carry the dependent's licence.
     Compatible,
     /// Weak or file-level copyleft: the component keeps its licence inside the larger
@@ -48,8 +48,9 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    #[cfg_attr(not(test), allow(dead_code))] // for tests only
     /// Stable code for output and tests.
-    pub fn code(&self) -> &'static str {
+    pub(crate) fn code(&self) -> &'static str {
         match self {
             Outcome::Compatible => "compatible",
             Outcome::StaysWithPart { .. } => "stays-with-part",
@@ -62,7 +63,7 @@ impl Outcome {
     }
 
     /// How much an outcome weighs when several licence pairs meet on one edge.
-    pub fn weight(&self) -> u8 {
+    pub(crate) fn weight(&self) -> u8 {
         match self {
             Outcome::Compatible => 0,
             Outcome::StaysWithPart { .. } => 1,
@@ -76,7 +77,7 @@ impl Outcome {
 
 /// One OSADL cell that was consulted: the leading licence, the component's, the answer.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Cell {
+pub(crate) struct Cell {
     pub leading: String,
     pub component: String,
     pub verdict: Compat,
@@ -84,7 +85,7 @@ pub struct Cell {
 
 /// An outcome and the matrix cells it rests on (for the finding's notes).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Judgement {
+pub(crate) struct Judgement {
     pub outcome: Outcome,
     pub cells: Vec<Cell>,
 }
@@ -170,7 +171,7 @@ fn ask(
 
 /// Judges a component under `dependency` inside a work under `dependent`.
 /// `static_linking` is the policy's link semantics (LGPL asks for relinking then).
-pub fn judge(
+pub(crate) fn judge(
     classes: &Classes,
     dependent: &LicenseReq,
     dependency: &LicenseReq,

@@ -16,7 +16,7 @@ use super::{LicenseOrigin, LicenseState, Licensing, Parsed, SPEC_MODE, UnknownRe
 use crate::text;
 
 /// cargo-deny's default confidence threshold.
-pub const DEFAULT_THRESHOLD: f32 = 0.8;
+pub(crate) const DEFAULT_THRESHOLD: f32 = 0.8;
 
 static STORE: LazyLock<Store> = LazyLock::new(|| {
     let mut store = Store::new();
@@ -27,13 +27,13 @@ static STORE: LazyLock<Store> = LazyLock::new(|| {
 });
 
 /// The best-matching SPDX licence id for `text` and its score (0 to 1).
-pub fn identify(text: &str) -> (String, f32) {
+pub(crate) fn identify(text: &str) -> (String, f32) {
     let m = STORE.analyze(&TextData::from(text));
     (m.name.to_owned(), m.score)
 }
 
 /// The licence of a package that names only a licence file whose text is `text`.
-pub fn resolve_file(file: &str, text: &str, threshold: f32) -> LicenseState {
+pub(crate) fn resolve_file(file: &str, text: &str, threshold: f32) -> LicenseState {
     let (best, score) = identify(text);
     let shown = format!("{score:.2}");
     if score >= threshold {

@@ -68,7 +68,7 @@ struct Alias {
 /// The lenient table: the built-in `rules/licenses/lenient.toml`, optionally with a
 /// user file (same format) layered on top.
 #[derive(Debug, Clone)]
-pub struct LenientTable {
+pub(crate) struct LenientTable {
     /// Sorted longest name first, so the first match is the longest.
     aliases: Vec<Alias>,
     patterns: Vec<(Regex, String)>,
@@ -101,7 +101,7 @@ static BUILTIN: LazyLock<LenientTable> = LazyLock::new(|| {
 
 impl LenientTable {
     /// The table shipped in `rules/licenses/lenient.toml`.
-    pub fn builtin() -> &'static LenientTable {
+    pub(crate) fn builtin() -> &'static LenientTable {
         &BUILTIN
     }
 
@@ -167,10 +167,11 @@ impl LenientTable {
         })
     }
 
+    #[cfg_attr(not(test), allow(dead_code))] // for tests only
     /// This table with a user file layered on top: its aliases replace built-in ones
     /// of the same name, its patterns are tried first. Every problem (syntax, unknown
     /// field, invalid target or pattern) is reported with its position.
-    pub fn layered(&self, path: &Path, text: &str) -> Result<LenientTable> {
+    pub(crate) fn layered(&self, path: &Path, text: &str) -> Result<LenientTable> {
         let raw: RawTable = kb::parse_toml(path, text)?;
         let user = LenientTable::from_raw(raw).map_err(|problems| {
             Error::Invalid(

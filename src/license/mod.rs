@@ -12,14 +12,14 @@
 //! Classes ([`class`]), the OSADL matrix ([`osadl`]) and licence texts are read from the
 //! embedded knowledge base; every table is parsed once.
 
-pub mod class;
-pub mod compat;
-pub mod identify;
+pub(crate) mod class;
+pub(crate) mod compat;
+pub(crate) mod identify;
 mod lenient;
-pub mod osadl;
+pub(crate) mod osadl;
 
-pub use class::{Class, Classes, Deployment, Obligations, obligations};
-pub use lenient::LenientTable;
+pub(crate) use class::{Class, Classes, Deployment, obligations};
+pub(crate) use lenient::LenientTable;
 
 use spdx::{LicenseItem, LicenseReq};
 
@@ -36,7 +36,7 @@ pub(crate) const SPEC_MODE: spdx::ParseMode = spdx::ParseMode {
 
 /// How an expression was obtained from the raw string.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Parsed {
+pub(crate) enum Parsed {
     /// Valid SPDX syntax as written.
     Strict,
     /// Made valid by lenient rewrites (each recorded).
@@ -48,14 +48,14 @@ pub enum Parsed {
 
 /// Which field of the input the licence came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum LicenseOrigin {
+pub(crate) enum LicenseOrigin {
     Declared,
     Concluded,
 }
 
 /// A licence the tool could interpret.
 #[derive(Debug, Clone)]
-pub struct Licensing {
+pub(crate) struct Licensing {
     pub expression: spdx::Expression,
     pub parsed: Parsed,
     pub origin: LicenseOrigin,
@@ -63,14 +63,14 @@ pub struct Licensing {
 
 impl Licensing {
     /// The expression as SPDX text.
-    pub fn text(&self) -> &str {
+    pub(crate) fn text(&self) -> &str {
         self.expression.as_ref()
     }
 }
 
 /// Why a package's licence is unknown.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum UnknownReason {
+pub(crate) enum UnknownReason {
     /// The input has no licence field for the package.
     Missing,
     /// `NOASSERTION`.
@@ -92,29 +92,29 @@ pub enum UnknownReason {
 
 /// The interpreted licence of one package.
 #[derive(Debug, Clone)]
-pub enum LicenseState {
+pub(crate) enum LicenseState {
     Known(Box<Licensing>),
     Unknown(UnknownReason),
 }
 
 /// Interpreted licences of every package of an inventory, indexed by `PkgIdx`.
 #[derive(Debug, Clone, Default)]
-pub struct Licenses {
+pub(crate) struct Licenses {
     pub per_package: Vec<LicenseState>,
 }
 
 /// Interprets the licence of every package.
-pub fn resolve_all(inv: &Inventory) -> Licenses {
+pub(crate) fn resolve_all(inv: &Inventory) -> Licenses {
     resolve_all_with(inv, LenientTable::builtin())
 }
 
 /// [`resolve_all`] with a given lenient table (e.g. one with a user file layered on top).
-pub fn resolve_all_with(inv: &Inventory, table: &LenientTable) -> Licenses {
+pub(crate) fn resolve_all_with(inv: &Inventory, table: &LenientTable) -> Licenses {
     resolve_all_at(inv, table, identify::DEFAULT_THRESHOLD)
 }
 
 /// [`resolve_all_with`] with the policy's confidence threshold for licence texts.
-pub fn resolve_all_at(inv: &Inventory, table: &LenientTable, threshold: f32) -> Licenses {
+pub(crate) fn resolve_all_at(inv: &Inventory, table: &LenientTable, threshold: f32) -> Licenses {
     Licenses {
         per_package: inv
             .packages
@@ -126,17 +126,17 @@ pub fn resolve_all_at(inv: &Inventory, table: &LenientTable, threshold: f32) -> 
 
 /// Interprets one package's licence: concluded wins over declared unless it is
 /// `NOASSERTION`; several statements apply together (`AND`).
-pub fn resolve(pkg: &Package) -> LicenseState {
+pub(crate) fn resolve(pkg: &Package) -> LicenseState {
     resolve_with(pkg, LenientTable::builtin())
 }
 
 /// [`resolve`] with a given lenient table.
-pub fn resolve_with(pkg: &Package, table: &LenientTable) -> LicenseState {
+pub(crate) fn resolve_with(pkg: &Package, table: &LenientTable) -> LicenseState {
     resolve_at(pkg, table, identify::DEFAULT_THRESHOLD)
 }
 
 /// [`resolve_with`] with a confidence threshold for licence texts.
-pub fn resolve_at(pkg: &Package, table: &LenientTable, threshold: f32) -> LicenseState {
+pub(crate) fn resolve_at(pkg: &Package, table: &LenientTable, threshold: f32) -> LicenseState {
     let pick = |v: &[String]| -> Option<String> {
         let v: Vec<&str> = v
             .iter()
@@ -191,7 +191,7 @@ pub fn resolve_at(pkg: &Package, table: &LenientTable, threshold: f32) -> Licens
 
 /// What one raw licence string means.
 #[derive(Debug, Clone)]
-pub enum Interpretation {
+pub(crate) enum Interpretation {
     Expression {
         expression: Box<spdx::Expression>,
         parsed: Parsed,
@@ -199,14 +199,15 @@ pub enum Interpretation {
     Unknown(UnknownReason),
 }
 
+#[cfg_attr(not(test), allow(dead_code))] // for tests only
 /// Interprets one raw licence string: `NOASSERTION` / `NONE`, then a strict SPDX
 /// parse, then the built-in lenient table.
-pub fn interpret(raw: &str) -> Interpretation {
+pub(crate) fn interpret(raw: &str) -> Interpretation {
     interpret_with(raw, LenientTable::builtin())
 }
 
 /// [`interpret`] with a given lenient table.
-pub fn interpret_with(raw: &str, table: &LenientTable) -> Interpretation {
+pub(crate) fn interpret_with(raw: &str, table: &LenientTable) -> Interpretation {
     let trimmed = raw.trim();
     match trimmed {
         "" => return Interpretation::Unknown(UnknownReason::Missing),
@@ -259,7 +260,7 @@ fn parse_error(e: &spdx::ParseError) -> String {
 
 impl UnknownReason {
     /// A stable kebab-case name, for grouping and output.
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             UnknownReason::Missing => "missing",
             UnknownReason::NoAssertion => "noassertion",
@@ -274,14 +275,14 @@ impl UnknownReason {
 
 impl LicenseState {
     /// The class of the package's licence as a whole (the best `OR` alternative).
-    pub fn class(&self) -> Class {
+    pub(crate) fn class(&self) -> Class {
         match self {
             LicenseState::Known(l) => Classes::builtin().of_expression(&l.expression),
             LicenseState::Unknown(_) => Class::Unknown,
         }
     }
 
-    pub fn known(&self) -> Option<&Licensing> {
+    pub(crate) fn known(&self) -> Option<&Licensing> {
         match self {
             LicenseState::Known(l) => Some(l),
             LicenseState::Unknown(_) => None,
@@ -290,14 +291,15 @@ impl LicenseState {
 }
 
 impl Licenses {
-    pub fn get(&self, pkg: crate::model::PkgIdx) -> Option<&LicenseState> {
+    #[allow(dead_code)] // no caller left since the crate API narrowed
+    pub(crate) fn get(&self, pkg: crate::model::PkgIdx) -> Option<&LicenseState> {
         self.per_package.get(pkg.index())
     }
 }
 
 /// One way to satisfy an expression: requirements that all apply, with their classes.
 #[derive(Debug, Clone)]
-pub struct Alternative {
+pub(crate) struct Alternative {
     pub reqs: Vec<(LicenseReq, Class)>,
     /// The most restrictive class among `reqs`.
     pub class: Class,
@@ -305,7 +307,7 @@ pub struct Alternative {
 
 /// The classes of an expression: per alternative (disjunctive normal form) and overall.
 #[derive(Debug, Clone)]
-pub struct Classification {
+pub(crate) struct Classification {
     /// The alternatives the licensee may choose between, each a set of requirements
     /// that apply together. Empty when the expression has more than
     /// [`MAX_ALTERNATIVES`] alternatives (then only `class` is given).
@@ -315,16 +317,17 @@ pub struct Classification {
 }
 
 /// Expansion limit for [`classify`]'s alternatives.
-pub const MAX_ALTERNATIVES: usize = 256;
+pub(crate) const MAX_ALTERNATIVES: usize = 256;
 
+#[allow(dead_code)] // no caller left since the crate API narrowed
 /// Classifies an interpreted licence: each requirement, each `OR` alternative, and the
 /// whole (worst over `AND` parts, best over `OR` alternatives).
-pub fn classify(licensing: &Licensing) -> Classification {
+pub(crate) fn classify(licensing: &Licensing) -> Classification {
     classify_with(Classes::builtin(), &licensing.expression)
 }
 
 /// [`classify`] with a given class table (e.g. one with a user file layered on top).
-pub fn classify_with(classes: &Classes, expr: &spdx::Expression) -> Classification {
+pub(crate) fn classify_with(classes: &Classes, expr: &spdx::Expression) -> Classification {
     let class = classes.of_expression(expr);
     let alternatives = match alternatives(expr) {
         Some(alts) => alts
@@ -351,7 +354,7 @@ pub fn classify_with(classes: &Classes, expr: &spdx::Expression) -> Classificati
 
 /// The disjunctive normal form of `expr`: alternatives of requirements that apply
 /// together, each sorted and de-duplicated; `None` past [`MAX_ALTERNATIVES`].
-pub fn alternatives(expr: &spdx::Expression) -> Option<Vec<Vec<LicenseReq>>> {
+pub(crate) fn alternatives(expr: &spdx::Expression) -> Option<Vec<Vec<LicenseReq>>> {
     use spdx::expression::{ExprNode, Operator};
     let mut stack: Vec<Vec<Vec<LicenseReq>>> = Vec::new();
     for node in expr.iter() {
@@ -408,17 +411,17 @@ fn spdx_id(req: &LicenseReq) -> Option<spdx::LicenseId> {
 }
 
 /// OSI approved (from the `spdx` crate's licence list). `LicenseRef-*` ids are not.
-pub fn is_osi(req: &LicenseReq) -> bool {
+pub(crate) fn is_osi(req: &LicenseReq) -> bool {
     spdx_id(req).is_some_and(|id| id.is_osi_approved())
 }
 
 /// Free / libre according to the FSF (from the `spdx` crate's licence list).
-pub fn is_fsf(req: &LicenseReq) -> bool {
+pub(crate) fn is_fsf(req: &LicenseReq) -> bool {
     spdx_id(req).is_some_and(|id| id.is_fsf_free_libre())
 }
 
 /// A deprecated licence id, or a deprecated exception id.
-pub fn is_deprecated(req: &LicenseReq) -> bool {
+pub(crate) fn is_deprecated(req: &LicenseReq) -> bool {
     spdx_id(req).is_some_and(|id| id.is_deprecated())
         || req
             .addition
@@ -427,8 +430,9 @@ pub fn is_deprecated(req: &LicenseReq) -> bool {
             .is_some_and(|e| e.is_deprecated())
 }
 
+#[cfg_attr(not(test), allow(dead_code))] // for tests only
 /// The licence text of an SPDX licence or exception id, for attribution appendices.
-pub fn text(id: &str) -> Option<&'static str> {
+pub(crate) fn text(id: &str) -> Option<&'static str> {
     if let Some(l) = spdx::license_id(id).filter(|l| l.name == id) {
         return Some(l.text());
     }
@@ -436,9 +440,12 @@ pub fn text(id: &str) -> Option<&'static str> {
 }
 
 /// The version of the SPDX licence list the ids and flags come from.
-pub fn spdx_list_version() -> &'static str {
+pub(crate) fn spdx_list_version() -> &'static str {
     spdx::identifiers::VERSION
 }
+
+#[cfg(test)]
+mod conformance_tests;
 
 #[cfg(test)]
 mod tests {

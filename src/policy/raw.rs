@@ -17,7 +17,7 @@ pub(crate) struct Pos {
 }
 
 impl Pos {
-    pub fn problem(&self, message: impl Into<String>) -> Problem {
+    pub(crate) fn problem(&self, message: impl Into<String>) -> Problem {
         Problem::new(&self.path, self.line, self.column, message)
     }
 }

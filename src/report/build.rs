@@ -902,7 +902,7 @@ fn components(s: &Subject<'_>, runtime: &[PkgIdx]) -> Vec<Component> {
 
 /// Points apart at which a dimension can decide the award: the one threshold of the
 /// report's comparison and of `sovra compare`.
-pub const DIMENSION_DECIDES: f64 = 20.0;
+pub(crate) const DIMENSION_DECIDES: f64 = 20.0;
 
 fn compare(cands: &[Candidate]) -> Comparison {
     let cell = |kind: &str, code: Option<&str>, number: Option<f64>| Cell {

@@ -6,7 +6,7 @@
 //! a reader never sees half a report. With `cli`, this is the only module that writes.
 
 pub(crate) mod build;
-pub mod model;
+pub(crate) mod model;
 pub(crate) mod render;
 
 use std::collections::BTreeSet;
@@ -16,7 +16,7 @@ use std::sync::{Mutex, PoisonError};
 
 use crate::error::{Error, Result};
 
-pub use render::Format;
+pub(crate) use render::Format;
 
 /// Writes `bytes` to `path` through a temporary file in the same directory, renamed
 /// into place when complete. On failure the temporary file is removed and `path` is
@@ -89,7 +89,7 @@ fn remove_all(paths: &mut BTreeSet<PathBuf>) {
 /// Makes SIGINT and SIGTERM remove the temporary files of unfinished writes and end
 /// the run with status 128 + the signal (130, 143); an output file already in place
 /// stays as it was.
-pub fn clean_up_on_signal() {
+pub(crate) fn clean_up_on_signal() {
     #[cfg(unix)]
     {
         use signal_hook::consts::{SIGINT, SIGTERM};

@@ -13,11 +13,11 @@
 use serde::Serialize;
 
 /// The schema identifier written into every report.
-pub const SCHEMA: &str = "sovra.report/2";
+pub(crate) const SCHEMA: &str = "sovra.report/2";
 
 /// One report: a single candidate or a comparison of several.
 #[derive(Debug, Clone, Serialize)]
-pub struct Report {
+pub(crate) struct Report {
     /// Always [`SCHEMA`].
     pub schema: &'static str,
     /// `candidate` (one candidate) or `comparison` (several side by side).
@@ -39,14 +39,14 @@ pub struct Report {
 /// Single candidate or comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum ReportKind {
+pub(crate) enum ReportKind {
     Candidate,
     Comparison,
 }
 
 /// The tool and the data versions it ran with.
 #[derive(Debug, Clone, Serialize)]
-pub struct Generator {
+pub(crate) struct Generator {
     pub name: &'static str,
     pub version: &'static str,
     /// Version of the SPDX licence list compiled into sovra.
@@ -58,7 +58,7 @@ pub struct Generator {
 /// The overall verdict of a candidate: the score's verdict (`score::Verdict`), stated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Verdict {
+pub(crate) enum Verdict {
     /// No gate failed, no finding remains, the licence evidence is complete.
     Compliant,
     /// No gate failed, but violations (`deny`), findings to review (`warn`) or licences
@@ -73,7 +73,7 @@ pub enum Verdict {
 
 /// One assessed candidate (an offer, or the implicit candidate of plain inputs).
 #[derive(Debug, Clone, Serialize)]
-pub struct Candidate {
+pub(crate) struct Candidate {
     pub name: String,
     pub version: Option<String>,
     pub vendor: Option<String>,
@@ -97,7 +97,7 @@ pub struct Candidate {
 
 /// The sovereignty score (0–100, higher means less lock-in).
 #[derive(Debug, Clone, Serialize)]
-pub struct Score {
+pub(crate) struct Score {
     pub value: f64,
     /// `low`, `moderate`, `high`, `critical` (lock-in).
     pub band: String,
@@ -106,7 +106,7 @@ pub struct Score {
 
 /// One dimension of the score.
 #[derive(Debug, Clone, Serialize)]
-pub struct Dimension {
+pub(crate) struct Dimension {
     /// Stable id, e.g. `licence-freedom`.
     pub id: String,
     pub weight: f64,
@@ -127,7 +127,7 @@ pub struct Dimension {
 
 /// A named input of a dimension's formula (`HHI`, `open weight`, …).
 #[derive(Debug, Clone, Serialize)]
-pub struct FormulaInput {
+pub(crate) struct FormulaInput {
     /// English name, as `sovra score` shows it.
     pub name: String,
     pub value: String,
@@ -140,7 +140,7 @@ pub struct FormulaInput {
 
 /// One piece of evidence a dimension lacks.
 #[derive(Debug, Clone, Serialize)]
-pub struct DimensionGap {
+pub(crate) struct DimensionGap {
     /// `no-evidence`, `origin-unknown` or `not-stated`.
     pub kind: String,
     /// The component, package or fact concerned.
@@ -149,14 +149,14 @@ pub struct DimensionGap {
 
 /// A failed gate.
 #[derive(Debug, Clone, Serialize)]
-pub struct Gate {
+pub(crate) struct Gate {
     pub rule: String,
     pub message: String,
 }
 
 /// How much of what the report judges rests on evidence.
 #[derive(Debug, Clone, Serialize)]
-pub struct Coverage {
+pub(crate) struct Coverage {
     /// Share of runtime packages with a known licence (0–1); for a candidate known
     /// only from its manifest, the share of components with a stated licence.
     pub licences: f64,
@@ -175,7 +175,7 @@ pub struct Coverage {
 
 /// One evidence gap: a code (worded by the locale under `gap.<code>`) and its counts.
 #[derive(Debug, Clone, Serialize)]
-pub struct Gap {
+pub(crate) struct Gap {
     /// `licence-unknown`, `origin-unknown`, `unreachable`, or `dimension.<id>` for a
     /// score dimension that could not be assessed (counts 0).
     pub code: String,
@@ -185,7 +185,7 @@ pub struct Gap {
 
 /// Sizes of what was analysed.
 #[derive(Debug, Clone, Serialize)]
-pub struct Stats {
+pub(crate) struct Stats {
     pub packages: usize,
     pub runtime_packages: usize,
     pub edges: usize,
@@ -194,7 +194,7 @@ pub struct Stats {
 
 /// One row of the per-component table.
 #[derive(Debug, Clone, Serialize)]
-pub struct Component {
+pub(crate) struct Component {
     pub name: String,
     pub version: Option<String>,
     pub function: Option<String>,
@@ -213,7 +213,7 @@ pub struct Component {
 
 /// The findings, grouped by level, most severe first.
 #[derive(Debug, Clone, Serialize)]
-pub struct Findings {
+pub(crate) struct Findings {
     pub gate: usize,
     pub deny: usize,
     pub warn: usize,
@@ -225,7 +225,7 @@ pub struct Findings {
 
 /// All findings of one level, by rule.
 #[derive(Debug, Clone, Serialize)]
-pub struct FindingGroup {
+pub(crate) struct FindingGroup {
     /// `gate`, `deny`, `warn`, `allow`.
     pub level: String,
     /// Number of findings at this level.
@@ -236,7 +236,7 @@ pub struct FindingGroup {
 
 /// One rule's findings: what the rule is about once, then each hit.
 #[derive(Debug, Clone, Serialize)]
-pub struct RuleFindings {
+pub(crate) struct RuleFindings {
     pub rule: String,
     /// The rule's one-line summary from the catalogue, when known.
     pub rule_name: Option<String>,
@@ -256,11 +256,11 @@ pub struct RuleFindings {
 
 /// A cause with more package hits than this is reported once, as a
 /// [`GroupedFindings`]; hits about a component (a manifest has few) stay single.
-pub const GROUP_AT: usize = 20;
+pub(crate) const GROUP_AT: usize = 20;
 
 /// Many findings of one rule with the same cause.
 #[derive(Debug, Clone, Serialize)]
-pub struct GroupedFindings {
+pub(crate) struct GroupedFindings {
     /// Message key of the cause (`origin-known.unknown`, …).
     pub cause: String,
     /// Number of findings with this cause.
@@ -279,7 +279,7 @@ pub struct GroupedFindings {
 
 /// One finding as a report shows it.
 #[derive(Debug, Clone, Serialize)]
-pub struct Finding {
+pub(crate) struct Finding {
     pub rule: String,
     pub level: String,
     /// The package concerned (`name@version`), if any.
@@ -295,7 +295,7 @@ pub struct Finding {
 /// An exception applied to a finding (listed in the evidence; the finding itself is
 /// only counted).
 #[derive(Debug, Clone, Serialize)]
-pub struct Exception {
+pub(crate) struct Exception {
     pub rule: String,
     /// Package, licence or vendor the exception names.
     pub subject: Option<String>,
@@ -309,7 +309,7 @@ pub struct Exception {
 
 /// Licence inventory.
 #[derive(Debug, Clone, Serialize)]
-pub struct LicenseInventory {
+pub(crate) struct LicenseInventory {
     /// Every distinct licence expression, most used first.
     pub expressions: Vec<LicenseRow>,
     /// Packages per licence class with the class's obligations.
@@ -320,7 +320,7 @@ pub struct LicenseInventory {
 
 /// One distinct licence expression.
 #[derive(Debug, Clone, Serialize)]
-pub struct LicenseRow {
+pub(crate) struct LicenseRow {
     pub expression: String,
     pub class: String,
     /// Whether every licence on at least one `OR` branch is OSI-approved.
@@ -330,7 +330,7 @@ pub struct LicenseRow {
 
 /// One licence class.
 #[derive(Debug, Clone, Serialize)]
-pub struct ClassRow {
+pub(crate) struct ClassRow {
     pub class: String,
     pub packages: usize,
     /// Obligations per deployment mode (`distributed`, `saas`, `internal`).
@@ -339,7 +339,7 @@ pub struct ClassRow {
 
 /// Obligations of a licence class in one deployment mode.
 #[derive(Debug, Clone, Serialize)]
-pub struct Obligation {
+pub(crate) struct Obligation {
     pub mode: String,
     /// In the report's language, from the knowledge base
     /// (`rules/licenses/obligations.toml`); empty when it has none.
@@ -348,7 +348,7 @@ pub struct Obligation {
 
 /// A package whose licence is unknown.
 #[derive(Debug, Clone, Serialize)]
-pub struct UnknownLicense {
+pub(crate) struct UnknownLicense {
     pub package: String,
     /// `missing`, `noassertion`, `none`, `license-file-only`, `unparseable`.
     pub reason: String,
@@ -358,7 +358,7 @@ pub struct UnknownLicense {
 
 /// Third-party notices for one licence.
 #[derive(Debug, Clone, Serialize)]
-pub struct Attribution {
+pub(crate) struct Attribution {
     /// SPDX id, with `+` when any later version is allowed.
     pub license: String,
     /// Full name from the SPDX list.
@@ -371,7 +371,7 @@ pub struct Attribution {
 
 /// Vendor and jurisdiction breakdown.
 #[derive(Debug, Clone, Serialize)]
-pub struct Vendors {
+pub(crate) struct Vendors {
     /// Share of units per controlling organisation, largest first. The units are the
     /// components of a candidate with a manifest, else the runtime packages; the two are
     /// never mixed.
@@ -392,7 +392,7 @@ pub struct Vendors {
 
 /// One slice of a breakdown.
 #[derive(Debug, Clone, Serialize)]
-pub struct Share {
+pub(crate) struct Share {
     /// The organisation or country; meaningless when `unknown` is set.
     pub name: String,
     /// This slice collects what could not be attributed.
@@ -404,7 +404,7 @@ pub struct Share {
 
 /// The EU Cloud Sovereignty Framework view (indicative, software scope only).
 #[derive(Debug, Clone, Serialize)]
-pub struct Csf {
+pub(crate) struct Csf {
     pub objectives: Vec<CsfObjective>,
     /// Indicative SEAL level over all assessed objectives: the lowest (0–4).
     pub seal: Option<u8>,
@@ -416,7 +416,7 @@ pub struct Csf {
 
 /// One CSF objective (SOV-1 … SOV-8).
 #[derive(Debug, Clone, Serialize)]
-pub struct CsfObjective {
+pub(crate) struct CsfObjective {
     pub id: String,
     /// Weight under CSF v1.2.1.
     pub weight: f64,
@@ -432,7 +432,7 @@ pub struct CsfObjective {
 
 /// What the report rests on.
 #[derive(Debug, Clone, Serialize)]
-pub struct Evidence {
+pub(crate) struct Evidence {
     /// Effective policy: its name and layers, base first.
     pub policy: Option<Policy>,
     pub inputs: Vec<Input>,
@@ -449,7 +449,7 @@ pub struct Evidence {
 
 /// A vendor registry layered over the bundled one.
 #[derive(Debug, Clone, Serialize)]
-pub struct VendorRegistry {
+pub(crate) struct VendorRegistry {
     pub path: String,
     /// Ids of bundled entries this file corrects (replaces), sorted as found.
     pub corrected: Vec<String>,
@@ -457,7 +457,7 @@ pub struct VendorRegistry {
 
 /// The effective policy.
 #[derive(Debug, Clone, Serialize)]
-pub struct Policy {
+pub(crate) struct Policy {
     pub name: String,
     pub layers: Vec<String>,
     /// Policy files found among the inputs and not applied (the bidder's own
@@ -470,7 +470,7 @@ pub struct Policy {
 
 /// One input file.
 #[derive(Debug, Clone, Serialize)]
-pub struct Input {
+pub(crate) struct Input {
     pub path: String,
     pub format: String,
     pub bytes: u64,
@@ -479,7 +479,7 @@ pub struct Input {
 
 /// The facts file a report used instead of the network.
 #[derive(Debug, Clone, Serialize)]
-pub struct FactsFile {
+pub(crate) struct FactsFile {
     pub path: String,
     pub sha256: String,
     /// When `sovra enrich` wrote the file (RFC 3339).
@@ -492,7 +492,7 @@ pub struct FactsFile {
 
 /// The side-by-side view of several candidates.
 #[derive(Debug, Clone, Serialize)]
-pub struct Comparison {
+pub(crate) struct Comparison {
     /// Candidate names, in column order.
     pub candidates: Vec<String>,
     /// The one effective policy every candidate was judged by (its layers, base first,
@@ -511,7 +511,7 @@ pub struct Comparison {
 
 /// One row of the comparison table: a key and one cell per candidate.
 #[derive(Debug, Clone, Serialize)]
-pub struct ComparisonRow {
+pub(crate) struct ComparisonRow {
     /// Locale key of the row label (`row.verdict`, `row.score`,
     /// `dimension.licence-freedom`, …).
     pub key: String,
@@ -521,7 +521,7 @@ pub struct ComparisonRow {
 
 /// One cell: a code (translated by the template), a number, or free text.
 #[derive(Debug, Clone, Serialize)]
-pub struct Cell {
+pub(crate) struct Cell {
     /// `verdict` or `band` (then `code` is set), `number`, `index` (0–1, shown with its
     /// decimals), `percent` (a share 0–1),
     /// `seal` (a SEAL level in `number`), `text`, or `none` (not assessed).

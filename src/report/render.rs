@@ -27,7 +27,7 @@ use crate::locale::Locale;
 
 /// The output formats of `sovra report`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Html,
     Md,
     Fodt,
@@ -38,7 +38,7 @@ pub enum Format {
 
 impl Format {
     /// The template that renders this format (`None` for JSON).
-    pub fn template(self) -> Option<&'static str> {
+    pub(crate) fn template(self) -> Option<&'static str> {
         match self {
             Format::Html => Some("report.html"),
             Format::Md => Some("report.md"),
@@ -49,7 +49,7 @@ impl Format {
     }
 
     /// The format a file name suggests.
-    pub fn from_extension(path: &Path) -> Option<Format> {
+    pub(crate) fn from_extension(path: &Path) -> Option<Format> {
         match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "html" | "htm" => Some(Format::Html),
             "md" | "markdown" => Some(Format::Md),
@@ -62,7 +62,7 @@ impl Format {
 }
 
 /// The built-in templates, by name.
-pub const BUILTIN: [(&str, &str); 4] = [
+pub(crate) const BUILTIN: [(&str, &str); 4] = [
     (
         "report.html",
         include_str!("../../report-templates/report.html"),

@@ -15,15 +15,15 @@ use crate::finding::{Finding, Level};
 use super::{Dimension, DimensionId};
 
 /// The label every rendering of this view carries.
-pub const LABEL: &str = "indicative, software scope only";
+pub(crate) const LABEL: &str = "indicative, software scope only";
 
 /// CSF v1.2.1 (October 2025) objective weights, SOV-1..SOV-8.
-pub const WEIGHTS_V1_2_1: [u32; 8] = [15, 10, 10, 15, 20, 15, 10, 5];
+pub(crate) const WEIGHTS_V1_2_1: [u32; 8] = [15, 10, 10, 15, 20, 15, 10, 5];
 /// Weights of the 2026 CSF calculator, SOV-1..SOV-8.
-pub const WEIGHTS_2026: [u32; 8] = [20, 10, 10, 15, 10, 15, 15, 5];
+pub(crate) const WEIGHTS_2026: [u32; 8] = [20, 10, 10, 15, 10, 15, 15, 5];
 
 /// Names of the objectives.
-pub const NAMES: [&str; 8] = [
+pub(crate) const NAMES: [&str; 8] = [
     "strategic sovereignty",
     "legal and jurisdictional sovereignty",
     "data and AI sovereignty",
@@ -35,7 +35,7 @@ pub const NAMES: [&str; 8] = [
 ];
 
 /// Dimensions that inform each objective.
-pub fn dimensions_of(objective: u8) -> &'static [DimensionId] {
+pub(crate) fn dimensions_of(objective: u8) -> &'static [DimensionId] {
     use DimensionId as D;
     match objective {
         1 => &[D::Concentration, D::Continuity],
@@ -51,7 +51,7 @@ pub fn dimensions_of(objective: u8) -> &'static [DimensionId] {
 
 /// One objective.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Objective {
+pub(crate) struct Objective {
     /// 1..=8.
     pub id: u8,
     pub name: &'static str,
@@ -69,7 +69,7 @@ pub struct Objective {
 
 /// The CSF view of a score.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CsfView {
+pub(crate) struct CsfView {
     pub objectives: Vec<Objective>,
     /// Weighted over assessed objectives with [`WEIGHTS_V1_2_1`].
     pub total_v1_2_1: Option<f64>,
@@ -103,7 +103,7 @@ fn cap_of(level: Level) -> Option<u8> {
 
 /// Builds the view from the dimensions and the findings; `objective_of` maps a rule id
 /// to the CSF objective it cites.
-pub fn view(
+pub(crate) fn view(
     dimensions: &[Dimension],
     findings: &[Finding],
     objective_of: &dyn Fn(&str) -> Option<u8>,

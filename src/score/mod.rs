@@ -22,7 +22,7 @@
 //!   gap: evidence that a controller sits outside the EU/EEA never raises the
 //!   jurisdiction score, nor the total over the same assessed dimensions.
 
-pub mod csf;
+pub(crate) mod csf;
 
 use std::collections::BTreeMap;
 
@@ -32,7 +32,7 @@ use crate::ingest::candidate::{Criticality, DataExport, Deployment, SwitchingCha
 
 /// The seven dimensions of the score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum DimensionId {
+pub(crate) enum DimensionId {
     Licence,
     Concentration,
     Jurisdiction,
@@ -43,7 +43,7 @@ pub enum DimensionId {
 }
 
 impl DimensionId {
-    pub const ALL: [DimensionId; 7] = [
+    pub(crate) const ALL: [DimensionId; 7] = [
         DimensionId::Licence,
         DimensionId::Concentration,
         DimensionId::Jurisdiction,
@@ -53,7 +53,7 @@ impl DimensionId {
         DimensionId::Transparency,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             DimensionId::Licence => "licence-freedom",
             DimensionId::Concentration => "vendor-concentration",
@@ -65,7 +65,7 @@ impl DimensionId {
         }
     }
 
-    pub fn title(self) -> &'static str {
+    pub(crate) fn title(self) -> &'static str {
         match self {
             DimensionId::Licence => "licence freedom and durability",
             DimensionId::Concentration => "vendor concentration",
@@ -105,11 +105,11 @@ impl DimensionId {
 }
 
 /// The default of [`Config::min_coverage`].
-pub const DEFAULT_MIN_COVERAGE: f64 = 0.5;
+pub(crate) const DEFAULT_MIN_COVERAGE: f64 = 0.5;
 
 /// Score configuration (policy weights).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Config {
+pub(crate) struct Config {
     /// Weight of each dimension (defaults 20/15/15/15/15/10/10).
     pub weights: BTreeMap<DimensionId, u32>,
     /// Weight of a critical unit relative to a supporting one.
@@ -137,7 +137,7 @@ impl Default for Config {
 impl Config {
     /// The configuration a policy's `[score]` settings give (defaults where unset):
     /// `(key, value)` pairs, `weights.<dimension>` for a weight.
-    pub fn from_settings<'a>(
+    pub(crate) fn from_settings<'a>(
         settings: impl IntoIterator<Item = (&'a String, &'a toml::Value)>,
     ) -> Result<Config, String> {
         let mut cfg = Config::default();
@@ -192,7 +192,7 @@ impl Config {
 }
 
 /// Open standards per function that STD001 and the score expect by default.
-pub fn default_required_standards() -> BTreeMap<String, Vec<String>> {
+pub(crate) fn default_required_standards() -> BTreeMap<String, Vec<String>> {
     let table: &[(&str, &[&str])] = &[
         ("chat", &["Matrix", "XMPP"]),
         ("files", &["WebDAV"]),
@@ -215,7 +215,7 @@ pub fn default_required_standards() -> BTreeMap<String, Vec<String>> {
 
 /// One unit's part in a dimension.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Contribution {
+pub(crate) struct Contribution {
     pub unit: String,
     pub weight: f64,
     /// 0..=1.
@@ -225,7 +225,7 @@ pub struct Contribution {
 
 /// One dimension's result.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Dimension {
+pub(crate) struct Dimension {
     pub id: DimensionId,
     pub weight: u32,
     /// 0..=100; `None` when not assessed.
@@ -245,7 +245,7 @@ pub struct Dimension {
 /// concerns, so a report can word it in its own language. `Display` is the English text
 /// of `sovra score`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GapNote {
+pub(crate) struct GapNote {
     pub kind: GapKind,
     /// The unit's name (component or package) or the fact's name.
     pub subject: String,
@@ -253,7 +253,7 @@ pub struct GapNote {
 
 /// Why a unit or fact has no evidence in a dimension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum GapKind {
+pub(crate) enum GapKind {
     /// The unit has no evidence for the dimension.
     NoEvidence,
     /// The unit's controlling organisation is unknown.
@@ -264,7 +264,7 @@ pub enum GapKind {
 
 impl GapKind {
     /// Stable code (`no-evidence`, `origin-unknown`, `not-stated`).
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             GapKind::NoEvidence => "no-evidence",
             GapKind::OriginUnknown => "origin-unknown",
@@ -295,7 +295,7 @@ impl std::fmt::Display for GapNote {
 
 /// Lock-in band of a score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Band {
+pub(crate) enum Band {
     Low,
     Moderate,
     High,
@@ -304,7 +304,7 @@ pub enum Band {
 
 impl Band {
     /// The band of a score as stated in whole points (79.6 is stated "80", band low).
-    pub fn of(score: f64) -> Band {
+    pub(crate) fn of(score: f64) -> Band {
         let score = score.round();
         if score >= 80.0 {
             Band::Low
@@ -317,7 +317,7 @@ impl Band {
         }
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Band::Low => "low lock-in",
             Band::Moderate => "moderate lock-in",
@@ -329,14 +329,14 @@ impl Band {
 
 /// A failed gate-level rule without a valid exception.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Gate {
+pub(crate) struct Gate {
     pub rule: String,
     pub message: crate::text::Text,
 }
 
 /// The overall verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     /// A gate failed: non-compliant whatever the score.
     NonCompliant,
     /// No gate failed, but violations or findings to review remain (without an
@@ -350,7 +350,7 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Verdict::NonCompliant => "non-compliant",
             Verdict::ReviewNeeded(_) => "review needed",
@@ -360,7 +360,7 @@ impl Verdict {
     }
 
     /// The stable code of the verdict in JSON outputs (as in the report's JSON).
-    pub fn code(self) -> &'static str {
+    pub(crate) fn code(self) -> &'static str {
         match self {
             Verdict::NonCompliant => "non-compliant",
             Verdict::ReviewNeeded(_) => "review-needed",
@@ -372,7 +372,7 @@ impl Verdict {
 
 /// The score of one candidate.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Score {
+pub(crate) struct Score {
     pub candidate: String,
     pub verdict: Verdict,
     pub gates: Vec<Gate>,
@@ -392,7 +392,7 @@ pub struct Score {
 }
 
 /// Scores a candidate. Pure.
-pub fn score(
+pub(crate) fn score(
     facts: &Facts,
     findings: &[Finding],
     objective_of: &dyn Fn(&str) -> Option<u8>,
@@ -565,7 +565,7 @@ fn empty() -> Dimension {
 }
 
 /// A formula input as plain text: up to three decimals, trailing zeros dropped.
-pub fn fmt_number(x: f64) -> String {
+pub(crate) fn fmt_number(x: f64) -> String {
     let s = format!("{x:.3}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     s.to_owned()
@@ -743,7 +743,7 @@ fn single_supplier_concentration(dimensions: &mut [Dimension], cfg: &Config) {
 const SINGLE_SUPPLIER_FORMULA: &str = "single supplier: every unit is controlled by one organisation, so the HHI is 1 by construction; the risk is being tied to it, which exit and portability measure: the score and coverage of exit-portability";
 
 /// The name of the concentration dimension's HHI input: the HHI by unit weight.
-pub const HHI_BY_WEIGHT: &str = "HHI by weight";
+pub(crate) const HHI_BY_WEIGHT: &str = "HHI by weight";
 
 /// The concentration dimension and its HHI (`None` without open units).
 fn concentration(facts: &Facts, cfg: &Config) -> (Dimension, Option<f64>) {
@@ -920,3 +920,6 @@ fn exit(facts: &Facts) -> Dimension {
     }
     d
 }
+
+#[cfg(test)]
+mod tests;

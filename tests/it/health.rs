@@ -403,8 +403,16 @@ fn git_reference(dir: &Path, since: i64, until: i64) -> (u32, usize) {
     (n, authors.len())
 }
 
+/// `secs` since the epoch as `--date` takes it (RFC 3339, UTC).
+fn rfc3339(secs: i64) -> String {
+    jiff::Timestamp::from_second(secs)
+        .unwrap()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}
+
 fn assert_agrees_with_git(repo: &Path, now: i64) {
-    let rfc = sovra::health::rfc3339(now);
+    let rfc = rfc3339(now);
     let mut args = vec!["health", "--format", "json", "--date", &rfc];
     let p = repo.to_str().unwrap();
     args.push(p);

@@ -1,508 +1,48 @@
-//! The network and output paths a judged party could use to steer a run, each against
-//! generated hostile inputs; network cases against a real server on 127.0.0.1 that the
-//! test starts (see `docs/security.md`).
+//! The output paths a judged party could use to steer a run, each against generated
+//! hostile inputs; a signal during a request to a real server on 127.0.0.1 that the test
+//! starts (see `docs/security.md`). The network paths are tested in
+//! `src/enrich/hostile_net_tests.rs`.
 
 #![allow(clippy::unwrap_used)] // test scaffolding: a failed setup is a failed test
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
-use sovra::enrich::{self, Config, Silent, Source};
-use sovra::model::{Ecosystem, Inventory, Package, PackageId, SourceKind};
+use std::time::Duration;
 
 // ---------------------------------------------------------------------------------------
-// A loopback server that records every request.
+// A loopback server that never finishes an answer.
 
-#[derive(Debug, Clone)]
-struct Req {
-    path: String,
-    headers: Vec<(String, String)>,
+/// Starts a server on 127.0.0.1 that reads each request, announces `len` bytes of body
+/// and sends one every `every`; returns its base URL.
+fn drip_server(len: usize, every: Duration) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            std::thread::spawn(move || drip(stream, len, every));
+        }
+    });
+    base
 }
 
-impl Req {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-enum Reply {
-    /// Status, extra headers, body.
-    Send(u16, Vec<(String, String)>, Vec<u8>),
-    /// Announces `len` bytes of body and sends one every `every`.
-    Drip { len: usize, every: Duration },
-}
-
-fn ok(body: impl Into<Vec<u8>>) -> Reply {
-    Reply::Send(200, Vec::new(), body.into())
-}
-
-struct Server {
-    base: String,
-    log: Arc<Mutex<Vec<Req>>>,
-}
-
-impl Server {
-    fn start(handler: impl Fn(&Req) -> Reply + Send + Sync + 'static) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let handler = Arc::new(handler);
-        let log2 = Arc::clone(&log);
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(stream) = stream else { continue };
-                let handler = Arc::clone(&handler);
-                let log = Arc::clone(&log2);
-                std::thread::spawn(move || serve(stream, &*handler, &log));
-            }
-        });
-        Server { base, log }
-    }
-
-    fn requests(&self) -> Vec<Req> {
-        self.log.lock().unwrap().clone()
-    }
-}
-
-fn serve(stream: TcpStream, handler: &(dyn Fn(&Req) -> Reply + Sync), log: &Mutex<Vec<Req>>) {
+fn drip(stream: TcpStream, len: usize, every: Duration) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut line = String::new();
-    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-        return;
+    while reader.read_line(&mut line).unwrap_or(0) > 0 && line != "\r\n" {
+        line.clear();
     }
-    let path = line.split_whitespace().nth(1).unwrap_or("").to_owned();
-    let mut headers = Vec::new();
-    loop {
-        let mut h = String::new();
-        if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+    let mut out = stream;
+    let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n");
+    let mut r = out.write_all(head.as_bytes());
+    for _ in 0..len {
+        if r.is_err() {
             break;
         }
-        if let Some((k, v)) = h.split_once(':') {
-            headers.push((k.trim().to_ascii_lowercase(), v.trim().to_owned()));
-        }
+        std::thread::sleep(every);
+        r = out.write_all(b" ").and_then(|()| out.flush());
     }
-    let len: usize = headers
-        .iter()
-        .find(|(k, _)| k == "content-length")
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(0);
-    let mut body = vec![0; len];
-    let _ = reader.read_exact(&mut body);
-    let req = Req { path, headers };
-    log.lock().unwrap().push(req.clone());
-    let mut out = stream;
-    let _ = match handler(&req) {
-        Reply::Send(status, extra, body) => {
-            let mut head = format!(
-                "HTTP/1.1 {status} Status\r\nContent-Length: {}\r\nConnection: close\r\n",
-                body.len()
-            );
-            for (k, v) in extra {
-                head.push_str(&format!("{k}: {v}\r\n"));
-            }
-            head.push_str("\r\n");
-            out.write_all(head.as_bytes())
-                .and_then(|()| out.write_all(&body))
-        }
-        Reply::Drip { len, every } => {
-            let head =
-                format!("HTTP/1.1 200 OK\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n");
-            let mut r = out.write_all(head.as_bytes());
-            for _ in 0..len {
-                if r.is_err() {
-                    break;
-                }
-                std::thread::sleep(every);
-                r = out.write_all(b" ").and_then(|()| out.flush());
-            }
-            r
-        }
-    };
-    let _ = out.flush();
-}
-
-// ---------------------------------------------------------------------------------------
-// Inputs, configuration and archives.
-
-fn pkg(eco: Ecosystem, name: &str, version: &str) -> Package {
-    Package {
-        id: PackageId::synthetic(&eco, name, Some(version)),
-        name: name.into(),
-        version: Some(version.into()),
-        ecosystem: eco,
-        source: SourceKind::DefaultRegistry,
-        ..Package::default()
-    }
-}
-
-fn inventory(pkgs: impl IntoIterator<Item = Package>) -> Inventory {
-    let mut inv = Inventory::new();
-    for p in pkgs {
-        inv.add_package(p);
-    }
-    inv
-}
-
-/// A configuration that asks only `sources`, all at `base`, with short timeouts.
-fn config(base: &str, sources: &[Source], cache: &Path) -> Config {
-    let mut cfg = Config::from_env();
-    cfg.sources = sources.iter().copied().collect();
-    for (name, _) in enrich::BASE_URLS {
-        cfg.base_urls.insert(name.to_owned(), base.to_owned());
-    }
-    cfg.cache_dir = Some(cache.to_owned());
-    cfg.http.timeout = Duration::from_millis(1500);
-    cfg.http.retries = 0;
-    cfg.http.backoff = Duration::from_millis(10);
-    cfg.http.host_interval = Duration::ZERO;
-    cfg.github_token = None;
-    cfg.gitlab_token = None;
-    cfg.now = "2026-11-01T00:00:00Z".parse().unwrap();
-    cfg
-}
-
-/// The text of every file under `dir`, recursively.
-fn all_text(dir: &Path) -> String {
-    let mut out = String::new();
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return out;
-    };
-    for e in rd.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.push_str(&all_text(&p));
-        } else {
-            out.push_str(&String::from_utf8_lossy(&std::fs::read(&p).unwrap()));
-        }
-    }
-    out
-}
-
-/// A ustar header for a regular file.
-fn tar_header(name: &str, size: u64) -> [u8; 512] {
-    let mut h = [0u8; 512];
-    h[..name.len()].copy_from_slice(name.as_bytes());
-    h[100..108].copy_from_slice(b"0000644\0");
-    h[124..136].copy_from_slice(format!("{size:011o}\0").as_bytes());
-    h[156] = b'0';
-    h[257..263].copy_from_slice(b"ustar\0");
-    h
-}
-
-/// A `.crate`: gzip over a tar of `(name, content)` entries, where content is either
-/// bytes or a run of that many zero bytes (streamed, never held).
-fn crate_archive(entries: &[(&str, Result<&[u8], u64>)]) -> Vec<u8> {
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    for (name, content) in entries {
-        let size = match content {
-            Ok(b) => b.len() as u64,
-            Err(n) => *n,
-        };
-        gz.write_all(&tar_header(name, size)).unwrap();
-        match content {
-            Ok(b) => gz.write_all(b).unwrap(),
-            Err(n) => {
-                let zeros = vec![0u8; 1 << 20];
-                let mut left = *n;
-                while left > 0 {
-                    let k = left.min(zeros.len() as u64);
-                    gz.write_all(&zeros[..k as usize]).unwrap();
-                    left -= k;
-                }
-            }
-        }
-        let pad = size.div_ceil(512) * 512 - size;
-        gz.write_all(&vec![0u8; pad as usize]).unwrap();
-    }
-    gz.write_all(&[0u8; 1024]).unwrap();
-    gz.finish().unwrap()
-}
-
-const MANIFEST: &[u8] = b"[package]\nname = \"x\"\nversion = \"1.0.0\"\nlicense = \"MIT\"\n";
-
-// ---------------------------------------------------------------------------------------
-// Credentials and the network.
-
-#[test]
-fn a_cross_origin_redirect_carries_no_token() {
-    let other = Server::start(|_| ok("[]"));
-    let target = other.base.clone();
-    let forge = Server::start(move |req| {
-        Reply::Send(
-            302,
-            vec![("Location".into(), format!("{target}{}", req.path))],
-            Vec::new(),
-        )
-    });
-    let cache = tempfile::tempdir().unwrap();
-    let mut cfg = config(&forge.base, &[Source::Gitlab, Source::Github], cache.path());
-    cfg.gitlab_token = Some("glpat-secret".into());
-    cfg.github_token = Some("ghp-secret".into());
-    cfg.repositories = vec![
-        "https://gitlab.com/group/project".into(),
-        "https://github.com/owner/name".into(),
-    ];
-    enrich::enrich(&Inventory::new(), &cfg, &Silent).unwrap();
-    let asked = forge.requests();
-    assert!(
-        asked
-            .iter()
-            .any(|r| r.header("private-token") == Some("glpat-secret")),
-        "the configured origin gets the token: {asked:#?}"
-    );
-    let leaked = other.requests();
-    assert!(!leaked.is_empty(), "the redirect was followed");
-    for r in leaked {
-        assert_eq!(r.header("private-token"), None, "{r:#?}");
-        assert_eq!(r.header("authorization"), None, "{r:#?}");
-    }
-}
-
-#[test]
-fn the_timeout_bounds_a_dripping_body() {
-    let server = Server::start(|_| Reply::Drip {
-        len: 60,
-        every: Duration::from_millis(100),
-    });
-    let cache = tempfile::tempdir().unwrap();
-    let mut cfg = config(&server.base, &[Source::Npm], cache.path());
-    cfg.http.timeout = Duration::from_millis(1000);
-    let inv = inventory([pkg(Ecosystem::Npm, "left-pad", "1.3.0")]);
-    let start = Instant::now();
-    let out = enrich::enrich(&inv, &cfg, &Silent).unwrap();
-    let took = start.elapsed();
-    assert!(took < Duration::from_millis(3500), "took {took:?}");
-    assert_eq!(out.stats.failed, 1);
-    assert!(
-        out.notices.iter().any(|n| n.contains("timed out")),
-        "{:#?}",
-        out.notices
-    );
-}
-
-#[test]
-fn answers_stay_pinned_to_their_packages() {
-    let archive = crate_archive(&[("x-1.0.0/Cargo.toml", Ok(MANIFEST))]);
-    let server = Server::start(move |req| {
-        if req.path.ends_with(".crate") {
-            ok(archive.clone())
-        } else if req.path.ends_with("/x") {
-            ok("{\"name\":\"x\",\"vers\":\"1.0.0\",\"yanked\":false}\n")
-        } else {
-            Reply::Send(404, Vec::new(), Vec::new())
-        }
-    });
-    let cache = tempfile::tempdir().unwrap();
-    let cfg = config(&server.base, &[Source::Crates], cache.path());
-    // `pkg:cargo/a%C3%A9b`: a multibyte name that sorts before `x`.
-    let inv = inventory([
-        pkg(Ecosystem::Cargo, "a\u{e9}b", "1.0.0"),
-        pkg(Ecosystem::Cargo, "x", "1.0.0"),
-    ]);
-    let out = enrich::enrich(&inv, &cfg, &Silent).unwrap();
-    let x = &out.facts.packages["cargo:x@1.0.0"];
-    assert_eq!(x.license.as_ref().unwrap().value, "MIT");
-    assert!(!out.facts.packages.contains_key("cargo:a\u{e9}b@1.0.0"));
-    assert_eq!(out.stats.failed, 1);
-    assert!(
-        out.notices
-            .iter()
-            .any(|n| n.starts_with("crates `a\u{e9}b`")),
-        "{:#?}",
-        out.notices
-    );
-}
-
-#[test]
-fn credentials_in_base_urls_are_redacted_everywhere() {
-    let server = Server::start(|req| {
-        if req.path.contains("present") {
-            ok(r#"{"name":"present","versions":{"1.0.0":{"license":"MIT"}}}"#)
-        } else {
-            Reply::Send(500, Vec::new(), b"{}".to_vec())
-        }
-    });
-    let base = server
-        .base
-        .replace("http://", "http://mirror-user:hunter2@");
-    let cache = tempfile::tempdir().unwrap();
-    let cfg = config(&base, &[Source::Npm], cache.path());
-    let inv = inventory([
-        pkg(Ecosystem::Npm, "present", "1.0.0"),
-        pkg(Ecosystem::Npm, "broken", "1.0.0"),
-    ]);
-    let out = enrich::enrich(&inv, &cfg, &Silent).unwrap();
-    assert!(out.facts.packages.contains_key("npm:present@1.0.0"));
-    assert_eq!(out.stats.failed, 1, "{:#?}", out.notices);
-    let facts = serde_json::to_string(&out.facts).unwrap();
-    let cached = all_text(cache.path());
-    assert!(!cached.is_empty());
-    for (what, text) in [
-        ("facts", facts.as_str()),
-        ("cache", cached.as_str()),
-        ("notices", &out.notices.join("\n")),
-    ] {
-        assert!(!text.contains("hunter2"), "{what}: {text}");
-        assert!(!text.contains("mirror-user"), "{what}: {text}");
-    }
-    assert!(facts.contains("***@127.0.0.1"), "{facts}");
-}
-
-#[test]
-fn repository_paths_never_leave_the_api_prefix() {
-    let server = Server::start(|_| ok("{}"));
-    let cache = tempfile::tempdir().unwrap();
-    let mut cfg = config(
-        &format!("{}/api", server.base),
-        &[Source::Github, Source::Gitlab],
-        cache.path(),
-    );
-    cfg.repositories = vec![
-        "https://github.com/../..".into(),
-        "https://github.com/owner/..".into(),
-        "https://github.com/%2e%2e/%2e%2e".into(),
-        "https://gitlab.com/a/%2e%2e/%2e%2e/%2e%2e/admin".into(),
-        "https://gitlab.com/a/..%2F..%2Fadmin".into(),
-    ];
-    enrich::enrich(&Inventory::new(), &cfg, &Silent).unwrap();
-    for r in server.requests() {
-        assert!(
-            r.path.starts_with("/api/repos/") || r.path.starts_with("/api/api/v4/projects/"),
-            "left the prefix: {}",
-            r.path
-        );
-        assert!(!r.path.contains("/../") && !r.path.to_lowercase().contains("%2e%2e"));
-    }
-}
-
-#[test]
-fn package_names_never_leave_the_registry_prefix() {
-    let server = Server::start(|_| ok("{}"));
-    let cache = tempfile::tempdir().unwrap();
-    let cfg = config(
-        &format!("{}/api", server.base),
-        &[Source::Npm, Source::Pypi, Source::Maven],
-        cache.path(),
-    );
-    let mut pkgs = Vec::new();
-    for name in [
-        "..",
-        "../../admin",
-        "%2e%2e",
-        "a/../../admin",
-        "x?y#z",
-        "@../..",
-        "@x/..",
-    ] {
-        pkgs.push(pkg(Ecosystem::Npm, name, "1.0.0"));
-        pkgs.push(pkg(Ecosystem::Npm, "ok", name));
-    }
-    for name in ["..", "../../admin", "%2E%2E", "a b?c"] {
-        pkgs.push(pkg(Ecosystem::Pypi, name, "1.0"));
-        pkgs.push(pkg(Ecosystem::Pypi, "ok", name));
-    }
-    for name in [
-        "..:x",
-        "a..b:x",
-        "g:..",
-        "g:../../admin",
-        "g.%2e%2e:a",
-        "g:a?b",
-    ] {
-        pkgs.push(pkg(Ecosystem::Maven, name, "1"));
-        pkgs.push(pkg(Ecosystem::Maven, "g:a", name));
-    }
-    let n = pkgs.len();
-    enrich::enrich(&inventory(pkgs), &cfg, &Silent).unwrap();
-    let requests = server.requests();
-    // Most names are asked about (encoded); only dot-only segments are refused.
-    assert!(requests.len() * 2 > n, "{} requests", requests.len());
-    for r in requests {
-        assert!(
-            r.path.starts_with("/api/pypi/")
-                || (r.path.starts_with("/api/") && r.path.matches('/').count() >= 2),
-            "left the prefix: {}",
-            r.path
-        );
-        let segs: Vec<&str> = r.path.split(['/', '?', '#']).collect();
-        assert!(
-            !segs
-                .iter()
-                .any(|s| *s == ".." || s.to_lowercase() == "%2e%2e"),
-            "dot segment: {}",
-            r.path
-        );
-        assert!(!r.path.contains(['?', '#', ' ']), "unencoded: {}", r.path);
-    }
-}
-
-#[test]
-fn an_unparseable_index_answer_is_not_cached() {
-    let server = Server::start(|_| ok("<html>maintenance</html>\n"));
-    let cache = tempfile::tempdir().unwrap();
-    let cfg = config(&server.base, &[Source::Crates], cache.path());
-    let inv = inventory([pkg(Ecosystem::Cargo, "serde", "1.0.0")]);
-    let out = enrich::enrich(&inv, &cfg, &Silent).unwrap();
-    assert_eq!(out.stats.failed, 1);
-    assert!(
-        out.notices.iter().any(|n| n.contains("malformed")),
-        "{:#?}",
-        out.notices
-    );
-    assert_eq!(all_text(cache.path()), "", "a malformed answer was cached");
-}
-
-#[test]
-fn crate_archive_inflation_is_capped() {
-    // 100 MiB of padding before the manifest: a real crate's manifest comes early and a
-    // manifest is a few kilobytes, so both bombs are refused, quickly and uncached.
-    let padded = crate_archive(&[
-        ("x-1.0.0/padding", Err(100 << 20)),
-        ("x-1.0.0/Cargo.toml", Ok(MANIFEST)),
-    ]);
-    let huge_manifest = crate_archive(&[("x-1.0.0/Cargo.toml", Err(3 << 20))]);
-    assert!(padded.len() < 1 << 20 && huge_manifest.len() < 1 << 20);
-    let server = Server::start(move |req| {
-        if req.path.ends_with("/x/x-1.0.0.crate") {
-            ok(padded.clone())
-        } else if req.path.ends_with("/y/y-1.0.0.crate") {
-            ok(huge_manifest.clone())
-        } else {
-            let name = req.path.rsplit('/').next().unwrap().to_owned();
-            ok(format!("{{\"name\":\"{name}\",\"vers\":\"1.0.0\"}}\n"))
-        }
-    });
-    let cache = tempfile::tempdir().unwrap();
-    let cfg = config(&server.base, &[Source::Crates], cache.path());
-    let inv = inventory([
-        pkg(Ecosystem::Cargo, "x", "1.0.0"),
-        pkg(Ecosystem::Cargo, "y", "1.0.0"),
-    ]);
-    let start = Instant::now();
-    let out = enrich::enrich(&inv, &cfg, &Silent).unwrap();
-    assert!(start.elapsed() < Duration::from_secs(10));
-    assert!(out.facts.packages.is_empty(), "{:#?}", out.facts.packages);
-    assert_eq!(out.stats.failed, 2);
-    assert!(
-        out.notices
-            .iter()
-            .any(|n| n.starts_with("crates `x`") && n.contains("inflates to more than")),
-        "{:#?}",
-        out.notices
-    );
-    assert!(
-        out.notices
-            .iter()
-            .any(|n| n.starts_with("crates `y`") && n.contains("more than a manifest")),
-        "{:#?}",
-        out.notices
-    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -677,10 +217,7 @@ fn names_in_other_text_outputs_are_escaped_and_write_errors_say_write() {
 #[test]
 fn a_signal_ends_the_run_with_its_status_and_no_temporary_file() {
     // The registry hangs; SIGTERM and SIGINT arrive while enrich waits for it.
-    let server = Server::start(|_| Reply::Drip {
-        len: 100,
-        every: Duration::from_millis(200),
-    });
+    let base = drip_server(100, Duration::from_millis(200));
     let dir = tempfile::tempdir().unwrap();
     let lock = dir.path().join("package-lock.json");
     std::fs::write(
@@ -699,12 +236,7 @@ fn a_signal_ends_the_run_with_its_status_and_no_temporary_file() {
                 "npm",
                 "--no-cache",
             ])
-            .args([
-                "--base-url",
-                &format!("npm={}", server.base),
-                "--timeout",
-                "60",
-            ])
+            .args(["--base-url", &format!("npm={base}"), "--timeout", "60"])
             .arg("-o")
             .arg(out_dir.join("facts.json"))
             .stdout(std::process::Stdio::null())

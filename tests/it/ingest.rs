@@ -841,7 +841,7 @@ fn npm_scopes_agree_with_npms_own_flags() {
 
 #[test]
 fn corpus_sboms_are_detected_from_content() {
-    use sovra::ingest::detect;
+    use sovra::assess::detect;
     use sovra::model::InputFormat;
 
     fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::Path;
 
 use sovra::Error;
-use sovra::ingest::parse_as;
+use sovra::assess::parse_as;
 use sovra::model::{InputFormat, Inventory};
 
 use crate::support::corpus;
@@ -525,7 +525,7 @@ fn cyclonedx_spec_conformance_json_and_xml() {
             let bytes = fs::read(&f).unwrap();
             // Detection agrees with the file's syntax.
             if !name.contains("bomformat") {
-                assert_eq!(sovra::ingest::detect(&bytes), Some(format), "{name}");
+                assert_eq!(sovra::assess::detect(&bytes), Some(format), "{name}");
             }
             let result = parse_as(format, &f, &bytes);
             let id = format!("{version}/{name}");
@@ -888,7 +888,7 @@ fn spdx3_examples() {
     let mut got = Vec::new();
     for f in &files {
         let bytes = fs::read(f).unwrap();
-        if sovra::ingest::detect(&bytes) != Some(InputFormat::Spdx3JsonLd) {
+        if sovra::assess::detect(&bytes) != Some(InputFormat::Spdx3JsonLd) {
             continue;
         }
         let inv = parse_as(InputFormat::Spdx3JsonLd, f, &bytes).unwrap_or_else(|e| panic!("{e}"));
@@ -920,7 +920,8 @@ fn sbom_writes_the_merged_inventory_in_both_formats() {
     ) else {
         return;
     };
-    let merged = sovra::ingest::ingest(&[xml.clone(), spdx3.clone()], &Default::default()).unwrap();
+    let merged =
+        sovra::assess::read_inventory(&[xml.clone(), spdx3.clone()], &Default::default()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     for (format, read_as) in [
         ("cyclonedx", InputFormat::CycloneDxJson),
@@ -950,7 +951,7 @@ fn sbom_writes_the_merged_inventory_in_both_formats() {
             Vec::<String>::new(),
             "{format}"
         );
-        assert_eq!(sovra::ingest::detect(&first), Some(read_as));
+        assert_eq!(sovra::assess::detect(&first), Some(read_as));
         let back = parse_as(read_as, &out, &first).unwrap();
         // CycloneDX names one subject: the two roots hang under one merged assembly.
         let (extra, roots) = if format == "cyclonedx" {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 /// The repository root.
-pub fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
@@ -14,7 +14,7 @@ pub fn root() -> PathBuf {
 ///
 /// When `CI` is set a missing corpus file fails the test that asked for it instead of
 /// letting it pass without checking anything.
-pub fn corpus(rel: &str) -> Option<PathBuf> {
+pub(crate) fn corpus(rel: &str) -> Option<PathBuf> {
     let found = root()
         .ancestors()
         .skip(1)
@@ -28,7 +28,7 @@ pub fn corpus(rel: &str) -> Option<PathBuf> {
 }
 
 /// Runs the `sovra` binary with `args` in the repository root.
-pub fn sovra(args: &[&str]) -> Output {
+pub(crate) fn sovra(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_sovra"))
         .args(args)
         .current_dir(root())
@@ -39,10 +39,10 @@ pub fn sovra(args: &[&str]) -> Output {
 
 /// Where every rule's fixtures live: `tests/fixtures/rules/<ID>/<case>/`, with the
 /// cases `fire` and `pass` (and any further case a rule's own test reads).
-pub const RULE_FIXTURES: &str = "tests/fixtures/rules";
+pub(crate) const RULE_FIXTURES: &str = "tests/fixtures/rules";
 
 /// The case directories of one rule's fixture, sorted, relative to the root.
-pub fn rule_cases(rule: &str) -> Vec<PathBuf> {
+pub(crate) fn rule_cases(rule: &str) -> Vec<PathBuf> {
     let dir = PathBuf::from(RULE_FIXTURES).join(rule);
     let mut cases: Vec<PathBuf> = std::fs::read_dir(root().join(&dir))
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
@@ -58,7 +58,7 @@ pub fn rule_cases(rule: &str) -> Vec<PathBuf> {
 /// root): a `candidate.toml` makes the directory the one input (its manifest names the
 /// rest); otherwise every file is an input, except `facts.json`, given as `--facts`,
 /// and `sovra.toml`, given as `--policy` as a buyer's policy would be.
-pub fn case_args(case: &std::path::Path) -> Vec<String> {
+pub(crate) fn case_args(case: &std::path::Path) -> Vec<String> {
     let abs = root().join(case);
     let mut args = Vec::new();
     if abs.join("candidate.toml").is_file() {

@@ -45,7 +45,7 @@ fn imports(src: &Path) -> Imports {
                 stack.push(path);
                 continue;
             }
-            if path.extension().is_none_or(|x| x != "rs") {
+            if path.extension().is_none_or(|x| x != "rs") || is_test_file(&path) {
                 continue;
             }
             let rel = path.strip_prefix(src).expect("under src");
@@ -65,6 +65,16 @@ fn imports(src: &Path) -> Imports {
         }
     }
     out
+}
+
+/// Whether `path` is a file of test code only: `tests.rs`, `*_tests.rs` or
+/// `test_support.rs` (each declared under `#[cfg(test)]`, checked below).
+fn is_test_file(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    name == "tests.rs" || name.ends_with("_tests.rs") || name == "test_support.rs"
 }
 
 /// The first segment of every `crate::x` and `crate::{x, y}` path outside test code and
@@ -186,4 +196,147 @@ fn tidy_imports_point_down_the_layers() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Every test-only file of `src/` is declared under `#[cfg(test)]` in its parent, so its
+/// imports may ignore the layers without reaching the shipped code.
+#[test]
+fn tidy_test_files_are_compiled_for_tests_only() {
+    let src = root().join("src");
+    let mut stack = vec![src.clone()];
+    let mut wrong = Vec::new();
+    let mut seen = 0;
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read src") {
+            let path = entry.expect("dir entry").path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if !is_test_file(&path) {
+                continue;
+            }
+            seen += 1;
+            let stem = path.file_stem().and_then(|n| n.to_str()).expect("utf-8");
+            // The parent: `dir/mod.rs`, `dir.rs` or, at the top, `lib.rs`.
+            let parent_dir = path.parent().expect("a parent");
+            let candidates = [
+                parent_dir.join("mod.rs"),
+                parent_dir.with_extension("rs"),
+                parent_dir.join("lib.rs"),
+            ];
+            let declared = candidates
+                .iter()
+                .filter_map(|p| std::fs::read_to_string(p).ok())
+                .any(|text| {
+                    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+                    lines
+                        .windows(2)
+                        .any(|w| w[0] == "#[cfg(test)]" && w[1] == format!("mod {stem};"))
+                });
+            if !declared {
+                wrong.push(
+                    path.strip_prefix(&src)
+                        .expect("under src")
+                        .display()
+                        .to_string(),
+                );
+            }
+        }
+    }
+    assert!(seen > 0, "no test-only file found under src/");
+    assert!(
+        wrong.is_empty(),
+        "not declared as `#[cfg(test)] mod …;`: {wrong:?}"
+    );
+}
+
+/// The first segments of the `sovra::` paths the "Public API" section of
+/// ARCHITECTURE.md names.
+fn documented_api() -> BTreeSet<String> {
+    let text = std::fs::read_to_string(root().join("ARCHITECTURE.md")).expect("read");
+    let start = text
+        .find("\n## Public API\n")
+        .expect("a Public API section");
+    let section = &text[start + 1..];
+    let section = section[3..]
+        .find("\n## ")
+        .map_or(section, |end| &section[..end + 3]);
+    let found = sovra_paths(section);
+    assert!(
+        !found.is_empty(),
+        "the Public API section names no `sovra::` path"
+    );
+    found
+}
+
+/// The first segment after every `sovra::` in `text` (`sovra::{a, b}` gives both).
+fn sovra_paths(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("sovra::") {
+        let before = rest[..i].chars().next_back();
+        rest = &rest[i + "sovra::".len()..];
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        if let Some(group) = rest.strip_prefix('{') {
+            let group = group.split('}').next().unwrap_or_default();
+            for item in group.split(',') {
+                out.insert(ident(item.trim_start()).to_owned());
+            }
+        } else {
+            out.insert(ident(rest).to_owned());
+        }
+    }
+    out
+}
+
+/// Integration tests use the library only through its documented public API: the
+/// binary is tested through `support::sovra`, internals by unit tests in `src/`.
+#[test]
+fn tidy_integration_tests_use_only_the_public_api() {
+    let api = documented_api();
+    let mut wrong = Vec::new();
+    let mut files = 0;
+    for entry in std::fs::read_dir(root().join("tests/it")).expect("read tests/it") {
+        let path = entry.expect("dir entry").path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if path.extension().is_none_or(|x| x != "rs") || name == "tidy.rs" {
+            continue;
+        }
+        files += 1;
+        let text = std::fs::read_to_string(&path).expect("read test");
+        for (n, line) in text.lines().enumerate() {
+            for seg in sovra_paths(line) {
+                // `sovra::cli` is public for `src/main.rs` only.
+                if seg == "cli" || !api.contains(&seg) {
+                    wrong.push(format!("tests/it/{name}:{}: `sovra::{seg}`", n + 1));
+                }
+            }
+        }
+    }
+    assert!(files > 10, "tests/it has {files} files");
+    assert!(
+        wrong.is_empty(),
+        "not in ARCHITECTURE.md's Public API:\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn tidy_the_api_scanner_sees_internal_paths() {
+    let text = "use sovra::assess::parse_as;\nuse sovra::{model::X, graph::DepGraph};\nlet s = nosovra::x;";
+    assert_eq!(
+        sovra_paths(text),
+        BTreeSet::from(["assess".to_owned(), "model".to_owned(), "graph".to_owned()])
+    );
+    let api = documented_api();
+    for seg in ["assess", "model", "Error", "Result"] {
+        assert!(api.contains(seg), "{seg} missing from {api:?}");
+    }
+    assert!(!api.contains("graph") && !api.contains("ingest"), "{api:?}");
 }
