@@ -62,6 +62,24 @@ fn replay(target: &str, data: &[u8]) {
         "spdx_tag_value" => F::SpdxTagValue,
         "npm" => F::NpmLock,
         "cargo_metadata" => F::CargoMetadata,
+        "cyclonedx_xml" => F::CycloneDxXml,
+        "spdx3" => F::Spdx3JsonLd,
+        "composer" => F::ComposerLock,
+        "cargo_lock" => F::CargoLock,
+        "golang" => F::GoMod,
+        "ruby" => F::GemfileLock,
+        "yarn" => F::YarnLock,
+        "pnpm" => F::PnpmLock,
+        "dotnet" => F::NugetLock,
+        "gradle" => F::GradleLock,
+        "python" => {
+            // The first byte picks the reader, as in fuzz/fuzz_targets/python.rs.
+            let Some((&pick, rest)) = data.split_first() else {
+                return;
+            };
+            let formats = [F::PoetryLock, F::UvLock, F::PipfileLock, F::Requirements];
+            return replay_format(formats[usize::from(pick) % formats.len()], rest);
+        }
         "publiccode" => {
             let _ = sovra::assess::read_publiccode(Path::new("publiccode.yml"), data);
             return;
@@ -85,7 +103,11 @@ fn replay(target: &str, data: &[u8]) {
         }
         other => panic!("fuzz/regressions/{other}: no such fuzz target"),
     };
+    replay_format(format, data);
+}
 
+/// What `sovra_fuzz::run` checks of a reader's result.
+fn replay_format(format: sovra::model::InputFormat, data: &[u8]) {
     let Ok(inv) = sovra::assess::parse_as(format, Path::new("fuzz-input"), data) else {
         return;
     };
