@@ -427,12 +427,29 @@ pub fn is_deprecated(req: &LicenseReq) -> bool {
             .is_some_and(|e| e.is_deprecated())
 }
 
+mod texts {
+    include!(concat!(env!("OUT_DIR"), "/licence_texts.rs"));
+}
+
+/// The SPDX list's licence and exception texts, one string (build.rs), decompressed on
+/// first use. The stream is produced by this build from data in the build: failing to
+/// decompress it is a defect of the build (a unit test loads it), and yields no texts.
+static TEXTS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    zstd::decode_all(&include_bytes!(concat!(env!("OUT_DIR"), "/licence-texts.zst"))[..])
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .unwrap_or_default()
+});
+
 /// The licence text of an SPDX licence or exception id, for attribution appendices.
 pub fn text(id: &str) -> Option<&'static str> {
-    if let Some(l) = spdx::license_id(id).filter(|l| l.name == id) {
-        return Some(l.text());
-    }
-    spdx::exception_id(id).map(|e| e.text())
+    let find = |index: &[(&str, usize, usize)]| {
+        index
+            .binary_search_by(|(i, _, _)| (*i).cmp(id))
+            .ok()
+            .and_then(|n| TEXTS.get(index[n].1..index[n].2))
+    };
+    find(texts::LICENCE_TEXTS).or_else(|| find(texts::EXCEPTION_TEXTS))
 }
 
 /// The version of the SPDX licence list the ids and flags come from.
@@ -443,6 +460,17 @@ pub fn spdx_list_version() -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_embedded_texts_are_the_spdx_lists_texts() {
+        for (id, t) in spdx::text::LICENSE_TEXTS
+            .iter()
+            .chain(spdx::text::EXCEPTION_TEXTS)
+        {
+            assert_eq!(text(id), Some(*t), "{id}");
+        }
+        assert_eq!(text("No-Such-Licence"), None);
+    }
 
     fn expr(s: &str) -> spdx::Expression {
         spdx::Expression::parse_mode(s, SPEC_MODE).unwrap()
