@@ -361,3 +361,33 @@ fn spdx_extracted_and_custom_licence_texts_are_identified() {
         "{r}"
     );
 }
+
+/// A source checkout given as a directory: its root package states no licence, the
+/// checkout's `LICENSE` file is identified (and an SBOM's subject is left as it is).
+#[test]
+fn a_checkouts_own_licence_file_is_identified() {
+    let dir = tempfile::tempdir().unwrap();
+    let lock = serde_json::json!({
+        "name": "app", "version": "1.0.0", "lockfileVersion": 3, "requires": true,
+        "packages": {
+            "": {"name": "app", "version": "1.0.0", "dependencies": {"left-pad": "1.3.0"}},
+            "node_modules/left-pad": {"version": "1.3.0", "license": "WTFPL"}
+        }
+    });
+    std::fs::write(
+        dir.path().join("package-lock.json"),
+        serde_json::to_string_pretty(&lock).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("LICENSE.txt"), spdx_text("EUPL-1.2")).unwrap();
+    let v = licences_of(dir.path());
+    let r = rewrite_to(&v, "EUPL-1.2");
+    assert_eq!(r["original"], "LICENSE.txt");
+    assert_eq!(r["packages"], serde_json::json!(["app 1.0.0"]));
+    assert_eq!(v["unknown"], serde_json::json!([]), "{v}");
+
+    // Two candidate files: no guess, the root stays without a licence.
+    std::fs::write(dir.path().join("COPYING"), spdx_text("GPL-3.0-only")).unwrap();
+    let v = licences_of(dir.path());
+    assert!(v["unknown"].to_string().contains("app 1.0.0"), "{v}");
+}
