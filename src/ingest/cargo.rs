@@ -321,7 +321,7 @@ fn registry_src(folder: &str) -> impl Iterator<Item = PathBuf> + use<> {
 /// The text of a licence file beside a manifest (in a checkout or cargo's unpacked
 /// registry sources), when it exists and is within [`LICENSE_FILE_LIMIT`]; otherwise the
 /// package stays "licence file only".
-fn read_license_file(path: &Path) -> Option<String> {
+pub(crate) fn read_license_file(path: &Path) -> Option<String> {
     use std::io::Read;
     let file = std::fs::File::open(path).ok()?;
     let mut bytes = Vec::new();

@@ -166,6 +166,9 @@ struct ExternalReference<'a> {
 struct LicenseChoice<'a> {
     statement: Str<'a>,
     concluded: bool,
+    /// The licence's `text` when it has a `name` and no `id`: identified against the
+    /// SPDX licence texts.
+    text: Option<Attachment<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -192,11 +195,13 @@ impl<'a> TryFrom<RawLicenseChoice<'a>> for LicenseChoice<'a> {
                 Ok(LicenseChoice {
                     statement: l.statement,
                     concluded: ack == Some(Acknowledgement::Concluded),
+                    text: l.text,
                 })
             }
             (None, Some(e)) => Ok(LicenseChoice {
                 statement: e,
                 concluded: raw.acknowledgement == Some(Acknowledgement::Concluded),
+                text: None,
             }),
         }
     }
@@ -208,6 +213,8 @@ impl<'a> TryFrom<RawLicenseChoice<'a>> for LicenseChoice<'a> {
 struct License<'a> {
     statement: Str<'a>,
     acknowledgement: Option<Acknowledgement>,
+    /// `text`, kept only for a licence without `id`.
+    text: Option<Attachment<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -218,8 +225,8 @@ struct RawLicense<'a> {
     name: Option<Str<'a>>,
     #[serde(default)]
     acknowledgement: Option<Acknowledgement>,
-    #[serde(borrow, default, rename = "text")]
-    _text: Option<Attachment<'a>>,
+    #[serde(borrow, default)]
+    text: Option<Attachment<'a>>,
     #[serde(borrow, default, rename = "properties")]
     _properties: Vec<Property<'a>>,
 }
@@ -228,6 +235,7 @@ impl<'a> TryFrom<RawLicense<'a>> for License<'a> {
     type Error = &'static str;
 
     fn try_from(raw: RawLicense<'a>) -> Result<Self, Self::Error> {
+        let text = if raw.id.is_none() { raw.text } else { None };
         let statement = raw
             .id
             .or(raw.name)
@@ -235,6 +243,7 @@ impl<'a> TryFrom<RawLicense<'a>> for License<'a> {
         Ok(License {
             statement,
             acknowledgement: raw.acknowledgement,
+            text,
         })
     }
 }
@@ -242,10 +251,10 @@ impl<'a> TryFrom<RawLicense<'a>> for License<'a> {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Attachment<'a> {
-    #[serde(default, rename = "encoding")]
-    _encoding: Option<Encoding>,
-    #[serde(borrow, rename = "content")]
-    _content: Str<'a>,
+    #[serde(default)]
+    encoding: Option<Encoding>,
+    #[serde(borrow)]
+    content: Str<'a>,
 }
 
 #[derive(Deserialize)]
@@ -693,6 +702,8 @@ pub(super) struct Fields<'a> {
     pub authors: Vec<(Option<&'a str>, Option<&'a str>)>,
     /// Licence statements, with whether each is acknowledged as concluded.
     pub licenses: Vec<(&'a str, bool)>,
+    /// `(name, content, base64)` of each licence given by `name` and `text` (no `id`).
+    pub license_texts: Vec<(&'a str, &'a str, bool)>,
     /// `(type, url)` of each external reference.
     pub external_references: Vec<(&'a str, &'a str)>,
 }
@@ -719,6 +730,20 @@ fn json_fields<'a>(c: &'a Component<'a>) -> Fields<'a> {
             .iter()
             .flatten()
             .map(|l| (l.statement.as_ref(), l.concluded))
+            .collect(),
+        license_texts: c
+            .licenses
+            .iter()
+            .flatten()
+            .filter_map(|l| {
+                l.text.as_ref().map(|t| {
+                    (
+                        l.statement.as_ref(),
+                        t.content.as_ref(),
+                        t.encoding.is_some(),
+                    )
+                })
+            })
             .collect(),
         external_references: c
             .external_references
@@ -939,6 +964,26 @@ fn edge_kind(scope: Option<ComponentScope>) -> EdgeKind {
 }
 
 /// The error for a `bom-ref` used twice, at its second occurrence as a `bom-ref` value.
+/// A licence `text`'s content, base64-decoded when its `encoding` says so; none when it
+/// does not decode to UTF-8 text (the licence then stays its name, unparsed).
+/// Bounded as a licence file is ([`super::cargo::LICENSE_FILE_LIMIT`]).
+fn license_text(content: &str, base64: bool) -> Option<String> {
+    let limit = super::cargo::LICENSE_FILE_LIMIT as usize;
+    let limit = if base64 { limit / 3 * 4 + 4 } else { limit };
+    if content.len() > limit {
+        return None;
+    }
+    if !base64 {
+        return Some(content.to_owned());
+    }
+    use base64::Engine as _;
+    let compact: String = content.split_whitespace().collect();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(compact)
+        .ok()?;
+    String::from_utf8(bytes).ok()
+}
+
 fn duplicate_ref(path: &Path, text: &[u8], r: &str) -> Error {
     let text = String::from_utf8_lossy(text);
     let (line, col) = locate_value(&text, "bom-ref", r, 2).unwrap_or((1, 1));
@@ -994,7 +1039,18 @@ fn package(c: &Fields<'_>, input: InputIdx) -> Package {
     };
     let mut declared = Vec::new();
     let mut concluded = Vec::new();
+    // A licence given only by its name and text: the text is identified against the SPDX
+    // licence texts (as a Cargo `license-file` is) when it is the component's only licence.
+    let (license_file, license_text) = match (c.licenses.as_slice(), c.license_texts.as_slice()) {
+        ([(statement, _)], [(name, content, base64)]) if statement == name => {
+            (Some((*name).to_owned()), license_text(content, *base64))
+        }
+        _ => (None, None),
+    };
     for &(statement, is_concluded) in &c.licenses {
+        if license_text.is_some() {
+            break;
+        }
         let target = if is_concluded {
             &mut concluded
         } else {
@@ -1030,8 +1086,8 @@ fn package(c: &Fields<'_>, input: InputIdx) -> Package {
         purl,
         declared,
         concluded,
-        license_file: None,
-        license_text: None,
+        license_file,
+        license_text,
         supplier,
         authors,
         repository: ext("vcs"),

@@ -441,12 +441,21 @@ fn non_empty<'a>(n: Node<'a, '_>, ns: &str, name: &str) -> Option<&'a str> {
 
 fn fields<'a>(n: Node<'a, '_>, ns: &str) -> Fields<'a> {
     let mut licenses = Vec::new();
+    let mut license_texts = Vec::new();
     if let Some(ls) = child(n, ns, "licenses") {
         for l in ls.children().filter(|c| c.is_element()) {
             let concluded = l.attribute("acknowledgement") == Some("concluded");
             if is(&l, ns, "license") {
                 if let Some(s) = child_text(l, ns, "id").or_else(|| child_text(l, ns, "name")) {
                     licenses.push((s, concluded));
+                }
+                if let (None, Some(name), Some(text)) = (
+                    child(l, ns, "id"),
+                    child_text(l, ns, "name"),
+                    child(l, ns, "text"),
+                ) {
+                    let base64 = text.attribute("encoding") == Some("base64");
+                    license_texts.push((name, text.text().unwrap_or(""), base64));
                 }
             } else if is(&l, ns, "expression") {
                 licenses.push((l.text().unwrap_or("").trim(), concluded));
@@ -490,6 +499,7 @@ fn fields<'a>(n: Node<'a, '_>, ns: &str) -> Fields<'a> {
         author: child_text(n, ns, "author"),
         authors,
         licenses,
+        license_texts,
         external_references,
     }
 }

@@ -406,8 +406,71 @@ pub(crate) fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
         );
     }
     inv.skipped.extend(skipped);
+    checkout_licence(dir, &mut inv);
     inv.finish();
     Ok(inv)
+}
+
+/// A source checkout's own licence: a root package read from a manifest or lockfile at
+/// the top of `dir` that states no licence at all gets the checkout's licence file
+/// (`LICENSE`, `LICENCE`, `COPYING` or `UNLICENSE`, optionally `.txt` or `.md`, any
+/// case) to be identified against the SPDX licence texts, when there is exactly one
+/// such file. SBOM subjects keep what their SBOM says.
+fn checkout_licence(dir: &Path, inv: &mut Inventory) {
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+                .filter(|n| is_licence_file_name(n))
+                .collect()
+        })
+        .unwrap_or_default();
+    let [name] = names.as_slice() else {
+        return;
+    };
+    let mut text: Option<Option<String>> = None;
+    for &root in &inv.roots {
+        let pkg = &inv.packages[root.index()];
+        let from_top = inv
+            .inputs
+            .get(pkg.input.0 as usize)
+            .is_some_and(|i| i.path.parent() == Some(dir) && !is_sbom(i.format));
+        if !from_top
+            || !pkg.declared.is_empty()
+            || !pkg.concluded.is_empty()
+            || pkg.license_file.is_some()
+        {
+            continue;
+        }
+        let text = text
+            .get_or_insert_with(|| cargo::read_license_file(&dir.join(name)))
+            .clone();
+        let pkg = &mut inv.packages[root.index()];
+        pkg.license_file = Some(name.clone());
+        pkg.license_text = text;
+    }
+}
+
+/// `LICENSE`, `LICENCE`, `COPYING`, `UNLICENSE`, bare or with `.txt` / `.md`, any case.
+fn is_licence_file_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let stem = lower
+        .strip_suffix(".txt")
+        .or_else(|| lower.strip_suffix(".md"))
+        .unwrap_or(&lower);
+    matches!(stem, "license" | "licence" | "copying" | "unlicense")
+}
+
+fn is_sbom(format: InputFormat) -> bool {
+    matches!(
+        format,
+        InputFormat::CycloneDxJson
+            | InputFormat::CycloneDxXml
+            | InputFormat::Spdx3JsonLd
+            | InputFormat::SpdxJson
+            | InputFormat::SpdxTagValue
+    )
 }
 
 /// Extensions of files a directory search looks at: every serialisation of the

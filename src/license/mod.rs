@@ -114,14 +114,120 @@ pub(crate) fn resolve_all_with(inv: &Inventory, table: &LenientTable) -> License
 }
 
 /// [`resolve_all_with`] with the policy's confidence threshold for licence texts.
+///
+/// A `LicenseRef-*` whose text the input gives (SPDX `hasExtractedLicensingInfos`, an
+/// SPDX 3 custom licence) is identified against the SPDX licence texts: at or above the
+/// threshold it is replaced by the licence found, recorded as a rewrite; below it, a
+/// package whose licence is that reference alone is unknown with the best candidate
+/// named, and in a compound expression the reference stays as written.
 pub(crate) fn resolve_all_at(inv: &Inventory, table: &LenientTable, threshold: f32) -> Licenses {
+    let mut seen = std::collections::BTreeMap::new();
     Licenses {
         per_package: inv
             .packages
             .iter()
-            .map(|p| resolve_at(p, table, threshold))
+            .map(|p| identify_refs(resolve_at(p, table, threshold), inv, threshold, &mut seen))
             .collect(),
     }
+}
+
+/// Identifications of `LicenseRef-*` texts, by id: best candidate and score.
+type RefIdentifications = std::collections::BTreeMap<String, (String, f32)>;
+
+/// [`resolve_all_at`]'s identification of the `LicenseRef-*` texts of one package's
+/// licence.
+fn identify_refs(
+    state: LicenseState,
+    inv: &Inventory,
+    threshold: f32,
+    seen: &mut RefIdentifications,
+) -> LicenseState {
+    let LicenseState::Known(l) = state else {
+        return state;
+    };
+    let mut refs: Vec<String> = Vec::new();
+    for r in l.expression.requirements() {
+        if let LicenseItem::Other(o) = &r.req.license {
+            let key = format!("LicenseRef-{}", o.lic_ref);
+            if o.doc_ref.is_none() && inv.license_refs.contains_key(&key) && !refs.contains(&key) {
+                refs.push(key);
+            }
+        }
+    }
+    if refs.is_empty() {
+        return LicenseState::Known(l);
+    }
+    let where_ = |key: &str| {
+        inv.license_refs
+            .get(key)
+            .and_then(|x| inv.inputs.get(x.input.0 as usize))
+            .map(|i| i.path.display().to_string())
+            .unwrap_or_default()
+    };
+    let mut text = l.text().to_owned();
+    let mut rewrites = Vec::new();
+    for key in &refs {
+        let (best, score) = seen
+            .entry(key.clone())
+            .or_insert_with(|| identify::identify(&inv.license_refs[key].text))
+            .clone();
+        let shown = format!("{score:.2}");
+        let valid = spdx::Expression::parse_mode(&best, SPEC_MODE).is_ok();
+        if score >= threshold && valid {
+            text = replace_ref(&text, key, &best);
+            rewrites.push(crate::text!(
+                "rewrite.identified-ref",
+                id = key,
+                file = &where_(key),
+                licence = &best,
+                score = &shown
+            ));
+        } else if l.expression.requirements().count() == 1 {
+            return LicenseState::Unknown(UnknownReason::Unidentified {
+                file: format!("{} ({key})", where_(key)),
+                best,
+                score: shown,
+            });
+        }
+    }
+    if rewrites.is_empty() {
+        return LicenseState::Known(l);
+    }
+    match spdx::Expression::parse_mode(&text, SPEC_MODE) {
+        Ok(expression) => {
+            let (original, mut before) = match l.parsed {
+                Parsed::Strict => (l.text().to_owned(), Vec::new()),
+                Parsed::Lenient { original, rewrites } => (original, rewrites),
+            };
+            before.extend(rewrites);
+            LicenseState::Known(Box::new(Licensing {
+                expression,
+                parsed: Parsed::Lenient {
+                    original,
+                    rewrites: before,
+                },
+                origin: l.origin,
+            }))
+        }
+        Err(_) => LicenseState::Known(l),
+    }
+}
+
+/// `text` with every whole-word occurrence of the licence reference `key` replaced.
+fn replace_ref(text: &str, key: &str, by: &str) -> String {
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == ':';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(key) {
+        let end = at + key.len();
+        let before_ok = !rest[..at].chars().next_back().is_some_and(word);
+        let after_ok = !rest[end..].chars().next().is_some_and(word);
+        out.push_str(&rest[..at]);
+        out.push_str(if before_ok && after_ok { by } else { key });
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Interprets one package's licence: concluded wins over declared unless it is
@@ -430,13 +536,29 @@ pub(crate) fn is_deprecated(req: &LicenseReq) -> bool {
             .is_some_and(|e| e.is_deprecated())
 }
 
-#[cfg_attr(not(test), allow(dead_code))] // for tests only
+mod texts {
+    include!(concat!(env!("OUT_DIR"), "/licence_texts.rs"));
+}
+
+/// The SPDX list's licence and exception texts, one string (build.rs), decompressed on
+/// first use. The stream is produced by this build from data in the build: failing to
+/// decompress it is a defect of the build (a unit test loads it), and yields no texts.
+static TEXTS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    zstd::decode_all(&include_bytes!(concat!(env!("OUT_DIR"), "/licence-texts.zst"))[..])
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .unwrap_or_default()
+});
+
 /// The licence text of an SPDX licence or exception id, for attribution appendices.
 pub(crate) fn text(id: &str) -> Option<&'static str> {
-    if let Some(l) = spdx::license_id(id).filter(|l| l.name == id) {
-        return Some(l.text());
-    }
-    spdx::exception_id(id).map(|e| e.text())
+    let find = |index: &[(&str, usize, usize)]| {
+        index
+            .binary_search_by(|(i, _, _)| (*i).cmp(id))
+            .ok()
+            .and_then(|n| TEXTS.get(index[n].1..index[n].2))
+    };
+    find(texts::LICENCE_TEXTS).or_else(|| find(texts::EXCEPTION_TEXTS))
 }
 
 /// The version of the SPDX licence list the ids and flags come from.
@@ -450,6 +572,17 @@ mod conformance_tests;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_embedded_texts_are_the_spdx_lists_texts() {
+        for (id, t) in spdx::text::LICENSE_TEXTS
+            .iter()
+            .chain(spdx::text::EXCEPTION_TEXTS)
+        {
+            assert_eq!(text(id), Some(*t), "{id}");
+        }
+        assert_eq!(text("No-Such-Licence"), None);
+    }
 
     fn expr(s: &str) -> spdx::Expression {
         spdx::Expression::parse_mode(s, SPEC_MODE).unwrap()

@@ -648,9 +648,8 @@ fn attribution(s: &Subject<'_>, runtime: &[PkgIdx]) -> Vec<Attribution> {
         };
         for r in l.expression.requirements() {
             let entry = match &r.req.license {
-                spdx::LicenseItem::Spdx { id, .. } => {
-                    Some((id.name.to_owned(), id.full_name.to_owned(), id.text()))
-                }
+                spdx::LicenseItem::Spdx { id, .. } => crate::license::text(id.name)
+                    .map(|text| (id.name.to_owned(), id.full_name.to_owned(), text)),
                 spdx::LicenseItem::Other(other) => {
                     let key = format!("LicenseRef-{}", other.lic_ref);
                     inv.license_refs.get(&key).map(|x| {

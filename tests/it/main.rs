@@ -2,6 +2,7 @@
 //! over the real inputs in `../shared/corpus/`. One module per feature.
 
 mod compat;
+mod deny_parity;
 mod enrich;
 mod evidence;
 mod flags;
