@@ -286,6 +286,90 @@ fn public_buyers_policy_is_the_default_of_score_report_and_compare() {
     assert_eq!(v["policy"]["chain"], "baseline", "{}", v["policy"]);
 }
 
+/// Page one (the candidate's summary, before its findings) states each dimension's
+/// coverage against the policy's `min_coverage` and which dimensions are not assessed
+/// because of it, in English and German; the threshold is the policy's, not fixed.
+#[test]
+fn page_one_states_each_dimension_against_the_minimum_coverage() {
+    let page_one = |lang: &str, policy: &str| {
+        let out = sovra(&[
+            "report",
+            "samples/opendesk",
+            "--policy",
+            policy,
+            "--lang",
+            lang,
+            "--date",
+            DATE,
+            "--format",
+            "html",
+        ]);
+        assert_eq!(out.status.code(), Some(0));
+        let html = String::from_utf8(out.stdout).unwrap();
+        let end = html.find("id=\"c1-findings\"").unwrap();
+        let start = html.find("id=\"c1-h\"").unwrap();
+        html[start..end].replace('\u{a0}', " ")
+    };
+    let row = |dimension: &str, coverage: &str, status: &str| {
+        format!("<td>{dimension}</td><td class=\"num\">{coverage}</td><td>{status}</td>")
+    };
+    let en = page_one("en", "de-public-sector");
+    assert!(en.contains("Assessed (policy minimum 50%)"), "{en}");
+    assert!(
+        en.contains(&row("Exit and portability", "100%", "assessed")),
+        "{en}"
+    );
+    assert!(
+        en.contains(&row(
+            "Supply-chain transparency",
+            "48%",
+            "<strong>not assessed: below the minimum of 50%</strong>"
+        )),
+        "{en}"
+    );
+    assert!(
+        en.contains(&row(
+            "Continuity and community health",
+            "0%",
+            "<strong>not assessed: below the minimum of 50%</strong>"
+        )),
+        "{en}"
+    );
+    assert!(en.contains("The policy requires at least 50% of a dimension"));
+    let de = page_one("de", "de-public-sector");
+    assert!(de.contains("Mindestabdeckung der Richtlinie 50 %"), "{de}");
+    assert!(
+        de.contains(&row(
+            "Transparenz der Lieferkette",
+            "48 %",
+            "<strong>nicht bewertet: unter der Mindestabdeckung von 50 %</strong>"
+        )),
+        "{de}"
+    );
+    assert!(
+        de.contains(&row("Offene Standards", "100 %", "bewertet")),
+        "{de}"
+    );
+    // A policy with a lower threshold assesses transparency at 48 %.
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("lenient-evidence.toml");
+    std::fs::write(
+        &policy,
+        "extends = \"de-public-sector\"\n\n[score]\nmin_coverage = 0.4\n",
+    )
+    .unwrap();
+    let en = page_one("en", policy.to_str().unwrap());
+    assert!(en.contains("Assessed (policy minimum 40%)"), "{en}");
+    assert!(
+        en.contains(&row("Supply-chain transparency", "48%", "assessed")),
+        "{en}"
+    );
+    assert!(
+        en.contains("not assessed: below the minimum of 40%"),
+        "{en}"
+    );
+}
+
 /// A one-product offer has an HHI of 1 by construction; its vendor concentration is
 /// the exit terms' risk, not 0.
 #[test]
