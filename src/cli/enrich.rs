@@ -146,6 +146,7 @@ pub(crate) fn run(args: Args) -> Result<Status> {
     // Candidate directories and plain inputs alike; a candidate's components name
     // repositories the forges are asked about too.
     let mut cfg = cfg;
+    let reading = super::Progress::start("reading the inputs");
     let mut inv = crate::model::Inventory::new();
     for path in &args.inputs {
         let loaded = candidate::load(path, &opts)?;
@@ -159,6 +160,7 @@ pub(crate) fn run(args: Args) -> Result<Status> {
         inv.merge(loaded.inventory);
     }
     inv.finish();
+    drop(reading);
     let bar = if std::io::stderr().is_terminal() {
         let b = ProgressBar::new(0);
         if let Ok(style) = ProgressStyle::with_template("{msg:>16} {bar:40} {pos}/{len}") {
@@ -175,6 +177,7 @@ pub(crate) fn run(args: Args) -> Result<Status> {
         Some(path) => write_atomic(path, &text)?,
         None => super::emit(&text)?,
     }
+    super::clear_progress();
     let mut err = std::io::stderr().lock();
     for n in &out.notices {
         let _ = writeln!(err, "notice: {n}");

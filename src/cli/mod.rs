@@ -56,9 +56,32 @@ pub(crate) fn color(stream: &impl std::io::IsTerminal) -> bool {
 }
 
 /// A spinner on stderr naming the current step of a long command; hidden when stderr
-/// is not a terminal. It appears only once a step has taken longer than a second.
+/// is not a terminal (a pipe, a file, a CI log), so output there is the same bytes with
+/// or without it. It appears only once a step has taken longer than a second, and is
+/// cleared before anything is written to stdout ([`emit_raw`]) or stderr
+/// ([`suspend_progress`]).
 #[derive(Debug)]
 pub(crate) struct Progress(Option<indicatif::ProgressBar>);
+
+/// The spinner being shown, if any, for writers that must clear it first.
+static PROGRESS: std::sync::Mutex<Option<indicatif::ProgressBar>> = std::sync::Mutex::new(None);
+
+/// Ends the spinner, if one is shown, leaving the terminal line empty.
+pub(crate) fn clear_progress() {
+    let bar = PROGRESS.lock().ok().and_then(|mut p| p.take());
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+}
+
+/// Runs `write` (a message to stderr) with the spinner hidden, then shows it again.
+pub(crate) fn suspend_progress<R>(write: impl FnOnce() -> R) -> R {
+    let bar = PROGRESS.lock().ok().and_then(|p| p.clone());
+    match bar {
+        Some(b) => b.suspend(write),
+        None => write(),
+    }
+}
 
 impl Progress {
     pub(crate) fn start(message: &str) -> Progress {
@@ -81,6 +104,9 @@ impl Progress {
                 shown.enable_steady_tick(std::time::Duration::from_millis(120));
             }
         });
+        if let Ok(mut p) = PROGRESS.lock() {
+            *p = Some(bar.clone());
+        }
         Progress(Some(bar))
     }
 
@@ -95,6 +121,7 @@ impl Drop for Progress {
     fn drop(&mut self) {
         if let Some(b) = &self.0 {
             b.finish_and_clear();
+            clear_progress();
         }
     }
 }
@@ -222,16 +249,18 @@ pub(crate) const PUBLIC_BUYER_POLICY: &str = "de-public-sector";
 
 /// Names on stderr every policy file found among the inputs and not applied.
 pub(crate) fn policy_notices(policy: &crate::policy::EffectivePolicy) {
-    let mut err = io::stderr().lock();
-    for f in &policy.not_applied {
-        let _ = writeln!(
-            err,
-            "note: `{}` is among the inputs and was not applied: a policy applies only when \
-             named (`--policy {}`, or `check --project-policy` for a project's own CI)",
-            f.display(),
-            f.display()
-        );
-    }
+    suspend_progress(|| {
+        let mut err = io::stderr().lock();
+        for f in &policy.not_applied {
+            let _ = writeln!(
+                err,
+                "note: `{}` is among the inputs and was not applied: a policy applies only \
+                 when named (`--policy {}`, or `check --project-policy` for a project's own CI)",
+                f.display(),
+                f.display()
+            );
+        }
+    });
 }
 
 /// Runs the command line and returns the process exit code.
@@ -249,6 +278,7 @@ pub fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
+            clear_progress();
             let mut err = io::stderr().lock();
             let _ = writeln!(err, "error: {e}");
             ExitCode::from(2)
@@ -257,6 +287,20 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<Status> {
+    // Every command that reads and analyses inputs can take more than a second on a
+    // large offer; `report` and `enrich` name their own steps.
+    let step = match &cli.command {
+        Command::Inventory(_) => Some("reading the inputs"),
+        Command::Why(_) => Some("reading the inputs"),
+        Command::Licenses(_) => Some("reading the inputs and their licences"),
+        Command::Check(_) => Some("reading the inputs and checking"),
+        Command::Score(_) => Some("reading and scoring"),
+        Command::Compare(_) => Some("reading and scoring the candidates"),
+        Command::Sbom(_) => Some("reading the inputs"),
+        Command::Health(_) => Some("reading the git histories"),
+        _ => None,
+    };
+    let _progress = step.map(Progress::start);
     match cli.command {
         Command::Inventory(a) => inventory::run(a),
         Command::Why(a) => why::run(a),
@@ -298,6 +342,7 @@ pub(crate) fn emit(text: &str) -> Result<()> {
 /// Writes `text` to stdout as it is: only for output whose input data is escaped
 /// already and that carries escape sequences of its own (coloured diagnostics).
 pub(crate) fn emit_raw(text: &str) -> Result<()> {
+    clear_progress();
     let mut out = io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())

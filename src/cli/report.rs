@@ -40,7 +40,8 @@ pub(crate) struct Args {
     /// judged on; without it, today's date is stated. Fix it for byte-identical output
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<String>,
-    /// Leave out the attribution appendix (the licence texts)
+    /// Leave out the appendices: the package lists and the attribution (the licence
+    /// texts)
     #[arg(long)]
     pub no_appendix: bool,
     /// Policy: a bundled name (`baseline`, `de-public-sector`, `ci-strict`) or a file;

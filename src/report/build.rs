@@ -6,7 +6,7 @@
 //! graph, its licences, its findings and what the manifest says) and never looks at
 //! files.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::assess::Analysis;
 use crate::finding::{self, Level};
@@ -19,11 +19,11 @@ use crate::score;
 use crate::vendors::Registry;
 
 use super::model::{
-    Attribution, Candidate, Cell, ClassRow, Comparison, ComparisonRow, Component, Coverage, Csf,
-    CsfObjective, Dimension, DimensionGap, Evidence, Exception, FactsFile, Finding, FindingGroup,
-    Findings, FormulaInput, GROUP_AT, Gap, Gate, Generator, GroupedFindings, Input,
-    LicenseInventory, LicenseRow, Obligation, Policy, Report, ReportKind, RuleFindings, SCHEMA,
-    Score, Share, Stats, UnknownLicense, VendorRegistry, Vendors, Verdict,
+    Attribution, Candidate, Cell, ClassRow, Comparison, ComparisonRow, Component, ComponentSummary,
+    Count, Coverage, Csf, CsfObjective, Dimension, DimensionGap, Evidence, Exception, FactsFile,
+    Finding, FindingGroup, Findings, FormulaInput, GROUP_AT, Gap, Gate, Generator, GroupedFindings,
+    Input, LicenseInventory, LicenseRow, Obligation, Policy, Report, ReportKind, RuleFindings,
+    SCHEMA, Score, Share, Stats, UnknownLicense, VendorRegistry, Vendors, Verdict,
 };
 
 /// Everything the report of one candidate is built from.
@@ -84,6 +84,7 @@ pub(crate) fn report(subjects: &[Subject<'_>], opts: &Options<'_>) -> Report {
         } else {
             Vec::new()
         },
+        package_lists: opts.appendix,
         candidates,
         comparison,
     }
@@ -231,6 +232,8 @@ fn candidate(s: &Subject<'_>, opts: &Options<'_>) -> Candidate {
             edges: inv.edges.len(),
             inputs: inv.inputs.len(),
         },
+        manifest: !s.offer().components.is_empty(),
+        summaries: summaries(s, &runtime),
         components: components(s, &runtime),
         findings,
         licenses,
@@ -808,6 +811,74 @@ fn license_cell(state: Option<&LicenseState>) -> (Option<String>, Class) {
     }
 }
 
+/// The body's view of the packages: per component of the manifest (its runtime
+/// packages by licence class and organisation), else one summary over every runtime
+/// package. Linear in the packages.
+fn summaries(s: &Subject<'_>, runtime: &[PkgIdx]) -> Vec<ComponentSummary> {
+    #[derive(Default)]
+    struct Tally {
+        packages: usize,
+        classes: BTreeMap<Class, usize>,
+        organisations: BTreeMap<String, usize>,
+        origin_known: usize,
+    }
+    let inv = &s.analysis.inventory;
+    let comps = &s.offer().components;
+    let mut tallies: Vec<Tally> = (0..comps.len().max(1)).map(|_| Tally::default()).collect();
+    for &p in runtime {
+        let pkg = inv.package(p);
+        let slot = if comps.is_empty() {
+            0
+        } else {
+            match pkg.component.map(|c| c as usize) {
+                Some(c) if c < comps.len() => c,
+                // A package outside every component (shared inputs): counted nowhere
+                // here, as the components' table counts only what each component brings.
+                _ => continue,
+            }
+        };
+        let t = &mut tallies[slot];
+        t.packages += 1;
+        let (_, class) = license_cell(state(&s.analysis.licenses, p));
+        *t.classes.entry(class).or_default() += 1;
+        let a = s.registry().attribute(pkg);
+        let (org, _) = unit_owner(s.registry(), a.vendor.as_deref(), a.org.as_deref());
+        if org != "unknown" {
+            t.origin_known += 1;
+        }
+        *t.organisations.entry(org).or_default() += 1;
+    }
+    let names: Vec<String> = if comps.is_empty() {
+        vec![s.offer().name.clone()]
+    } else {
+        comps.iter().map(|c| c.name.clone()).collect()
+    };
+    names
+        .into_iter()
+        .zip(tallies)
+        .map(|(name, t)| ComponentSummary {
+            name,
+            packages: t.packages,
+            classes: t
+                .classes
+                .into_iter()
+                .map(|(c, count)| Count {
+                    name: c.as_str().to_owned(),
+                    count,
+                })
+                .collect(),
+            organisations: shares(t.organisations, t.packages)
+                .into_iter()
+                .map(|s| Count {
+                    name: s.name,
+                    count: s.count,
+                })
+                .collect(),
+            origin_known: t.origin_known,
+        })
+        .collect()
+}
+
 fn components(s: &Subject<'_>, runtime: &[PkgIdx]) -> Vec<Component> {
     let inv = &s.analysis.inventory;
     let live: Vec<&finding::Finding> = s
@@ -816,6 +887,13 @@ fn components(s: &Subject<'_>, runtime: &[PkgIdx]) -> Vec<Component> {
         .iter()
         .filter(|f| f.exception.is_none())
         .collect();
+    // Findings per package, counted once: not a pass over every finding per package.
+    let mut per_package: HashMap<PkgIdx, usize> = HashMap::new();
+    for f in &live {
+        if let Some(p) = f.hit.package {
+            *per_package.entry(p).or_default() += 1;
+        }
+    }
     if !s.offer().components.is_empty() {
         return s
             .offer()
@@ -893,7 +971,7 @@ fn components(s: &Subject<'_>, runtime: &[PkgIdx]) -> Vec<Component> {
                 license_class: class.as_str().to_owned(),
                 vendor,
                 country,
-                findings: live.iter().filter(|f| f.hit.package == Some(p)).count(),
+                findings: per_package.get(&p).copied().unwrap_or(0),
             }
         })
         .collect()

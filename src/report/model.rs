@@ -34,6 +34,11 @@ pub(crate) struct Report {
     /// Third-party notices of all candidates, once: licence texts grouped by licence,
     /// each with its packages. Empty with `--no-appendix`.
     pub attribution: Vec<Attribution>,
+    /// Whether the documents carry the package lists appendix (each candidate's
+    /// `components` when it has no manifest, and `licenses.unknown`); `false` with
+    /// `--no-appendix`. The lists stay in this model either way; the body shows
+    /// `summaries`.
+    pub package_lists: bool,
 }
 
 /// Single candidate or comparison.
@@ -86,6 +91,13 @@ pub(crate) struct Candidate {
     pub failed_gates: Vec<Gate>,
     pub coverage: Coverage,
     pub stats: Stats,
+    /// Whether the candidate has a manifest: then `components` are its components (a
+    /// short table of the body); else they are its root or runtime packages (a list of
+    /// the appendix).
+    pub manifest: bool,
+    /// What the body shows of the packages: one summary per component of the manifest,
+    /// else one over all runtime packages (named after the candidate).
+    pub summaries: Vec<ComponentSummary>,
     pub components: Vec<Component>,
     pub findings: Findings,
     pub licenses: LicenseInventory,
@@ -209,6 +221,29 @@ pub(crate) struct Component {
     pub country: Option<String>,
     /// Findings that concern this component (exceptions not counted).
     pub findings: usize,
+}
+
+/// The runtime packages of one component, counted: the body's view of them, the full
+/// list being in the appendix.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ComponentSummary {
+    pub name: String,
+    /// Runtime packages of the component (for a component known only from the
+    /// manifest, 0: its row in `components` is what there is).
+    pub packages: usize,
+    /// Packages per licence class (`permissive`, …, `unknown`), in class order.
+    pub classes: Vec<Count>,
+    /// Packages per controlling organisation, largest first, `unknown` last.
+    pub organisations: Vec<Count>,
+    /// Packages whose controlling organisation is known.
+    pub origin_known: usize,
+}
+
+/// A name and how many packages it stands for.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Count {
+    pub name: String,
+    pub count: usize,
 }
 
 /// The findings, grouped by level, most severe first.

@@ -83,7 +83,7 @@ impl DimensionId {
                 "100 × Σ(weight × credit) / Σ weight with evidence; credit 1 for a free licence (0.5 when one holder can relicense), × share of free packages under the unit; 0 for proprietary; an unknown licence is a gap"
             }
             DimensionId::Concentration => {
-                "100 × (1 − HHI) × open weight / total weight; HHI = Σ share² over the controlling organisations of open units (criticality-weighted, unattributed units pooled as one); proprietary units count as fully concentrated; an offer whose every unit one organisation controls has HHI 1 by construction and takes the score of exit-portability instead"
+                "100 × (1 − HHI) × open weight / total weight; HHI (of open units by weight) = Σ share² over the controlling organisations of open units (criticality-weighted, unattributed units pooled as one); proprietary units count as fully concentrated; an offer whose every unit one organisation controls is a single supplier and takes the score of exit-portability instead"
             }
             DimensionId::Jurisdiction => {
                 "100 × (1 − criticality-weighted share outside the EU/EEA, over units of known seat); vendor and ultimate parent must both sit in the EU/EEA; proprietary units count outside; an unknown seat is a gap"
@@ -233,7 +233,7 @@ pub(crate) struct Dimension {
     /// Share (0..=1) of the weight backed by evidence.
     pub coverage: f64,
     pub formula: &'static str,
-    /// Named inputs of the formula (`HHI by weight`, `open weight`, …), as numbers;
+    /// Named inputs of the formula (`HHI of open units by weight`, `open weight`, …), as numbers;
     /// renderers format them ([`fmt_number`] for plain text).
     pub inputs: Vec<(String, f64)>,
     pub contributors: Vec<Contribution>,
@@ -383,7 +383,8 @@ pub(crate) struct Score {
     /// Share (0..=1) of the dimension weights that could be assessed.
     pub coverage: f64,
     /// Herfindahl–Hirschman index (0..=1) of the controlling organisations of the open
-    /// units, by unit weight: the one HHI every output shows. `None` without open units.
+    /// units, by unit weight: the one HHI every output shows, everywhere named as over
+    /// the open units. `None` without open units (a proprietary suite).
     pub hhi: Option<f64>,
     /// The policy's threshold for a dimension and for the verdict ([`Config::min_coverage`]).
     pub min_coverage: f64,
@@ -399,7 +400,10 @@ pub(crate) fn score(
     cfg: &Config,
 ) -> Score {
     let (concentration, hhi) = concentration(facts, cfg);
-    let single_supplier = concentration.score.is_some() && hhi == Some(1.0) && {
+    // One known organisation controlling every unit, open or proprietary: a proprietary
+    // suite of one vendor has no open units and so no HHI, and is a single supplier all
+    // the same.
+    let single_supplier = concentration.score.is_some() && {
         let orgs: std::collections::BTreeSet<Option<&str>> = facts
             .units
             .iter()
@@ -720,8 +724,9 @@ fn transparency_credit(u: &Unit, facts: &Facts) -> Credit {
     ))
 }
 
-/// An offer whose every unit one known organisation controls (a one-product offer) has
-/// an HHI of 1 by construction: concentration among its suppliers says nothing. Its
+/// An offer whose every unit one known organisation controls (a one-product offer, or a
+/// proprietary suite of one vendor) has an HHI of 1 by construction, or none when no
+/// unit is open: concentration among its suppliers says nothing. Its
 /// risk is being tied to that supplier, which the exit terms and portability carry, so
 /// the dimension takes the exit dimension's score and coverage (not assessed when exit
 /// is not), and says so.
@@ -740,10 +745,12 @@ fn single_supplier_concentration(dimensions: &mut [Dimension], cfg: &Config) {
     }
 }
 
-const SINGLE_SUPPLIER_FORMULA: &str = "single supplier: every unit is controlled by one organisation, so the HHI is 1 by construction; the risk is being tied to it, which exit and portability measure: the score and coverage of exit-portability";
+const SINGLE_SUPPLIER_FORMULA: &str = "single supplier: every unit is controlled by one organisation, so concentration among suppliers says nothing (the HHI of its open units, if it has any, is 1 by construction); the risk is being tied to that supplier, which the exit terms and portability measure: the score and coverage of exit-portability";
 
-/// The name of the concentration dimension's HHI input: the HHI by unit weight.
-pub(crate) const HHI_BY_WEIGHT: &str = "HHI by weight";
+/// The name of the concentration dimension's HHI input: the HHI of the open units by
+/// unit weight. Proprietary units are not in it (they lower the score through the open
+/// share instead), so the name says "open".
+pub(crate) const HHI_BY_WEIGHT: &str = "HHI of open units by weight";
 
 /// The concentration dimension and its HHI (`None` without open units).
 fn concentration(facts: &Facts, cfg: &Config) -> (Dimension, Option<f64>) {

@@ -286,6 +286,90 @@ fn public_buyers_policy_is_the_default_of_score_report_and_compare() {
     assert_eq!(v["policy"]["chain"], "baseline", "{}", v["policy"]);
 }
 
+/// Page one (the candidate's summary, before its findings) states each dimension's
+/// coverage against the policy's `min_coverage` and which dimensions are not assessed
+/// because of it, in English and German; the threshold is the policy's, not fixed.
+#[test]
+fn page_one_states_each_dimension_against_the_minimum_coverage() {
+    let page_one = |lang: &str, policy: &str| {
+        let out = sovra(&[
+            "report",
+            "samples/opendesk",
+            "--policy",
+            policy,
+            "--lang",
+            lang,
+            "--date",
+            DATE,
+            "--format",
+            "html",
+        ]);
+        assert_eq!(out.status.code(), Some(0));
+        let html = String::from_utf8(out.stdout).unwrap();
+        let end = html.find("id=\"c1-findings\"").unwrap();
+        let start = html.find("id=\"c1-h\"").unwrap();
+        html[start..end].replace('\u{a0}', " ")
+    };
+    let row = |dimension: &str, coverage: &str, status: &str| {
+        format!("<td>{dimension}</td><td class=\"num\">{coverage}</td><td>{status}</td>")
+    };
+    let en = page_one("en", "de-public-sector");
+    assert!(en.contains("Assessed (policy minimum 50%)"), "{en}");
+    assert!(
+        en.contains(&row("Exit and portability", "100%", "assessed")),
+        "{en}"
+    );
+    assert!(
+        en.contains(&row(
+            "Supply-chain transparency",
+            "48%",
+            "<strong>not assessed: below the minimum of 50%</strong>"
+        )),
+        "{en}"
+    );
+    assert!(
+        en.contains(&row(
+            "Continuity and community health",
+            "0%",
+            "<strong>not assessed: below the minimum of 50%</strong>"
+        )),
+        "{en}"
+    );
+    assert!(en.contains("The policy requires at least 50% of a dimension"));
+    let de = page_one("de", "de-public-sector");
+    assert!(de.contains("Mindestabdeckung der Richtlinie 50 %"), "{de}");
+    assert!(
+        de.contains(&row(
+            "Transparenz der Lieferkette",
+            "48 %",
+            "<strong>nicht bewertet: unter der Mindestabdeckung von 50 %</strong>"
+        )),
+        "{de}"
+    );
+    assert!(
+        de.contains(&row("Offene Standards", "100 %", "bewertet")),
+        "{de}"
+    );
+    // A policy with a lower threshold assesses transparency at 48 %.
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("lenient-evidence.toml");
+    std::fs::write(
+        &policy,
+        "extends = \"de-public-sector\"\n\n[score]\nmin_coverage = 0.4\n",
+    )
+    .unwrap();
+    let en = page_one("en", policy.to_str().unwrap());
+    assert!(en.contains("Assessed (policy minimum 40%)"), "{en}");
+    assert!(
+        en.contains(&row("Supply-chain transparency", "48%", "assessed")),
+        "{en}"
+    );
+    assert!(
+        en.contains("not assessed: below the minimum of 40%"),
+        "{en}"
+    );
+}
+
 /// A one-product offer has an HHI of 1 by construction; its vendor concentration is
 /// the exit terms' risk, not 0.
 #[test]
@@ -318,6 +402,84 @@ fn a_one_product_offer_is_not_zero_on_concentration_by_construction() {
     );
 }
 
+/// The HHI is named for what it is, "HHI of open units by weight": Σ share² over the
+/// organisations controlling the open units by their weight, checked against the
+/// contributors the score lists; a proprietary suite has no open units and no HHI.
+#[test]
+fn the_hhi_is_over_the_open_units_by_weight() {
+    let c = score_of("samples/opendesk", "de-public-sector");
+    let conc = c["dimensions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == "vendor-concentration")
+        .unwrap()
+        .clone();
+    let number = |k: &str| -> f64 { conc["inputs"][k].as_str().unwrap().parse().unwrap() };
+    let open = number("open weight");
+    assert_eq!(open, number("total weight"), "openDesk is all open: {conc}");
+    let from_shares: f64 = conc["contributors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| (k["weight"].as_f64().unwrap() / open).powi(2))
+        .sum();
+    let hhi = c["score"]["hhi"].as_f64().unwrap();
+    assert!((hhi - from_shares).abs() < 0.001, "{hhi} {conc}");
+    assert_eq!(number("HHI of open units by weight"), hhi);
+    let p = score_of("samples/proprietary-suite", "de-public-sector");
+    assert!(p["score"]["hhi"].is_null(), "{}", p["score"]);
+}
+
+/// A proprietary suite of one vendor: no HHI (nothing is open), shown as such in
+/// every output with the label saying "open", and its concentration explained and
+/// scored as the exit terms' risk, not 0 by construction.
+#[test]
+fn a_proprietary_suite_of_one_vendor_is_a_single_supplier() {
+    let dir = "samples/proprietary-suite";
+    let c = score_of(dir, "de-public-sector");
+    let dim = |id: &str| {
+        c["dimensions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let (conc, exit) = (dim("vendor-concentration"), dim("exit-portability"));
+    assert!(exit["score"].as_f64().unwrap() > 0.0, "{exit}");
+    assert_eq!(conc["score"], exit["score"], "{conc}");
+    assert_eq!(conc["coverage"], exit["coverage"], "{conc}");
+    assert!(
+        conc["formula"]
+            .as_str()
+            .unwrap()
+            .starts_with("single supplier"),
+        "{conc}"
+    );
+    assert!(report_of(dir, "de-public-sector")["vendors"]["hhi"].is_null());
+    for (lang, card, explained) in [
+        (
+            "en",
+            "<div class=\"k\">Concentration (HHI of open components by weight)</div><div class=\"n\"><span class=\"muted\">–</span></div>",
+            "the risk is being tied to that supplier, which the exit terms",
+        ),
+        (
+            "de",
+            "<div class=\"k\">Konzentration (HHI der offenen Komponenten nach Gewicht)</div><div class=\"n\"><span class=\"muted\">–</span></div>",
+            "die Bindung an diesen Anbieter, die die Ausstiegsbedingungen",
+        ),
+    ] {
+        let out = sovra(&[
+            "report", dir, "--date", DATE, "--lang", lang, "--format", "html",
+        ]);
+        let html = String::from_utf8(out.stdout).unwrap();
+        assert!(html.contains(card), "{lang}: no `{card}`");
+        assert!(html.contains(explained), "{lang}: no `{explained}`");
+    }
+}
+
 /// One HHI, one scale, one name: the score's JSON, the report's JSON, its HTML and the
 /// comparison show the same number.
 #[test]
@@ -330,7 +492,10 @@ fn one_hhi_in_every_output() {
         .find(|d| d["id"] == "vendor-concentration")
         .unwrap()
         .clone();
-    let stated = conc["inputs"]["HHI by weight"].as_str().unwrap().to_owned();
+    let stated = conc["inputs"]["HHI of open units by weight"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let hhi: f64 = stated.parse().unwrap();
     assert!(hhi > 0.0 && hhi < 1.0, "{hhi}");
     assert_eq!(c["score"]["hhi"].as_f64().unwrap(), hhi);
@@ -375,7 +540,7 @@ fn one_hhi_in_every_output() {
     );
     let html = std::fs::read_to_string(html).unwrap();
     let card = format!(
-        "<div class=\"k\">Concentration (HHI by weight)</div><div class=\"n\">{stated}</div>"
+        "<div class=\"k\">Concentration (HHI of open components by weight)</div><div class=\"n\">{stated}</div>"
     );
     assert!(html.contains(&card), "no `{card}` in the HTML");
 }

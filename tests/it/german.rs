@@ -102,7 +102,9 @@ fn german_html_report_explains_the_score_in_german() {
         html.contains("Gesamtgewicht: 29 · Gewicht mit Nachweis: 29"),
         "{html}"
     );
-    assert!(html.contains("HHI nach Gewicht: 0,144 · offenes Gewicht: 29 · Elefantenfaktor: 3"));
+    assert!(html.contains(
+        "HHI der offenen Komponenten nach Gewicht: 0,144 · offenes Gewicht: 29 · Elefantenfaktor: 3"
+    ));
     assert!(html.contains("<code>Collabora Online</code>: kein Nachweis"));
     let found: Vec<&&str> = ENGLISH_SCORE
         .iter()

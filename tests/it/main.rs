@@ -15,6 +15,7 @@ mod ingest;
 mod licenses;
 mod lockfiles;
 mod policy_integrity;
+mod progress;
 mod report;
 mod rules;
 mod sbom;

@@ -723,8 +723,8 @@ fn fodt_has_contents_with_page_numbers_fitted_columns_and_chart_images() {
         .collect();
     assert_eq!(
         refs.len(),
-        7,
-        "comparison, 2 summaries, 2 details, legend, appendix"
+        8,
+        "comparison, 2 summaries, 2 details, legend, a package list, attribution"
     );
     for r in &refs {
         assert!(marks.contains(r), "entry {r} points at no heading");
@@ -766,4 +766,120 @@ fn fodt_has_contents_with_page_numbers_fitted_columns_and_chart_images() {
         let sum: u32 = widths.iter().sum();
         assert!((32..=34).contains(&sum), "{widths:?}");
     }
+}
+
+/// A flat SBOM of `n` packages `pkg-NNNN@1.0.0`, every other one without a licence.
+fn flat_sbom(path: &Path, n: usize) {
+    let components: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            let mut c = serde_json::json!({
+                "bom-ref": format!("c{i}"),
+                "type": "library",
+                "name": format!("pkg-{i:04}"),
+                "version": "1.0.0",
+                "purl": format!("pkg:npm/pkg-{i:04}@1.0.0"),
+            });
+            if i % 2 == 0 {
+                c["licenses"] = serde_json::json!([{"license": {"id": "MIT"}}]);
+            }
+            c
+        })
+        .collect();
+    let bom = serde_json::json!({
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.5",
+        "components": components,
+    });
+    let bytes = serde_json::to_vec(&bom).expect("serialise the SBOM");
+    std::fs::write(path, bytes).expect("write the SBOM");
+}
+
+/// The body summarises packages per component (licence classes, organisations,
+/// origin); the full package lists are an appendix after the findings and details, and
+/// `--no-appendix` leaves them out. In every document format, and in a comparison after
+/// every candidate's details, before the shared attribution appendix.
+#[test]
+fn package_lists_are_an_appendix_and_the_body_summarises() {
+    let dir = tempfile::tempdir().unwrap();
+    let sbom = dir.path().join("flat.cdx.json");
+    flat_sbom(&sbom, 400);
+    let sbom = path_str(&sbom);
+    // Late in every sorted list, so no grouped finding's first names show it.
+    let late = "pkg-0399@1.0.0";
+    let html = run_ok(&["report", sbom, "--date", "2026-03-01", "--format", "html"]);
+    let body_end = html
+        .find("id=\"c1-packages\"")
+        .expect("a package lists appendix");
+    let (body, appendix) = html.split_at(body_end);
+    assert!(!body.contains(late), "the body lists every package");
+    assert!(appendix.contains(late));
+    assert!(
+        appendix.find("id=\"c1-packages\"") < appendix.find("id=\"appendix\""),
+        "package lists before the attribution appendix"
+    );
+    assert!(body.find("id=\"c1-findings\"") < body.find("id=\"c1-components\""));
+    // The summary: 400 packages, 200 permissive and 200 of unknown licence.
+    assert!(
+        body.contains("<caption>Packages per component</caption>"),
+        "{body}"
+    );
+    assert!(body.contains("permissive 200 · unknown 200"), "{body}");
+    assert!(
+        body.contains(
+            "200 runtime packages have no usable licence; they are listed in the appendix."
+        )
+    );
+    let md = run_ok(&["report", sbom, "--date", "2026-03-01", "--format", "md"]);
+    let lists = md
+        .find("## Appendix: package lists of")
+        .expect("md appendix");
+    assert!(!md[..lists].contains(late) && md[lists..].contains(late));
+    assert!(md.find("## How to read this report") < Some(lists));
+    let fodt = run_ok(&["report", sbom, "--date", "2026-03-01", "--format", "fodt"]);
+    let lists = fodt
+        .find("Appendix: package lists of")
+        .expect("fodt appendix");
+    // The table of contents names the appendix first; the heading is the second.
+    let heading = lists
+        + 1
+        + fodt[lists + 1..]
+            .find("Appendix: package lists of")
+            .unwrap();
+    assert!(!fodt[..heading].contains(late) && fodt[heading..].contains(late));
+    for format in ["html", "md", "fodt"] {
+        let out = run_ok(&[
+            "report",
+            sbom,
+            "--date",
+            "2026-03-01",
+            "--format",
+            format,
+            "--no-appendix",
+        ]);
+        assert!(!out.contains(late), "{format}: a list with --no-appendix");
+        assert!(!out.contains("package lists of"), "{format}");
+        assert!(
+            out.contains("200 runtime packages have no usable licence."),
+            "{format}"
+        );
+    }
+    // A comparison: every candidate's details, then the package lists, then the
+    // attribution appendix.
+    let cmp = run_ok(&[
+        "report",
+        "--compare",
+        "samples/rust-service",
+        sbom,
+        "--date",
+        "2026-03-01",
+        "--format",
+        "html",
+    ]);
+    let lists = cmp
+        .find("id=\"c2-packages\"")
+        .expect("the second candidate's lists");
+    assert!(cmp.find("id=\"c2-details\"").unwrap() < lists);
+    assert!(cmp.find("id=\"legend\"").unwrap() < lists);
+    assert!(lists < cmp.find("id=\"appendix\"").unwrap());
+    assert!(!cmp[..lists].contains(late));
 }

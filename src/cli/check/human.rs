@@ -1,6 +1,7 @@
 //! Human output: codespan-style diagnostics with the rule id, the inclusion path drawn
 //! as a tree (why is this package here), notes and help, then a summary.
 
+use std::collections::BTreeMap;
 use std::io::Write as _;
 
 use codespan_reporting::diagnostic::{Diagnostic, Label, Severity};
@@ -21,9 +22,19 @@ pub(super) fn render(a: &Analysis, fail_on: Level, color: bool) -> String {
             Box::new(termcolor::NoColor::new(&mut buf))
         };
         let config = Config::default();
+        // The first sentence of each rule's "how to resolve", worked out once per rule,
+        // not once per finding (an offer can have 100,000 findings of one rule).
+        let mut helps: BTreeMap<&str, Option<String>> = BTreeMap::new();
         for f in a.findings.iter().filter(|f| f.exception.is_none()) {
             let mut files = SimpleFiles::new();
-            let diag = diagnostic(a, f, &mut files);
+            let help = helps.entry(f.rule.as_str()).or_insert_with(|| help(a, f));
+            let diag = diagnostic(a, f, help.as_deref(), &mut files);
+            if !color && diag.labels.is_empty() {
+                // Most findings of a large offer have no inclusion path to draw: written
+                // directly, the same bytes as the renderer's (a test holds them equal).
+                write_unlabelled(&mut *w, &diag);
+                continue;
+            }
             // Rendering into memory: only a files error can occur, and then the plain
             // line is written instead.
             if term::emit(&mut *w, &config, &files, &diag).is_err() {
@@ -58,6 +69,39 @@ pub(super) fn render(a: &Analysis, fail_on: Level, color: bool) -> String {
     text
 }
 
+/// A diagnostic without labels, written as codespan's renderer writes it without
+/// colour: the header, each note's first line after ` = ` and its further lines after
+/// three spaces, then an empty line.
+fn write_unlabelled(w: &mut dyn std::io::Write, d: &Diagnostic<usize>) {
+    let severity = match d.severity {
+        Severity::Bug => "bug",
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Help => "help",
+        Severity::Note => "note",
+    };
+    let mut s = String::with_capacity(256);
+    s.push_str(severity);
+    if let Some(code) = d.code.as_deref().filter(|c| !c.is_empty()) {
+        s.push('[');
+        s.push_str(code);
+        s.push(']');
+    }
+    s.push_str(": ");
+    s.push_str(&d.message);
+    s.push('\n');
+    for note in &d.notes {
+        for (i, line) in note.lines().enumerate() {
+            s.push_str(if i == 0 { " = " } else { "   " });
+            s.push_str(line);
+            s.push('\n');
+        }
+    }
+    s.push('\n');
+    // Into memory: cannot fail.
+    let _ = w.write_all(s.as_bytes());
+}
+
 fn level_word(l: Level) -> &'static str {
     match l {
         Level::Gate | Level::Deny => "error",
@@ -69,6 +113,7 @@ fn level_word(l: Level) -> &'static str {
 fn diagnostic(
     a: &Analysis,
     f: &Finding,
+    help: Option<&str>,
     files: &mut SimpleFiles<String, String>,
 ) -> Diagnostic<usize> {
     let severity = match f.level {
@@ -129,7 +174,7 @@ fn diagnostic(
         notes.push("why: it is one of the inputs' roots".to_owned());
     }
     notes.extend(f.hit.notes.iter().map(ToString::to_string));
-    if let Some(h) = help(a, f) {
+    if let Some(h) = help {
         notes.push(format!("help: {h}"));
     }
     notes.push(format!("see `sovra rules explain {}`", f.rule));
@@ -159,4 +204,53 @@ fn summary(a: &Analysis, fail_on: Level) -> String {
         a.policy.chain(),
         fail_on.as_str()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The direct writer gives the renderer's bytes for every shape of unlabelled
+    /// diagnostic: with and without code and notes, notes of several lines, empty ones.
+    #[test]
+    fn unlabelled_diagnostics_are_written_as_the_renderer_writes_them() {
+        let notes = [
+            vec![],
+            vec!["one".to_owned()],
+            vec![
+                "first\nsecond\n  third".to_owned(),
+                String::new(),
+                "help: do `x`".to_owned(),
+                "trailing\n".to_owned(),
+            ],
+        ];
+        for severity in [Severity::Error, Severity::Warning, Severity::Note] {
+            for code in [None, Some("SUP001"), Some("")] {
+                for n in &notes {
+                    let mut d = Diagnostic::<usize>::new(severity)
+                        .with_message("a `message` with ünïcode")
+                        .with_notes(n.clone());
+                    if let Some(c) = code {
+                        d = d.with_code(c);
+                    }
+                    let mut expected = Vec::new();
+                    let files = SimpleFiles::<String, String>::new();
+                    term::emit(
+                        &mut termcolor::NoColor::new(&mut expected),
+                        &Config::default(),
+                        &files,
+                        &d,
+                    )
+                    .unwrap();
+                    let mut got = Vec::new();
+                    write_unlabelled(&mut got, &d);
+                    assert_eq!(
+                        String::from_utf8(got).unwrap(),
+                        String::from_utf8(expected).unwrap(),
+                        "{d:?}"
+                    );
+                }
+            }
+        }
+    }
 }
