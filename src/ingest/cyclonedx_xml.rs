@@ -24,11 +24,11 @@ use crate::model::{DocumentMeta, InputFormat, Inventory, PkgIdx};
 
 /// Most nodes (elements, attributes' owners, text) one document may hold: far above
 /// what a 100,000-component BOM needs, far below what exhausts memory.
-const NODES_LIMIT: u32 = 40_000_000;
+pub(super) const NODES_LIMIT: u32 = 40_000_000;
 
 /// Deepest element nesting accepted. The XML parser descends recursively, so the depth
 /// is checked by a flat scan before it runs; real BOMs nest a few dozen levels.
-const MAX_DEPTH: usize = 256;
+pub(super) const MAX_DEPTH: usize = 256;
 
 const NAMESPACE: &str = "http://cyclonedx.org/schema/bom/";
 const VERSIONS: [&str; 8] = ["1.0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7"];
@@ -89,7 +89,7 @@ fn parse_limited(path: &Path, bytes: &[u8], nodes_limit: u32) -> Result<Inventor
 /// The offset of the first element start tag nested deeper than [`MAX_DEPTH`], by a
 /// flat scan of the markup (comments, CDATA, processing instructions, declarations and
 /// quoted attribute values skipped). Not a validator: the parser judges the syntax.
-fn too_deep(text: &str) -> Option<usize> {
+pub(super) fn too_deep(text: &str) -> Option<usize> {
     let b = text.as_bytes();
     let skip_to = |from: usize, end: &str| {
         text[from..]
@@ -137,7 +137,7 @@ fn too_deep(text: &str) -> Option<usize> {
 }
 
 /// A roxmltree error at its position, without the position repeated in the message.
-fn syntax(path: &Path, text: &str, e: &roxmltree::Error, nodes_limit: u32) -> Error {
+pub(super) fn syntax(path: &Path, text: &str, e: &roxmltree::Error, nodes_limit: u32) -> Error {
     let pos = e.pos();
     let msg = e.to_string();
     let msg = match msg.rfind(" at ") {
