@@ -376,6 +376,8 @@ fn build(
             .map(|t| tools(t, ns))
             .unwrap_or_default(),
         has_dependencies: dependencies.is_some_and(|d| children(d, ns, "dependency").count() > 0),
+        vulnerabilities: child(root, ns, "vulnerabilities")
+            .is_some_and(|v| children(v, ns, "vulnerability").count() > 0),
     };
     let top: Vec<Node<'_, '_>> = child(root, ns, "components")
         .map(|c| children(c, ns, "component").collect())
@@ -491,6 +493,14 @@ fn fields<'a>(n: Node<'a, '_>, ns: &str) -> Fields<'a> {
         authors,
         licenses,
         external_references,
+        hashes: child(n, ns, "hashes")
+            .map(|h| {
+                children(h, ns, "hash")
+                    .filter_map(|h| h.attribute("alg"))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        cpe: child_text(n, ns, "cpe"),
     }
 }
 
@@ -609,6 +619,41 @@ mod tests {
         assert_eq!(meta.authors, vec!["Ada <ada@example.org>"]);
         assert_eq!(meta.tools, vec!["Acme scan 1"]);
         assert!(meta.has_dependencies);
+    }
+
+    /// What BSI TR-03183-2 v2.1.0 asks of a component, and the vulnerabilities it keeps
+    /// out of an SBOM, are read as the JSON reader reads them.
+    #[test]
+    fn hashes_cpe_distribution_and_vulnerabilities() {
+        let doc = format!(
+            r#"{HEAD}
+  <components>
+    <component type="library"><name>a</name>
+      <hashes><hash alg="SHA-512">%H%</hash></hashes>
+      <cpe>cpe:2.3:a:acme:a:1:*:*:*:*:*:*:*</cpe>
+      <externalReferences>
+        <reference type="distribution"><url>https://dl.example/a-1.tgz</url></reference>
+        <reference type="source-distribution"><url>https://dl.example/a-1-src.tgz</url></reference>
+      </externalReferences>
+    </component>
+  </components>
+  <vulnerabilities><vulnerability><id>CVE-2024-0001</id></vulnerability></vulnerabilities>
+</bom>"#
+        )
+        .replace("%H%", &"ab".repeat(64));
+        let inv = parse_str(&doc).unwrap();
+        let a = &inv.packages[0];
+        assert_eq!(a.hash_algorithms, ["SHA-512"]);
+        assert_eq!(a.cpe.as_deref(), Some("cpe:2.3:a:acme:a:1:*:*:*:*:*:*:*"));
+        assert_eq!(
+            a.distribution.as_deref(),
+            Some("https://dl.example/a-1.tgz")
+        );
+        assert_eq!(
+            a.repository.as_deref(),
+            Some("https://dl.example/a-1-src.tgz")
+        );
+        assert!(inv.inputs[0].meta.vulnerabilities);
     }
 
     #[test]

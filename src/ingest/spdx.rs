@@ -100,6 +100,8 @@ pub(super) struct Doc {
     pub(super) snippets: usize,
     pub(super) relationships: Vec<(String, RelType, String)>,
     pub(super) extracted: Vec<(String, Option<String>, String)>,
+    /// Whether the document holds vulnerability elements (SPDX 3 security profile).
+    pub(super) vulnerabilities: bool,
 }
 
 #[derive(Debug, Default)]
@@ -115,6 +117,9 @@ pub(super) struct RawPackage {
     pub(super) concluded: Option<String>,
     pub(super) declared: Option<String>,
     pub(super) description: Option<String>,
+    /// Algorithms of the package's hashes (SPDX 3 `verifiedUsing`).
+    pub(super) hashes: Vec<String>,
+    pub(super) cpe: Option<String>,
 }
 
 /// The relationship types of SPDX 2.3 (a superset of 2.2).
@@ -337,6 +342,12 @@ impl Doc {
                 homepage: p.homepage,
                 concluded: p.license_concluded,
                 declared: p.license_declared,
+                cpe: p
+                    .external_refs
+                    .iter()
+                    .find(|r| r.reference_type == "cpe23Type" || r.reference_type == "cpe22Type")
+                    .map(|r| r.reference_locator.clone()),
+                hashes: Vec::new(),
                 description: p.description.or(p.summary),
             })
             .collect();
@@ -357,6 +368,7 @@ impl Doc {
                 .collect(),
             files,
             snippets,
+            vulnerabilities: false,
             relationships: raw
                 .relationships
                 .into_iter()
@@ -608,6 +620,7 @@ pub(super) fn build(
             .map(|t| t.trim().to_owned())
             .collect(),
         has_dependencies: dependency_rels,
+        vulnerabilities: doc.vulnerabilities,
     };
     let mut inv = Inventory::new();
     let input = inv.add_input(super::input_file(path, bytes, format, meta));
@@ -767,6 +780,9 @@ fn package(p: &RawPackage, input: crate::model::InputIdx) -> Package {
         source,
         input,
         component: None,
+        hash_algorithms: p.hashes.clone(),
+        cpe: p.cpe.clone(),
+        distribution: download.clone(),
     }
 }
 

@@ -178,6 +178,14 @@ pub struct Package {
     /// Content hash as the input states it (npm's subresource-integrity string
     /// `sha512-…`).
     pub integrity: Option<String>,
+    /// Algorithms of the hashes an SBOM states for the component (`SHA-512`, …), as
+    /// written; the values are validated by the reader, not kept.
+    pub hash_algorithms: Vec<String>,
+    /// A CPE name an SBOM gives for the component.
+    pub cpe: Option<String>,
+    /// Where the deployable form is distributed (CycloneDX `distribution` reference,
+    /// SPDX download location).
+    pub distribution: Option<String>,
     /// The input file this package was first read from.
     pub input: InputIdx,
     /// The candidate component this package belongs to, when ingested from a candidate
@@ -308,6 +316,9 @@ pub struct DocumentMeta {
     pub tools: Vec<String>,
     /// Whether the document states dependency relationships at all.
     pub has_dependencies: bool,
+    /// Whether the document carries vulnerability data (CycloneDX `vulnerabilities`,
+    /// SPDX 3 security elements), which BSI TR-03183-2 v2.1 keeps out of an SBOM.
+    pub vulnerabilities: bool,
 }
 
 /// Something odd but valid that ingest noticed (a dangling reference, a duplicate id).
@@ -386,6 +397,11 @@ impl Inventory {
             fill(&mut existing.homepage, pkg.homepage);
             fill(&mut existing.description, pkg.description);
             fill(&mut existing.integrity, pkg.integrity);
+            fill(&mut existing.cpe, pkg.cpe);
+            fill(&mut existing.distribution, pkg.distribution);
+            if existing.hash_algorithms.is_empty() {
+                existing.hash_algorithms = pkg.hash_algorithms;
+            }
             if existing.declared.is_empty() {
                 existing.declared = pkg.declared;
             }
