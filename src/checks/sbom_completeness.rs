@@ -139,6 +139,7 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
                 | InputFormat::CycloneDxXml
                 | InputFormat::Spdx3JsonLd
                 | InputFormat::SpdxJson
+                | InputFormat::SpdxYaml
                 | InputFormat::SpdxTagValue
         ) {
             continue;

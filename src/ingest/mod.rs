@@ -128,7 +128,7 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
 
 /// The formats [`read_path`] accepts, for messages.
 const ACCEPTED: &str = "accepted are cargo metadata JSON, `Cargo.toml`, `Cargo.lock`, \
-     CycloneDX JSON or XML, SPDX 2 JSON or tag-value, SPDX 3 JSON-LD, npm `package-lock.json`, \
+     CycloneDX JSON or XML, SPDX 2 JSON, YAML or tag-value, SPDX 3 JSON-LD, npm `package-lock.json`, \
      `composer.lock`, `poetry.lock`, `uv.lock`, `Pipfile.lock`, `go.mod`, `Gemfile.lock`, \
      `yarn.lock`, `pnpm-lock.yaml`, NuGet `packages.lock.json`, `gradle.lockfile`, Maven `pom.xml`, \
      pinned `requirements.txt`, \
@@ -541,8 +541,8 @@ enum Sniffed {
     Unsupported(&'static str),
 }
 
-const SPDX_OTHER: &str =
-    "an SPDX document in YAML or XML; sovra reads SPDX 2.2 and 2.3 as JSON or tag-value";
+const SPDX_OTHER: &str = "an SPDX document in RDF/XML or XML; sovra reads SPDX 2.2 and 2.3 as \
+     JSON, YAML or tag-value";
 
 /// Detects the format of `bytes`. Malformed JSON, and malformed TOML that looks like a
 /// manifest, are errors with line and column; anything else unrecognised is
@@ -594,8 +594,11 @@ fn sniff(path: &Path, bytes: &[u8]) -> Result<Sniffed> {
         if line.trim_start().starts_with("SPDXVersion:") {
             return Ok(Sniffed::Known(InputFormat::SpdxTagValue));
         }
-        if line.starts_with("spdxVersion:") {
-            return Ok(Sniffed::Unsupported(SPDX_OTHER));
+        if ["spdxVersion:", "\"spdxVersion\":", "'spdxVersion':"]
+            .iter()
+            .any(|k| line.starts_with(k))
+        {
+            return Ok(Sniffed::Known(InputFormat::SpdxYaml));
         }
         if let Some(rest) = line.strip_prefix("publiccodeYmlVersion") {
             if rest.trim_start().starts_with(':') {
@@ -900,6 +903,7 @@ fn parse_with(
         InputFormat::SpdxJson => spdx::parse_json(path, utf8),
         InputFormat::Spdx3JsonLd => spdx3::parse(path, utf8),
         InputFormat::SpdxTagValue => spdx::parse_tag_value(path, utf8),
+        InputFormat::SpdxYaml => spdx::parse_yaml(path, utf8),
         InputFormat::NpmLock => npm::parse(path, utf8),
         InputFormat::ComposerLock => composer::parse(path, utf8, manifest),
         InputFormat::PoetryLock => python::parse_poetry(path, utf8, manifest),
@@ -1064,7 +1068,10 @@ mod tests {
             Ok(Sniffed::Unsupported(m)) => assert!(m.contains(what), "{m}"),
             other => panic!("{text}: {other:?}"),
         };
-        says("spdxVersion: SPDX-2.3\nname: x\n", "YAML");
+        check(
+            "spdxVersion: SPDX-2.3\nname: x\n",
+            Some(InputFormat::SpdxYaml),
+        );
         says("<rdf:RDF xmlns:spdx=\"http://spdx.org/rdf/terms#\">", "XML");
     }
 

@@ -309,7 +309,12 @@ fn unread_evidence_in_a_directory_is_listed_and_denied() {
         "<?xml version=\"1.0\"?>\n<rdf:RDF xmlns:spdx=\"http://spdx.org/rdf/terms#\"/>\n",
     )
     .unwrap();
-    std::fs::write(d.join("sbom.spdx.yaml"), "spdxVersion: SPDX-2.3\nname: x\n").unwrap();
+    // SPDX XML: recognised, not read.
+    std::fs::write(
+        d.join("sbom.spdx.xml"),
+        "<Document><spdxVersion>SPDX-2.3</spdxVersion></Document>\n",
+    )
+    .unwrap();
     // Latin-1, not UTF-8, and nothing says which format it is: not read, but listed.
     std::fs::write(d.join("other.bom.json"), b"{\"name\": \"caf\xE9\"}").unwrap();
     // No evidence: passes without a word.
@@ -341,7 +346,7 @@ fn unread_evidence_in_a_directory_is_listed_and_denied() {
         })
         .collect();
     assert_eq!(unread.len(), 3, "{unread:?}");
-    for (file, (msg, level)) in ["bom.rdf", "other.bom.json", "sbom.spdx.yaml"]
+    for (file, (msg, level)) in ["bom.rdf", "other.bom.json", "sbom.spdx.xml"]
         .iter()
         .zip(&unread)
     {
