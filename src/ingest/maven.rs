@@ -93,8 +93,8 @@ pub(crate) fn read(
     while i < projects.len() {
         let (file, depth) = projects[i].clone();
         i += 1;
-        let pom = r.poms[&file].clone();
-        for m in &pom.modules {
+        let modules = r.poms[&file].modules.clone();
+        for m in &modules {
             let at = normalise(&dir_of(&file).join(m));
             let target = if m.ends_with(".xml") {
                 at
@@ -124,7 +124,7 @@ pub(crate) fn read(
     let mut inputs: BTreeMap<PathBuf, InputIdx> = BTreeMap::new();
     let mut resolved = Vec::new();
     for (file, _) in &projects {
-        let pom = r.poms[file].clone();
+        let pom = &r.poms[file];
         // The first file keeps the path as the user gave it.
         let shown = if *file == first { path } else { file.as_path() };
         let input = inv.add_input(input_file(
@@ -207,9 +207,10 @@ struct ParentRef {
 /// One POM as written.
 #[derive(Debug, Clone, Default)]
 struct Pom {
-    bytes: Vec<u8>,
-    /// The text, for line numbers in notices.
-    text: String,
+    /// The bytes as read and the text, shared by the copies a resolution makes (the
+    /// text for line numbers in notices).
+    bytes: std::rc::Rc<[u8]>,
+    text: std::rc::Rc<str>,
     model_version: Option<String>,
     group: Option<String>,
     artifact: Option<String>,
@@ -832,8 +833,8 @@ fn parse_pom(path: &Path, bytes: &[u8]) -> Result<Pom> {
     }
     let x = Xml { ns };
     let mut pom = Pom {
-        bytes: bytes.to_owned(),
-        text: text.to_owned(),
+        bytes: bytes.into(),
+        text: text.into(),
         model_version: x.text(root, "modelVersion"),
         group: x.text(root, "groupId"),
         artifact: x.text(root, "artifactId"),
