@@ -1,7 +1,7 @@
 //! Each lockfile reader against a bare parse of the same file into untyped values
-//! (`serde_json::Value`, a `toml::Table`, saphyr's YAML events; for the line formats
-//! `yarn.lock` v1, `go.mod` and `Gemfile.lock`, a split into whitespace-separated
-//! words of every line). The target: each reader within 2× of its bare parse.
+//! (`serde_json::Value`, a `toml::Table`, saphyr's YAML events, a `roxmltree` document;
+//! for the line formats `yarn.lock` v1, `go.mod` and `Gemfile.lock`, a split into
+//! whitespace-separated words of every line). The target: each reader within 2× of its bare parse.
 //!
 //! Run with `cargo bench --bench lockfiles`. Reads the openDesk sample's real lockfiles
 //! and corpus fixtures; a file that is absent is said and skipped.
@@ -35,6 +35,9 @@ fn bare(kind: &str, text: &str) {
         }
         "toml" => {
             std::hint::black_box(toml::from_str::<toml::Table>(text).unwrap());
+        }
+        "xml" => {
+            std::hint::black_box(roxmltree::Document::parse(text).unwrap());
         }
         "yaml" => {
             let mut n = 0usize;
@@ -110,6 +113,21 @@ fn main() {
             corpus("lockfiles/gradle/osv-scalibr/5-pkg"),
             InputFormat::GradleLock,
             "lines",
+        ),
+        (
+            sample("matrix-authentication-service/pnpm-lock.yaml"),
+            InputFormat::PnpmLock,
+            "yaml",
+        ),
+        (
+            sample("xwiki/xwiki-commons/pom.xml"),
+            InputFormat::MavenPom,
+            "xml",
+        ),
+        (
+            corpus("spdx/tools-python/SPDXYAMLExample-v2.3.spdx.yaml"),
+            InputFormat::SpdxYaml,
+            "yaml",
         ),
     ];
     for (path, format, kind) in cases {

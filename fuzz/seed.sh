@@ -46,6 +46,9 @@ seed pnpm "$src/lockfiles/pnpm"
 seed pnpm "$src/opendesk" -name 'pnpm-lock.yaml'
 seed dotnet "$src/lockfiles/nuget"
 seed gradle "$src/lockfiles/gradle"
+seed maven "$src/lockfiles/maven"
+seed spdx_yaml "$src/spdx" -name '*.yaml'
+seed maven "$src/opendesk" -name 'pom.xml'
 # python: the first byte picks the reader (poetry, uv, Pipfile, requirements).
 mkdir -p "$here/corpus/python"
 i=0
@@ -56,6 +59,6 @@ for dir in poetry uv pipenv requirements; do
     i=$((i + 1))
 done
 for t in cyclonedx spdx_json spdx_tag_value npm cargo_metadata cyclonedx_xml spdx3 composer \
-    cargo_lock golang ruby yarn pnpm dotnet gradle python; do
+    cargo_lock golang ruby yarn pnpm dotnet gradle maven spdx_yaml python; do
     echo "$t: $(ls "$here/corpus/$t" | wc -l) seeds"
 done

@@ -69,6 +69,8 @@ struct Bom<'a> {
     services: Vec<Service<'a>>,
     #[serde(borrow, default)]
     dependencies: Option<Vec<Dependency<'a>>>,
+    #[serde(default)]
+    vulnerabilities: Option<Vec<serde::de::IgnoredAny>>,
 }
 
 #[derive(Deserialize)]
@@ -117,8 +119,10 @@ struct Component<'a> {
     authors: Vec<Contact<'a>>,
     #[serde(borrow, default)]
     licenses: Option<Vec<LicenseChoice<'a>>>,
-    #[serde(default, rename = "hashes")]
-    _hashes: Option<Check<Vec<Hash>>>,
+    #[serde(default)]
+    hashes: Vec<Hash>,
+    #[serde(borrow, default)]
+    cpe: Option<Str<'a>>,
     #[serde(borrow, default)]
     external_references: Vec<ExternalReference<'a>>,
     #[serde(borrow, default)]
@@ -645,7 +649,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Timestamp<'a> {
 }
 
 /// A hash: a known algorithm and hex content of the length that algorithm produces.
-struct Hash;
+struct Hash(String);
 
 impl<'de> Deserialize<'de> for Hash {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -658,7 +662,7 @@ impl<'de> Deserialize<'de> for Hash {
         }
         let raw = Raw::deserialize(d)?;
         check_hash(&raw.alg, &raw.content).map_err(de::Error::custom)?;
-        Ok(Hash)
+        Ok(Hash(raw.alg.to_string()))
     }
 }
 
@@ -706,6 +710,9 @@ pub(super) struct Fields<'a> {
     pub license_texts: Vec<(&'a str, &'a str, bool)>,
     /// `(type, url)` of each external reference.
     pub external_references: Vec<(&'a str, &'a str)>,
+    /// Algorithms of the component's hashes.
+    pub hashes: Vec<&'a str>,
+    pub cpe: Option<&'a str>,
 }
 
 fn json_fields<'a>(c: &'a Component<'a>) -> Fields<'a> {
@@ -750,6 +757,8 @@ fn json_fields<'a>(c: &'a Component<'a>) -> Fields<'a> {
             .iter()
             .map(|r| (r.ty.as_ref(), r.url.as_ref()))
             .collect(),
+        hashes: c.hashes.iter().map(|h| h.0.as_str()).collect(),
+        cpe: c.cpe.as_deref(),
     }
 }
 
@@ -786,6 +795,7 @@ fn build(path: &Path, raw: &[u8], text: &[u8], bom: &Bom<'_>) -> Result<Inventor
             .map(|t| t.0.clone())
             .unwrap_or_default(),
         has_dependencies,
+        vulnerabilities: bom.vulnerabilities.as_ref().is_some_and(|v| !v.is_empty()),
     };
     let mut b = Builder::new(
         path,
@@ -1090,12 +1100,15 @@ fn package(c: &Fields<'_>, input: InputIdx) -> Package {
         license_text,
         supplier,
         authors,
-        repository: ext("vcs"),
+        repository: ext("vcs").or_else(|| ext("source-distribution")),
         homepage: ext("website"),
         description: ne(c.description).map(str::to_owned),
         source,
         input,
         component: None,
+        hash_algorithms: c.hashes.iter().map(|h| (*h).to_owned()).collect(),
+        cpe: ne(c.cpe).map(str::to_owned),
+        distribution: ext("distribution").or_else(|| ext("distribution-intake")),
     }
 }
 

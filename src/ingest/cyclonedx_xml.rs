@@ -24,11 +24,11 @@ use crate::model::{DocumentMeta, InputFormat, Inventory, PkgIdx};
 
 /// Most nodes (elements, attributes' owners, text) one document may hold: far above
 /// what a 100,000-component BOM needs, far below what exhausts memory.
-const NODES_LIMIT: u32 = 40_000_000;
+pub(super) const NODES_LIMIT: u32 = 40_000_000;
 
 /// Deepest element nesting accepted. The XML parser descends recursively, so the depth
 /// is checked by a flat scan before it runs; real BOMs nest a few dozen levels.
-const MAX_DEPTH: usize = 256;
+pub(super) const MAX_DEPTH: usize = 256;
 
 const NAMESPACE: &str = "http://cyclonedx.org/schema/bom/";
 const VERSIONS: [&str; 8] = ["1.0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7"];
@@ -89,7 +89,7 @@ fn parse_limited(path: &Path, bytes: &[u8], nodes_limit: u32) -> Result<Inventor
 /// The offset of the first element start tag nested deeper than [`MAX_DEPTH`], by a
 /// flat scan of the markup (comments, CDATA, processing instructions, declarations and
 /// quoted attribute values skipped). Not a validator: the parser judges the syntax.
-fn too_deep(text: &str) -> Option<usize> {
+pub(super) fn too_deep(text: &str) -> Option<usize> {
     let b = text.as_bytes();
     let skip_to = |from: usize, end: &str| {
         text[from..]
@@ -137,7 +137,7 @@ fn too_deep(text: &str) -> Option<usize> {
 }
 
 /// A roxmltree error at its position, without the position repeated in the message.
-fn syntax(path: &Path, text: &str, e: &roxmltree::Error, nodes_limit: u32) -> Error {
+pub(super) fn syntax(path: &Path, text: &str, e: &roxmltree::Error, nodes_limit: u32) -> Error {
     let pos = e.pos();
     let msg = e.to_string();
     let msg = match msg.rfind(" at ") {
@@ -376,6 +376,8 @@ fn build(
             .map(|t| tools(t, ns))
             .unwrap_or_default(),
         has_dependencies: dependencies.is_some_and(|d| children(d, ns, "dependency").count() > 0),
+        vulnerabilities: child(root, ns, "vulnerabilities")
+            .is_some_and(|v| children(v, ns, "vulnerability").count() > 0),
     };
     let top: Vec<Node<'_, '_>> = child(root, ns, "components")
         .map(|c| children(c, ns, "component").collect())
@@ -501,6 +503,14 @@ fn fields<'a>(n: Node<'a, '_>, ns: &str) -> Fields<'a> {
         licenses,
         license_texts,
         external_references,
+        hashes: child(n, ns, "hashes")
+            .map(|h| {
+                children(h, ns, "hash")
+                    .filter_map(|h| h.attribute("alg"))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        cpe: child_text(n, ns, "cpe"),
     }
 }
 
@@ -619,6 +629,41 @@ mod tests {
         assert_eq!(meta.authors, vec!["Ada <ada@example.org>"]);
         assert_eq!(meta.tools, vec!["Acme scan 1"]);
         assert!(meta.has_dependencies);
+    }
+
+    /// What BSI TR-03183-2 v2.1.0 asks of a component, and the vulnerabilities it keeps
+    /// out of an SBOM, are read as the JSON reader reads them.
+    #[test]
+    fn hashes_cpe_distribution_and_vulnerabilities() {
+        let doc = format!(
+            r#"{HEAD}
+  <components>
+    <component type="library"><name>a</name>
+      <hashes><hash alg="SHA-512">%H%</hash></hashes>
+      <cpe>cpe:2.3:a:acme:a:1:*:*:*:*:*:*:*</cpe>
+      <externalReferences>
+        <reference type="distribution"><url>https://dl.example/a-1.tgz</url></reference>
+        <reference type="source-distribution"><url>https://dl.example/a-1-src.tgz</url></reference>
+      </externalReferences>
+    </component>
+  </components>
+  <vulnerabilities><vulnerability><id>CVE-2024-0001</id></vulnerability></vulnerabilities>
+</bom>"#
+        )
+        .replace("%H%", &"ab".repeat(64));
+        let inv = parse_str(&doc).unwrap();
+        let a = &inv.packages[0];
+        assert_eq!(a.hash_algorithms, ["SHA-512"]);
+        assert_eq!(a.cpe.as_deref(), Some("cpe:2.3:a:acme:a:1:*:*:*:*:*:*:*"));
+        assert_eq!(
+            a.distribution.as_deref(),
+            Some("https://dl.example/a-1.tgz")
+        );
+        assert_eq!(
+            a.repository.as_deref(),
+            Some("https://dl.example/a-1-src.tgz")
+        );
+        assert!(inv.inputs[0].meta.vulnerabilities);
     }
 
     #[test]

@@ -29,6 +29,7 @@ mod dotnet;
 mod flat;
 mod golang;
 mod gradle;
+mod maven;
 mod npm;
 mod pnpm;
 pub(crate) mod publiccode;
@@ -127,9 +128,10 @@ pub(crate) fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
 
 /// The formats [`read_path`] accepts, for messages.
 const ACCEPTED: &str = "accepted are cargo metadata JSON, `Cargo.toml`, `Cargo.lock`, \
-     CycloneDX JSON or XML, SPDX 2 JSON or tag-value, SPDX 3 JSON-LD, npm `package-lock.json`, \
+     CycloneDX JSON or XML, SPDX 2 JSON, YAML or tag-value, SPDX 3 JSON-LD, npm `package-lock.json`, \
      `composer.lock`, `poetry.lock`, `uv.lock`, `Pipfile.lock`, `go.mod`, `Gemfile.lock`, \
-     `yarn.lock`, `pnpm-lock.yaml`, NuGet `packages.lock.json`, `gradle.lockfile`, pinned `requirements.txt`, \
+     `yarn.lock`, `pnpm-lock.yaml`, NuGet `packages.lock.json`, `gradle.lockfile`, Maven `pom.xml`, \
+     pinned `requirements.txt`, \
      `publiccode.yml` and `candidate.toml`";
 
 /// Directories never searched: version control, build output, installed packages.
@@ -171,11 +173,46 @@ fn read_file(
     match format {
         InputFormat::CargoManifest => cargo::from_manifest(path, bytes, opts).map(|(inv, _)| inv),
         InputFormat::PublicCode | InputFormat::Candidate => Err(candidate_input(path, format)),
+        InputFormat::MavenPom => {
+            let tree = path.parent().unwrap_or(Path::new(""));
+            read_maven(path, bytes, tree, opts).map(|(inv, _)| inv)
+        }
         other => {
             let manifest = manifest_beside(path, other)?;
             parse_with(other, path, bytes, manifest.as_ref())
         }
     }
+}
+
+/// Reads a Maven `pom.xml` with the parents and modules it names that lie inside
+/// `tree` (each read bounded like any input); returns the inventory and the POMs read
+/// as projects.
+fn read_maven(
+    path: &Path,
+    bytes: &[u8],
+    tree: &Path,
+    opts: &IngestOptions,
+) -> Result<(Inventory, Vec<PathBuf>)> {
+    let text = decode_text(path, bytes)?;
+    let mut load = |p: &Path| -> Result<Option<Vec<u8>>> {
+        let file = if p.is_dir() {
+            p.join("pom.xml")
+        } else {
+            p.to_owned()
+        };
+        if !file.is_file() || !inside(tree, &file) {
+            return Ok(None);
+        }
+        let raw = read_bounded(&file, opts.max_file_bytes)?;
+        Ok(Some(decode_text(&file, &raw)?.into_owned().into_bytes()))
+    };
+    let (mut inv, poms) = maven::read(path, text.as_bytes(), &mut load)?;
+    if text.len() != bytes.len() {
+        for f in inv.inputs.iter_mut().filter(|f| f.path == path) {
+            *f = input_file(path, bytes, f.format, std::mem::take(&mut f.meta));
+        }
+    }
+    Ok((inv, poms))
 }
 
 /// The project manifest a lockfile is read with, when it lies beside it
@@ -360,6 +397,18 @@ pub(crate) fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
                 }
                 Err(e) => problems.extend(e.into_problems(&file)),
             }
+        } else if format == InputFormat::MavenPom {
+            let canonical = std::fs::canonicalize(&file).map_err(|e| Error::io(&file, e))?;
+            if covered.contains(&canonical) {
+                continue;
+            }
+            match read_maven(&file, &bytes, dir, opts) {
+                Ok((part, poms)) => {
+                    covered.extend(poms.iter().filter_map(|p| std::fs::canonicalize(p).ok()));
+                    inv.merge(part);
+                }
+                Err(e) => problems.extend(e.into_problems(&file)),
+            }
         } else {
             let part = manifest_beside(&file, format)
                 .and_then(|m| parse_with(format, &file, &bytes, m.as_ref()));
@@ -482,8 +531,9 @@ pub(crate) const EVIDENCE_EXTENSIONS: [&str; 14] = [
 ];
 
 /// File names that are evidence whatever their extension: lockfiles of package managers.
-pub(crate) const EVIDENCE_NAMES: [&str; 4] = [
+pub(crate) const EVIDENCE_NAMES: [&str; 5] = [
     "go.sum",
+    "pom.xml",
     "requirements.txt",
     "Pipfile.lock",
     "gradle.lockfile",
@@ -554,8 +604,8 @@ enum Sniffed {
     Unsupported(&'static str),
 }
 
-const SPDX_OTHER: &str =
-    "an SPDX document in YAML or XML; sovra reads SPDX 2.2 and 2.3 as JSON or tag-value";
+const SPDX_OTHER: &str = "an SPDX document in RDF/XML or XML; sovra reads SPDX 2.2 and 2.3 as \
+     JSON, YAML or tag-value";
 
 /// Detects the format of `bytes`. Malformed JSON, and malformed TOML that looks like a
 /// manifest, are errors with line and column; anything else unrecognised is
@@ -578,6 +628,8 @@ fn sniff(path: &Path, bytes: &[u8]) -> Result<Sniffed> {
         return Ok(
             if xml_root(head) == Some("bom") && head.contains("cyclonedx.org/schema/bom") {
                 Sniffed::Known(InputFormat::CycloneDxXml)
+            } else if maven::looks_like_pom(xml_root(head), head) {
+                Sniffed::Known(InputFormat::MavenPom)
             } else if head.contains("spdx.org/rdf/terms") || head.contains("<spdxVersion>") {
                 Sniffed::Unsupported(SPDX_OTHER)
             } else {
@@ -605,8 +657,11 @@ fn sniff(path: &Path, bytes: &[u8]) -> Result<Sniffed> {
         if line.trim_start().starts_with("SPDXVersion:") {
             return Ok(Sniffed::Known(InputFormat::SpdxTagValue));
         }
-        if line.starts_with("spdxVersion:") {
-            return Ok(Sniffed::Unsupported(SPDX_OTHER));
+        if ["spdxVersion:", "\"spdxVersion\":", "'spdxVersion':"]
+            .iter()
+            .any(|k| line.starts_with(k))
+        {
+            return Ok(Sniffed::Known(InputFormat::SpdxYaml));
         }
         if let Some(rest) = line.strip_prefix("publiccodeYmlVersion") {
             if rest.trim_start().starts_with(':') {
@@ -911,6 +966,7 @@ fn parse_with(
         InputFormat::SpdxJson => spdx::parse_json(path, utf8),
         InputFormat::Spdx3JsonLd => spdx3::parse(path, utf8),
         InputFormat::SpdxTagValue => spdx::parse_tag_value(path, utf8),
+        InputFormat::SpdxYaml => spdx::parse_yaml(path, utf8),
         InputFormat::NpmLock => npm::parse(path, utf8),
         InputFormat::ComposerLock => composer::parse(path, utf8, manifest),
         InputFormat::PoetryLock => python::parse_poetry(path, utf8, manifest),
@@ -923,6 +979,7 @@ fn parse_with(
         InputFormat::PnpmLock => pnpm::parse(path, utf8, manifest),
         InputFormat::NugetLock => dotnet::parse(path, utf8),
         InputFormat::GradleLock => gradle::parse(path, utf8),
+        InputFormat::MavenPom => maven::parse(path, utf8),
         InputFormat::Requirements => python::parse_requirements(path, utf8),
         other => Err(Error::input(
             path,
@@ -1077,7 +1134,10 @@ mod tests {
             Ok(Sniffed::Unsupported(m)) => assert!(m.contains(what), "{m}"),
             other => panic!("{text}: {other:?}"),
         };
-        says("spdxVersion: SPDX-2.3\nname: x\n", "YAML");
+        check(
+            "spdxVersion: SPDX-2.3\nname: x\n",
+            Some(InputFormat::SpdxYaml),
+        );
         says("<rdf:RDF xmlns:spdx=\"http://spdx.org/rdf/terms#\">", "XML");
     }
 

@@ -276,7 +276,11 @@ pub(crate) fn parse(
         };
         let to = match target(name, v, v5) {
             Target::Version(n, ver) => by_version.get(&(n, ver)).copied(),
-            Target::Key(k) => by_key.get(&k).copied(),
+            // Importers of 9 write a URL-keyed package's URL alone, without its name.
+            Target::Key(k) => by_key
+                .get(&k)
+                .or_else(|| by_key.get(&format!("{name}@{k}")))
+                .copied(),
             Target::Link(rel) => importer_idx
                 .get(&normalise(&format!("{base}/{rel}")))
                 .copied(),
@@ -384,6 +388,23 @@ mod tests {
         assert_eq!(inv.edges.len(), 3);
         assert!(inv.edges.iter().any(|e| e.kind == EdgeKind::Dev));
         assert_eq!(inv.notices.len(), 1);
+    }
+
+    /// pnpm 9 keys a package fetched from a URL `name@<url>`; an importer names it by the
+    /// URL alone (as the Matrix Authentication Service's lockfile does).
+    #[test]
+    fn v9_importer_reaches_a_url_keyed_package() {
+        let url = "https://codeload.github.com/o/gs/tar.gz/3a28";
+        let lock = format!(
+            "lockfileVersion: '9.0'\nimporters:\n  .:\n    devDependencies:\n      gs:\n        \
+             specifier: github:o/gs\n        version: {url}\npackages:\n  gs@{url}:\n    \
+             resolution: {{tarball: {url}}}\n    version: 9.0.0\nsnapshots:\n  gs@{url}: {{}}\n"
+        );
+        let inv = parse(Path::new("pnpm-lock.yaml"), lock.as_bytes(), None).unwrap();
+        assert_eq!(inv.packages.len(), 2);
+        assert_eq!(inv.edges.len(), 1);
+        assert_eq!(inv.edges[0].kind, EdgeKind::Dev);
+        assert!(inv.notices.is_empty(), "{:?}", inv.notices);
     }
 
     #[test]

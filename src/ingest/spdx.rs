@@ -45,6 +45,25 @@ pub(crate) fn parse_json(path: &Path, bytes: &[u8]) -> Result<Inventory> {
     build(path, bytes, InputFormat::SpdxJson, doc, duplicate)
 }
 
+/// Parses an SPDX 2.2 / 2.3 YAML document: the JSON form's structure, read into the same
+/// structs through the bounded YAML tree (no aliases, 64 levels).
+pub(crate) fn parse_yaml(path: &Path, bytes: &[u8]) -> Result<Inventory> {
+    let text = decode(path, bytes)?;
+    let Some(node) = super::yaml::parse(path, &text)? else {
+        return Err(Error::at(path, 1, 1, "an empty YAML document"));
+    };
+    let raw: JsonDoc = super::yaml::from_node(path, &node)?;
+    let doc = Doc::from_json(raw);
+    let duplicate = |id: &str| {
+        let line = text
+            .lines()
+            .position(|l| l.contains("SPDXID") && l.contains(id))
+            .map_or(1, |i| i + 1);
+        Error::at(path, line, 1, format!("duplicate `SPDXID` `{id}`"))
+    };
+    build(path, bytes, InputFormat::SpdxYaml, doc, duplicate)
+}
+
 /// Parses an SPDX tag-value document.
 pub(crate) fn parse_tag_value(path: &Path, bytes: &[u8]) -> Result<Inventory> {
     let text = decode(path, bytes)?;
@@ -100,6 +119,8 @@ pub(super) struct Doc {
     pub(super) snippets: usize,
     pub(super) relationships: Vec<(String, RelType, String)>,
     pub(super) extracted: Vec<(String, Option<String>, String)>,
+    /// Whether the document holds vulnerability elements (SPDX 3 security profile).
+    pub(super) vulnerabilities: bool,
 }
 
 #[derive(Debug, Default)]
@@ -115,6 +136,9 @@ pub(super) struct RawPackage {
     pub(super) concluded: Option<String>,
     pub(super) declared: Option<String>,
     pub(super) description: Option<String>,
+    /// Algorithms of the package's hashes (SPDX 3 `verifiedUsing`).
+    pub(super) hashes: Vec<String>,
+    pub(super) cpe: Option<String>,
 }
 
 /// The relationship types of SPDX 2.3 (a superset of 2.2).
@@ -337,6 +361,12 @@ impl Doc {
                 homepage: p.homepage,
                 concluded: p.license_concluded,
                 declared: p.license_declared,
+                cpe: p
+                    .external_refs
+                    .iter()
+                    .find(|r| r.reference_type == "cpe23Type" || r.reference_type == "cpe22Type")
+                    .map(|r| r.reference_locator.clone()),
+                hashes: Vec::new(),
                 description: p.description.or(p.summary),
             })
             .collect();
@@ -357,6 +387,7 @@ impl Doc {
                 .collect(),
             files,
             snippets,
+            vulnerabilities: false,
             relationships: raw
                 .relationships
                 .into_iter()
@@ -608,6 +639,7 @@ pub(super) fn build(
             .map(|t| t.trim().to_owned())
             .collect(),
         has_dependencies: dependency_rels,
+        vulnerabilities: doc.vulnerabilities,
     };
     let mut inv = Inventory::new();
     let input = inv.add_input(super::input_file(path, bytes, format, meta));
@@ -767,6 +799,9 @@ fn package(p: &RawPackage, input: crate::model::InputIdx) -> Package {
         source,
         input,
         component: None,
+        hash_algorithms: p.hashes.clone(),
+        cpe: p.cpe.clone(),
+        distribution: download.clone(),
     }
 }
 

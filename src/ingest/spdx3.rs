@@ -84,6 +84,8 @@ struct Element<'a> {
     originated_by: Vec<Ref<'a>>,
     #[serde(borrow, rename = "externalIdentifier")]
     external_identifier: Vec<ExternalIdentifier<'a>>,
+    #[serde(borrow, rename = "verifiedUsing")]
+    verified_using: Vec<Integrity<'a>>,
     // Relationships.
     from: Option<Ref<'a>>,
     to: Vec<Ref<'a>>,
@@ -110,6 +112,14 @@ struct Element<'a> {
     license_expression: Option<Str<'a>>,
     #[serde(borrow, rename = "simplelicensing_licenseText")]
     license_text: Option<Str<'a>>,
+}
+
+/// An integrity method; a `Hash` names its `algorithm`.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Integrity<'a> {
+    #[serde(borrow)]
+    algorithm: Option<Str<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -432,7 +442,19 @@ fn to_doc(elements: Vec<Element<'_>>) -> Doc {
                 concluded: joined(concluded.get(id)),
                 declared: joined(declared.get(id)),
                 description: s(&e.description).or_else(|| s(&e.summary)),
+                hashes: e
+                    .verified_using
+                    .iter()
+                    .filter_map(|h| s(&h.algorithm))
+                    .collect(),
+                cpe: e
+                    .external_identifier
+                    .iter()
+                    .find(|x| x.ty == "cpe23" || x.ty == "cpe22")
+                    .map(|x| x.identifier.trim().to_owned()),
             });
+        } else if ty == "security_Vulnerability" {
+            doc.vulnerabilities = true;
         } else if ty == "software_File" {
             doc.files += 1;
             doc.non_packages.insert(id.to_owned());
@@ -588,6 +610,27 @@ mod tests {
         assert_eq!(meta.authors, vec!["Ada"]);
         assert_eq!(meta.tools, vec!["gen 1"]);
         assert!(meta.has_dependencies);
+    }
+
+    #[test]
+    fn hashes_cpe_download_and_vulnerabilities() {
+        let doc = r#"{
+  "@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld",
+  "@graph": [
+    {"type": "software_Package", "spdxId": "urn:p", "name": "p",
+     "software_downloadLocation": "https://dl.example/p.tgz",
+     "verifiedUsing": [{"type": "Hash", "algorithm": "sha512", "hashValue": "ab"}],
+     "externalIdentifier": [{"type": "ExternalIdentifier",
+       "externalIdentifierType": "cpe23", "identifier": "cpe:2.3:a:x:p:1:*:*:*:*:*:*:*"}]},
+    {"type": "security_Vulnerability", "spdxId": "urn:v"}
+  ]
+}"#;
+        let inv = parse_str(doc).unwrap();
+        let p = &inv.packages[0];
+        assert_eq!(p.hash_algorithms, ["sha512"]);
+        assert_eq!(p.cpe.as_deref(), Some("cpe:2.3:a:x:p:1:*:*:*:*:*:*:*"));
+        assert_eq!(p.distribution.as_deref(), Some("https://dl.example/p.tgz"));
+        assert!(inv.inputs[0].meta.vulnerabilities);
     }
 
     #[test]

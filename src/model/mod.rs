@@ -178,6 +178,14 @@ pub struct Package {
     /// Content hash as the input states it (npm's subresource-integrity string
     /// `sha512-…`).
     pub integrity: Option<String>,
+    /// Algorithms of the hashes an SBOM states for the component (`SHA-512`, …), as
+    /// written; the values are validated by the reader, not kept.
+    pub hash_algorithms: Vec<String>,
+    /// A CPE name an SBOM gives for the component.
+    pub cpe: Option<String>,
+    /// Where the deployable form is distributed (CycloneDX `distribution` reference,
+    /// SPDX download location).
+    pub distribution: Option<String>,
     /// The input file this package was first read from.
     pub input: InputIdx,
     /// The candidate component this package belongs to, when ingested from a candidate
@@ -235,6 +243,7 @@ pub enum InputFormat {
     CycloneDxXml,
     Spdx3JsonLd,
     SpdxJson,
+    SpdxYaml,
     SpdxTagValue,
     NpmLock,
     ComposerLock,
@@ -248,6 +257,7 @@ pub enum InputFormat {
     PnpmLock,
     NugetLock,
     GradleLock,
+    MavenPom,
     Requirements,
     PublicCode,
     Candidate,
@@ -263,6 +273,7 @@ impl InputFormat {
             InputFormat::CycloneDxXml => "cyclonedx-xml",
             InputFormat::Spdx3JsonLd => "spdx3-jsonld",
             InputFormat::SpdxJson => "spdx-json",
+            InputFormat::SpdxYaml => "spdx-yaml",
             InputFormat::SpdxTagValue => "spdx-tag-value",
             InputFormat::NpmLock => "npm-lock",
             InputFormat::ComposerLock => "composer-lock",
@@ -276,6 +287,7 @@ impl InputFormat {
             InputFormat::PnpmLock => "pnpm-lock",
             InputFormat::NugetLock => "nuget-lock",
             InputFormat::GradleLock => "gradle-lockfile",
+            InputFormat::MavenPom => "maven-pom",
             InputFormat::Requirements => "pip-requirements",
             InputFormat::PublicCode => "publiccode-yml",
             InputFormat::Candidate => "candidate",
@@ -306,6 +318,9 @@ pub struct DocumentMeta {
     pub tools: Vec<String>,
     /// Whether the document states dependency relationships at all.
     pub has_dependencies: bool,
+    /// Whether the document carries vulnerability data (CycloneDX `vulnerabilities`,
+    /// SPDX 3 security elements), which BSI TR-03183-2 v2.1 keeps out of an SBOM.
+    pub vulnerabilities: bool,
 }
 
 /// Something odd but valid that ingest noticed (a dangling reference, a duplicate id).
@@ -384,6 +399,11 @@ impl Inventory {
             fill(&mut existing.homepage, pkg.homepage);
             fill(&mut existing.description, pkg.description);
             fill(&mut existing.integrity, pkg.integrity);
+            fill(&mut existing.cpe, pkg.cpe);
+            fill(&mut existing.distribution, pkg.distribution);
+            if existing.hash_algorithms.is_empty() {
+                existing.hash_algorithms = pkg.hash_algorithms;
+            }
             if existing.declared.is_empty() {
                 existing.declared = pkg.declared;
             }

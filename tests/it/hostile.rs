@@ -303,7 +303,12 @@ fn unread_evidence_in_a_directory_is_listed_and_denied() {
         "<?xml version=\"1.0\"?>\n<rdf:RDF xmlns:spdx=\"http://spdx.org/rdf/terms#\"/>\n",
     )
     .unwrap();
-    std::fs::write(d.join("sbom.spdx.yaml"), "spdxVersion: SPDX-2.3\nname: x\n").unwrap();
+    // SPDX XML: recognised, not read.
+    std::fs::write(
+        d.join("sbom.spdx.xml"),
+        "<Document><spdxVersion>SPDX-2.3</spdxVersion></Document>\n",
+    )
+    .unwrap();
     // Latin-1, not UTF-8, and nothing says which format it is: not read, but listed.
     std::fs::write(d.join("other.bom.json"), b"{\"name\": \"caf\xE9\"}").unwrap();
     // No evidence: passes without a word.
@@ -335,7 +340,7 @@ fn unread_evidence_in_a_directory_is_listed_and_denied() {
         })
         .collect();
     assert_eq!(unread.len(), 3, "{unread:?}");
-    for (file, (msg, level)) in ["bom.rdf", "other.bom.json", "sbom.spdx.yaml"]
+    for (file, (msg, level)) in ["bom.rdf", "other.bom.json", "sbom.spdx.xml"]
         .iter()
         .zip(&unread)
     {
@@ -591,4 +596,46 @@ fn json_and_toml_nesting_60000_deep_end_cleanly() {
     .unwrap();
     let out = sovra_in(dir.path(), &["check", "bom.json"], 30);
     fails_with(&out, "bom.json:1:");
+}
+
+/// A POM's parent and modules are read only inside the directory read, after symbolic
+/// links: a `relativePath` or a module out of it, or a link leading out, is a gap.
+#[test]
+fn maven_parents_and_modules_out_of_the_tree_are_not_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let outside = tmp.path().join("outside");
+    let tree = tmp.path().join("tree");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::create_dir_all(tree.join("app")).unwrap();
+    std::fs::write(
+        outside.join("pom.xml"),
+        "<project><groupId>g</groupId><artifactId>up</artifactId><version>1</version>\
+         <properties><v>6.6.6</v></properties><dependencies><dependency><groupId>s</groupId>\
+         <artifactId>secret</artifactId><version>1</version></dependency></dependencies>\
+         </project>",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&outside, tree.join("link")).unwrap();
+    std::fs::write(
+        tree.join("app/pom.xml"),
+        "<project><parent><groupId>g</groupId><artifactId>up</artifactId><version>1</version>\
+         <relativePath>../../outside</relativePath></parent><artifactId>app</artifactId>\
+         <dependencies><dependency><groupId>d</groupId><artifactId>d</artifactId>\
+         <version>${v}</version></dependency></dependencies>\
+         <modules><module>../link</module><module>../../outside</module></modules></project>",
+    )
+    .unwrap();
+    let out = sovra_in(&tree, &["inventory", "--format", "json", "."], 20);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !text.contains("secret") && !text.contains("6.6.6"),
+        "{text}"
+    );
+    assert!(
+        text.contains("parent POM `g:up:1` is not in the tree"),
+        "{text}"
+    );
+    assert!(text.contains("2 module(s) are not in the tree"), "{text}");
 }

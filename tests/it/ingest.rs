@@ -879,9 +879,12 @@ fn corpus_sboms_are_detected_from_content() {
             } else if name.starts_with("invalid-bomformat")
                 || rel.contains("schema")
                 || rel.contains("3.0.1-model")
-                || (top == "spdx" && name.ends_with(".xml"))
+                || (top == "spdx" && name.ends_with(".xml") && !name.starts_with("pom"))
             {
                 None
+            } else if name.starts_with("pom") && name.ends_with(".xml") {
+                // The Maven projects the SPDX examples build.
+                Some(InputFormat::MavenPom)
             } else if top == "cyclonedx" && name.ends_with(".xml") {
                 Some(InputFormat::CycloneDxXml)
             } else if top == "cyclonedx" {
@@ -911,7 +914,8 @@ fn corpus_sboms_are_detected_from_content() {
         [
             ("cyclonedx-json", 524),
             ("cyclonedx-xml", 177),
-            ("none", 28),
+            ("maven-pom", 2),
+            ("none", 26),
             ("spdx-json", 25),
             ("spdx-tag-value", 17),
             ("spdx3-jsonld", 45)

@@ -13,7 +13,12 @@
 //!   the format has no entry for it (uv.lock and Cargo.lock have one);
 //! - edges: Cargo.lock the sum of the `dependencies` lists (each names one package),
 //!   go.mod, Gradle and requirements files one per module or requirement;
-//! - roots: Cargo.lock the packages without `source`, uv.lock its workspace members.
+//! - roots: Cargo.lock the packages without `source`, uv.lock its workspace members;
+//! - Maven: with Python's `xml.etree`, the distinct `groupId:artifactId:version` of the
+//!   project's `<dependencies>` and of its profiles active by default (properties
+//!   substituted by hand, plugins' dependencies and `<dependencyManagement>` left out),
+//!   plus those inherited from a parent in the same tree, plus one for the project;
+//!   edges one per declaration with both `groupId` and `artifactId`.
 
 // Helpers outside `#[test]` functions unwrap (a missing field is a failed test).
 #![allow(clippy::unwrap_used, clippy::print_stderr)]
@@ -272,6 +277,132 @@ const CASES: &[(&str, &str, usize, Option<usize>, usize)] = &[
         None,
         1,
     ),
+    (
+        "lockfiles/maven/osv-scalibr/empty.xml",
+        "maven-pom",
+        1,
+        Some(0),
+        1,
+    ),
+    (
+        "lockfiles/maven/osv-scalibr/encoding.xml",
+        "maven-pom",
+        2,
+        Some(1),
+        1,
+    ),
+    (
+        "lockfiles/maven/osv-scalibr/ambiguous-interpolation.xml",
+        "maven-pom",
+        2,
+        Some(1),
+        1,
+    ),
+    (
+        "lockfiles/maven/osv-scalibr/explicit-jar.xml",
+        "maven-pom",
+        3,
+        Some(2),
+        1,
+    ),
+    (
+        "lockfiles/maven/osv-scalibr/interpolate-drop.xml",
+        "maven-pom",
+        2,
+        Some(1),
+        1,
+    ),
+    (
+        "lockfiles/maven/osv-scalibr/interpolation.xml",
+        "maven-pom",
+        4,
+        Some(3),
+        1,
+    ),
+    (
+        "lockfiles/maven/osv-scalibr/multi-version.xml",
+        "maven-pom",
+        3,
+        Some(2),
+        1,
+    ),
+    (
+        "lockfiles/maven/osv-scalibr/one-package.xml",
+        "maven-pom",
+        2,
+        Some(1),
+        1,
+    ),
+    (
+        "lockfiles/maven/osv-scalibr/plugin-dependency.xml",
+        "maven-pom",
+        2,
+        Some(1),
+        1,
+    ),
+    (
+        "lockfiles/maven/osv-scalibr/profiles.xml",
+        "maven-pom",
+        2,
+        Some(1),
+        1,
+    ),
+    (
+        "lockfiles/maven/osv-scalibr/transitive.xml",
+        "maven-pom",
+        4,
+        Some(3),
+        1,
+    ),
+    (
+        "lockfiles/maven/osv-scalibr/two-packages.xml",
+        "maven-pom",
+        3,
+        Some(2),
+        1,
+    ),
+    (
+        "lockfiles/maven/osv-scalibr/with-dependency-management.xml",
+        "maven-pom",
+        3,
+        Some(2),
+        1,
+    ),
+    (
+        "lockfiles/maven/osv-scalibr/with-multiple-classifiers.xml",
+        "maven-pom",
+        2,
+        Some(1),
+        1,
+    ),
+    (
+        "lockfiles/maven/osv-scalibr/with-parent.xml",
+        "maven-pom",
+        6,
+        Some(5),
+        1,
+    ),
+    (
+        "lockfiles/maven/osv-scalibr/with-scope.xml",
+        "maven-pom",
+        3,
+        Some(2),
+        1,
+    ),
+    (
+        "lockfiles/maven/osv-scalibr/with-type-classifier.xml",
+        "maven-pom",
+        2,
+        Some(1),
+        1,
+    ),
+    (
+        "lockfiles/maven/osv-scalibr/parent/pom.xml",
+        "maven-pom",
+        2,
+        Some(1),
+        1,
+    ),
 ];
 
 #[test]
@@ -348,6 +479,14 @@ fn malformed_lockfiles_name_file_line_and_column() {
             "lockfiles/go/osv-scalibr/not-go-mod.mod",
             "unrecognised input format",
         ),
+        (
+            "lockfiles/maven/osv-scalibr/invalid-syntax.xml",
+            "invalid-syntax.xml:3:6: ",
+        ),
+        (
+            "lockfiles/maven/osv-scalibr/not-pom.txt",
+            "unrecognised input format",
+        ),
     ] {
         let Some(path) = need(rel) else { return };
         let out = sovra(&["inventory", &path]);
@@ -383,6 +522,16 @@ fn malformed_lockfiles_name_file_line_and_column() {
             "# This is a Gradle generated file for dependency locking.\na:b=x\n",
             "gradle.lockfile:2:1: ",
         ),
+        (
+            "pom.xml",
+            "<project>\n  <modelVersion>4.0.0</modelVersion>\n  <dependencies>\n    <dependency><scope>sometimes</scope>\n",
+            "pom.xml:5:1: ",
+        ),
+        (
+            "pom.xml",
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE project [<!ENTITY x \"y\">]>\n<project><modelVersion>4.0.0</modelVersion></project>\n",
+            "pom.xml:2:1: a document type declaration",
+        ),
     ] {
         let file = dir.path().join(name);
         std::fs::write(&file, text).unwrap();
@@ -407,4 +556,79 @@ fn a_directory_reads_every_lockfile_by_content() {
         .collect();
     assert_eq!(formats, ["cargo-lock", "poetry-lock"]);
     assert_eq!(len(&inv, "packages"), 198 + 136);
+}
+
+#[test]
+fn maven_scopes_parents_and_gaps() {
+    let Some(path) = need("lockfiles/maven/osv-scalibr/with-parent.xml") else {
+        return;
+    };
+    let inv = inventory(&path);
+    let packages = inv["packages"].as_array().unwrap();
+    let by_name = |n: &str| packages.iter().position(|p| p["name"] == n).unwrap();
+    // Inherited from `parent/pom.xml`, managed in the project, interpolated.
+    assert_eq!(packages[by_name("org.dave:dave")]["version"], "4.0.0");
+    assert_eq!(packages[by_name("org.chuck:chuck")]["version"], "3.0.0");
+    assert_eq!(
+        packages[by_name("org.bob:bob")]["purl"],
+        "pkg:maven/org.bob/bob@2.0.0"
+    );
+    // Managed nowhere in the tree: no version, and said.
+    assert!(packages[by_name("org.frank:frank")]["version"].is_null());
+    let notices = inv["notices"].to_string();
+    for gap in [
+        "org.frank:frank",
+        "org.import:import:1.2.3",
+        "org.upstream:parent-pom:1.0",
+        "declares direct dependencies only",
+    ] {
+        assert!(notices.contains(gap), "{gap}: {notices}");
+    }
+
+    let Some(path) = need("lockfiles/maven/osv-scalibr/with-scope.xml") else {
+        return;
+    };
+    let inv = inventory(&path);
+    let kinds: Vec<&str> = inv["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["runtime", "dev"]);
+}
+
+/// XWiki commons as openDesk's XWiki builds on it: the root POM, a module and a
+/// module's module, whose parents between are not among the gathered files.
+#[test]
+fn maven_multi_module_tree() {
+    let Some(path) = need("opendesk/xwiki") else {
+        return;
+    };
+    let inv = inventory(&path);
+    assert_eq!(len(&inv, "inputs"), 3);
+    assert_eq!(len(&inv, "roots"), 3);
+    // The component API's six declared dependencies; the root and core declare none of
+    // their own (only managed versions and plugins' dependencies).
+    assert_eq!(len(&inv, "packages"), 3 + 6);
+    assert_eq!(len(&inv, "edges"), 6);
+    let packages = inv["packages"].as_array().unwrap();
+    let root = packages
+        .iter()
+        .find(|p| p["name"] == "org.xwiki.commons:xwiki-commons")
+        .unwrap();
+    assert_eq!(root["declared"][0], "LGPL 2.1");
+    assert_eq!(root["license"]["expression"], "LGPL-2.1-only");
+    let api = packages
+        .iter()
+        .find(|p| p["name"] == "org.xwiki.commons:xwiki-commons-component-api")
+        .unwrap();
+    // Its parent is not in the tree: its licence is not guessed from the root's.
+    assert_eq!(api["license"]["state"], "unknown");
+    let notices = inv["notices"].to_string();
+    assert!(
+        notices.contains("xwiki-commons-component:18.4.4"),
+        "{notices}"
+    );
+    assert!(notices.contains("org.slf4j:slf4j-api"), "{notices}");
 }

@@ -897,3 +897,66 @@ fn ingest_notices_are_shown_with_the_findings() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["notices"].as_array().unwrap().len(), 1);
 }
+
+/// SUP001 judges by BSI TR-03183-2 v2.1.0, or by v2.0.0 until the transition date the
+/// policy names (six months after v2.1.0 by default) or when the policy names v2.0.0.
+/// `v2.0/bom.json` is a CycloneDX 1.5 SBOM complete for v2.0.0.
+#[test]
+fn sup001_follows_the_tr_version_and_its_transition() {
+    let bom = "tests/fixtures/rules/SUP001/v2.0/bom.json";
+    let run = |date: &str, policy: Option<&str>| {
+        let mut args = vec![
+            "check",
+            bom,
+            "--select",
+            "SUP001",
+            "--date",
+            date,
+            "--fail-on",
+            "warn",
+        ];
+        if let Some(p) = policy {
+            args.extend(["--policy", p]);
+        }
+        let out = sovra(&args);
+        (out.status.code(), shown(&out))
+    };
+    // Until 2026-02-20 v2.0.0 still applies: complete.
+    let (code, out) = run("2026-02-20", None);
+    assert_eq!(code, Some(0), "{out}");
+    // From the day after, v2.1.0: CycloneDX 1.5 is not accepted, and fields are missing.
+    let (code, out) = run("2026-02-21", None);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("judged against BSI TR-03183-2 v2.1.0"),
+        "{out}"
+    );
+    assert!(out.contains("CycloneDX 1.5 is not accepted"), "{out}");
+    assert!(
+        out.contains("SHA-512 hash of the deployable form missing on 3 of 3"),
+        "{out}"
+    );
+    // A buyer who names v2.0.0 keeps it.
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("sovra.toml");
+    std::fs::write(
+        &policy,
+        "extends = \"baseline\"\n[rules.SUP001]\nparams = { tr_version = \"2.0.0\" }\n",
+    )
+    .unwrap();
+    let (code, out) = run("2026-06-01", Some(policy.to_str().unwrap()));
+    assert_eq!(code, Some(0), "{out}");
+    // An unknown version is a policy error with its position.
+    std::fs::write(
+        &policy,
+        "extends = \"baseline\"\n[rules.SUP001]\nparams = { tr_version = \"3\" }\n",
+    )
+    .unwrap();
+    let (code, out) = run("2026-06-01", Some(policy.to_str().unwrap()));
+    assert_eq!(code, Some(2), "{out}");
+    assert!(
+        out.contains("sovra.toml:3:10: parameters of rule `SUP001`")
+            && out.contains("`tr_version` is `2.0.0` or `2.1.0`"),
+        "{out}"
+    );
+}

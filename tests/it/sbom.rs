@@ -1060,3 +1060,180 @@ fn schema_check_rejects_invalid_documents() {
         "@graph": [{"type": "CreationInfo", "@id": "_:c", "specVersion": "3.0.1"}]});
     assert!(!schema_errors("spdx3", &spdx).is_empty());
 }
+
+/// The inventory JSON of `sovra inventory` without its evidence record (the input's
+/// path, format, size and hash differ between twins).
+fn inventory_without_inputs(path: &Path) -> serde_json::Value {
+    let out = crate::support::sovra(&["inventory", "--format", "json", path.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}: {}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v.as_object_mut().unwrap().remove("inputs");
+    v
+}
+
+/// A JSON value written as block-style YAML (strings double-quoted, as JSON writes
+/// them; JSON's escapes are YAML's).
+fn to_yaml(v: &serde_json::Value, indent: usize, out: &mut String) {
+    use serde_json::Value as J;
+    let pad = " ".repeat(indent);
+    match v {
+        J::Object(m) if !m.is_empty() => {
+            for (k, x) in m {
+                out.push_str(&format!("{pad}{}:", serde_json::to_string(k).unwrap()));
+                match x {
+                    J::Object(o) if !o.is_empty() => {
+                        out.push('\n');
+                        to_yaml(x, indent + 2, out);
+                    }
+                    J::Array(a) if !a.is_empty() => {
+                        out.push('\n');
+                        to_yaml(x, indent, out);
+                    }
+                    _ => {
+                        out.push(' ');
+                        to_yaml(x, 0, out);
+                    }
+                }
+            }
+        }
+        J::Array(a) if !a.is_empty() => {
+            for x in a {
+                out.push_str(&format!("{pad}-\n"));
+                match x {
+                    J::Object(o) if !o.is_empty() => to_yaml(x, indent + 2, out),
+                    J::Array(b) if !b.is_empty() => to_yaml(x, indent + 2, out),
+                    _ => {
+                        out.push_str(&format!("{pad}  "));
+                        to_yaml(x, 0, out);
+                    }
+                }
+            }
+        }
+        J::Object(_) => out.push_str("{}\n"),
+        J::Array(_) => out.push_str("[]\n"),
+        other => {
+            out.push_str(&other.to_string());
+            out.push('\n');
+        }
+    }
+}
+
+/// Every SPDX YAML document of the corpus is read, and reads as its JSON twin.
+#[test]
+fn spdx_yaml_documents_read_like_their_json_twins() {
+    let Some(dir) = corpus("spdx") else {
+        eprintln!("note: corpus absent, skipping");
+        return;
+    };
+    let mut yaml = Vec::new();
+    let mut stack = vec![dir];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+                yaml.push(p);
+            }
+        }
+    }
+    yaml.sort();
+    assert_eq!(yaml.len(), 3, "{yaml:?}");
+    for y in &yaml {
+        let inv = inventory_without_inputs(y);
+        assert_eq!(
+            inv["packages"].as_array().unwrap().len(),
+            4,
+            "{}",
+            y.display()
+        );
+    }
+    for v in ["2.2", "2.3"] {
+        let y = corpus(&format!("spdx/tools-python/SPDXYAMLExample-v{v}.spdx.yaml")).unwrap();
+        let j = corpus(&format!("spdx/tools-python/SPDXJSONExample-v{v}.spdx.json")).unwrap();
+        assert_eq!(
+            inventory_without_inputs(&y),
+            inventory_without_inputs(&j),
+            "{v}"
+        );
+    }
+}
+
+/// Every SPDX 2 JSON document of the corpus, written as YAML, reads as the JSON does.
+#[test]
+fn spdx_json_examples_converted_to_yaml_read_alike() {
+    let Some(dir) = corpus("spdx") else {
+        eprintln!("note: corpus absent, skipping");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let mut stack = vec![dir];
+    let mut compared = 0;
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let Ok(text) = fs::read_to_string(&p) else {
+                continue;
+            };
+            let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
+                continue;
+            };
+            if !json["spdxVersion"].is_string() {
+                continue;
+            }
+            // Only documents sovra reads as JSON (the invalid examples are not twins).
+            let out =
+                crate::support::sovra(&["inventory", "--format", "json", p.to_str().unwrap()]);
+            if !out.status.success() {
+                continue;
+            }
+            let mut yaml = String::new();
+            to_yaml(&json, 0, &mut yaml);
+            let y = tmp.path().join(format!("doc-{compared}.spdx.yaml"));
+            fs::write(&y, yaml).unwrap();
+            assert_eq!(
+                inventory_without_inputs(&y),
+                inventory_without_inputs(&p),
+                "{}",
+                p.display()
+            );
+            compared += 1;
+        }
+    }
+    assert!(
+        compared >= 20,
+        "only {compared} SPDX JSON documents compared"
+    );
+}
+
+#[test]
+fn spdx_yaml_errors_have_positions_and_aliases_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (text, expect) in [
+        (
+            "spdxVersion: \"SPDX-2.3\"\nSPDXID: SPDXRef-DOCUMENT\npackages:\n  - SPDXID: SPDXRef-a\n    downloadLocation: NONE\n",
+            ":4:5: missing field `name`",
+        ),
+        (
+            "spdxVersion: \"SPDX-2.3\"\nSPDXID: &d SPDXRef-DOCUMENT\nname: *d\n",
+            ":3:7: YAML aliases are not read",
+        ),
+        ("spdxVersion: \"SPDX-2.3\"\nSPDXID: [\n", "doc.spdx.yaml:"),
+    ] {
+        let f = tmp.path().join("doc.spdx.yaml");
+        fs::write(&f, text).unwrap();
+        let out = crate::support::sovra(&["inventory", f.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(expect), "{text}: {err}");
+    }
+}
