@@ -11,6 +11,7 @@ mod hostile;
 mod hostile_net;
 mod identify;
 mod ingest;
+mod inventory;
 mod licenses;
 mod lockfiles;
 mod policy_integrity;
