@@ -6,7 +6,6 @@
 
 mod github;
 mod human;
-mod json;
 mod junit;
 mod sarif;
 
@@ -124,7 +123,7 @@ pub(crate) fn run(args: Args) -> Result<Status> {
 pub(crate) fn render(a: &Analysis, format: Format, fail_on: Level) -> String {
     match format {
         Format::Human => human::render(a, fail_on, color()),
-        Format::Json => json::render(a, fail_on),
+        Format::Json => crate::report::schema::check::render(a, fail_on),
         Format::Sarif => sarif::render(a),
         Format::Junit => junit::render(a, fail_on),
         Format::Github => github::render(a, fail_on),

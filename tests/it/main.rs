@@ -18,6 +18,7 @@ mod policy_integrity;
 mod report;
 mod rules;
 mod sbom;
+mod schemas;
 mod sovereignty;
 mod support;
 mod tidy;

@@ -4,6 +4,7 @@
 //! in `docs/output-schemas.md`. SARIF, JUnit, CycloneDX and SPDX keep their standards'
 //! own conventions.
 
+pub(crate) mod check;
 pub(crate) mod score;
 
 use serde::Serialize;
