@@ -18,6 +18,8 @@ pub(crate) struct Args {
     pub candidates: Vec<PathBuf>,
     #[command(flatten)]
     pub opts: AssessArgs,
+    #[command(flatten)]
+    pub lang: super::LangArgs,
 }
 
 pub(crate) fn run(args: Args) -> Result<Status> {
@@ -26,8 +28,9 @@ pub(crate) fn run(args: Args) -> Result<Status> {
             "`compare` needs at least two candidates".into(),
         ));
     }
-    let today = super::today(args.opts.date.as_deref())?;
-    let locale = Locale::load("en", None)?;
+    args.opts.flags.one_policy("`compare`")?;
+    let today = args.opts.flags.today()?;
+    let locale = Locale::load(&args.lang.lang, None)?;
     let assessed = assess_all(&args.candidates, &args.opts)?;
     let subjects: Vec<build::Subject<'_>> = assessed
         .iter()

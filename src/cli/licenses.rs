@@ -57,14 +57,13 @@ impl ScopeArg {
 }
 
 pub(crate) fn run(args: Args) -> Result<Status> {
-    let inv = crate::assess::read(
-        &args.input.inputs,
-        &args.input.source.ingest_options(),
-        args.input.source.facts.as_deref(),
-        super::today(None)?,
-    )?
-    .loaded
-    .inventory;
+    let inv = args
+        .input
+        .flags
+        .read(&args.input.inputs)?
+        .0
+        .loaded
+        .inventory;
     let graph = DepGraph::build(&inv);
     let licenses = license::resolve_all(&inv);
     let view = view(&inv, &graph, &licenses, args.scope.scope());

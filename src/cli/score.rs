@@ -20,19 +20,11 @@ pub(crate) enum Format {
 /// Options shared by `score` and `compare`.
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct AssessArgs {
-    /// Policy: a bundled name (`baseline`, `de-public-sector`, `ci-strict`) or a file;
-    /// public buyers' `de-public-sector` unless named
-    #[arg(long, default_value = super::PUBLIC_BUYER_POLICY)]
-    pub policy: Option<String>,
-    /// The date exceptions and contract terms are judged against (YYYY-MM-DD; default:
-    /// `SOVRA_DATE`, else today)
-    #[arg(long)]
-    pub date: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     #[command(flatten)]
-    pub source: super::SourceArgs,
+    pub flags: super::AssessFlags,
 }
 
 #[derive(Debug, clap::Args)]
@@ -67,13 +59,9 @@ pub(crate) fn assess(
     opts: &AssessArgs,
     today: jiff::civil::Date,
 ) -> Result<Assessed> {
-    let a = crate::assess::assess(
+    let a = crate::assess::assess_with(
         paths,
-        &crate::assess::AssessOptions {
-            ingest: opts.source.ingest_options(),
-            policy: opts.policy.clone(),
-            facts: opts.source.facts.clone(),
-        },
+        &opts.flags.load_options(Some(super::PUBLIC_BUYER_POLICY)),
         today,
     )?;
     super::policy_notices(&a.analysis.policy);
@@ -85,7 +73,7 @@ pub(crate) fn assess(
 }
 
 pub(crate) fn assess_all(paths: &[PathBuf], opts: &AssessArgs) -> Result<Vec<Assessed>> {
-    let today = super::today(opts.date.as_deref())?;
+    let today = opts.flags.today()?;
     paths
         .iter()
         .map(|p| assess(std::slice::from_ref(p), opts, today))
