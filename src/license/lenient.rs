@@ -37,10 +37,8 @@ struct RawTable {
 struct RawAlias {
     names: Vec<String>,
     spdx: String,
-    why: Option<String>,
-    /// `why` in German, for German reports; English is the fallback.
-    #[serde(rename = "why-de")]
-    why_de: Option<String>,
+    /// Why, per language (`en`, `de`, …); English is the fallback.
+    why: Option<std::collections::BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -123,6 +121,19 @@ impl LenientTable {
         for p in &raw.pattern {
             check_target(&p.spdx);
         }
+        for a in &raw.alias {
+            for lang in a.why.iter().flat_map(|w| w.keys()) {
+                if !crate::locale::LANGS.contains(&lang.as_str()) {
+                    problems.push((
+                        a.spdx.clone(),
+                        format!(
+                            "`why.{lang}`: no such language (known: {})",
+                            crate::locale::LANGS.join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
         let mut patterns = Vec::new();
         for p in raw.pattern {
             match RegexBuilder::new(&format!("^(?:{})$", p.regex))
@@ -145,9 +156,16 @@ impl LenientTable {
                     .map(|n| Alias {
                         name: url_key(&normalise(&n).to_ascii_lowercase()),
                         spdx: a.spdx.clone(),
-                        why: a.why.clone().map(|en| {
-                            let mut w = vec![("en", en)];
-                            w.extend(a.why_de.clone().map(|de| ("de", de)));
+                        why: a.why.as_ref().map(|words| {
+                            // English first: the fallback of every language.
+                            let mut w: Vec<(&'static str, String)> = words
+                                .iter()
+                                .filter_map(|(lang, text)| {
+                                    let lang = *crate::locale::LANGS.iter().find(|l| *l == lang)?;
+                                    Some((lang, text.clone()))
+                                })
+                                .collect();
+                            w.sort_by_key(|(lang, _)| *lang != "en");
                             w
                         }),
                     })

@@ -18,7 +18,7 @@ pub mod identify;
 mod lenient;
 pub mod osadl;
 
-pub use class::{Class, Classes, Deployment, Obligations, obligations};
+pub use class::{Class, Classes, Deployment, Obligations, duties, duty_text, obligations};
 pub use lenient::LenientTable;
 
 use spdx::{LicenseItem, LicenseReq};

@@ -12,6 +12,7 @@ mod hostile_net;
 mod identify;
 mod ingest;
 mod inventory;
+mod licence_duties;
 mod licenses;
 mod lockfiles;
 mod policy_integrity;
