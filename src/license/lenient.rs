@@ -37,8 +37,26 @@ struct RawTable {
 struct RawAlias {
     names: Vec<String>,
     spdx: String,
-    /// Why, per language (`en`, `de`, …); English is the fallback.
-    why: Option<std::collections::BTreeMap<String, String>>,
+    /// Why: one text (English), or one per language (`why.en`, `why.de`, …), English
+    /// being the fallback.
+    why: Option<Why>,
+}
+
+/// The words of a lenient reading's reason.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum Why {
+    English(String),
+    PerLanguage(std::collections::BTreeMap<String, String>),
+}
+
+impl Why {
+    fn per_language(&self) -> std::collections::BTreeMap<String, String> {
+        match self {
+            Why::English(en) => [("en".to_owned(), en.clone())].into(),
+            Why::PerLanguage(words) => words.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -122,7 +140,7 @@ impl LenientTable {
             check_target(&p.spdx);
         }
         for a in &raw.alias {
-            for lang in a.why.iter().flat_map(|w| w.keys()) {
+            for lang in a.why.iter().flat_map(|w| w.per_language().into_keys()) {
                 if !crate::locale::LANGS.contains(&lang.as_str()) {
                     problems.push((
                         a.spdx.clone(),
@@ -159,10 +177,12 @@ impl LenientTable {
                         why: a.why.as_ref().map(|words| {
                             // English first: the fallback of every language.
                             let mut w: Vec<(&'static str, String)> = words
-                                .iter()
+                                .per_language()
+                                .into_iter()
                                 .filter_map(|(lang, text)| {
-                                    let lang = *crate::locale::LANGS.iter().find(|l| *l == lang)?;
-                                    Some((lang, text.clone()))
+                                    let lang =
+                                        *crate::locale::LANGS.iter().find(|l| **l == lang)?;
+                                    Some((lang, text))
                                 })
                                 .collect();
                             w.sort_by_key(|(lang, _)| *lang != "en");
