@@ -525,7 +525,7 @@ pub fn assess(
     opts: &AssessOptions,
     today: jiff::civil::Date,
 ) -> Result<Assessment> {
-    let analysis = load(
+    assess_with(
         paths,
         &LoadOptions {
             ingest: opts.ingest.clone(),
@@ -535,7 +535,16 @@ pub fn assess(
             ..LoadOptions::default()
         },
         today,
-    )?;
+    )
+}
+
+/// [`assess`] with every option of [`load`] (`--select`, `--project-policy`).
+pub(crate) fn assess_with(
+    paths: &[PathBuf],
+    opts: &LoadOptions,
+    today: jiff::civil::Date,
+) -> Result<Assessment> {
+    let analysis = load(paths, opts, today)?;
     let objective_of = |id: &str| analysis.catalogue.get(id).and_then(|r| r.csf_objective());
     let score = crate::score::score(
         &analysis.extra.facts,

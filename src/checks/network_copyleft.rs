@@ -59,10 +59,9 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
     };
     let duties: Vec<Text> = obligations(Class::NetworkCopyleft, lmode)
         .map(|o| {
-            o.en.iter()
-                .zip(&o.de)
-                .map(|(en, de)| {
-                    let duty = Arg::PerLanguage(vec![("en", en.clone()), ("de", de.clone())]);
+            (0..o.len())
+                .map(|i| {
+                    let duty = Arg::PerLanguage(o.per_language(i));
                     text!("note.obligation", duty = duty)
                 })
                 .collect()

@@ -6,16 +6,13 @@
 
 mod github;
 mod human;
-mod json;
 mod junit;
 mod sarif;
-
-pub(crate) use self::PolicyArgs as SharedPolicyArgs;
 
 use std::path::PathBuf;
 
 use super::{InputArgs, Status, emit};
-use crate::assess::{self, Analysis, LoadOptions};
+use crate::assess::{self, Analysis};
 use crate::error::Result;
 use crate::finding::{Finding, Level};
 
@@ -45,50 +42,10 @@ impl FailOn {
     }
 }
 
-/// Options shared by the commands that evaluate a policy.
-#[derive(Debug, Clone, clap::Args)]
-pub(crate) struct PolicyArgs {
-    /// Policy: a bundled name (baseline, de-public-sector, ci-strict) or a file
-    #[arg(long, value_name = "POLICY")]
-    pub policy: Option<String>,
-    /// Apply the sovra.toml next to the inputs as the last layer (a project's own CI);
-    /// without it, one found there is named and not applied
-    #[arg(long)]
-    pub project_policy: bool,
-    /// The default since a policy file among the inputs applies only when named
-    #[arg(long, hide = true, conflicts_with = "project_policy")]
-    pub no_project_policy: bool,
-    /// Today's date for exception expiry (YYYY-MM-DD) [env: SOVRA_DATE]
-    #[arg(long, value_name = "DATE")]
-    pub date: Option<String>,
-    /// Run only these rules (ids, comma-separated or repeated)
-    #[arg(long, value_name = "RULE", value_delimiter = ',')]
-    pub select: Vec<String>,
-}
-
-impl PolicyArgs {
-    pub(crate) fn load_options(&self, input: &InputArgs) -> LoadOptions {
-        LoadOptions {
-            ingest: input.source.ingest_options(),
-            policy: self.policy.clone(),
-            project_policy: self.project_policy,
-            facts: input.source.facts.clone(),
-            select: self.select.iter().map(|s| s.to_ascii_uppercase()).collect(),
-        }
-    }
-
-    /// `--date`, else `SOVRA_DATE`, else today (UTC).
-    pub(crate) fn today(&self) -> Result<jiff::civil::Date> {
-        super::today(self.date.as_deref())
-    }
-}
-
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     #[command(flatten)]
     pub input: InputArgs,
-    #[command(flatten)]
-    pub policy: PolicyArgs,
     /// Output format
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
@@ -98,10 +55,10 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: Args) -> Result<Status> {
-    let today = args.policy.today()?;
+    let today = args.input.flags.today()?;
     let a = assess::load(
         &args.input.inputs,
-        &args.policy.load_options(&args.input),
+        &args.input.flags.load_options(None),
         today,
     )?;
     super::policy_notices(&a.policy);
@@ -128,7 +85,7 @@ pub(crate) fn run(args: Args) -> Result<Status> {
 pub(crate) fn render(a: &Analysis, format: Format, fail_on: Level) -> String {
     match format {
         Format::Human => human::render(a, fail_on, color()),
-        Format::Json => json::render(a, fail_on),
+        Format::Json => crate::report::schema::check::render(a, fail_on),
         Format::Sarif => sarif::render(a),
         Format::Junit => junit::render(a, fail_on),
         Format::Github => github::render(a, fail_on),

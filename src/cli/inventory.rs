@@ -42,14 +42,13 @@ pub(crate) enum Format {
 }
 
 pub(crate) fn run(args: Args) -> Result<Status> {
-    let inv = crate::assess::read(
-        &args.input.inputs,
-        &args.input.source.ingest_options(),
-        args.input.source.facts.as_deref(),
-        super::today(None)?,
-    )?
-    .loaded
-    .inventory;
+    let inv = args
+        .input
+        .flags
+        .read(&args.input.inputs)?
+        .0
+        .loaded
+        .inventory;
     let graph = DepGraph::build(&inv);
     let licenses = license::resolve_all(&inv);
     let text = match args.format {

@@ -31,6 +31,8 @@ pub(crate) struct Args {
     /// Which packages to list: those reached at run time, also at build time, or all
     #[arg(long, value_enum, default_value_t = ScopeArg::All)]
     pub scope: ScopeArg,
+    #[command(flatten)]
+    pub lang: super::LangArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -57,17 +59,17 @@ impl ScopeArg {
 }
 
 pub(crate) fn run(args: Args) -> Result<Status> {
-    let inv = crate::assess::read(
-        &args.input.inputs,
-        &args.input.source.ingest_options(),
-        args.input.source.facts.as_deref(),
-        super::today(None)?,
-    )?
-    .loaded
-    .inventory;
+    let (read, policy) = args.input.flags.read(&args.input.inputs)?;
+    let inv = read.loaded.inventory;
+    let mode = match policy.deployment.value {
+        crate::policy::Deployment::Distributed => license::Deployment::Distributed,
+        crate::policy::Deployment::Saas => license::Deployment::Saas,
+        crate::policy::Deployment::Internal => license::Deployment::Internal,
+    };
     let graph = DepGraph::build(&inv);
     let licenses = license::resolve_all(&inv);
-    let view = view(&inv, &graph, &licenses, args.scope.scope());
+    let mut view = view(&inv, &graph, &licenses, args.scope.scope());
+    add_duties(&mut view, mode, &args.lang.lang);
     let text = match args.format {
         Format::Human => human(&view),
         Format::Json => {
@@ -89,6 +91,10 @@ pub(crate) struct LicensesJson {
     schema: &'static str,
     spdx_list_version: &'static str,
     scope: &'static str,
+    /// The policy's deployment mode the duties are given for.
+    deployment: &'static str,
+    /// The language the duties are worded in.
+    lang: String,
     packages: usize,
     /// Packages per class of their licence (the least restrictive alternative), from
     /// least to most restrictive.
@@ -115,7 +121,18 @@ struct ExpressionJson {
     /// The expression uses a deprecated licence or exception id.
     deprecated: bool,
     alternatives: Vec<AlternativeJson>,
+    /// What the licences of the expression ask in the policy's deployment mode
+    /// (`rules/licenses/duties.toml`).
+    duties: Vec<DutyJson>,
     packages: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct DutyJson {
+    /// `attribution`, `source-offer`, `notice-file`, `network-use` or `read-terms`.
+    duty: &'static str,
+    /// The duty in the output's language.
+    text: &'static str,
 }
 
 #[derive(Debug, Serialize)]
@@ -258,6 +275,8 @@ pub(crate) fn view(
         schema: SCHEMA,
         spdx_list_version: license::spdx_list_version(),
         scope: scope.as_str(),
+        deployment: "",
+        lang: String::new(),
         packages,
         classes: classes
             .into_iter()
@@ -316,9 +335,41 @@ fn expression(expr: &spdx::Expression, text: String) -> (ExpressionJson, Class) 
                     .collect(),
             })
             .collect(),
+        duties: Vec::new(),
         packages: Vec::new(),
     };
     (json, c.class)
+}
+
+/// The duties of every expression in `mode`, worded in `lang`, in the order of
+/// [`license::class::DUTIES`]: those of every licence of an alternative (`AND`), of
+/// the alternative that asks least (an `OR` lets the user choose; the first of equals).
+fn add_duties(view: &mut LicensesJson, mode: license::Deployment, lang: &str) {
+    view.deployment = mode.as_str();
+    view.lang = lang.to_owned();
+    for e in &mut view.expressions {
+        let per_alternative = e.alternatives.iter().map(|a| {
+            let mut all: Vec<&'static str> = Vec::new();
+            for t in &a.terms {
+                let id = t.term.split(" WITH ").next().unwrap_or_default();
+                let id = id.trim_end_matches('+');
+                let class = Class::from_name(t.class).unwrap_or(Class::Unknown);
+                all.extend(license::duties(id, class, mode));
+            }
+            all.sort_unstable();
+            all.dedup();
+            all
+        });
+        let all = per_alternative.min_by_key(Vec::len).unwrap_or_default();
+        e.duties = license::class::DUTIES
+            .into_iter()
+            .filter(|d| all.contains(d))
+            .map(|duty| DutyJson {
+                duty,
+                text: license::duty_text(duty, lang),
+            })
+            .collect();
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -380,6 +431,9 @@ fn human(v: &LicensesJson) -> String {
                 }
             );
             let _ = writeln!(out, "      {}", escape_controls(&e.packages.join(", ")));
+            for d in &e.duties {
+                let _ = writeln!(out, "      {} ({}): {}", d.duty, v.deployment, d.text);
+            }
         }
         out.push('\n');
     }

@@ -176,7 +176,107 @@ pub(crate) struct InputArgs {
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     #[command(flatten)]
+    pub flags: AssessFlags,
+}
+
+/// Which policy applies and which of its rules run: `policy show` and every command
+/// that assesses.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct PolicyFlags {
+    /// Policy: a bundled name (baseline, de-public-sector, ci-strict) or a file;
+    /// unless named, `baseline` for check, inventory, licenses, why, sbom and policy,
+    /// and public buyers' `de-public-sector` for score, compare and report
+    #[arg(long, value_name = "POLICY")]
+    pub policy: Option<String>,
+    /// Apply the sovra.toml next to the inputs as the last layer (a project's own CI);
+    /// without it, one found there is named and not applied. Refused where candidates
+    /// are compared: they are judged by one policy
+    #[arg(long)]
+    pub project_policy: bool,
+    /// The default since a policy file among the inputs applies only when named
+    #[arg(long, hide = true, conflicts_with = "project_policy")]
+    pub no_project_policy: bool,
+    /// Run only these rules (ids, comma-separated or repeated)
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub select: Vec<String>,
+}
+
+/// The flags of every command that assesses inputs (check, score, report, compare,
+/// inventory, licenses, why, sbom), declared once so that each means the same
+/// everywhere.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct AssessFlags {
+    #[command(flatten)]
+    pub policy: PolicyFlags,
+    /// The date exceptions, contract terms and facts are judged against (YYYY-MM-DD)
+    /// [env: SOVRA_DATE; default: today]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    #[command(flatten)]
     pub source: SourceArgs,
+}
+
+impl AssessFlags {
+    /// `--date`, else `SOVRA_DATE`, else today (UTC).
+    pub(crate) fn today(&self) -> Result<jiff::civil::Date> {
+        today(self.date.as_deref())
+    }
+
+    /// How the inputs and the policy are read; `default_policy` applies unless
+    /// `--policy` names one.
+    pub(crate) fn load_options(&self, default_policy: Option<&str>) -> crate::assess::LoadOptions {
+        crate::assess::LoadOptions {
+            ingest: self.source.ingest_options(),
+            policy: self
+                .policy
+                .policy
+                .clone()
+                .or_else(|| default_policy.map(str::to_owned)),
+            project_policy: self.policy.project_policy,
+            facts: self.source.facts.clone(),
+            select: self
+                .policy
+                .select
+                .iter()
+                .map(|s| s.to_ascii_uppercase())
+                .collect(),
+        }
+    }
+
+    /// Refuses `--project-policy` where candidates are compared: each would be judged
+    /// by its own bidder's policy.
+    pub(crate) fn one_policy(&self, what: &str) -> Result<()> {
+        if self.policy.project_policy {
+            return Err(Error::Usage(format!(
+                "`--project-policy` applies each candidate's own sovra.toml; {what} judges \
+                 every candidate by one policy: name it with `--policy`"
+            )));
+        }
+        Ok(())
+    }
+
+    /// The reading step of the commands that show the inputs (inventory, licenses,
+    /// why, sbom): the policy is loaded as every command loads it (a bad `--policy` or
+    /// `--select` fails alike) and returned beside what was read.
+    pub(crate) fn read(
+        &self,
+        inputs: &[PathBuf],
+    ) -> Result<(crate::assess::Read, crate::policy::EffectivePolicy)> {
+        let today = self.today()?;
+        let opts = self.load_options(None);
+        let (_, policy) = crate::assess::load_policy(inputs, &opts)?;
+        policy_notices(&policy);
+        let read = crate::assess::read(inputs, &opts.ingest, opts.facts.as_deref(), today)?;
+        Ok((read, policy))
+    }
+}
+
+/// The language of output worded by the locales (`report-templates/locales/`).
+#[derive(Debug, Clone, Args)]
+pub(crate) struct LangArgs {
+    /// Language of the output
+    #[arg(long, default_value = "en", value_parser = crate::locale::LANGS)]
+    pub lang: String,
 }
 
 /// How inputs are read, shared by every command that reads them.

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use super::check::SharedPolicyArgs;
+use super::PolicyFlags;
 use super::{Status, emit};
 use crate::assess::{self, LoadOptions};
 use crate::error::Result;
@@ -21,7 +21,7 @@ pub(crate) struct ShowArgs {
     #[arg(value_name = "INPUT")]
     inputs: Vec<PathBuf>,
     #[command(flatten)]
-    policy: SharedPolicyArgs,
+    policy: PolicyFlags,
 }
 
 pub(crate) fn run(cmd: Command) -> Result<Status> {

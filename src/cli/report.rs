@@ -29,27 +29,20 @@ pub(crate) struct Args {
     /// Write the report to this file (atomically) instead of stdout
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Language of the report
-    #[arg(long, default_value = "en", value_parser = ["de", "en"])]
-    pub lang: String,
+    #[command(flatten)]
+    pub lang: super::LangArgs,
     /// A directory of templates (`report.html`, `report.md`, `report.fodt`,
     /// `summary.txt`, `locales/<lang>.toml`) replacing the built-in ones file by file
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
-    /// The date the report is issued for (YYYY-MM-DD), also the day exception expiry is
-    /// judged on; without it, today's date is stated. Fix it for byte-identical output
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub date: Option<String>,
     /// Leave out the appendices: the package lists and the attribution (the licence
     /// texts)
     #[arg(long)]
     pub no_appendix: bool,
-    /// Policy: a bundled name (`baseline`, `de-public-sector`, `ci-strict`) or a file;
-    /// public buyers' `de-public-sector` unless named
-    #[arg(long, value_name = "POLICY", default_value = super::PUBLIC_BUYER_POLICY)]
-    pub policy: Option<String>,
+    // `--date` is also the date the report is issued for; without it, today's date
+    // is stated. Fix it for byte-identical output.
     #[command(flatten)]
-    pub source: super::SourceArgs,
+    pub flags: super::AssessFlags,
 }
 
 pub(crate) fn run(args: Args) -> Result<Status> {
@@ -63,7 +56,10 @@ pub(crate) fn run(args: Args) -> Result<Status> {
         })?,
         (None, None) => Format::Summary,
     };
-    let today = super::today(args.date.as_deref())?;
+    if !args.compare.is_empty() {
+        args.flags.one_policy("`report --compare`")?;
+    }
+    let today = args.flags.today()?;
     if let Some(dir) = &args.templates
         && !dir.is_dir()
     {
@@ -73,12 +69,10 @@ pub(crate) fn run(args: Args) -> Result<Status> {
         )));
     }
     // Load the locale first: a broken house-style file fails before any work.
-    let locale = Locale::load(&args.lang, args.templates.as_deref())?;
+    let locale = Locale::load(&args.lang.lang, args.templates.as_deref())?;
     let assess = AssessArgs {
-        policy: args.policy.clone(),
-        date: Some(today.to_string()),
         format: super::score::Format::Json,
-        source: args.source.clone(),
+        flags: args.flags.clone(),
     };
     let groups: Vec<Vec<PathBuf>> = if args.compare.is_empty() {
         vec![args.inputs.clone()]

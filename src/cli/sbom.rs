@@ -50,14 +50,13 @@ pub(crate) fn run(args: Args) -> Result<Status> {
         })?),
         None => None,
     };
-    let inv = crate::assess::read(
-        &args.input.inputs,
-        &args.input.source.ingest_options(),
-        args.input.source.facts.as_deref(),
-        super::today(None)?,
-    )?
-    .loaded
-    .inventory;
+    let inv = args
+        .input
+        .flags
+        .read(&args.input.inputs)?
+        .0
+        .loaded
+        .inventory;
     let doc = match args.format {
         Format::Cyclonedx => cyclonedx(&inv),
         Format::Spdx3 => {

@@ -26,14 +26,13 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: Args) -> Result<Status> {
-    let inv = crate::assess::read(
-        &args.input.inputs,
-        &args.input.source.ingest_options(),
-        args.input.source.facts.as_deref(),
-        super::today(None)?,
-    )?
-    .loaded
-    .inventory;
+    let inv = args
+        .input
+        .flags
+        .read(&args.input.inputs)?
+        .0
+        .loaded
+        .inventory;
     let wanted = Wanted::parse(&args.package);
     let mut matches: Vec<PkgIdx> = (0..inv.packages.len())
         .map(|i| PkgIdx(i as u32))

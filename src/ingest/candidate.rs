@@ -744,6 +744,30 @@ pub(crate) fn load(path: &Path, opts: &IngestOptions) -> Result<Loaded> {
             });
         }
     }
+    if path.is_dir() {
+        let (mut inventory, publiccode) = ingest::read_dir_parts(path, opts)?;
+        if inventory.inputs.is_empty() {
+            // Only publiccode.yml files: each is a component, as one file is.
+            for (i, file) in publiccode.iter().enumerate() {
+                let bytes = ingest::read_bounded(file, opts.max_file_bytes)?;
+                let (pc, mut part) = publiccode::read(file, &bytes)?;
+                let idx = u32::try_from(i).unwrap_or(u32::MAX);
+                for p in &mut part.packages {
+                    p.component = Some(idx);
+                }
+                candidate.components.push(component_from_publiccode(&pc));
+                candidate.components[i].publiccode = Some(pc);
+                inventory.merge(part);
+            }
+        }
+        inventory.finish();
+        return Ok(Loaded {
+            candidate,
+            inventory,
+            vendor_files: Vec::new(),
+            registry_files: Vec::new(),
+        });
+    }
     let inventory = ingest::ingest(&[path.to_owned()], opts)?;
     Ok(Loaded {
         candidate,

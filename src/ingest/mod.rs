@@ -272,12 +272,26 @@ fn candidate_input(path: &Path, format: InputFormat) -> Error {
 /// below it (sovra then does not run cargo, so the saved evidence is what is read); a
 /// manifest that belongs to a workspace already read is not read twice.
 pub(crate) fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
+    let (inv, publiccode) = read_dir_parts(dir, opts)?;
+    match publiccode.first() {
+        Some(file) if inv.inputs.is_empty() => Err(candidate_input(file, InputFormat::PublicCode)),
+        _ => Ok(inv),
+    }
+}
+
+/// Like [`read_dir`], and also returns the `publiccode.yml` files found (sorted by
+/// path), which are no package inventory: a directory holding only those gives an
+/// inventory without inputs, for the caller to read them as a candidate's components.
+pub(crate) fn read_dir_parts(
+    dir: &Path,
+    opts: &IngestOptions,
+) -> Result<(Inventory, Vec<PathBuf>)> {
     let mut files = Vec::new();
     walk(dir, &mut files)?;
     files.sort();
 
     let mut found: Vec<(PathBuf, InputFormat, Vec<u8>)> = Vec::new();
-    let mut publiccode: Option<PathBuf> = None;
+    let mut publiccode: Vec<PathBuf> = Vec::new();
     let mut problems: Vec<Problem> = Vec::new();
     let mut skipped: Vec<Skipped> = Vec::new();
     let mut skip = |file: &Path, reason: String| {
@@ -341,9 +355,7 @@ pub(crate) fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
             continue;
         }
         if format == InputFormat::PublicCode {
-            if publiccode.is_none() {
-                publiccode = Some(file);
-            }
+            publiccode.push(file);
             continue;
         }
         if format == InputFormat::Facts {
@@ -425,8 +437,8 @@ pub(crate) fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
         return Err(Error::Invalid(problems));
     }
     if inv.inputs.is_empty() {
-        if let Some(file) = publiccode {
-            return Err(candidate_input(&file, InputFormat::PublicCode));
+        if !publiccode.is_empty() {
+            return Ok((inv, publiccode));
         }
         let mut msg = format!("no known input files found in this directory; {ACCEPTED}");
         for s in &skipped {
@@ -434,7 +446,7 @@ pub(crate) fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
         }
         return Err(Error::input(dir, msg));
     }
-    if let Some(file) = publiccode {
+    for file in &publiccode {
         // Not read as part of a package inventory, but never skipped without a word.
         inv.notice(
             crate::model::InputIdx(0),
@@ -457,7 +469,7 @@ pub(crate) fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
     inv.skipped.extend(skipped);
     checkout_licence(dir, &mut inv);
     inv.finish();
-    Ok(inv)
+    Ok((inv, publiccode))
 }
 
 /// A source checkout's own licence: a root package read from a manifest or lockfile at

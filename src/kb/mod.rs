@@ -38,6 +38,12 @@ pub(crate) const LICENSE_OBLIGATIONS: Asset = Asset {
     text: include_str!("../../rules/licenses/obligations.toml"),
 };
 
+/// The duties per licence (and licence class) and deployment mode, worded per language.
+pub(crate) const LICENSE_DUTIES: Asset = Asset {
+    path: "rules/licenses/duties.toml",
+    text: include_str!("../../rules/licenses/duties.toml"),
+};
+
 /// The OSADL licence compatibility matrix, CSV export (CC-BY-4.0, see
 /// `rules/compatibility/README.md`). The JSON export beside it holds the same cells and
 /// the matrix's timestamp; the test suite checks that both agree.

@@ -229,12 +229,34 @@ fn problem_at_key(path: &Path, text: &str, key: &str, msg: &str) -> Problem {
     Problem::at_offset(path, text, offset, format!("{msg} `{key}`"))
 }
 
-/// Obligations of one class in one deployment mode.
+/// Obligations of one class in one deployment mode: the duties keyed by language
+/// (`en`, `de`, …), the same list in each; a language is a table in the data file,
+/// never a field here.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct Obligations {
-    pub en: Vec<String>,
-    pub de: Vec<String>,
+#[serde(transparent)]
+pub(crate) struct Obligations(BTreeMap<String, Vec<String>>);
+
+impl Obligations {
+    /// The duties in `lang`, else in English.
+    pub(crate) fn duties(&self, lang: &str) -> &[String] {
+        self.0
+            .get(lang)
+            .or_else(|| self.0.get("en"))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The `i`-th duty in every language, for a text worded per language.
+    pub(crate) fn per_language(&self, i: usize) -> Vec<(&str, String)> {
+        self.0
+            .iter()
+            .filter_map(|(lang, list)| Some((lang.as_str(), list.get(i)?.clone())))
+            .collect()
+    }
+
+    /// How many duties there are (the English list's length).
+    pub(crate) fn len(&self) -> usize {
+        self.duties("en").len()
+    }
 }
 
 /// How the software is put to use; obligations depend on it.
@@ -290,6 +312,132 @@ pub(crate) fn obligations(class: Class, mode: Deployment) -> Option<&'static Obl
         Deployment::Saas => &modes.saas,
         Deployment::Internal => &modes.internal,
     })
+}
+
+/// The duties `sovra licenses` names, in the order shown.
+pub(crate) const DUTIES: [&str; 5] = [
+    "attribution",
+    "source-offer",
+    "notice-file",
+    "network-use",
+    "read-terms",
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModeDuties {
+    distributed: Vec<String>,
+    saas: Vec<String>,
+    internal: Vec<String>,
+}
+
+impl ModeDuties {
+    fn of(&self, mode: Deployment) -> &[String] {
+        match mode {
+            Deployment::Distributed => &self.distributed,
+            Deployment::Saas => &self.saas,
+            Deployment::Internal => &self.internal,
+        }
+    }
+}
+
+/// `rules/licenses/duties.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DutyTable {
+    /// Language → duty → words.
+    text: BTreeMap<String, BTreeMap<String, String>>,
+    class: BTreeMap<String, ModeDuties>,
+    license: BTreeMap<String, ModeDuties>,
+}
+
+static DUTY_TABLE: LazyLock<DutyTable> = LazyLock::new(|| kb::parse_builtin(kb::LICENSE_DUTIES));
+
+/// The duties licence `id` (an SPDX id, without `+` or exception) of class `class`
+/// brings when the software is used as `mode`: its own entry, else its class's.
+pub(crate) fn duties(id: &str, class: Class, mode: Deployment) -> Vec<&'static str> {
+    let table = &*DUTY_TABLE;
+    let listed = table
+        .license
+        .get(id)
+        .or_else(|| table.class.get(class.as_str()))
+        .map_or(&[][..], |d| d.of(mode));
+    DUTIES
+        .into_iter()
+        .filter(|d| listed.iter().any(|l| l == d))
+        .collect()
+}
+
+/// The words of `duty` in `lang`, else in English.
+pub(crate) fn duty_text(duty: &str, lang: &str) -> &'static str {
+    let table = &*DUTY_TABLE;
+    table
+        .text
+        .get(lang)
+        .and_then(|t| t.get(duty))
+        .or_else(|| table.text.get("en").and_then(|t| t.get(duty)))
+        .map_or("", String::as_str)
+}
+
+#[cfg(test)]
+mod duty_tests {
+    use super::*;
+
+    #[test]
+    fn the_duty_table_is_complete_and_worded_in_every_language() {
+        let table = &*DUTY_TABLE;
+        for class in Class::ALL {
+            assert!(table.class.contains_key(class.as_str()), "{class:?}");
+        }
+        for name in table.class.keys() {
+            assert!(Class::from_name(name).is_some(), "unknown class `{name}`");
+        }
+        for id in table.license.keys() {
+            assert!(spdx::license_id(id).is_some(), "unknown licence `{id}`");
+        }
+        let named = table
+            .class
+            .values()
+            .chain(table.license.values())
+            .flat_map(|m| m.distributed.iter().chain(&m.saas).chain(&m.internal));
+        for d in named {
+            assert!(DUTIES.contains(&d.as_str()), "unknown duty `{d}`");
+        }
+        for lang in crate::locale::LANGS {
+            let words = &table.text[lang];
+            for d in DUTIES {
+                assert!(!words[d].is_empty(), "{lang}: {d}");
+            }
+            assert_eq!(words.len(), DUTIES.len(), "{lang}");
+        }
+    }
+
+    #[test]
+    fn duties_follow_the_licence_and_the_mode() {
+        use Deployment::*;
+        let d = |id: &str, mode| {
+            let class = Classes::builtin().of_expression(&spdx::Expression::parse(id).unwrap());
+            duties(id, class, mode)
+        };
+        assert_eq!(d("MIT", Distributed), ["attribution"]);
+        assert!(d("MIT", Saas).is_empty());
+        assert_eq!(d("Apache-2.0", Distributed), ["attribution", "notice-file"]);
+        assert_eq!(
+            d("GPL-3.0-only", Distributed),
+            ["attribution", "source-offer"]
+        );
+        assert!(d("GPL-3.0-only", Saas).is_empty());
+        assert_eq!(d("AGPL-3.0-only", Saas), ["network-use"]);
+        assert!(d("0BSD", Distributed).is_empty());
+        assert_ne!(
+            duty_text("network-use", "de"),
+            duty_text("network-use", "en")
+        );
+        assert_eq!(
+            duty_text("network-use", "xx"),
+            duty_text("network-use", "en")
+        );
+    }
 }
 
 #[cfg(test)]
@@ -377,8 +525,17 @@ mod tests {
                 Deployment::Internal,
             ] {
                 let o = obligations(c, m).unwrap();
-                assert!(!o.en.is_empty(), "{c} {m:?}");
-                assert_eq!(o.en.len(), o.de.len(), "{c} {m:?}");
+                assert!(o.len() > 0, "{c} {m:?}");
+                // Every language has the same list, and every language sovra speaks
+                // has one.
+                for lang in crate::locale::LANGS {
+                    assert_eq!(
+                        o.0.get(lang).map(Vec::len),
+                        Some(o.len()),
+                        "{c} {m:?} {lang}"
+                    );
+                }
+                assert_eq!(o.0.len(), crate::locale::LANGS.len(), "{c} {m:?}");
             }
         }
     }

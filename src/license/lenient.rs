@@ -37,10 +37,26 @@ struct RawTable {
 struct RawAlias {
     names: Vec<String>,
     spdx: String,
-    why: Option<String>,
-    /// `why` in German, for German reports; English is the fallback.
-    #[serde(rename = "why-de")]
-    why_de: Option<String>,
+    /// Why: one text (English), or one per language (`why.en`, `why.de`, …), English
+    /// being the fallback.
+    why: Option<Why>,
+}
+
+/// The words of a lenient reading's reason.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum Why {
+    English(String),
+    PerLanguage(std::collections::BTreeMap<String, String>),
+}
+
+impl Why {
+    fn per_language(&self) -> std::collections::BTreeMap<String, String> {
+        match self {
+            Why::English(en) => [("en".to_owned(), en.clone())].into(),
+            Why::PerLanguage(words) => words.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -123,6 +139,19 @@ impl LenientTable {
         for p in &raw.pattern {
             check_target(&p.spdx);
         }
+        for a in &raw.alias {
+            for lang in a.why.iter().flat_map(|w| w.per_language().into_keys()) {
+                if !crate::locale::LANGS.contains(&lang.as_str()) {
+                    problems.push((
+                        a.spdx.clone(),
+                        format!(
+                            "`why.{lang}`: no such language (known: {})",
+                            crate::locale::LANGS.join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
         let mut patterns = Vec::new();
         for p in raw.pattern {
             match RegexBuilder::new(&format!("^(?:{})$", p.regex))
@@ -145,9 +174,18 @@ impl LenientTable {
                     .map(|n| Alias {
                         name: url_key(&normalise(&n).to_ascii_lowercase()),
                         spdx: a.spdx.clone(),
-                        why: a.why.clone().map(|en| {
-                            let mut w = vec![("en", en)];
-                            w.extend(a.why_de.clone().map(|de| ("de", de)));
+                        why: a.why.as_ref().map(|words| {
+                            // English first: the fallback of every language.
+                            let mut w: Vec<(&'static str, String)> = words
+                                .per_language()
+                                .into_iter()
+                                .filter_map(|(lang, text)| {
+                                    let lang =
+                                        *crate::locale::LANGS.iter().find(|l| **l == lang)?;
+                                    Some((lang, text))
+                                })
+                                .collect();
+                            w.sort_by_key(|(lang, _)| *lang != "en");
                             w
                         }),
                     })

@@ -18,7 +18,7 @@ pub(crate) mod identify;
 mod lenient;
 pub(crate) mod osadl;
 
-pub(crate) use class::{Class, Classes, Deployment, obligations};
+pub(crate) use class::{Class, Classes, Deployment, duties, duty_text, obligations};
 pub(crate) use lenient::LenientTable;
 
 use spdx::{LicenseItem, LicenseReq};

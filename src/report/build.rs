@@ -558,13 +558,7 @@ fn obligations(class: Class, lang: &str) -> Vec<Obligation> {
         }
         .to_owned(),
         duties: license::obligations(class, mode)
-            .map(|o| {
-                if lang == "de" {
-                    o.de.clone()
-                } else {
-                    o.en.clone()
-                }
-            })
+            .map(|o| o.duties(lang).to_vec())
             .unwrap_or_default(),
     })
     .collect()

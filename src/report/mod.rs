@@ -6,8 +6,10 @@
 //! a reader never sees half a report. With `cli`, this is the only module that writes.
 
 pub(crate) mod build;
+pub(crate) mod compare;
 pub(crate) mod model;
 pub(crate) mod render;
+pub(crate) mod schema;
 
 use std::collections::BTreeSet;
 use std::io::Write;

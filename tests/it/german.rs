@@ -275,7 +275,7 @@ fn german_finding_messages_on_every_fixture() {
 }
 
 /// Lenient readings: each step, and the knowledge base's reason for a judgement
-/// (`why-de` in `rules/licenses/lenient.toml`), in German.
+/// (`why.de` in `rules/licenses/lenient.toml`), in German.
 #[test]
 fn german_lenient_rewrites_and_their_reasons() {
     let out = sovra(&[

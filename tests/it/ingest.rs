@@ -479,7 +479,8 @@ fn unknown_and_candidate_inputs_are_errors() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("publiccode.yml:"), "{stderr}");
 
-    // A directory with a `publiccode.yml` and no package inventory says what it holds.
+    // A directory with only a `publiccode.yml` reads it as a file is read: this one
+    // lacks required keys.
     let only_public = dir.path().join("only-public");
     std::fs::create_dir(&only_public).unwrap();
     std::fs::write(
@@ -489,7 +490,8 @@ fn unknown_and_candidate_inputs_are_errors() {
     .unwrap();
     let out = sovra(&["inventory", only_public.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("candidate input"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("publiccode.yml:"), "{stderr}");
 
     let empty = dir.path().join("empty");
     std::fs::create_dir(&empty).unwrap();

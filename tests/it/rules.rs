@@ -359,7 +359,7 @@ fn exit_status_follows_fail_on() {
 fn machine_formats() {
     let out = check_fixture("LIC005", "fire", "json");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["version"], 2);
+    assert_eq!(v["schema"], "sovra.check/3");
     assert_eq!(v["summary"]["deny"], 1);
     // The path is an entry of the `paths` tree; its parents lead to the root.
     let leaf = v["findings"][0]["path"].as_u64().unwrap() as usize;

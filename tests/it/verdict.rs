@@ -1,6 +1,7 @@
 //! The verdict a candidate gets does not depend on the output asked for: `score` and
 //! `report` agree for every sample, alone and in every comparison, under every bundled
-//! policy.
+//! policy; `compare` and `report --compare` give the one comparison (the same rows,
+//! deciding differences and leader).
 
 use crate::support::sovra;
 
@@ -10,7 +11,7 @@ const SAMPLES: &[&str] = &[
     "samples/rust-service",
 ];
 
-fn verdicts(args: &[&str]) -> Vec<(String, String)> {
+fn json(args: &[&str]) -> serde_json::Value {
     let out = sovra(args);
     assert_ne!(
         out.status.code(),
@@ -18,7 +19,10 @@ fn verdicts(args: &[&str]) -> Vec<(String, String)> {
         "{args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+fn verdicts(v: &serde_json::Value) -> Vec<(String, String)> {
     v["candidates"]
         .as_array()
         .expect("candidates")
@@ -60,7 +64,7 @@ fn score_and_report_give_the_same_verdict() {
                 let mut r = vec!["report"];
                 r.extend(set);
                 r.extend(common);
-                (verdicts(&s), verdicts(&r))
+                (verdicts(&json(&s)), verdicts(&json(&r)))
             } else {
                 let mut s = vec!["compare"];
                 s.extend(set);
@@ -68,6 +72,20 @@ fn score_and_report_give_the_same_verdict() {
                 let mut r = vec!["report", "--compare"];
                 r.extend(set);
                 r.extend(common);
+                let (s, r) = (json(&s), json(&r));
+                // One comparison: `compare` shows the report's, row for row, with
+                // the same deciding rows and the same candidate ranked first.
+                assert_eq!(s["schema"], "sovra.compare/1");
+                assert_eq!(
+                    s["comparison"], r["comparison"],
+                    "{policy} {set:?}: compare and report --compare differ"
+                );
+                let deciding = s["comparison"]["deciding"].as_array().expect("deciding");
+                let rows = s["comparison"]["rows"].as_array().expect("rows");
+                assert_eq!(
+                    deciding.len(),
+                    rows.iter().filter(|r| r["deciding"] == true).count()
+                );
                 (verdicts(&s), verdicts(&r))
             };
             assert_eq!(scored.len(), set.len(), "{set:?}");

@@ -1,6 +1,8 @@
-//! JSON output of `check`: a small, versioned document for scripts and dashboards.
+//! JSON output of `check`: a small, versioned document for scripts and dashboards,
+//! documented field by field in `docs/output-schemas.md`.
 //!
-//! Schema (version 2): `{ "version": 2, "tool": {name, version}, "policy": {chain,
+//! Schema `sovra.check/3` (version 2 wrote `"version": 2` instead of `schema`):
+//! `{ "schema": "sovra.check/3", "tool": {name, version}, "policy": {chain,
 //! layers: [{name, path}]}, "summary": {gate, deny, warn, allow, excepted, failed,
 //! fail_on}, "findings": [{rule, name, level, package?: {name, version, id},
 //! message, notes, path: N | null, exception?: {reason, owner, expires, layer}}],
@@ -23,9 +25,13 @@ use crate::graph::Scope;
 use crate::model::PkgIdx;
 use crate::text::Text;
 
+/// The schema identifier of `sovra check --format json`.
+pub(crate) const SCHEMA: &str = "sovra.check/3";
+
 #[derive(Serialize)]
 struct Doc<'a> {
-    version: u32,
+    /// Always [`SCHEMA`].
+    schema: &'static str,
     tool: Tool,
     policy: Policy,
     summary: Summary,
@@ -144,12 +150,12 @@ impl Paths {
     }
 }
 
-pub(super) fn render(a: &Analysis, fail_on: Level) -> String {
+pub(crate) fn render(a: &Analysis, fail_on: Level) -> String {
     let mut paths = Paths::default();
     let counts = a.counts();
     let count = |l: Level| counts.iter().find(|(x, _)| *x == l).map_or(0, |c| c.1);
     let doc = Doc {
-        version: 2,
+        schema: SCHEMA,
         tool: Tool {
             name: "sovra",
             version: env!("CARGO_PKG_VERSION"),
