@@ -339,12 +339,10 @@ fn page_one_states_each_dimension_against_the_minimum_coverage() {
         en.contains(&row("Exit and portability", "100%", "assessed")),
         "{en}"
     );
+    // Transparency is evidenced for 52 % of its weight (the real lockfiles), continuity
+    // for none (no facts file).
     assert!(
-        en.contains(&row(
-            "Supply-chain transparency",
-            "48%",
-            "<strong>not assessed: below the minimum of 50%</strong>"
-        )),
+        en.contains(&row("Supply-chain transparency", "52%", "assessed")),
         "{en}"
     );
     assert!(
@@ -360,32 +358,40 @@ fn page_one_states_each_dimension_against_the_minimum_coverage() {
     assert!(de.contains("Mindestabdeckung der Richtlinie 50 %"), "{de}");
     assert!(
         de.contains(&row(
-            "Transparenz der Lieferkette",
-            "48 %",
+            "Kontinuität und Community",
+            "0 %",
             "<strong>nicht bewertet: unter der Mindestabdeckung von 50 %</strong>"
         )),
+        "{de}"
+    );
+    assert!(
+        de.contains(&row("Transparenz der Lieferkette", "52 %", "bewertet")),
         "{de}"
     );
     assert!(
         de.contains(&row("Offene Standards", "100 %", "bewertet")),
         "{de}"
     );
-    // A policy with a lower threshold assesses transparency at 48 %.
+    // A policy with a higher threshold no longer assesses transparency at 52 %.
     let dir = tempfile::tempdir().unwrap();
-    let policy = dir.path().join("lenient-evidence.toml");
+    let policy = dir.path().join("strict-evidence.toml");
     std::fs::write(
         &policy,
-        "extends = \"de-public-sector\"\n\n[score]\nmin_coverage = 0.4\n",
+        "extends = \"de-public-sector\"\n\n[score]\nmin_coverage = 0.6\n",
     )
     .unwrap();
     let en = page_one("en", policy.to_str().unwrap());
-    assert!(en.contains("Assessed (policy minimum 40%)"), "{en}");
+    assert!(en.contains("Assessed (policy minimum 60%)"), "{en}");
     assert!(
-        en.contains(&row("Supply-chain transparency", "48%", "assessed")),
+        en.contains(&row(
+            "Supply-chain transparency",
+            "52%",
+            "<strong>not assessed: below the minimum of 60%</strong>"
+        )),
         "{en}"
     );
     assert!(
-        en.contains("not assessed: below the minimum of 40%"),
+        en.contains(&row("Exit and portability", "100%", "assessed")),
         "{en}"
     );
 }

@@ -1200,12 +1200,15 @@ fn spdx_json_examples_converted_to_yaml_read_alike() {
             to_yaml(&json, 0, &mut yaml);
             let y = tmp.path().join(format!("doc-{compared}.spdx.yaml"));
             fs::write(&y, yaml).unwrap();
-            assert_eq!(
-                inventory_without_inputs(&y),
-                inventory_without_inputs(&p),
-                "{}",
-                p.display()
-            );
+            // A licence text's identification names the file it came from; the rest
+            // must be identical.
+            let yaml_view = inventory_without_inputs(&y)
+                .to_string()
+                .replace(y.to_str().unwrap(), "DOC");
+            let json_view = inventory_without_inputs(&p)
+                .to_string()
+                .replace(p.to_str().unwrap(), "DOC");
+            assert_eq!(yaml_view, json_view, "{}", p.display());
             compared += 1;
         }
     }
