@@ -9,12 +9,13 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use super::inventory::{label, scope_label};
+use super::inventory::label;
 use super::{InputArgs, Status, emit};
 use crate::error::{Error, Result};
 use crate::graph::{DepGraph, Scope};
 use crate::ingest::close_names;
 use crate::model::{Inventory, Package, PkgIdx};
+use crate::report::schema::inventory::scope_label;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {

@@ -232,6 +232,72 @@ fn inventory_and_licenses_json_match_their_docs() {
     );
 }
 
+/// `sovra health --format json` on a repository with a commit and a tag, given directly
+/// and as a candidate's component (`component` is present only then).
+#[test]
+fn health_json_matches_its_doc() {
+    let git_ok = std::process::Command::new("git")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !git_ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "git is missing but CI is set"
+        );
+        eprintln!("skipped: no git to build a repository");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let cand = tmp.path().join("cand");
+    let repo = cand.join("app");
+    std::fs::create_dir_all(&repo).unwrap();
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&repo)
+            .env("GIT_AUTHOR_NAME", "Ann")
+            .env("GIT_AUTHOR_EMAIL", "ann@example.org")
+            .env("GIT_COMMITTER_NAME", "Ann")
+            .env("GIT_COMMITTER_EMAIL", "ann@example.org")
+            .env("GIT_AUTHOR_DATE", "2026-05-01T12:00:00Z")
+            .env("GIT_COMMITTER_DATE", "2026-05-01T12:00:00Z")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git(&["init", "-q", "-b", "main"]);
+    std::fs::write(repo.join("LICENSE"), "MIT\n").unwrap();
+    git(&["add", "LICENSE"]);
+    git(&["commit", "-q", "-m", "first"]);
+    git(&["tag", "-a", "v1.0.0", "-m", "one"]);
+    std::fs::write(
+        cand.join("candidate.toml"),
+        "[candidate]\nname = \"C\"\n\n[[component]]\nname = \"App\"\nlicense = \"MIT\"\ncriticality = \"critical\"\ngit = \"app\"\n",
+    )
+    .unwrap();
+    let run = |target: &std::path::Path| {
+        vec![
+            "health".to_owned(),
+            target.to_str().unwrap().to_owned(),
+            "--date".to_owned(),
+            DATE.to_owned(),
+            "--format".to_owned(),
+            "json".to_owned(),
+        ]
+    };
+    let (a, b) = (run(&repo), run(&cand));
+    let runs: Vec<Vec<&str>> = [&a, &b]
+        .iter()
+        .map(|r| r.iter().map(String::as_str).collect())
+        .collect();
+    check("health.md", "health-top-level", "sovra.health/1", &runs);
+}
+
 #[test]
 fn report_json_names_its_schema() {
     let v = output(&[

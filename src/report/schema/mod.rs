@@ -5,6 +5,9 @@
 //! own conventions.
 
 pub(crate) mod check;
+pub(crate) mod health;
+pub(crate) mod inventory;
+pub(crate) mod licenses;
 pub(crate) mod score;
 
 use serde::Serialize;
