@@ -30,13 +30,9 @@ pub(crate) struct Analysis {
     pub(crate) licenses: Licenses,
     pub(crate) catalogue: Catalogue,
     pub(crate) policy: EffectivePolicy,
-    #[allow(dead_code)] // no caller left since the crate API narrowed
-    pub(crate) kb: Kb,
     pub(crate) extra: Extra,
     /// Sorted by rule id, package and message.
     pub(crate) findings: Vec<Finding>,
-    #[allow(dead_code)] // no caller left since the crate API narrowed
-    pub(crate) today: jiff::civil::Date,
 }
 
 impl Analysis {
@@ -62,13 +58,6 @@ impl Analysis {
     /// Whether a finding at or above `fail_on` remains after exceptions.
     pub(crate) fn fails(&self, fail_on: Level) -> bool {
         self.findings.iter().any(|f| f.fails(fail_on))
-    }
-
-    #[allow(dead_code)] // no caller left since the crate API narrowed
-    /// Whether a `gate` finding remains: the candidate is non-compliant whatever its
-    /// score.
-    pub(crate) fn gated(&self) -> bool {
-        self.fails(Level::Gate)
     }
 
     /// Number of findings per level, excepted ones left out.
@@ -116,10 +105,8 @@ pub(crate) fn analyse(
         licenses,
         catalogue,
         policy,
-        kb,
         extra,
         findings,
-        today,
     })
 }
 

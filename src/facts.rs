@@ -121,10 +121,6 @@ pub(crate) struct Facts {
     pub units: Vec<Unit>,
     /// Licence freedom of every package, indexed by `PkgIdx`.
     pub package_freedom: Vec<Freedom>,
-    #[allow(dead_code)] // no caller left since the crate API narrowed
-    /// Forge evidence by repository key (`github.com/owner/name`, as enrich's facts
-    /// file keys repositories), package id or component name.
-    pub forge_evidence: BTreeMap<String, ForgeEvidence>,
 }
 
 impl Facts {
@@ -243,14 +239,7 @@ impl Facts {
             attributions,
             units,
             package_freedom,
-            forge_evidence,
         }
-    }
-
-    #[allow(dead_code)] // no caller left since the crate API narrowed
-    /// The unit of a component.
-    pub(crate) fn component_unit(&self, component: u32) -> Option<&Unit> {
-        self.units.iter().find(|u| u.component == Some(component))
     }
 }
 

@@ -167,16 +167,6 @@ impl Catalogue {
     pub(crate) fn iter(&self) -> impl Iterator<Item = &Rule> {
         self.rules.values()
     }
-
-    #[allow(dead_code)] // no caller left since the crate API narrowed
-    pub(crate) fn len(&self) -> usize {
-        self.rules.len()
-    }
-
-    #[allow(dead_code)] // no caller left since the crate API narrowed
-    pub(crate) fn is_empty(&self) -> bool {
-        self.rules.is_empty()
-    }
 }
 
 #[derive(Debug, serde::Deserialize)]

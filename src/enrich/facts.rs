@@ -71,17 +71,6 @@ pub(crate) enum Severity {
 }
 
 impl Severity {
-    #[allow(dead_code)] // no caller left since the crate API narrowed
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Severity::Unknown => "unknown",
-            Severity::Low => "low",
-            Severity::Moderate => "moderate",
-            Severity::High => "high",
-            Severity::Critical => "critical",
-        }
-    }
-
     /// Parses `low`, `moderate`/`medium`, `high`, `critical` (any case).
     pub(crate) fn parse(s: &str) -> Option<Severity> {
         match s.to_ascii_lowercase().as_str() {

@@ -67,17 +67,6 @@ pub(crate) struct ShortPath {
 }
 
 impl ShortPath {
-    #[allow(dead_code)] // no caller left since the crate API narrowed
-    /// Number of packages on the whole path.
-    pub(crate) fn len(&self) -> usize {
-        self.head.len() + self.omitted + self.tail.len()
-    }
-
-    #[allow(dead_code)] // no caller left since the crate API narrowed
-    pub(crate) fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// The shown packages, `None` where packages are left out.
     pub(crate) fn shown(&self) -> impl Iterator<Item = Option<PkgIdx>> + '_ {
         let gap = (self.omitted > 0).then_some(None);
@@ -176,11 +165,6 @@ impl DepGraph {
 
     pub(crate) fn len(&self) -> usize {
         self.graph.node_count()
-    }
-
-    #[allow(dead_code)] // no caller left since the crate API narrowed
-    pub(crate) fn is_empty(&self) -> bool {
-        self.graph.node_count() == 0
     }
 
     /// The declared roots.

@@ -267,14 +267,7 @@ pub(crate) enum Deployment {
     Internal,
 }
 
-#[allow(dead_code)] // no caller left since the crate API narrowed
 impl Deployment {
-    pub(crate) const ALL: [Deployment; 3] = [
-        Deployment::Distributed,
-        Deployment::Saas,
-        Deployment::Internal,
-    ];
-
     /// The name used in policies and output: `distributed`, `saas`, `internal`.
     pub(crate) fn as_str(self) -> &'static str {
         match self {
@@ -282,10 +275,6 @@ impl Deployment {
             Deployment::Saas => "saas",
             Deployment::Internal => "internal",
         }
-    }
-
-    pub(crate) fn from_name(name: &str) -> Option<Deployment> {
-        Deployment::ALL.into_iter().find(|d| d.as_str() == name)
     }
 }
 

@@ -396,12 +396,7 @@ impl LicenseState {
     }
 }
 
-impl Licenses {
-    #[allow(dead_code)] // no caller left since the crate API narrowed
-    pub(crate) fn get(&self, pkg: crate::model::PkgIdx) -> Option<&LicenseState> {
-        self.per_package.get(pkg.index())
-    }
-}
+impl Licenses {}
 
 /// One way to satisfy an expression: requirements that all apply, with their classes.
 #[derive(Debug, Clone)]
@@ -424,13 +419,6 @@ pub(crate) struct Classification {
 
 /// Expansion limit for [`classify`]'s alternatives.
 pub(crate) const MAX_ALTERNATIVES: usize = 256;
-
-#[allow(dead_code)] // no caller left since the crate API narrowed
-/// Classifies an interpreted licence: each requirement, each `OR` alternative, and the
-/// whole (worst over `AND` parts, best over `OR` alternatives).
-pub(crate) fn classify(licensing: &Licensing) -> Classification {
-    classify_with(Classes::builtin(), &licensing.expression)
-}
 
 /// [`classify`] with a given class table (e.g. one with a user file layered on top).
 pub(crate) fn classify_with(classes: &Classes, expr: &spdx::Expression) -> Classification {

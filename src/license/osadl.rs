@@ -27,18 +27,7 @@ pub(crate) enum Compat {
     NotInMatrix,
 }
 
-impl Compat {
-    #[allow(dead_code)] // no caller left since the crate API narrowed
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Compat::Yes => "yes",
-            Compat::No => "no",
-            Compat::Unknown => "unknown",
-            Compat::CheckDependency => "check-dependency",
-            Compat::NotInMatrix => "not-in-matrix",
-        }
-    }
-}
+impl Compat {}
 
 /// Where the matrix comes from, for the evidence section of reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
