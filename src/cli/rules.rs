@@ -13,7 +13,7 @@ pub(crate) enum Command {
     List(ListArgs),
     /// Explain one rule: what it checks, why it matters, an example, how to resolve
     Explain(ExplainArgs),
-    /// Print the rule reference (docs/rules.md) generated from the catalogue
+    /// Print the rule reference (Markdown) generated from the catalogue
     Reference,
 }
 
@@ -128,7 +128,7 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-/// The rule reference, `docs/rules.md`.
+/// The rule reference as Markdown, generated from the catalogue.
 pub(crate) fn reference(cat: &Catalogue) -> String {
     let mut s = String::from(
         "<!-- generated from rules/catalogue/ by `sovra rules reference`; do not edit -->\n\n# Rule reference\n\n",
