@@ -389,3 +389,58 @@ fn lenient_reading_beside_spdx_correct() {
         ]
     );
 }
+
+/// Every class that differs from ORT's categorisation (mapped as the header of
+/// `rules/licenses/classes.toml` says) carries its reason as a comment.
+#[test]
+fn classes_that_differ_from_ort_say_why() {
+    let Some(path) = crate::test_support::corpus("ort/license-classifications.yml") else {
+        eprintln!("note: corpus absent, skipping the ORT comparison");
+        return;
+    };
+    let map = |category: &str| match category {
+        "permissive" => Some("permissive"),
+        "public-domain" => Some("public-domain"),
+        "copyleft-limited" => Some("weak-copyleft"),
+        "copyleft" => Some("strong-copyleft"),
+        "source-available" | "free-restricted" => Some("source-available"),
+        "proprietary-free" | "commercial" => Some("proprietary"),
+        "unstated-license" => Some("unknown"),
+        _ => None,
+    };
+    // ORT's file: `- id: "X"` followed by `  - "category"` lines; the first that maps wins.
+    let ort_text = std::fs::read_to_string(path).unwrap();
+    let mut ort: BTreeMap<String, &str> = BTreeMap::new();
+    let mut current: Option<String> = None;
+    for line in ort_text.lines() {
+        if let Some(id) = line.strip_prefix("- id: ") {
+            current = Some(id.trim_matches('"').to_owned());
+        } else if let (Some(id), Some(cat)) = (&current, line.strip_prefix("  - ")) {
+            if let Some(class) = map(cat.trim_matches('"')) {
+                ort.entry(id.clone()).or_insert(class);
+            }
+        }
+    }
+    assert!(ort.len() > 2000, "ORT's table read: {}", ort.len());
+    let ours = include_str!("../../rules/licenses/classes.toml");
+    let (mut differ, mut silent) = (0, Vec::new());
+    for line in ours.lines() {
+        let Some((id, rest)) = line.strip_prefix('"').and_then(|l| l.split_once("\" = \"")) else {
+            continue;
+        };
+        let Some((class, tail)) = rest.split_once('"') else {
+            continue;
+        };
+        if ort.get(id).is_some_and(|o| *o != class) {
+            differ += 1;
+            if !tail.trim_start().starts_with('#') {
+                silent.push(format!("{id}: {class}, ORT {}", ort[id]));
+            }
+        }
+    }
+    assert!(differ > 0, "the comparison found no difference at all");
+    assert!(
+        silent.is_empty(),
+        "differ from ORT without a reason: {silent:?}"
+    );
+}
