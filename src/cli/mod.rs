@@ -425,7 +425,13 @@ fn run(cli: Cli) -> Result<Status> {
 /// broken pipe surfaces as a `Write` error with `BrokenPipe`, which `main` turns into
 /// exit status 0.
 pub(crate) fn emit(text: &str) -> Result<()> {
-    if !text.contains(|c: char| c.is_control() && c != '\n' && c != '\t') {
+    // A byte scan first: C0 controls and DEL are single bytes, C1 controls start with
+    // 0xC2; only text holding one of those (or another 0xC2 character) is scanned by
+    // character. Output of 100 MB is common for large offers.
+    let suspect = text
+        .bytes()
+        .any(|b| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7F || b == 0xC2);
+    if !suspect || !text.contains(|c: char| c.is_control() && c != '\n' && c != '\t') {
         return emit_raw(text);
     }
     let mut safe = String::with_capacity(text.len() + 16);

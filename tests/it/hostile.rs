@@ -639,3 +639,48 @@ fn maven_parents_and_modules_out_of_the_tree_are_not_read() {
     );
     assert!(text.contains("2 module(s) are not in the tree"), "{text}");
 }
+
+/// A directory of many files is read by several threads: every file is read once, in
+/// path order, and every problem is reported (here two broken files far apart, one in
+/// each reader's share), then the run fails.
+#[test]
+fn a_large_directory_is_read_whole_and_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("offer");
+    std::fs::create_dir(&d).unwrap();
+    for i in 0..1_200 {
+        std::fs::write(
+            d.join(format!("s{i:04}.cdx.json")),
+            cdx(&format!("p{i}-"), 1),
+        )
+        .unwrap();
+    }
+    let inventory = |dir: &Path| -> serde_json::Value {
+        let out = sovra_in(dir, &["inventory", "offer", "--format", "json"], 120);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let v = inventory(dir.path());
+    let inputs: Vec<&str> = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(inputs.len(), 1_200);
+    assert!(
+        inputs.windows(2).all(|w| w[0] < w[1]),
+        "inputs in path order"
+    );
+    assert_eq!(v["packages"].as_array().unwrap().len(), 1_200);
+    // The same again: the same bytes.
+    assert_eq!(inventory(dir.path()), v);
+
+    std::fs::write(d.join("s0100.cdx.json"), "{\"bomFormat\": \"CycloneDX\", ").unwrap();
+    std::fs::write(d.join("s1100.cdx.json"), "{\"bomFormat\": \"CycloneDX\", ").unwrap();
+    let out = sovra_in(dir.path(), &["inventory", "offer"], 120);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("s0100.cdx.json:1:"), "{err}");
+    assert!(err.contains("s1100.cdx.json:1:"), "{err}");
+}

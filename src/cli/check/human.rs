@@ -14,7 +14,9 @@ use crate::finding::{Finding, Level};
 use crate::text::escape_controls;
 
 pub(super) fn render(a: &Analysis, fail_on: Level, color: bool) -> String {
-    let mut buf = Vec::new();
+    // About 600 bytes per finding: reserved once, so a large offer's output is not
+    // copied each time the buffer would have grown.
+    let mut buf = Vec::with_capacity(a.findings.len().saturating_mul(640));
     {
         let mut w: Box<dyn termcolor::WriteColor + '_> = if color {
             Box::new(termcolor::Ansi::new(&mut buf))
@@ -48,7 +50,9 @@ pub(super) fn render(a: &Analysis, fail_on: Level, color: bool) -> String {
             }
         }
     }
-    let mut text = String::from_utf8_lossy(&buf).into_owned();
+    // Everything written is text; the lossy path (a copy) only if that ever breaks.
+    let mut text = String::from_utf8(buf)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     for n in &a.inventory.notices {
         let input = a
             .inventory

@@ -229,7 +229,12 @@ pub(crate) fn render(a: &Analysis, fail_on: Level) -> String {
             })
             .collect(),
     };
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
+    // Reserved once (about 700 bytes per finding), so a large offer's document is not
+    // copied each time the buffer would have grown.
+    let mut buf = Vec::with_capacity(a.findings.len().saturating_mul(704));
+    if serde_json::to_writer_pretty(&mut buf, &doc).is_err() {
+        buf.clear();
+    }
+    buf.push(b'\n');
+    String::from_utf8(buf).unwrap_or_default()
 }
