@@ -39,6 +39,39 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
 }
 
 fn parse_limited(path: &Path, bytes: &[u8], nodes_limit: u32) -> Result<Inventory> {
+    let (text, doc) = bounded_document(path, bytes, nodes_limit)?;
+    let at = |offset: usize, msg: String| {
+        Error::Invalid(vec![Problem::at_offset(path, text, offset, msg)])
+    };
+    let root = doc.root_element();
+    let ns = root.tag_name().namespace().unwrap_or("");
+    let version = ns
+        .strip_prefix(NAMESPACE)
+        .filter(|v| VERSIONS.contains(v))
+        .filter(|_| root.tag_name().name() == "bom");
+    let Some(version) = version else {
+        return Err(at(
+            root.range().start,
+            format!(
+                "not a CycloneDX BOM: root element `{}` in namespace `{ns}`, expected `bom` \
+                 in `{NAMESPACE}1.0` to `{NAMESPACE}1.7`",
+                root.tag_name().name()
+            ),
+        ));
+    };
+    validate(root, ns).map_err(|(offset, msg)| at(offset, msg))?;
+    build(path, bytes, version, root, ns).map_err(|(offset, msg)| at(offset, msg))
+}
+
+/// The bounded XML entry of every XML reader (CycloneDX, Maven): UTF-8 checked and
+/// located, a byte-order mark dropped, nesting deeper than [`MAX_DEPTH`] refused before
+/// parsing, no DTD (no entity expansion), at most `nodes_limit` nodes. Returns the text
+/// (for positions) and the document.
+pub(super) fn bounded_document<'a>(
+    path: &Path,
+    bytes: &'a [u8],
+    nodes_limit: u32,
+) -> Result<(&'a str, Document<'a>)> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let valid = String::from_utf8_lossy(&bytes[..e.valid_up_to()]);
         Error::Invalid(vec![Problem::at_offset(
@@ -63,27 +96,7 @@ fn parse_limited(path: &Path, bytes: &[u8], nodes_limit: u32) -> Result<Inventor
     };
     let doc = Document::parse_with_options(text, opts)
         .map_err(|e| syntax(path, text, &e, nodes_limit))?;
-    let at = |offset: usize, msg: String| {
-        Error::Invalid(vec![Problem::at_offset(path, text, offset, msg)])
-    };
-    let root = doc.root_element();
-    let ns = root.tag_name().namespace().unwrap_or("");
-    let version = ns
-        .strip_prefix(NAMESPACE)
-        .filter(|v| VERSIONS.contains(v))
-        .filter(|_| root.tag_name().name() == "bom");
-    let Some(version) = version else {
-        return Err(at(
-            root.range().start,
-            format!(
-                "not a CycloneDX BOM: root element `{}` in namespace `{ns}`, expected `bom` \
-                 in `{NAMESPACE}1.0` to `{NAMESPACE}1.7`",
-                root.tag_name().name()
-            ),
-        ));
-    };
-    validate(root, ns).map_err(|(offset, msg)| at(offset, msg))?;
-    build(path, bytes, version, root, ns).map_err(|(offset, msg)| at(offset, msg))
+    Ok((text, doc))
 }
 
 /// The offset of the first element start tag nested deeper than [`MAX_DEPTH`], by a

@@ -28,9 +28,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
 
-use roxmltree::{Document, Node, ParsingOptions};
+use roxmltree::Node;
 
-use super::cyclonedx_xml::{NODES_LIMIT, syntax, too_deep};
+use super::cyclonedx_xml::{NODES_LIMIT, bounded_document};
 use super::flat;
 use super::input_file;
 use crate::error::{Error, Problem, Result};
@@ -790,33 +790,7 @@ fn normalise(path: &Path) -> PathBuf {
 
 /// Parses one POM's XML into what it declares.
 fn parse_pom(path: &Path, bytes: &[u8]) -> Result<Pom> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let valid = String::from_utf8_lossy(&bytes[..e.valid_up_to()]);
-        Error::Invalid(vec![Problem::at_offset(
-            path,
-            &valid,
-            valid.len(),
-            "invalid UTF-8",
-        )])
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if let Some(offset) = too_deep(text) {
-        return Err(Error::Invalid(vec![Problem::at_offset(
-            path,
-            text,
-            offset,
-            format!(
-                "elements nest deeper than {} levels",
-                super::cyclonedx_xml::MAX_DEPTH
-            ),
-        )]));
-    }
-    let opts = ParsingOptions {
-        allow_dtd: false,
-        nodes_limit: NODES_LIMIT,
-    };
-    let doc = Document::parse_with_options(text, opts)
-        .map_err(|e| syntax(path, text, &e, NODES_LIMIT))?;
+    let (text, doc) = bounded_document(path, bytes, NODES_LIMIT)?;
     let root = doc.root_element();
     let ns = root.tag_name().namespace();
     if root.tag_name().name() != "project" || !matches!(ns, None | Some(NAMESPACE)) {
