@@ -322,21 +322,34 @@ fn registry_src(folder: &str) -> impl Iterator<Item = PathBuf> + use<> {
 /// registry sources), when it exists and is within [`LICENSE_FILE_LIMIT`]; otherwise the
 /// package stays "licence file only".
 pub(crate) fn read_license_file(path: &Path) -> Option<String> {
-    use std::io::Read;
-    let file = std::fs::File::open(path).ok()?;
-    let mut bytes = Vec::new();
-    file.take(LICENSE_FILE_LIMIT + 1)
-        .read_to_end(&mut bytes)
-        .ok()?;
-    if bytes.len() as u64 > LICENSE_FILE_LIMIT {
-        return None;
-    }
+    // The input reader's bounds: regular files only (a FIFO named as a licence file would
+    // block the run), at most `LICENSE_FILE_LIMIT` bytes.
+    let bytes = super::read_bounded(path, LICENSE_FILE_LIMIT).ok()?;
     Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A licence file that is a FIFO (which would block a plain read) or too large is
+    /// not read; a regular one is.
+    #[test]
+    fn licence_files_are_read_within_bounds() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("LICENSE-FIFO");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            assert_eq!(read_license_file(&fifo), None);
+        }
+        let big = dir.path().join("LICENSE-BIG");
+        let size = usize::try_from(LICENSE_FILE_LIMIT).unwrap() + 1;
+        std::fs::write(&big, vec![b'x'; size]).unwrap();
+        assert_eq!(read_license_file(&big), None);
+        let ok = dir.path().join("LICENSE");
+        std::fs::write(&ok, "MIT License\n").unwrap();
+        assert_eq!(read_license_file(&ok).as_deref(), Some("MIT License\n"));
+    }
 
     #[test]
     fn truncated_metadata_is_an_error_not_a_panic() {
