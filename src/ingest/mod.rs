@@ -178,7 +178,7 @@ fn read_file(
             read_maven(path, bytes, tree, opts).map(|(inv, _)| inv)
         }
         other => {
-            let manifest = manifest_beside(path, other)?;
+            let manifest = manifest_beside(path, other, opts.max_file_bytes)?;
             parse_with(other, path, bytes, manifest.as_ref())
         }
     }
@@ -216,8 +216,13 @@ fn read_maven(
 }
 
 /// The project manifest a lockfile is read with, when it lies beside it
-/// (`composer.json` for `composer.lock`, …), as path and bytes.
-fn manifest_beside(path: &Path, format: InputFormat) -> Result<Option<(PathBuf, Vec<u8>)>> {
+/// (`composer.json` for `composer.lock`, …), as path and bytes. Read with the same
+/// bounds as any input: a FIFO or a huge file there is refused, not waited on.
+fn manifest_beside(
+    path: &Path,
+    format: InputFormat,
+    max_bytes: u64,
+) -> Result<Option<(PathBuf, Vec<u8>)>> {
     let name = match format {
         InputFormat::ComposerLock => "composer.json",
         InputFormat::PoetryLock => "pyproject.toml",
@@ -228,10 +233,10 @@ fn manifest_beside(path: &Path, format: InputFormat) -> Result<Option<(PathBuf, 
     let Some(file) = path.parent().map(|d| d.join(name)) else {
         return Ok(None);
     };
-    match std::fs::read(&file) {
-        Ok(bytes) => Ok(Some((file, bytes))),
+    match std::fs::symlink_metadata(&file) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(Error::io(&file, e)),
+        Ok(_) => read_bounded(&file, max_bytes).map(|bytes| Some((file, bytes))),
     }
 }
 
@@ -286,40 +291,40 @@ pub(crate) fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
 /// threads (the reads are system calls, mostly): 50,000 small SBOMs spend most of their
 /// reading time opening and stating files. Every read keeps its own bound.
 fn read_all(files: &[PathBuf], max_bytes: u64) -> Vec<Result<Vec<u8>>> {
+    map_in_parallel(files, |f| read_bounded(f, max_bytes))
+}
+
+/// `f` of every item, in order, on a few threads when there are many items (at least
+/// 512 each; up to four threads). A thread that panicked has its items mapped
+/// again on this thread, so a panic is not swallowed (it repeats) and nothing is dropped.
+fn map_in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     const PER_THREAD: usize = 512;
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
         .clamp(1, 4)
-        .min(files.len() / PER_THREAD)
+        .min(items.len() / PER_THREAD)
         .max(1);
     if threads == 1 {
-        return files.iter().map(|f| read_bounded(f, max_bytes)).collect();
+        return items.iter().map(&f).collect();
     }
-    let chunk = files.len().div_ceil(threads);
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
     std::thread::scope(|scope| {
-        let handles: Vec<_> = files
+        let handles: Vec<_> = items
             .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|f| read_bounded(f, max_bytes))
-                        .collect::<Vec<_>>()
-                })
-            })
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<_>>()))
             .collect();
         handles
             .into_iter()
-            .zip(files.chunks(chunk))
-            .flat_map(|(h, part)| {
-                // A reader thread that panicked: its files are read again here, so a
-                // panic is not swallowed silently (it repeats) and nothing is dropped.
-                h.join()
-                    .unwrap_or_else(|_| part.iter().map(|f| read_bounded(f, max_bytes)).collect())
-            })
+            .zip(items.chunks(chunk))
+            .flat_map(|(h, part)| h.join().unwrap_or_else(|_| part.iter().map(f).collect()))
             .collect()
     })
 }
 
+/// Like [`read_dir`], and also returns the `publiccode.yml` files found (sorted by
+/// path), which are no package inventory: a directory holding only those gives an
+/// inventory without inputs, for the caller to read them as a candidate's components.
 pub(crate) fn read_dir_parts(
     dir: &Path,
     opts: &IngestOptions,
@@ -424,15 +429,28 @@ pub(crate) fn read_dir_parts(
         .filter(|(_, f, _)| *f == InputFormat::CargoManifest)
         .filter_map(|(p, _, _)| p.parent().map(Path::to_owned))
         .collect();
+    // Cargo locks that a manifest or saved metadata stands for are not read.
+    found.retain(|(file, format, _)| {
+        *format != InputFormat::CargoLock
+            || !(saved.iter().any(|d| file.starts_with(d))
+                || file.parent().is_some_and(|d| cargo_read.contains(d)))
+    });
+    // Every file but Cargo manifests and Maven POMs (which read their neighbours and
+    // cover one another, so go in order) is parsed on its own: in parallel, then merged
+    // in the sorted order, so the inventory is the same however the work was split.
+    let alone =
+        |format: InputFormat| !matches!(format, InputFormat::CargoManifest | InputFormat::MavenPom);
+    let mut parsed = map_in_parallel(&found, |(file, format, bytes)| {
+        alone(*format).then(|| {
+            manifest_beside(file, *format, opts.max_file_bytes)
+                .and_then(|m| parse_with(*format, file, bytes, m.as_ref()))
+        })
+    })
+    .into_iter();
     let mut inv = Inventory::new();
     let mut covered: HashSet<PathBuf> = HashSet::new();
     for (file, format, bytes) in found {
-        if format == InputFormat::CargoLock
-            && (saved.iter().any(|d| file.starts_with(d))
-                || file.parent().is_some_and(|d| cargo_read.contains(d)))
-        {
-            continue;
-        }
+        let part = parsed.next().flatten();
         if format == InputFormat::CargoManifest {
             if saved.iter().any(|d| file.starts_with(d)) {
                 continue;
@@ -460,9 +478,7 @@ pub(crate) fn read_dir_parts(
                 }
                 Err(e) => problems.extend(e.into_problems(&file)),
             }
-        } else {
-            let part = manifest_beside(&file, format)
-                .and_then(|m| parse_with(format, &file, &bytes, m.as_ref()));
+        } else if let Some(part) = part {
             match part {
                 Ok(part) => inv.merge(part),
                 Err(e) => problems.extend(e.into_problems(&file)),

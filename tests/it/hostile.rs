@@ -429,6 +429,53 @@ fn fifos_and_devices_behind_symlinks_are_not_read() {
     assert!(text.contains("offer/zero.spdx"), "{text}");
 }
 
+/// The project manifest read beside a lockfile is an input like any other: a FIFO named
+/// `package.json` beside a `yarn.lock`, or one over the size limit, is refused at once,
+/// naming it, instead of blocking the run or reading it whole.
+#[cfg(unix)]
+#[test]
+fn the_manifest_beside_a_lockfile_is_read_with_the_same_bounds() {
+    const YARN: &str = "# yarn lockfile v1\n\n\"left-pad@^1.3.0\":\n  version \"1.3.0\"\n  resolved \"https://registry.yarnpkg.com/left-pad/-/left-pad-1.3.0.tgz\"\n";
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("offer");
+    std::fs::create_dir(&d).unwrap();
+    std::fs::write(d.join("yarn.lock"), YARN).unwrap();
+    let made = Command::new("mkfifo")
+        .arg(d.join("package.json"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    for args in [
+        &["inventory", "offer/yarn.lock"][..],
+        &["inventory", "offer"][..],
+    ] {
+        let out = sovra_in(dir.path(), args, 20);
+        fails_with(&out, "not a regular file (a device, FIFO or socket)");
+        assert!(
+            stderr(&out).contains("offer/package.json"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    std::fs::remove_file(d.join("package.json")).unwrap();
+    let big = format!(
+        r#"{{"name":"offer","description":"{}"}}"#,
+        "x".repeat(1 << 20)
+    );
+    std::fs::write(d.join("package.json"), big).unwrap();
+    let out = sovra_in(
+        dir.path(),
+        &["inventory", "offer/yarn.lock", "--max-input-size", "1"],
+        20,
+    );
+    fails_with(
+        &out,
+        "offer/package.json: larger than the input size limit of 1048576 bytes",
+    );
+    let out = sovra_in(dir.path(), &["inventory", "offer/yarn.lock"], 20);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
 // ---------------------------------------------------------------------------------------
 // Nothing quadratic (the figures are in benches/hostile.py; these check the shape).
 // ---------------------------------------------------------------------------------------
