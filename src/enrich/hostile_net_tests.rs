@@ -3,166 +3,23 @@
 //! `docs/security.md`). The output paths are tested through the command line in
 //! `tests/it/hostile_net.rs`.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::Write;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::enrich::{self, Config, Silent, Source};
-use crate::model::{Ecosystem, Inventory, Package, PackageId, SourceKind};
+use crate::model::{Ecosystem, Inventory};
 
-// ---------------------------------------------------------------------------------------
-// A loopback server that records every request.
-
-#[derive(Debug, Clone)]
-struct Req {
-    path: String,
-    headers: Vec<(String, String)>,
-}
-
-impl Req {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-enum Reply {
-    /// Status, extra headers, body.
-    Send(u16, Vec<(String, String)>, Vec<u8>),
-    /// Announces `len` bytes of body and sends one every `every`.
-    Drip { len: usize, every: Duration },
-}
-
-fn ok(body: impl Into<Vec<u8>>) -> Reply {
-    Reply::Send(200, Vec::new(), body.into())
-}
-
-struct Server {
-    base: String,
-    log: Arc<Mutex<Vec<Req>>>,
-}
-
-impl Server {
-    fn start(handler: impl Fn(&Req) -> Reply + Send + Sync + 'static) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let handler = Arc::new(handler);
-        let log2 = Arc::clone(&log);
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(stream) = stream else { continue };
-                let handler = Arc::clone(&handler);
-                let log = Arc::clone(&log2);
-                std::thread::spawn(move || serve(stream, &*handler, &log));
-            }
-        });
-        Server { base, log }
-    }
-
-    fn requests(&self) -> Vec<Req> {
-        self.log.lock().unwrap().clone()
-    }
-}
-
-fn serve(stream: TcpStream, handler: &(dyn Fn(&Req) -> Reply + Sync), log: &Mutex<Vec<Req>>) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut line = String::new();
-    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-        return;
-    }
-    let path = line.split_whitespace().nth(1).unwrap_or("").to_owned();
-    let mut headers = Vec::new();
-    loop {
-        let mut h = String::new();
-        if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
-            break;
-        }
-        if let Some((k, v)) = h.split_once(':') {
-            headers.push((k.trim().to_ascii_lowercase(), v.trim().to_owned()));
-        }
-    }
-    let len: usize = headers
-        .iter()
-        .find(|(k, _)| k == "content-length")
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(0);
-    let mut body = vec![0; len];
-    let _ = reader.read_exact(&mut body);
-    let req = Req { path, headers };
-    log.lock().unwrap().push(req.clone());
-    let mut out = stream;
-    let _ = match handler(&req) {
-        Reply::Send(status, extra, body) => {
-            let mut head = format!(
-                "HTTP/1.1 {status} Status\r\nContent-Length: {}\r\nConnection: close\r\n",
-                body.len()
-            );
-            for (k, v) in extra {
-                head.push_str(&format!("{k}: {v}\r\n"));
-            }
-            head.push_str("\r\n");
-            out.write_all(head.as_bytes())
-                .and_then(|()| out.write_all(&body))
-        }
-        Reply::Drip { len, every } => {
-            let head =
-                format!("HTTP/1.1 200 OK\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n");
-            let mut r = out.write_all(head.as_bytes());
-            for _ in 0..len {
-                if r.is_err() {
-                    break;
-                }
-                std::thread::sleep(every);
-                r = out.write_all(b" ").and_then(|()| out.flush());
-            }
-            r
-        }
-    };
-    let _ = out.flush();
-}
+use super::test_support::{Reply, Server, inventory, ok, pkg};
 
 // ---------------------------------------------------------------------------------------
 // Inputs, configuration and archives.
 
-fn pkg(eco: Ecosystem, name: &str, version: &str) -> Package {
-    Package {
-        id: PackageId::synthetic(&eco, name, Some(version)),
-        name: name.into(),
-        version: Some(version.into()),
-        ecosystem: eco,
-        source: SourceKind::DefaultRegistry,
-        ..Package::default()
-    }
-}
-
-fn inventory(pkgs: impl IntoIterator<Item = Package>) -> Inventory {
-    let mut inv = Inventory::new();
-    for p in pkgs {
-        inv.add_package(p);
-    }
-    inv
-}
-
-/// A configuration that asks only `sources`, all at `base`, with short timeouts.
+/// The shared configuration without retries: each fault is met once.
 fn config(base: &str, sources: &[Source], cache: &Path) -> Config {
-    let mut cfg = Config::from_env();
-    cfg.sources = sources.iter().copied().collect();
-    for (name, _) in enrich::BASE_URLS {
-        cfg.base_urls.insert(name.to_owned(), base.to_owned());
-    }
-    cfg.cache_dir = Some(cache.to_owned());
-    cfg.http.timeout = Duration::from_millis(1500);
+    let mut cfg = super::test_support::config(base, sources, cache);
     cfg.http.retries = 0;
     cfg.http.backoff = Duration::from_millis(10);
-    cfg.http.host_interval = Duration::ZERO;
-    cfg.github_token = None;
-    cfg.gitlab_token = None;
-    cfg.now = "2026-11-01T00:00:00Z".parse().unwrap();
     cfg
 }
 
@@ -235,7 +92,7 @@ fn a_cross_origin_redirect_carries_no_token() {
     let forge = Server::start(move |req| {
         Reply::Send(
             302,
-            vec![("Location".into(), format!("{target}{}", req.path))],
+            vec![("Location", format!("{target}{}", req.path))],
             Vec::new(),
         )
     });

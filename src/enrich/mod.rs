@@ -679,6 +679,8 @@ fn top_share(counts: impl Iterator<Item = u64>) -> Option<f64> {
 mod hostile_net_tests;
 #[cfg(test)]
 mod net_tests;
+#[cfg(test)]
+mod test_support;
 
 #[cfg(test)]
 mod tests {
