@@ -90,7 +90,7 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
                     pkg = pkg_name(ctx, pkg),
                     licence = l.text(),
                     found = found.join(", "),
-                    scope = p.scope.text()
+                    place = p.scope.where_text()
                 ),
                 notes: (c.alternatives.len() > 1)
                     .then(|| text!("license-class.every-alternative"))

@@ -304,6 +304,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_licence_file_that_resembles_no_licence_text_says_so() {
+        use crate::license::UnknownReason as U;
+        let unmatched = U::Unidentified {
+            file: "LICENSE".into(),
+            best: String::new(),
+            score: "0.00".into(),
+        };
+        assert_eq!(
+            unknown_reason(&unmatched).to_string(),
+            "licence file `LICENSE` not identified (no licence text resembles it)"
+        );
+        let near = U::Unidentified {
+            file: "LICENSE".into(),
+            best: "MIT".into(),
+            score: "0.61".into(),
+        };
+        assert_eq!(
+            unknown_reason(&near).to_string(),
+            "licence file `LICENSE` not identified (best match `MIT`, score 0.61)"
+        );
+    }
+
+    #[test]
     fn kinds_are_sorted_and_unique() {
         for w in KINDS.windows(2) {
             assert!(w[0].name < w[1].name, "{} before {}", w[0].name, w[1].name);
@@ -341,6 +364,15 @@ impl ScopeParam {
         }
     }
 
+    /// Where in the graph, as a phrase that ends a sentence ("in what ships").
+    pub(crate) fn where_text(self) -> Text {
+        match self {
+            ScopeParam::Runtime => text!("scope-where.runtime"),
+            ScopeParam::Build => text!("scope-where.build"),
+            ScopeParam::All => text!("scope-where.all"),
+        }
+    }
+
     pub(crate) fn scope(self) -> crate::graph::Scope {
         match self {
             ScopeParam::Runtime => crate::graph::Scope::Runtime,
@@ -358,6 +390,9 @@ pub(crate) fn unknown_reason(r: &crate::license::UnknownReason) -> Text {
         U::NoAssertion => text!("unknown-reason.noassertion"),
         U::None => text!("unknown-reason.none"),
         U::LicenseFileOnly(f) => text!("unknown-reason.file-only", file = f),
+        U::Unidentified { file, best, .. } if best.is_empty() => {
+            text!("unknown-reason.file-unmatched", file = file)
+        }
         U::Unidentified { file, best, score } => text!(
             "unknown-reason.file-unidentified",
             file = file,

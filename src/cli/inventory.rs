@@ -244,6 +244,9 @@ fn reason_detail(r: &UnknownReason) -> String {
         UnknownReason::NoAssertion => "NOASSERTION".to_owned(),
         UnknownReason::None => "NONE".to_owned(),
         UnknownReason::LicenseFileOnly(f) => format!("licence file `{f}` only"),
+        UnknownReason::Unidentified { file, best, .. } if best.is_empty() => {
+            format!("licence file `{file}` not identified (no licence text resembles it)")
+        }
         UnknownReason::Unidentified { file, best, score } => {
             format!("licence file `{file}` not identified (best match `{best}`, score {score})")
         }

@@ -587,6 +587,9 @@ fn license_inventory(s: &Subject<'_>, runtime: &[PkgIdx], lang: &str) -> License
                         (r.kind(), Some(f.clone()))
                     }
                     Some(LicenseState::Unknown(
+                        r @ UnknownReason::Unidentified { file, best, .. },
+                    )) if best.is_empty() => (r.kind(), Some(file.clone())),
+                    Some(LicenseState::Unknown(
                         r @ UnknownReason::Unidentified { file, best, score },
                     )) => (r.kind(), Some(format!("{file} ({best} {score})"))),
                     Some(LicenseState::Unknown(r @ UnknownReason::Unparseable { raw, .. })) => {

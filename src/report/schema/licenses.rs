@@ -100,6 +100,11 @@ impl UnknownPackageJson {
     fn new(package: String, reason: &UnknownReason) -> Self {
         let (file, raw, error) = match reason {
             UnknownReason::LicenseFileOnly(f) => (Some(f.clone()), None, None),
+            UnknownReason::Unidentified { file, best, .. } if best.is_empty() => (
+                Some(file.clone()),
+                None,
+                Some("no licence text resembles it".to_owned()),
+            ),
             UnknownReason::Unidentified { file, best, score } => (
                 Some(file.clone()),
                 None,
