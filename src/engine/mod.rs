@@ -242,20 +242,45 @@ fn apply_exceptions(
 }
 
 fn sort(findings: &mut [Finding], inv: &Inventory) {
-    findings.sort_by_cached_key(|f| {
-        let pkg = f.hit.package.map(|p| {
-            let p = inv.package(p);
-            (p.name.clone(), p.version.clone())
-        });
-        (
-            f.rule.clone(),
-            pkg,
-            f.hit.component,
-            // English, so the order is the same in every language.
-            f.hit.message.to_string(),
-            f.hit.notes.iter().map(Text::to_string).collect::<Vec<_>>(),
-        )
+    // By rule, package (name, version) and component first, all borrowed; the rendered
+    // message, then the notes, only break ties within a run that shares that key (one
+    // SBOM-level finding per input shares it across thousands of inputs). The order is
+    // that of the whole tuple (rule, package, component, message, notes), and stable.
+    findings.sort_by(|a, b| cheap_key(a, inv).cmp(&cheap_key(b, inv)));
+    for run in runs(findings, |a, b| cheap_key(a, inv) == cheap_key(b, inv)) {
+        // English, so the order is the same in every language.
+        run.sort_by_cached_key(|f| f.hit.message.to_string());
+        for tie in runs(run, |a, b| {
+            a.hit.message.to_string() == b.hit.message.to_string()
+        }) {
+            tie.sort_by_cached_key(|f| f.hit.notes.iter().map(Text::to_string).collect::<Vec<_>>());
+        }
+    }
+}
+
+type CheapKey<'a> = (&'a str, Option<(&'a str, Option<&'a str>)>, Option<u32>);
+
+fn cheap_key<'a>(f: &'a Finding, inv: &'a Inventory) -> CheapKey<'a> {
+    let pkg = f.hit.package.map(|p| {
+        let p = inv.package(p);
+        (p.name.as_str(), p.version.as_deref())
     });
+    (f.rule.as_str(), pkg, f.hit.component)
+}
+
+/// The maximal runs of neighbours that `same` joins, longer than one.
+fn runs<T>(items: &mut [T], same: impl Fn(&T, &T) -> bool) -> Vec<&mut [T]> {
+    let mut out = Vec::new();
+    let mut rest = items;
+    while !rest.is_empty() {
+        let len = 1 + rest.windows(2).take_while(|w| same(&w[0], &w[1])).count();
+        let (run, tail) = rest.split_at_mut(len);
+        if run.len() > 1 {
+            out.push(run);
+        }
+        rest = tail;
+    }
+    out
 }
 
 #[cfg(test)]
