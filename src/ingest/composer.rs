@@ -160,7 +160,7 @@ pub(crate) fn parse(
                 .collect(),
         );
     }
-    out.into_inventory(&mut inv, input, str::to_ascii_lowercase);
+    out.into_inventory(&mut inv, input, lower);
     inv.finish();
     Ok(inv)
 }
@@ -243,6 +243,15 @@ fn licence(l: &Licence) -> Vec<String> {
                 .collect::<Vec<_>>()
                 .join(" OR "),
         ],
+    }
+}
+
+/// Composer matches package names case-insensitively.
+fn lower(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(name)
     }
 }
 

@@ -7,37 +7,42 @@
 //! Entries of one name and version in several frameworks are one package. NuGet lockfiles
 //! record no licences.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use serde::Deserialize;
+use serde::de::IgnoredAny;
 
 use super::flat;
 use super::input_file;
 use crate::error::{Error, Result};
-use crate::model::{DocumentMeta, Ecosystem, EdgeKind, InputFormat, Inventory, SourceKind};
+use crate::model::{DocumentMeta, Ecosystem, EdgeKind, InputFormat, Inventory, PkgIdx, SourceKind};
 
 #[derive(Debug, Deserialize)]
-struct Lock {
+struct Lock<'a> {
     version: Option<u32>,
-    #[serde(default)]
-    dependencies: BTreeMap<String, BTreeMap<String, Entry>>,
+    #[serde(default, borrow)]
+    dependencies: BTreeMap<Cow<'a, str>, BTreeMap<Cow<'a, str>, Entry<'a>>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Entry {
-    #[serde(rename = "type")]
-    kind: Option<String>,
-    resolved: Option<String>,
-    content_hash: Option<String>,
-    #[serde(default)]
-    dependencies: BTreeMap<String, serde_json::Value>,
+struct Entry<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    resolved: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    content_hash: Option<Cow<'a, str>>,
+    /// The names depended on; the version ranges are not read.
+    #[serde(default, borrow)]
+    dependencies: BTreeMap<Cow<'a, str>, IgnoredAny>,
 }
 
 /// Parses a `packages.lock.json`.
 pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
-    let lock: Lock = serde_json::from_slice(bytes).map_err(|e| Error::json(path, &e))?;
+    let lock: Lock<'_> = serde_json::from_slice(bytes).map_err(|e| Error::json(path, &e))?;
     let meta = DocumentMeta {
         spec_version: lock.version.map(|v| format!("version {v}")),
         has_dependencies: true,
@@ -49,13 +54,17 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
     inv.add_root(root);
     let mut missing: Option<(usize, String)> = None;
     for entries in lock.dependencies.values() {
-        // Names are case-insensitive in NuGet.
-        let mut idx_of = HashMap::with_capacity(entries.len());
+        // NuGet ids are case-insensitive: a dependency is looked up as written first,
+        // then by its lowercase form (built only when some lookup needs it).
+        let mut exact: HashMap<&str, PkgIdx> = HashMap::with_capacity(entries.len());
+        let mut lower: Option<HashMap<String, PkgIdx>> = None;
+        let mut idxs = Vec::with_capacity(entries.len());
         for (name, e) in entries {
-            let project = e.kind.as_deref() == Some("Project");
+            let kind = e.kind.as_deref();
+            let project = kind == Some("Project");
             let version = e.resolved.as_deref();
             let (purl, source) = if project {
-                (None, SourceKind::Path(name.clone()))
+                (None, SourceKind::Path(name.to_string()))
             } else {
                 (
                     Some(flat::purl("nuget", name, version)),
@@ -63,19 +72,34 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
                 )
             };
             let mut pkg = flat::package(Ecosystem::Nuget, name, version, purl, source, input);
-            pkg.integrity = e.content_hash.as_ref().map(|h| format!("sha512-{h}"));
+            pkg.integrity = e.content_hash.as_deref().map(|h| {
+                let mut s = String::with_capacity(7 + h.len());
+                s.push_str("sha512-");
+                s.push_str(h);
+                s
+            });
             let idx = inv.add_package(pkg);
-            idx_of.insert(name.to_lowercase(), idx);
-            if matches!(e.kind.as_deref(), Some("Direct" | "Project")) {
+            exact.insert(name, idx);
+            idxs.push(idx);
+            if matches!(kind, Some("Direct" | "Project")) {
                 inv.add_edge(root, idx, EdgeKind::Runtime, None);
             }
         }
-        for (name, e) in entries {
-            let from = idx_of[&name.to_lowercase()];
+        for ((_, e), &from) in entries.iter().zip(&idxs) {
             for dep in e.dependencies.keys() {
-                match idx_of.get(&dep.to_lowercase()) {
-                    Some(&to) => inv.add_edge(from, to, EdgeKind::Runtime, None),
-                    None => missing.get_or_insert((0, dep.clone())).0 += 1,
+                let to = exact.get(dep.as_ref()).copied().or_else(|| {
+                    let lower = lower.get_or_insert_with(|| {
+                        entries
+                            .keys()
+                            .zip(&idxs)
+                            .map(|(n, &i)| (n.to_lowercase(), i))
+                            .collect()
+                    });
+                    lower.get(&dep.to_lowercase()).copied()
+                });
+                match to {
+                    Some(to) => inv.add_edge(from, to, EdgeKind::Runtime, None),
+                    None => missing.get_or_insert((0, dep.to_string())).0 += 1,
                 }
             }
         }

@@ -5,9 +5,12 @@
 //! manifest beside it where one was read, and otherwise are inferred as the packages no
 //! other package needs (each in its own scope).
 
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Cow;
+use std::collections::HashMap;
 
-use crate::model::{Ecosystem, EdgeKind, InputIdx, Inventory, Package, PackageId, SourceKind};
+use crate::model::{
+    Ecosystem, EdgeKind, InputIdx, Inventory, Package, PackageId, PkgIdx, SourceKind,
+};
 
 /// One locked package and the dependencies it names.
 #[derive(Debug)]
@@ -42,25 +45,38 @@ impl Flat {
 
     /// Adds the packages, the root and the edges to `inv`. A dependency key that names
     /// no locked package is left out and said in a notice; inferred direct dependencies
-    /// are said too. Returns the number of keys left out.
+    /// are said too. Returns the number of keys left out. `key` turns a package name or a
+    /// dependency key into the form they are matched in (borrowing when it is unchanged).
     pub(super) fn into_inventory(
         self,
         inv: &mut Inventory,
         input: InputIdx,
-        key: impl Fn(&str) -> String,
+        key: for<'k> fn(&'k str) -> Cow<'k, str>,
     ) -> usize {
-        let root = inv.add_package(self.root);
+        let Flat {
+            root,
+            locked,
+            direct,
+        } = self;
+        let root = inv.add_package(root);
         inv.add_root(root);
-        let mut by_key: HashMap<String, crate::model::PkgIdx> = HashMap::new();
-        let mut idxs = Vec::with_capacity(self.locked.len());
-        for l in &self.locked {
-            let idx = inv.add_package(l.pkg.clone());
-            let name = key(&l.pkg.name);
-            if let Some(v) = &l.pkg.version {
-                by_key.insert(format!("{name} {v}"), idx);
+        let mut by_key: HashMap<String, PkgIdx> = HashMap::with_capacity(2 * locked.len());
+        let mut rest = Vec::with_capacity(locked.len());
+        for l in locked {
+            let name = key(&l.pkg.name).into_owned();
+            let versioned = l.pkg.version.as_ref().map(|v| {
+                let mut k = String::with_capacity(name.len() + 1 + v.len());
+                k.push_str(&name);
+                k.push(' ');
+                k.push_str(v);
+                k
+            });
+            let idx = inv.add_package(l.pkg);
+            if let Some(k) = versioned {
+                by_key.insert(k, idx);
             }
             by_key.entry(name).or_insert(idx);
-            idxs.push(idx);
+            rest.push((idx, l.deps, l.scope));
         }
         let mut unresolved = 0;
         let mut first: Option<String> = None;
@@ -68,23 +84,23 @@ impl Flat {
             unresolved += 1;
             first.get_or_insert_with(|| dep.to_owned());
         };
-        let mut needed: BTreeMap<crate::model::PkgIdx, ()> = BTreeMap::new();
-        for (l, &from) in self.locked.iter().zip(&idxs) {
-            for (dep, kind) in &l.deps {
-                match by_key.get(&key(dep)) {
-                    Some(&to) if to != from => {
-                        inv.add_edge(from, to, *kind, None);
-                        needed.insert(to, ());
+        let mut needed = vec![false; inv.packages.len()];
+        for (from, deps, _) in &rest {
+            for (dep, kind) in deps {
+                match by_key.get(&*key(dep)) {
+                    Some(&to) if to != *from => {
+                        inv.add_edge(*from, to, *kind, None);
+                        needed[to.index()] = true;
                     }
                     Some(_) => {}
                     None => miss(dep),
                 }
             }
         }
-        match self.direct {
+        match direct {
             Some(direct) => {
                 for (dep, kind) in direct {
-                    match by_key.get(&key(&dep)) {
+                    match by_key.get(&*key(&dep)) {
                         Some(&to) if to != root => inv.add_edge(root, to, kind, None),
                         Some(_) => {}
                         None => miss(&dep),
@@ -93,9 +109,9 @@ impl Flat {
             }
             None => {
                 inv.notice(input, crate::text!("notice.lock-roots-inferred"));
-                for (l, &idx) in self.locked.iter().zip(&idxs) {
-                    if idx != root && !needed.contains_key(&idx) {
-                        inv.add_edge(root, idx, l.scope, None);
+                for &(idx, _, scope) in &rest {
+                    if idx != root && !needed[idx.index()] {
+                        inv.add_edge(root, idx, scope, None);
                     }
                 }
             }
@@ -108,6 +124,11 @@ impl Flat {
         }
         unresolved
     }
+}
+
+/// The key of a name matched as written.
+pub(super) fn exact(name: &str) -> Cow<'_, str> {
+    Cow::Borrowed(name)
 }
 
 /// A package with the fields every reader sets.
@@ -169,16 +190,25 @@ pub(super) fn project(
 
 /// `pkg:<ty>/<namespace/>name@version`, each segment percent-encoded.
 pub(super) fn purl(ty: &str, name: &str, version: Option<&str>) -> String {
-    let mut out = format!("pkg:{ty}/");
-    for (i, seg) in name.split('/').enumerate() {
+    purl_parts(ty, &[name], version)
+}
+
+/// [`purl`] of the name `parts` joined by `/`.
+pub(super) fn purl_parts(ty: &str, parts: &[&str], version: Option<&str>) -> String {
+    let len: usize = parts.iter().map(|p| p.len() + 1).sum();
+    let mut out = String::with_capacity(5 + ty.len() + len + version.map_or(0, |v| v.len() + 1));
+    out.push_str("pkg:");
+    out.push_str(ty);
+    out.push('/');
+    for (i, seg) in parts.iter().flat_map(|p| p.split('/')).enumerate() {
         if i > 0 {
             out.push('/');
         }
-        out.push_str(&encode(seg));
+        encode_into(&mut out, seg);
     }
     if let Some(v) = version {
         out.push('@');
-        out.push_str(&encode(v));
+        encode_into(&mut out, v);
     }
     out
 }
@@ -186,14 +216,21 @@ pub(super) fn purl(ty: &str, name: &str, version: Option<&str>) -> String {
 /// Percent-encodes what a purl segment may not hold as is.
 pub(super) fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    encode_into(&mut out, s);
+    out
+}
+
+fn encode_into(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'~' | b'+') {
-            out.push(b as char);
+            out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
         }
     }
-    out
 }
 
 /// A TOML syntax or shape error at its position.
@@ -250,7 +287,8 @@ mod tests {
         flat.locked.push(locked("b/b", &[], EdgeKind::Runtime));
         flat.locked.push(locked("t/t", &["b/b"], EdgeKind::Dev));
         let mut inv = Inventory::new();
-        let unresolved = flat.into_inventory(&mut inv, InputIdx(0), str::to_lowercase);
+        let unresolved =
+            flat.into_inventory(&mut inv, InputIdx(0), |k| Cow::Owned(k.to_lowercase()));
         assert_eq!(unresolved, 2);
         assert_eq!(inv.packages.len(), 4);
         let kinds: Vec<_> = inv

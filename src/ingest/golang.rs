@@ -9,10 +9,10 @@
 //! source); `exclude` and `retract` do not name dependencies. Go modules carry no licence
 //! metadata; `enrich` asks the Go module ecosystem.
 
-use std::collections::BTreeMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use super::flat::{self, Flat, Locked};
+use super::flat;
 use super::input_file;
 use crate::error::{Error, Result};
 use crate::model::{DocumentMeta, Ecosystem, EdgeKind, InputFormat, Inventory, SourceKind};
@@ -33,64 +33,78 @@ pub(crate) fn looks_like_go_mod(text: &str) -> bool {
 }
 
 #[derive(Debug)]
-struct Require {
-    path: String,
-    version: String,
+struct Require<'a> {
+    path: &'a str,
+    version: &'a str,
     indirect: bool,
     tool: bool,
 }
 
-/// One directive line, split into words (quoted words unquoted), without its comment;
-/// and whether the comment says `indirect`.
-fn words(line: &str) -> (Vec<String>, bool) {
+/// A `replace` directive: the old version (any when absent), the new path and the new
+/// version (a local path replacement has none).
+#[derive(Debug, Clone, Copy)]
+struct Replace<'a> {
+    old_version: Option<&'a str>,
+    new_path: &'a str,
+    new_version: Option<&'a str>,
+}
+
+/// One directive line split into `words` (quoted words unquoted), without its comment;
+/// returns whether the comment says `indirect`.
+fn words<'a>(line: &'a str, words: &mut Vec<&'a str>) -> bool {
+    words.clear();
     let (code, comment) = match line.find("//") {
         Some(i) => (&line[..i], &line[i + 2..]),
         None => (line, ""),
     };
-    let indirect = comment.split(';').any(|part| part.trim() == "indirect");
-    let words = code
-        .split_whitespace()
-        .map(|w| w.trim_matches(|c| c == '"' || c == '`').to_owned())
-        .collect();
-    (words, indirect)
+    words.extend(
+        code.split_ascii_whitespace()
+            .map(|w| w.trim_matches(|c| c == '"' || c == '`')),
+    );
+    !comment.is_empty() && comment.split(';').any(|part| part.trim() == "indirect")
 }
 
 /// Parses a `go.mod`; `sum` is the `go.sum` beside it.
 pub(crate) fn parse(path: &Path, bytes: &[u8], sum: Option<(&Path, &[u8])>) -> Result<Inventory> {
     let text = std::str::from_utf8(bytes).unwrap_or_default();
-    let mut module: Option<String> = None;
-    let mut go_version: Option<String> = None;
-    let mut requires: Vec<Require> = Vec::new();
-    let mut tools: Vec<String> = Vec::new();
-    // (old path, old version or any) → (new path, new version or a local path)
-    let mut replaces: Vec<(String, Option<String>, String, Option<String>)> = Vec::new();
-    let mut block: Option<String> = None;
+    let mut module: Option<&str> = None;
+    let mut go_version: Option<&str> = None;
+    let mut requires: Vec<Require<'_>> = Vec::new();
+    // A tool's module is a required path that is the tool's package path or a prefix of
+    // it ending at a `/`: every such prefix is kept.
+    let mut tool_prefixes: HashSet<&str> = HashSet::new();
+    // old path → its replacements
+    let mut replaces: HashMap<&str, Vec<Replace<'_>>> = HashMap::new();
+    let mut block: Option<&str> = None;
+    let mut w: Vec<&str> = Vec::with_capacity(8);
+    let mut lines = 0usize;
     for (n, line) in text.lines().enumerate() {
-        let (w, indirect) = words(line);
+        lines = n + 1;
+        let indirect = words(line, &mut w);
         if w.is_empty() {
             continue;
         }
         let at = |col: usize, msg: String| Error::at(path, n + 1, col, msg);
         let col = line.len() - line.trim_start().len() + 1;
-        let (verb, args): (String, &[String]) = match &block {
+        let (verb, args): (&str, &[&str]) = match block {
             Some(_) if w[0] == ")" => {
                 block = None;
                 continue;
             }
-            Some(b) => (b.clone(), &w[..]),
+            Some(b) => (b, &w[..]),
             None if (w.len() == 2 && w[1] == "(") || (w.len() == 1 && w[0].ends_with('(')) => {
-                block = Some(w[0].trim_end_matches('(').to_owned());
+                block = Some(w[0].trim_end_matches('('));
                 continue;
             }
-            None => (w[0].clone(), &w[1..]),
+            None => (w[0], &w[1..]),
         };
-        match verb.as_str() {
-            "module" => module = args.first().cloned(),
-            "go" => go_version = args.first().cloned(),
-            "require" => match args {
-                [p, v] => requires.push(Require {
-                    path: p.clone(),
-                    version: v.clone(),
+        match verb {
+            "module" => module = args.first().copied(),
+            "go" => go_version = args.first().copied(),
+            "require" => match *args {
+                [path, version] => requires.push(Require {
+                    path,
+                    version,
                     indirect,
                     tool: false,
                 }),
@@ -101,20 +115,24 @@ pub(crate) fn parse(path: &Path, bytes: &[u8], sum: Option<(&Path, &[u8])>) -> R
                     ));
                 }
             },
-            "tool" => tools.extend(args.first().cloned()),
+            "tool" => {
+                if let Some(&t) = args.first() {
+                    tool_prefixes.insert(t);
+                    tool_prefixes.extend(t.match_indices('/').map(|(i, _)| &t[..i]));
+                }
+            }
             "replace" => {
-                let Some(arrow) = args.iter().position(|a| a == "=>") else {
+                let Some(arrow) = args.iter().position(|a| *a == "=>") else {
                     return Err(at(col, "a replacement needs `=>`".into()));
                 };
                 let (old, new) = (&args[..arrow], &args[arrow + 1..]);
                 match (old, new) {
                     ([op, ov @ ..], [np, nv @ ..]) if ov.len() <= 1 && nv.len() <= 1 => {
-                        replaces.push((
-                            op.clone(),
-                            ov.first().cloned(),
-                            np.clone(),
-                            nv.first().cloned(),
-                        ));
+                        replaces.entry(*op).or_default().push(Replace {
+                            old_version: ov.first().copied(),
+                            new_path: np,
+                            new_version: nv.first().copied(),
+                        });
                     }
                     _ => {
                         return Err(at(
@@ -131,20 +149,25 @@ pub(crate) fn parse(path: &Path, bytes: &[u8], sum: Option<(&Path, &[u8])>) -> R
     if block.is_some() {
         return Err(Error::at(
             path,
-            text.lines().count().max(1),
+            lines.max(1),
             1,
             "a block is not closed with `)`",
         ));
     }
     // Tool modules are requirements the build does not link.
-    for r in &mut requires {
-        r.tool = tools
-            .iter()
-            .any(|t| t == &r.path || t.starts_with(&format!("{}/", r.path)));
+    if !tool_prefixes.is_empty() {
+        for r in &mut requires {
+            r.tool = tool_prefixes.contains(r.path);
+        }
     }
+    let sum_text;
     let hashes = match sum {
-        Some((p, b)) => go_sum(p, b)?,
-        None => BTreeMap::new(),
+        Some((p, b)) => {
+            sum_text = std::str::from_utf8(b)
+                .map_err(|_| Error::input(p, "a `go.sum` that is not UTF-8"))?;
+            go_sum(p, sum_text)?
+        }
+        None => HashMap::new(),
     };
 
     let meta = DocumentMeta {
@@ -154,37 +177,29 @@ pub(crate) fn parse(path: &Path, bytes: &[u8], sum: Option<(&Path, &[u8])>) -> R
     };
     let mut inv = Inventory::new();
     let input = inv.add_input(input_file(path, bytes, InputFormat::GoMod, meta));
-    let root = flat::project(path, Ecosystem::Golang, module.as_deref(), None, input);
-    let mut out = Flat::new(root);
-    let mut direct = Vec::new();
+    let root = inv.add_package(flat::project(path, Ecosystem::Golang, module, None, input));
+    inv.add_root(root);
     let mut indirect = 0usize;
     for r in &requires {
-        let replaced = replaces
-            .iter()
-            .find(|(op, ov, _, _)| op == &r.path && ov.as_ref().is_none_or(|v| v == &r.version));
+        let replaced = replaces.get(r.path).and_then(|all| {
+            all.iter()
+                .find(|x| x.old_version.is_none_or(|v| v == r.version))
+        });
         let (name, version, source) = match replaced {
-            Some((_, _, np, None)) if np.starts_with('.') || np.starts_with('/') => {
-                (r.path.clone(), None, SourceKind::Path(np.clone()))
+            Some(x)
+                if x.new_version.is_none()
+                    && (x.new_path.starts_with('.') || x.new_path.starts_with('/')) =>
+            {
+                (r.path, None, SourceKind::Path(x.new_path.to_owned()))
             }
-            Some((_, _, np, nv)) => (np.clone(), nv.clone(), SourceKind::DefaultRegistry),
-            None => (
-                r.path.clone(),
-                Some(r.version.clone()),
-                SourceKind::DefaultRegistry,
-            ),
+            Some(x) => (x.new_path, x.new_version, SourceKind::DefaultRegistry),
+            None => (r.path, Some(r.version), SourceKind::DefaultRegistry),
         };
-        let purl = (source == SourceKind::DefaultRegistry)
-            .then(|| flat::purl("golang", &name, version.as_deref()));
-        let mut pkg = flat::package(
-            Ecosystem::Golang,
-            &name,
-            version.as_deref(),
-            purl,
-            source,
-            input,
-        );
-        if let Some(v) = &version {
-            pkg.integrity = hashes.get(&(name.clone(), v.clone())).cloned();
+        let purl =
+            (source == SourceKind::DefaultRegistry).then(|| flat::purl("golang", name, version));
+        let mut pkg = flat::package(Ecosystem::Golang, name, version, purl, source, input);
+        if let Some(v) = version {
+            pkg.integrity = hashes.get(&(name, v)).map(|h| (*h).to_owned());
         }
         indirect += usize::from(r.indirect);
         let kind = if r.tool {
@@ -192,15 +207,12 @@ pub(crate) fn parse(path: &Path, bytes: &[u8], sum: Option<(&Path, &[u8])>) -> R
         } else {
             EdgeKind::Runtime
         };
-        direct.push((format!("{name} {}", version.as_deref().unwrap_or("")), kind));
-        out.locked.push(Locked {
-            pkg,
-            deps: Vec::new(),
-            scope: kind,
-        });
+        // Every requirement is one of the module's own: Go records no finer edges.
+        let idx = inv.add_package(pkg);
+        if idx != root {
+            inv.add_edge(root, idx, kind, None);
+        }
     }
-    out.direct = Some(direct);
-    out.into_inventory(&mut inv, input, |k| k.trim_end().to_owned());
     if indirect > 0 {
         inv.notice(input, crate::text!("notice.go-indirect", count = indirect));
     }
@@ -210,17 +222,15 @@ pub(crate) fn parse(path: &Path, bytes: &[u8], sum: Option<(&Path, &[u8])>) -> R
 
 /// `go.sum`: `path version h1:hash` (and `path version/go.mod h1:hash`, the hash of the
 /// module's own `go.mod`, which is not kept).
-fn go_sum(path: &Path, bytes: &[u8]) -> Result<BTreeMap<(String, String), String>> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| Error::input(path, "a `go.sum` that is not UTF-8"))?;
-    let mut out = BTreeMap::new();
+fn go_sum<'a>(path: &Path, text: &'a str) -> Result<HashMap<(&'a str, &'a str), &'a str>> {
+    let mut out = HashMap::with_capacity(text.len() / 100);
     for (n, line) in text.lines().enumerate() {
-        let w: Vec<&str> = line.split_whitespace().collect();
-        match w.as_slice() {
-            [] => {}
-            [_, v, _] if v.ends_with("/go.mod") => {}
-            [p, v, h] => {
-                out.insert(((*p).to_owned(), (*v).to_owned()), (*h).to_owned());
+        let mut w = line.split_ascii_whitespace();
+        match (w.next(), w.next(), w.next(), w.next()) {
+            (None, ..) => {}
+            (Some(_), Some(v), Some(_), None) if v.ends_with("/go.mod") => {}
+            (Some(p), Some(v), Some(h), None) => {
+                out.insert((p, v), h);
             }
             _ => {
                 return Err(Error::at(

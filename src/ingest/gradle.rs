@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use super::flat::{self, Flat, Locked};
+use super::flat;
 use super::input_file;
 use crate::error::{Error, Result};
 use crate::model::{DocumentMeta, Ecosystem, EdgeKind, InputFormat, Inventory, SourceKind};
@@ -42,12 +42,11 @@ pub(crate) fn looks_like_gradle_lock(text: &str) -> bool {
 fn scope(configs: &str) -> EdgeKind {
     let mut kind = None;
     for c in configs.split(',').map(str::trim) {
-        let lc = c.to_ascii_lowercase();
-        let k = if lc.starts_with("test") || lc.contains("test") {
+        let k = if contains_ci(c, "test") {
             EdgeKind::Dev
-        } else if lc.contains("annotationprocessor")
-            || lc.starts_with("kapt")
-            || lc.contains("buildscript")
+        } else if contains_ci(c, "annotationprocessor")
+            || c.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("kapt"))
+            || contains_ci(c, "buildscript")
         {
             EdgeKind::Build
         } else {
@@ -62,6 +61,13 @@ fn scope(configs: &str) -> EdgeKind {
     kind.unwrap_or(EdgeKind::Runtime)
 }
 
+/// Whether `hay` contains the lowercase ASCII `needle`, ignoring ASCII case.
+fn contains_ci(hay: &str, needle: &str) -> bool {
+    hay.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
 /// Parses a `gradle.lockfile`.
 pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
     let text = std::str::from_utf8(bytes).unwrap_or_default();
@@ -72,8 +78,8 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
         InputFormat::GradleLock,
         DocumentMeta::default(),
     ));
-    let mut out = Flat::new(flat::project(path, Ecosystem::Maven, None, None, input));
-    let mut direct = Vec::new();
+    let root = inv.add_package(flat::project(path, Ecosystem::Maven, None, None, input));
+    inv.add_root(root);
     for (n, line) in text.lines().enumerate() {
         let body = line.trim();
         if body.is_empty() || body.starts_with('#') {
@@ -84,8 +90,10 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
         if coords == "empty" {
             continue;
         }
-        let parts: Vec<&str> = coords.split(':').collect();
-        let [group, artifact, version] = parts.as_slice() else {
+        let mut parts = coords.split(':');
+        let (Some(group), Some(artifact), Some(version), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
             return Err(Error::at(
                 path,
                 n + 1,
@@ -101,8 +109,11 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
                 "a locked module is `group:artifact:version=configurations`",
             ));
         }
-        let name = format!("{group}:{artifact}");
-        let purl = flat::purl("maven", &format!("{group}/{artifact}"), Some(version));
+        let mut name = String::with_capacity(group.len() + 1 + artifact.len());
+        name.push_str(group);
+        name.push(':');
+        name.push_str(artifact);
+        let purl = flat::purl_parts("maven", &[group, artifact], Some(version));
         let pkg = flat::package(
             Ecosystem::Maven,
             &name,
@@ -111,16 +122,11 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
             SourceKind::Unknown,
             input,
         );
-        let kind = scope(configs);
-        direct.push((format!("{name} {version}"), kind));
-        out.locked.push(Locked {
-            pkg,
-            deps: Vec::new(),
-            scope: kind,
-        });
+        // Every locked module is a direct dependency of the project: Gradle records no
+        // edges between them.
+        let idx = inv.add_package(pkg);
+        inv.add_edge(root, idx, scope(configs), None);
     }
-    out.direct = Some(direct);
-    out.into_inventory(&mut inv, input, str::to_owned);
     inv.finish();
     Ok(inv)
 }

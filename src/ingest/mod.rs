@@ -1069,9 +1069,11 @@ pub(crate) fn input_file(
     meta: DocumentMeta,
 ) -> InputFile {
     let digest = Sha256::digest(bytes);
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut sha256 = String::with_capacity(64);
     for b in digest {
-        sha256.push_str(&format!("{b:02x}"));
+        sha256.push(char::from(HEX[usize::from(b >> 4)]));
+        sha256.push(char::from(HEX[usize::from(b & 15)]));
     }
     InputFile {
         path: path.to_owned(),

@@ -12,6 +12,7 @@
 //! - Pipfile.lock: `default` (run time) and `develop` (dev) list every package without
 //!   edges, so every package is a direct dependency in its section.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -43,11 +44,11 @@ pub(super) fn normalise(name: &str) -> String {
 }
 
 /// Key for resolving a dependency: the normalised name, and the version after a space.
-fn key(dep: &str) -> String {
-    match dep.split_once(' ') {
+fn key(dep: &str) -> Cow<'_, str> {
+    Cow::Owned(match dep.split_once(' ') {
         Some((n, v)) => format!("{} {v}", normalise(n)),
         None => normalise(dep),
-    }
+    })
 }
 
 fn pypi(name: &str, version: Option<&str>, source: SourceKind, input: InputIdx) -> Package {

@@ -43,8 +43,8 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
     let mut out = Flat::new(flat::project(path, Ecosystem::Gem, None, None, input));
     let mut direct = Vec::new();
     let mut section = "";
-    let mut remote: Option<String> = None;
-    let mut revision: Option<String> = None;
+    let mut remote: Option<&str> = None;
+    let mut revision: Option<&str> = None;
     let mut in_specs = false;
     for (n, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
@@ -72,9 +72,9 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
                 if indent == 2 {
                     in_specs = body == "specs:";
                     if let Some(r) = body.strip_prefix("remote:") {
-                        remote = Some(r.trim().to_owned());
+                        remote = Some(r.trim());
                     } else if let Some(r) = body.strip_prefix("revision:") {
-                        revision = Some(r.trim().to_owned());
+                        revision = Some(r.trim());
                     }
                 } else if in_specs && indent == 4 {
                     let Some((name, Some(version))) = name_version(body) else {
@@ -85,16 +85,16 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
                         Some((v, p)) => (v, Some(p)),
                         None => (version, None),
                     };
-                    let source = match (section, &remote) {
+                    let source = match (section, remote) {
                         ("GEM", Some(r)) if r.trim_end_matches('/') == "https://rubygems.org" => {
                             SourceKind::DefaultRegistry
                         }
-                        ("GEM", Some(r)) => SourceKind::Registry(r.clone()),
-                        ("GIT", Some(r)) => SourceKind::Git(match &revision {
+                        ("GEM", Some(r)) => SourceKind::Registry(r.to_owned()),
+                        ("GIT", Some(r)) => SourceKind::Git(match revision {
                             Some(rev) => format!("{r}#{rev}"),
-                            None => r.clone(),
+                            None => r.to_owned(),
                         }),
-                        ("PATH", Some(r)) => SourceKind::Path(r.clone()),
+                        ("PATH", Some(r)) => SourceKind::Path(r.to_owned()),
                         _ => SourceKind::Unknown,
                     };
                     let mut purl =
@@ -133,7 +133,7 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
     if !direct.is_empty() {
         out.direct = Some(direct);
     }
-    out.into_inventory(&mut inv, input, str::to_owned);
+    out.into_inventory(&mut inv, input, flat::exact);
     inv.finish();
     Ok(inv)
 }

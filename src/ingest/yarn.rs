@@ -10,6 +10,7 @@
 //! manifest's dependency lists are the direct dependencies, or, without a manifest, the
 //! packages nothing else needs. Yarn lockfiles record no licences.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -31,13 +32,16 @@ pub(crate) fn looks_like_yarn_lock(text: &str) -> bool {
         || text.lines().any(|l| l == "__metadata:")
 }
 
+/// One entry; a v1 entry borrows from the lockfile's text.
 #[derive(Debug, Default)]
-struct Entry {
-    descriptors: Vec<String>,
-    version: Option<String>,
-    resolved: Option<String>,
-    integrity: Option<String>,
-    deps: Vec<(String, EdgeKind)>,
+struct Entry<'a> {
+    descriptors: Vec<Cow<'a, str>>,
+    version: Option<Cow<'a, str>>,
+    resolved: Option<Cow<'a, str>>,
+    integrity: Option<Cow<'a, str>>,
+    /// Dependencies as the two halves of a descriptor, `name` and `range`
+    /// (`name@range`), joined only to be looked up.
+    deps: Vec<(Cow<'a, str>, Cow<'a, str>, EdgeKind)>,
     workspace: bool,
 }
 
@@ -59,7 +63,7 @@ fn unquote(s: &str) -> &str {
 }
 
 /// Parses a v1 lockfile.
-fn parse_v1(path: &Path, text: &str) -> Result<Vec<Entry>> {
+fn parse_v1<'a>(path: &Path, text: &'a str) -> Result<Vec<Entry<'a>>> {
     let mut entries: Vec<Entry> = Vec::new();
     let mut list: Option<EdgeKind> = None;
     let mut peer_optional: Vec<String> = Vec::new();
@@ -76,7 +80,10 @@ fn parse_v1(path: &Path, text: &str) -> Result<Vec<Entry>> {
                     return Err(err("an entry starts with its descriptors and `:`"));
                 };
                 entries.push(Entry {
-                    descriptors: keys.split(", ").map(|k| unquote(k).to_owned()).collect(),
+                    descriptors: keys
+                        .split(", ")
+                        .map(|k| Cow::Borrowed(unquote(k)))
+                        .collect(),
                     ..Entry::default()
                 });
                 list = None;
@@ -99,7 +106,7 @@ fn parse_v1(path: &Path, text: &str) -> Result<Vec<Entry>> {
                 let Some((key, value)) = body.split_once(' ') else {
                     return Err(err("a field is a name and a value"));
                 };
-                let value = unquote(value).to_owned();
+                let value = Cow::Borrowed(unquote(value));
                 match key {
                     "version" => e.version = Some(value),
                     "resolved" => e.resolved = Some(value),
@@ -127,8 +134,11 @@ fn parse_v1(path: &Path, text: &str) -> Result<Vec<Entry>> {
                 let Some((name, range)) = split.filter(|(_, r)| !r.trim().is_empty()) else {
                     return Err(err("a dependency is a name and a range"));
                 };
-                e.deps
-                    .push((format!("{}@{}", unquote(name), unquote(range)), kind));
+                e.deps.push((
+                    Cow::Borrowed(unquote(name)),
+                    Cow::Borrowed(unquote(range)),
+                    kind,
+                ));
             }
             _ => {}
         }
@@ -146,7 +156,7 @@ fn berry_descriptor(name: &str, range: &str) -> String {
 }
 
 /// Parses a Berry lockfile.
-fn parse_berry(path: &Path, text: &str) -> Result<Vec<Entry>> {
+fn parse_berry(path: &Path, text: &str) -> Result<Vec<Entry<'static>>> {
     let Some(root) = yaml::parse(path, text)? else {
         return Ok(Vec::new());
     };
@@ -155,10 +165,17 @@ fn parse_berry(path: &Path, text: &str) -> Result<Vec<Entry>> {
         if key == "__metadata" {
             continue;
         }
-        let s = |k: &str| node.get(k).and_then(|n| n.str()).map(str::to_owned);
+        let s = |k: &str| {
+            node.get(k)
+                .and_then(|n| n.str())
+                .map(|v| Cow::Owned(v.to_owned()))
+        };
         let resolution = s("resolution");
         let mut e = Entry {
-            descriptors: key.split(", ").map(|k| unquote(k).to_owned()).collect(),
+            descriptors: key
+                .split(", ")
+                .map(|k| Cow::Owned(unquote(k).to_owned()))
+                .collect(),
             version: s("version"),
             integrity: s("checksum"),
             workspace: resolution
@@ -192,7 +209,13 @@ fn parse_berry(path: &Path, text: &str) -> Result<Vec<Entry>> {
                 } else {
                     EdgeKind::Runtime
                 };
-                e.deps.push((berry_descriptor(name, range), kind));
+                let range = if range.contains(':') {
+                    range.to_owned()
+                } else {
+                    format!("npm:{range}")
+                };
+                e.deps
+                    .push((Cow::Owned(name.to_owned()), Cow::Owned(range), kind));
             }
         }
         entries.push(e);
@@ -273,7 +296,7 @@ pub(crate) fn parse(
         let version = e.version.as_deref();
         let purl = (!e.workspace).then(|| npm::purl(name, version));
         let mut pkg = flat::package(Ecosystem::Npm, name, version, purl, source, input);
-        pkg.integrity = e.integrity.clone();
+        pkg.integrity = e.integrity.as_deref().map(str::to_owned);
         if e.workspace {
             pkg.id = crate::model::PackageId(format!("npm:{name}@workspace"));
         }
@@ -291,15 +314,20 @@ pub(crate) fn parse(
         missing.get_or_insert((0, d.to_owned())).0 += 1;
     };
     let mut needed = vec![false; inv.packages.len()];
+    let mut d = String::new();
     for (e, &from) in entries.iter().zip(&idxs) {
-        for (d, kind) in &e.deps {
+        for (name, range, kind) in &e.deps {
+            d.clear();
+            d.push_str(name);
+            d.push('@');
+            d.push_str(range);
             match by_descriptor.get(d.as_str()) {
                 Some(&to) => {
                     inv.add_edge(from, to, *kind, None);
                     needed[to.index()] = true;
                 }
                 None if *kind == EdgeKind::Optional => {}
-                None => miss(d),
+                None => miss(&d),
             }
         }
     }

@@ -276,6 +276,105 @@ fn compare_opendesk_with_a_proprietary_suite() {
     insta::assert_snapshot!("compare_samples", String::from_utf8_lossy(&out.stdout));
 }
 
+/// openDesk with the licences the npm registry and PyPI state for its packages, pinned
+/// beside the sample (`samples/opendesk/registry-facts.json`). The real tree holds the
+/// Sentry CLI, licensed FSL-1.1-MIT (source-available), on a run-time path of Notes'
+/// front end (`@sentry/nextjs` → `@sentry/bundler-plugin-core` → `@sentry/cli` and its
+/// per-platform binaries): that fails the LIC004 gate, and nothing else does. The
+/// proprietary suite fails only the Data Act gate; openDesk still leads the comparison on
+/// score, and the known licences raise its licence dimension.
+#[test]
+fn opendesk_with_its_pinned_registry_facts() {
+    let facts = "samples/opendesk/registry-facts.json";
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = support::sovra(args);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let common = ["--format", "json", "--date", TODAY];
+    let with = json(
+        &[
+            &["score"][..],
+            &common,
+            &[
+                "samples/opendesk",
+                "samples/proprietary-suite",
+                "--facts",
+                facts,
+            ],
+        ]
+        .concat(),
+    );
+    let (od, prop) = (&with["candidates"][0], &with["candidates"][1]);
+    assert_eq!(od["name"], "openDesk CE");
+    assert_eq!(od["verdict"], "non-compliant");
+    let gates = od["gates"].as_array().unwrap();
+    assert_eq!(gates.len(), 9, "{gates:?}");
+    for g in gates {
+        let msg = g["message"].as_str().unwrap();
+        assert_eq!(g["rule"], "LIC004", "{msg}");
+        assert!(
+            msg.starts_with("`@sentry/cli") && msg.contains("`FSL-1.1-MIT` (source-available)"),
+            "{msg}"
+        );
+    }
+    assert_eq!(prop["verdict"], "non-compliant");
+    assert!(
+        prop["gates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|g| g["rule"] == "CON001"),
+        "{prop}"
+    );
+    let score = |c: &serde_json::Value| c["score"]["total"].as_f64().unwrap();
+    assert!(
+        score(od) > score(prop) + 50.0,
+        "{} vs {}",
+        score(od),
+        score(prop)
+    );
+
+    // Without the facts most packages' licences are unknown, which is no pass either.
+    let out = support::sovra(&[&["score"][..], &common, &["samples/opendesk"]].concat());
+    let without: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let licence = |c: &serde_json::Value| {
+        c["dimensions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["id"] == "licence-freedom")
+            .and_then(|d| d["score"].as_f64())
+            .unwrap()
+    };
+    assert!(
+        licence(od) > licence(&without["candidates"][0]) + 10.0,
+        "{} vs {}",
+        licence(od),
+        licence(&without["candidates"][0])
+    );
+
+    let cmp = json(
+        &[
+            &["compare"][..],
+            &common,
+            &[
+                "samples/opendesk",
+                "samples/proprietary-suite",
+                "--facts",
+                facts,
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(cmp["comparison"]["leader"], "openDesk CE");
+}
+
 #[test]
 fn samples_score() {
     let out = support::sovra(&[
