@@ -23,7 +23,34 @@ use crate::model::{DocumentMeta, Ecosystem, EdgeKind, InputFormat, Inventory, Pk
 struct Lock<'a> {
     version: Option<u32>,
     #[serde(default, borrow)]
-    dependencies: BTreeMap<Cow<'a, str>, BTreeMap<Cow<'a, str>, Entry<'a>>>,
+    dependencies: BTreeMap<Name<'a>, BTreeMap<Name<'a>, Entry<'a>>>,
+}
+
+/// A name that borrows from the document unless it holds an escape (serde's `Cow` in a
+/// map key is always a copy).
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Name<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Name<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Cow<'de, str>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> std::result::Result<Self::Value, E> {
+                Ok(Cow::Borrowed(v))
+            }
+            fn visit_str<E>(self, v: &str) -> std::result::Result<Self::Value, E> {
+                Ok(Cow::Owned(v.to_owned()))
+            }
+            fn visit_string<E>(self, v: String) -> std::result::Result<Self::Value, E> {
+                Ok(Cow::Owned(v))
+            }
+        }
+        d.deserialize_str(V).map(Name)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -37,7 +64,7 @@ struct Entry<'a> {
     content_hash: Option<Cow<'a, str>>,
     /// The names depended on; the version ranges are not read.
     #[serde(default, borrow)]
-    dependencies: BTreeMap<Cow<'a, str>, IgnoredAny>,
+    dependencies: BTreeMap<Name<'a>, IgnoredAny>,
 }
 
 /// Parses a `packages.lock.json`.
@@ -59,7 +86,7 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
         let mut exact: HashMap<&str, PkgIdx> = HashMap::with_capacity(entries.len());
         let mut lower: Option<HashMap<String, PkgIdx>> = None;
         let mut idxs = Vec::with_capacity(entries.len());
-        for (name, e) in entries {
+        for (Name(name), e) in entries {
             let kind = e.kind.as_deref();
             let project = kind == Some("Project");
             let version = e.resolved.as_deref();
@@ -87,19 +114,19 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
         }
         for ((_, e), &from) in entries.iter().zip(&idxs) {
             for dep in e.dependencies.keys() {
-                let to = exact.get(dep.as_ref()).copied().or_else(|| {
+                let to = exact.get(dep.0.as_ref()).copied().or_else(|| {
                     let lower = lower.get_or_insert_with(|| {
                         entries
                             .keys()
                             .zip(&idxs)
-                            .map(|(n, &i)| (n.to_lowercase(), i))
+                            .map(|(n, &i)| (n.0.to_lowercase(), i))
                             .collect()
                     });
-                    lower.get(&dep.to_lowercase()).copied()
+                    lower.get(&dep.0.to_lowercase()).copied()
                 });
                 match to {
                     Some(to) => inv.add_edge(from, to, EdgeKind::Runtime, None),
-                    None => missing.get_or_insert((0, dep.to_string())).0 += 1,
+                    None => missing.get_or_insert((0, dep.0.to_string())).0 += 1,
                 }
             }
         }

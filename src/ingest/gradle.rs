@@ -7,6 +7,7 @@
 //! build for annotation processors and build-script class paths alone, otherwise dev:
 //! test class paths). Any other line is malformed.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use super::flat;
@@ -79,6 +80,8 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
         DocumentMeta::default(),
     ));
     let root = inv.add_package(flat::project(path, Ecosystem::Maven, None, None, input));
+    // A lockfile names few distinct sets of configurations, each on many lines.
+    let mut scopes: HashMap<&str, EdgeKind> = HashMap::new();
     inv.add_root(root);
     for (n, line) in text.lines().enumerate() {
         let body = line.trim();
@@ -125,7 +128,8 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
         // Every locked module is a direct dependency of the project: Gradle records no
         // edges between them.
         let idx = inv.add_package(pkg);
-        inv.add_edge(root, idx, scope(configs), None);
+        let kind = *scopes.entry(configs).or_insert_with(|| scope(configs));
+        inv.add_edge(root, idx, kind, None);
     }
     inv.finish();
     Ok(inv)
