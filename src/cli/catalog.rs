@@ -203,13 +203,13 @@ fn out<T: Serialize>(
             #[derive(Serialize)]
             struct Doc<'a, T> {
                 schema: &'static str,
-                kind: &'a str,
+                output: &'a str,
                 #[serde(flatten)]
                 value: &'a T,
             }
             let mut text = serde_json::to_string_pretty(&Doc {
                 schema: SCHEMA,
-                kind,
+                output: kind,
                 value,
             })
             .map_err(|e| Error::External(format!("cannot serialise: {e}")))?;
@@ -508,9 +508,9 @@ fn table(rows: &[store::AssessmentRow]) -> String {
             r.assessed_on,
             r.verdict,
             score(r.score),
-            r.findings.gate,
-            r.findings.deny,
-            r.findings.warn
+            r.counts.gate,
+            r.counts.deny,
+            r.counts.warn
         );
     }
     o

@@ -270,10 +270,14 @@ fn connect_url(url: &str) -> Result<(String, Backend)> {
             redact(url)
         )));
     }
-    let encoded =
-        percent_encoding::utf8_percent_encode(url, percent_encoding::NON_ALPHANUMERIC).to_string();
-    // The path separators stay as they are: the driver decodes the rest.
-    let encoded = encoded.replace("%2F", "/");
+    // What the driver's URL parsing would take for something else: `%`, `?`, `#`,
+    // spaces and control characters.
+    const SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+        .add(b' ')
+        .add(b'%')
+        .add(b'?')
+        .add(b'#');
+    let encoded = percent_encoding::utf8_percent_encode(url, SET).to_string();
     Ok((format!("sqlite://{encoded}?mode=rwc"), Backend::Sqlite))
 }
 

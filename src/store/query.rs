@@ -40,7 +40,8 @@ pub(crate) struct AssessmentRow {
     pub coverage: Option<f64>,
     /// Indicative SEAL level (0–4) of the CSF view.
     pub seal: Option<i64>,
-    pub findings: Counts,
+    /// Findings per level.
+    pub counts: Counts,
     pub vendor: Option<String>,
     pub description: Option<String>,
 }
@@ -233,7 +234,7 @@ fn row(r: &AnyRow) -> AssessmentRow {
         band: opt_text(r, "band"),
         coverage: opt_real(r, "coverage"),
         seal: opt_int(r, "seal"),
-        findings: Counts {
+        counts: Counts {
             gate: int(r, "gates"),
             deny: int(r, "deny"),
             warn: int(r, "warn"),
