@@ -8,7 +8,7 @@
 //! hashing either, which the readers do: every reader hashes its input with SHA-256 for the
 //! evidence record). A value tree owns its strings, so the line formats are also measured
 //! against the same split with every word owned (`owned words`), the untyped analogue of
-//! `serde_json::Value`; the target is met against that one and both ratios are printed.
+//! `serde_json::Value`; both ratios are printed.
 //! Reader and baseline samples are interleaved and the fastest of each kept.
 //!
 //! Run with `cargo bench --bench lockfiles`. Reads the openDesk sample's real lockfiles
