@@ -52,12 +52,20 @@ type Versioned = (i64, &'static str, &'static str, &'static str);
 
 /// Every migration, in version order. `tests` checks that each file in the migration
 /// directories is listed here.
-const MIGRATIONS: &[Versioned] = &[(
-    1,
-    "catalogue",
-    include_str!("migrations/sqlite/0001_catalogue.sql"),
-    include_str!("migrations/postgres/0001_catalogue.sql"),
-)];
+const MIGRATIONS: &[Versioned] = &[
+    (
+        1,
+        "catalogue",
+        include_str!("migrations/sqlite/0001_catalogue.sql"),
+        include_str!("migrations/postgres/0001_catalogue.sql"),
+    ),
+    (
+        2,
+        "search_index",
+        include_str!("migrations/sqlite/0002_search_index.sql"),
+        include_str!("migrations/postgres/0002_search_index.sql"),
+    ),
+];
 
 /// The database behind a [`Store`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
