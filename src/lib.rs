@@ -27,6 +27,7 @@ pub(crate) mod policy;
 pub(crate) mod report;
 pub(crate) mod score;
 pub(crate) mod serve;
+pub(crate) mod store;
 #[cfg(test)]
 mod test_support;
 pub(crate) mod text;

@@ -3,8 +3,8 @@
 //!
 //! Times are milliseconds since the epoch (`BIGINT`), so one SQL text serves SQLite and
 //! PostgreSQL. A job's uploaded files are rows of `serve_job_files`, written in the
-//! same transaction as the job and its audit entry: an upload answered with 202 is in
-//! the database.
+//! same transaction as the job and its audit entry (the store's `audit_log`): an upload
+//! answered with 202 is in the database.
 
 use sqlx::Row;
 
@@ -16,11 +16,10 @@ pub(crate) fn now_ms() -> i64 {
     jiff::Timestamp::now().as_millisecond()
 }
 
-/// The database behind the server.
+/// The database behind the server: the catalogue's store and the server's tables.
 #[derive(Debug, Clone)]
 pub(crate) struct Db {
-    pub pool: sqlx::AnyPool,
-    pub postgres: bool,
+    pub store: crate::store::Store,
 }
 
 fn db_err(e: sqlx::Error) -> Error {
@@ -64,9 +63,6 @@ pub(crate) struct Claimed {
     pub attempts: i64,
 }
 
-const SCHEMA_SQLITE: &str = include_str!("../store/migrations/sqlite/0100_serve.sql");
-const SCHEMA_POSTGRES: &str = include_str!("../store/migrations/postgres/0100_serve.sql");
-
 /// The claim of [`Db::claim`]: the oldest job that is queued or whose lease expired.
 /// PostgreSQL skips rows another instance is claiming at this moment; SQLite has one
 /// writer at a time.
@@ -88,47 +84,20 @@ fn role(s: &str) -> Result<Role> {
 }
 
 impl Db {
-    /// Opens (and creates, for a new SQLite file) the database and brings its schema up
-    /// to date.
+    /// Opens the catalogue (created when a new SQLite file) and brings its schema,
+    /// the server's tables included, up to date.
     pub(crate) async fn open(url: &str) -> Result<Db> {
-        sqlx::any::install_default_drivers();
-        let postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
-        let url = if postgres {
-            url.to_owned()
-        } else {
-            let path = url.strip_prefix("sqlite://").unwrap_or(url);
-            format!("sqlite://{path}?mode=rwc")
-        };
-        let pool = sqlx::any::AnyPoolOptions::new()
-            .max_connections(if postgres { 16 } else { 8 })
-            .after_connect(move |conn, _| {
-                Box::pin(async move {
-                    if !postgres {
-                        use sqlx::Executor;
-                        conn.execute("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL")
-                            .await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect(&url)
-            .await
-            .map_err(|e| Error::Usage(format!("cannot open the catalogue `{url}`: {e}")))?;
-        let db = Db { pool, postgres };
-        let schema = if postgres {
-            SCHEMA_POSTGRES
-        } else {
-            SCHEMA_SQLITE
-        };
-        sqlx::raw_sql(schema)
-            .execute(&db.pool)
-            .await
-            .map_err(db_err)?;
-        Ok(db)
+        Ok(Db {
+            store: crate::store::Store::open(url).await?,
+        })
+    }
+
+    fn pool(&self) -> &sqlx::AnyPool {
+        self.store.pool()
     }
 
     pub(crate) async fn close(&self) {
-        self.pool.close().await;
+        self.pool().close().await;
     }
 
     /// Adds a user, or sets the role and password of an existing one.
@@ -139,13 +108,13 @@ impl Db {
         hash: &str,
         actor: &str,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.store.begin().await?;
         let done =
             sqlx::query("UPDATE serve_users SET role = $1, password_hash = $2 WHERE name = $3")
                 .bind(role.as_str())
                 .bind(hash)
                 .bind(name)
-                .execute(&mut *tx)
+                .execute(tx.conn())
                 .await
                 .map_err(db_err)?;
         if done.rows_affected() == 0 {
@@ -156,18 +125,18 @@ impl Db {
             .bind(role.as_str())
             .bind(hash)
             .bind(now_ms())
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await
             .map_err(db_err)?;
         }
-        audit(&mut tx, actor, "user-put", name, role.as_str()).await?;
-        tx.commit().await.map_err(db_err)
+        tx.audit(actor, "user-put", name, role.as_str()).await?;
+        tx.commit().await
     }
 
     pub(crate) async fn user(&self, name: &str) -> Result<Option<User>> {
         let row = sqlx::query("SELECT name, password_hash FROM serve_users WHERE name = $1")
             .bind(name)
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.pool())
             .await
             .map_err(db_err)?;
         row.map(|r| {
@@ -187,7 +156,7 @@ impl Db {
         digest: &str,
         actor: &str,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.store.begin().await?;
         sqlx::query(
             "INSERT INTO serve_tokens (digest, name, role, created_ms) VALUES ($1, $2, $3, $4)",
         )
@@ -195,18 +164,18 @@ impl Db {
         .bind(name)
         .bind(role.as_str())
         .bind(now_ms())
-        .execute(&mut *tx)
+        .execute(tx.conn())
         .await
         .map_err(db_err)?;
-        audit(&mut tx, actor, "token-add", name, role.as_str()).await?;
-        tx.commit().await.map_err(db_err)
+        tx.audit(actor, "token-add", name, role.as_str()).await?;
+        tx.commit().await
     }
 
     /// The name and role of the token with this digest.
     pub(crate) async fn token(&self, digest: &str) -> Result<Option<(String, Role)>> {
         let row = sqlx::query("SELECT name, role FROM serve_tokens WHERE digest = $1")
             .bind(digest)
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.pool())
             .await
             .map_err(db_err)?;
         row.map(|r| {
@@ -226,10 +195,10 @@ impl Db {
         csrf: &str,
         expires_ms: i64,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.store.begin().await?;
         sqlx::query("DELETE FROM serve_sessions WHERE expires_ms < $1")
             .bind(now_ms())
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await
             .map_err(db_err)?;
         sqlx::query(
@@ -239,11 +208,11 @@ impl Db {
         .bind(user)
         .bind(csrf)
         .bind(expires_ms)
-        .execute(&mut *tx)
+        .execute(tx.conn())
         .await
         .map_err(db_err)?;
-        audit(&mut tx, &format!("user:{user}"), "login", user, "").await?;
-        tx.commit().await.map_err(db_err)
+        tx.audit(&format!("user:{user}"), "login", user, "").await?;
+        tx.commit().await
     }
 
     /// The unexpired session with this digest, with its user's current role.
@@ -255,7 +224,7 @@ impl Db {
         )
         .bind(digest)
         .bind(now_ms())
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.pool())
         .await
         .map_err(db_err)?;
         row.map(|r| {
@@ -270,14 +239,14 @@ impl Db {
 
     /// Ends a session, audited as a logout.
     pub(crate) async fn end_session(&self, digest: &str, actor: &str) -> Result<()> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.store.begin().await?;
         sqlx::query("DELETE FROM serve_sessions WHERE digest = $1")
             .bind(digest)
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await
             .map_err(db_err)?;
-        audit(&mut tx, actor, "logout", actor, "").await?;
-        tx.commit().await.map_err(db_err)
+        tx.audit(actor, "logout", actor, "").await?;
+        tx.commit().await
     }
 
     /// Queues a job with its files, in one transaction with its audit entry.
@@ -288,7 +257,7 @@ impl Db {
         files: &[super::unpack::Upload],
     ) -> Result<()> {
         let now = now_ms();
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.store.begin().await?;
         sqlx::query(
             "INSERT INTO serve_jobs (id, state, step, actor, created_ms, updated_ms, lease_until_ms, attempts) \
              VALUES ($1, 'queued', 'queued', $2, $3, $3, 0, 0)",
@@ -296,7 +265,7 @@ impl Db {
         .bind(id)
         .bind(actor)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(tx.conn())
         .await
         .map_err(db_err)?;
         for (i, f) in files.iter().enumerate() {
@@ -307,19 +276,19 @@ impl Db {
             .bind(i64::try_from(i).unwrap_or(i64::MAX))
             .bind(&f.name)
             .bind(&f.bytes)
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await
             .map_err(db_err)?;
         }
         let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
-        audit(&mut tx, actor, "upload", id, &names.join(", ")).await?;
-        tx.commit().await.map_err(db_err)
+        tx.audit(actor, "upload", id, &names.join(", ")).await?;
+        tx.commit().await
     }
 
     /// Claims the oldest job that is queued or whose lease has expired, for `lease_ms`.
     pub(crate) async fn claim(&self, owner: &str, lease_ms: i64) -> Result<Option<Claimed>> {
         let now = now_ms();
-        let sql = if self.postgres {
+        let sql = if self.store.backend() == crate::store::Backend::Postgres {
             CLAIM_POSTGRES
         } else {
             CLAIM_SQLITE
@@ -328,7 +297,7 @@ impl Db {
             .bind(owner)
             .bind(now + lease_ms)
             .bind(now)
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.pool())
             .await
             .map_err(db_err)?;
         row.map(|r| {
@@ -360,7 +329,7 @@ impl Db {
         .bind(now)
         .bind(id)
         .bind(owner)
-        .execute(&self.pool)
+        .execute(self.pool())
         .await
         .map_err(db_err)?;
         Ok(done.rows_affected() == 1)
@@ -370,7 +339,7 @@ impl Db {
         let rows =
             sqlx::query("SELECT name, bytes FROM serve_job_files WHERE job_id = $1 ORDER BY seq")
                 .bind(id)
-                .fetch_all(&self.pool)
+                .fetch_all(self.pool())
                 .await
                 .map_err(db_err)?;
         rows.into_iter()
@@ -385,7 +354,7 @@ impl Db {
 
     /// Marks a job failed (when it is still this owner's).
     pub(crate) async fn fail(&self, id: &str, owner: &str, error: &str) -> Result<()> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.store.begin().await?;
         let done = sqlx::query(
             "UPDATE serve_jobs SET state = 'failed', step = 'failed', error = $1, updated_ms = $2 \
              WHERE id = $3 AND owner = $4 AND state = 'running'",
@@ -394,17 +363,57 @@ impl Db {
         .bind(now_ms())
         .bind(id)
         .bind(owner)
-        .execute(&mut *tx)
+        .execute(tx.conn())
         .await
         .map_err(db_err)?;
         if done.rows_affected() == 1 {
             sqlx::query("DELETE FROM serve_job_files WHERE job_id = $1")
                 .bind(id)
-                .execute(&mut *tx)
+                .execute(tx.conn())
                 .await
                 .map_err(db_err)?;
         }
-        tx.commit().await.map_err(db_err)
+        tx.commit().await
+    }
+
+    /// Stores a prepared assessment and completes the job in one transaction, when the
+    /// job is still this owner's; otherwise nothing is stored (the worker that took the
+    /// job over stores it).
+    pub(crate) async fn complete(
+        &self,
+        id: &str,
+        owner: &str,
+        actor: &str,
+        prepared: &crate::store::Prepared,
+    ) -> Result<()> {
+        let mut tx = self.store.begin().await?;
+        let held = sqlx::query(
+            "UPDATE serve_jobs SET state = 'done', step = 'done', updated_ms = $1 \
+             WHERE id = $2 AND owner = $3 AND state = 'running'",
+        )
+        .bind(now_ms())
+        .bind(id)
+        .bind(owner)
+        .execute(tx.conn())
+        .await
+        .map_err(db_err)?;
+        if held.rows_affected() != 1 {
+            return Ok(());
+        }
+        let (assessment, candidate) = self.store.insert_in(&mut tx, prepared, actor).await?;
+        sqlx::query("UPDATE serve_jobs SET assessment_id = $1, candidate_id = $2 WHERE id = $3")
+            .bind(assessment)
+            .bind(candidate)
+            .bind(id)
+            .execute(tx.conn())
+            .await
+            .map_err(db_err)?;
+        sqlx::query("DELETE FROM serve_job_files WHERE job_id = $1")
+            .bind(id)
+            .execute(tx.conn())
+            .await
+            .map_err(db_err)?;
+        tx.commit().await
     }
 
     pub(crate) async fn job(&self, id: &str) -> Result<Option<Job>> {
@@ -413,7 +422,7 @@ impl Db {
              FROM serve_jobs WHERE id = $1",
         )
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.pool())
         .await
         .map_err(db_err)?;
         row.map(|r| {
@@ -431,26 +440,4 @@ impl Db {
         })
         .transpose()
     }
-}
-
-/// Records a write in the audit log inside the write's own transaction.
-pub(crate) async fn audit(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    actor: &str,
-    action: &str,
-    subject: &str,
-    detail: &str,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO serve_audit (at_ms, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(now_ms())
-    .bind(actor)
-    .bind(action)
-    .bind(subject)
-    .bind(detail)
-    .execute(&mut **tx)
-    .await
-    .map_err(db_err)?;
-    Ok(())
 }

@@ -53,7 +53,6 @@ pub(crate) struct SearchParams {
 
 /// A validated search.
 #[derive(Debug, Clone, Default)]
-#[expect(dead_code, reason = "read by the store's search, wired next")]
 pub(crate) struct Search {
     pub q: Option<String>,
     pub function: Option<String>,
@@ -516,43 +515,289 @@ pub(crate) struct Document {
     pub file_name: String,
 }
 
-// STORE-PENDING: replaced by the store's queries.
-fn pending() -> Problem {
-    Problem::new(StatusCode::SERVICE_UNAVAILABLE, "pending")
+fn latest_of(
+    row: &crate::store::AssessmentRow,
+    classes: &[String],
+    places: &[String],
+) -> AssessmentSummary {
+    AssessmentSummary {
+        id: row.id,
+        version: row.version,
+        assessed_at: row.created.clone(),
+        verdict: row.verdict.clone(),
+        score: row.score,
+        band: row.band.clone(),
+        seal: row.seal,
+        findings: row.findings.gate + row.findings.deny + row.findings.warn,
+        licence_classes: classes.to_vec(),
+        jurisdictions: places.to_vec(),
+        sovra_version: row.sovra_version.clone(),
+        score_change: None,
+        findings_added: None,
+        findings_removed: None,
+    }
 }
-pub(crate) async fn candidates(_app: &App, _s: &Search) -> Result<SearchResult, Problem> {
-    Err(pending())
+
+fn summary_of(s: &crate::store::Summary) -> CandidateSummary {
+    CandidateSummary {
+        id: s.row.candidate_id,
+        name: s.row.candidate.clone(),
+        vendor: s.row.vendor.clone(),
+        functions: s.functions.clone(),
+        latest: Some(latest_of(&s.row, &s.licence_classes, &s.jurisdictions)),
+    }
 }
-pub(crate) async fn candidate(_app: &App, _id: i64) -> Result<CandidateDetail, Problem> {
-    Err(pending())
+
+/// The catalogue's search, each candidate by its newest assessment.
+pub(crate) async fn candidates(app: &App, s: &Search) -> Result<SearchResult, Problem> {
+    let page = app
+        .db
+        .store
+        .search(&crate::store::Search {
+            q: s.q.clone(),
+            function: s.function.clone(),
+            licence_class: s.licence_class.clone(),
+            jurisdiction: s.jurisdiction.clone(),
+            verdict: s.verdict.clone(),
+            score_min: s.score_min,
+            score_max: s.score_max,
+            seal_min: s.seal_min,
+            date_from: s.assessed_from.clone(),
+            date_to: s.assessed_to.clone(),
+            sort: None,
+            limit: Some(s.limit),
+            offset: Some(s.offset),
+        })
+        .await?;
+    Ok(SearchResult {
+        total: page.total,
+        limit: s.limit,
+        offset: page.offset,
+        candidates: page.items.iter().map(summary_of).collect(),
+    })
 }
-pub(crate) async fn assessment(_app: &App, _id: i64) -> Result<AssessmentDetail, Problem> {
-    Err(pending())
+
+/// The candidate of the stored report JSON of assessment `id`.
+async fn report_candidate(app: &App, id: i64) -> Result<serde_json::Value, Problem> {
+    let json = app.db.store.report_json(id).await?.unwrap_or_default();
+    let mut v: serde_json::Value =
+        serde_json::from_str(&json).map_err(|e| Problem::internal(&e))?;
+    Ok(v["candidates"][0].take())
 }
+
+/// One stored assessment with its report's candidate.
+pub(crate) async fn assessment(app: &App, id: i64) -> Result<AssessmentDetail, Problem> {
+    let d = app
+        .db
+        .store
+        .assessment(id)
+        .await?
+        .ok_or_else(|| Problem::not_found(format!("there is no assessment {id}")))?;
+    Ok(AssessmentDetail {
+        id,
+        candidate_id: d.row.candidate_id,
+        version: d.row.version,
+        assessed_at: d.row.created.clone(),
+        verdict: d.row.verdict.clone(),
+        score: d.row.score,
+        band: d.row.band.clone(),
+        seal: d.row.seal,
+        licence_classes: d.licence_classes.clone(),
+        jurisdictions: d.jurisdictions.clone(),
+        sovra_version: d.row.sovra_version.clone(),
+        report: report_candidate(app, id).await?,
+    })
+}
+
+/// A candidate: its newest assessment and every version, newest first, each with
+/// the change from the one before.
+pub(crate) async fn candidate(app: &App, id: i64) -> Result<CandidateDetail, Problem> {
+    let c = app
+        .db
+        .store
+        .candidate(id)
+        .await?
+        .ok_or_else(|| Problem::not_found(format!("there is no candidate {id}")))?;
+    let mut history = Vec::with_capacity(c.history.len());
+    for (i, row) in c.history.iter().enumerate() {
+        let mut h = latest_of(row, &[], &[]);
+        if i > 0 {
+            let before = &c.history[i - 1];
+            if let Some(d) = app.db.store.diff(before.id, row.id).await? {
+                h.score_change = d.score_change;
+                h.findings_added = i64::try_from(d.added.len()).ok();
+                h.findings_removed = i64::try_from(d.removed.len()).ok();
+            }
+        }
+        history.push(h);
+    }
+    history.reverse();
+    Ok(CandidateDetail {
+        id: c.id,
+        vendor: c.latest.row.vendor.clone(),
+        functions: c.latest.functions.clone(),
+        latest: Some(assessment(app, c.latest.row.id).await?),
+        name: c.name,
+        history,
+    })
+}
+
+/// The report of assessment `id`, run again from what is stored.
 pub(crate) async fn report(
-    _app: &App,
-    _id: i64,
-    _f: crate::report::Format,
-    _lang: &str,
+    app: &App,
+    id: i64,
+    format: crate::report::Format,
+    lang: &str,
 ) -> Result<Document, Problem> {
-    Err(pending())
+    let row = app
+        .db
+        .store
+        .row(id)
+        .await?
+        .ok_or_else(|| Problem::not_found(format!("there is no assessment {id}")))?;
+    let body = app
+        .db
+        .store
+        .render(id, format, lang)
+        .await?
+        .ok_or_else(|| Problem::not_found(format!("there is no assessment {id}")))?;
+    let (ext, content_type) = match format {
+        crate::report::Format::Html => ("html", "text/html; charset=utf-8"),
+        crate::report::Format::Md => ("md", "text/markdown; charset=utf-8"),
+        crate::report::Format::Fodt => ("fodt", "application/vnd.oasis.opendocument.text-flat-xml"),
+        _ => ("json", "application/json"),
+    };
+    let stem: String = row
+        .candidate
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    Ok(Document {
+        body,
+        content_type,
+        file_name: format!("{stem}-v{}-{lang}.{ext}", row.version),
+    })
 }
-pub(crate) async fn compare(_app: &App, _ids: &[i64], _lang: &str) -> Result<Comparison, Problem> {
-    Err(pending())
+
+/// Candidates side by side, each by its newest assessment: the comparison
+/// `sovra compare` makes.
+pub(crate) async fn compare(app: &App, ids: &[i64], lang: &str) -> Result<Comparison, Problem> {
+    let mut candidates = Vec::new();
+    let mut assessments = Vec::new();
+    for id in ids {
+        let c = app
+            .db
+            .store
+            .candidate(*id)
+            .await?
+            .ok_or_else(|| Problem::not_found(format!("there is no candidate {id}")))?;
+        assessments.push(c.latest.row.id);
+        candidates.push(summary_of(&c.latest));
+    }
+    let cmp = app
+        .db
+        .store
+        .compare(&assessments, lang)
+        .await?
+        .ok_or_else(|| Problem::not_found("a candidate's assessment is gone"))?;
+    Ok(Comparison {
+        candidates,
+        comparison: serde_json::to_value(&cmp).map_err(|e| Problem::internal(&e))?,
+    })
 }
-pub(crate) async fn functions(_app: &App) -> Result<Vec<FunctionSummary>, Problem> {
-    Err(pending())
+
+/// Every function the catalogue's candidates name.
+pub(crate) async fn functions(app: &App) -> Result<Vec<FunctionSummary>, Problem> {
+    Ok(app
+        .db
+        .store
+        .functions()
+        .await?
+        .into_iter()
+        .map(|f| FunctionSummary {
+            candidates: i64::try_from(f.alternatives.len()).unwrap_or(i64::MAX),
+            compliant: i64::try_from(f.compliant).unwrap_or(i64::MAX),
+            name: f.function,
+        })
+        .collect())
 }
-pub(crate) async fn function(_app: &App, _name: &str) -> Result<FunctionDetail, Problem> {
-    Err(pending())
+
+/// The candidates covering `name`, best first.
+pub(crate) async fn function(app: &App, name: &str) -> Result<FunctionDetail, Problem> {
+    let entry = app
+        .db
+        .store
+        .functions()
+        .await?
+        .into_iter()
+        .find(|f| f.function == name)
+        .ok_or_else(|| {
+            Problem::not_found(format!(
+                "no candidate covers the function `{}`",
+                name.escape_debug()
+            ))
+        })?;
+    let page = app
+        .db
+        .store
+        .search(&crate::store::Search {
+            function: Some(name.to_owned()),
+            limit: Some(1000),
+            ..crate::store::Search::default()
+        })
+        .await?;
+    let by_id: std::collections::BTreeMap<i64, &crate::store::Summary> =
+        page.items.iter().map(|s| (s.row.id, s)).collect();
+    let alternatives: Vec<CandidateSummary> = entry
+        .alternatives
+        .iter()
+        .map(|row| match by_id.get(&row.id) {
+            Some(s) => summary_of(s),
+            None => CandidateSummary {
+                id: row.candidate_id,
+                name: row.candidate.clone(),
+                vendor: row.vendor.clone(),
+                functions: vec![name.to_owned()],
+                latest: Some(latest_of(row, &[], &[])),
+            },
+        })
+        .collect();
+    let compliant = i64::try_from(entry.compliant).unwrap_or(i64::MAX);
+    Ok(FunctionDetail {
+        name: entry.function,
+        alternatives,
+        compliant,
+        substitutable: compliant >= 2,
+    })
 }
+
+/// Assesses the unpacked upload at `root` and stores it, in one transaction with the
+/// job's completion: stored once, by the worker that still holds the job.
 pub(crate) async fn assess_and_store(
-    _app: &super::Shared,
-    _owner: &str,
-    _job: &str,
-    _actor: &str,
-    _root: std::path::PathBuf,
-    _step: &std::sync::Mutex<&'static str>,
+    app: &super::Shared,
+    owner: &str,
+    job: &str,
+    actor: &str,
+    root: std::path::PathBuf,
+    step: &std::sync::Mutex<&'static str>,
 ) -> Result<(), String> {
-    Err("pending".to_owned())
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    let req = crate::store::AddRequest::new(vec![root], today);
+    let prepared = tokio::task::spawn_blocking(move || crate::store::prepare(&req))
+        .await
+        .map_err(|e| format!("the assessment stopped: {e}"))?
+        .map_err(|e| e.to_string())?;
+    super::jobs::set_step(step, "storing");
+    app.db
+        .complete(job, owner, actor, &prepared)
+        .await
+        .map_err(|e| format!("cannot store the assessment: {e}"))
 }

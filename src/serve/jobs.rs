@@ -144,3 +144,8 @@ async fn work(
     set(step, "assessing");
     super::fetch::assess_and_store(app, owner, &job.id, &job.actor, root, step).await
 }
+
+/// Sets the step shown on the job's page.
+pub(crate) fn set_step(step: &Mutex<&'static str>, now: &'static str) {
+    set(step, now);
+}

@@ -107,7 +107,6 @@ impl Server {
     }
 
     /// Kills the server at once (SIGKILL).
-    #[allow(dead_code)] // for the tests over stored assessments
     pub(crate) fn kill(mut self) {
         self.child.kill().unwrap();
         self.child.wait().unwrap();
@@ -293,7 +292,6 @@ pub(crate) fn multipart(
 
 /// A directory as a .tar.gz, paths relative to its parent (so the archive holds one
 /// top-level directory, as `tar czf x.tar.gz dir` makes it).
-#[allow(dead_code)] // for the tests over stored assessments
 pub(crate) fn tar_gz(dir: &Path) -> Vec<u8> {
     let out = Command::new("tar")
         .arg("czf")
@@ -321,7 +319,6 @@ pub(crate) fn upload(addr: &str, token: &str, files: &[(&str, &str, &[u8])]) -> 
 }
 
 /// Polls a job until it is done or failed.
-#[allow(dead_code)] // for the tests over stored assessments
 pub(crate) fn wait_job(addr: &str, id: &str, within: Duration) -> serde_json::Value {
     let started = Instant::now();
     loop {
@@ -616,4 +613,157 @@ fn sigterm_ends_the_server_cleanly() {
         "{:?}",
         log.lock().unwrap()
     );
+}
+
+/// The sample offers as archives, as a browser would upload them.
+fn sample(name: &str) -> Vec<u8> {
+    tar_gz(&root().join("samples").join(name))
+}
+
+#[test]
+fn an_uploaded_offer_is_assessed_found_compared_and_downloaded() {
+    let s = Server::start(&["--workers", "2"]);
+    let token = add_token(&s.db, "ci", "assessor");
+    let mut ids = Vec::new();
+    for name in ["opendesk", "proprietary-suite"] {
+        let bytes = sample(name);
+        let a = upload(
+            &s.addr,
+            &token,
+            &[("files", &format!("{name}.tar.gz"), &bytes)],
+        );
+        assert_eq!(a.status, 202, "{}", a.text());
+        let job = wait_job(
+            &s.addr,
+            a.json()["id"].as_str().unwrap(),
+            Duration::from_secs(240),
+        );
+        assert_eq!(job["state"], "done", "{job}");
+        assert_eq!(job["percent"], 100);
+        ids.push(job["candidate_id"].as_i64().unwrap());
+    }
+    // Found by function, with its latest assessment.
+    let found = get(&s.addr, "/api/v1/candidates?function=office", &[]).json();
+    assert_eq!(found["total"], 2, "{found}");
+    let found = get(&s.addr, "/api/v1/candidates?q=openDesk", &[]).json();
+    assert_eq!(found["total"], 1, "{found}");
+    assert_eq!(found["candidates"][0]["name"], "openDesk CE");
+    let c = get(&s.addr, &format!("/api/v1/candidates/{}", ids[0]), &[]).json();
+    assert_eq!(c["history"].as_array().unwrap().len(), 1);
+    let verdict = c["latest"]["verdict"].as_str().unwrap().to_owned();
+    assert_eq!(c["latest"]["report"]["name"], "openDesk CE");
+    // The same verdict as `sovra score` gives on the same directory.
+    let score = crate::support::sovra(&["score", "--format", "json", "samples/opendesk"]);
+    let score: serde_json::Value = serde_json::from_slice(&score.stdout).unwrap();
+    assert_eq!(score["candidates"][0]["verdict"], verdict.as_str());
+
+    // The report downloads.
+    let aid = c["latest"]["id"].as_i64().unwrap();
+    for (format, ct, start) in [
+        (
+            "fodt",
+            "application/vnd.oasis.opendocument.text-flat-xml",
+            "<?xml",
+        ),
+        ("html", "text/html; charset=utf-8", "<!DOCTYPE html>"),
+        ("md", "text/markdown; charset=utf-8", "#"),
+    ] {
+        let r = get(
+            &s.addr,
+            &format!("/api/v1/assessments/{aid}/report?format={format}&lang=de"),
+            &[],
+        );
+        assert_eq!(r.status, 200, "{format}: {}", r.text());
+        assert_eq!(r.header("content-type"), Some(ct));
+        assert!(
+            r.header("content-disposition")
+                .unwrap()
+                .starts_with("attachment;")
+        );
+        assert!(r.text().trim_start().starts_with(start), "{format}");
+    }
+    // The comparison, on the API and its page.
+    let cmp = get(
+        &s.addr,
+        &format!("/api/v1/compare?ids={},{}", ids[0], ids[1]),
+        &[],
+    )
+    .json();
+    assert_eq!(cmp["candidates"].as_array().unwrap().len(), 2);
+    assert!(!cmp["comparison"]["rows"].as_array().unwrap().is_empty());
+    let page = get(
+        &s.addr,
+        &format!("/compare?ids={}&ids={}&lang=de", ids[0], ids[1]),
+        &[],
+    );
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("id=\"comparison\""));
+    // Per function, and the candidate's page.
+    let f = get(&s.addr, "/api/v1/functions/office", &[]).json();
+    assert_eq!(f["alternatives"].as_array().unwrap().len(), 2, "{f}");
+    // A new upload of the same offer is a new version; the history shows both.
+    let bytes = sample("opendesk");
+    let a = upload(&s.addr, &token, &[("files", "opendesk.tar.gz", &bytes)]);
+    wait_job(
+        &s.addr,
+        a.json()["id"].as_str().unwrap(),
+        Duration::from_secs(240),
+    );
+    let c = get(&s.addr, &format!("/api/v1/candidates/{}", ids[0]), &[]).json();
+    assert_eq!(c["history"].as_array().unwrap().len(), 2, "{c}");
+    assert_eq!(c["history"][0]["version"], 2);
+}
+
+#[test]
+fn a_killed_server_loses_no_acknowledged_upload_and_stores_it_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite_db(dir.path());
+    let work = dir.path().join("work");
+    let s = Server::start_on(&db, &work, &["--workers", "1", "--lease", "2"]);
+    let token = add_token(&db, "ci", "assessor");
+    let bytes = sample("opendesk");
+    let a = upload(&s.addr, &token, &[("files", "opendesk.tar.gz", &bytes)]);
+    assert_eq!(a.status, 202, "{}", a.text());
+    let id = a.json()["id"].as_str().unwrap().to_owned();
+    // Killed while the worker holds the job (or, on a fast machine, just after).
+    let started = Instant::now();
+    loop {
+        let j = get(&s.addr, &format!("/api/v1/jobs/{id}"), &[]).json();
+        if j["state"] != "queued" || started.elapsed() > Duration::from_secs(30) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    s.kill();
+    // A half-sent upload is never acknowledged and leaves nothing behind.
+    let s = Server::start_on(&db, &work, &["--workers", "1", "--lease", "2"]);
+    let (ct, body) = multipart(&[], &[("files", "opendesk.tar.gz", &bytes)]);
+    {
+        let mut c = TcpStream::connect(&s.addr).unwrap();
+        let head = format!(
+            "POST /api/v1/assessments HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Type: {ct}\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        );
+        c.write_all(head.as_bytes()).unwrap();
+        c.write_all(&body[..body.len() / 2]).unwrap();
+        s.kill();
+    }
+    let s = Server::start_on(&db, &work, &["--workers", "1", "--lease", "2"]);
+    let j = wait_job(&s.addr, &id, Duration::from_secs(240));
+    assert_eq!(j["state"], "done", "{j}");
+    let found = get(&s.addr, "/api/v1/candidates", &[]).json();
+    assert_eq!(found["total"], 1, "{found}");
+    let c = get(
+        &s.addr,
+        &format!("/api/v1/candidates/{}", j["candidate_id"]),
+        &[],
+    )
+    .json();
+    assert_eq!(
+        c["history"].as_array().unwrap().len(),
+        1,
+        "stored once: {c}"
+    );
+    assert_eq!(c["latest"]["id"], j["assessment_id"]);
+    assert_eq!(s.terminate().code(), Some(0));
 }

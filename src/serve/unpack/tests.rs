@@ -1,3 +1,6 @@
+//! Uploads refused or unpacked: hostile names, links, bombs and floods, each leaving
+//! nothing outside the job's directory.
+
 use super::*;
 
 /// One raw entry: name bytes, type, content, link target.

@@ -1,5 +1,5 @@
 -- sovra serve: users, API tokens, sessions and the job queue (PostgreSQL).
--- Times are milliseconds since the epoch.
+-- Times are milliseconds since the epoch. Writes are audited in the store's audit_log.
 CREATE TABLE IF NOT EXISTS serve_users (
     name TEXT PRIMARY KEY NOT NULL,
     role TEXT NOT NULL CHECK (role IN ('reader', 'assessor', 'admin')),
@@ -39,12 +39,4 @@ CREATE TABLE IF NOT EXISTS serve_job_files (
     name TEXT NOT NULL,
     bytes BYTEA NOT NULL,
     PRIMARY KEY (job_id, seq)
-);
-CREATE TABLE IF NOT EXISTS serve_audit (
-    id BIGSERIAL PRIMARY KEY,
-    at_ms BIGINT NOT NULL,
-    actor TEXT NOT NULL,
-    action TEXT NOT NULL,
-    subject TEXT NOT NULL,
-    detail TEXT NOT NULL
 );
