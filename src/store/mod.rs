@@ -65,6 +65,12 @@ const MIGRATIONS: &[Versioned] = &[
         include_str!("migrations/sqlite/0002_search_index.sql"),
         include_str!("migrations/postgres/0002_search_index.sql"),
     ),
+    (
+        100,
+        "serve",
+        include_str!("migrations/sqlite/0100_serve.sql"),
+        include_str!("migrations/postgres/0100_serve.sql"),
+    ),
 ];
 
 /// The database behind a [`Store`].

@@ -266,8 +266,23 @@ impl Store {
     /// Stores `p` as the next version of its candidate, with its audit record, in one
     /// transaction; returns the stored row.
     pub(crate) async fn insert(&self, p: &Prepared, actor: &str) -> Result<AssessmentRow> {
-        let e = |err: sqlx::Error| self.err(&err);
         let mut tx = self.begin().await?;
+        let (id, _) = self.insert_in(&mut tx, p, actor).await?;
+        tx.commit().await?;
+        self.row(id)
+            .await?
+            .ok_or_else(|| Error::External(format!("assessment {id} vanished")))
+    }
+
+    /// [`Store::insert`] inside the caller's transaction (the server completes its job
+    /// in the same one); returns the assessment's and the candidate's ids.
+    pub(crate) async fn insert_in(
+        &self,
+        tx: &mut super::Tx,
+        p: &Prepared,
+        actor: &str,
+    ) -> Result<(i64, i64)> {
+        let e = |err: sqlx::Error| self.err(&err);
         let created = now();
         sqlx::query(
             "INSERT INTO candidates (name, created) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
@@ -415,10 +430,7 @@ impl Store {
             &format!("{} version {version}: {}", p.name, p.verdict),
         )
         .await?;
-        tx.commit().await?;
-        self.row(id)
-            .await?
-            .ok_or_else(|| Error::External(format!("assessment {id} vanished")))
+        Ok((id, candidate_id))
     }
 
     /// One assessment's row.
