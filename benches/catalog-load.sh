@@ -78,8 +78,8 @@ echo "storing $N assessments in $DB" >&2
 start=$(date +%s.%N)
 seq 1 $((N - 1)) | xargs -P 2 -I{} "$SOVRA" catalog add "$WORK/c/{}" --db "$DB" >/dev/null
 fill=$(echo "$(date +%s.%N) - $start" | bc)
-stored=$("$SOVRA" catalog list --db "$DB" --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
-echo "filled: $stored candidates in ${fill}s ($(du -h "$DB" | cut -f1))"
+stored=$("$SOVRA" catalog list --limit 1000000 --db "$DB" --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["assessments"]))')
+echo "filled: $stored assessments in ${fill}s ($(du -h "$DB" | cut -f1))"
 
 # --- 2. search under load -------------------------------------------------------------
 "$SOVRA" serve user add bench --role assessor --db "$DB" <<<"bench-password-1" 2>/dev/null
@@ -106,17 +106,17 @@ latency() { # name path: wrk on one URL; prints p50 and p99
     errors=$(grep -E 'Non-2xx|Socket errors' <<<"$out" | tr '\n' ' ' || true)
     printf '%-34s p50 %8s  p99 %8s  %9s req/s  %s\n' "$1" "$p50" "$p99" "$rps" "$errors"
 }
-echo "wrk -t2 -c100 -d$DURATION --latency, $stored candidates:"
+echo "wrk -t2 -c100 -d$DURATION --latency, $stored stored assessments:"
 latency "api: q=bench-4242" "/api/v1/candidates?q=bench-4242"
 latency "api: function=wiki" "/api/v1/candidates?function=wiki"
-latency "api: licence_class, verdict" "/api/v1/candidates?licence_class=copyleft-strong&verdict=fail"
+latency "api: licence_class, verdict" "/api/v1/candidates?licence_class=strong-copyleft&verdict=review-needed"
 latency "api: score 40-80, page 3" "/api/v1/candidates?score_min=40&score_max=80&offset=100"
 latency "page: search function=office" "/?function=office"
 latency "api: candidate 5000" "/api/v1/candidates/5000"
 
 # --- 3. eight concurrent uploads ------------------------------------------------------
 tar -cf "$WORK/opendesk.tar" -C "$ROOT/samples" opendesk
-count() { "$SOVRA" catalog list --db "$DB" --format json | python3 -c 'import json,sys; print(sum(len(c.get("versions", [c])) for c in json.load(sys.stdin)))'; }
+count() { "$SOVRA" catalog list --limit 1000000 --db "$DB" --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["assessments"]))'; }
 before=$(count)
 start=$(date +%s.%N)
 pids=()
