@@ -133,13 +133,23 @@ pub(crate) fn load_policy(
     inputs: &[PathBuf],
     opts: &LoadOptions,
 ) -> Result<(Catalogue, EffectivePolicy)> {
+    load_policy_in(inputs, opts, &FILES)
+}
+
+/// [`load_policy`] with policy files read through `files` (the catalogue records them,
+/// and replays them when it reproduces an assessment).
+pub(crate) fn load_policy_in(
+    inputs: &[PathBuf],
+    opts: &LoadOptions,
+    files: &policy::Files<'_>,
+) -> Result<(Catalogue, EffectivePolicy)> {
     let mut catalogue = engine::embedded_catalogue()?;
     let found = find_project_file(inputs);
     let req = PolicyRequest {
         policy: opts.policy.clone(),
         project: found.clone().filter(|_| opts.project_policy),
     };
-    let mut policy = policy::load(&req, &mut catalogue, &FILES)?;
+    let mut policy = policy::load(&req, &mut catalogue, files)?;
     if let Some(f) = found.filter(|_| !opts.project_policy) {
         // Named with `--policy PATH`, it is a layer already.
         if !policy.layers.iter().any(|l| same_path(&l.path, &f)) {
@@ -288,7 +298,17 @@ pub(crate) fn load(
     opts: &LoadOptions,
     today: jiff::civil::Date,
 ) -> Result<Analysis> {
-    let (catalogue, policy) = load_policy(inputs, opts)?;
+    load_in(inputs, opts, &FILES, today)
+}
+
+/// [`load`] with policy files read through `files`.
+pub(crate) fn load_in(
+    inputs: &[PathBuf],
+    opts: &LoadOptions,
+    files: &policy::Files<'_>,
+    today: jiff::civil::Date,
+) -> Result<Analysis> {
+    let (catalogue, policy) = load_policy_in(inputs, opts, files)?;
     let Read {
         loaded,
         mut extra,
@@ -319,6 +339,31 @@ pub(crate) fn load(
         extra,
         today,
     )
+}
+
+/// Records the hash of a candidate's manifest among the inputs when `paths` is one
+/// candidate (its directory or its `candidate.toml`): the manifest is evidence too, and
+/// the report's evidence section lists it beside the component inputs.
+pub(crate) fn add_manifest_evidence(paths: &[PathBuf], analysis: &mut Analysis) -> Result<()> {
+    use crate::ingest::candidate::MANIFEST;
+    let [one] = paths else {
+        return Ok(());
+    };
+    let manifest = if one.is_dir() {
+        one.join(MANIFEST)
+    } else {
+        one.clone()
+    };
+    if manifest.is_file() && manifest.file_name().is_some_and(|n| n == MANIFEST) {
+        let bytes = std::fs::read(&manifest).map_err(|e| Error::io(&manifest, e))?;
+        analysis.inventory.add_input(crate::ingest::input_file(
+            &manifest,
+            &bytes,
+            crate::model::InputFormat::Candidate,
+            crate::model::DocumentMeta::default(),
+        ));
+    }
+    Ok(())
 }
 
 /// What [`assess`] needs besides the candidate.
@@ -531,7 +576,17 @@ pub(crate) fn assess_with(
     opts: &LoadOptions,
     today: jiff::civil::Date,
 ) -> Result<Assessment> {
-    let analysis = load(paths, opts, today)?;
+    assess_in(paths, opts, &FILES, today)
+}
+
+/// [`assess_with`] with policy files read through `files`.
+pub(crate) fn assess_in(
+    paths: &[PathBuf],
+    opts: &LoadOptions,
+    files: &policy::Files<'_>,
+    today: jiff::civil::Date,
+) -> Result<Assessment> {
+    let analysis = load_in(paths, opts, files, today)?;
     let objective_of = |id: &str| analysis.catalogue.get(id).and_then(|r| r.csf_objective());
     let score = crate::score::score(
         &analysis.extra.facts,

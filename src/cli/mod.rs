@@ -4,6 +4,7 @@
 //! (bad input, bad configuration). A broken pipe on stdout exits 0. Data goes to
 //! stdout, everything else to stderr.
 
+mod catalog;
 mod check;
 mod compare;
 mod enrich;
@@ -162,6 +163,8 @@ enum Command {
     Enrich(enrich::Args),
     /// Assess project health from local git repositories (offline, any forge)
     Health(health::Args),
+    /// The shared catalogue of stored, reproducible assessments (SQLite or PostgreSQL)
+    Catalog(catalog::Args),
     /// Print shell completions (bash, zsh, fish, elvish, powershell) to stdout
     Completions(shell::CompletionArgs),
     /// Print the man page (roff) to stdout
@@ -342,10 +345,7 @@ pub(crate) fn today(date: Option<&str>) -> Result<jiff::civil::Date> {
     })
 }
 
-/// The policy `score`, `report`, `compare` and `init` apply unless one is named: the
-/// one for public buyers, who are sovra's users; `check` (a CI gate over one's own code)
-/// keeps `baseline`.
-pub(crate) const PUBLIC_BUYER_POLICY: &str = "de-public-sector";
+pub(crate) use crate::policy::PUBLIC_BUYER_POLICY;
 
 /// Names on stderr every policy file found among the inputs and not applied.
 pub(crate) fn policy_notices(policy: &crate::policy::EffectivePolicy) {
@@ -415,6 +415,7 @@ fn run(cli: Cli) -> Result<Status> {
         Command::Sbom(a) => sbom::run(a),
         Command::Enrich(a) => enrich::run(a),
         Command::Health(a) => health::run(a),
+        Command::Catalog(a) => catalog::run(a),
         Command::Completions(a) => shell::completions(&a),
         Command::Man => shell::man(),
     }

@@ -9,9 +9,7 @@ use std::path::PathBuf;
 use super::score::{self as score_cmd, AssessArgs};
 use super::{Status, emit};
 use crate::error::{Error, Result};
-use crate::ingest;
 use crate::locale::Locale;
-use crate::model::{DocumentMeta, InputFormat};
 use crate::report::{self, Format, build, render};
 
 #[derive(Debug, clap::Args)]
@@ -83,27 +81,7 @@ pub(crate) fn run(args: Args) -> Result<Status> {
     let mut assessed = Vec::with_capacity(groups.len());
     for paths in &groups {
         let mut a = score_cmd::assess(paths, &assess, today)?;
-        // The manifest is evidence too: record its hash beside the component inputs.
-        if let [one] = paths.as_slice() {
-            let manifest = if one.is_dir() {
-                one.join(crate::ingest::candidate::MANIFEST)
-            } else {
-                one.clone()
-            };
-            if manifest.is_file()
-                && manifest
-                    .file_name()
-                    .is_some_and(|n| n == crate::ingest::candidate::MANIFEST)
-            {
-                let bytes = std::fs::read(&manifest).map_err(|e| Error::io(&manifest, e))?;
-                a.analysis.inventory.add_input(ingest::input_file(
-                    &manifest,
-                    &bytes,
-                    InputFormat::Candidate,
-                    DocumentMeta::default(),
-                ));
-            }
-        }
+        crate::assess::add_manifest_evidence(paths, &mut a.analysis)?;
         assessed.push(a);
     }
     let subjects: Vec<build::Subject<'_>> = assessed

@@ -137,6 +137,11 @@ const ACCEPTED: &str = "accepted are cargo metadata JSON, `Cargo.toml`, `Cargo.l
 /// Directories never searched: version control, build output, installed packages.
 const SKIPPED_DIRS: [&str; 3] = [".git", "target", "node_modules"];
 
+/// Whether a directory of this name is never searched: [`SKIPPED_DIRS`] and hidden ones.
+pub(crate) fn is_skipped_dir(name: &str) -> bool {
+    name.starts_with('.') || SKIPPED_DIRS.contains(&name)
+}
+
 /// Reads every input and merges them into one inventory.
 pub(crate) fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Inventory> {
     let mut inv = Inventory::new();
@@ -635,7 +640,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
         // The entry itself: a symbolic link to a directory is not followed (no loops).
         let ty = entry.file_type().map_err(|e| Error::io(&path, e))?;
         if ty.is_dir() {
-            if !name.starts_with('.') && !SKIPPED_DIRS.contains(&name.as_ref()) {
+            if !is_skipped_dir(&name) {
                 walk(&path, out)?;
             }
         } else {

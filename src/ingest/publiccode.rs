@@ -54,6 +54,10 @@ pub(crate) struct PublicCode {
     pub depends_hardware: Vec<Dependency>,
     /// `concept`, `development`, `beta`, `stable` or `obsolete`.
     pub development_status: Option<String>,
+    /// `categories`: the functions the software serves (`office-suites`, …).
+    pub categories: Vec<String>,
+    /// The `shortDescription` in English, else German, else the first language given.
+    pub short_description: Option<String>,
     pub warnings: Vec<Problem>,
     /// Validation errors; empty for a valid file.
     pub errors: Vec<Problem>,
@@ -1209,6 +1213,20 @@ pub(crate) fn validate(path: &Path, bytes: &[u8], base: Option<&Path>) -> Public
     pc.name = s(root.get("name")).unwrap_or_default();
     pc.url = s(root.get("url"));
     pc.development_status = s(root.get("developmentStatus"));
+    if let Some(Value::Seq(items)) = root.get("categories").map(|n| &n.value) {
+        pc.categories = items.iter().filter_map(|n| s(Some(n))).collect();
+    }
+    if let Some(Value::Map(langs)) = root.get("description").map(|n| &n.value) {
+        let short = |lang: Option<&str>| {
+            langs
+                .iter()
+                .find(|(k, _)| lang.is_none_or(|l| k.str() == Some(l)))
+                .and_then(|(_, v)| s(v.get("shortDescription")))
+        };
+        pc.short_description = short(Some("en"))
+            .or_else(|| short(Some("de")))
+            .or_else(|| short(None));
+    }
     let legal = root.get("legal");
     pc.license = s(legal.and_then(|l| l.get("license")));
     pc.main_copyright_owner = s(legal.and_then(|l| l.get("mainCopyrightOwner")));

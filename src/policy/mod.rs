@@ -25,6 +25,11 @@ pub(crate) const PROJECT_FILE: &str = "sovra.toml";
 /// The policy used when none is given and no project file is found.
 pub(crate) const DEFAULT_POLICY: &str = "baseline";
 
+/// The policy `score`, `report`, `compare`, `init` and the catalogue apply unless one
+/// is named: the one for public buyers, who are sovra's users; `check` (a CI gate over
+/// one's own code) keeps [`DEFAULT_POLICY`].
+pub(crate) const PUBLIC_BUYER_POLICY: &str = "de-public-sector";
+
 /// How the assessed software reaches its users; obligations depend on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Deployment {

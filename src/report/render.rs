@@ -21,7 +21,6 @@ use std::sync::Arc;
 use minijinja::value::{Kwargs, Value};
 use minijinja::{AutoEscape, Environment, ErrorKind, Output, State, UndefinedBehavior};
 
-use super::model::Report;
 use crate::error::{Error, Result};
 use crate::locale::Locale;
 
@@ -104,8 +103,8 @@ pub(crate) const FUEL: u64 = 200_000_000;
 
 /// Renders `report` in `format`. The whole output is produced in memory, so a
 /// failure leaves nothing behind.
-pub(crate) fn render(
-    report: &Report,
+pub(crate) fn render<T: serde::Serialize + ?Sized>(
+    report: &T,
     format: Format,
     locale: &Locale,
     templates: &Templates,
@@ -114,8 +113,8 @@ pub(crate) fn render(
 }
 
 /// [`render`] with a given fuel budget.
-pub(crate) fn render_with_fuel(
-    report: &Report,
+pub(crate) fn render_with_fuel<T: serde::Serialize + ?Sized>(
+    report: &T,
     format: Format,
     locale: &Locale,
     templates: &Templates,

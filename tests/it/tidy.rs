@@ -29,6 +29,7 @@ const LAYERS: &[&str] = &[
     "engine",
     "assess",
     "report",
+    "store",
     "cli",
 ];
 
