@@ -26,6 +26,7 @@ pub mod model;
 pub(crate) mod policy;
 pub(crate) mod report;
 pub(crate) mod score;
+pub(crate) mod serve;
 pub(crate) mod store;
 #[cfg(test)]
 mod test_support;

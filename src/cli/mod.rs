@@ -17,6 +17,7 @@ mod report;
 mod rules;
 mod sbom;
 mod score;
+mod serve;
 mod shell;
 mod why;
 
@@ -161,6 +162,9 @@ enum Command {
     Sbom(sbom::Args),
     /// Fetch missing facts from registries, advisories and forges
     Enrich(enrich::Args),
+    /// Serve the catalogue: web pages and a JSON API, with uploads assessed in the
+    /// background
+    Serve(serve::Args),
     /// Assess project health from local git repositories (offline, any forge)
     Health(health::Args),
     /// The shared catalogue of stored, reproducible assessments (SQLite or PostgreSQL)
@@ -366,7 +370,10 @@ pub(crate) fn policy_notices(policy: &crate::policy::EffectivePolicy) {
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    crate::report::clean_up_on_signal();
+    // The server ends gracefully on SIGTERM and SIGINT itself.
+    if !matches!(cli.command, Command::Serve(_)) {
+        crate::report::clean_up_on_signal();
+    }
     let _ = COLOR.set(cli.color);
     let result = run(cli);
     match result {
@@ -414,6 +421,7 @@ fn run(cli: Cli) -> Result<Status> {
         Command::Report(a) => report::run(a),
         Command::Sbom(a) => sbom::run(a),
         Command::Enrich(a) => enrich::run(a),
+        Command::Serve(a) => serve::run(a),
         Command::Health(a) => health::run(a),
         Command::Catalog(a) => catalog::run(a),
         Command::Completions(a) => shell::completions(&a),

@@ -141,7 +141,7 @@ pub(crate) fn render_with_fuel<T: serde::Serialize + ?Sized>(
         .map_err(wrap)
 }
 
-fn environment(locale: &Locale, templates: &Templates) -> Environment<'static> {
+pub(crate) fn environment(locale: &Locale, templates: &Templates) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_keep_trailing_newline(true);

@@ -22,6 +22,7 @@ mod report;
 mod rules;
 mod sbom;
 mod schemas;
+mod serve;
 mod sovereignty;
 mod support;
 mod tidy;

@@ -30,6 +30,7 @@ const LAYERS: &[&str] = &[
     "assess",
     "report",
     "store",
+    "serve",
     "cli",
 ];
 

@@ -1,0 +1,619 @@
+//! `sovra serve` through the binary: a real server on a free loopback port, spoken to
+//! over HTTP. Authentication and CSRF, uploads from the happy path to hostile
+//! archives, and what a kill or a SIGTERM leaves behind.
+//!
+//! Every test runs on SQLite; with `SOVRA_TEST_POSTGRES` set to a PostgreSQL URL the
+//! tests marked so run there too (each in a schema of its own).
+#![allow(clippy::unwrap_used)] // test scaffolding: a failed setup is a failed test
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::root;
+
+/// A running server and its database.
+pub(crate) struct Server {
+    child: Child,
+    /// Every line the server wrote to stderr so far.
+    pub log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    pub addr: String,
+    pub db: String,
+    _dir: Option<tempfile::TempDir>,
+    pub work: PathBuf,
+}
+
+/// A database for one test: a SQLite file in `dir`.
+fn sqlite_db(dir: &Path) -> String {
+    dir.join("catalogue.db").display().to_string()
+}
+
+impl Server {
+    /// Starts `sovra serve` on a new SQLite catalogue with `extra` flags.
+    pub(crate) fn start(extra: &[&str]) -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let db = sqlite_db(dir.path());
+        let work = dir.path().join("work");
+        let mut s = Server::start_on(&db, &work, extra);
+        s._dir = Some(dir);
+        s
+    }
+
+    /// Starts `sovra serve` on `db`.
+    pub(crate) fn start_on(db: &str, work: &Path, extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sovra"))
+            .args([
+                "serve",
+                "--db",
+                db,
+                "--listen",
+                "127.0.0.1:0",
+                "--insecure-cookies",
+            ])
+            .arg("--work-dir")
+            .arg(work)
+            .args(extra)
+            .current_dir(root())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start sovra serve");
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let lines = std::sync::Arc::clone(&log);
+        std::thread::spawn(move || {
+            let mut sent = false;
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if !sent && let Some(a) = line.strip_prefix("sovra serve: listening on http://") {
+                    let _ = tx.send(a.to_owned());
+                    sent = true;
+                }
+                lines.lock().unwrap().push(line);
+            }
+        });
+        let addr = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the server names its address");
+        Server {
+            child,
+            log,
+            addr,
+            db: db.to_owned(),
+            _dir: None,
+            work: work.to_path_buf(),
+        }
+    }
+
+    /// Sends SIGTERM and waits for the exit status.
+    pub(crate) fn terminate(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        let started = Instant::now();
+        loop {
+            if let Some(st) = self.child.try_wait().unwrap() {
+                return st;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "no exit after SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Kills the server at once (SIGKILL).
+    #[allow(dead_code)] // for the tests over stored assessments
+    pub(crate) fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A user or token created through the CLI.
+pub(crate) fn add_user(db: &str, name: &str, role: &str, password: &str) {
+    let out = Command::new(env!("CARGO_BIN_EXE_sovra"))
+        .args(["serve", "user", "add", name, "--role", role, "--db", db])
+        .env("SOVRA_PASSWORD", password)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+pub(crate) fn add_token(db: &str, name: &str, role: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_sovra"))
+        .args(["serve", "token", "add", name, "--role", role, "--db", db])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// One HTTP/1.1 answer.
+#[derive(Debug)]
+pub(crate) struct Answer {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub(crate) fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub(crate) fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+
+    /// The value of a cookie this answer sets.
+    pub(crate) fn cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+            .filter_map(|(_, v)| v.split(';').next()?.split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_owned())
+    }
+}
+
+/// Sends one request over a new connection (`Connection: close`) and reads the answer.
+pub(crate) fn request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Answer {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    s.write_all(head.as_bytes()).unwrap();
+    // A server may answer (413, 401) before reading the whole body.
+    let _ = s.write_all(body);
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    parse_answer(&raw)
+}
+
+fn parse_answer(raw: &[u8]) -> Answer {
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no HTTP answer: {}", String::from_utf8_lossy(raw)));
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status: u16 = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    let rest = &raw[split + 4..];
+    let chunked = headers
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
+    let body = if chunked {
+        dechunk(rest)
+    } else {
+        rest.to_vec()
+    };
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn dechunk(mut rest: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(end) = rest.windows(2).position(|w| w == b"\r\n") {
+        let size =
+            usize::from_str_radix(String::from_utf8_lossy(&rest[..end]).trim(), 16).unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        out.extend_from_slice(&rest[end + 2..end + 2 + size]);
+        rest = &rest[end + 2 + size + 2..];
+    }
+    out
+}
+
+pub(crate) fn get(addr: &str, path: &str, headers: &[(&str, &str)]) -> Answer {
+    request(addr, "GET", path, headers, b"")
+}
+
+/// A multipart/form-data body of `fields` (name, value) and `files` (field, file
+/// name, bytes), and its content type.
+pub(crate) fn multipart(
+    fields: &[(&str, &str)],
+    files: &[(&str, &str, &[u8])],
+) -> (String, Vec<u8>) {
+    let boundary = "sovra-test-boundary-7d3f1a";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    for (field, name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// A directory as a .tar.gz, paths relative to its parent (so the archive holds one
+/// top-level directory, as `tar czf x.tar.gz dir` makes it).
+#[allow(dead_code)] // for the tests over stored assessments
+pub(crate) fn tar_gz(dir: &Path) -> Vec<u8> {
+    let out = Command::new("tar")
+        .arg("czf")
+        .arg("-")
+        .arg("-C")
+        .arg(dir.parent().unwrap())
+        .arg(dir.file_name().unwrap())
+        .output()
+        .expect("tar");
+    assert!(out.status.success());
+    out.stdout
+}
+
+/// Uploads through the API with a token; the answer.
+pub(crate) fn upload(addr: &str, token: &str, files: &[(&str, &str, &[u8])]) -> Answer {
+    let (ct, body) = multipart(&[], files);
+    let auth = format!("Bearer {token}");
+    request(
+        addr,
+        "POST",
+        "/api/v1/assessments",
+        &[("Content-Type", &ct), ("Authorization", &auth)],
+        &body,
+    )
+}
+
+/// Polls a job until it is done or failed.
+#[allow(dead_code)] // for the tests over stored assessments
+pub(crate) fn wait_job(addr: &str, id: &str, within: Duration) -> serde_json::Value {
+    let started = Instant::now();
+    loop {
+        let j = get(addr, &format!("/api/v1/jobs/{id}"), &[]).json();
+        if j["state"] == "done" || j["state"] == "failed" {
+            return j;
+        }
+        assert!(started.elapsed() < within, "job {id} still {j}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn every_answer_carries_the_security_headers() {
+    let s = Server::start(&["--workers", "0"]);
+    for path in [
+        "/",
+        "/api/v1/openapi.json",
+        "/api/v1/nothing",
+        "/login",
+        "/static/site.css",
+    ] {
+        let a = get(&s.addr, path, &[]);
+        let csp = a
+            .header("content-security-policy")
+            .unwrap_or_else(|| panic!("{path}: no CSP"));
+        assert!(csp.contains("default-src 'none'"), "{path}: {csp}");
+        assert_eq!(
+            a.header("x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert_eq!(a.header("x-frame-options"), Some("DENY"), "{path}");
+        assert_eq!(a.header("referrer-policy"), Some("no-referrer"), "{path}");
+    }
+    // Unknown API paths and bad parameters answer problem objects, not text or a 5xx.
+    let a = get(&s.addr, "/api/v1/nothing", &[]);
+    assert_eq!(a.status, 404);
+    assert_eq!(a.header("content-type"), Some("application/problem+json"));
+    assert_eq!(a.json()["status"], 404);
+    let a = get(&s.addr, "/api/v1/candidates?score_min=lots", &[]);
+    assert_eq!(a.status, 400);
+    assert!(
+        a.json()["detail"].as_str().unwrap().contains("`score_min`"),
+        "{}",
+        a.text()
+    );
+    let a = request(&s.addr, "PUT", "/api/v1/candidates", &[], b"");
+    assert_eq!(a.status, 405);
+    assert_eq!(a.header("content-type"), Some("application/problem+json"));
+}
+
+#[test]
+fn writing_needs_a_writer_and_reading_can_need_a_login() {
+    let s = Server::start(&["--workers", "0", "--read-access", "login"]);
+    let reader = add_token(&s.db, "ci-reader", "reader");
+    let assessor = add_token(&s.db, "ci-assessor", "assessor");
+    let file: &[(&str, &str, &[u8])] = &[("files", "bom.json", b"{}")];
+
+    // Reading behind a login: 401 without credentials, 200 with any role.
+    let a = get(&s.addr, "/api/v1/functions", &[]);
+    assert_eq!(a.status, 401);
+    assert_eq!(a.header("www-authenticate"), Some("Bearer realm=\"sovra\""));
+    let auth = format!("Bearer {reader}");
+    assert_eq!(
+        get(&s.addr, "/api/v1/functions", &[("Authorization", &auth)]).status,
+        200
+    );
+    let page = get(&s.addr, "/", &[]);
+    assert_eq!(page.status, 303);
+    assert!(page.header("location").unwrap().starts_with("/login?next="));
+
+    // Uploads: 401 without, and with a bad token; 403 for a reader; 202 for an assessor.
+    let (ct, body) = multipart(&[], file);
+    let a = request(
+        &s.addr,
+        "POST",
+        "/api/v1/assessments",
+        &[("Content-Type", &ct)],
+        &body,
+    );
+    assert_eq!(a.status, 401, "{}", a.text());
+    assert_eq!(upload(&s.addr, "not-a-token", file).status, 401);
+    let a = upload(&s.addr, &reader, file);
+    assert_eq!(a.status, 403, "{}", a.text());
+    assert!(a.json()["detail"].as_str().unwrap().contains("`reader`"));
+    let a = upload(&s.addr, &assessor, file);
+    assert_eq!(a.status, 202, "{}", a.text());
+    let job = a.json();
+    assert_eq!(job["state"], "queued");
+    assert_eq!(
+        a.header("location").unwrap(),
+        format!("/api/v1/jobs/{}", job["id"].as_str().unwrap())
+    );
+}
+
+#[test]
+fn sessions_need_their_csrf_token() {
+    let s = Server::start(&["--workers", "0"]);
+    add_user(&s.db, "anna", "assessor", "correct horse battery");
+    add_user(&s.db, "rita", "reader", "correct horse battery");
+
+    // The login form sets the pre-login CSRF cookie; a login without it is refused.
+    let form = get(&s.addr, "/login", &[]);
+    assert_eq!(form.status, 200);
+    let pre = form.cookie("sovra_csrf").expect("a CSRF cookie");
+    let set = form
+        .headers
+        .iter()
+        .find(|(k, v)| k.eq_ignore_ascii_case("set-cookie") && v.starts_with("sovra_csrf"))
+        .unwrap();
+    assert!(
+        set.1.contains("HttpOnly") && set.1.contains("SameSite=Strict"),
+        "{}",
+        set.1
+    );
+    assert!(
+        form.text()
+            .contains(&format!("name=\"csrf\" value=\"{pre}\""))
+    );
+    let login = |name: &str, pw: &str, cookie: &str, csrf: &str| {
+        let body = format!(
+            "name={name}&password={}&csrf={csrf}&next=%2Fupload",
+            pw.replace(' ', "+")
+        );
+        request(
+            &s.addr,
+            "POST",
+            "/login",
+            &[
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Cookie", cookie),
+            ],
+            body.as_bytes(),
+        )
+    };
+    let cookie = format!("sovra_csrf={pre}");
+    assert_eq!(
+        login("anna", "correct horse battery", "", &pre).status,
+        403,
+        "no cookie"
+    );
+    assert_eq!(
+        login("anna", "correct horse battery", &cookie, "0000").status,
+        403,
+        "wrong token"
+    );
+    assert_eq!(login("anna", "wrong password!", &cookie, &pre).status, 401);
+    let ok = login("anna", "correct horse battery", &cookie, &pre);
+    assert_eq!(ok.status, 303, "{}", ok.text());
+    assert!(ok.header("location").unwrap().starts_with("/upload"));
+    let session = ok.cookie("sovra_session").expect("a session cookie");
+    let set = ok
+        .headers
+        .iter()
+        .find(|(k, v)| k.eq_ignore_ascii_case("set-cookie") && v.starts_with("sovra_session"))
+        .unwrap();
+    assert!(
+        set.1.contains("HttpOnly") && set.1.contains("SameSite=Strict"),
+        "{}",
+        set.1
+    );
+
+    // The upload page carries the session's own CSRF token; posting without it fails.
+    let cookie = format!("sovra_session={session}");
+    let page = get(&s.addr, "/upload", &[("Cookie", &cookie)]);
+    assert_eq!(page.status, 200);
+    let text = page.text();
+    let csrf = text
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_ne!(csrf, pre);
+    let file: &[(&str, &str, &[u8])] = &[("files", "bom.json", b"{}")];
+    let post = |fields: &[(&str, &str)]| {
+        let (ct, body) = multipart(fields, file);
+        request(
+            &s.addr,
+            "POST",
+            "/upload",
+            &[("Content-Type", &ct), ("Cookie", &cookie)],
+            &body,
+        )
+    };
+    assert_eq!(post(&[]).status, 403);
+    assert_eq!(post(&[("csrf", &pre)]).status, 403);
+    let done = post(&[("csrf", &csrf)]);
+    assert_eq!(done.status, 303, "{}", done.text());
+    assert!(done.header("location").unwrap().starts_with("/jobs/"));
+    // The API takes the session too, with the token in a header.
+    let (ct, body) = multipart(&[], file);
+    let api = |extra: Option<(&str, &str)>| {
+        let mut h = vec![("Content-Type", ct.as_str()), ("Cookie", cookie.as_str())];
+        h.extend(extra);
+        request(&s.addr, "POST", "/api/v1/assessments", &h, &body).status
+    };
+    assert_eq!(api(None), 403);
+    assert_eq!(api(Some(("X-CSRF-Token", &csrf))), 202);
+
+    // A reader signs in but may not upload.
+    let ok = login(
+        "rita",
+        "correct horse battery",
+        &format!("sovra_csrf={pre}"),
+        &pre,
+    );
+    let rita = format!("sovra_session={}", ok.cookie("sovra_session").unwrap());
+    let page = get(&s.addr, "/", &[("Cookie", &rita)]);
+    assert!(!page.text().contains("id=\"nav-upload\""));
+    let (ct, body) = multipart(&[], file);
+    let a = request(
+        &s.addr,
+        "POST",
+        "/api/v1/assessments",
+        &[
+            ("Content-Type", &ct),
+            ("Cookie", &rita),
+            ("X-CSRF-Token", "x"),
+        ],
+        &body,
+    );
+    assert_eq!(a.status, 403);
+
+    // Logout ends the session.
+    let text = get(&s.addr, "/", &[("Cookie", &cookie)]).text();
+    let csrf = text
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let out = request(
+        &s.addr,
+        "POST",
+        "/logout",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Cookie", &cookie),
+        ],
+        format!("csrf={csrf}").as_bytes(),
+    );
+    assert_eq!(out.status, 303);
+    assert_eq!(api(Some(("X-CSRF-Token", &csrf))), 401);
+}
+
+#[test]
+fn oversized_and_hostile_uploads_are_refused() {
+    let s = Server::start(&["--workers", "0", "--max-upload", "1"]);
+    let token = add_token(&s.db, "ci", "assessor");
+    let big = vec![b'x'; 2 << 20];
+    let a = upload(&s.addr, &token, &[("files", "big.json", &big)]);
+    assert_eq!(a.status, 413, "{}", a.text());
+    // A tar entry climbing out of its directory: refused before it is acknowledged.
+    let mut evil = tar::Header::new_old();
+    evil.as_old_mut().name[..9].copy_from_slice(b"../escape");
+    evil.set_size(1);
+    evil.set_cksum();
+    let mut bytes = evil.as_bytes().to_vec();
+    bytes.push(b'x');
+    bytes.resize(512 * 4, 0);
+    let a = upload(&s.addr, &token, &[("files", "evil.tar", &bytes)]);
+    assert_eq!(a.status, 422, "{}", a.text());
+    assert!(
+        a.json()["detail"].as_str().unwrap().contains("climbs out"),
+        "{}",
+        a.text()
+    );
+    assert!(!s.work.parent().unwrap().join("escape").exists());
+    let a = upload(&s.addr, &token, &[]);
+    assert_eq!(a.status, 400, "{}", a.text());
+}
+
+#[test]
+fn sigterm_ends_the_server_cleanly() {
+    let s = Server::start(&["--workers", "1"]);
+    assert_eq!(get(&s.addr, "/api/v1/openapi.json", &[]).status, 200);
+    let log = std::sync::Arc::clone(&s.log);
+    let status = s.terminate();
+    assert_eq!(status.code(), Some(0), "{status:?}");
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        log.lock()
+            .unwrap()
+            .iter()
+            .any(|l| l == "sovra serve: stopped"),
+        "{:?}",
+        log.lock().unwrap()
+    );
+}
