@@ -528,7 +528,7 @@ fn latest_of(
         score: row.score,
         band: row.band.clone(),
         seal: row.seal,
-        findings: row.findings.gate + row.findings.deny + row.findings.warn,
+        findings: row.counts.gate + row.counts.deny + row.counts.warn,
         licence_classes: classes.to_vec(),
         jurisdictions: places.to_vec(),
         sovra_version: row.sovra_version.clone(),

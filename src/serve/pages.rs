@@ -287,6 +287,17 @@ pub(crate) fn router() -> Router<Shared> {
         .route("/login", get(login_form).post(login))
         .route("/logout", post(logout))
         .route("/static/site.css", get(css))
+        // Browsers ask for it on every site; no icon, and no 404 in their console.
+        .route("/favicon.ico", get(no_icon))
+}
+
+async fn no_icon() -> Response {
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
+    res
 }
 
 async fn css() -> Response {
@@ -472,12 +483,23 @@ async fn upload_form(
     RawQuery(query): RawQuery,
 ) -> Response {
     let lang = lang_of(query.as_deref(), &headers);
-    if caller.actor.is_none() {
-        return refused(
-            lang,
-            Problem::new(StatusCode::UNAUTHORIZED, "login needed"),
-            "/upload",
-        );
+    match &caller.actor {
+        None => {
+            return refused(
+                lang,
+                Problem::new(StatusCode::UNAUTHORIZED, "login needed"),
+                "/upload",
+            );
+        }
+        // A reader is shown no form it could not send.
+        Some(a) if !a.role.may_write() => {
+            return refused(
+                lang,
+                Problem::new(StatusCode::FORBIDDEN, "uploading needs the role assessor"),
+                "/upload",
+            );
+        }
+        Some(_) => {}
     }
     ctx(&app, &caller, lang, "/upload", query.as_deref()).page(
         &app,

@@ -62,6 +62,7 @@ async function session(who) {
   });
   page.on('response', (r) => {
     if (r.status() >= 500) problems.push(`${who}: ${r.status()} for ${r.url()}`);
+    else if (r.status() === 404) problems.push(`${who}: 404 for ${r.url()}`);
   });
   return { context, page };
 }

@@ -3,6 +3,8 @@
 
 mod compat;
 mod deny_parity;
+mod durability;
+mod e2e;
 mod enrich;
 mod evidence;
 mod flags;
