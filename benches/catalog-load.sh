@@ -134,7 +134,7 @@ for i in $(seq 1 8); do
     pids+=($!)
 done
 wait "${pids[@]}"
-accepted=$(grep -c '^202$' "$WORK"/up*.code || true)
+accepted=$(cat "$WORK"/up*.code | grep -c '^202$' || true)
 for i in $(seq 1 8); do
     loc=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$WORK/up$i.json")
     while :; do
