@@ -348,8 +348,21 @@ pub(crate) fn read_dir_parts(
             reason,
         });
     };
+    // A `go.sum` beside a `go.mod` is read with it (its hashes), not on its own.
+    let go_mod_dirs: std::collections::HashSet<&Path> = files
+        .iter()
+        .filter(|f| f.file_name().is_some_and(|n| n == "go.mod"))
+        .filter_map(|f| f.parent())
+        .collect();
+    let companions: Vec<bool> = files
+        .iter()
+        .map(|f| {
+            f.file_name().is_some_and(|n| n == "go.sum")
+                && f.parent().is_some_and(|d| go_mod_dirs.contains(d))
+        })
+        .collect();
     let reads = read_all(&files, opts.max_file_bytes);
-    for (file, read) in files.into_iter().zip(reads) {
+    for ((file, read), companion) in files.into_iter().zip(reads).zip(companions) {
         let bytes = match read {
             Ok(b) => b,
             Err(e @ Error::Io { .. }) => {
@@ -368,7 +381,7 @@ pub(crate) fn read_dir_parts(
                 continue;
             }
             Ok(Sniffed::Unknown) => {
-                if has_evidence_name(&file) {
+                if has_evidence_name(&file) && !companion {
                     skip(&file, format!("not a format sovra reads; {ACCEPTED}"));
                 }
                 continue;

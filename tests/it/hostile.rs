@@ -311,6 +311,17 @@ fn unread_evidence_in_a_directory_is_listed_and_denied() {
     .unwrap();
     // Latin-1, not UTF-8, and nothing says which format it is: not read, but listed.
     std::fs::write(d.join("other.bom.json"), b"{\"name\": \"caf\xE9\"}").unwrap();
+    // A `go.sum` beside its `go.mod` is read with it; one on its own is listed.
+    std::fs::create_dir_all(d.join("go")).unwrap();
+    std::fs::write(
+        d.join("go/go.mod"),
+        "module example.org/x\n\ngo 1.21\n\nrequire example.org/y v1.0.0\n",
+    )
+    .unwrap();
+    let sum = "example.org/y v1.0.0 h1:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n";
+    std::fs::write(d.join("go/go.sum"), sum).unwrap();
+    std::fs::create_dir_all(d.join("lone")).unwrap();
+    std::fs::write(d.join("lone/go.sum"), sum).unwrap();
     // No evidence: passes without a word.
     std::fs::write(d.join("tsconfig.json"), "{\"compilerOptions\": {}}").unwrap();
     let out = sovra_in(
@@ -339,8 +350,8 @@ fn unread_evidence_in_a_directory_is_listed_and_denied() {
             )
         })
         .collect();
-    assert_eq!(unread.len(), 3, "{unread:?}");
-    for (file, (msg, level)) in ["bom.rdf", "other.bom.json", "sbom.spdx.xml"]
+    assert_eq!(unread.len(), 4, "{unread:?}");
+    for (file, (msg, level)) in ["bom.rdf", "lone/go.sum", "other.bom.json", "sbom.spdx.xml"]
         .iter()
         .zip(&unread)
     {
