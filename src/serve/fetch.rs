@@ -51,22 +51,8 @@ pub(crate) struct SearchParams {
     pub offset: Option<String>,
 }
 
-/// A validated search.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Search {
-    pub q: Option<String>,
-    pub function: Option<String>,
-    pub licence_class: Option<String>,
-    pub jurisdiction: Option<String>,
-    pub verdict: Option<String>,
-    pub score_min: Option<f64>,
-    pub score_max: Option<f64>,
-    pub seal_min: Option<i64>,
-    pub assessed_from: Option<String>,
-    pub assessed_to: Option<String>,
-    pub limit: i64,
-    pub offset: i64,
-}
+/// Results one search returns unless it asks for another number.
+pub(crate) const DEFAULT_LIMIT: i64 = 100;
 
 /// Results at most one search returns.
 pub(crate) const MAX_LIMIT: i64 = 500;
@@ -106,7 +92,7 @@ impl SearchParams {
     }
 
     /// Checks every parameter; the first bad one is named.
-    pub(crate) fn validate(&self) -> Result<Search, Problem> {
+    pub(crate) fn validate(&self) -> Result<crate::store::Search, Problem> {
         let number =
             |name: &str, v: &Option<String>, lo: f64, hi: f64| -> Result<Option<f64>, Problem> {
                 match nonempty(v) {
@@ -161,7 +147,7 @@ impl SearchParams {
         }
         let limit = number("limit", &self.limit, 1.0, MAX_LIMIT as f64)?;
         let offset = number("offset", &self.offset, 0.0, 1e9)?;
-        Ok(Search {
+        Ok(crate::store::Search {
             q: short("q", &self.q)?,
             function: short("function", &self.function)?,
             licence_class: one_of("licence_class", &self.licence_class, &LICENCE_CLASSES)?,
@@ -171,10 +157,11 @@ impl SearchParams {
             score_min,
             score_max,
             seal_min: seal_min.map(|s| s as i64),
-            assessed_from: date("assessed_from", &self.assessed_from)?,
-            assessed_to: date("assessed_to", &self.assessed_to)?,
-            limit: limit.map_or(100, |l| l as i64),
-            offset: offset.map_or(0, |o| o as i64),
+            date_from: date("assessed_from", &self.assessed_from)?,
+            date_to: date("assessed_to", &self.assessed_to)?,
+            sort: None,
+            limit: Some(limit.map_or(DEFAULT_LIMIT, |l| l as i64)),
+            offset: Some(offset.map_or(0, |o| o as i64)),
         })
     }
 }
@@ -549,29 +536,14 @@ fn summary_of(s: &crate::store::Summary) -> CandidateSummary {
 }
 
 /// The catalogue's search, each candidate by its newest assessment.
-pub(crate) async fn candidates(app: &App, s: &Search) -> Result<SearchResult, Problem> {
-    let page = app
-        .db
-        .store
-        .search(&crate::store::Search {
-            q: s.q.clone(),
-            function: s.function.clone(),
-            licence_class: s.licence_class.clone(),
-            jurisdiction: s.jurisdiction.clone(),
-            verdict: s.verdict.clone(),
-            score_min: s.score_min,
-            score_max: s.score_max,
-            seal_min: s.seal_min,
-            date_from: s.assessed_from.clone(),
-            date_to: s.assessed_to.clone(),
-            sort: None,
-            limit: Some(s.limit),
-            offset: Some(s.offset),
-        })
-        .await?;
+pub(crate) async fn candidates(
+    app: &App,
+    s: &crate::store::Search,
+) -> Result<SearchResult, Problem> {
+    let page = app.db.store.search(s).await?;
     Ok(SearchResult {
         total: page.total,
-        limit: s.limit,
+        limit: s.limit.unwrap_or(DEFAULT_LIMIT),
         offset: page.offset,
         candidates: page.items.iter().map(summary_of).collect(),
     })

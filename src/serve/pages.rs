@@ -420,9 +420,12 @@ async fn compare(
         Ok(_) => (None, None),
         Err(p) => (None, Some(p.detail)),
     };
-    let all = fetch::candidates(&app, &fetch::Search::default())
-        .await
-        .ok();
+    // Every candidate to choose from (a default search would stop at one page).
+    let everything = crate::store::Search {
+        limit: Some(fetch::MAX_LIMIT),
+        ..crate::store::Search::default()
+    };
+    let all = fetch::candidates(&app, &everything).await.ok();
     ctx(&app, &caller, lang, "/compare", query.as_deref()).page(
         &app,
         "web/compare.html",

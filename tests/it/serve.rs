@@ -698,6 +698,15 @@ fn an_uploaded_offer_is_assessed_found_compared_and_downloaded() {
     );
     assert_eq!(page.status, 200);
     assert!(page.text().contains("id=\"comparison\""));
+    // Without a choice yet, the page offers every stored candidate to choose from.
+    let picker = get(&s.addr, "/compare?lang=en", &[]);
+    assert_eq!(picker.status, 200);
+    for id in &ids {
+        assert!(
+            picker.text().contains(&format!("id=\"cmp-{id}\"")),
+            "candidate {id} is not offered"
+        );
+    }
     // Per function, and the candidate's page.
     let f = get(&s.addr, "/api/v1/functions/office", &[]).json();
     assert_eq!(f["alternatives"].as_array().unwrap().len(), 2, "{f}");
