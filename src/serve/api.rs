@@ -88,12 +88,19 @@ async fn candidates(
     caller.may_read(&app)?;
     let search =
         fetch::SearchParams::from_query(query.as_deref().unwrap_or_default()).validate()?;
-    json(&fetch::candidates(&app, &search).await?)
+    json(&*fetch::candidates(&app, &search).await?)
 }
 
-async fn candidate(State(app): State<Shared>, caller: Caller, Path(id): Path<String>) -> Answer {
+async fn candidate(
+    State(app): State<Shared>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Answer {
     caller.may_read(&app)?;
-    json(&fetch::candidate(&app, fetch::parse_id(&id)?).await?)
+    let lang = super::pages::lang_of(query.as_deref(), &headers);
+    json(&*fetch::candidate(&app, fetch::parse_id(&id)?, lang).await?)
 }
 
 fn csrf_header(headers: &HeaderMap) -> Option<&str> {
@@ -123,9 +130,16 @@ async fn submit(
     Ok(res)
 }
 
-async fn assessment(State(app): State<Shared>, caller: Caller, Path(id): Path<String>) -> Answer {
+async fn assessment(
+    State(app): State<Shared>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Answer {
     caller.may_read(&app)?;
-    json(&fetch::assessment(&app, fetch::parse_id(&id)?).await?)
+    let lang = super::pages::lang_of(query.as_deref(), &headers);
+    json(&fetch::assessment(&app, fetch::parse_id(&id)?, lang).await?)
 }
 
 async fn report(

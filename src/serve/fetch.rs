@@ -4,6 +4,8 @@
 //! Bad input is a [`Problem`] with status 400 or 404 and a sentence naming the
 //! parameter; only a failing database is a 500.
 
+use std::sync::Arc;
+
 use axum::extract::Multipart;
 use axum::http::StatusCode;
 use serde::Serialize;
@@ -536,29 +538,48 @@ fn summary_of(s: &crate::store::Summary) -> CandidateSummary {
 }
 
 /// The catalogue's search, each candidate by its newest assessment.
+/// Answers are memoised in the store's read model, which a write to the catalogue
+/// replaces: the same search again costs a lookup.
 pub(crate) async fn candidates(
     app: &App,
     s: &crate::store::Search,
-) -> Result<SearchResult, Problem> {
-    let page = app.db.store.search(s).await?;
-    Ok(SearchResult {
-        total: page.total,
-        limit: s.limit.unwrap_or(DEFAULT_LIMIT),
-        offset: page.offset,
-        candidates: page.items.iter().map(summary_of).collect(),
-    })
+) -> Result<Arc<SearchResult>, Problem> {
+    let snap = app.db.store.snapshot().await?;
+    let key = format!("search {s:?}");
+    if let Some(r) = snap.memo::<SearchResult>(&key) {
+        return Ok(r);
+    }
+    let page = snap.search(s);
+    Ok(snap.remember(
+        &key,
+        SearchResult {
+            total: page.total,
+            limit: s.limit.unwrap_or(DEFAULT_LIMIT),
+            offset: page.offset,
+            candidates: page.items.iter().map(summary_of).collect(),
+        },
+    ))
 }
 
-/// The candidate of the stored report JSON of assessment `id`.
-async fn report_candidate(app: &App, id: i64) -> Result<serde_json::Value, Problem> {
-    let json = app.db.store.report_json(id).await?.unwrap_or_default();
+/// The candidate of the stored report JSON of assessment `id`, in `lang`.
+async fn report_candidate(app: &App, id: i64, lang: &str) -> Result<serde_json::Value, Problem> {
+    let json = app
+        .db
+        .store
+        .report_json_in(id, lang)
+        .await?
+        .unwrap_or_default();
     let mut v: serde_json::Value =
         serde_json::from_str(&json).map_err(|e| Problem::internal(&e))?;
     Ok(v["candidates"][0].take())
 }
 
-/// One stored assessment with its report's candidate.
-pub(crate) async fn assessment(app: &App, id: i64) -> Result<AssessmentDetail, Problem> {
+/// One stored assessment with its report's candidate, worded in `lang`.
+pub(crate) async fn assessment(
+    app: &App,
+    id: i64,
+    lang: &str,
+) -> Result<AssessmentDetail, Problem> {
     let d = app
         .db
         .store
@@ -577,13 +598,23 @@ pub(crate) async fn assessment(app: &App, id: i64) -> Result<AssessmentDetail, P
         licence_classes: d.licence_classes.clone(),
         jurisdictions: d.jurisdictions.clone(),
         sovra_version: d.row.sovra_version.clone(),
-        report: report_candidate(app, id).await?,
+        report: report_candidate(app, id, lang).await?,
     })
 }
 
 /// A candidate: its newest assessment and every version, newest first, each with
-/// the change from the one before.
-pub(crate) async fn candidate(app: &App, id: i64) -> Result<CandidateDetail, Problem> {
+/// the change from the one before; the report worded in `lang`. Memoised like
+/// [`candidates`].
+pub(crate) async fn candidate(
+    app: &App,
+    id: i64,
+    lang: &str,
+) -> Result<Arc<CandidateDetail>, Problem> {
+    let snap = app.db.store.snapshot().await?;
+    let key = format!("candidate {id} {lang}");
+    if let Some(d) = snap.memo::<CandidateDetail>(&key) {
+        return Ok(d);
+    }
     let c = app
         .db
         .store
@@ -604,14 +635,15 @@ pub(crate) async fn candidate(app: &App, id: i64) -> Result<CandidateDetail, Pro
         history.push(h);
     }
     history.reverse();
-    Ok(CandidateDetail {
+    let detail = CandidateDetail {
         id: c.id,
         vendor: c.latest.row.vendor.clone(),
         functions: c.latest.functions.clone(),
-        latest: Some(assessment(app, c.latest.row.id).await?),
+        latest: Some(assessment(app, c.latest.row.id, lang).await?),
         name: c.name,
         history,
-    })
+    };
+    Ok(snap.remember(&key, detail))
 }
 
 /// The report of assessment `id`, run again from what is stored.

@@ -162,7 +162,7 @@ pub(crate) fn document() -> Value {
         "get",
         op(
             "A candidate: its latest assessment and history",
-            json!([id_param("Candidate id")]),
+            json!([id_param("Candidate id"), lang()]),
             "200",
             ok("The candidate", schema("CandidateDetail")),
             read_errors,
@@ -200,7 +200,7 @@ pub(crate) fn document() -> Value {
         "get",
         op(
             "One stored assessment",
-            json!([id_param("Assessment id")]),
+            json!([id_param("Assessment id"), lang()]),
             "200",
             ok("The assessment", schema("Assessment")),
             read_errors,

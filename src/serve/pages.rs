@@ -365,7 +365,7 @@ async fn search(
         "web/search.html",
         minijinja::context! {
             params => minijinja::Value::from_serialize(&params),
-            results => minijinja::Value::from_serialize(&results),
+            results => minijinja::Value::from_serialize(results.as_deref()),
             error => error,
             functions => minijinja::Value::from_serialize(&functions),
             classes => fetch::LICENCE_CLASSES,
@@ -387,14 +387,14 @@ async fn candidate(
         return refused(lang, p, &path);
     }
     let found = match fetch::parse_id(&id) {
-        Ok(id) => fetch::candidate(&app, id).await,
+        Ok(id) => fetch::candidate(&app, id, lang).await,
         Err(p) => Err(p),
     };
     match found {
         Ok(cand) => ctx(&app, &caller, lang, &path, query.as_deref()).page(
             &app,
             "web/candidate.html",
-            minijinja::context! { candidate => minijinja::Value::from_serialize(&cand) },
+            minijinja::context! { candidate => minijinja::Value::from_serialize(&*cand) },
         ),
         Err(p) => error_page(lang, p.status, &p.detail),
     }
@@ -432,7 +432,7 @@ async fn compare(
         minijinja::context! {
             comparison => minijinja::Value::from_serialize(&comparison),
             error => error,
-            all => minijinja::Value::from_serialize(&all),
+            all => minijinja::Value::from_serialize(all.as_deref()),
         },
     )
 }

@@ -23,6 +23,7 @@
 mod capture;
 mod import;
 mod query;
+mod read;
 mod run;
 
 use std::borrow::Cow;
@@ -66,6 +67,18 @@ const MIGRATIONS: &[Versioned] = &[
         include_str!("migrations/postgres/0002_search_index.sql"),
     ),
     (
+        3,
+        "generation",
+        include_str!("migrations/sqlite/0003_generation.sql"),
+        include_str!("migrations/postgres/0003_generation.sql"),
+    ),
+    (
+        4,
+        "views",
+        include_str!("migrations/sqlite/0004_views.sql"),
+        include_str!("migrations/postgres/0004_views.sql"),
+    ),
+    (
         100,
         "serve",
         include_str!("migrations/sqlite/0100_serve.sql"),
@@ -87,6 +100,8 @@ pub(crate) struct Store {
     backend: Backend,
     /// The URL as the user may see it (a password left out).
     shown: String,
+    /// The read model that search answers from (`read`), shared by the clones.
+    read: std::sync::Arc<read::Cache>,
 }
 
 /// A write in progress: queries of serve's own and [`Tx::audit`] in one transaction.
@@ -94,6 +109,8 @@ pub(crate) struct Store {
 pub(crate) struct Tx {
     tx: sqlx::Transaction<'static, sqlx::Any>,
     shown: String,
+    /// An audit record was written: the commit raises the catalogue's generation.
+    audited: bool,
 }
 
 impl Tx {
@@ -122,10 +139,21 @@ impl Tx {
         .execute(&mut *self.tx)
         .await
         .map_err(|e| db_error(&self.shown, &e))?;
+        self.audited = true;
         Ok(())
     }
 
-    pub(crate) async fn commit(self) -> Result<()> {
+    /// Commits; an audited write first raises the catalogue's generation, last so that
+    /// every writer takes that row's lock in the same order (no deadlock on
+    /// PostgreSQL), and in the same transaction so no reader sees the write under the
+    /// old generation (`read`).
+    pub(crate) async fn commit(mut self) -> Result<()> {
+        if self.audited {
+            sqlx::query("UPDATE catalogue_state SET generation = generation + 1 WHERE id = 1")
+                .execute(&mut *self.tx)
+                .await
+                .map_err(|e| db_error(&self.shown, &e))?;
+        }
         let shown = self.shown;
         self.tx.commit().await.map_err(|e| db_error(&shown, &e))
     }
@@ -167,6 +195,7 @@ impl Store {
             pool,
             backend,
             shown,
+            read: std::sync::Arc::default(),
         };
         store.migrate().await?;
         Ok(store)
@@ -228,6 +257,7 @@ impl Store {
         Ok(Tx {
             tx,
             shown: self.shown.clone(),
+            audited: false,
         })
     }
 

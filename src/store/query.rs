@@ -209,15 +209,11 @@ pub(crate) struct AuditEntry {
 }
 
 /// Columns of [`AssessmentRow`], `a` the assessment and `c` the candidate.
-const ROW: &str = "a.id, a.candidate_id, c.name AS candidate, a.version, a.created, a.actor, \
+pub(super) const ROW: &str = "a.id, a.candidate_id, c.name AS candidate, a.version, a.created, a.actor, \
      a.kind, a.assessed_on, a.sovra_version, a.policy_name, a.verdict, a.score, a.band, \
      a.coverage, a.seal, a.gates, a.deny, a.warn, a.allow, a.vendor, a.description";
 
-/// Verdicts best first, for ordering.
-const VERDICT_RANK: &str = "CASE a.verdict WHEN 'compliant' THEN 0 WHEN 'review-needed' THEN 1 \
-     WHEN 'not-assessed' THEN 2 ELSE 3 END";
-
-fn row(r: &AnyRow) -> AssessmentRow {
+pub(super) fn row(r: &AnyRow) -> AssessmentRow {
     AssessmentRow {
         id: int(r, "id"),
         candidate_id: int(r, "candidate_id"),
@@ -417,6 +413,17 @@ impl Store {
             }
             q.execute(tx.conn()).await.map_err(e)?;
         }
+        for (lang, json) in &p.views {
+            sqlx::query(
+                "INSERT INTO assessment_views (assessment_id, lang, report) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(lang.clone())
+            .bind(pack(json.as_bytes())?)
+            .execute(tx.conn())
+            .await
+            .map_err(e)?;
+        }
         sqlx::query("UPDATE candidates SET latest = $1 WHERE id = $2")
             .bind(id)
             .bind(candidate_id)
@@ -562,6 +569,46 @@ impl Store {
             .map_err(|e| Error::External(format!("assessment {id}: report is not UTF-8: {e}")))
     }
 
+    /// The report view model JSON of one assessment in `lang`: the stored view in that
+    /// language, else (an assessment stored before views were) the assessment's own.
+    pub(crate) async fn report_json_in(&self, id: i64, lang: &str) -> Result<Option<String>> {
+        let r = sqlx::query(
+            "SELECT report FROM assessment_views WHERE assessment_id = $1 AND lang = $2",
+        )
+        .bind(id)
+        .bind(lang)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| self.err(&e))?;
+        let Some(r) = r else {
+            return self.report_json(id).await;
+        };
+        let packed: Vec<u8> = r.try_get(0).map_err(|e| self.err(&e))?;
+        String::from_utf8(unpack(&packed)?)
+            .map(Some)
+            .map_err(|e| Error::External(format!("assessment {id}: view is not UTF-8: {e}")))
+    }
+
+    /// The stored views of one assessment: `(lang, json)`, by language.
+    async fn views(&self, id: i64) -> Result<Vec<(String, String)>> {
+        let rows = sqlx::query(
+            "SELECT lang, report FROM assessment_views WHERE assessment_id = $1 ORDER BY lang",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.err(&e))?;
+        rows.iter()
+            .map(|r| {
+                let packed: Vec<u8> = r.try_get("report").map_err(|e| self.err(&e))?;
+                let json = String::from_utf8(unpack(&packed)?).map_err(|e| {
+                    Error::External(format!("assessment {id}: view is not UTF-8: {e}"))
+                })?;
+                Ok((text(r, "lang"), json))
+            })
+            .collect()
+    }
+
     /// What assessment `id` was run from, to run it again.
     pub(crate) async fn material(
         &self,
@@ -641,10 +688,22 @@ impl Store {
         })
         .await
         .map_err(|e| Error::External(format!("the run did not finish: {e}")))??;
-        let (differences, differing_lines) = super::run::line_diff(&stored, &run.json, 10);
+        let (mut differences, mut differing_lines) = super::run::line_diff(&stored, &run.json, 10);
+        // The views in other languages come from the same run: each stored one must be
+        // made again byte for byte too.
+        let mut views_identical = true;
+        for (lang, json) in self.views(id).await? {
+            let new = run.views.iter().find(|(l, _)| *l == lang).map(|(_, j)| j);
+            if new != Some(&json) {
+                views_identical = false;
+                let (shown, count) = super::run::line_diff(&json, new.map_or("", |j| j), 10);
+                differing_lines += count.max(1);
+                differences.extend(shown.into_iter().map(|d| format!("[{lang}] {d}")));
+            }
+        }
         Ok(Some(Reproduced {
             id,
-            identical: stored == run.json,
+            identical: stored == run.json && views_identical,
             stored_version: row.sovra_version,
             stored_sha256: sha256_hex(stored.as_bytes()),
             new_sha256: sha256_hex(run.json.as_bytes()),
@@ -781,138 +840,15 @@ impl Store {
             .collect())
     }
 
-    /// Candidates by their newest assessment, filtered as `s` says.
+    /// Candidates by their newest assessment, filtered as `s` says (in the read model).
     pub(crate) async fn search(&self, s: &Search) -> Result<SearchPage> {
-        let mut conds: Vec<String> = Vec::new();
-        let mut args: Vec<Arg> = Vec::new();
-        let next = |args: &mut Vec<Arg>, a: Arg| {
-            args.push(a);
-            format!("${}", args.len())
-        };
-        if let Some(q) = s.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            let p = next(
-                &mut args,
-                Arg::Text(format!("%{}%", like_escape(&q.to_lowercase()))),
-            );
-            conds.push(format!(
-                "(lower(c.name) LIKE {p} ESCAPE '\\' OR lower(COALESCE(a.vendor, '')) LIKE {p} \
-                 ESCAPE '\\' OR lower(COALESCE(a.description, '')) LIKE {p} ESCAPE '\\' OR \
-                 EXISTS (SELECT 1 FROM assessment_tags t WHERE t.assessment_id = a.id AND \
-                 t.kind = 'function' AND t.value LIKE {p} ESCAPE '\\'))"
-            ));
-        }
-        for (kind, value) in [
-            ("function", &s.function),
-            ("licence-class", &s.licence_class),
-            ("jurisdiction", &s.jurisdiction),
-        ] {
-            if let Some(v) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-                let p = next(&mut args, Arg::Text(v.to_lowercase()));
-                conds.push(format!(
-                    "EXISTS (SELECT 1 FROM assessment_tags t WHERE t.assessment_id = a.id AND \
-                     t.kind = '{kind}' AND t.value = {p})"
-                ));
-            }
-        }
-        if let Some(v) = &s.verdict {
-            let p = next(&mut args, Arg::Text(v.clone()));
-            conds.push(format!("a.verdict = {p}"));
-        }
-        if let Some(v) = s.score_min {
-            let p = next(&mut args, Arg::Real(v));
-            conds.push(format!("a.score >= {p}"));
-        }
-        if let Some(v) = s.score_max {
-            let p = next(&mut args, Arg::Real(v));
-            conds.push(format!("a.score <= {p}"));
-        }
-        if let Some(v) = s.seal_min {
-            let p = next(&mut args, Arg::Int(v));
-            conds.push(format!("a.seal >= {p}"));
-        }
-        if let Some(v) = &s.date_from {
-            let p = next(&mut args, Arg::Text(v.clone()));
-            conds.push(format!("a.assessed_on >= {p}"));
-        }
-        if let Some(v) = &s.date_to {
-            let p = next(&mut args, Arg::Text(v.clone()));
-            conds.push(format!("a.assessed_on <= {p}"));
-        }
-        let filter = if conds.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", conds.join(" AND "))
-        };
-        let from = "FROM candidates c JOIN assessments a ON a.id = c.latest";
-        let count_sql = format!("SELECT COUNT(*) {from} {filter}");
-        let mut q = sqlx::query(AssertSqlSafe(count_sql));
-        for a in &args {
-            q = a.bind(q);
-        }
-        let total: i64 = q
-            .fetch_one(&self.pool)
-            .await
-            .map_err(|e| self.err(&e))?
-            .try_get(0)
-            .map_err(|e| self.err(&e))?;
-        let order = match s.sort.as_deref() {
-            Some("score") => format!("{VERDICT_RANK}, a.score DESC, c.name, c.id"),
-            Some("date") => "a.assessed_on DESC, a.id DESC".to_owned(),
-            _ => "c.name, c.id".to_owned(),
-        };
-        let limit = s.limit.unwrap_or(50).clamp(0, 1000);
-        let offset = s.offset.unwrap_or(0).max(0);
-        let pl = next(&mut args, Arg::Int(limit));
-        let po = next(&mut args, Arg::Int(offset));
-        let sql = format!("SELECT {ROW} {from} {filter} ORDER BY {order} LIMIT {pl} OFFSET {po}");
-        let mut q = sqlx::query(AssertSqlSafe(sql));
-        for a in &args {
-            q = a.bind(q);
-        }
-        let rows = q.fetch_all(&self.pool).await.map_err(|e| self.err(&e))?;
-        let items = self.summaries(rows.iter().map(row).collect()).await?;
-        Ok(SearchPage {
-            total,
-            offset,
-            items,
-        })
+        Ok(self.snapshot().await?.search(s))
     }
 
     /// Every function with its assessed alternatives (each candidate by its newest
     /// assessment), functions by name.
     pub(crate) async fn functions(&self) -> Result<Vec<FunctionEntry>> {
-        let sql = format!(
-            "SELECT t.value AS function, {ROW} FROM assessment_tags t \
-             JOIN assessments a ON a.id = t.assessment_id \
-             JOIN candidates c ON c.latest = a.id \
-             WHERE t.kind = 'function' \
-             ORDER BY t.value, {VERDICT_RANK}, a.score DESC, c.name"
-        );
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(|e| self.err(&e))?;
-        let mut out: Vec<FunctionEntry> = Vec::new();
-        for r in &rows {
-            let function = text(r, "function");
-            let a = row(r);
-            match out.last_mut() {
-                Some(last) if last.function == function => last.alternatives.push(a),
-                _ => out.push(FunctionEntry {
-                    function,
-                    compliant: 0,
-                    alternatives: vec![a],
-                }),
-            }
-        }
-        for f in &mut out {
-            f.compliant = f
-                .alternatives
-                .iter()
-                .filter(|a| a.verdict == "compliant")
-                .count();
-        }
-        Ok(out)
+        Ok(self.snapshot().await?.functions())
     }
 
     /// A candidate by id, with its newest assessment and every version.
@@ -962,38 +898,6 @@ impl Store {
             })
             .collect())
     }
-}
-
-/// A bound value of a search.
-#[derive(Debug, Clone)]
-enum Arg {
-    Text(String),
-    Real(f64),
-    Int(i64),
-}
-
-type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
-
-impl Arg {
-    fn bind<'q>(&self, q: AnyQuery<'q>) -> AnyQuery<'q> {
-        match self {
-            Arg::Text(s) => q.bind(s.clone()),
-            Arg::Real(x) => q.bind(*x),
-            Arg::Int(i) => q.bind(*i),
-        }
-    }
-}
-
-/// `s` with the `LIKE` wildcards and the escape character escaped (escape `\`).
-fn like_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// `head` followed by `rows` groups of `cols` placeholders.

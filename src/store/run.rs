@@ -75,6 +75,9 @@ pub(crate) struct Prepared {
     pub findings: Vec<FindingRow>,
     /// The report view model as `sovra report --format json` writes it.
     pub report: String,
+    /// The same view model in each other language (`locale::LANGS`), for pages in that
+    /// language: `(lang, json)`.
+    pub views: Vec<(String, String)>,
 }
 
 /// The inputs of a run, as stored.
@@ -161,6 +164,8 @@ pub(crate) struct Run {
     pub recorded: Recorded,
     /// The report view model JSON, paths relative to the stored root.
     pub json: String,
+    /// The same in each other language: `(lang, json)`.
+    pub views: Vec<(String, String)>,
     /// The temporary root with a trailing `/`, to take out of other texts.
     pub prefix: String,
 }
@@ -191,6 +196,11 @@ pub(crate) fn run_many(
         .parse()
         .map_err(|e| Error::External(format!("stored date `{date}`: {e}")))?;
     let locale = Locale::load(lang, None)?;
+    let others: Vec<Locale> = crate::locale::LANGS
+        .iter()
+        .filter(|&&l| l != lang)
+        .map(|l| Locale::load(l, None))
+        .collect::<Result<_>>()?;
     let mut out = Vec::with_capacity(materials.len());
     for (material, replay) in materials.iter().zip(replays) {
         let tmp = tempfile::Builder::new()
@@ -236,25 +246,33 @@ pub(crate) fn run_many(
             analysis: &assessment.analysis,
             score: &assessment.score,
         };
-        let model = build::report(
-            &[subject],
-            &build::Options {
-                locale: &locale,
-                date: Some(date),
-                appendix: true,
-            },
-        );
-        let json = render::render(
-            &model,
-            render::Format::Json,
-            &locale,
-            &render::Templates::default(),
-        )?;
-        let json = relative_to(root, json)?;
+        let view = |locale: &Locale| -> Result<String> {
+            let model = build::report(
+                std::slice::from_ref(&subject),
+                &build::Options {
+                    locale,
+                    date: Some(date),
+                    appendix: true,
+                },
+            );
+            let json = render::render(
+                &model,
+                render::Format::Json,
+                locale,
+                &render::Templates::default(),
+            )?;
+            relative_to(root, json)
+        };
+        let json = view(&locale)?;
+        let views = others
+            .iter()
+            .map(|l| Ok((l.lang.clone(), view(l)?)))
+            .collect::<Result<_>>()?;
         out.push(Run {
             assessment,
             recorded,
             json,
+            views,
             prefix: format!("{}/", root.display()),
         });
     }
@@ -395,6 +413,7 @@ fn summarise(run: &Run, date: &str) -> Result<Prepared> {
         tags,
         findings,
         report: run.json.clone(),
+        views: run.views.clone(),
     })
 }
 

@@ -2,6 +2,7 @@
 //! a server where a fresh database may be created per test (required when `CI` is set).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::*;
 
@@ -317,6 +318,66 @@ async fn search_functions_candidate_and_compare() {
             .unwrap()
             .unwrap();
         assert!(html.contains("<html") && html.contains("lang=\"de\""));
+    }
+}
+
+/// Search answers from a read model in memory; a write through another handle (another
+/// server instance over the same database) must show in the next search, and every
+/// stored assessment has its view in the other language.
+#[tokio::test]
+async fn the_read_model_follows_every_write_and_views_are_stored_per_language() {
+    for db in databases().await {
+        let reader = Store::open(&db.url).await.unwrap();
+        let writer = Store::open(&db.url).await.unwrap();
+        let g0 = reader.generation().await.unwrap();
+        assert_eq!(reader.search(&Search::default()).await.unwrap().total, 0);
+        let closed = writer
+            .add(
+                add_request(&[&root().join("samples/proprietary-suite")]),
+                "t",
+            )
+            .await
+            .unwrap();
+        assert!(
+            reader.generation().await.unwrap() > g0,
+            "a write raises the generation"
+        );
+        let page = reader.search(&Search::default()).await.unwrap();
+        assert_eq!(page.total, 1, "{}: a stale read model", db.url);
+        let snap = reader.snapshot().await.unwrap();
+        assert!(
+            Arc::ptr_eq(&snap, &reader.snapshot().await.unwrap()),
+            "no write, no rebuild"
+        );
+        let again = writer
+            .add(
+                add_request(&[&root().join("samples/proprietary-suite")]),
+                "t",
+            )
+            .await
+            .unwrap();
+        assert!(!Arc::ptr_eq(&snap, &reader.snapshot().await.unwrap()));
+        let page = reader.search(&Search::default()).await.unwrap();
+        assert_eq!(page.total, 1);
+        assert_eq!(
+            page.items[0].row.id, again.id,
+            "the newest version is found"
+        );
+        let en = reader
+            .report_json_in(closed.id, "en")
+            .await
+            .unwrap()
+            .unwrap();
+        let de = reader
+            .report_json_in(closed.id, "de")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(en, reader.report_json(closed.id).await.unwrap().unwrap());
+        assert!(de.contains("\"lang\": \"de\"") && de.contains("Kündigungsfrist"));
+        assert!(!en.contains("Kündigungsfrist"));
+        let r = reader.reproduce(closed.id).await.unwrap().unwrap();
+        assert!(r.identical, "{:?}", r.differences);
     }
 }
 
