@@ -1,5 +1,5 @@
 //! `sovra catalog`: the shared catalogue of assessments (`crate::store`): add, import,
-//! list, show, history, diff, reproduce and the audit log, in human form or as JSON
+//! list, show, history, diff, reproduce, withdraw and the audit log, in human form or as JSON
 //! (`--format json`, documented in `docs/catalog.md`).
 //!
 //! Exit status: 0 done; 1 when `reproduce` finds a difference; 2 on failure (a
@@ -63,6 +63,14 @@ enum Command {
     Functions,
     /// A candidate (by id) with its newest assessment and history
     Candidate { id: i64 },
+    /// Withdraw a candidate (by id) from search and the functions list; its assessments
+    /// stay stored, and a new assessment takes it back in
+    Withdraw {
+        id: i64,
+        /// Why, for the audit log and the candidate's page
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+    },
     /// Compare stored assessments side by side, as `sovra compare` does
     Compare {
         #[arg(required = true, num_args = 2..)]
@@ -441,9 +449,45 @@ async fn command(store: &Store, command: Command, format: Format) -> Result<Stat
             out(format, "candidate", &c, || {
                 let mut o = format!("candidate {} `{}`\n", c.id, esc(&c.name));
                 let _ = writeln!(o, "  functions: {}", esc(&c.latest.functions.join(", ")));
+                if let Some(w) = &c.withdrawn {
+                    let _ = writeln!(
+                        o,
+                        "  withdrawn {} by {}: {}",
+                        w.at,
+                        esc(&w.by),
+                        esc(&w.reason)
+                    );
+                }
                 o.push_str(&table(&c.history));
                 o
             })?;
+        }
+        Command::Withdraw { id, reason } => {
+            let w = store
+                .withdraw(id, &actor(), &reason)
+                .await?
+                .ok_or_else(|| missing("candidate", id))?;
+            #[derive(Serialize)]
+            struct Withdrawn<'a> {
+                candidate: i64,
+                withdrawn: &'a store::Withdrawal,
+            }
+            out(
+                format,
+                "withdrawn",
+                &Withdrawn {
+                    candidate: id,
+                    withdrawn: &w,
+                },
+                || {
+                    format!(
+                        "candidate {id} withdrawn {} by {}: {}\n",
+                        w.at,
+                        esc(&w.by),
+                        esc(&w.reason)
+                    )
+                },
+            )?;
         }
         Command::Compare { ids, lang } => {
             let comparison = store

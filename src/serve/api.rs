@@ -2,8 +2,8 @@
 //! from and that the OpenAPI document is tested against.
 //!
 //! Reading follows `--read-access`; writing needs a token (`Authorization: Bearer`)
-//! or a session with role `assessor` or `admin` and, for a session, the
-//! `X-CSRF-Token` header. Answers are JSON; errors are problem objects.
+//! or a session with role `assessor` or `admin` (`admin` to withdraw a candidate) and,
+//! for a session, the `X-CSRF-Token` header. Answers are JSON; errors are problem objects.
 
 use axum::Json;
 use axum::Router;
@@ -38,6 +38,7 @@ where
 {
     let filter = match method {
         "post" => MethodFilter::POST,
+        "delete" => MethodFilter::DELETE,
         _ => MethodFilter::GET,
     };
     Route {
@@ -53,6 +54,7 @@ pub(crate) fn routes() -> Vec<Route> {
         route("get", "/api/v1/openapi.json", openapi),
         route("get", "/api/v1/candidates", candidates),
         route("get", "/api/v1/candidates/{id}", candidate),
+        route("delete", "/api/v1/candidates/{id}", withdraw),
         route("post", "/api/v1/assessments", submit),
         route("get", "/api/v1/assessments/{id}", assessment),
         route("get", "/api/v1/assessments/{id}/report", report),
@@ -101,6 +103,21 @@ async fn candidate(
     caller.may_read(&app)?;
     let lang = super::pages::lang_of(query.as_deref(), &headers);
     json(&*fetch::candidate(&app, fetch::parse_id(&id)?, lang).await?)
+}
+
+async fn withdraw(
+    State(app): State<Shared>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Answer {
+    let actor = caller
+        .may(super::auth::Role::Admin, csrf_header(&headers))?
+        .clone();
+    let id = fetch::parse_id(&id)?;
+    let reason = fetch::query_value(query.as_deref().unwrap_or_default(), "reason");
+    json(&fetch::withdraw(&app, &actor, id, reason.as_deref()).await?)
 }
 
 fn csrf_header(headers: &HeaderMap) -> Option<&str> {

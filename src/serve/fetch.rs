@@ -180,6 +180,14 @@ pub(crate) fn form_pairs(query: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The first value of `key` in a query string.
+pub(crate) fn query_value(query: &str, key: &str) -> Option<String> {
+    form_pairs(query)
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
+}
+
 fn decode(s: &str) -> String {
     let plus = s.replace('+', " ");
     percent_encoding::percent_decode_str(&plus)
@@ -468,6 +476,8 @@ pub(crate) struct CandidateDetail {
     pub functions: Vec<String>,
     pub latest: Option<AssessmentDetail>,
     pub history: Vec<AssessmentSummary>,
+    /// Set when the candidate was withdrawn from the catalogue.
+    pub withdrawn: Option<crate::store::Withdrawal>,
 }
 
 /// Candidates side by side: the report's comparison of their latest assessments.
@@ -642,8 +652,32 @@ pub(crate) async fn candidate(
         latest: Some(assessment(app, c.latest.row.id, lang).await?),
         name: c.name,
         history,
+        withdrawn: c.withdrawn,
     };
     Ok(snap.remember(&key, detail))
+}
+
+/// Longest reason of a withdrawal, in characters.
+const MAX_REASON: usize = 500;
+
+/// Withdraws candidate `id` (the caller is an admin); the reason is required.
+pub(crate) async fn withdraw(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    reason: Option<&str>,
+) -> Result<crate::store::Withdrawal, Problem> {
+    let reason = reason.map(str::trim).unwrap_or_default();
+    if reason.is_empty() || reason.chars().count() > MAX_REASON {
+        return Err(Problem::bad_request(format!(
+            "`reason`: say why the candidate is withdrawn, in 1 to {MAX_REASON} characters"
+        )));
+    }
+    app.db
+        .store
+        .withdraw(id, &actor.id, reason)
+        .await?
+        .ok_or_else(|| Problem::not_found(format!("there is no candidate {id}")))
 }
 
 /// The report of assessment `id`, run again from what is stored.

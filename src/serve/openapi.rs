@@ -168,6 +168,29 @@ pub(crate) fn document() -> Value {
             read_errors,
         ),
     );
+    add("/api/v1/candidates/{id}", "delete", {
+        let mut o = op(
+            "Withdraw a candidate from search and the functions list (admin); its \
+             assessments stay stored, and a new assessment takes it back in",
+            json!([
+                id_param("Candidate id"),
+                {"name": "reason", "in": "query", "required": true,
+                 "description": "Why, for the audit log and the candidate's page",
+                 "schema": {"type": "string", "minLength": 1, "maxLength": 500}},
+                {"name": "X-CSRF-Token", "in": "header", "required": false,
+                 "description": "The session's CSRF token, when signed in with a session cookie",
+                 "schema": {"type": "string"}}
+            ]),
+            "200",
+            ok(
+                "Withdrawn, or withdrawn already (the first withdrawal)",
+                schema("Withdrawal"),
+            ),
+            &["400", "401", "403", "404"],
+        );
+        o["security"] = json!([{"bearer": []}, {"session": []}]);
+        o
+    });
     add("/api/v1/assessments", "post", {
         let mut o = op(
             "Upload an offer for assessment (assessor or admin)",
@@ -349,7 +372,18 @@ fn schemas() -> Value {
                 "functions": {"type": "array", "items": {"type": "string"}},
                 "history": {"type": "array", "items": {"$ref": "#/components/schemas/AssessmentSummary"},
                             "description": "Every stored version, newest first, with the change from the one before"},
-                "latest": {"oneOf": [{"$ref": "#/components/schemas/Assessment"}, {"type": "null"}]}
+                "latest": {"oneOf": [{"$ref": "#/components/schemas/Assessment"}, {"type": "null"}]},
+                "withdrawn": {"oneOf": [{"$ref": "#/components/schemas/Withdrawal"}, {"type": "null"}],
+                              "description": "Set when the candidate was withdrawn from the catalogue"}
+            }
+        },
+        "Withdrawal": {
+            "type": "object",
+            "required": ["at", "by", "reason"],
+            "properties": {
+                "at": {"type": "string", "description": "When (UTC)"},
+                "by": {"type": "string", "description": "Who, as the audit log names them"},
+                "reason": {"type": "string"}
             }
         },
         "Assessment": {

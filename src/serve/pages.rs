@@ -279,6 +279,7 @@ pub(crate) fn router() -> Router<Shared> {
     Router::new()
         .route("/", get(search))
         .route("/candidates/{id}", get(candidate))
+        .route("/candidates/{id}/withdraw", post(withdraw))
         .route("/compare", get(compare))
         .route("/functions", get(functions))
         .route("/functions/{name}", get(function))
@@ -642,6 +643,36 @@ async fn login(
             *res.status_mut() = StatusCode::UNAUTHORIZED;
             res
         }
+        Err(p) => error_page(lang, p.status, &p.detail),
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct WithdrawForm {
+    csrf: Option<String>,
+    reason: Option<String>,
+}
+
+async fn withdraw(
+    State(app): State<Shared>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+    axum::Form(form): axum::Form<WithdrawForm>,
+) -> Response {
+    let lang = lang_of(query.as_deref(), &headers);
+    let path = format!("/candidates/{}", urlencode(&id));
+    let actor = match caller.may(super::auth::Role::Admin, form.csrf.as_deref()) {
+        Ok(a) => a.clone(),
+        Err(p) => return refused(lang, p, &path),
+    };
+    let done = match fetch::parse_id(&id) {
+        Ok(id) => fetch::withdraw(&app, &actor, id, form.reason.as_deref()).await,
+        Err(p) => Err(p),
+    };
+    match done {
+        Ok(_) => Redirect::to(&format!("{path}?lang={lang}")).into_response(),
         Err(p) => error_page(lang, p.status, &p.detail),
     }
 }

@@ -39,7 +39,7 @@ pub(crate) use import::{ImportReport, import_publiccode};
 #[allow(unused_imports, reason = "the interface `serve` builds on")]
 pub(crate) use query::{
     AssessmentDetail, AssessmentRow, AuditEntry, CandidateDetail, Diff, FindingChange, FindingRow,
-    FunctionEntry, InputRow, Search, SearchPage, Summary,
+    FunctionEntry, InputRow, Search, SearchPage, Summary, Withdrawal,
 };
 #[allow(unused_imports, reason = "the interface `serve` builds on")]
 pub(crate) use run::{AddRequest, Prepared, Reproduced, prepare};
@@ -77,6 +77,12 @@ const MIGRATIONS: &[Versioned] = &[
         "views",
         include_str!("migrations/sqlite/0004_views.sql"),
         include_str!("migrations/postgres/0004_views.sql"),
+    ),
+    (
+        5,
+        "withdrawn",
+        include_str!("migrations/sqlite/0005_withdrawn.sql"),
+        include_str!("migrations/postgres/0005_withdrawn.sql"),
     ),
     (
         100,

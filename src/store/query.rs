@@ -169,6 +169,16 @@ pub(crate) struct CandidateDetail {
     pub latest: Summary,
     /// Every version, oldest first.
     pub history: Vec<AssessmentRow>,
+    /// When, by whom and why it left the catalogue, if it did.
+    pub withdrawn: Option<Withdrawal>,
+}
+
+/// A candidate's withdrawal from the catalogue.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub(crate) struct Withdrawal {
+    pub at: String,
+    pub by: String,
+    pub reason: String,
 }
 
 /// How one assessment differs from another.
@@ -424,12 +434,16 @@ impl Store {
             .await
             .map_err(e)?;
         }
-        sqlx::query("UPDATE candidates SET latest = $1 WHERE id = $2")
-            .bind(id)
-            .bind(candidate_id)
-            .execute(tx.conn())
-            .await
-            .map_err(e)?;
+        // A new assessment takes a withdrawn candidate back in.
+        sqlx::query(
+            "UPDATE candidates SET latest = $1, withdrawn_at = NULL, withdrawn_by = NULL, \
+             withdrawn_reason = NULL WHERE id = $2",
+        )
+        .bind(id)
+        .bind(candidate_id)
+        .execute(tx.conn())
+        .await
+        .map_err(e)?;
         tx.audit(
             actor,
             p.kind.as_str(),
@@ -853,11 +867,14 @@ impl Store {
 
     /// A candidate by id, with its newest assessment and every version.
     pub(crate) async fn candidate(&self, id: i64) -> Result<Option<CandidateDetail>> {
-        let r = sqlx::query("SELECT id, name, latest FROM candidates WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(|e| self.err(&e))?;
+        let r = sqlx::query(
+            "SELECT id, name, latest, withdrawn_at, withdrawn_by, withdrawn_reason \
+             FROM candidates WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| self.err(&e))?;
         let Some(r) = r else { return Ok(None) };
         let name = text(&r, "name");
         let Some(latest) = opt_int(&r, "latest") else {
@@ -867,12 +884,85 @@ impl Store {
             return Ok(None);
         };
         let latest = self.summaries(vec![latest_row]).await?.remove(0);
+        let withdrawn = r
+            .try_get::<Option<String>, _>("withdrawn_at")
+            .ok()
+            .flatten()
+            .map(|at| Withdrawal {
+                at,
+                by: text(&r, "withdrawn_by"),
+                reason: text(&r, "withdrawn_reason"),
+            });
         Ok(Some(CandidateDetail {
             id,
             history: self.history(&name).await?,
             name,
             latest,
+            withdrawn,
         }))
+    }
+
+    /// Withdraws candidate `id` from the catalogue (search and the functions list no
+    /// longer show it; everything stored stays), audited. `None` when there is no such
+    /// candidate; a candidate withdrawn already keeps its first withdrawal, and nothing
+    /// is recorded again.
+    pub(crate) async fn withdraw(
+        &self,
+        id: i64,
+        actor: &str,
+        reason: &str,
+    ) -> Result<Option<Withdrawal>> {
+        let e = |err: sqlx::Error| self.err(&err);
+        let mut tx = self.begin().await?;
+        let lock = match self.backend {
+            Backend::Postgres => {
+                "SELECT name, withdrawn_at, withdrawn_by, withdrawn_reason FROM candidates \
+                 WHERE id = $1 AND latest IS NOT NULL FOR UPDATE"
+            }
+            Backend::Sqlite => {
+                "SELECT name, withdrawn_at, withdrawn_by, withdrawn_reason FROM candidates \
+                 WHERE id = $1 AND latest IS NOT NULL"
+            }
+        };
+        let Some(r) = sqlx::query(lock)
+            .bind(id)
+            .fetch_optional(tx.conn())
+            .await
+            .map_err(e)?
+        else {
+            return Ok(None);
+        };
+        if let Some(at) = r
+            .try_get::<Option<String>, _>("withdrawn_at")
+            .ok()
+            .flatten()
+        {
+            return Ok(Some(Withdrawal {
+                at,
+                by: text(&r, "withdrawn_by"),
+                reason: text(&r, "withdrawn_reason"),
+            }));
+        }
+        let w = Withdrawal {
+            at: now(),
+            by: actor.to_owned(),
+            reason: reason.to_owned(),
+        };
+        sqlx::query(
+            "UPDATE candidates SET withdrawn_at = $1, withdrawn_by = $2, withdrawn_reason = $3 \
+             WHERE id = $4",
+        )
+        .bind(&w.at)
+        .bind(&w.by)
+        .bind(&w.reason)
+        .bind(id)
+        .execute(tx.conn())
+        .await
+        .map_err(e)?;
+        tx.audit(actor, "withdraw", &text(&r, "name"), reason)
+            .await?;
+        tx.commit().await?;
+        Ok(Some(w))
     }
 
     /// The audit log, newest first.

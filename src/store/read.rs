@@ -16,7 +16,8 @@
 //! that callers derive from it (a search page, a candidate's detail), bounded in number
 //! and dropped with the snapshot.
 //!
-//! Memory: about a kilobyte per candidate, plus the memoised answers.
+//! Withdrawn candidates are left out. Memory: about a kilobyte per candidate, plus the
+//! memoised answers.
 
 use std::any::Any;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -344,7 +345,10 @@ impl Store {
                 .map_err(e)?,
             "generation",
         );
-        let sql = format!("SELECT {ROW} FROM candidates c JOIN assessments a ON a.id = c.latest");
+        let sql = format!(
+            "SELECT {ROW} FROM candidates c JOIN assessments a ON a.id = c.latest \
+             WHERE c.withdrawn_at IS NULL"
+        );
         let rows: Vec<AssessmentRow> = sqlx::query(AssertSqlSafe(sql))
             .fetch_all(&mut *tx)
             .await
@@ -355,7 +359,7 @@ impl Store {
         let mut tags: BTreeMap<i64, Tags> = BTreeMap::new();
         for r in sqlx::query(
             "SELECT t.assessment_id, t.kind, t.value FROM assessment_tags t \
-             JOIN candidates c ON c.latest = t.assessment_id",
+             JOIN candidates c ON c.latest = t.assessment_id WHERE c.withdrawn_at IS NULL",
         )
         .fetch_all(&mut *tx)
         .await

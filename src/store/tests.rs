@@ -325,7 +325,7 @@ async fn search_functions_candidate_and_compare() {
 /// server instance over the same database) must show in the next search, and every
 /// stored assessment has its view in the other language.
 #[tokio::test]
-async fn the_read_model_follows_every_write_and_views_are_stored_per_language() {
+async fn the_read_model_follows_every_write_withdrawals_included() {
     for db in databases().await {
         let reader = Store::open(&db.url).await.unwrap();
         let writer = Store::open(&db.url).await.unwrap();
@@ -378,6 +378,45 @@ async fn the_read_model_follows_every_write_and_views_are_stored_per_language() 
         assert!(!en.contains("Kündigungsfrist"));
         let r = reader.reproduce(closed.id).await.unwrap().unwrap();
         assert!(r.identical, "{:?}", r.differences);
+
+        // Withdrawn: out of search and the functions list, nothing deleted, audited once.
+        let cid = closed.candidate_id;
+        let w = writer
+            .withdraw(cid, "t", "end of support")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(reader.search(&Search::default()).await.unwrap().total, 0);
+        assert!(reader.functions().await.unwrap().is_empty());
+        let again = writer.withdraw(cid, "u", "other").await.unwrap().unwrap();
+        assert_eq!(again, w, "the first withdrawal stands");
+        assert!(writer.withdraw(9999, "t", "x").await.unwrap().is_none());
+        let c = reader.candidate(cid).await.unwrap().unwrap();
+        assert_eq!(
+            c.withdrawn.as_ref().map(|w| w.reason.as_str()),
+            Some("end of support")
+        );
+        assert_eq!(c.history.len(), 2);
+        let log = reader.audit_log(100, 0).await.unwrap();
+        assert_eq!(log.iter().filter(|e| e.action == "withdraw").count(), 1);
+        // A new assessment takes it back in.
+        writer
+            .add(
+                add_request(&[&root().join("samples/proprietary-suite")]),
+                "t",
+            )
+            .await
+            .unwrap();
+        assert_eq!(reader.search(&Search::default()).await.unwrap().total, 1);
+        assert!(
+            reader
+                .candidate(cid)
+                .await
+                .unwrap()
+                .unwrap()
+                .withdrawn
+                .is_none()
+        );
     }
 }
 

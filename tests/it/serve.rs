@@ -615,6 +615,116 @@ fn sigterm_ends_the_server_cleanly() {
     );
 }
 
+/// Withdrawing a candidate needs an admin, a reason and (for a session) the CSRF
+/// token; it leaves search and the functions list, keeps its history, is audited, and
+/// a new assessment takes it back in.
+#[test]
+fn withdrawing_a_candidate_needs_an_admin_and_deletes_nothing() {
+    let s = Server::start(&["--workers", "0"]);
+    let assessor = add_token(&s.db, "ci-assessor", "assessor");
+    let admin = add_token(&s.db, "ci-admin", "admin");
+    let add = || {
+        let out = Command::new(env!("CARGO_BIN_EXE_sovra"))
+            .args(["catalog", "add", "samples/proprietary-suite", "--db", &s.db])
+            .args(["--date", "2026-03-01", "--format", "json"])
+            .current_dir(root())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["assessment"]["candidate_id"].as_i64().unwrap()
+    };
+    let id = add();
+    let total = || {
+        get(&s.addr, "/api/v1/candidates", &[]).json()["total"]
+            .as_i64()
+            .unwrap()
+    };
+    assert_eq!(total(), 1, "a write by another process is found");
+    // Candidates over all functions.
+    let covered = || -> i64 {
+        let f = get(&s.addr, "/api/v1/functions", &[]).json();
+        let list = f
+            .as_array()
+            .or_else(|| f["functions"].as_array())
+            .unwrap()
+            .clone();
+        list.iter().map(|x| x["candidates"].as_i64().unwrap()).sum()
+    };
+    assert!(covered() > 0);
+    let path = format!("/api/v1/candidates/{id}?reason=end+of+support");
+    let delete = |path: &str, token: Option<&str>| {
+        let auth = token.map(|t| format!("Bearer {t}"));
+        let headers: Vec<(&str, &str)> =
+            auth.iter().map(|a| ("Authorization", a.as_str())).collect();
+        request(&s.addr, "DELETE", path, &headers, b"")
+    };
+    assert_eq!(delete(&path, None).status, 401);
+    let a = delete(&path, Some(&assessor));
+    assert_eq!(a.status, 403, "{}", a.text());
+    assert!(a.json()["detail"].as_str().unwrap().contains("`admin`"));
+    let a = delete(&format!("/api/v1/candidates/{id}"), Some(&admin));
+    assert_eq!(a.status, 400, "a reason is required: {}", a.text());
+    assert!(a.json()["detail"].as_str().unwrap().contains("`reason`"));
+    assert_eq!(
+        delete("/api/v1/candidates/9999?reason=x", Some(&admin)).status,
+        404
+    );
+    assert_eq!(total(), 1, "nothing withdrawn by a refused request");
+
+    let a = delete(&path, Some(&admin));
+    assert_eq!(a.status, 200, "{}", a.text());
+    let w = a.json();
+    assert_eq!(
+        (w["by"].as_str(), w["reason"].as_str()),
+        (Some("token:ci-admin"), Some("end of support"))
+    );
+    assert_eq!(total(), 0, "withdrawn: not found by search");
+    assert_eq!(covered(), 0, "withdrawn: under no function");
+    // Again: the first withdrawal stands.
+    assert_eq!(
+        delete(
+            &format!("/api/v1/candidates/{id}?reason=other"),
+            Some(&admin)
+        )
+        .json()["reason"],
+        "end of support"
+    );
+    // Nothing deleted: the candidate, its history and the page say so.
+    let c = get(&s.addr, &format!("/api/v1/candidates/{id}"), &[]).json();
+    assert_eq!(c["withdrawn"]["reason"], "end of support");
+    assert_eq!(c["history"].as_array().unwrap().len(), 1);
+    let page = get(&s.addr, &format!("/candidates/{id}?lang=de"), &[]).text();
+    assert!(
+        page.contains("id=\"withdrawn\"") && page.contains("zurückgezogen"),
+        "{page}"
+    );
+    let audit = Command::new(env!("CARGO_BIN_EXE_sovra"))
+        .args(["catalog", "audit", "--format", "json", "--db", &s.db])
+        .output()
+        .unwrap();
+    let audit: serde_json::Value = serde_json::from_slice(&audit.stdout).unwrap();
+    let withdrawals: Vec<&serde_json::Value> = audit["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "withdraw")
+        .collect();
+    assert_eq!(withdrawals.len(), 1, "{audit}");
+    assert_eq!(withdrawals[0]["actor"], "token:ci-admin");
+
+    // A new assessment takes it back in.
+    assert_eq!(add(), id);
+    assert_eq!(total(), 1);
+    let c = get(&s.addr, &format!("/api/v1/candidates/{id}"), &[]).json();
+    assert!(c["withdrawn"].is_null(), "{c}");
+    assert_eq!(c["history"].as_array().unwrap().len(), 2);
+}
+
 /// The sample offers as archives, as a browser would upload them.
 fn sample(name: &str) -> Vec<u8> {
     tar_gz(&root().join("samples").join(name))
