@@ -341,31 +341,6 @@ pub(crate) fn load_in(
     )
 }
 
-/// Records the hash of a candidate's manifest among the inputs when `paths` is one
-/// candidate (its directory or its `candidate.toml`): the manifest is evidence too, and
-/// the report's evidence section lists it beside the component inputs.
-pub(crate) fn add_manifest_evidence(paths: &[PathBuf], analysis: &mut Analysis) -> Result<()> {
-    use crate::ingest::candidate::MANIFEST;
-    let [one] = paths else {
-        return Ok(());
-    };
-    let manifest = if one.is_dir() {
-        one.join(MANIFEST)
-    } else {
-        one.clone()
-    };
-    if manifest.is_file() && manifest.file_name().is_some_and(|n| n == MANIFEST) {
-        let bytes = std::fs::read(&manifest).map_err(|e| Error::io(&manifest, e))?;
-        analysis.inventory.add_input(crate::ingest::input_file(
-            &manifest,
-            &bytes,
-            crate::model::InputFormat::Candidate,
-            crate::model::DocumentMeta::default(),
-        ));
-    }
-    Ok(())
-}
-
 /// What [`assess`] needs besides the candidate.
 #[derive(Debug, Clone, Default)]
 pub struct AssessOptions {

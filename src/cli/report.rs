@@ -80,9 +80,7 @@ pub(crate) fn run(args: Args) -> Result<Status> {
     let progress = super::Progress::start("reading and assessing");
     let mut assessed = Vec::with_capacity(groups.len());
     for paths in &groups {
-        let mut a = score_cmd::assess(paths, &assess, today)?;
-        crate::assess::add_manifest_evidence(paths, &mut a.analysis)?;
-        assessed.push(a);
+        assessed.push(score_cmd::assess(paths, &assess, today)?);
     }
     let subjects: Vec<build::Subject<'_>> = assessed
         .iter()

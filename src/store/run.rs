@@ -237,11 +237,10 @@ pub(crate) fn run_many(
         let assess = |files: &crate::policy::Files<'_>| {
             crate::assess::assess_in(&paths, &opts, files, today)
         };
-        let (mut assessment, recorded) = match replay {
+        let (assessment, recorded) = match replay {
             Some(r) => (capture::replaying(r, assess)?, (*r).clone()),
             None => capture::recording(assess)?,
         };
-        crate::assess::add_manifest_evidence(&paths, &mut assessment.analysis)?;
         let subject = build::Subject {
             analysis: &assessment.analysis,
             score: &assessment.score,
