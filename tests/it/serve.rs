@@ -725,6 +725,55 @@ fn withdrawing_a_candidate_needs_an_admin_and_deletes_nothing() {
     assert_eq!(c["history"].as_array().unwrap().len(), 2);
 }
 
+/// An uploaded archive is the bidder's: a `sovra.toml` in it that allows the gate the
+/// offer fails is named as not applied, and the verdict stays what the catalogue's
+/// policy gives.
+#[test]
+fn a_policy_inside_an_uploaded_archive_does_not_change_the_verdict() {
+    let s = Server::start(&["--workers", "1"]);
+    let token = add_token(&s.db, "ci", "assessor");
+    let dir = tempfile::tempdir().unwrap();
+    let offer = dir.path().join("offer");
+    std::fs::create_dir(&offer).unwrap();
+    for e in std::fs::read_dir(root().join("samples/proprietary-suite")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), offer.join(e.file_name())).unwrap();
+    }
+    std::fs::write(
+        offer.join("sovra.toml"),
+        "[rules.CON001]\nlevel = \"allow\"\n",
+    )
+    .unwrap();
+    let a = upload(
+        &s.addr,
+        &token,
+        &[("files", "offer.tar.gz", &tar_gz(&offer))],
+    );
+    assert_eq!(a.status, 202, "{}", a.text());
+    let job = wait_job(
+        &s.addr,
+        a.json()["id"].as_str().unwrap(),
+        Duration::from_secs(240),
+    );
+    assert_eq!(job["state"], "done", "{job}");
+    let id = job["candidate_id"].as_i64().unwrap();
+    let c = get(&s.addr, &format!("/api/v1/candidates/{id}"), &[]).json();
+    assert_eq!(c["latest"]["verdict"], "non-compliant", "{}", c["latest"]);
+    let policy = &c["latest"]["report"]["evidence"]["policy"];
+    let not_applied: Vec<&str> = policy["not_applied"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    assert!(
+        not_applied.iter().any(|p| p.ends_with("sovra.toml")),
+        "the bidder's policy is named as not applied: {policy}"
+    );
+    let gates = c["latest"]["report"]["failed_gates"].to_string();
+    assert!(gates.contains("CON001"), "{gates}");
+}
+
 /// The sample offers as archives, as a browser would upload them.
 fn sample(name: &str) -> Vec<u8> {
     tar_gz(&root().join("samples").join(name))
