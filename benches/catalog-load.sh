@@ -7,8 +7,9 @@
 #    of small generated candidates, through sovra's store (`sovra catalog add`, two
 #    processes at a time).
 # 2. Serves it on loopback and runs wrk (-t2 -c100 -d20s --latency) on catalogue searches
-#    (the API and the search page, by text, function, licence class and verdict);
-#    prints p50 and p99 of each.
+#    (the API and the search page, by text, function, licence class and verdict), the
+#    same URL again and again, then on URLs that differ with each request (a random
+#    text, score or candidate: answers computed, not memoised); prints p50 and p99.
 # 3. Uploads samples/opendesk eight times at once through the API and checks that all
 #    eight are assessed and stored (counted with `sovra catalog list` before and after).
 #
@@ -104,9 +105,27 @@ done
 BASE="http://$ADDR"
 echo "serving $BASE" >&2
 
-latency() { # name path: wrk on one URL; prints p50 and p99
+# A wrk script for requests that differ each time: the path in VARY with `{n}` replaced
+# by a random number from 1 to VARY_N and `{s}` by one from 0 to 100, so the answers
+# are computed, not memoised.
+cat >"$WORK/vary.lua" <<'EOF'
+local template = os.getenv("VARY")
+local n = tonumber(os.getenv("VARY_N"))
+function init(args) math.randomseed(os.time() + math.floor(os.clock() * 1000000)) end
+function request()
+    local path = template:gsub("{n}", tostring(math.random(1, n)))
+    path = path:gsub("{s}", tostring(math.random(0, 100)))
+    return wrk.format("GET", path)
+end
+EOF
+
+latency() { # name path: wrk on one URL (with {n} in it, on varying URLs); prints p50 and p99
     local out
-    out=$(wrk -t2 -c100 -d"$DURATION" --latency "$BASE$2")
+    if [[ $2 == *"{"[ns]"}"* ]]; then
+        out=$(VARY="$2" VARY_N="$N" wrk -t2 -c100 -d"$DURATION" --latency -s "$WORK/vary.lua" "$BASE")
+    else
+        out=$(wrk -t2 -c100 -d"$DURATION" --latency "$BASE$2")
+    fi
     local p50 p99 rps errors
     p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
     p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
@@ -121,6 +140,11 @@ latency "api: licence_class, verdict" "/api/v1/candidates?licence_class=strong-c
 latency "api: score 40-80, page 3" "/api/v1/candidates?score_min=40&score_max=80&offset=100"
 latency "page: search function=office" "/?function=office"
 latency "api: candidate 5000" "/api/v1/candidates/5000"
+latency "api: q=bench-<random>" "/api/v1/candidates?q=bench-{n}"
+latency "api: score_min=<random>" "/api/v1/candidates?score_min={s}&sort=score"
+latency "api: candidate <random>" "/api/v1/candidates/{n}"
+latency "page: candidate <random>" "/candidates/{n}"
+echo "server resident memory after the searches: $(( $(ps -o rss= -p "$SERVER") / 1024 )) MiB"
 
 # --- 3. eight concurrent uploads ------------------------------------------------------
 tar -cf "$WORK/opendesk.tar" -C "$ROOT/samples" opendesk

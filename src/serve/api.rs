@@ -90,7 +90,29 @@ async fn candidates(
     caller.may_read(&app)?;
     let search =
         fetch::SearchParams::from_query(query.as_deref().unwrap_or_default()).validate()?;
-    json(&*fetch::candidates(&app, &search).await?)
+    let body = fetch::memoised(&app, format!("search-json {search:?}"), || async {
+        to_json(&*fetch::candidates(&app, &search).await?)
+    })
+    .await?;
+    Ok(json_bytes(&body))
+}
+
+/// `value` as JSON, to memoise: an answer asked for again is sent without serialising.
+fn to_json<T: serde::Serialize>(value: &T) -> Result<axum::body::Bytes, Problem> {
+    serde_json::to_vec(value)
+        .map(axum::body::Bytes::from)
+        .map_err(|e| Problem::internal(&e))
+}
+
+fn json_bytes(body: &axum::body::Bytes) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body.clone(),
+    )
+        .into_response()
 }
 
 async fn candidate(
@@ -102,7 +124,12 @@ async fn candidate(
 ) -> Answer {
     caller.may_read(&app)?;
     let lang = super::pages::lang_of(query.as_deref(), &headers);
-    json(&*fetch::candidate(&app, fetch::parse_id(&id)?, lang).await?)
+    let id = fetch::parse_id(&id)?;
+    let body = fetch::memoised(&app, format!("candidate-json {id} {lang}"), || async {
+        to_json(&*fetch::candidate(&app, id, lang).await?)
+    })
+    .await?;
+    Ok(json_bytes(&body))
 }
 
 async fn withdraw(
@@ -231,10 +258,10 @@ async fn compare(
 
 async fn functions(State(app): State<Shared>, caller: Caller) -> Answer {
     caller.may_read(&app)?;
-    json(&fetch::functions(&app).await?)
+    json(&*fetch::functions(&app).await?)
 }
 
 async fn function(State(app): State<Shared>, caller: Caller, Path(name): Path<String>) -> Answer {
     caller.may_read(&app)?;
-    json(&fetch::function(&app, &name).await?)
+    json(&*fetch::function(&app, &name).await?)
 }

@@ -547,6 +547,22 @@ fn summary_of(s: &crate::store::Summary) -> CandidateSummary {
     }
 }
 
+/// The answer memoised under `key` in the current read model, else `make`'s, memoised.
+/// Every write to the catalogue replaces the read model, and with it every answer.
+pub(crate) async fn memoised<T, F, Fut>(app: &App, key: String, make: F) -> Result<Arc<T>, Problem>
+where
+    T: std::any::Any + Send + Sync,
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<T, Problem>>,
+{
+    let snap = app.db.store.snapshot().await?;
+    if let Some(v) = snap.memo::<T>(&key) {
+        return Ok(v);
+    }
+    let v = make().await?;
+    Ok(snap.remember(&key, v))
+}
+
 /// The catalogue's search, each candidate by its newest assessment.
 /// Answers are memoised in the store's read model, which a write to the catalogue
 /// replaces: the same search again costs a lookup.
@@ -554,21 +570,16 @@ pub(crate) async fn candidates(
     app: &App,
     s: &crate::store::Search,
 ) -> Result<Arc<SearchResult>, Problem> {
-    let snap = app.db.store.snapshot().await?;
-    let key = format!("search {s:?}");
-    if let Some(r) = snap.memo::<SearchResult>(&key) {
-        return Ok(r);
-    }
-    let page = snap.search(s);
-    Ok(snap.remember(
-        &key,
-        SearchResult {
+    memoised(app, format!("search {s:?}"), || async {
+        let page = app.db.store.search(s).await?;
+        Ok(SearchResult {
             total: page.total,
             limit: s.limit.unwrap_or(DEFAULT_LIMIT),
             offset: page.offset,
             candidates: page.items.iter().map(summary_of).collect(),
-        },
-    ))
+        })
+    })
+    .await
 }
 
 /// The candidate of the stored report JSON of assessment `id`, in `lang`.
@@ -751,23 +762,30 @@ pub(crate) async fn compare(app: &App, ids: &[i64], lang: &str) -> Result<Compar
 }
 
 /// Every function the catalogue's candidates name.
-pub(crate) async fn functions(app: &App) -> Result<Vec<FunctionSummary>, Problem> {
-    Ok(app
-        .db
-        .store
-        .functions()
-        .await?
-        .into_iter()
-        .map(|f| FunctionSummary {
-            candidates: i64::try_from(f.alternatives.len()).unwrap_or(i64::MAX),
-            compliant: i64::try_from(f.compliant).unwrap_or(i64::MAX),
-            name: f.function,
-        })
-        .collect())
+pub(crate) async fn functions(app: &App) -> Result<Arc<Vec<FunctionSummary>>, Problem> {
+    memoised(app, "functions".to_owned(), || async {
+        Ok(app
+            .db
+            .store
+            .functions()
+            .await?
+            .into_iter()
+            .map(|f| FunctionSummary {
+                candidates: i64::try_from(f.alternatives.len()).unwrap_or(i64::MAX),
+                compliant: i64::try_from(f.compliant).unwrap_or(i64::MAX),
+                name: f.function,
+            })
+            .collect())
+    })
+    .await
 }
 
-/// The candidates covering `name`, best first.
-pub(crate) async fn function(app: &App, name: &str) -> Result<FunctionDetail, Problem> {
+/// The candidates covering `name`, best first (memoised).
+pub(crate) async fn function(app: &App, name: &str) -> Result<Arc<FunctionDetail>, Problem> {
+    memoised(app, format!("function {name}"), || function_of(app, name)).await
+}
+
+async fn function_of(app: &App, name: &str) -> Result<FunctionDetail, Problem> {
     let entry = app
         .db
         .store

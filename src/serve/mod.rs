@@ -94,6 +94,8 @@ pub(crate) fn run(config: Config) -> Result<()> {
 
 async fn serve(config: Config) -> Result<()> {
     let db = db::Db::open(&config.db).await?;
+    // The read model is built before the first request, not by it.
+    db.store.snapshot().await?;
     std::fs::create_dir_all(&config.work_dir).map_err(|e| Error::io(&config.work_dir, e))?;
     let pages = pages::Pages::load()?;
     let listener = tokio::net::TcpListener::bind(&config.listen)

@@ -368,7 +368,7 @@ async fn search(
             params => minijinja::Value::from_serialize(&params),
             results => minijinja::Value::from_serialize(results.as_deref()),
             error => error,
-            functions => minijinja::Value::from_serialize(&functions),
+            functions => minijinja::Value::from_serialize(&*functions),
             classes => fetch::LICENCE_CLASSES,
             verdicts => fetch::VERDICTS,
         },
@@ -452,7 +452,7 @@ async fn functions(
         Ok(f) => ctx(&app, &caller, lang, "/functions", query.as_deref()).page(
             &app,
             "web/functions.html",
-            minijinja::context! { functions => minijinja::Value::from_serialize(&f) },
+            minijinja::context! { functions => minijinja::Value::from_serialize(&*f) },
         ),
         Err(p) => error_page(lang, p.status, &p.detail),
     }
@@ -474,7 +474,7 @@ async fn function(
         Ok(f) => ctx(&app, &caller, lang, &path, query.as_deref()).page(
             &app,
             "web/function.html",
-            minijinja::context! { function => minijinja::Value::from_serialize(&f) },
+            minijinja::context! { function => minijinja::Value::from_serialize(&*f) },
         ),
         Err(p) => error_page(lang, p.status, &p.detail),
     }
