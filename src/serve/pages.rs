@@ -8,6 +8,7 @@
 //! itself with `<meta http-equiv="refresh">`; every form carries a CSRF token.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Multipart, Path, Query, RawQuery, State};
@@ -24,7 +25,7 @@ use crate::error::{Error, Result};
 use crate::locale::Locale;
 
 /// The page templates, by name.
-pub(crate) const TEMPLATES: [(&str, &str); 9] = [
+pub(crate) const TEMPLATES: [(&str, &str); 10] = [
     (
         "web/base.html",
         include_str!("../../report-templates/web/base.html"),
@@ -60,6 +61,10 @@ pub(crate) const TEMPLATES: [(&str, &str); 9] = [
     (
         "web/login.html",
         include_str!("../../report-templates/web/login.html"),
+    ),
+    (
+        "web/search-results.html",
+        include_str!("../../report-templates/web/search-results.html"),
     ),
 ];
 
@@ -354,7 +359,7 @@ async fn search(
     let params = fetch::SearchParams::from_query(query.as_deref().unwrap_or_default());
     let c = ctx(&app, &caller, lang, "/", query.as_deref());
     let (results, error) = match params.validate() {
-        Ok(s) => match fetch::candidates(&app, &s).await {
+        Ok(s) => match results_html(&app, &s, lang).await {
             Ok(r) => (Some(r), None),
             Err(p) => (None, Some(p.detail)),
         },
@@ -366,13 +371,38 @@ async fn search(
         "web/search.html",
         minijinja::context! {
             params => minijinja::Value::from_serialize(&params),
-            results => minijinja::Value::from_serialize(results.as_deref()),
+            results_html => results.as_deref().map(String::as_str),
             error => error,
             functions => minijinja::Value::from_serialize(&*functions),
             classes => fetch::LICENCE_CLASSES,
             verdicts => fetch::VERDICTS,
         },
     )
+}
+
+/// The search page's results as HTML, memoised per search and language: they hold
+/// nothing of the caller, and rendering them is most of a search page's work.
+async fn results_html(
+    app: &super::App,
+    s: &crate::store::Search,
+    lang: &'static str,
+) -> Result<Arc<String>, Problem> {
+    fetch::memoised(app, format!("search-html {lang} {s:?}"), || async {
+        let results = fetch::candidates(app, s).await?;
+        app.pages
+            .render(
+                lang,
+                "web/search-results.html",
+                minijinja::context! {
+                    frame => minijinja::context! { lang => lang },
+                    page => minijinja::context! {
+                        results => minijinja::Value::from_serialize(&*results),
+                    },
+                },
+            )
+            .map_err(|e| Problem::internal(&e))
+    })
+    .await
 }
 
 async fn candidate(
