@@ -601,25 +601,35 @@ pub(crate) async fn assessment(
     id: i64,
     lang: &str,
 ) -> Result<AssessmentDetail, Problem> {
-    let d = app
+    let s = app
         .db
         .store
-        .assessment(id)
+        .summary(id)
         .await?
         .ok_or_else(|| Problem::not_found(format!("there is no assessment {id}")))?;
+    assessment_of(app, &s, lang).await
+}
+
+/// [`assessment`] of a summary read already.
+async fn assessment_of(
+    app: &App,
+    s: &crate::store::Summary,
+    lang: &str,
+) -> Result<AssessmentDetail, Problem> {
+    let r = &s.row;
     Ok(AssessmentDetail {
-        id,
-        candidate_id: d.row.candidate_id,
-        version: d.row.version,
-        assessed_at: d.row.created.clone(),
-        verdict: d.row.verdict.clone(),
-        score: d.row.score,
-        band: d.row.band.clone(),
-        seal: d.row.seal,
-        licence_classes: d.licence_classes.clone(),
-        jurisdictions: d.jurisdictions.clone(),
-        sovra_version: d.row.sovra_version.clone(),
-        report: report_candidate(app, id, lang).await?,
+        id: r.id,
+        candidate_id: r.candidate_id,
+        version: r.version,
+        assessed_at: r.created.clone(),
+        verdict: r.verdict.clone(),
+        score: r.score,
+        band: r.band.clone(),
+        seal: r.seal,
+        licence_classes: s.licence_classes.clone(),
+        jurisdictions: s.jurisdictions.clone(),
+        sovra_version: r.sovra_version.clone(),
+        report: report_candidate(app, r.id, lang).await?,
     })
 }
 
@@ -660,7 +670,7 @@ pub(crate) async fn candidate(
         id: c.id,
         vendor: c.latest.row.vendor.clone(),
         functions: c.latest.functions.clone(),
-        latest: Some(assessment(app, c.latest.row.id, lang).await?),
+        latest: Some(assessment_of(app, &c.latest, lang).await?),
         name: c.name,
         history,
         withdrawn: c.withdrawn,

@@ -497,6 +497,14 @@ impl Store {
         Ok(rows.iter().map(row).collect())
     }
 
+    /// One assessment's row with its functions, licence classes and jurisdictions.
+    pub(crate) async fn summary(&self, id: i64) -> Result<Option<Summary>> {
+        let Some(r) = self.row(id).await? else {
+            return Ok(None);
+        };
+        Ok(self.summaries(vec![r]).await?.pop())
+    }
+
     /// One assessment with its inputs (names and hashes), findings and facts.
     pub(crate) async fn assessment(&self, id: i64) -> Result<Option<AssessmentDetail>> {
         let Some(r) = self.row(id).await? else {
