@@ -413,7 +413,7 @@ async fn command(store: &Store, command: Command, format: Format) -> Result<Stat
                 },
                 || {
                     let mut o = String::new();
-                    for f in &functions {
+                    for f in functions.iter() {
                         let _ = writeln!(
                             o,
                             "{}: {} alternatives, {} compliant{}",

@@ -779,11 +779,11 @@ pub(crate) async fn functions(app: &App) -> Result<Arc<Vec<FunctionSummary>>, Pr
             .store
             .functions()
             .await?
-            .into_iter()
+            .iter()
             .map(|f| FunctionSummary {
                 candidates: i64::try_from(f.alternatives.len()).unwrap_or(i64::MAX),
                 compliant: i64::try_from(f.compliant).unwrap_or(i64::MAX),
-                name: f.function,
+                name: f.function.clone(),
             })
             .collect())
     })
@@ -796,19 +796,13 @@ pub(crate) async fn function(app: &App, name: &str) -> Result<Arc<FunctionDetail
 }
 
 async fn function_of(app: &App, name: &str) -> Result<FunctionDetail, Problem> {
-    let entry = app
-        .db
-        .store
-        .functions()
-        .await?
-        .into_iter()
-        .find(|f| f.function == name)
-        .ok_or_else(|| {
-            Problem::not_found(format!(
-                "no candidate covers the function `{}`",
-                name.escape_debug()
-            ))
-        })?;
+    let all = app.db.store.functions().await?;
+    let entry = all.iter().find(|f| f.function == name).ok_or_else(|| {
+        Problem::not_found(format!(
+            "no candidate covers the function `{}`",
+            name.escape_debug()
+        ))
+    })?;
     let page = app
         .db
         .store
@@ -836,7 +830,7 @@ async fn function_of(app: &App, name: &str) -> Result<FunctionDetail, Problem> {
         .collect();
     let compliant = i64::try_from(entry.compliant).unwrap_or(i64::MAX);
     Ok(FunctionDetail {
-        name: entry.function,
+        name: entry.function.clone(),
         alternatives,
         compliant,
         substitutable: compliant >= 2,

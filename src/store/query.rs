@@ -869,7 +869,7 @@ impl Store {
 
     /// Every function with its assessed alternatives (each candidate by its newest
     /// assessment), functions by name.
-    pub(crate) async fn functions(&self) -> Result<Vec<FunctionEntry>> {
+    pub(crate) async fn functions(&self) -> Result<std::sync::Arc<Vec<FunctionEntry>>> {
         Ok(self.snapshot().await?.functions())
     }
 

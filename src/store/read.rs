@@ -80,6 +80,10 @@ pub(crate) struct Snapshot {
     /// Where each entry's text starts in `text`, ascending.
     starts: Vec<usize>,
     memo: Mutex<HashMap<String, Arc<dyn Any + Send + Sync>>>,
+    /// Every function with its alternatives, computed with the snapshot (the functions
+    /// filter is on every search page: computing it per request, or by a hundred
+    /// requests at once after a write, costs more than the search).
+    functions: Arc<Vec<FunctionEntry>>,
 }
 
 impl std::fmt::Debug for Snapshot {
@@ -167,12 +171,14 @@ impl Snapshot {
                 text.push('\0');
             }
         }
+        let functions = Arc::new(functions_of(&entries));
         Snapshot {
             generation,
             entries,
             text,
             starts,
             memo: Mutex::new(HashMap::new()),
+            functions,
         }
     }
 
@@ -258,23 +264,8 @@ impl Snapshot {
 
     /// Every function with its alternatives, functions by name, alternatives best
     /// first.
-    pub(crate) fn functions(&self) -> Vec<FunctionEntry> {
-        let mut by: BTreeMap<&str, Vec<&AssessmentRow>> = BTreeMap::new();
-        for e in &self.entries {
-            for f in &e.summary.functions {
-                by.entry(f.as_str()).or_default().push(&e.summary.row);
-            }
-        }
-        by.into_iter()
-            .map(|(function, mut rows)| {
-                rows.sort_by(|a, b| best_first(a, b));
-                FunctionEntry {
-                    function: function.to_owned(),
-                    compliant: rows.iter().filter(|r| r.verdict == "compliant").count(),
-                    alternatives: rows.into_iter().cloned().collect(),
-                }
-            })
-            .collect()
+    pub(crate) fn functions(&self) -> Arc<Vec<FunctionEntry>> {
+        Arc::clone(&self.functions)
     }
 
     /// What was memoised under `key`, if it is a `T`.
@@ -297,6 +288,26 @@ impl Snapshot {
         );
         value
     }
+}
+
+/// Every function the entries name with its alternatives, best first.
+fn functions_of(entries: &[Entry]) -> Vec<FunctionEntry> {
+    let mut by: BTreeMap<&str, Vec<&AssessmentRow>> = BTreeMap::new();
+    for e in entries {
+        for f in &e.summary.functions {
+            by.entry(f.as_str()).or_default().push(&e.summary.row);
+        }
+    }
+    by.into_iter()
+        .map(|(function, mut rows)| {
+            rows.sort_by(|a, b| best_first(a, b));
+            FunctionEntry {
+                function: function.to_owned(),
+                compliant: rows.iter().filter(|r| r.verdict == "compliant").count(),
+                alternatives: rows.into_iter().cloned().collect(),
+            }
+        })
+        .collect()
 }
 
 /// An assessment's tags: `(kind, value)`, sorted.
