@@ -1165,6 +1165,20 @@ mod publiccode_tests;
 mod tests {
     use super::*;
 
+    /// Parts come back in order and cover every item once, however many threads ran.
+    #[test]
+    fn parallel_parts_keep_the_order_of_the_items() {
+        for n in [0, 1, 511, 1_024, 5_000] {
+            let items: Vec<usize> = (0..n).collect();
+            let parts = chunks_in_parallel(&items, <[usize]>::to_vec);
+            assert_eq!(parts.concat(), items);
+            assert_eq!(
+                map_in_parallel(&items, |i| i * 2),
+                items.iter().map(|i| i * 2).collect::<Vec<_>>()
+            );
+        }
+    }
+
     #[test]
     fn input_file_hashes_bytes() {
         let f = input_file(
