@@ -112,27 +112,58 @@ fn format_floor(format: InputFormat, tr: &str) -> (&'static str, &'static str) {
 
 /// Whether a component states a SHA-512 hash (`SHA-512` in CycloneDX, `sha512` in SPDX).
 fn has_sha512(algorithms: &[String]) -> bool {
-    algorithms
-        .iter()
-        .any(|a| a.replace('-', "").eq_ignore_ascii_case("sha512"))
+    algorithms.iter().any(|a| {
+        a.bytes()
+            .filter(|&b| b != b'-')
+            .map(|b| b.to_ascii_lowercase())
+            .eq(*b"sha512")
+    })
 }
 
 /// How many package names a note lists.
 const LISTED: usize = 5;
 
+/// How many elements a component is checked for under v2.1.0 (the first four under
+/// v2.0.0).
+const FIELDS: usize = 9;
+
+/// The names of the component elements, in the order they are checked.
+fn field_texts(v21: bool) -> Vec<Text> {
+    let mut fields = vec![
+        text!("sbom-completeness.supplier"),
+        text!("sbom-completeness.name"),
+        text!("sbom-completeness.version"),
+        if v21 {
+            text!("sbom-completeness.purl-or-cpe")
+        } else {
+            text!("sbom-completeness.purl")
+        },
+    ];
+    if v21 {
+        fields.extend([
+            text!("sbom-completeness.sha512"),
+            text!("sbom-completeness.distribution"),
+            text!("sbom-completeness.source"),
+            text!("sbom-completeness.declared"),
+            text!("sbom-completeness.concluded"),
+        ]);
+    }
+    fields
+}
+
 fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
     let tr = p.version(ctx.today);
     let mut hits = Vec::new();
     let mut sboms = 0;
-    // Packages grouped by input once: one pass, whatever the number of inputs.
-    let mut by_input: Vec<Vec<&crate::model::Package>> =
-        vec![Vec::new(); ctx.inventory.inputs.len()];
-    for p in &ctx.inventory.packages {
-        if let Some(list) = by_input.get_mut(p.input.0 as usize) {
-            list.push(p);
-        }
-    }
-    for (input, comps) in ctx.inventory.inputs.iter().zip(&by_input) {
+    // Packages grouped by input once, whatever the number of inputs: one list in input
+    // order (a package keeps its place among its input's), cut as the inputs go.
+    let mut by_input: Vec<&crate::model::Package> = ctx.inventory.packages.iter().collect();
+    by_input.sort_by_key(|p| p.input.0);
+    let mut rest = by_input.as_slice();
+    for (i, input) in ctx.inventory.inputs.iter().enumerate() {
+        let count = rest.iter().take_while(|p| p.input.0 as usize == i).count();
+        let (comps, tail) = rest.split_at(count);
+        rest = tail;
         if !matches!(
             input.format,
             InputFormat::CycloneDxJson
@@ -146,53 +177,54 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
         }
         sboms += 1;
         let v21 = tr == V2_1;
-        let mut missing: Vec<(Text, Vec<String>)> = vec![
-            (text!("sbom-completeness.supplier"), Vec::new()),
-            (text!("sbom-completeness.name"), Vec::new()),
-            (text!("sbom-completeness.version"), Vec::new()),
-            if v21 {
-                (text!("sbom-completeness.purl-or-cpe"), Vec::new())
-            } else {
-                (text!("sbom-completeness.purl"), Vec::new())
-            },
-        ];
-        if v21 {
-            missing.extend([
-                (text!("sbom-completeness.sha512"), Vec::new()),
-                (text!("sbom-completeness.distribution"), Vec::new()),
-                (text!("sbom-completeness.source"), Vec::new()),
-                (text!("sbom-completeness.declared"), Vec::new()),
-                (text!("sbom-completeness.concluded"), Vec::new()),
-            ]);
-        }
+        let fields = if v21 { FIELDS } else { 4 };
+        // Per element: how many components lack it, and the first few of their names
+        // (all a note shows), not a list of every name.
+        let mut absent_of = [0usize; FIELDS];
+        let mut named: [Vec<String>; FIELDS] = Default::default();
         let filled = |s: &Option<String>| s.as_deref().is_some_and(|s| !s.trim().is_empty());
         for c in comps {
-            let label = if c.name.is_empty() {
-                c.id.to_string()
-            } else {
-                c.display_name()
-            };
-            let mut checks = vec![
+            let checks = [
                 filled(&c.supplier),
                 !c.name.trim().is_empty(),
                 filled(&c.version),
                 c.purl.is_some() || (v21 && filled(&c.cpe)),
+                // The elements of v2.1.0 only: not looked at under v2.0.0.
+                v21 && has_sha512(&c.hash_algorithms),
+                filled(&c.distribution),
+                filled(&c.repository),
+                !c.declared.is_empty(),
+                !c.concluded.is_empty(),
             ];
-            if v21 {
-                checks.extend([
-                    has_sha512(&c.hash_algorithms),
-                    filled(&c.distribution),
-                    filled(&c.repository),
-                    !c.declared.is_empty(),
-                    !c.concluded.is_empty(),
-                ]);
-            }
-            for (slot, ok) in missing.iter_mut().zip(checks) {
-                if !ok {
-                    slot.1.push(label.clone());
+            let mut label: Option<String> = None;
+            for ((ok, n), names) in checks
+                .into_iter()
+                .zip(&mut absent_of)
+                .zip(&mut named)
+                .take(fields)
+            {
+                if ok {
+                    continue;
+                }
+                *n += 1;
+                if names.len() < LISTED {
+                    let label = label.get_or_insert_with(|| {
+                        if c.name.is_empty() {
+                            c.id.to_string()
+                        } else {
+                            c.display_name()
+                        }
+                    });
+                    names.push(label.clone());
                 }
             }
         }
+        let missing: Vec<(Text, usize, Vec<String>)> = field_texts(v21)
+            .into_iter()
+            .zip(absent_of)
+            .zip(named)
+            .map(|((field, n), names)| (field, n, names))
+            .collect();
         let meta = &input.meta;
         let (format_name, floor) = format_floor(input.format, tr);
         let spec = meta.spec_version.as_deref().unwrap_or("");
@@ -221,9 +253,9 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
                 !meta.vulnerabilities,
             ));
         }
-        let total = comps.len() * missing.len() + doc.len();
+        let total = count * missing.len() + doc.len();
         let absent: usize =
-            missing.iter().map(|m| m.1.len()).sum::<usize>() + doc.iter().filter(|d| !d.1).count();
+            missing.iter().map(|m| m.1).sum::<usize>() + doc.iter().filter(|d| !d.1).count();
         let ratio = (total - absent) as f64 / total as f64;
         if ratio >= p.threshold && format_ok {
             continue;
@@ -238,23 +270,19 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
                 tr = tr
             ));
         }
-        for (field, names) in &missing {
-            if names.is_empty() {
+        for (field, n, names) in missing {
+            if n == 0 {
                 continue;
             }
-            let mut shown: Vec<String> = names
-                .iter()
-                .take(LISTED)
-                .map(|n| format!("`{n}`"))
-                .collect();
-            if names.len() > LISTED {
+            let mut shown: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+            if n > LISTED {
                 shown.push("…".to_owned());
             }
             notes.push(text!(
                 "sbom-completeness.field-missing",
-                field = field.clone(),
-                count = names.len(),
-                total = comps.len(),
+                field = field,
+                count = n,
+                total = count,
                 names = shown.join(", ")
             ));
         }

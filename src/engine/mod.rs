@@ -245,15 +245,58 @@ fn sort(findings: &mut [Finding], inv: &Inventory) {
     // By rule, package (name, version) and component first, all borrowed; the rendered
     // message, then the notes, only break ties within a run that shares that key (one
     // SBOM-level finding per input shares it across thousands of inputs). The order is
-    // that of the whole tuple (rule, package, component, message, notes), and stable.
-    findings.sort_by(|a, b| cheap_key(a, inv).cmp(&cheap_key(b, inv)));
+    // that of the whole tuple (rule, package, component, message, notes), and stable:
+    // each key is worked out once per finding and sorted with the finding's place.
+    let order = {
+        let mut keyed: Vec<(CheapKey<'_>, usize)> = findings
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (cheap_key(f, inv), i))
+            .collect();
+        keyed.sort_unstable();
+        keyed.into_iter().map(|(_, i)| i).collect()
+    };
+    permute(findings, order);
     for run in runs(findings, |a, b| cheap_key(a, inv) == cheap_key(b, inv)) {
-        // English, so the order is the same in every language.
-        run.sort_by_cached_key(|f| f.hit.message.to_string());
-        for tie in runs(run, |a, b| {
-            a.hit.message.to_string() == b.hit.message.to_string()
-        }) {
-            tie.sort_by_cached_key(|f| f.hit.notes.iter().map(Text::to_string).collect::<Vec<_>>());
+        let order = {
+            // English, so the order is the same in every language.
+            let mut keyed: Vec<(String, usize)> = run
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (f.hit.message.to_string(), i))
+                .collect();
+            keyed.sort_unstable();
+            for tie in runs(&mut keyed, |a, b| a.0 == b.0) {
+                tie.sort_by_cached_key(|(_, i)| {
+                    run[*i]
+                        .hit
+                        .notes
+                        .iter()
+                        .map(Text::to_string)
+                        .collect::<Vec<_>>()
+                });
+            }
+            keyed.into_iter().map(|(_, i)| i).collect()
+        };
+        permute(run, order);
+    }
+}
+
+/// Moves the items into the order given: `order[k]` is the index of the item that goes
+/// to place `k` (a permutation of the indices).
+fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
+    const DONE: usize = usize::MAX;
+    for start in 0..items.len() {
+        // Follow the cycle through `start`: each place takes its item, once.
+        let mut k = start;
+        while order[k] != DONE {
+            let from = order[k];
+            order[k] = DONE;
+            if from == start {
+                break;
+            }
+            items.swap(k, from);
+            k = from;
         }
     }
 }
@@ -360,6 +403,13 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn permute_puts_each_item_in_its_place() {
+        let mut items = vec!['a', 'b', 'c', 'd', 'e', 'f'];
+        permute(&mut items, vec![2, 0, 1, 4, 3, 5]);
+        assert_eq!(items, ['c', 'a', 'b', 'e', 'd', 'f']);
     }
 
     #[test]

@@ -289,20 +289,40 @@ pub(crate) fn read_dir(dir: &Path, opts: &IngestOptions) -> Result<Inventory> {
     }
 }
 
-/// Like [`read_dir`], and also returns the `publiccode.yml` files found (sorted by
-/// path), which are no package inventory: a directory holding only those gives an
-/// inventory without inputs, for the caller to read them as a candidate's components.
-/// [`read_bounded`] of every file, in order. A directory of many files is read by a few
-/// threads (the reads are system calls, mostly): 50,000 small SBOMs spend most of their
-/// reading time opening and stating files. Every read keeps its own bound.
-fn read_all(files: &[PathBuf], max_bytes: u64) -> Vec<Result<Vec<u8>>> {
-    map_in_parallel(files, |f| read_bounded(f, max_bytes))
+/// A file's bytes and what [`sniff`] makes of them.
+type Sniffing = (Vec<u8>, Result<Sniffed>);
+
+/// [`read_bounded`] of every file, in order, sniffed on the thread that read it. A
+/// directory of many files is read by a few threads (the reads are system calls,
+/// mostly): 50,000 small SBOMs spend most of their reading time opening and stating
+/// files. Every read keeps its own bound.
+fn read_all(files: &[PathBuf], max_bytes: u64) -> Vec<Result<Sniffing>> {
+    map_in_parallel(files, |f| {
+        read_bounded(f, max_bytes).map(|bytes| {
+            let sniffed = sniff(f, &bytes);
+            (bytes, sniffed)
+        })
+    })
 }
 
 /// `f` of every item, in order, on a few threads when there are many items (at least
 /// 512 each; up to four threads). A thread that panicked has its items mapped
 /// again on this thread, so a panic is not swallowed (it repeats) and nothing is dropped.
 fn map_in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    chunks_in_parallel(items, |part| part.iter().map(&f).collect::<Vec<_>>())
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// `f` of consecutive parts of `items`, in order: one part per thread when there are
+/// many items (at least 512 a thread; up to four threads), else one part. A thread
+/// that panicked has its part done again on this thread, so a panic is not swallowed
+/// (it repeats) and nothing is dropped.
+pub(crate) fn chunks_in_parallel<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(&[T]) -> R + Sync,
+) -> Vec<R> {
     const PER_THREAD: usize = 512;
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
@@ -310,19 +330,19 @@ fn map_in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) ->
         .min(items.len() / PER_THREAD)
         .max(1);
     if threads == 1 {
-        return items.iter().map(&f).collect();
+        return vec![f(items)];
     }
     let chunk = items.len().div_ceil(threads);
     let f = &f;
     std::thread::scope(|scope| {
         let handles: Vec<_> = items
             .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<_>>()))
+            .map(|part| scope.spawn(move || f(part)))
             .collect();
         handles
             .into_iter()
             .zip(items.chunks(chunk))
-            .flat_map(|(h, part)| h.join().unwrap_or_else(|_| part.iter().map(f).collect()))
+            .map(|(h, part)| h.join().unwrap_or_else(|_| f(part)))
             .collect()
     })
 }
@@ -363,8 +383,8 @@ pub(crate) fn read_dir_parts(
         .collect();
     let reads = read_all(&files, opts.max_file_bytes);
     for ((file, read), companion) in files.into_iter().zip(reads).zip(companions) {
-        let bytes = match read {
-            Ok(b) => b,
+        let (bytes, sniffed) = match read {
+            Ok(read) => read,
             Err(e @ Error::Io { .. }) => {
                 problems.extend(e.into_problems(&file));
                 continue;
@@ -374,7 +394,7 @@ pub(crate) fn read_dir_parts(
                 continue;
             }
         };
-        let format = match sniff(&file, &bytes) {
+        let format = match sniffed {
             Ok(Sniffed::Known(f)) => f,
             Ok(Sniffed::Unsupported(what)) => {
                 skip(&file, what.to_owned());
@@ -439,7 +459,8 @@ pub(crate) fn read_dir_parts(
         .filter_map(|(p, _, _)| p.parent().map(Path::to_owned))
         .collect();
     // Shallow manifests first, so a workspace root is read before its members.
-    found.sort_by_key(|(p, _, _)| (p.components().count(), p.clone()));
+    // `files` was sorted by path, and the sort is stable: by depth, then path.
+    found.sort_by_cached_key(|(p, _, _)| p.components().count());
 
     // Folders whose `Cargo.lock` a manifest or saved metadata already stands for.
     let cargo_read: HashSet<PathBuf> = found
@@ -1143,6 +1164,20 @@ mod publiccode_tests;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Parts come back in order and cover every item once, however many threads ran.
+    #[test]
+    fn parallel_parts_keep_the_order_of_the_items() {
+        for n in [0, 1, 511, 1_024, 5_000] {
+            let items: Vec<usize> = (0..n).collect();
+            let parts = chunks_in_parallel(&items, <[usize]>::to_vec);
+            assert_eq!(parts.concat(), items);
+            assert_eq!(
+                map_in_parallel(&items, |i| i * 2),
+                items.iter().map(|i| i * 2).collect::<Vec<_>>()
+            );
+        }
+    }
 
     #[test]
     fn input_file_hashes_bytes() {

@@ -222,10 +222,14 @@ impl Package {
     /// `name@version` as a label for people, control characters (newline included)
     /// written as `\u{..}` so a name cannot drive a terminal or forge a line.
     pub fn display_name(&self) -> String {
-        let label = match &self.version {
-            Some(v) => format!("{}@{v}", self.name),
-            None => self.name.clone(),
-        };
+        // Pushed, not formatted: a large offer asks for a label per package per check.
+        let version = self.version.as_deref();
+        let mut label = String::with_capacity(self.name.len() + version.map_or(0, |v| v.len() + 1));
+        label.push_str(&self.name);
+        if let Some(v) = version {
+            label.push('@');
+            label.push_str(v);
+        }
         if label.contains(char::is_control) {
             crate::text::escape_controls(&label)
         } else {

@@ -14,41 +14,24 @@ use crate::finding::{Finding, Level};
 use crate::text::escape_controls;
 
 pub(super) fn render(a: &Analysis, fail_on: Level, color: bool) -> String {
-    // About 600 bytes per finding: reserved once, so a large offer's output is not
-    // copied each time the buffer would have grown.
-    let mut buf = Vec::with_capacity(a.findings.len().saturating_mul(640));
-    {
-        let mut w: Box<dyn termcolor::WriteColor + '_> = if color {
-            Box::new(termcolor::Ansi::new(&mut buf))
-        } else {
-            Box::new(termcolor::NoColor::new(&mut buf))
-        };
-        let config = Config::default();
-        // The first sentence of each rule's "how to resolve", worked out once per rule,
-        // not once per finding (an offer can have 100,000 findings of one rule).
-        let mut helps: BTreeMap<&str, Option<String>> = BTreeMap::new();
-        for f in a.findings.iter().filter(|f| f.exception.is_none()) {
-            let mut files = SimpleFiles::new();
-            let help = helps.entry(f.rule.as_str()).or_insert_with(|| help(a, f));
-            let diag = diagnostic(a, f, help.as_deref(), &mut files);
-            if !color && diag.labels.is_empty() {
-                // Most findings of a large offer have no inclusion path to draw: written
-                // directly, the same bytes as the renderer's (a test holds them equal).
-                write_unlabelled(&mut *w, &diag);
-                continue;
-            }
-            // Rendering into memory: only a files error can occur, and then the plain
-            // line is written instead.
-            if term::emit(&mut *w, &config, &files, &diag).is_err() {
-                let _ = writeln!(
-                    w,
-                    "{}[{}]: {}\n",
-                    level_word(f.level),
-                    f.rule,
-                    f.hit.message
-                );
-            }
-        }
+    let shown: Vec<&Finding> = a
+        .findings
+        .iter()
+        .filter(|f| f.exception.is_none())
+        .collect();
+    // The first sentence of each rule's "how to resolve", worked out once per rule,
+    // not once per finding (an offer can have 100,000 findings of one rule).
+    let mut helps: BTreeMap<&str, Option<String>> = BTreeMap::new();
+    for f in &shown {
+        helps.entry(f.rule.as_str()).or_insert_with(|| help(a, f));
+    }
+    // Consecutive parts written on a few threads when there are many findings, joined
+    // in order: the same bytes however the work was split.
+    let parts =
+        crate::ingest::chunks_in_parallel(&shown, |part| write_findings(a, part, &helps, color));
+    let mut buf = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        buf.extend_from_slice(&part);
     }
     // Everything written is text; the lossy path (a copy) only if that ever breaks.
     let mut text = String::from_utf8(buf)
@@ -71,6 +54,49 @@ pub(super) fn render(a: &Analysis, fail_on: Level, color: bool) -> String {
     }
     text.push_str(&summary(a, fail_on));
     text
+}
+
+/// The diagnostics of `findings`, in order.
+fn write_findings(
+    a: &Analysis,
+    findings: &[&Finding],
+    helps: &BTreeMap<&str, Option<String>>,
+    color: bool,
+) -> Vec<u8> {
+    // About 600 bytes per finding: reserved once, so a large offer's output is not
+    // copied each time the buffer would have grown.
+    let mut buf = Vec::with_capacity(findings.len().saturating_mul(640));
+    {
+        let mut w: Box<dyn termcolor::WriteColor + '_> = if color {
+            Box::new(termcolor::Ansi::new(&mut buf))
+        } else {
+            Box::new(termcolor::NoColor::new(&mut buf))
+        };
+        let config = Config::default();
+        for f in findings {
+            let mut files = SimpleFiles::new();
+            let help = helps.get(f.rule.as_str()).and_then(Option::as_deref);
+            let diag = diagnostic(a, f, help, &mut files);
+            if !color && diag.labels.is_empty() {
+                // Most findings of a large offer have no inclusion path to draw: written
+                // directly, the same bytes as the renderer's (a test holds them equal).
+                write_unlabelled(&mut *w, &diag);
+                continue;
+            }
+            // Rendering into memory: only a files error can occur, and then the plain
+            // line is written instead.
+            if term::emit(&mut *w, &config, &files, &diag).is_err() {
+                let _ = writeln!(
+                    w,
+                    "{}[{}]: {}\n",
+                    level_word(f.level),
+                    f.rule,
+                    f.hit.message
+                );
+            }
+        }
+    }
+    buf
 }
 
 /// A diagnostic without labels, written as codespan's renderer writes it without

@@ -108,8 +108,8 @@ struct FindingOut<'a> {
     level: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     package: Option<PackageOut<'a>>,
-    message: &'a Text,
-    notes: &'a [Text],
+    message: &'a str,
+    notes: &'a [String],
     path: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     exception: Option<ExceptionOut<'a>>,
@@ -154,6 +154,20 @@ pub(crate) fn render(a: &Analysis, fail_on: Level) -> String {
     let mut paths = Paths::default();
     let counts = a.counts();
     let count = |l: Level| counts.iter().find(|(x, _)| *x == l).map_or(0, |c| c.1);
+    // The English words of every finding (most of a large document's cost), rendered
+    // in consecutive parts on a few threads when there are many, kept in order.
+    let words: Vec<(String, Vec<String>)> =
+        crate::ingest::chunks_in_parallel(&a.findings, |part| {
+            part.iter()
+                .map(|f| {
+                    let notes = f.hit.notes.iter().map(Text::to_string).collect();
+                    (f.hit.message.to_string(), notes)
+                })
+                .collect::<Vec<_>>()
+        })
+        .into_iter()
+        .flatten()
+        .collect();
     let doc = Doc {
         schema: SCHEMA,
         tool: Tool {
@@ -190,7 +204,8 @@ pub(crate) fn render(a: &Analysis, fail_on: Level) -> String {
         findings: a
             .findings
             .iter()
-            .map(|f| FindingOut {
+            .zip(&words)
+            .map(|(f, (message, notes))| FindingOut {
                 rule: &f.rule,
                 name: a.catalogue.get(&f.rule).map_or("", |r| r.name.as_str()),
                 level: f.level.as_str(),
@@ -202,8 +217,8 @@ pub(crate) fn render(a: &Analysis, fail_on: Level) -> String {
                         id: p.id.to_string(),
                     }
                 }),
-                message: &f.hit.message,
-                notes: &f.hit.notes,
+                message,
+                notes,
                 path: f.path.map(|(p, scope)| paths.node(a, p, scope)),
                 exception: f.exception.as_ref().map(|e| ExceptionOut {
                     reason: &e.reason,
