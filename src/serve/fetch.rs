@@ -465,6 +465,9 @@ pub(crate) struct AssessmentDetail {
     pub sovra_version: String,
     /// The candidate of the stored report view model (`sovra.report/2`).
     pub report: serde_json::Value,
+    /// The length of the stored report JSON: what the answer weighs in memory, about.
+    #[serde(skip)]
+    pub report_bytes: usize,
 }
 
 /// A candidate with its latest assessment and its history, newest first.
@@ -551,7 +554,7 @@ fn summary_of(s: &crate::store::Summary) -> CandidateSummary {
 /// Every write to the catalogue replaces the read model, and with it every answer.
 pub(crate) async fn memoised<T, F, Fut>(app: &App, key: String, make: F) -> Result<Arc<T>, Problem>
 where
-    T: std::any::Any + Send + Sync,
+    T: crate::store::Weigh + std::any::Any + Send + Sync,
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<T, Problem>>,
 {
@@ -582,8 +585,13 @@ pub(crate) async fn candidates(
     .await
 }
 
-/// The candidate of the stored report JSON of assessment `id`, in `lang`.
-async fn report_candidate(app: &App, id: i64, lang: &str) -> Result<serde_json::Value, Problem> {
+/// The candidate of the stored report JSON of assessment `id`, in `lang`, and the
+/// JSON's length.
+async fn report_candidate(
+    app: &App,
+    id: i64,
+    lang: &str,
+) -> Result<(serde_json::Value, usize), Problem> {
     let json = app
         .db
         .store
@@ -592,7 +600,39 @@ async fn report_candidate(app: &App, id: i64, lang: &str) -> Result<serde_json::
         .unwrap_or_default();
     let mut v: serde_json::Value =
         serde_json::from_str(&json).map_err(|e| Problem::internal(&e))?;
-    Ok(v["candidates"][0].take())
+    Ok((v["candidates"][0].take(), json.len()))
+}
+
+// What memoised answers weigh (`store::Weigh`), about: a parsed JSON tree takes several
+// times its text.
+impl crate::store::Weigh for SearchResult {
+    fn weight(&self) -> usize {
+        256 + 512 * self.candidates.len()
+    }
+}
+
+impl crate::store::Weigh for Vec<FunctionSummary> {
+    fn weight(&self) -> usize {
+        64 * self.len()
+    }
+}
+
+impl crate::store::Weigh for FunctionDetail {
+    fn weight(&self) -> usize {
+        256 + 512 * self.alternatives.len()
+    }
+}
+
+impl crate::store::Weigh for CandidateDetail {
+    fn weight(&self) -> usize {
+        1024 + 256 * self.history.len() + self.latest.as_ref().map_or(0, |l| 6 * l.report_bytes)
+    }
+}
+
+impl crate::store::Weigh for axum::body::Bytes {
+    fn weight(&self) -> usize {
+        self.len()
+    }
 }
 
 /// One stored assessment with its report's candidate, worded in `lang`.
@@ -617,6 +657,7 @@ async fn assessment_of(
     lang: &str,
 ) -> Result<AssessmentDetail, Problem> {
     let r = &s.row;
+    let (report, report_bytes) = report_candidate(app, r.id, lang).await?;
     Ok(AssessmentDetail {
         id: r.id,
         candidate_id: r.candidate_id,
@@ -629,7 +670,8 @@ async fn assessment_of(
         licence_classes: s.licence_classes.clone(),
         jurisdictions: s.jurisdictions.clone(),
         sovra_version: r.sovra_version.clone(),
-        report: report_candidate(app, r.id, lang).await?,
+        report,
+        report_bytes,
     })
 }
 

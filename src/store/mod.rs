@@ -41,6 +41,7 @@ pub(crate) use query::{
     AssessmentDetail, AssessmentRow, AuditEntry, CandidateDetail, Diff, FindingChange, FindingRow,
     FunctionEntry, InputRow, Search, SearchPage, Summary, Withdrawal,
 };
+pub(crate) use read::Weigh;
 #[allow(unused_imports, reason = "the interface `serve` builds on")]
 pub(crate) use run::{AddRequest, Prepared, Reproduced, prepare};
 

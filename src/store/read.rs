@@ -29,8 +29,34 @@ use super::query::{AssessmentRow, FunctionEntry, ROW, Search, SearchPage, Summar
 use super::{Backend, Store, int, text};
 use crate::error::Result;
 
-/// Answers memoised per snapshot, at most.
+/// Answers memoised per snapshot, at most, and their weight (about the bytes they hold)
+/// at most: a reader asking for every large candidate in turn must not fill memory.
 const MEMO_ENTRIES: usize = 2048;
+const MEMO_BYTES: usize = 64 << 20;
+
+/// About how many bytes of memory a memoised answer holds.
+pub(crate) trait Weigh {
+    fn weight(&self) -> usize;
+}
+
+impl Weigh for String {
+    fn weight(&self) -> usize {
+        self.len()
+    }
+}
+
+impl Weigh for Vec<u8> {
+    fn weight(&self) -> usize {
+        self.len()
+    }
+}
+
+/// The memoised answers and their total weight.
+#[derive(Default)]
+struct Memo {
+    answers: HashMap<String, Arc<dyn Any + Send + Sync>>,
+    weight: usize,
+}
 
 /// Results one search returns unless it asks for another number; at most.
 const DEFAULT_LIMIT: i64 = 50;
@@ -79,7 +105,7 @@ pub(crate) struct Snapshot {
     text: String,
     /// Where each entry's text starts in `text`, ascending.
     starts: Vec<usize>,
-    memo: Mutex<HashMap<String, Arc<dyn Any + Send + Sync>>>,
+    memo: Mutex<Memo>,
     /// Every function with its alternatives, computed with the snapshot (the functions
     /// filter is on every search page: computing it per request, or by a hundred
     /// requests at once after a write, costs more than the search).
@@ -177,7 +203,7 @@ impl Snapshot {
             entries,
             text,
             starts,
-            memo: Mutex::new(HashMap::new()),
+            memo: Mutex::new(Memo::default()),
             functions,
         }
     }
@@ -271,21 +297,30 @@ impl Snapshot {
     /// What was memoised under `key`, if it is a `T`.
     pub(crate) fn memo<T: Any + Send + Sync>(&self, key: &str) -> Option<Arc<T>> {
         let m = self.memo.lock().unwrap_or_else(|p| p.into_inner());
-        m.get(key).cloned().and_then(|v| v.downcast::<T>().ok())
+        m.answers
+            .get(key)
+            .cloned()
+            .and_then(|v| v.downcast::<T>().ok())
     }
 
-    /// Memoises `value` under `key`; returns it shared. A full memo starts again
-    /// empty (bounded memory, and the answers asked for since are memoised anew).
-    pub(crate) fn remember<T: Any + Send + Sync>(&self, key: &str, value: T) -> Arc<T> {
+    /// Memoises `value` under `key`; returns it shared. A memo that would hold more than
+    /// [`MEMO_ENTRIES`] answers or [`MEMO_BYTES`] starts again empty (the answers asked
+    /// for since are memoised anew); an answer heavier than that alone is not kept.
+    pub(crate) fn remember<T: Weigh + Any + Send + Sync>(&self, key: &str, value: T) -> Arc<T> {
+        let weight = value.weight().saturating_add(key.len());
         let value = Arc::new(value);
-        let mut m = self.memo.lock().unwrap_or_else(|p| p.into_inner());
-        if m.len() >= MEMO_ENTRIES {
-            m.clear();
+        if weight > MEMO_BYTES {
+            return value;
         }
-        m.insert(
-            key.to_owned(),
-            Arc::clone(&value) as Arc<dyn Any + Send + Sync>,
-        );
+        let mut m = self.memo.lock().unwrap_or_else(|p| p.into_inner());
+        if m.answers.len() >= MEMO_ENTRIES || m.weight.saturating_add(weight) > MEMO_BYTES {
+            m.answers.clear();
+            m.weight = 0;
+        }
+        let any = Arc::clone(&value) as Arc<dyn Any + Send + Sync>;
+        if m.answers.insert(key.to_owned(), any).is_none() {
+            m.weight += weight;
+        }
         value
     }
 }
@@ -534,18 +569,37 @@ mod tests {
     }
 
     #[test]
-    fn memo_is_typed_and_bounded() {
+    fn memo_is_typed_and_bounded_in_number_and_bytes() {
         let s = snapshot();
-        assert_eq!(*s.remember("k", 5_u32), 5);
-        assert_eq!(s.memo::<u32>("k").as_deref(), Some(&5));
-        assert!(s.memo::<String>("k").is_none());
+        assert_eq!(*s.remember("k", "five".to_owned()), "five");
+        assert_eq!(
+            s.memo::<String>("k").as_deref().map(String::as_str),
+            Some("five")
+        );
+        assert!(s.memo::<Vec<u8>>("k").is_none(), "typed");
         for i in 0..MEMO_ENTRIES + 10 {
-            s.remember(&i.to_string(), i);
+            s.remember(&i.to_string(), i.to_string());
         }
         // Full at MEMO_ENTRIES: emptied, then the last eleven remembered.
-        assert_eq!(s.memo.lock().unwrap().len(), 11);
-        let last = MEMO_ENTRIES + 9;
-        assert_eq!(s.memo::<usize>(&last.to_string()).as_deref(), Some(&last));
-        assert!(s.memo::<u32>("k").is_none());
+        assert_eq!(s.memo.lock().unwrap().answers.len(), 11);
+        let last = (MEMO_ENTRIES + 9).to_string();
+        assert_eq!(s.memo::<String>(&last).as_deref(), Some(&last));
+        assert!(s.memo::<String>("k").is_none());
+        // By weight: answers of a quarter of the bound each, four fit, a fifth empties
+        // the memo; one heavier than the bound is answered and not kept.
+        let s = snapshot();
+        for i in 0..5 {
+            s.remember(&format!("big {i}"), vec![0_u8; MEMO_BYTES / 4 - 16]);
+        }
+        let m = s.memo.lock().unwrap();
+        assert_eq!(m.answers.len(), 1);
+        assert!(m.weight <= MEMO_BYTES);
+        drop(m);
+        assert_eq!(
+            s.remember("huge", vec![1_u8; MEMO_BYTES + 1]).len(),
+            MEMO_BYTES + 1
+        );
+        assert!(s.memo::<Vec<u8>>("huge").is_none());
+        assert!(s.memo::<Vec<u8>>("big 4").is_some());
     }
 }
