@@ -95,6 +95,11 @@ struct RunArgs {
     /// it ends); default: the system's temporary directory
     #[arg(long, value_name = "DIR")]
     work_dir: Option<PathBuf>,
+    /// The policy uploads are judged by: a bundled name or a file (default:
+    /// de-public-sector). Only whoever runs the server sets it; a start with another
+    /// policy than the last one is recorded in the audit log
+    #[arg(long, value_name = "POLICY")]
+    policy: Option<String>,
     /// Hours a login lasts
     #[arg(long, value_name = "HOURS", default_value_t = 8,
           value_parser = clap::value_parser!(u64).range(1..=720))]
@@ -120,10 +125,36 @@ pub(crate) fn run(args: Args) -> Result<Status> {
                     .work_dir
                     .unwrap_or_else(|| std::env::temp_dir().join("sovra-serve")),
                 session_ttl: Duration::from_secs(r.session_hours * 3600),
+                policy: serve_policy(r.policy)?,
             })?;
             Ok(Status::Clean)
         }
     }
+}
+
+/// `--policy` for uploads: a bundled name as it is, a file by its absolute path (jobs
+/// run in other directories), loaded once now so that a bad policy fails the start.
+fn serve_policy(flag: Option<String>) -> Result<String> {
+    let spec = flag.unwrap_or_else(|| crate::store::DEFAULT_POLICY.to_owned());
+    let spec = if crate::policy::bundled_names().contains(&spec.as_str()) {
+        spec
+    } else {
+        let path = std::path::Path::new(&spec);
+        std::fs::canonicalize(path)
+            .map_err(|e| Error::io(path, e))?
+            .to_string_lossy()
+            .into_owned()
+    };
+    let mut catalogue = crate::engine::embedded_catalogue()?;
+    crate::policy::load(
+        &crate::policy::PolicyRequest {
+            policy: Some(spec.clone()),
+            project: None,
+        },
+        &mut catalogue,
+        &crate::assess::FILES,
+    )?;
+    Ok(spec)
 }
 
 /// `--db`, else `SOVRA_DB`.

@@ -100,6 +100,38 @@ impl Db {
         self.pool().close().await;
     }
 
+    /// Records the policy uploads are judged by in the audit log when it differs from
+    /// the one the last start recorded: a bundled name, or a file's path with the
+    /// SHA-256 of its text (an edited file is a change too).
+    pub(crate) async fn record_policy(&self, policy: &str) -> Result<()> {
+        let path = std::path::Path::new(policy);
+        let detail = if path.is_absolute() {
+            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+            format!("{policy} sha256:{}", super::auth::sha256_hex(&bytes))
+        } else {
+            policy.to_owned()
+        };
+        let last: Option<String> = sqlx::query(
+            "SELECT detail FROM audit_log WHERE action = 'serve-policy' ORDER BY id DESC LIMIT 1",
+        )
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db_err)?
+        .map(|r| r.try_get::<String, _>("detail").unwrap_or_default());
+        if last.as_deref() == Some(detail.as_str()) {
+            return Ok(());
+        }
+        let mut tx = self.store.begin().await?;
+        tx.audit(
+            &super::admin::operator(),
+            "serve-policy",
+            "uploads",
+            &detail,
+        )
+        .await?;
+        tx.commit().await
+    }
+
     /// Adds a user, or sets the role and password of an existing one.
     pub(crate) async fn put_user(
         &self,

@@ -892,7 +892,8 @@ pub(crate) async fn assess_and_store(
     let today = jiff::Timestamp::now()
         .to_zoned(jiff::tz::TimeZone::UTC)
         .date();
-    let req = crate::store::AddRequest::new(vec![root], today);
+    let mut req = crate::store::AddRequest::new(vec![root], today);
+    req.policy = Some(app.config.policy.clone());
     let prepared = tokio::task::spawn_blocking(move || crate::store::prepare(&req))
         .await
         .map_err(|e| format!("the assessment stopped: {e}"))?

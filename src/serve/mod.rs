@@ -68,6 +68,8 @@ pub(crate) struct Config {
     pub work_dir: PathBuf,
     /// How long a session lasts.
     pub session_ttl: Duration,
+    /// The policy uploads are judged by: a bundled name or an absolute file path.
+    pub policy: String,
 }
 
 /// What every request handler shares.
@@ -96,6 +98,7 @@ async fn serve(config: Config) -> Result<()> {
     let db = db::Db::open(&config.db).await?;
     // The read model is built before the first request, not by it.
     db.store.snapshot().await?;
+    db.record_policy(&config.policy).await?;
     std::fs::create_dir_all(&config.work_dir).map_err(|e| Error::io(&config.work_dir, e))?;
     let pages = pages::Pages::load()?;
     let listener = tokio::net::TcpListener::bind(&config.listen)

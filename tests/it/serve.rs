@@ -774,6 +774,102 @@ fn a_policy_inside_an_uploaded_archive_does_not_change_the_verdict() {
     assert!(gates.contains("CON001"), "{gates}");
 }
 
+/// The policy uploads are judged by is the operator's (`--policy`), named in each
+/// assessment's evidence; a start with another policy is audited once; a bad policy
+/// fails the start with its position.
+#[test]
+fn the_operator_sets_the_uploads_policy_and_a_change_is_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("catalogue.db").display().to_string();
+    let work = dir.path().join("work");
+    let policy = dir.path().join("team.toml");
+    std::fs::write(
+        &policy,
+        "extends = \"de-public-sector\"\n\n[rules.CON001]\nlevel = \"allow\"\n",
+    )
+    .unwrap();
+    let audited = || -> Vec<String> {
+        let out = Command::new(env!("CARGO_BIN_EXE_sovra"))
+            .args(["catalog", "audit", "--format", "json", "--db", &db])
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "serve-policy")
+            .map(|e| e["detail"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let p = policy.display().to_string();
+    let s = Server::start_on(&db, &work, &["--workers", "1", "--policy", &p]);
+    let token = add_token(&db, "ci", "assessor");
+    let a = upload(
+        &s.addr,
+        &token,
+        &[("files", "p.tar.gz", &sample("proprietary-suite"))],
+    );
+    assert_eq!(a.status, 202, "{}", a.text());
+    let job = wait_job(
+        &s.addr,
+        a.json()["id"].as_str().unwrap(),
+        Duration::from_secs(240),
+    );
+    assert_eq!(job["state"], "done", "{job}");
+    let id = job["candidate_id"].as_i64().unwrap();
+    let c = get(&s.addr, &format!("/api/v1/candidates/{id}"), &[]).json();
+    let gates = c["latest"]["report"]["failed_gates"].to_string();
+    assert!(
+        !gates.contains("CON001"),
+        "the operator's policy allows CON001: {gates}"
+    );
+    assert_ne!(c["latest"]["verdict"], "non-compliant", "{}", c["latest"]);
+    let evidence = c["latest"]["report"]["evidence"]["policy"].to_string();
+    assert!(evidence.contains("team"), "{evidence}");
+    drop(s);
+    let first = audited();
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert!(first[0].contains("team.toml sha256:"), "{first:?}");
+
+    // The same policy again: nothing new; an edited file or another policy: recorded.
+    let s = Server::start_on(&db, &work, &["--workers", "0", "--policy", &p]);
+    drop(s);
+    assert_eq!(audited().len(), 1);
+    std::fs::write(&policy, "extends = \"de-public-sector\"\n").unwrap();
+    drop(Server::start_on(
+        &db,
+        &work,
+        &["--workers", "0", "--policy", &p],
+    ));
+    drop(Server::start_on(&db, &work, &["--workers", "0"]));
+    let all = audited();
+    assert_eq!(all.len(), 3, "{all:?}");
+    assert_eq!(all[0], "de-public-sector", "newest first: {all:?}");
+
+    // A bad policy: no server, a located error, exit 2.
+    std::fs::write(
+        &policy,
+        "extends = \"de-public-sector\"\n[rules.CON001]\nlevel = 7\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_sovra"))
+        .args([
+            "serve",
+            "--db",
+            &db,
+            "--listen",
+            "127.0.0.1:0",
+            "--policy",
+            &p,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("team.toml:3"), "{err}");
+}
+
 /// The sample offers as archives, as a browser would upload them.
 fn sample(name: &str) -> Vec<u8> {
     tar_gz(&root().join("samples").join(name))
