@@ -615,6 +615,39 @@ fn sigterm_ends_the_server_cleanly() {
     );
 }
 
+/// Uploads `bytes` as `name` with `token`, waits for the job to be done, and answers
+/// the stored candidate (`GET /api/v1/candidates/{id}`).
+fn upload_assessed(addr: &str, token: &str, name: &str, bytes: &[u8]) -> serde_json::Value {
+    let a = upload(addr, token, &[("files", name, bytes)]);
+    assert_eq!(a.status, 202, "{}", a.text());
+    let job = wait_job(
+        addr,
+        a.json()["id"].as_str().unwrap(),
+        Duration::from_secs(240),
+    );
+    assert_eq!(job["state"], "done", "{job}");
+    let id = job["candidate_id"].as_i64().unwrap();
+    get(addr, &format!("/api/v1/candidates/{id}"), &[]).json()
+}
+
+/// The audit log's entries of `action` in catalogue `db`, newest first.
+fn audit_entries(db: &str, action: &str) -> Vec<serde_json::Value> {
+    let out = crate::support::sovra(&["catalog", "audit", "--format", "json", "--db", db]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == action)
+        .cloned()
+        .collect()
+}
+
 /// Withdrawing a candidate needs an admin, a reason and (for a session) the CSRF
 /// token; it leaves search and the functions list, keeps its history, is audited, and
 /// a new assessment takes it back in.
@@ -624,12 +657,17 @@ fn withdrawing_a_candidate_needs_an_admin_and_deletes_nothing() {
     let assessor = add_token(&s.db, "ci-assessor", "assessor");
     let admin = add_token(&s.db, "ci-admin", "admin");
     let add = || {
-        let out = Command::new(env!("CARGO_BIN_EXE_sovra"))
-            .args(["catalog", "add", "samples/proprietary-suite", "--db", &s.db])
-            .args(["--date", "2026-03-01", "--format", "json"])
-            .current_dir(root())
-            .output()
-            .unwrap();
+        let out = crate::support::sovra(&[
+            "catalog",
+            "add",
+            "samples/proprietary-suite",
+            "--db",
+            &s.db,
+            "--date",
+            "2026-03-01",
+            "--format",
+            "json",
+        ]);
         assert!(
             out.status.success(),
             "{}",
@@ -703,18 +741,8 @@ fn withdrawing_a_candidate_needs_an_admin_and_deletes_nothing() {
         page.contains("id=\"withdrawn\"") && page.contains("zurückgezogen"),
         "{page}"
     );
-    let audit = Command::new(env!("CARGO_BIN_EXE_sovra"))
-        .args(["catalog", "audit", "--format", "json", "--db", &s.db])
-        .output()
-        .unwrap();
-    let audit: serde_json::Value = serde_json::from_slice(&audit.stdout).unwrap();
-    let withdrawals: Vec<&serde_json::Value> = audit["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["action"] == "withdraw")
-        .collect();
-    assert_eq!(withdrawals.len(), 1, "{audit}");
+    let withdrawals = audit_entries(&s.db, "withdraw");
+    assert_eq!(withdrawals.len(), 1, "{withdrawals:?}");
     assert_eq!(withdrawals[0]["actor"], "token:ci-admin");
 
     // A new assessment takes it back in.
@@ -744,20 +772,7 @@ fn a_policy_inside_an_uploaded_archive_does_not_change_the_verdict() {
         "[rules.CON001]\nlevel = \"allow\"\n",
     )
     .unwrap();
-    let a = upload(
-        &s.addr,
-        &token,
-        &[("files", "offer.tar.gz", &tar_gz(&offer))],
-    );
-    assert_eq!(a.status, 202, "{}", a.text());
-    let job = wait_job(
-        &s.addr,
-        a.json()["id"].as_str().unwrap(),
-        Duration::from_secs(240),
-    );
-    assert_eq!(job["state"], "done", "{job}");
-    let id = job["candidate_id"].as_i64().unwrap();
-    let c = get(&s.addr, &format!("/api/v1/candidates/{id}"), &[]).json();
+    let c = upload_assessed(&s.addr, &token, "offer.tar.gz", &tar_gz(&offer));
     assert_eq!(c["latest"]["verdict"], "non-compliant", "{}", c["latest"]);
     let policy = &c["latest"]["report"]["evidence"]["policy"];
     let not_applied: Vec<&str> = policy["not_applied"]
@@ -789,36 +804,15 @@ fn the_operator_sets_the_uploads_policy_and_a_change_is_audited() {
     )
     .unwrap();
     let audited = || -> Vec<String> {
-        let out = Command::new(env!("CARGO_BIN_EXE_sovra"))
-            .args(["catalog", "audit", "--format", "json", "--db", &db])
-            .output()
-            .unwrap();
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        v["entries"]
-            .as_array()
-            .unwrap()
+        audit_entries(&db, "serve-policy")
             .iter()
-            .filter(|e| e["action"] == "serve-policy")
             .map(|e| e["detail"].as_str().unwrap().to_owned())
             .collect()
     };
     let p = policy.display().to_string();
     let s = Server::start_on(&db, &work, &["--workers", "1", "--policy", &p]);
     let token = add_token(&db, "ci", "assessor");
-    let a = upload(
-        &s.addr,
-        &token,
-        &[("files", "p.tar.gz", &sample("proprietary-suite"))],
-    );
-    assert_eq!(a.status, 202, "{}", a.text());
-    let job = wait_job(
-        &s.addr,
-        a.json()["id"].as_str().unwrap(),
-        Duration::from_secs(240),
-    );
-    assert_eq!(job["state"], "done", "{job}");
-    let id = job["candidate_id"].as_i64().unwrap();
-    let c = get(&s.addr, &format!("/api/v1/candidates/{id}"), &[]).json();
+    let c = upload_assessed(&s.addr, &token, "p.tar.gz", &sample("proprietary-suite"));
     let gates = c["latest"]["report"]["failed_gates"].to_string();
     assert!(
         !gates.contains("CON001"),
