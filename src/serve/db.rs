@@ -106,7 +106,7 @@ impl Db {
     pub(crate) async fn record_policy(&self, policy: &str) -> Result<()> {
         let path = std::path::Path::new(policy);
         let detail = if path.is_absolute() {
-            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+            let bytes = crate::ingest::read_bounded(path, crate::ingest::DEFAULT_MAX_FILE_BYTES)?;
             format!("{policy} sha256:{}", super::auth::sha256_hex(&bytes))
         } else {
             policy.to_owned()

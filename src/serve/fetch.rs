@@ -683,11 +683,13 @@ pub(crate) async fn candidate(
     id: i64,
     lang: &str,
 ) -> Result<Arc<CandidateDetail>, Problem> {
-    let snap = app.db.store.snapshot().await?;
-    let key = format!("candidate {id} {lang}");
-    if let Some(d) = snap.memo::<CandidateDetail>(&key) {
-        return Ok(d);
-    }
+    memoised(app, format!("candidate {id} {lang}"), || {
+        candidate_of(app, id, lang)
+    })
+    .await
+}
+
+async fn candidate_of(app: &App, id: i64, lang: &str) -> Result<CandidateDetail, Problem> {
     let c = app
         .db
         .store
@@ -708,7 +710,7 @@ pub(crate) async fn candidate(
         history.push(h);
     }
     history.reverse();
-    let detail = CandidateDetail {
+    Ok(CandidateDetail {
         id: c.id,
         vendor: c.latest.row.vendor.clone(),
         functions: c.latest.functions.clone(),
@@ -716,8 +718,7 @@ pub(crate) async fn candidate(
         name: c.name,
         history,
         withdrawn: c.withdrawn,
-    };
-    Ok(snap.remember(&key, detail))
+    })
 }
 
 /// Longest reason of a withdrawal, in characters.
