@@ -308,7 +308,7 @@ fn read_all(files: &[PathBuf], max_bytes: u64) -> Vec<Result<Sniffing>> {
 /// `f` of every item, in order, on a few threads when there are many items (at least
 /// 512 each; up to four threads). A thread that panicked has its items mapped
 /// again on this thread, so a panic is not swallowed (it repeats) and nothing is dropped.
-fn map_in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+pub(crate) fn map_in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     chunks_in_parallel(items, |part| part.iter().map(&f).collect::<Vec<_>>())
         .into_iter()
         .flatten()

@@ -29,7 +29,12 @@ pub(super) fn render(a: &Analysis, fail_on: Level, color: bool) -> String {
     // in order: the same bytes however the work was split.
     let parts =
         crate::ingest::chunks_in_parallel(&shown, |part| write_findings(a, part, &helps, color));
-    let mut buf = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    // Joined into the first part's buffer, each later part freed once appended: the
+    // output is not held twice.
+    let total: usize = parts.iter().map(Vec::len).sum();
+    let mut parts = parts.into_iter();
+    let mut buf = parts.next().unwrap_or_default();
+    buf.reserve(total - buf.len());
     for part in parts {
         buf.extend_from_slice(&part);
     }
