@@ -20,6 +20,10 @@
 
 #![allow(clippy::print_stdout, clippy::unwrap_used)]
 
+/// The allocator of the `sovra` binary (`src/main.rs`), so that readers are timed as they run there.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -8,7 +8,9 @@
 //! record no licences.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use hashbrown::HashMap;
 use std::path::Path;
 
 use serde::Deserialize;

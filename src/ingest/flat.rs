@@ -5,8 +5,8 @@
 //! manifest beside it where one was read, and otherwise are inferred as the packages no
 //! other package needs (each in its own scope).
 
+use hashbrown::HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use crate::model::{
     Ecosystem, EdgeKind, InputIdx, Inventory, Package, PackageId, PkgIdx, SourceKind,
@@ -144,16 +144,11 @@ pub(super) fn package(
         Some(p) => PackageId(p.clone()),
         None => PackageId::synthetic(&ecosystem, name, version),
     };
-    Package {
-        id,
-        name: name.to_owned(),
-        version: version.map(str::to_owned),
-        ecosystem,
-        purl,
-        source,
-        input,
-        ..Package::default()
-    }
+    let mut p = Package::new(id, name.to_owned(), ecosystem, source);
+    p.version = version.map(str::to_owned);
+    p.purl = purl;
+    p.input = input;
+    p
 }
 
 /// The project a lockfile belongs to: named by its manifest or lockfile, else after the
@@ -222,14 +217,24 @@ pub(super) fn encode(s: &str) -> String {
 
 fn encode_into(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'~' | b'+') {
-            out.push(char::from(b));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 15)]));
+    let safe = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'~' | b'+');
+    // Runs of safe bytes are copied whole. A run starts after an encoded byte and ends
+    // before one: both ends are ASCII, so both are character boundaries.
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        if safe(b) {
+            continue;
         }
+        if start < i {
+            out.push_str(&s[start..i]);
+        }
+        out.push('%');
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 15)]));
+        start = i + 1;
+    }
+    if start < s.len() {
+        out.push_str(&s[start..]);
     }
 }
 

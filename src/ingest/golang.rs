@@ -9,7 +9,7 @@
 //! source); `exclude` and `retract` do not name dependencies. Go modules carry no licence
 //! metadata; `enrich` asks the Go module ecosystem.
 
-use std::collections::{HashMap, HashSet};
+use hashbrown::{HashMap, HashSet};
 use std::path::Path;
 
 use super::flat;
@@ -53,7 +53,12 @@ struct Replace<'a> {
 /// returns whether the comment says `indirect`.
 fn words<'a>(line: &'a str, words: &mut Vec<&'a str>) -> bool {
     words.clear();
-    let (code, comment) = match line.find("//") {
+    // `//` found by its first byte: most lines have no `/` outside their module path.
+    let slashes = line
+        .bytes()
+        .enumerate()
+        .position(|(i, b)| b == b'/' && line.as_bytes().get(i + 1) == Some(&b'/'));
+    let (code, comment) = match slashes {
         Some(i) => (&line[..i], &line[i + 2..]),
         None => (line, ""),
     };

@@ -7,7 +7,7 @@
 //! build for annotation processors and build-script class paths alone, otherwise dev:
 //! test class paths). Any other line is malformed.
 
-use std::collections::HashMap;
+use hashbrown::HashMap;
 use std::path::Path;
 
 use super::flat;

@@ -447,17 +447,12 @@ fn package(
     input: InputIdx,
 ) -> Package {
     let purl = purl(&name, version.as_deref());
-    Package {
-        id: PackageId(purl.clone()),
-        name,
-        version,
-        ecosystem: Ecosystem::Npm,
-        purl: Some(purl),
-        source,
-        integrity,
-        input,
-        ..Package::default()
-    }
+    let mut p = Package::new(PackageId(purl.clone()), name, Ecosystem::Npm, source);
+    p.version = version;
+    p.purl = Some(purl);
+    p.integrity = integrity;
+    p.input = input;
+    p
 }
 
 /// `pkg:npm/%40scope/name@version`.

@@ -24,9 +24,13 @@ pub(crate) fn looks_like_gemfile_lock(text: &str) -> bool {
 /// `name (version)` → name and version; `None` when the shape is wrong.
 fn name_version(s: &str) -> Option<(&str, Option<&str>)> {
     let s = s.trim();
-    match s.split_once(" (") {
-        Some((n, rest)) => Some((n, Some(rest.strip_suffix(')')?))),
-        None if !s.contains(' ') && !s.is_empty() => Some((s.trim_end_matches('!'), None)),
+    // `name (version)`: the first ` (`, found by its space (a gem name has none).
+    match s.find(' ') {
+        Some(i) if s[i + 1..].starts_with('(') => {
+            Some((&s[..i], Some(s[i + 2..].strip_suffix(')')?)))
+        }
+        Some(_) => None,
+        None if !s.is_empty() => Some((s.trim_end_matches('!'), None)),
         None => None,
     }
 }
@@ -47,7 +51,8 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
     let mut revision: Option<&str> = None;
     let mut in_specs = false;
     for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
+        let body = line.trim();
+        if body.is_empty() {
             continue;
         }
         let indent = line.len() - line.trim_start().len();
@@ -60,7 +65,7 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
             )
         };
         if indent == 0 {
-            section = line.trim();
+            section = body;
             remote = None;
             revision = None;
             in_specs = false;
@@ -68,7 +73,6 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
         }
         match section {
             "GEM" | "GIT" | "PATH" | "PLUGIN SOURCE" => {
-                let body = line.trim();
                 if indent == 2 {
                     in_specs = body == "specs:";
                     if let Some(r) = body.strip_prefix("remote:") {

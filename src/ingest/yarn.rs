@@ -288,7 +288,7 @@ pub(crate) fn parse(
     };
     let mut inv = Inventory::new();
     let input = inv.add_input(input_file(path, bytes, InputFormat::YarnLock, meta));
-    let mut by_descriptor: HashMap<&str, PkgIdx> = HashMap::new();
+    let mut by_descriptor: hashbrown::HashMap<&str, PkgIdx> = hashbrown::HashMap::new();
     let mut idxs = Vec::with_capacity(entries.len());
     for e in &entries {
         let name = e.descriptors.first().map_or("", |d| descriptor_name(d));

@@ -9,8 +9,9 @@
 //! rewrites, classes) is the job of `crate::license`, so that nothing an input says is
 //! rewritten before it can be recorded as a finding.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::fmt;
+use std::hash::BuildHasher as _;
 use std::path::PathBuf;
 
 /// Index of a package inside one [`Inventory`].
@@ -218,6 +219,35 @@ impl Default for Ecosystem {
 }
 
 impl Package {
+    /// A package of these id, name, ecosystem and source, with nothing else known.
+    /// Readers build one per locked package: unlike `..Package::default()`, this builds
+    /// no default ecosystem only to drop it.
+    pub fn new(id: PackageId, name: String, ecosystem: Ecosystem, source: SourceKind) -> Self {
+        Package {
+            id,
+            name,
+            version: None,
+            ecosystem,
+            purl: None,
+            declared: Vec::new(),
+            concluded: Vec::new(),
+            license_file: None,
+            license_text: None,
+            supplier: None,
+            authors: Vec::new(),
+            repository: None,
+            homepage: None,
+            description: None,
+            source,
+            integrity: None,
+            hash_algorithms: Vec::new(),
+            cpe: None,
+            distribution: None,
+            input: InputIdx::default(),
+            component: None,
+        }
+    }
+
     /// `name@version`, or the name alone.
     /// `name@version` as a label for people, control characters (newline included)
     /// written as `\u{..}` so a name cannot drive a terminal or forge a line.
@@ -371,9 +401,13 @@ pub struct Inventory {
     /// Files of a directory input that look like evidence but were not read, with the
     /// reason, in path order.
     pub skipped: Vec<Skipped>,
-    by_id: HashMap<PackageId, PkgIdx>,
+    /// The packages by id: indices into `packages`, hashed by the package's id (which
+    /// does not change once the package is added), so no id is held twice.
+    by_id: hashbrown::HashTable<PkgIdx>,
+    /// Seeded per process, so that a bidder cannot choose ids that collide.
+    id_hasher: hashbrown::DefaultHashBuilder,
     /// `roots` as a set, so adding one is constant time (an SBOM may describe 100,000).
-    root_set: HashSet<PkgIdx>,
+    root_set: hashbrown::HashSet<PkgIdx>,
 }
 
 impl Inventory {
@@ -386,13 +420,20 @@ impl Inventory {
     }
 
     pub fn find(&self, id: &PackageId) -> Option<PkgIdx> {
-        self.by_id.get(id).copied()
+        self.find_hashed(self.id_hasher.hash_one(id), id)
+    }
+
+    fn find_hashed(&self, hash: u64, id: &PackageId) -> Option<PkgIdx> {
+        self.by_id
+            .find(hash, |&i| self.packages[i.index()].id == *id)
+            .copied()
     }
 
     /// Adds a package, or returns the existing one with the same id. When the package
     /// exists, facts the existing entry lacks are filled from `pkg` (merging inputs).
     pub fn add_package(&mut self, pkg: Package) -> PkgIdx {
-        if let Some(&idx) = self.by_id.get(&pkg.id) {
+        let hash = self.id_hasher.hash_one(&pkg.id);
+        if let Some(idx) = self.find_hashed(hash, &pkg.id) {
             let existing = &mut self.packages[idx.index()];
             fill(&mut existing.version, pkg.version);
             fill(&mut existing.purl, pkg.purl);
@@ -426,8 +467,10 @@ impl Inventory {
             return idx;
         }
         let idx = PkgIdx(u32::try_from(self.packages.len()).unwrap_or(u32::MAX));
-        self.by_id.insert(pkg.id.clone(), idx);
         self.packages.push(pkg);
+        let (packages, hasher) = (&self.packages, &self.id_hasher);
+        self.by_id
+            .insert_unique(hash, idx, |&i| hasher.hash_one(&packages[i.index()].id));
         idx
     }
 
