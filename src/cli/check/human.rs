@@ -29,18 +29,8 @@ pub(super) fn render(a: &Analysis, fail_on: Level, color: bool) -> String {
     // in order: the same bytes however the work was split.
     let parts =
         crate::ingest::chunks_in_parallel(&shown, |part| write_findings(a, part, &helps, color));
-    // Joined into the first part's buffer, each later part freed once appended: the
-    // output is not held twice.
-    let total: usize = parts.iter().map(Vec::len).sum();
-    let mut parts = parts.into_iter();
-    let mut buf = parts.next().unwrap_or_default();
-    buf.reserve(total - buf.len());
-    for part in parts {
-        buf.extend_from_slice(&part);
-    }
-    // Everything written is text; the lossy path (a copy) only if that ever breaks.
-    let mut text = String::from_utf8(buf)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    // The notices and the summary after the findings.
+    let mut tail = String::new();
     for n in &a.inventory.notices {
         let input = a
             .inventory
@@ -48,17 +38,29 @@ pub(super) fn render(a: &Analysis, fail_on: Level, color: bool) -> String {
             .get(n.input.0 as usize)
             .map(|i| i.path.display().to_string())
             .unwrap_or_default();
-        text.push_str(&format!(
+        tail.push_str(&format!(
             "note: {}: {}\n",
             escape_controls(&input),
             n.message
         ));
     }
     if !a.inventory.notices.is_empty() {
-        text.push('\n');
+        tail.push('\n');
     }
-    text.push_str(&summary(a, fail_on));
-    text
+    tail.push_str(&summary(a, fail_on));
+    // Joined into the first part's buffer, grown once to the whole output and each
+    // later part freed once appended: the output is neither held twice nor copied as
+    // the buffer grows (100 MB is common for a large offer).
+    let total: usize = parts.iter().map(Vec::len).sum::<usize>() + tail.len();
+    let mut parts = parts.into_iter();
+    let mut buf = parts.next().unwrap_or_default();
+    buf.reserve_exact(total - buf.len());
+    for part in parts {
+        buf.extend_from_slice(&part);
+    }
+    buf.extend_from_slice(tail.as_bytes());
+    // Everything written is text; the lossy path (a copy) only if that ever breaks.
+    String::from_utf8(buf).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// The diagnostics of `findings`, in order.
