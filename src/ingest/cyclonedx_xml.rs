@@ -103,47 +103,48 @@ pub(super) fn bounded_document<'a>(
 /// flat scan of the markup (comments, CDATA, processing instructions, declarations and
 /// quoted attribute values skipped). Not a validator: the parser judges the syntax.
 pub(super) fn too_deep(text: &str) -> Option<usize> {
+    use memchr::{memchr, memchr3, memmem};
     let b = text.as_bytes();
-    let skip_to = |from: usize, end: &str| {
-        text[from..]
-            .find(end)
-            .map_or(b.len(), |i| from + i + end.len())
+    let skip_to = |from: usize, end: &[u8]| {
+        memmem::find(&b[from..], end).map_or(b.len(), |i| from + i + end.len())
     };
     let mut depth = 0usize;
     let mut i = 0;
-    while let Some(lt) = text[i..].find('<').map(|p| i + p) {
-        let rest = &text[lt..];
-        if rest.starts_with("<!--") {
-            i = skip_to(lt, "-->");
-        } else if rest.starts_with("<![CDATA[") {
-            i = skip_to(lt, "]]>");
-        } else if rest.starts_with("<?") {
-            i = skip_to(lt, "?>");
-        } else if rest.starts_with("<!") {
-            i = skip_to(lt, ">");
-        } else if rest.starts_with("</") {
+    while let Some(lt) = memchr(b'<', &b[i..]).map(|p| i + p) {
+        let rest = &b[lt..];
+        if rest.starts_with(b"<!--") {
+            i = skip_to(lt, b"-->");
+        } else if rest.starts_with(b"<![CDATA[") {
+            i = skip_to(lt, b"]]>");
+        } else if rest.starts_with(b"<?") {
+            i = skip_to(lt, b"?>");
+        } else if rest.starts_with(b"<!") {
+            i = skip_to(lt, b">");
+        } else if rest.starts_with(b"</") {
             depth = depth.saturating_sub(1);
-            i = skip_to(lt, ">");
+            i = skip_to(lt, b">");
         } else {
+            // The start tag ends at the first `>` outside quoted attribute values.
             let mut j = lt + 1;
-            let mut quote = None;
-            while j < b.len() {
-                match (quote, b[j]) {
-                    (Some(q), c) if c == q => quote = None,
-                    (Some(_), _) => {}
-                    (None, c @ (b'"' | b'\'')) => quote = Some(c),
-                    (None, b'>') => break,
-                    _ => {}
+            let end = loop {
+                let Some(at) = memchr3(b'>', b'"', b'\'', &b[j..]).map(|k| j + k) else {
+                    break b.len();
+                };
+                if b[at] == b'>' {
+                    break at;
                 }
-                j += 1;
-            }
-            if j < b.len() && b[j - 1] != b'/' {
+                match memchr(b[at], &b[at + 1..]) {
+                    Some(q) => j = at + 1 + q + 1,
+                    None => break b.len(),
+                }
+            };
+            if end < b.len() && b[end - 1] != b'/' {
                 depth += 1;
                 if depth > MAX_DEPTH {
                     return Some(lt);
                 }
             }
-            i = (j + 1).min(b.len());
+            i = (end + 1).min(b.len());
         }
     }
     None

@@ -416,22 +416,46 @@ pub(crate) fn parse_uv(path: &Path, bytes: &[u8]) -> Result<Inventory> {
 // ---------------------------------------------------------------- Pipfile.lock
 
 #[derive(Debug, Deserialize)]
-struct PipfileLock {
-    #[serde(default)]
-    default: BTreeMap<String, PipEntry>,
-    #[serde(default)]
-    develop: BTreeMap<String, PipEntry>,
+struct PipfileLock<'a> {
+    #[serde(default, borrow)]
+    default: BTreeMap<Cow<'a, str>, PipEntry<'a>>,
+    #[serde(default, borrow)]
+    develop: BTreeMap<Cow<'a, str>, PipEntry<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
-struct PipEntry {
-    version: Option<String>,
+struct PipEntry<'a> {
+    #[serde(borrow)]
+    version: Option<Cow<'a, str>>,
     git: Option<String>,
     #[serde(rename = "ref")]
     reference: Option<String>,
     path: Option<String>,
-    #[serde(default)]
-    hashes: Vec<String>,
+    /// The first of the hashes (a package lists one per wheel, often dozens): the
+    /// others are skipped, not copied.
+    #[serde(default, deserialize_with = "first_hash")]
+    hashes: Option<String>,
+}
+
+fn first_hash<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<String>, D::Error> {
+    struct First;
+    impl<'de> serde::de::Visitor<'de> for First {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a list of hashes")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            let first = seq.next_element::<String>()?;
+            while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+            Ok(first)
+        }
+    }
+    d.deserialize_seq(First)
 }
 
 /// Parses a `Pipfile.lock`.
@@ -448,6 +472,7 @@ pub(crate) fn parse_pipfile(path: &Path, bytes: &[u8]) -> Result<Inventory> {
     ] {
         for (name, e) in section {
             let version = e.version.as_deref().map(|v| v.trim_start_matches("=="));
+            let name: &str = &name;
             let source = match (&e.git, &e.path) {
                 (Some(g), _) => SourceKind::Git(match &e.reference {
                     Some(r) => format!("{g}#{r}"),
@@ -456,8 +481,8 @@ pub(crate) fn parse_pipfile(path: &Path, bytes: &[u8]) -> Result<Inventory> {
                 (None, Some(p)) => SourceKind::Path(p.clone()),
                 (None, None) => SourceKind::DefaultRegistry,
             };
-            let mut pkg = pypi(&name, version, source, input);
-            pkg.integrity = e.hashes.into_iter().next();
+            let mut pkg = pypi(name, version, source, input);
+            pkg.integrity = e.hashes;
             direct.push((pkg.name.clone(), kind));
             out.locked.push(Locked {
                 pkg,

@@ -264,6 +264,16 @@ fn source_of(resolved: Option<&str>, berry: bool) -> SourceKind {
     }
 }
 
+/// Whether a line of `text` is `__metadata:` (a Berry lockfile has one, v1 none), by a
+/// substring search rather than a pass over every line.
+fn has_metadata_line(text: &str) -> bool {
+    const KEY: &[u8] = b"__metadata:";
+    let b = text.as_bytes();
+    memchr::memmem::find_iter(b, KEY).any(|i| {
+        (i == 0 || b[i - 1] == b'\n') && matches!(b.get(i + KEY.len()), None | Some(b'\n' | b'\r'))
+    })
+}
+
 /// Parses a `yarn.lock`; `manifest` is the `package.json` beside it.
 pub(crate) fn parse(
     path: &Path,
@@ -271,7 +281,7 @@ pub(crate) fn parse(
     manifest: Option<(&Path, &[u8])>,
 ) -> Result<Inventory> {
     let text = std::str::from_utf8(bytes).unwrap_or_default();
-    let berry = text.lines().any(|l| l == "__metadata:");
+    let berry = has_metadata_line(text);
     let entries = if berry {
         parse_berry(path, text)?
     } else {
