@@ -195,11 +195,12 @@ pub(super) fn purl_parts(ty: &str, parts: &[&str], version: Option<&str>) -> Str
     out.push_str("pkg:");
     out.push_str(ty);
     out.push('/');
-    for (i, seg) in parts.iter().flat_map(|p| p.split('/')).enumerate() {
+    // Each `/`-separated segment encoded, the separators kept.
+    for (i, part) in parts.iter().enumerate() {
         if i > 0 {
             out.push('/');
         }
-        encode_into(&mut out, seg);
+        encode_with(&mut out, part, b'/');
     }
     if let Some(v) = version {
         out.push('@');
@@ -216,8 +217,16 @@ pub(super) fn encode(s: &str) -> String {
 }
 
 fn encode_into(out: &mut String, s: &str) {
+    // `~` is safe anyway: as the kept byte it keeps nothing else.
+    encode_with(out, s, b'~');
+}
+
+/// [`encode_into`] that also keeps `kept` as it is.
+fn encode_with(out: &mut String, s: &str, kept: u8) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let safe = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'~' | b'+');
+    let safe = |b: u8| {
+        b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'~' | b'+') || b == kept
+    };
     // Runs of safe bytes are copied whole. A run starts after an encoded byte and ends
     // before one: both ends are ASCII, so both are character boundaries.
     let mut start = 0;

@@ -53,11 +53,18 @@ struct Replace<'a> {
 /// returns whether the comment says `indirect`.
 fn words<'a>(line: &'a str, words: &mut Vec<&'a str>) -> bool {
     words.clear();
-    // `//` found by its first byte: most lines have no `/` outside their module path.
-    let slashes = line
-        .bytes()
-        .enumerate()
-        .position(|(i, b)| b == b'/' && line.as_bytes().get(i + 1) == Some(&b'/'));
+    // `//`, found by its first byte (a module path holds a few single ones).
+    let b = line.as_bytes();
+    let mut from = 0;
+    let slashes = loop {
+        let Some(i) = memchr::memchr(b'/', &b[from..]).map(|k| from + k) else {
+            break None;
+        };
+        if b.get(i + 1) == Some(&b'/') {
+            break Some(i);
+        }
+        from = i + 1;
+    };
     let (code, comment) = match slashes {
         Some(i) => (&line[..i], &line[i + 2..]),
         None => (line, ""),
