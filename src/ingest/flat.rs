@@ -58,6 +58,7 @@ impl Flat {
             locked,
             direct,
         } = self;
+        inv.reserve(locked.len() + 1);
         let root = inv.add_package(root);
         inv.add_root(root);
         let mut by_key: HashMap<String, PkgIdx> = HashMap::with_capacity(2 * locked.len());
@@ -166,20 +167,15 @@ pub(super) fn project(
         .and_then(|d| d.file_name())
         .map(|n| n.to_string_lossy().into_owned());
     let name = name.or(folder.as_deref()).unwrap_or("project");
-    let mut p = package(
-        ecosystem,
-        name,
-        version,
-        None,
-        SourceKind::Path(".".into()),
-        input,
-    );
-    p.id = PackageId(format!(
+    let id = PackageId(format!(
         "{}:{name}@{} ({})",
-        p.ecosystem.as_str(),
+        ecosystem.as_str(),
         version.unwrap_or("local"),
         path.display()
     ));
+    let mut p = Package::new(id, name.to_owned(), ecosystem, SourceKind::Path(".".into()));
+    p.version = version.map(str::to_owned);
+    p.input = input;
     p
 }
 

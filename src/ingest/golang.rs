@@ -188,6 +188,7 @@ pub(crate) fn parse(path: &Path, bytes: &[u8], sum: Option<(&Path, &[u8])>) -> R
         ..DocumentMeta::default()
     };
     let mut inv = Inventory::new();
+    inv.reserve(requires.len() + 1);
     let input = inv.add_input(input_file(path, bytes, InputFormat::GoMod, meta));
     let root = inv.add_package(flat::project(path, Ecosystem::Golang, module, None, input));
     inv.add_root(root);

@@ -73,6 +73,8 @@ fn contains_ci(hay: &str, needle: &str) -> bool {
 pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
     let text = std::str::from_utf8(bytes).unwrap_or_default();
     let mut inv = Inventory::new();
+    // A module per line.
+    inv.reserve(memchr::memchr_iter(b'\n', bytes).count() + 1);
     let input = inv.add_input(input_file(
         path,
         bytes,

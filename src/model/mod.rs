@@ -429,6 +429,15 @@ impl Inventory {
             .copied()
     }
 
+    /// Room for `additional` more packages, so that a reader that knows how many it
+    /// will add grows the list and the id index once.
+    pub fn reserve(&mut self, additional: usize) {
+        self.packages.reserve(additional);
+        let (packages, hasher) = (&self.packages, &self.id_hasher);
+        self.by_id
+            .reserve(additional, |&i| hasher.hash_one(&packages[i.index()].id));
+    }
+
     /// Adds a package, or returns the existing one with the same id. When the package
     /// exists, facts the existing entry lacks are filled from `pkg` (merging inputs).
     pub fn add_package(&mut self, pkg: Package) -> PkgIdx {
