@@ -7,6 +7,7 @@
 //! `require` (run time) and `require-dev` (dev); without the manifest they are inferred.
 //! Licences are Composer's `license` arrays, whose entries are alternatives.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -142,7 +143,7 @@ pub(crate) fn parse(
                 .into_iter()
                 .filter_map(
                     |(name, kind)| match stands_for.get(&name.to_ascii_lowercase()) {
-                        Some(Some(by)) => Some((by.clone(), kind)),
+                        Some(Some(by)) => Some((by.clone().into(), kind)),
                         Some(None) => None,
                         None => Some((name, kind)),
                     },
@@ -152,8 +153,14 @@ pub(crate) fn parse(
         }
     }
     if let Some(m) = manifest {
-        let run = m.require.into_keys().map(|k| (k, EdgeKind::Runtime));
-        let dev = m.require_dev.into_keys().map(|k| (k, EdgeKind::Dev));
+        let run = m
+            .require
+            .into_keys()
+            .map(|k| (Cow::Owned(k), EdgeKind::Runtime));
+        let dev = m
+            .require_dev
+            .into_keys()
+            .map(|k| (Cow::Owned(k), EdgeKind::Dev));
         out.direct = Some(
             run.chain(dev)
                 .filter(|(k, _)| is_package(k) && !stands_for.contains_key(&k.to_ascii_lowercase()))
@@ -165,7 +172,7 @@ pub(crate) fn parse(
     Ok(inv)
 }
 
-fn locked(e: Entry, scope: EdgeKind, input: crate::model::InputIdx) -> Locked {
+fn locked(e: Entry, scope: EdgeKind, input: crate::model::InputIdx) -> Locked<'static> {
     let name = e.name.to_ascii_lowercase();
     let version = e.version.as_deref();
     let source = match (&e.dist, &e.source) {
@@ -219,7 +226,7 @@ fn locked(e: Entry, scope: EdgeKind, input: crate::model::InputIdx) -> Locked {
         .require
         .into_keys()
         .filter(|k| is_package(k))
-        .map(|k| (k, EdgeKind::Runtime))
+        .map(|k| (k.into(), EdgeKind::Runtime))
         .collect();
     Locked { pkg, deps, scope }
 }

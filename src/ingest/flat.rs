@@ -14,10 +14,11 @@ use crate::model::{
 
 /// One locked package and the dependencies it names.
 #[derive(Debug)]
-pub(super) struct Locked {
+pub(super) struct Locked<'a> {
     pub pkg: Package,
-    /// Dependency keys (see [`Flat::keys`]) and kinds, in document order.
-    pub deps: Vec<(String, EdgeKind)>,
+    /// Dependency keys (see [`Flat::keys`]) and kinds, in document order, borrowed from
+    /// the document where a reader can.
+    pub deps: Vec<(Cow<'a, str>, EdgeKind)>,
     /// The scope the lockfile puts the package in (`packages-dev`, Poetry's `category`),
     /// used only when the project's direct dependencies are inferred.
     pub scope: EdgeKind,
@@ -25,16 +26,16 @@ pub(super) struct Locked {
 
 /// A flat lockfile read into packages, before the edges are resolved.
 #[derive(Debug)]
-pub(super) struct Flat {
+pub(super) struct Flat<'a> {
     /// The project the lockfile belongs to.
     pub root: Package,
-    pub locked: Vec<Locked>,
+    pub locked: Vec<Locked<'a>>,
     /// The project's direct dependencies (keys and kinds) when the lockfile or its
     /// manifest records them; `None` infers them.
-    pub direct: Option<Vec<(String, EdgeKind)>>,
+    pub direct: Option<Vec<(Cow<'a, str>, EdgeKind)>>,
 }
 
-impl Flat {
+impl<'a> Flat<'a> {
     pub(super) fn new(root: Package) -> Self {
         Flat {
             root,
@@ -262,7 +263,7 @@ pub(super) fn toml_error(
 mod tests {
     use super::*;
 
-    fn locked(name: &str, deps: &[&str], scope: EdgeKind) -> Locked {
+    fn locked<'a>(name: &str, deps: &[&'a str], scope: EdgeKind) -> Locked<'a> {
         Locked {
             pkg: package(
                 Ecosystem::Composer,
@@ -274,7 +275,7 @@ mod tests {
             ),
             deps: deps
                 .iter()
-                .map(|d| ((*d).to_owned(), EdgeKind::Runtime))
+                .map(|d| (Cow::Borrowed(*d), EdgeKind::Runtime))
                 .collect(),
             scope,
         }

@@ -126,7 +126,7 @@ pub(crate) fn parse_poetry(
         root.declared = p.license.iter().cloned().collect();
     }
     let mut out = Flat::new(root);
-    out.direct = project.map(|p| p.direct);
+    out.direct = project.map(|p| p.direct.into_iter().map(|(k, d)| (k.into(), d)).collect());
     for e in lock.package {
         let source = match &e.source {
             Some(PoetrySource {
@@ -167,7 +167,7 @@ pub(crate) fn parse_poetry(
         let deps = e
             .dependencies
             .iter()
-            .map(|(name, spec)| (name.clone(), poetry_kind(spec)))
+            .map(|(name, spec)| (name.clone().into(), poetry_kind(spec)))
             .collect();
         out.locked.push(Locked { pkg, deps, scope });
     }
@@ -321,12 +321,14 @@ impl UvEntry {
         self.source.contains_key("editable") || self.source.contains_key("virtual")
     }
 
-    fn deps(&self) -> Vec<(String, EdgeKind)> {
-        let k = |d: &UvDep| match &d.version {
-            Some(v) => format!("{} {v}", d.name),
-            None => d.name.clone(),
+    fn deps(&self) -> Vec<(Cow<'static, str>, EdgeKind)> {
+        let k = |d: &UvDep| -> Cow<'static, str> {
+            match &d.version {
+                Some(v) => Cow::Owned(format!("{} {v}", d.name)),
+                None => Cow::Owned(d.name.clone()),
+            }
         };
-        let mut out: Vec<(String, EdgeKind)> = self
+        let mut out: Vec<(Cow<'static, str>, EdgeKind)> = self
             .dependencies
             .iter()
             .map(|d| (k(d), EdgeKind::Runtime))
@@ -470,9 +472,9 @@ pub(crate) fn parse_pipfile(path: &Path, bytes: &[u8]) -> Result<Inventory> {
         (lock.default, EdgeKind::Runtime),
         (lock.develop, EdgeKind::Dev),
     ] {
-        for (name, e) in section {
+        for (key, e) in section {
             let version = e.version.as_deref().map(|v| v.trim_start_matches("=="));
-            let name: &str = &name;
+            let name: &str = &key;
             let source = match (&e.git, &e.path) {
                 (Some(g), _) => SourceKind::Git(match &e.reference {
                     Some(r) => format!("{g}#{r}"),
@@ -483,7 +485,7 @@ pub(crate) fn parse_pipfile(path: &Path, bytes: &[u8]) -> Result<Inventory> {
             };
             let mut pkg = pypi(name, version, source, input);
             pkg.integrity = e.hashes;
-            direct.push((pkg.name.clone(), kind));
+            direct.push((key.clone(), kind));
             out.locked.push(Locked {
                 pkg,
                 deps: Vec::new(),
@@ -726,7 +728,7 @@ pub(crate) fn parse_requirements(path: &Path, bytes: &[u8]) -> Result<Inventory>
         unpinned += usize::from(r.version.is_none() && r.url.is_none());
         let mut pkg = pypi(r.name, r.version, source, input);
         pkg.integrity = r.hash.map(str::to_owned);
-        direct.push((pkg.name.clone(), EdgeKind::Runtime));
+        direct.push((Cow::Owned(pkg.name.clone()), EdgeKind::Runtime));
         out.locked.push(Locked {
             pkg,
             deps: Vec::new(),

@@ -6,6 +6,7 @@
 //! `GIT` or `PATH` source). The lock records no groups (development, test live in the
 //! `Gemfile`), so every edge is read as run time, and no licences.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use super::flat::{self, Flat, Locked};
@@ -121,14 +122,14 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
                     let Some(last) = out.locked.last_mut() else {
                         return Err(bad("a dependency before any gem"));
                     };
-                    last.deps.push((dep.to_owned(), EdgeKind::Runtime));
+                    last.deps.push((Cow::Borrowed(dep), EdgeKind::Runtime));
                 }
             }
             "DEPENDENCIES" => {
                 let Some((dep, _)) = name_version(line) else {
                     return Err(bad("a dependency"));
                 };
-                direct.push((dep.trim_end_matches('!').to_owned(), EdgeKind::Runtime));
+                direct.push((Cow::Borrowed(dep.trim_end_matches('!')), EdgeKind::Runtime));
             }
             _ => {}
         }
