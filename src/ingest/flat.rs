@@ -168,12 +168,19 @@ pub(super) fn project(
         .and_then(|d| d.file_name())
         .map(|n| n.to_string_lossy().into_owned());
     let name = name.or(folder.as_deref()).unwrap_or("project");
-    let id = PackageId(format!(
-        "{}:{name}@{} ({})",
+    // `<ecosystem>:<name>@<version or local> (<path>)`, pushed rather than formatted:
+    // every lockfile makes one.
+    let (eco, version_or_local, shown) = (
         ecosystem.as_str(),
         version.unwrap_or("local"),
-        path.display()
-    ));
+        path.to_string_lossy(),
+    );
+    let mut id =
+        String::with_capacity(eco.len() + name.len() + version_or_local.len() + shown.len() + 5);
+    for part in [eco, ":", name, "@", version_or_local, " (", &shown, ")"] {
+        id.push_str(part);
+    }
+    let id = PackageId(id);
     let mut p = Package::new(id, name.to_owned(), ecosystem, SourceKind::Path(".".into()));
     p.version = version.map(str::to_owned);
     p.input = input;
@@ -221,9 +228,18 @@ fn encode_into(out: &mut String, s: &str) {
 /// [`encode_into`] that also keeps `kept` as it is.
 fn encode_with(out: &mut String, s: &str, kept: u8) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let safe = |b: u8| {
-        b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'~' | b'+') || b == kept
+    /// The bytes a purl segment keeps as they are, by value.
+    const SAFE: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            t[b] = c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'_' | b'~' | b'+');
+            b += 1;
+        }
+        t
     };
+    let safe = |b: u8| SAFE[usize::from(b)] || b == kept;
     // Runs of safe bytes are copied whole. A run starts after an encoded byte and ends
     // before one: both ends are ASCII, so both are character boundaries.
     let mut start = 0;

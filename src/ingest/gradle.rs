@@ -58,15 +58,24 @@ fn scope(configs: &str) -> EdgeKind {
             (Some(EdgeKind::Build), _) | (_, EdgeKind::Build) => EdgeKind::Build,
             _ => EdgeKind::Dev,
         });
+        // Run time outranks the rest: the other configurations cannot change it.
+        if kind == Some(EdgeKind::Runtime) {
+            break;
+        }
     }
     kind.unwrap_or(EdgeKind::Runtime)
 }
 
 /// Whether `hay` contains the lowercase ASCII `needle`, ignoring ASCII case.
 fn contains_ci(hay: &str, needle: &str) -> bool {
-    hay.as_bytes()
-        .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let Some(&first) = n.first() else {
+        return true;
+    };
+    h.len() >= n.len()
+        && (0..=h.len() - n.len()).any(|i| {
+            h[i].to_ascii_lowercase() == first && h[i..i + n.len()].eq_ignore_ascii_case(n)
+        })
 }
 
 /// Parses a `gradle.lockfile`.
