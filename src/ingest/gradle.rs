@@ -82,7 +82,7 @@ fn contains_ci(hay: &str, needle: &str) -> bool {
 pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
     let text = std::str::from_utf8(bytes).unwrap_or_default();
     let mut inv = Inventory::new();
-    // A module per line.
+    // A module per line (a hint; `reserve` bounds it).
     inv.reserve(memchr::memchr_iter(b'\n', bytes).count() + 1);
     let input = inv.add_input(input_file(
         path,
@@ -149,6 +149,16 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lockfile_of_empty_lines_reserves_little() {
+        // Eight million lines: counted as a hint, they must not reserve eight million
+        // packages.
+        let lock = vec![b'\n'; 8 << 20];
+        let inv = parse(Path::new("gradle.lockfile"), &lock).unwrap();
+        assert_eq!(inv.packages.len(), 1);
+        assert!(inv.packages.capacity() <= 2 * Inventory::RESERVE_AT_MOST);
+    }
 
     #[test]
     fn modules_and_scopes() {

@@ -47,14 +47,15 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
     let input = inv.add_input(input_file(path, bytes, InputFormat::GemfileLock, meta));
     let mut out = Flat::new(flat::project(path, Ecosystem::Gem, None, None, input));
     // A locked gem per line indented by four spaces: counted first, so the list of
-    // gems (a package each) is not copied as it grows.
+    // gems (a package each) is not copied as it grows; a hint, bounded like
+    // `Inventory::reserve`.
     let gems = memchr::memchr_iter(b'\n', bytes)
         .filter(|&i| {
             let line = &bytes[i + 1..];
             line.starts_with(b"    ") && line.get(4).is_some_and(|&b| b != b' ')
         })
         .count();
-    out.locked.reserve(gems);
+    out.locked.reserve(gems.min(Inventory::RESERVE_AT_MOST));
     let mut direct = Vec::new();
     let mut section = "";
     let mut remote: Option<&str> = None;

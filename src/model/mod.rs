@@ -429,9 +429,16 @@ impl Inventory {
             .copied()
     }
 
+    /// The most packages [`Inventory::reserve`] makes room for up front.
+    pub const RESERVE_AT_MOST: usize = 1 << 16;
+
     /// Room for `additional` more packages, so that a reader that knows how many it
-    /// will add grows the list and the id index once.
+    /// will add grows the list and the id index once. A hint, often counted from the
+    /// input's lines: at most [`Inventory::RESERVE_AT_MOST`] are reserved (a package
+    /// takes about half a KB, and a bidder's file of 256 MiB of empty lines must not
+    /// ask for a hundred GB); beyond that the tables grow as packages come.
     pub fn reserve(&mut self, additional: usize) {
+        let additional = additional.min(Self::RESERVE_AT_MOST);
         self.packages.reserve(additional);
         let (packages, hasher) = (&self.packages, &self.id_hasher);
         self.by_id
@@ -585,6 +592,16 @@ mod tests {
             ecosystem: Ecosystem::Npm,
             ..Package::default()
         }
+    }
+
+    #[test]
+    fn reserving_is_bounded_whatever_the_hint() {
+        let mut inv = Inventory::new();
+        inv.reserve(usize::MAX / 2);
+        assert!(inv.packages.capacity() <= 2 * Inventory::RESERVE_AT_MOST);
+        // The index still finds what is added after a reservation.
+        let a = inv.add_package(pkg("a", "1.0.0"));
+        assert_eq!(inv.find(&inv.packages[a.index()].id.clone()), Some(a));
     }
 
     #[test]
