@@ -23,6 +23,7 @@ pub(crate) mod kb;
 pub(crate) mod license;
 pub(crate) mod locale;
 pub mod model;
+pub(crate) mod parallel;
 pub(crate) mod policy;
 pub(crate) mod report;
 pub(crate) mod score;

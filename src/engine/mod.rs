@@ -129,7 +129,8 @@ fn run_phase(plan: &Plan, policy: &EffectivePolicy, ctx: &Ctx<'_>, phase: Phase)
         .filter(|(_, rule_phase, _)| *rule_phase == phase)
         .filter_map(|(id, _, check)| Some((id, policy.rules.get(id)?, check)))
         .collect();
-    let hits = run_checks(&rules, ctx, |(_, _, check)| check);
+    let checks: Vec<_> = rules.iter().map(|&(_, _, check)| check).collect();
+    let hits = run_checks(&checks, ctx);
     let mut out = Vec::with_capacity(hits.iter().map(Vec::len).sum());
     for ((id, eff, _), hits) in rules.iter().zip(hits) {
         for hit in hits {
@@ -154,66 +155,18 @@ fn run_phase(plan: &Plan, policy: &EffectivePolicy, ctx: &Ctx<'_>, phase: Phase)
     out
 }
 
-/// The hits of every rule, in the order of `rules`. On a large candidate the checks run
-/// on a few threads ([`each_on_threads`]); the result does not depend on which thread
-/// ran what.
-fn run_checks<R: Sync>(
-    rules: &[R],
-    ctx: &Ctx<'_>,
-    check: impl Fn(&R) -> &crate::checks::Compiled + Sync,
-) -> Vec<Vec<crate::finding::Hit>> {
+/// The hits of every check, in order. On a large candidate the checks run on a few
+/// threads ([`crate::parallel::each_on_threads`]); the result does not depend on which
+/// thread ran what.
+fn run_checks(checks: &[&crate::checks::Compiled], ctx: &Ctx<'_>) -> Vec<Vec<crate::finding::Hit>> {
     /// Below this many packages and inputs the checks take well under a millisecond
     /// together, less than starting a thread.
     const PARALLEL_FROM: usize = 4_096;
     let size = ctx.inventory.packages.len() + ctx.inventory.inputs.len();
     if size < PARALLEL_FROM {
-        return rules.iter().map(|r| check(r)(ctx)).collect();
+        return checks.iter().map(|check| check(ctx)).collect();
     }
-    each_on_threads(rules, |r| check(r)(ctx))
-}
-
-/// `f` of every item, in order, on up to four threads, each taking the next item not
-/// yet taken (a rule's cost differs from another's by orders of magnitude, so fixed
-/// shares would leave threads idle). An item whose thread panicked is done again on
-/// this thread, so a panic is not swallowed (it repeats) and no result goes missing.
-fn each_on_threads<R: Sync, T: Send>(items: &[R], f: impl Fn(&R) -> T + Sync) -> Vec<T> {
-    use std::sync::Mutex;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .clamp(1, 4)
-        .min(items.len());
-    if threads < 2 {
-        return items.iter().map(&f).collect();
-    }
-    let slots: Vec<Mutex<Option<T>>> = items.iter().map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        let out = f(item);
-                        if let Ok(mut slot) = slots[i].lock() {
-                            *slot = Some(out);
-                        }
-                    }
-                })
-            })
-            .collect();
-        // Joined here so that a panic does not propagate out of the scope: a panicked
-        // thread left its item's slot empty, which is filled below.
-        for h in handles {
-            let _ = h.join();
-        }
-    });
-    items
-        .iter()
-        .zip(slots)
-        .map(|(item, slot)| slot.into_inner().ok().flatten().unwrap_or_else(|| f(item)))
-        .collect()
+    crate::parallel::each_on_threads(checks, |check| check(ctx))
 }
 
 /// The exceptions by rule and the name they match (a package name, a licence, a
@@ -392,38 +345,6 @@ fn runs<T>(items: &mut [T], same: impl Fn(&T, &T) -> bool) -> Vec<&mut [T]> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn work_on_threads_keeps_the_order_and_loses_nothing_to_a_panic() {
-        let items: Vec<u64> = (0..200).collect();
-        // Uneven costs, so that threads finish out of order.
-        let out = each_on_threads(&items, |&i| {
-            std::thread::sleep(std::time::Duration::from_micros((i * 37) % 300));
-            i * 2
-        });
-        assert_eq!(out, items.iter().map(|i| i * 2).collect::<Vec<_>>());
-
-        // A panic on a worker thread: the item is done again on the calling thread.
-        let caller = std::thread::current().id();
-        let out = each_on_threads(&items, |&i| {
-            assert!(
-                !(i == 7 && std::thread::current().id() != caller),
-                "item 7 fails on a worker"
-            );
-            i + 1
-        });
-        assert_eq!(out.len(), items.len());
-        assert_eq!(out[7], 8);
-
-        // A panic everywhere is not swallowed.
-        let failed = std::panic::catch_unwind(|| {
-            each_on_threads(&items, |&i| {
-                assert!(i != 7, "item 7 fails everywhere");
-                i
-            })
-        });
-        assert!(failed.is_err());
-    }
     use crate::model::{Ecosystem, Package, PackageId};
     use crate::policy::{self, PolicyRequest};
 

@@ -297,53 +297,11 @@ type Sniffing = (Vec<u8>, Result<Sniffed>);
 /// mostly): 50,000 small SBOMs spend most of their reading time opening and stating
 /// files. Every read keeps its own bound.
 fn read_all(files: &[PathBuf], max_bytes: u64) -> Vec<Result<Sniffing>> {
-    map_in_parallel(files, |f| {
+    crate::parallel::map_in_parallel(files, |f| {
         read_bounded(f, max_bytes).map(|bytes| {
             let sniffed = sniff(f, &bytes);
             (bytes, sniffed)
         })
-    })
-}
-
-/// `f` of every item, in order, on a few threads when there are many items (at least
-/// 512 each; up to four threads). A thread that panicked has its items mapped
-/// again on this thread, so a panic is not swallowed (it repeats) and nothing is dropped.
-pub(crate) fn map_in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    chunks_in_parallel(items, |part| part.iter().map(&f).collect::<Vec<_>>())
-        .into_iter()
-        .flatten()
-        .collect()
-}
-
-/// `f` of consecutive parts of `items`, in order: one part per thread when there are
-/// many items (at least 512 a thread; up to four threads), else one part. A thread
-/// that panicked has its part done again on this thread, so a panic is not swallowed
-/// (it repeats) and nothing is dropped.
-pub(crate) fn chunks_in_parallel<T: Sync, R: Send>(
-    items: &[T],
-    f: impl Fn(&[T]) -> R + Sync,
-) -> Vec<R> {
-    const PER_THREAD: usize = 512;
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .clamp(1, 4)
-        .min(items.len() / PER_THREAD)
-        .max(1);
-    if threads == 1 {
-        return vec![f(items)];
-    }
-    let chunk = items.len().div_ceil(threads);
-    let f = &f;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || f(part)))
-            .collect();
-        handles
-            .into_iter()
-            .zip(items.chunks(chunk))
-            .map(|(h, part)| h.join().unwrap_or_else(|_| f(part)))
-            .collect()
     })
 }
 
@@ -479,7 +437,7 @@ pub(crate) fn read_dir_parts(
     // in the sorted order, so the inventory is the same however the work was split.
     let alone =
         |format: InputFormat| !matches!(format, InputFormat::CargoManifest | InputFormat::MavenPom);
-    let mut parsed = map_in_parallel(&found, |(file, format, bytes)| {
+    let mut parsed = crate::parallel::map_in_parallel(&found, |(file, format, bytes)| {
         alone(*format).then(|| {
             manifest_beside(file, *format, opts.max_file_bytes)
                 .and_then(|m| parse_with(*format, file, bytes, m.as_ref()))
@@ -1164,20 +1122,6 @@ mod publiccode_tests;
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Parts come back in order and cover every item once, however many threads ran.
-    #[test]
-    fn parallel_parts_keep_the_order_of_the_items() {
-        for n in [0, 1, 511, 1_024, 5_000] {
-            let items: Vec<usize> = (0..n).collect();
-            let parts = chunks_in_parallel(&items, <[usize]>::to_vec);
-            assert_eq!(parts.concat(), items);
-            assert_eq!(
-                map_in_parallel(&items, |i| i * 2),
-                items.iter().map(|i| i * 2).collect::<Vec<_>>()
-            );
-        }
-    }
 
     #[test]
     fn input_file_hashes_bytes() {

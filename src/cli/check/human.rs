@@ -28,7 +28,7 @@ pub(super) fn render(a: &Analysis, fail_on: Level, color: bool) -> String {
     // Consecutive parts written on a few threads when there are many findings, joined
     // in order: the same bytes however the work was split.
     let parts =
-        crate::ingest::chunks_in_parallel(&shown, |part| write_findings(a, part, &helps, color));
+        crate::parallel::chunks_in_parallel(&shown, |part| write_findings(a, part, &helps, color));
     // The notices and the summary after the findings.
     let mut tail = String::new();
     for n in &a.inventory.notices {

@@ -156,7 +156,7 @@ pub(crate) fn render(a: &Analysis, fail_on: Level) -> String {
     let count = |l: Level| counts.iter().find(|(x, _)| *x == l).map_or(0, |c| c.1);
     // The English words of every finding (most of a large document's cost), rendered
     // in consecutive parts on a few threads when there are many, kept in order.
-    let words: Vec<(String, Vec<String>)> = crate::ingest::map_in_parallel(&a.findings, |f| {
+    let words: Vec<(String, Vec<String>)> = crate::parallel::map_in_parallel(&a.findings, |f| {
         let notes = f.hit.notes.iter().map(Text::to_string).collect();
         (f.hit.message.to_string(), notes)
     });
