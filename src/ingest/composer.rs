@@ -13,10 +13,12 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::flat::{self, Flat, Locked};
+use super::flat::{self, Flat};
 use super::input_file;
 use crate::error::{Error, Result};
-use crate::model::{DocumentMeta, Ecosystem, EdgeKind, InputFormat, Inventory, SourceKind};
+use crate::model::{
+    DocumentMeta, Ecosystem, EdgeKind, InputFormat, Inventory, Package, SourceKind,
+};
 
 #[derive(Debug, Deserialize)]
 struct Lock {
@@ -121,7 +123,8 @@ pub(crate) fn parse(
     if let Some(m) = m {
         root.declared = licence(&m.license);
     }
-    let mut out = Flat::new(root);
+    inv.reserve(lock.packages.len() + lock.packages_dev.as_ref().map_or(0, Vec::len) + 1);
+    let mut out = Flat::new(&mut inv, root);
     let dev = lock.packages_dev.unwrap_or_default();
     // A name another package replaces or provides is satisfied by that package; one
     // the project replaces or provides needs no package.
@@ -138,8 +141,8 @@ pub(crate) fn parse(
     }
     for (entries, scope) in [(lock.packages, EdgeKind::Runtime), (dev, EdgeKind::Dev)] {
         for e in entries {
-            let mut l = locked(e, scope, input);
-            l.deps = std::mem::take(&mut l.deps)
+            let (pkg, deps) = locked(e, input);
+            let deps = deps
                 .into_iter()
                 .filter_map(
                     |(name, kind)| match stands_for.get(&name.to_ascii_lowercase()) {
@@ -149,7 +152,7 @@ pub(crate) fn parse(
                     },
                 )
                 .collect();
-            out.locked.push(l);
+            out.lock(&mut inv, pkg, deps, scope);
         }
     }
     if let Some(m) = manifest {
@@ -172,7 +175,11 @@ pub(crate) fn parse(
     Ok(inv)
 }
 
-fn locked(e: Entry, scope: EdgeKind, input: crate::model::InputIdx) -> Locked<'static> {
+/// A locked entry's package and the names of the packages it requires.
+fn locked(
+    e: Entry,
+    input: crate::model::InputIdx,
+) -> (Package, Vec<(Cow<'static, str>, EdgeKind)>) {
     let name = e.name.to_ascii_lowercase();
     let version = e.version.as_deref();
     let source = match (&e.dist, &e.source) {
@@ -228,7 +235,7 @@ fn locked(e: Entry, scope: EdgeKind, input: crate::model::InputIdx) -> Locked<'s
         .filter(|k| is_package(k))
         .map(|k| (k.into(), EdgeKind::Runtime))
         .collect();
-    Locked { pkg, deps, scope }
+    (pkg, deps)
 }
 
 /// Composer's licence array: entries are alternatives.

@@ -12,10 +12,10 @@ use crate::model::{
     Ecosystem, EdgeKind, InputIdx, Inventory, Package, PackageId, PkgIdx, SourceKind,
 };
 
-/// One locked package and the dependencies it names.
+/// One locked package, already in the inventory, and the dependencies it names.
 #[derive(Debug)]
 pub(super) struct Locked<'a> {
-    pub pkg: Package,
+    pub idx: PkgIdx,
     /// Dependency keys (see [`Flat::keys`]) and kinds, in document order, borrowed from
     /// the document where a reader can.
     pub deps: Vec<(Cow<'a, str>, EdgeKind)>,
@@ -24,11 +24,12 @@ pub(super) struct Locked<'a> {
     pub scope: EdgeKind,
 }
 
-/// A flat lockfile read into packages, before the edges are resolved.
+/// A flat lockfile read into packages, before the edges are resolved. The packages go
+/// into the inventory as they are read (the project first), so none is moved again.
 #[derive(Debug)]
 pub(super) struct Flat<'a> {
     /// The project the lockfile belongs to.
-    pub root: Package,
+    pub root: PkgIdx,
     pub locked: Vec<Locked<'a>>,
     /// The project's direct dependencies (keys and kinds) when the lockfile or its
     /// manifest records them; `None` infers them.
@@ -36,7 +37,10 @@ pub(super) struct Flat<'a> {
 }
 
 impl<'a> Flat<'a> {
-    pub(super) fn new(root: Package) -> Self {
+    /// Adds the project `root` to `inv`, as a root.
+    pub(super) fn new(inv: &mut Inventory, root: Package) -> Self {
+        let root = inv.add_package(root);
+        inv.add_root(root);
         Flat {
             root,
             locked: Vec::new(),
@@ -44,7 +48,19 @@ impl<'a> Flat<'a> {
         }
     }
 
-    /// Adds the packages, the root and the edges to `inv`. A dependency key that names
+    /// Adds a locked package to `inv`, with the dependencies it names and its scope.
+    pub(super) fn lock(
+        &mut self,
+        inv: &mut Inventory,
+        pkg: Package,
+        deps: Vec<(Cow<'a, str>, EdgeKind)>,
+        scope: EdgeKind,
+    ) {
+        let idx = inv.add_package(pkg);
+        self.locked.push(Locked { idx, deps, scope });
+    }
+
+    /// Adds the edges to `inv`. A dependency key that names
     /// no locked package is left out and said in a notice; inferred direct dependencies
     /// are said too. Returns the number of keys left out. `key` turns a package name or a
     /// dependency key into the form they are matched in (borrowing when it is unchanged).
@@ -56,42 +72,57 @@ impl<'a> Flat<'a> {
     ) -> usize {
         let Flat {
             root,
-            locked,
+            locked: rest,
             direct,
         } = self;
-        inv.reserve(locked.len() + 1);
-        let root = inv.add_package(root);
-        inv.add_root(root);
-        let mut by_key: HashMap<String, PkgIdx> = HashMap::with_capacity(2 * locked.len());
-        let mut rest = Vec::with_capacity(locked.len());
-        for l in locked {
-            let name = key(&l.pkg.name).into_owned();
-            let versioned = l.pkg.version.as_ref().map(|v| {
-                let mut k = String::with_capacity(name.len() + 1 + v.len());
-                k.push_str(&name);
-                k.push(' ');
-                k.push_str(v);
-                k
-            });
-            let idx = inv.add_package(l.pkg);
-            if let Some(k) = versioned {
-                by_key.insert(k, idx);
-            }
-            by_key.entry(name).or_insert(idx);
-            rest.push((idx, l.deps, l.scope));
+        // Name keys borrow the names the inventory now holds, so none is copied. A
+        // package merged into an earlier one has that one's id, which every reader
+        // derives from the name and version: its keys are the earlier package's.
+        let packages = &inv.packages;
+        let mut by_name: HashMap<Cow<'_, str>, PkgIdx> = HashMap::with_capacity(rest.len());
+        for &Locked { idx, .. } in &rest {
+            by_name
+                .entry(key(&packages[idx.index()].name))
+                .or_insert(idx);
         }
+        // `name version` keys only where some dependency is named so (uv.lock's, when a
+        // name is locked at several versions): most lockfiles name none.
+        let spaced = |d: &Cow<'_, str>| d.contains(' ');
+        let by_version: HashMap<String, PkgIdx> =
+            if rest.iter().any(|l| l.deps.iter().any(|d| spaced(&d.0)))
+                || direct.iter().flatten().any(|d| spaced(&d.0))
+            {
+                rest.iter()
+                    .filter_map(|&Locked { idx, .. }| {
+                        let p = &packages[idx.index()];
+                        let v = p.version.as_deref()?;
+                        Some((format!("{} {v}", key(&p.name)), idx))
+                    })
+                    .collect()
+            } else {
+                HashMap::new()
+            };
+        // `name` or `name version`: the name in its matched form, the version as written.
+        let find = |dep: &str| match dep.split_once(' ') {
+            None => by_name.get(&key(dep)).copied(),
+            Some(_) => by_version.get(&*key(dep)).copied(),
+        };
+        let mut edges = Vec::new();
         let mut unresolved = 0;
         let mut first: Option<String> = None;
         let mut miss = |dep: &str| {
             unresolved += 1;
             first.get_or_insert_with(|| dep.to_owned());
         };
-        let mut needed = vec![false; inv.packages.len()];
-        for (from, deps, _) in &rest {
+        let mut needed = vec![false; packages.len()];
+        for Locked {
+            idx: from, deps, ..
+        } in &rest
+        {
             for (dep, kind) in deps {
-                match by_key.get(&*key(dep)) {
-                    Some(&to) if to != *from => {
-                        inv.add_edge(*from, to, *kind, None);
+                match find(dep) {
+                    Some(to) if to != *from => {
+                        edges.push((*from, to, *kind));
                         needed[to.index()] = true;
                     }
                     Some(_) => {}
@@ -99,24 +130,32 @@ impl<'a> Flat<'a> {
                 }
             }
         }
+        let inferred = direct.is_none();
         match direct {
             Some(direct) => {
                 for (dep, kind) in direct {
-                    match by_key.get(&*key(&dep)) {
-                        Some(&to) if to != root => inv.add_edge(root, to, kind, None),
+                    match find(&dep) {
+                        Some(to) if to != root => edges.push((root, to, kind)),
                         Some(_) => {}
                         None => miss(&dep),
                     }
                 }
             }
             None => {
-                inv.notice(input, crate::text!("notice.lock-roots-inferred"));
-                for &(idx, _, scope) in &rest {
+                for &Locked { idx, scope, .. } in &rest {
                     if idx != root && !needed[idx.index()] {
-                        inv.add_edge(root, idx, scope, None);
+                        edges.push((root, idx, scope));
                     }
                 }
             }
+        }
+        drop((by_name, by_version));
+        if inferred {
+            inv.notice(input, crate::text!("notice.lock-roots-inferred"));
+        }
+        inv.edges.reserve(edges.len());
+        for (from, to, kind) in edges {
+            inv.add_edge(from, to, kind, None);
         }
         if let Some(first) = first {
             inv.notice(
@@ -166,7 +205,7 @@ pub(super) fn project(
     let folder = path
         .parent()
         .and_then(|d| d.file_name())
-        .map(|n| n.to_string_lossy().into_owned());
+        .map(|n| n.to_string_lossy());
     let name = name.or(folder.as_deref()).unwrap_or("project");
     // `<ecosystem>:<name>@<version or local> (<path>)`, pushed rather than formatted:
     // every lockfile makes one.
@@ -204,7 +243,7 @@ pub(super) fn purl_parts(ty: &str, parts: &[&str], version: Option<&str>) -> Str
         if i > 0 {
             out.push('/');
         }
-        encode_with(&mut out, part, b'/');
+        encode_with(&mut out, part, true);
     }
     if let Some(v) = version {
         out.push('@');
@@ -221,35 +260,40 @@ pub(super) fn encode(s: &str) -> String {
 }
 
 fn encode_into(out: &mut String, s: &str) {
-    // `~` is safe anyway: as the kept byte it keeps nothing else.
-    encode_with(out, s, b'~');
+    encode_with(out, s, false);
 }
 
-/// [`encode_into`] that also keeps `kept` as it is.
-fn encode_with(out: &mut String, s: &str, kept: u8) {
+/// [`encode_into`], keeping `/` as it is when `keep_slash` (a namespace's separators).
+fn encode_with(out: &mut String, s: &str, keep_slash: bool) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    /// The bytes a purl segment keeps as they are, by value.
-    const SAFE: [bool; 256] = {
+    /// The bytes a purl segment keeps as they are, `also` among them, by value.
+    const fn safe(also: u8) -> [bool; 256] {
         let mut t = [false; 256];
         let mut b = 0;
         while b < 256 {
             let c = b as u8;
-            t[b] = c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'_' | b'~' | b'+');
+            t[b] = c.is_ascii_alphanumeric()
+                || matches!(c, b'.' | b'-' | b'_' | b'~' | b'+')
+                || c == also;
             b += 1;
         }
         t
-    };
-    let safe = |b: u8| SAFE[usize::from(b)] || b == kept;
+    }
+    static KEEP_SLASH: [bool; 256] = safe(b'/');
+    // `~` is safe anyway: as the extra byte it adds nothing.
+    static PLAIN: [bool; 256] = safe(b'~');
+    let safe = if keep_slash { &KEEP_SLASH } else { &PLAIN };
     // Runs of safe bytes are copied whole. A run starts after an encoded byte and ends
-    // before one: both ends are ASCII, so both are character boundaries.
+    // before one: both ends are ASCII, so both are character boundaries (an encoded
+    // character's later bytes start empty runs, which are skipped).
+    let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        if safe(b) {
-            continue;
-        }
+    while let Some(off) = bytes[start..].iter().position(|&b| !safe[usize::from(b)]) {
+        let i = start + off;
         if start < i {
             out.push_str(&s[start..i]);
         }
+        let b = bytes[i];
         out.push('%');
         out.push(char::from(HEX[usize::from(b >> 4)]));
         out.push(char::from(HEX[usize::from(b & 15)]));
@@ -279,41 +323,50 @@ pub(super) fn toml_error(
 mod tests {
     use super::*;
 
-    fn locked<'a>(name: &str, deps: &[&'a str], scope: EdgeKind) -> Locked<'a> {
-        Locked {
-            pkg: package(
-                Ecosystem::Composer,
-                name,
-                Some("1"),
-                Some(purl("composer", name, Some("1"))),
-                SourceKind::DefaultRegistry,
-                InputIdx(0),
-            ),
-            deps: deps
-                .iter()
-                .map(|d| (Cow::Borrowed(*d), EdgeKind::Runtime))
-                .collect(),
-            scope,
-        }
+    fn lock<'a>(
+        flat: &mut Flat<'a>,
+        inv: &mut Inventory,
+        name: &str,
+        deps: &[&'a str],
+        scope: EdgeKind,
+    ) {
+        let pkg = package(
+            Ecosystem::Composer,
+            name,
+            Some("1"),
+            Some(purl("composer", name, Some("1"))),
+            SourceKind::DefaultRegistry,
+            InputIdx(0),
+        );
+        let deps = deps
+            .iter()
+            .map(|d| (Cow::Borrowed(*d), EdgeKind::Runtime))
+            .collect();
+        flat.lock(inv, pkg, deps, scope);
     }
 
     #[test]
     fn inferred_roots_are_what_nothing_else_needs() {
-        let mut flat = Flat::new(project(
-            std::path::Path::new("composer.lock"),
-            Ecosystem::Composer,
-            None,
-            None,
-            InputIdx(0),
-        ));
-        flat.locked.push(locked(
+        let mut inv = Inventory::new();
+        let mut flat = Flat::new(
+            &mut inv,
+            project(
+                std::path::Path::new("composer.lock"),
+                Ecosystem::Composer,
+                None,
+                None,
+                InputIdx(0),
+            ),
+        );
+        lock(
+            &mut flat,
+            &mut inv,
             "a/a",
             &["b/b", "php", "ext-json"],
             EdgeKind::Runtime,
-        ));
-        flat.locked.push(locked("b/b", &[], EdgeKind::Runtime));
-        flat.locked.push(locked("t/t", &["b/b"], EdgeKind::Dev));
-        let mut inv = Inventory::new();
+        );
+        lock(&mut flat, &mut inv, "b/b", &[], EdgeKind::Runtime);
+        lock(&mut flat, &mut inv, "t/t", &["b/b"], EdgeKind::Dev);
         let unresolved =
             flat.into_inventory(&mut inv, InputIdx(0), |k| Cow::Owned(k.to_lowercase()));
         assert_eq!(unresolved, 2);
@@ -341,5 +394,11 @@ mod tests {
             purl("golang", "x.io/a b", Some("v1+x")),
             "pkg:golang/x.io/a%20b@v1+x"
         );
+        // Every byte of a character beyond ASCII is encoded; a version keeps no `/`.
+        assert_eq!(
+            purl("gem", "ü/é~", Some("1/2%")),
+            "pkg:gem/%C3%BC/%C3%A9~@1%2F2%25"
+        );
+        assert_eq!(encode("a~b/ c"), "a~b%2F%20c");
     }
 }

@@ -7,7 +7,6 @@
 //! build for annotation processors and build-script class paths alone, otherwise dev:
 //! test class paths). Any other line is malformed.
 
-use hashbrown::HashMap;
 use std::path::Path;
 
 use super::flat;
@@ -78,6 +77,9 @@ fn contains_ci(hay: &str, needle: &str) -> bool {
         })
 }
 
+/// How many sets of configurations [`parse`] remembers with their scope.
+const SCOPES_KEPT: usize = 8;
+
 /// Parses a `gradle.lockfile`.
 pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
     let text = std::str::from_utf8(bytes).unwrap_or_default();
@@ -91,8 +93,10 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
         DocumentMeta::default(),
     ));
     let root = inv.add_package(flat::project(path, Ecosystem::Maven, None, None, input));
-    // A lockfile names few distinct sets of configurations, each on many lines.
-    let mut scopes: HashMap<&str, EdgeKind> = HashMap::new();
+    // A lockfile names few distinct sets of configurations, each on many lines: the
+    // last few sets are remembered (a bounded list, so a file of all-distinct sets costs
+    // one short scan per line, never a growing one).
+    let mut scopes: Vec<(&str, EdgeKind)> = Vec::with_capacity(SCOPES_KEPT);
     inv.add_root(root);
     for (n, line) in text.lines().enumerate() {
         let body = line.trim();
@@ -139,7 +143,17 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
         // Every locked module is a direct dependency of the project: Gradle records no
         // edges between them.
         let idx = inv.add_package(pkg);
-        let kind = *scopes.entry(configs).or_insert_with(|| scope(configs));
+        let kind = match scopes.iter().find(|(c, _)| *c == configs) {
+            Some(&(_, kind)) => kind,
+            None => {
+                let kind = scope(configs);
+                if scopes.len() == SCOPES_KEPT {
+                    scopes.remove(0);
+                }
+                scopes.push((configs, kind));
+                kind
+            }
+        };
         inv.add_edge(root, idx, kind, None);
     }
     inv.finish();
@@ -178,5 +192,28 @@ mod tests {
         assert_eq!(inv.packages[1].purl.as_deref(), Some("pkg:maven/a.b/c@1.0"));
         let e = parse(Path::new("gradle.lockfile"), b"# x\n>>>\n").unwrap_err();
         assert!(e.to_string().starts_with("gradle.lockfile:2:1: "), "{e}");
+    }
+
+    #[test]
+    fn scopes_stay_right_past_the_remembered_sets() {
+        // More distinct sets of configurations than are remembered, each coming back
+        // after others have pushed it out: every module keeps its own set's scope.
+        let sets = [
+            ("testRuntimeClasspath", EdgeKind::Dev),
+            ("annotationProcessor", EdgeKind::Build),
+            ("runtimeClasspath", EdgeKind::Runtime),
+        ];
+        let mut lock = String::new();
+        let mut want = Vec::new();
+        for round in 0..3 {
+            for i in 0..3 * SCOPES_KEPT {
+                let (config, kind) = sets[(i + round) % sets.len()];
+                lock.push_str(&format!("g:a{round}-{i}:1={config}{i}\n"));
+                want.push(kind);
+            }
+        }
+        let inv = parse(Path::new("gradle.lockfile"), lock.as_bytes()).unwrap();
+        let kinds: Vec<EdgeKind> = inv.edges.iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, want);
     }
 }

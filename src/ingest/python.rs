@@ -18,15 +18,28 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::flat::{self, Flat, Locked, toml_error};
+use super::flat::{self, Flat, toml_error};
 use super::input_file;
 use crate::error::{Error, Result};
 use crate::model::{
     DocumentMeta, Ecosystem, EdgeKind, InputFormat, InputIdx, Inventory, Package, SourceKind,
 };
 
-/// PEP 503 normalised name.
-pub(super) fn normalise(name: &str) -> String {
+/// PEP 503 normalised name, borrowing `name` when it is normalised already (as lockfiles
+/// mostly write names): no ASCII capitals, no `_` or `.`, single `-` between other characters,
+/// nothing to trim.
+fn normalise(name: &str) -> Cow<'_, str> {
+    let b = name.as_bytes();
+    let normal = b.first().is_none_or(|&c| c != b'-')
+        && b.last().is_none_or(|&c| c != b'-')
+        && name.trim().len() == name.len()
+        && !b
+            .iter()
+            .any(|&c| c.is_ascii_uppercase() || c == b'_' || c == b'.')
+        && memchr::memmem::find(b, b"--").is_none();
+    if normal {
+        return Cow::Borrowed(name);
+    }
     let mut out = String::with_capacity(name.len());
     let mut sep = false;
     for c in name.trim().chars() {
@@ -40,15 +53,15 @@ pub(super) fn normalise(name: &str) -> String {
             out.push(c.to_ascii_lowercase());
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Key for resolving a dependency: the normalised name, and the version after a space.
 fn key(dep: &str) -> Cow<'_, str> {
-    Cow::Owned(match dep.split_once(' ') {
-        Some((n, v)) => format!("{} {v}", normalise(n)),
+    match dep.split_once(' ') {
+        Some((n, v)) => Cow::Owned(format!("{} {v}", normalise(n))),
         None => normalise(dep),
-    })
+    }
 }
 
 fn pypi(name: &str, version: Option<&str>, source: SourceKind, input: InputIdx) -> Package {
@@ -125,7 +138,8 @@ pub(crate) fn parse_poetry(
     if let Some(p) = &project {
         root.declared = p.license.iter().cloned().collect();
     }
-    let mut out = Flat::new(root);
+    inv.reserve(lock.package.len() + 1);
+    let mut out = Flat::new(&mut inv, root);
     out.direct = project.map(|p| p.direct.into_iter().map(|(k, d)| (k.into(), d)).collect());
     for e in lock.package {
         let source = match &e.source {
@@ -169,7 +183,7 @@ pub(crate) fn parse_poetry(
             .iter()
             .map(|(name, spec)| (name.clone().into(), poetry_kind(spec)))
             .collect();
-        out.locked.push(Locked { pkg, deps, scope });
+        out.lock(&mut inv, pkg, deps, scope);
     }
     out.into_inventory(&mut inv, input, key);
     inv.finish();
@@ -384,11 +398,14 @@ pub(crate) fn parse_uv(path: &Path, bytes: &[u8]) -> Result<Inventory> {
     let mut out = match root_at {
         Some(i) => {
             let e = &lock.package[i];
-            let mut f = Flat::new(e.package(input));
+            let mut f = Flat::new(&mut inv, e.package(input));
             f.direct = Some(e.deps());
             f
         }
-        None => Flat::new(flat::project(path, Ecosystem::Pypi, None, None, input)),
+        None => Flat::new(
+            &mut inv,
+            flat::project(path, Ecosystem::Pypi, None, None, input),
+        ),
     };
     let mut members = Vec::new();
     for (i, e) in lock.package.iter().enumerate() {
@@ -399,11 +416,7 @@ pub(crate) fn parse_uv(path: &Path, bytes: &[u8]) -> Result<Inventory> {
         if e.is_member() {
             members.push(pkg.id.clone());
         }
-        out.locked.push(Locked {
-            pkg,
-            deps: e.deps(),
-            scope: EdgeKind::Runtime,
-        });
+        out.lock(&mut inv, pkg, e.deps(), EdgeKind::Runtime);
     }
     out.into_inventory(&mut inv, input, key);
     for id in members {
@@ -466,7 +479,10 @@ pub(crate) fn parse_pipfile(path: &Path, bytes: &[u8]) -> Result<Inventory> {
     let mut inv = Inventory::new();
     let meta = DocumentMeta::default();
     let input = inv.add_input(input_file(path, bytes, InputFormat::PipfileLock, meta));
-    let mut out = Flat::new(flat::project(path, Ecosystem::Pypi, None, None, input));
+    let mut out = Flat::new(
+        &mut inv,
+        flat::project(path, Ecosystem::Pypi, None, None, input),
+    );
     let mut direct = Vec::new();
     for (section, kind) in [
         (lock.default, EdgeKind::Runtime),
@@ -486,11 +502,7 @@ pub(crate) fn parse_pipfile(path: &Path, bytes: &[u8]) -> Result<Inventory> {
             let mut pkg = pypi(name, version, source, input);
             pkg.integrity = e.hashes;
             direct.push((key.clone(), kind));
-            out.locked.push(Locked {
-                pkg,
-                deps: Vec::new(),
-                scope: kind,
-            });
+            out.lock(&mut inv, pkg, Vec::new(), kind);
         }
     }
     // The lock records no edges: every package is the project's, in its section.
@@ -508,6 +520,28 @@ mod tests {
     fn names_normalise_as_pep_503_says() {
         assert_eq!(normalise("Foo.Bar__baz"), "foo-bar-baz");
         assert_eq!(normalise("zope.interface"), "zope-interface");
+        // Borrowed exactly when the name is already normal.
+        for (name, normal) in [
+            ("requests", "requests"),
+            ("zope-interface", "zope-interface"),
+            ("über-paket", "über-paket"),
+            ("Requests", "requests"),
+            ("-lead", "lead"),
+            ("trail-", "trail"),
+            ("a--b", "a-b"),
+            ("a-_b", "a-b"),
+            (" pad", "pad"),
+            ("pad\t", "pad"),
+            ("a.b", "a-b"),
+            ("", ""),
+            ("-", ""),
+        ] {
+            let got = normalise(name);
+            assert_eq!(got, normal, "{name:?}");
+            assert_eq!(matches!(got, Cow::Borrowed(_)), name == normal, "{name:?}");
+        }
+        assert_eq!(key("Zope.Interface 5.0"), "zope-interface 5.0");
+        assert!(matches!(key("requests"), Cow::Borrowed("requests")));
         assert_eq!(
             requirement_name("Django[argon2] (>=4); python_version>'3'"),
             "Django"
@@ -694,7 +728,10 @@ pub(crate) fn parse_requirements(path: &Path, bytes: &[u8]) -> Result<Inventory>
         InputFormat::Requirements,
         DocumentMeta::default(),
     ));
-    let mut out = Flat::new(flat::project(path, Ecosystem::Pypi, None, None, input));
+    let mut out = Flat::new(
+        &mut inv,
+        flat::project(path, Ecosystem::Pypi, None, None, input),
+    );
     let mut direct = Vec::new();
     let mut unpinned = 0usize;
     let mut skipped = 0usize;
@@ -729,11 +766,7 @@ pub(crate) fn parse_requirements(path: &Path, bytes: &[u8]) -> Result<Inventory>
         let mut pkg = pypi(r.name, r.version, source, input);
         pkg.integrity = r.hash.map(str::to_owned);
         direct.push((Cow::Owned(pkg.name.clone()), EdgeKind::Runtime));
-        out.locked.push(Locked {
-            pkg,
-            deps: Vec::new(),
-            scope: EdgeKind::Runtime,
-        });
+        out.lock(&mut inv, pkg, Vec::new(), EdgeKind::Runtime);
     }
     out.direct = Some(direct);
     out.into_inventory(&mut inv, input, key);

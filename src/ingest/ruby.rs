@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 use std::path::Path;
 
-use super::flat::{self, Flat, Locked};
+use super::flat::{self, Flat};
 use super::input_file;
 use crate::error::{Error, Result};
 use crate::model::{DocumentMeta, Ecosystem, EdgeKind, InputFormat, Inventory, SourceKind};
@@ -45,7 +45,7 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
     };
     let mut inv = Inventory::new();
     let input = inv.add_input(input_file(path, bytes, InputFormat::GemfileLock, meta));
-    let mut out = Flat::new(flat::project(path, Ecosystem::Gem, None, None, input));
+    let project = flat::project(path, Ecosystem::Gem, None, None, input);
     // A locked gem per line indented by four spaces: counted first, so the list of
     // gems (a package each) is not copied as it grows; a hint, bounded like
     // `Inventory::reserve`.
@@ -55,6 +55,8 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
             line.starts_with(b"    ") && line.get(4).is_some_and(|&b| b != b' ')
         })
         .count();
+    inv.reserve(gems + 1);
+    let mut out = Flat::new(&mut inv, project);
     out.locked.reserve(gems.min(Inventory::RESERVE_AT_MOST));
     let mut direct = Vec::new();
     let mut section = "";
@@ -120,11 +122,7 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
                     }
                     let pkg =
                         flat::package(Ecosystem::Gem, name, Some(version), purl, source, input);
-                    out.locked.push(Locked {
-                        pkg,
-                        deps: Vec::new(),
-                        scope: EdgeKind::Runtime,
-                    });
+                    out.lock(&mut inv, pkg, Vec::new(), EdgeKind::Runtime);
                 } else if in_specs && indent == 6 {
                     let Some((dep, _)) = name_version(body) else {
                         return Err(bad("a gem's dependency"));
