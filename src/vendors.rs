@@ -387,7 +387,7 @@ impl Registry {
     /// The registry vendor whose patterns match the package: the longest matching
     /// pattern wins (purl first, then repository, then e-mail domains).
     pub(crate) fn match_package(&self, pkg: &Package) -> Option<&Vendor> {
-        if let Some(purl) = &pkg.purl {
+        if let Some(purl) = pkg.purl() {
             let purl = normalise_purl(purl);
             if let Some(v) = self.longest(|v| &v.purl, |pat| purl_matches(&purl, pat)) {
                 return Some(v);
@@ -589,7 +589,7 @@ mod tests {
     fn pkg(purl: Option<&str>, repo: Option<&str>, supplier: Option<&str>) -> Package {
         Package {
             name: "x".into(),
-            purl: purl.map(str::to_owned),
+            purl: purl.map(str::to_owned).into(),
             repository: repo.map(str::to_owned),
             supplier: supplier.map(str::to_owned),
             ..Package::default()

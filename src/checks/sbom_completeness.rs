@@ -188,7 +188,7 @@ fn run(ctx: &Ctx<'_>, p: &P) -> Vec<Hit> {
                 filled(&c.supplier),
                 !c.name.trim().is_empty(),
                 filled(&c.version),
-                c.purl.is_some() || (v21 && filled(&c.cpe)),
+                c.purl().is_some() || (v21 && filled(&c.cpe)),
                 // The elements of v2.1.0 only: not looked at under v2.0.0.
                 v21 && has_sha512(&c.hash_algorithms),
                 filled(&c.distribution),

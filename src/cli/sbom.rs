@@ -243,7 +243,7 @@ fn cdx_component(inv: &Inventory, p: &Package, idx: PkgIdx, scope: Option<&str>)
             c["licenses"] = json!(list);
         }
     }
-    if let Some(purl) = &p.purl {
+    if let Some(purl) = p.purl() {
         c["purl"] = json!(purl);
     }
     let mut refs = Vec::new();
@@ -309,7 +309,7 @@ fn spdx3(inv: &Inventory, created: &str) -> Value {
         if let Some(v) = &p.version {
             e["software_packageVersion"] = json!(v);
         }
-        if let Some(purl) = &p.purl {
+        if let Some(purl) = p.purl() {
             e["software_packageUrl"] = json!(purl);
         }
         if let Some(h) = &p.homepage {

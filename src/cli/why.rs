@@ -61,7 +61,7 @@ pub(crate) fn run(args: Args) -> Result<Status> {
 fn explain(inv: &Inventory, graph: &DepGraph, pkg: PkgIdx, out: &mut String) {
     let p = inv.package(pkg);
     let _ = writeln!(out, "{}", label(inv, pkg));
-    if let Some(purl) = &p.purl {
+    if let Some(purl) = p.purl() {
         let _ = writeln!(out, "  purl: {}", crate::text::escape_controls(purl));
     }
     if graph.roots().contains(&pkg) {
@@ -125,7 +125,7 @@ impl Wanted {
         match self {
             Wanted::Name(n) => &p.name == n,
             Wanted::NameVersion(n, v) => &p.name == n && p.version.as_deref() == Some(v),
-            Wanted::Purl(u) => p.purl.as_deref().is_some_and(|purl| {
+            Wanted::Purl(u) => p.purl().is_some_and(|purl| {
                 // `@` in a namespace may be written as is or percent-encoded.
                 let plain = |s: &str| {
                     s.split(['?', '#'])

@@ -76,7 +76,7 @@ pub(crate) fn path_segment(s: &str) -> Result<String, String> {
 
 /// Coordinates of `pkg`, or `None` when it has no version or no registry ecosystem.
 pub(crate) fn of(pkg: &Package) -> Option<Coords> {
-    if let Some(c) = pkg.purl.as_deref().and_then(from_purl) {
+    if let Some(c) = pkg.purl().and_then(from_purl) {
         return Some(c);
     }
     let version = pkg.version.clone()?;

@@ -372,7 +372,9 @@ fn advisories_forges_and_other_registries_from_recorded_responses() {
     let mut widget = pkg(Ecosystem::Other("generic".into()), "widget", "2.1.0");
     widget.repository = Some("https://gitlab.opencode.de/opencode/tools/widget".into());
     let mut lang3 = pkg(Ecosystem::Maven, "commons-lang3", "3.12.0");
-    lang3.purl = Some("pkg:maven/org.apache.commons/commons-lang3@3.12.0".into());
+    lang3.set_purl(Some(
+        "pkg:maven/org.apache.commons/commons-lang3@3.12.0".into(),
+    ));
     let inv = inventory([
         pkg(Ecosystem::Npm, "lodash", "4.17.15"),
         pkg(Ecosystem::Pypi, "six", "1.17.0"),

@@ -180,7 +180,7 @@ fn build(meta: &Metadata, input: InputFile) -> Inventory {
             name: p.name.to_string(),
             version: Some(version),
             ecosystem: Ecosystem::Cargo,
-            purl: Some(purl),
+            purl: Some(purl).into(),
             declared: p.license.iter().cloned().collect(),
             license_file: p
                 .license_file

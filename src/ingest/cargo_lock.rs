@@ -77,7 +77,10 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
             input,
         );
         if e.source.is_none() {
-            pkg.id = crate::model::PackageId(format!("cargo:{}@{} (local)", e.name, e.version));
+            pkg.set_id(crate::model::PackageId(format!(
+                "cargo:{}@{} (local)",
+                e.name, e.version
+            )));
         }
         pkg.integrity = e.checksum.as_ref().map(|c| format!("sha256-{c}"));
         let idx = inv.add_package(pkg);
@@ -151,7 +154,7 @@ source = "sparse+https://index.crates.io/"
         assert_eq!(inv.packages.len(), 4);
         assert_eq!(inv.roots.len(), 1);
         assert_eq!(inv.edges.len(), 3);
-        assert_eq!(inv.packages[1].purl.as_deref(), Some("pkg:cargo/log@0.4.0"));
+        assert_eq!(inv.packages[1].purl(), Some("pkg:cargo/log@0.4.0"));
         assert_eq!(
             inv.packages[2].source,
             SourceKind::Git("https://example.org/log?rev=1#abc".into())

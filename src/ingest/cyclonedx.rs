@@ -875,13 +875,15 @@ impl<'b> Builder<'b> {
         let bom_ref = c.bom_ref;
         let mut id = pkg.id.clone();
         if let Some(prev) = self.taken.get(&id) {
-            if pkg.purl.is_none() && *prev != bom_ref {
+            if pkg.purl().is_none() && *prev != bom_ref {
                 // Same name and version, different component: keep them apart.
                 id = PackageId(format!("{}#{}", id.0, bom_ref.unwrap_or("")));
             }
         }
         self.taken.entry(id.clone()).or_insert(bom_ref);
-        let idx = self.inv.add_package(Package { id, ..pkg });
+        let mut pkg = pkg;
+        pkg.set_id(id);
+        let idx = self.inv.add_package(pkg);
         if self.scopes.len() <= idx.index() {
             self.scopes.resize(idx.index() + 1, None);
             self.scopes[idx.index()] = c.scope;
@@ -1093,7 +1095,7 @@ fn package(c: &Fields<'_>, input: InputIdx) -> Package {
         name,
         version,
         ecosystem,
-        purl,
+        purl: purl.into(),
         declared,
         concluded,
         license_file,

@@ -156,7 +156,7 @@ mod tests {
           "net7.0":{"A":{"type":"Direct","resolved":"1.0.0","dependencies":{"C":"[1.0.0, )"}}}}}"#;
         let inv = parse(Path::new("packages.lock.json"), lock).unwrap();
         assert_eq!(inv.packages.len(), 4);
-        assert_eq!(inv.packages[1].purl.as_deref(), Some("pkg:nuget/A@1.0.0"));
+        assert_eq!(inv.packages[1].purl(), Some("pkg:nuget/A@1.0.0"));
         assert_eq!(inv.edges.len(), 3);
         assert_eq!(inv.notices.len(), 1);
     }

@@ -181,13 +181,14 @@ pub(super) fn package(
     source: SourceKind,
     input: InputIdx,
 ) -> Package {
-    let id = match &purl {
-        Some(p) => PackageId(p.clone()),
-        None => PackageId::synthetic(&ecosystem, name, version),
+    let mut p = match purl {
+        Some(purl) => Package::with_purl(purl, name.to_owned(), ecosystem, source),
+        None => {
+            let id = PackageId::synthetic(&ecosystem, name, version);
+            Package::new(id, name.to_owned(), ecosystem, source)
+        }
     };
-    let mut p = Package::new(id, name.to_owned(), ecosystem, source);
     p.version = version.map(str::to_owned);
-    p.purl = purl;
     p.input = input;
     p
 }

@@ -90,7 +90,7 @@ pub(crate) fn parse(path: &Path, bytes: &[u8], sum: Option<(&Path, &[u8])>) -> R
     let mut block: Option<&str> = None;
     let mut w: Vec<&str> = Vec::with_capacity(8);
     let mut lines = 0usize;
-    for (n, line) in text.lines().enumerate() {
+    for (n, line) in super::lines(text).enumerate() {
         lines = n + 1;
         let indirect = words(line, &mut w);
         if w.is_empty() {
@@ -237,7 +237,7 @@ pub(crate) fn parse(path: &Path, bytes: &[u8], sum: Option<(&Path, &[u8])>) -> R
 /// module's own `go.mod`, which is not kept).
 fn go_sum<'a>(path: &Path, text: &'a str) -> Result<HashMap<(&'a str, &'a str), &'a str>> {
     let mut out = HashMap::with_capacity(text.len() / 100);
-    for (n, line) in text.lines().enumerate() {
+    for (n, line) in super::lines(text).enumerate() {
         let mut w = line.split_ascii_whitespace();
         match (w.next(), w.next(), w.next(), w.next()) {
             (None, ..) => {}

@@ -77,6 +77,16 @@ fn contains_ci(hay: &str, needle: &str) -> bool {
         })
 }
 
+/// `group:artifact:version`: exactly three parts.
+fn coordinates(coords: &str) -> Option<(&str, &str, &str)> {
+    let mut colons = memchr::memchr_iter(b':', coords.as_bytes());
+    let (a, b) = (colons.next()?, colons.next()?);
+    if colons.next().is_some() {
+        return None;
+    }
+    Some((&coords[..a], &coords[a + 1..b], &coords[b + 1..]))
+}
+
 /// How many sets of configurations [`parse`] remembers with their scope.
 const SCOPES_KEPT: usize = 8;
 
@@ -98,20 +108,20 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
     // one short scan per line, never a growing one).
     let mut scopes: Vec<(&str, EdgeKind)> = Vec::with_capacity(SCOPES_KEPT);
     inv.add_root(root);
-    for (n, line) in text.lines().enumerate() {
+    for (n, line) in super::lines(text).enumerate() {
         let body = line.trim();
         if body.is_empty() || body.starts_with('#') {
             continue;
         }
         let col = line.len() - line.trim_start().len() + 1;
-        let (coords, configs) = body.split_once('=').unwrap_or((body, ""));
+        let (coords, configs) = match memchr::memchr(b'=', body.as_bytes()) {
+            Some(i) => (&body[..i], &body[i + 1..]),
+            None => (body, ""),
+        };
         if coords == "empty" {
             continue;
         }
-        let mut parts = coords.split(':');
-        let (Some(group), Some(artifact), Some(version), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
+        let Some((group, artifact, version)) = coordinates(coords) else {
             return Err(Error::at(
                 path,
                 n + 1,
@@ -189,7 +199,7 @@ mod tests {
         assert_eq!(inv.packages.len(), 4);
         let kinds: Vec<EdgeKind> = inv.edges.iter().map(|e| e.kind).collect();
         assert_eq!(kinds, [EdgeKind::Runtime, EdgeKind::Dev, EdgeKind::Build]);
-        assert_eq!(inv.packages[1].purl.as_deref(), Some("pkg:maven/a.b/c@1.0"));
+        assert_eq!(inv.packages[1].purl(), Some("pkg:maven/a.b/c@1.0"));
         let e = parse(Path::new("gradle.lockfile"), b"# x\n>>>\n").unwrap_err();
         assert!(e.to_string().starts_with("gradle.lockfile:2:1: "), "{e}");
     }

@@ -592,7 +592,10 @@ fn project_package(eff: &Effective, file: &Path, input: InputIdx) -> Package {
                 input,
             );
             if version.is_none() {
-                p.id = PackageId(format!("maven:{g}:{a}@local ({})", file.display()));
+                p.set_id(PackageId(format!(
+                    "maven:{g}:{a}@local ({})",
+                    file.display()
+                )));
             }
             p
         }
@@ -1043,7 +1046,7 @@ mod tests {
         );
         assert_eq!(inv.roots.len(), 2);
         let app = inv.package(inv.roots[1]);
-        assert_eq!(app.purl.as_deref(), Some("pkg:maven/g/app@2"));
+        assert_eq!(app.purl(), Some("pkg:maven/g/app@2"));
         assert_eq!(app.declared, ["Apache-2.0"]);
         assert_eq!(
             names(&inv),
@@ -1086,10 +1089,7 @@ mod tests {
             assert!(k.contains(&want.to_owned()), "{want} in {k:?}");
         }
         // Coordinates inherited from the parent reference, without the parent itself.
-        assert_eq!(
-            inv.package(inv.roots[0]).purl.as_deref(),
-            Some("pkg:maven/x/a@1")
-        );
+        assert_eq!(inv.package(inv.roots[0]).purl(), Some("pkg:maven/x/a@1"));
         assert_eq!(names(&inv), ["n:nov@? runtime"]);
     }
 

@@ -23,8 +23,8 @@ use serde::Deserialize;
 use super::input_file;
 use crate::error::{Error, Result};
 use crate::model::{
-    DocumentMeta, Ecosystem, EdgeKind, InputFormat, InputIdx, Inventory, Package, PackageId,
-    PkgIdx, SourceKind,
+    DocumentMeta, Ecosystem, EdgeKind, InputFormat, InputIdx, Inventory, Package, PkgIdx,
+    SourceKind,
 };
 
 #[derive(Debug, Deserialize)]
@@ -447,9 +447,8 @@ fn package(
     input: InputIdx,
 ) -> Package {
     let purl = purl(&name, version.as_deref());
-    let mut p = Package::new(PackageId(purl.clone()), name, Ecosystem::Npm, source);
+    let mut p = Package::with_purl(purl, name, Ecosystem::Npm, source);
     p.version = version;
-    p.purl = Some(purl);
     p.integrity = integrity;
     p.input = input;
     p

@@ -382,7 +382,7 @@ mod tests {
         assert_eq!(inv.packages.len(), 4);
         assert_eq!(inv.roots.len(), 2);
         assert_eq!(inv.package(inv.roots[0]).declared, vec!["MIT"]);
-        assert_eq!(inv.packages[0].purl.as_deref(), Some("pkg:npm/a@1.0.0"));
+        assert_eq!(inv.packages[0].purl(), Some("pkg:npm/a@1.0.0"));
         assert_eq!(inv.packages[0].integrity.as_deref(), Some("sha512-x"));
         // app→a, app→w (dev), a→b; c is named in one notice.
         assert_eq!(inv.edges.len(), 3);

@@ -63,7 +63,7 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
     let mut remote: Option<&str> = None;
     let mut revision: Option<&str> = None;
     let mut in_specs = false;
-    for (n, line) in text.lines().enumerate() {
+    for (n, line) in super::lines(text).enumerate() {
         let body = line.trim();
         if body.is_empty() {
             continue;
@@ -166,7 +166,7 @@ mod tests {
         assert_eq!(inv.packages.len(), 4);
         assert_eq!(inv.edges.len(), 3);
         assert_eq!(
-            inv.packages[3].purl.as_deref(),
+            inv.packages[3].purl(),
             Some("pkg:gem/nokogiri@1.13.0?platform=x86_64-linux")
         );
         assert_eq!(

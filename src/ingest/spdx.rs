@@ -653,12 +653,14 @@ pub(super) fn build(
         let pkg = package(p, input);
         let mut id = pkg.id.clone();
         if let Some(prev) = taken.get(&id) {
-            if pkg.purl.is_none() && *prev != p.spdx_id {
+            if pkg.purl().is_none() && *prev != p.spdx_id {
                 id = PackageId(format!("{}#{}", id.0, p.spdx_id));
             }
         }
         taken.entry(id.clone()).or_insert(&p.spdx_id);
-        let idx = inv.add_package(Package { id, ..pkg });
+        let mut pkg = pkg;
+        pkg.set_id(id);
+        let idx = inv.add_package(pkg);
         by_spdx.insert(&p.spdx_id, idx);
     }
 
@@ -786,7 +788,7 @@ fn package(p: &RawPackage, input: crate::model::InputIdx) -> Package {
         name: p.name.clone(),
         version,
         ecosystem,
-        purl,
+        purl: purl.into(),
         declared: raw(&p.declared),
         concluded: raw(&p.concluded),
         license_file: None,

@@ -67,7 +67,7 @@ fn parse_v1<'a>(path: &Path, text: &'a str) -> Result<Vec<Entry<'a>>> {
     let mut entries: Vec<Entry> = Vec::new();
     let mut list: Option<EdgeKind> = None;
     let mut peer_optional: Vec<String> = Vec::new();
-    for (n, line) in text.lines().enumerate() {
+    for (n, line) in super::lines(text).enumerate() {
         let body = line.trim();
         if body.is_empty() || body.starts_with('#') {
             continue;
@@ -308,7 +308,7 @@ pub(crate) fn parse(
         let mut pkg = flat::package(Ecosystem::Npm, name, version, purl, source, input);
         pkg.integrity = e.integrity.as_deref().map(str::to_owned);
         if e.workspace {
-            pkg.id = crate::model::PackageId(format!("npm:{name}@workspace"));
+            pkg.set_id(crate::model::PackageId(format!("npm:{name}@workspace")));
         }
         let idx = inv.add_package(pkg);
         for d in &e.descriptors {
@@ -440,10 +440,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(inv.packages.len(), 4);
-        assert_eq!(
-            inv.packages[0].purl.as_deref(),
-            Some("pkg:npm/%40s/a@1.2.0")
-        );
+        assert_eq!(inv.packages[0].purl(), Some("pkg:npm/%40s/a@1.2.0"));
         assert_eq!(inv.packages[0].source, SourceKind::DefaultRegistry);
         // a→b, a→c, app→a, app→b (dev); fsevents is optional and absent.
         assert_eq!(inv.edges.len(), 4);

@@ -152,11 +152,14 @@ pub struct Edge {
 /// One package (crate, npm package, SBOM component, …).
 #[derive(Debug, Clone, Default)]
 pub struct Package {
+    /// Change it with [`Package::set_id`] only: the purl may be held as the id.
     pub id: PackageId,
     pub name: String,
     pub version: Option<String>,
     pub ecosystem: Ecosystem,
-    pub purl: Option<String>,
+    /// The package URL: read with [`Package::purl`], written with [`Package::set_purl`]
+    /// (most packages are identified by their purl, which is then held once, as the id).
+    pub purl: Purl,
     /// Declared licence statements, raw, in input order (`license` in Cargo and npm,
     /// `licenseDeclared` in SPDX, every `licenses` entry in CycloneDX). Several entries
     /// apply together.
@@ -194,6 +197,26 @@ pub struct Package {
     pub component: Option<u32>,
 }
 
+/// Where a package's purl is held (see [`Package::purl`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Purl(PurlAt);
+
+impl From<Option<String>> for Purl {
+    /// A purl held on its own, whatever the package's id.
+    fn from(purl: Option<String>) -> Self {
+        Purl(purl.map_or(PurlAt::Unknown, PurlAt::Own))
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+enum PurlAt {
+    #[default]
+    Unknown,
+    /// The purl is the package's id.
+    IsId,
+    Own(String),
+}
+
 /// A package field that a facts file can fill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FactField {
@@ -228,7 +251,7 @@ impl Package {
             name,
             version: None,
             ecosystem,
-            purl: None,
+            purl: Purl(PurlAt::Unknown),
             declared: Vec::new(),
             concluded: Vec::new(),
             license_file: None,
@@ -245,6 +268,39 @@ impl Package {
             distribution: None,
             input: InputIdx::default(),
             component: None,
+        }
+    }
+
+    /// A package identified by its `purl`, which is held once, as the id.
+    pub fn with_purl(purl: String, name: String, ecosystem: Ecosystem, source: SourceKind) -> Self {
+        let mut p = Package::new(PackageId(purl), name, ecosystem, source);
+        p.purl = Purl(PurlAt::IsId);
+        p
+    }
+
+    /// The package URL, when one is known.
+    pub fn purl(&self) -> Option<&str> {
+        match &self.purl.0 {
+            PurlAt::Unknown => None,
+            PurlAt::IsId => Some(&self.id.0),
+            PurlAt::Own(p) => Some(p),
+        }
+    }
+
+    pub fn set_purl(&mut self, purl: Option<String>) {
+        self.purl = Purl(match purl {
+            None => PurlAt::Unknown,
+            Some(p) if p == self.id.0 => PurlAt::IsId,
+            Some(p) => PurlAt::Own(p),
+        });
+    }
+
+    /// Gives the package another id; its purl stays what it was. Change an id only this
+    /// way, and only before the package is added to an inventory (which indexes it).
+    pub fn set_id(&mut self, id: PackageId) {
+        let old = std::mem::replace(&mut self.id, id);
+        if self.purl.0 == PurlAt::IsId {
+            self.purl = Purl(PurlAt::Own(old.0));
         }
     }
 
@@ -451,8 +507,10 @@ impl Inventory {
         let hash = self.id_hasher.hash_one(&pkg.id);
         if let Some(idx) = self.find_hashed(hash, &pkg.id) {
             let existing = &mut self.packages[idx.index()];
+            if existing.purl.0 == PurlAt::Unknown {
+                existing.set_purl(pkg.purl().map(str::to_owned));
+            }
             fill(&mut existing.version, pkg.version);
-            fill(&mut existing.purl, pkg.purl);
             fill(&mut existing.license_file, pkg.license_file);
             fill(&mut existing.license_text, pkg.license_text);
             fill(&mut existing.supplier, pkg.supplier);
@@ -592,6 +650,40 @@ mod tests {
             ecosystem: Ecosystem::Npm,
             ..Package::default()
         }
+    }
+
+    #[test]
+    fn a_purl_held_as_the_id_survives_a_new_id() {
+        let purl = "pkg:npm/a@1";
+        let mut p =
+            Package::with_purl(purl.into(), "a".into(), Ecosystem::Npm, SourceKind::Unknown);
+        assert_eq!((p.id.0.as_str(), p.purl()), (purl, Some(purl)));
+        p.set_id(PackageId("npm:a@workspace".into()));
+        assert_eq!((p.id.0.as_str(), p.purl()), ("npm:a@workspace", Some(purl)));
+        // A purl set equal to the id is held once, one set apart stays apart.
+        let mut q = pkg("b", "2");
+        q.set_purl(Some(q.id.0.clone()));
+        assert_eq!(q.purl, Purl(PurlAt::IsId));
+        q.set_purl(Some("pkg:npm/b@2".into()));
+        q.set_id(PackageId("other".into()));
+        assert_eq!(q.purl(), Some("pkg:npm/b@2"));
+        q.set_purl(None);
+        assert_eq!(q.purl(), None);
+        // A package read again fills the purl the first reading lacked.
+        let mut inv = Inventory::new();
+        let mut bare = Package::new(
+            PackageId(purl.into()),
+            "a".into(),
+            Ecosystem::Npm,
+            SourceKind::Unknown,
+        );
+        bare.version = Some("1".into());
+        let first = inv.add_package(bare);
+        let again =
+            Package::with_purl(purl.into(), "a".into(), Ecosystem::Npm, SourceKind::Unknown);
+        assert_eq!(inv.add_package(again), first);
+        assert_eq!(inv.package(first).purl(), Some(purl));
+        assert_eq!(inv.package(first).purl, Purl(PurlAt::IsId));
     }
 
     #[test]

@@ -486,7 +486,12 @@ fn full_digest(inv: &Inventory) -> String {
     for p in &inv.packages {
         out.push_str(&format!(
             "{} {:?} {:?} {:?} {:?} {:?}\n",
-            p.name, p.purl, p.authors, p.repository, p.homepage, p.ecosystem
+            p.name,
+            p.purl(),
+            p.authors,
+            p.repository,
+            p.homepage,
+            p.ecosystem
         ));
     }
     for i in &inv.inputs {

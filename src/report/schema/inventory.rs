@@ -171,7 +171,7 @@ pub(crate) fn view(
                 name: p.name.clone(),
                 version: p.version.clone(),
                 ecosystem: p.ecosystem.as_str().to_owned(),
-                purl: p.purl.clone(),
+                purl: p.purl().map(str::to_owned),
                 license: licenses.per_package.get(i).map_or(
                     LicenseJson::Unknown {
                         class: "unknown",
