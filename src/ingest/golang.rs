@@ -77,8 +77,8 @@ fn words<'a>(line: &'a str, words: &mut Vec<&'a str>) -> bool {
 }
 
 /// Parses a `go.mod`; `sum` is the `go.sum` beside it.
-pub(crate) fn parse(path: &Path, bytes: &[u8], sum: Option<(&Path, &[u8])>) -> Result<Inventory> {
-    let text = std::str::from_utf8(bytes).unwrap_or_default();
+pub(crate) fn parse(path: &Path, text: &str, sum: Option<(&Path, &[u8])>) -> Result<Inventory> {
+    let bytes = text.as_bytes();
     let mut module: Option<&str> = None;
     let mut go_version: Option<&str> = None;
     let mut requires: Vec<Require<'_>> = Vec::new();
@@ -264,7 +264,7 @@ mod tests {
 
     #[test]
     fn requirements_replacements_and_hashes() {
-        let m = b"module example.org/app\n\ngo 1.22\n\nrequire (\n\tgolang.org/x/net v1.2.3\n\
+        let m = "module example.org/app\n\ngo 1.22\n\nrequire (\n\tgolang.org/x/net v1.2.3\n\
             \tgithub.com/a/b v0.1.0 // indirect\n)\n\nrequire example.org/c v1.0.0\n\
             replace golang.org/x/net v1.2.3 => example.com/fork/net v1.4.5\n\
             replace example.org/c => ./c\n";
@@ -284,7 +284,7 @@ mod tests {
         assert_eq!(inv.packages[3].source, SourceKind::Path("./c".into()));
         assert_eq!(inv.edges.len(), 3);
         assert_eq!(inv.notices.len(), 1);
-        let e = parse(Path::new("go.mod"), b"module a\nrequire (\n  x\n)\n", None).unwrap_err();
+        let e = parse(Path::new("go.mod"), "module a\nrequire (\n  x\n)\n", None).unwrap_err();
         assert_eq!(
             e.to_string(),
             "go.mod:3:3: a requirement is a module path and a version"

@@ -91,8 +91,8 @@ fn coordinates(coords: &str) -> Option<(&str, &str, &str)> {
 const SCOPES_KEPT: usize = 8;
 
 /// Parses a `gradle.lockfile`.
-pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
-    let text = std::str::from_utf8(bytes).unwrap_or_default();
+pub(crate) fn parse(path: &Path, text: &str) -> Result<Inventory> {
+    let bytes = text.as_bytes();
     let mut inv = Inventory::new();
     // A module per line (a hint; `reserve` bounds it).
     inv.reserve(memchr::memchr_iter(b'\n', bytes).count() + 1);
@@ -178,7 +178,7 @@ mod tests {
     fn a_lockfile_of_empty_lines_reserves_little() {
         // Eight million lines: counted as a hint, they must not reserve eight million
         // packages.
-        let lock = vec![b'\n'; 8 << 20];
+        let lock = "\n".repeat(8 << 20);
         let inv = parse(Path::new("gradle.lockfile"), &lock).unwrap();
         assert_eq!(inv.packages.len(), 1);
         assert!(inv.packages.capacity() <= 2 * Inventory::RESERVE_AT_MOST);
@@ -186,10 +186,10 @@ mod tests {
 
     #[test]
     fn modules_and_scopes() {
-        let lock = b"# This is a Gradle generated file for dependency locking.\n\
+        let lock = "# This is a Gradle generated file for dependency locking.\n\
             a.b:c:1.0=compileClasspath,runtimeClasspath\nt.t:junit:4.13=testRuntimeClasspath\n\
             p.p:proc:2=annotationProcessor\nempty=testCompileClasspath\n";
-        assert!(looks_like_gradle_lock(std::str::from_utf8(lock).unwrap()));
+        assert!(looks_like_gradle_lock(lock));
         assert!(looks_like_gradle_lock(
             "## c\na:b:1=runtimeClasspath\nempty=\n"
         ));
@@ -200,7 +200,7 @@ mod tests {
         let kinds: Vec<EdgeKind> = inv.edges.iter().map(|e| e.kind).collect();
         assert_eq!(kinds, [EdgeKind::Runtime, EdgeKind::Dev, EdgeKind::Build]);
         assert_eq!(inv.packages[1].purl(), Some("pkg:maven/a.b/c@1.0"));
-        let e = parse(Path::new("gradle.lockfile"), b"# x\n>>>\n").unwrap_err();
+        let e = parse(Path::new("gradle.lockfile"), "# x\n>>>\n").unwrap_err();
         assert!(e.to_string().starts_with("gradle.lockfile:2:1: "), "{e}");
     }
 
@@ -222,7 +222,7 @@ mod tests {
                 want.push(kind);
             }
         }
-        let inv = parse(Path::new("gradle.lockfile"), lock.as_bytes()).unwrap();
+        let inv = parse(Path::new("gradle.lockfile"), &lock).unwrap();
         let kinds: Vec<EdgeKind> = inv.edges.iter().map(|e| e.kind).collect();
         assert_eq!(kinds, want);
     }

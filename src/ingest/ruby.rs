@@ -37,8 +37,8 @@ fn name_version(s: &str) -> Option<(&str, Option<&str>)> {
 }
 
 /// Parses a `Gemfile.lock`.
-pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
-    let text = std::str::from_utf8(bytes).unwrap_or_default();
+pub(crate) fn parse(path: &Path, text: &str) -> Result<Inventory> {
+    let bytes = text.as_bytes();
     let meta = DocumentMeta {
         has_dependencies: true,
         ..DocumentMeta::default()
@@ -157,11 +157,11 @@ mod tests {
 
     #[test]
     fn sections_specs_and_dependencies() {
-        let lock = b"GIT\n  remote: https://example.org/u.git\n  revision: abc\n  specs:\n    \
+        let lock = "GIT\n  remote: https://example.org/u.git\n  revision: abc\n  specs:\n    \
             u (2.0)\n      rack (~> 2.0)\n\nGEM\n  remote: https://rubygems.org/\n  specs:\n    \
             rack (2.2.3)\n    nokogiri (1.13.0-x86_64-linux)\n\nPLATFORMS\n  x86_64-linux\n\n\
             DEPENDENCIES\n  u!\n  nokogiri\n\nBUNDLED WITH\n   2.2.28\n";
-        assert!(looks_like_gemfile_lock(std::str::from_utf8(lock).unwrap()));
+        assert!(looks_like_gemfile_lock(lock));
         let inv = parse(Path::new("Gemfile.lock"), lock).unwrap();
         assert_eq!(inv.packages.len(), 4);
         assert_eq!(inv.edges.len(), 3);
@@ -175,7 +175,7 @@ mod tests {
         );
         let e = parse(
             Path::new("Gemfile.lock"),
-            b"GEM\n  remote: https://rubygems.org/\n  specs:\n    invalid-name\n",
+            "GEM\n  remote: https://rubygems.org/\n  specs:\n    invalid-name\n",
         )
         .unwrap_err();
         assert_eq!(

@@ -277,10 +277,9 @@ fn has_metadata_line(text: &str) -> bool {
 /// Parses a `yarn.lock`; `manifest` is the `package.json` beside it.
 pub(crate) fn parse(
     path: &Path,
-    bytes: &[u8],
+    text: &str,
     manifest: Option<(&Path, &[u8])>,
 ) -> Result<Inventory> {
-    let text = std::str::from_utf8(bytes).unwrap_or_default();
     let berry = has_metadata_line(text);
     let entries = if berry {
         parse_berry(path, text)?
@@ -297,7 +296,12 @@ pub(crate) fn parse(
         ..DocumentMeta::default()
     };
     let mut inv = Inventory::new();
-    let input = inv.add_input(input_file(path, bytes, InputFormat::YarnLock, meta));
+    let input = inv.add_input(input_file(
+        path,
+        text.as_bytes(),
+        InputFormat::YarnLock,
+        meta,
+    ));
     let mut by_descriptor: hashbrown::HashMap<&str, PkgIdx> = hashbrown::HashMap::new();
     let mut idxs = Vec::with_capacity(entries.len());
     for e in &entries {
@@ -435,7 +439,7 @@ mod tests {
             "devDependencies":{"b":"~2"}}"#;
         let inv = parse(
             Path::new("yarn.lock"),
-            V1.as_bytes(),
+            V1,
             Some((Path::new("package.json"), manifest)),
         )
         .unwrap();
@@ -448,7 +452,7 @@ mod tests {
         assert_eq!(inv.package(inv.roots[0]).declared, vec!["MIT"]);
         let e = parse(
             Path::new("yarn.lock"),
-            b"# yarn lockfile v1\nx@1\n  version \"1\"\n",
+            "# yarn lockfile v1\nx@1\n  version \"1\"\n",
             None,
         )
         .unwrap_err();
@@ -465,7 +469,7 @@ mod tests {
             \"b@npm:^2.0.0\":\n  version: 2.0.0\n  resolution: \"b@npm:2.0.0\"\n\n\
             \"app@workspace:.\":\n  version: 0.0.0-use.local\n  resolution: \"app@workspace:.\"\n  \
             dependencies:\n    a: ^1.0.0\n  languageName: unknown\n  linkType: soft\n";
-        let inv = parse(Path::new("yarn.lock"), lock.as_bytes(), None).unwrap();
+        let inv = parse(Path::new("yarn.lock"), lock, None).unwrap();
         assert_eq!(inv.packages.len(), 3);
         assert_eq!(inv.roots.len(), 1);
         assert_eq!(inv.package(inv.roots[0]).name, "app");
