@@ -1,5 +1,5 @@
 //! The shared second half of the lockfile readers whose documents are flat lists of
-//! packages (Composer, Poetry, uv, Pipfile, Cargo.lock, go.mod, Gemfile.lock): packages
+//! packages (Composer, Poetry, uv, Pipfile, requirements.txt, Gemfile.lock): packages
 //! name their dependencies by name (or name and version), and the project itself is a
 //! root whose direct dependencies come from the lockfile where it records them, from the
 //! manifest beside it where one was read, and otherwise are inferred as the packages no
@@ -149,6 +149,7 @@ impl<'a> Flat<'a> {
                 }
             }
         }
+        // The indices borrow the inventory's names: released before it is written.
         drop((by_name, by_version));
         if inferred {
             inv.notice(input, crate::text!("notice.lock-roots-inferred"));

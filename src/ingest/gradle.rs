@@ -29,7 +29,7 @@ pub(crate) fn looks_like_gradle_lock(text: &str) -> bool {
         .all(|l| match l.split_once('=') {
             Some(("empty", _)) => true,
             Some((coords, _)) => {
-                let ok = coords.split(':').count() == 3 && !coords.contains(char::is_whitespace);
+                let ok = coordinates(coords).is_some() && !coords.contains(char::is_whitespace);
                 modules += usize::from(ok);
                 ok
             }

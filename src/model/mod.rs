@@ -508,7 +508,8 @@ impl Inventory {
         if let Some(idx) = self.find_hashed(hash, &pkg.id) {
             let existing = &mut self.packages[idx.index()];
             if existing.purl.0 == PurlAt::Unknown {
-                existing.set_purl(pkg.purl().map(str::to_owned));
+                // The ids are equal: a purl held as the id carries over as it is.
+                existing.purl = pkg.purl;
             }
             fill(&mut existing.version, pkg.version);
             fill(&mut existing.license_file, pkg.license_file);
