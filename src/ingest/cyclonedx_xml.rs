@@ -105,24 +105,32 @@ pub(super) fn bounded_document<'a>(
 pub(super) fn too_deep(text: &str) -> Option<usize> {
     use memchr::{memchr, memchr3, memmem};
     let b = text.as_bytes();
-    let skip_to = |from: usize, end: &[u8]| {
-        memmem::find(&b[from..], end).map_or(b.len(), |i| from + i + end.len())
+    // The searchers of the multi-byte ends built once, not at every comment.
+    let (comment, cdata, pi) = (
+        memmem::Finder::new("-->"),
+        memmem::Finder::new("]]>"),
+        memmem::Finder::new("?>"),
+    );
+    let skip_to = |from: usize, end: &memmem::Finder<'_>| {
+        end.find(&b[from..])
+            .map_or(b.len(), |i| from + i + end.needle().len())
     };
+    let skip_past_gt = |from: usize| memchr(b'>', &b[from..]).map_or(b.len(), |i| from + i + 1);
     let mut depth = 0usize;
     let mut i = 0;
     while let Some(lt) = memchr(b'<', &b[i..]).map(|p| i + p) {
         let rest = &b[lt..];
         if rest.starts_with(b"<!--") {
-            i = skip_to(lt, b"-->");
+            i = skip_to(lt, &comment);
         } else if rest.starts_with(b"<![CDATA[") {
-            i = skip_to(lt, b"]]>");
+            i = skip_to(lt, &cdata);
         } else if rest.starts_with(b"<?") {
-            i = skip_to(lt, b"?>");
+            i = skip_to(lt, &pi);
         } else if rest.starts_with(b"<!") {
-            i = skip_to(lt, b">");
+            i = skip_past_gt(lt);
         } else if rest.starts_with(b"</") {
             depth = depth.saturating_sub(1);
-            i = skip_to(lt, b">");
+            i = skip_past_gt(lt);
         } else {
             // The start tag ends at the first `>` outside quoted attribute values.
             let mut j = lt + 1;

@@ -25,8 +25,10 @@
 //! XML is parsed as the CycloneDX XML reader does: `roxmltree`, no DTD, nesting and
 //! node count bounded, every error with its line and column.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
+use std::rc::Rc;
 
 use roxmltree::Node;
 
@@ -86,7 +88,7 @@ pub(crate) fn read(
         poms: HashMap::new(),
         read: 0,
     };
-    let first = r.parse_file(path, bytes)?;
+    let first = r.parse_file(path, bytes, None)?;
     let mut projects = vec![(first.clone(), 0usize)];
     let mut gaps: Vec<(PathBuf, Gap)> = Vec::new();
     let mut i = 0;
@@ -129,7 +131,7 @@ pub(crate) fn read(
         let shown = if *file == first { path } else { file.as_path() };
         let input = inv.add_input(input_file(
             shown,
-            &pom.bytes,
+            pom.bytes(bytes),
             InputFormat::MavenPom,
             DocumentMeta {
                 spec_version: pom.model_version.clone(),
@@ -158,7 +160,7 @@ pub(crate) fn read(
     }
     for (eff, (file, _)) in resolved.iter().zip(&projects) {
         let input = inputs[file];
-        add_project(&mut inv, eff, file, input);
+        add_project(&mut inv, eff, file, input, r.poms[file].bytes(bytes));
     }
     inv.finish();
     let files = projects.into_iter().map(|(p, _)| p).collect();
@@ -183,14 +185,21 @@ struct Dep {
 
 impl Dep {
     /// Maven's management key: `groupId:artifactId:type:classifier`.
-    fn key(&self, value: impl Fn(&str) -> String) -> String {
-        format!(
-            "{}:{}:{}:{}",
+    fn key<'d>(&'d self, value: impl Fn(&'d str) -> Cow<'d, str>) -> String {
+        let parts = [
             value(self.group.as_deref().unwrap_or("")),
             value(self.artifact.as_deref().unwrap_or("")),
             value(self.ty.as_deref().unwrap_or("jar")),
-            value(self.classifier.as_deref().unwrap_or(""))
-        )
+            value(self.classifier.as_deref().unwrap_or("")),
+        ];
+        let mut key = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                key.push(':');
+            }
+            key.push_str(part);
+        }
+        key
     }
 }
 
@@ -207,10 +216,9 @@ struct ParentRef {
 /// One POM as written.
 #[derive(Debug, Clone, Default)]
 struct Pom {
-    /// The bytes as read and the text, shared by the copies a resolution makes (the
-    /// text for line numbers in notices).
-    bytes: std::rc::Rc<[u8]>,
-    text: std::rc::Rc<str>,
+    /// The bytes of a POM the loader read (the first POM's are the caller's, never
+    /// copied): hashed for the evidence record, and read for line numbers in notices.
+    loaded: Option<std::rc::Rc<[u8]>>,
     model_version: Option<String>,
     group: Option<String>,
     artifact: Option<String>,
@@ -232,6 +240,11 @@ struct Pom {
 }
 
 impl Pom {
+    /// The bytes the POM was read from: its own, or `first`, those of the first POM.
+    fn bytes<'b>(&'b self, first: &'b [u8]) -> &'b [u8] {
+        self.loaded.as_deref().unwrap_or(first)
+    }
+
     fn group(&self) -> Option<&str> {
         self.group
             .as_deref()
@@ -274,7 +287,7 @@ impl Gap {
 /// interpolate with.
 #[derive(Debug, Clone)]
 struct Effective {
-    own: Pom,
+    own: Rc<Pom>,
     properties: BTreeMap<String, String>,
     managed: Vec<Dep>,
     deps: Vec<Dep>,
@@ -288,16 +301,24 @@ struct Effective {
 struct Reader<'l, 'a> {
     load: &'l mut Loader<'a>,
     /// Every POM read, by its (lexically normalised) path; `None` when absent.
-    poms: HashMap<PathBuf, Pom>,
+    poms: HashMap<PathBuf, Rc<Pom>>,
     read: usize,
 }
 
 impl Reader<'_, '_> {
-    fn parse_file(&mut self, path: &Path, bytes: &[u8]) -> Result<PathBuf> {
+    /// Reads the POM at `path`; `loaded` holds the bytes the loader read, `None` the
+    /// first POM's `bytes`.
+    fn parse_file(
+        &mut self,
+        path: &Path,
+        bytes: &[u8],
+        loaded: Option<Rc<[u8]>>,
+    ) -> Result<PathBuf> {
         let key = normalise(path);
-        let pom = parse_pom(path, bytes)?;
+        let mut pom = parse_pom(path, bytes)?;
+        pom.loaded = loaded;
         self.read += 1;
-        self.poms.insert(key.clone(), pom);
+        self.poms.insert(key.clone(), Rc::new(pom));
         Ok(key)
     }
 
@@ -314,7 +335,11 @@ impl Reader<'_, '_> {
             ));
         }
         match (self.load)(&key)? {
-            Some(bytes) => self.parse_file(&key, &bytes).map(Some),
+            Some(bytes) => {
+                let bytes: Rc<[u8]> = bytes.into();
+                self.parse_file(&key, &bytes, Some(Rc::clone(&bytes)))
+                    .map(Some)
+            }
             None => Ok(None),
         }
     }
@@ -375,7 +400,7 @@ impl Reader<'_, '_> {
     /// licences inherited, and the BOMs imported from the tree.
     fn effective(&mut self, file: &Path) -> Result<Effective> {
         let (chain, gap) = self.ancestors(file)?;
-        let own = self.poms[file].clone();
+        let own = Rc::clone(&self.poms[file]);
         let mut gaps: Vec<Gap> = gap.into_iter().collect();
         let mut properties = BTreeMap::new();
         let mut managed: Vec<Dep> = Vec::new();
@@ -469,8 +494,12 @@ impl Reader<'_, '_> {
 /// POM declares replaces the farther POM's declarations of it. Within one POM, every
 /// declaration is kept (a key declared twice stays twice, never silently dropped).
 fn overlay(base: &mut Vec<Dep>, newer: &[Dep]) {
-    let keys: BTreeSet<String> = newer.iter().map(|d| d.key(str::to_owned)).collect();
-    base.retain(|b| !keys.contains(&b.key(str::to_owned)));
+    if base.is_empty() {
+        base.extend_from_slice(newer);
+        return;
+    }
+    let keys: BTreeSet<String> = newer.iter().map(|d| d.key(Cow::Borrowed)).collect();
+    base.retain(|b| !keys.contains(&b.key(Cow::Borrowed)));
     base.extend(newer.iter().cloned());
 }
 
@@ -569,8 +598,16 @@ impl Effective {
         Ok(())
     }
 
+    /// The management key of `d` with its values interpolated (as written where they
+    /// cannot be).
     fn key(&self, d: &Dep) -> String {
-        d.key(|s| self.value(s).unwrap_or_else(|_| s.to_owned()))
+        d.key(|s| {
+            if s.contains("${") {
+                Cow::Owned(self.value(s).unwrap_or_else(|_| s.to_owned()))
+            } else {
+                Cow::Borrowed(s)
+            }
+        })
     }
 }
 
@@ -632,7 +669,8 @@ fn project_package(eff: &Effective, file: &Path, input: InputIdx) -> Package {
 }
 
 /// Adds one project, its direct dependencies and its gaps to `inv`.
-fn add_project(inv: &mut Inventory, eff: &Effective, file: &Path, input: InputIdx) {
+/// Adds the project `eff` read from `file` (whose bytes are `bytes`) and its dependencies.
+fn add_project(inv: &mut Inventory, eff: &Effective, file: &Path, input: InputIdx, bytes: &[u8]) {
     let root = inv.add_package(project_package(eff, file, input));
     inv.add_root(root);
     for gap in eff.gaps.clone() {
@@ -647,7 +685,11 @@ fn add_project(inv: &mut Inventory, eff: &Effective, file: &Path, input: InputId
     let mut unversioned: Vec<String> = Vec::new();
     let mut incomplete = 0usize;
     let mut first_incomplete = 0usize;
-    for d in &eff.deps {
+    let mut inherited_incomplete = 0usize;
+    // The project's own declarations come last (see `overlay`): their offsets are in
+    // this file; those before them were declared in a parent.
+    let own_from = eff.deps.len().saturating_sub(eff.own.deps.len());
+    for (i, d) in eff.deps.iter().enumerate() {
         let managed = managed.get(&eff.key(d)).copied();
         let mut value = |raw: Option<&String>, what: &str| -> Option<String> {
             let raw = raw?;
@@ -667,10 +709,16 @@ fn add_project(inv: &mut Inventory, eff: &Effective, file: &Path, input: InputId
         let group = value(d.group.as_ref(), "groupId");
         let artifact = value(d.artifact.as_ref(), "artifactId");
         let (Some(group), Some(artifact)) = (group, artifact) else {
-            if d.group.is_none() || d.artifact.is_none() {
+            if (d.group.is_none() || d.artifact.is_none()) && i < own_from {
+                inherited_incomplete += 1;
+            } else if d.group.is_none() || d.artifact.is_none() {
                 incomplete += 1;
                 if first_incomplete == 0 {
-                    first_incomplete = crate::error::line_col(&eff.own.text, d.at).0;
+                    // The bytes were read as UTF-8 text, offsets counted after any
+                    // byte-order mark.
+                    let text = String::from_utf8_lossy(bytes);
+                    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+                    first_incomplete = crate::error::line_col(text, d.at).0;
                 }
             }
             continue;
@@ -750,6 +798,15 @@ fn add_project(inv: &mut Inventory, eff: &Effective, file: &Path, input: InputId
             ),
         );
     }
+    if inherited_incomplete > 0 {
+        inv.notice(
+            input,
+            crate::text!(
+                "notice.maven-incomplete-inherited",
+                count = inherited_incomplete
+            ),
+        );
+    }
     if eff.own.conditional_profiles > 0 {
         inv.notice(
             input,
@@ -810,8 +867,6 @@ fn parse_pom(path: &Path, bytes: &[u8]) -> Result<Pom> {
     }
     let x = Xml { ns };
     let mut pom = Pom {
-        bytes: bytes.into(),
-        text: text.into(),
         model_version: x.text(root, "modelVersion"),
         group: x.text(root, "groupId"),
         artifact: x.text(root, "artifactId"),
@@ -878,6 +933,23 @@ fn parse_pom(path: &Path, bytes: &[u8]) -> Result<Pom> {
     Ok(pom)
 }
 
+/// The trimmed text of element `n` (its text and CDATA, nested ones included), `None`
+/// when empty; borrowed until trimmed where the element holds one text node (the rule).
+fn content(n: Node<'_, '_>) -> Option<String> {
+    let only = n.first_child().filter(|c| c.next_sibling().is_none());
+    let t: Cow<'_, str> = match only {
+        Some(c) if c.is_text() => Cow::Borrowed(c.text().unwrap_or("")),
+        _ => Cow::Owned(
+            n.descendants()
+                .filter(|d| d.is_text())
+                .filter_map(|d| d.text())
+                .collect(),
+        ),
+    };
+    let t = t.trim();
+    (!t.is_empty()).then(|| t.to_owned())
+}
+
 /// Element access within the POM's namespace.
 struct Xml<'t> {
     ns: Option<&'t str>,
@@ -906,31 +978,42 @@ impl<'t> Xml<'t> {
 
     /// The trimmed text of child `name`, `None` when absent or empty.
     fn text(&self, n: Node<'_, '_>, name: &str) -> Option<String> {
-        let c = self.child(n, name)?;
-        let t: String = c
-            .descendants()
-            .filter(|d| d.is_text())
-            .filter_map(|d| d.text())
-            .collect();
-        let t = t.trim();
-        (!t.is_empty()).then(|| t.to_owned())
+        content(self.child(n, name)?)
     }
 
+    /// One `<dependency>`: each field from the first child of its name, in one pass
+    /// over the children.
     fn dep(&self, n: Node<'_, '_>) -> Dep {
-        Dep {
-            group: self.text(n, "groupId"),
-            artifact: self.text(n, "artifactId"),
-            version: self.text(n, "version"),
-            scope: self.text(n, "scope"),
-            optional: self.text(n, "optional"),
-            ty: self.text(n, "type"),
-            classifier: self.text(n, "classifier"),
-            system_path: self.text(n, "systemPath"),
+        let mut d = Dep {
             at: n.range().start,
-            scope_at: self
-                .child(n, "scope")
-                .map_or(n.range().start, |s| s.range().start),
+            scope_at: n.range().start,
+            ..Dep::default()
+        };
+        let mut seen = 0u8;
+        for c in n.children() {
+            if !c.is_element() || c.tag_name().namespace() != self.ns {
+                continue;
+            }
+            let (bit, slot) = match c.tag_name().name() {
+                "groupId" => (0, &mut d.group),
+                "artifactId" => (1, &mut d.artifact),
+                "version" => (2, &mut d.version),
+                "scope" => (3, &mut d.scope),
+                "optional" => (4, &mut d.optional),
+                "type" => (5, &mut d.ty),
+                "classifier" => (6, &mut d.classifier),
+                "systemPath" => (7, &mut d.system_path),
+                _ => continue,
+            };
+            if seen & (1 << bit) == 0 {
+                seen |= 1 << bit;
+                *slot = content(c);
+                if bit == 3 {
+                    d.scope_at = c.range().start;
+                }
+            }
         }
+        d
     }
 
     /// Properties, managed dependencies, dependencies and modules of the project or of
@@ -938,13 +1021,10 @@ impl<'t> Xml<'t> {
     fn read_section(&self, n: Node<'_, '_>, pom: &mut Pom) -> Result<()> {
         if let Some(props) = self.child(n, "properties") {
             for p in props.children().filter(Node::is_element) {
-                let v: String = p
-                    .descendants()
-                    .filter(|d| d.is_text())
-                    .filter_map(|d| d.text())
-                    .collect();
-                pom.properties
-                    .insert(p.tag_name().name().to_owned(), v.trim().to_owned());
+                pom.properties.insert(
+                    p.tag_name().name().to_owned(),
+                    content(p).unwrap_or_default(),
+                );
             }
         }
         if let Some(dm) = self.child(n, "dependencyManagement") {
@@ -958,17 +1038,8 @@ impl<'t> Xml<'t> {
                 .extend(self.children(ds, "dependency").map(|d| self.dep(d)));
         }
         if let Some(ms) = self.child(n, "modules") {
-            for m in self.children(ms, "module") {
-                let t: String = m
-                    .descendants()
-                    .filter(|d| d.is_text())
-                    .filter_map(|d| d.text())
-                    .collect();
-                let t = t.trim();
-                if !t.is_empty() {
-                    pom.modules.push(t.to_owned());
-                }
-            }
+            pom.modules
+                .extend(self.children(ms, "module").filter_map(content));
         }
         Ok(())
     }
@@ -1009,6 +1080,59 @@ mod tests {
             .iter()
             .map(|n| n.message.key().to_owned())
             .collect()
+    }
+
+    #[test]
+    fn incomplete_dependencies_are_counted_at_their_lines() {
+        // The first POM starts with a byte-order mark; the module is read by the loader.
+        let parent = "\u{feff}<project><groupId>g</groupId><artifactId>p</artifactId>\n\
+            <version>1</version><modules><module>m</module></modules>\n\
+            <dependencies>\n\
+            <dependency><artifactId>no-group</artifactId></dependency>\n\
+            </dependencies></project>";
+        let module = "<project><parent><groupId>g</groupId><artifactId>p</artifactId>\n\
+            <version>1</version></parent><artifactId>m</artifactId>\n\
+            <dependencies>\n\
+            <dependency><groupId>a</groupId><artifactId>b</artifactId><version>1</version>\n\
+            </dependency>\n\
+            <dependency><groupId>x</groupId><version>2</version></dependency>\n\
+            <dependency>\n\
+              <groupId>d</groupId><groupId>ignored</groupId><groupId></groupId>\n\
+              <artifactId>e</artifactId><version/><version>3</version>\n\
+            </dependency>\n\
+            </dependencies></project>";
+        let mut load = files(&[("p/m/pom.xml", module)]);
+        let (inv, _) = read(Path::new("p/pom.xml"), parent.as_bytes(), &mut load).unwrap();
+        let incomplete: Vec<String> = inv
+            .notices
+            .iter()
+            .filter(|n| n.message.key() == "notice.maven-incomplete")
+            .map(|n| n.message.to_string())
+            .collect();
+        assert_eq!(incomplete.len(), 2, "{incomplete:?}");
+        assert!(incomplete[0].contains("first at line 4"), "{incomplete:?}");
+        assert!(incomplete[1].contains("first at line 6"), "{incomplete:?}");
+        // The parent's incomplete dependency, inherited by the module, is said apart:
+        // its line is in another file.
+        let inherited: Vec<_> = inv
+            .notices
+            .iter()
+            .filter(|n| n.message.key() == "notice.maven-incomplete-inherited")
+            .map(|n| (n.input, n.message.to_string()))
+            .collect();
+        assert_eq!(inherited.len(), 1, "{inherited:?}");
+        assert_eq!(
+            inv.inputs[inherited[0].0.0 as usize].path,
+            Path::new("p/m/pom.xml")
+        );
+        assert!(inherited[0].1.starts_with("1 "), "{inherited:?}");
+        // Each field is its first element's, empty or not.
+        let d = inv
+            .packages
+            .iter()
+            .find(|p| p.name.starts_with("d:"))
+            .unwrap();
+        assert_eq!((d.name.as_str(), d.version.as_deref()), ("d:e", None));
     }
 
     #[test]
