@@ -100,7 +100,7 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
                     SourceKind::DefaultRegistry,
                 )
             };
-            let mut pkg = flat::package(Ecosystem::Nuget, name, version, purl, source, input);
+            let mut pkg = flat::package(Ecosystem::Nuget, &**name, version, purl, source, input);
             pkg.integrity = e.content_hash.as_deref().map(|h| {
                 let mut s = String::with_capacity(7 + h.len());
                 s.push_str("sha512-");

@@ -144,7 +144,7 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Inventory> {
         let purl = flat::purl_parts("maven", &[group, artifact], Some(version));
         let pkg = flat::package(
             Ecosystem::Maven,
-            &name,
+            name,
             Some(version),
             Some(purl),
             SourceKind::Unknown,

@@ -622,7 +622,7 @@ fn project_package(eff: &Effective, file: &Path, input: InputIdx) -> Package {
             let purl = flat::purl("maven", &format!("{g}/{a}"), version.as_deref());
             let mut p = flat::package(
                 Ecosystem::Maven,
-                &format!("{g}:{a}"),
+                format!("{g}:{a}"),
                 version.as_deref(),
                 Some(purl),
                 SourceKind::Path(".".into()),
@@ -757,7 +757,7 @@ fn add_project(inv: &mut Inventory, eff: &Effective, file: &Path, input: InputId
         let purl = flat::purl("maven", &format!("{group}/{artifact}"), version.as_deref());
         let pkg = flat::package(
             Ecosystem::Maven,
-            &name,
+            name,
             version.as_deref(),
             Some(purl),
             source,

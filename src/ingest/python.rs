@@ -71,7 +71,7 @@ fn pypi(name: &str, version: Option<&str>, source: SourceKind, input: InputIdx) 
         SourceKind::DefaultRegistry | SourceKind::Registry(_)
     )
     .then(|| flat::purl("pypi", &norm, version));
-    flat::package(Ecosystem::Pypi, &norm, version, purl, source, input)
+    flat::package(Ecosystem::Pypi, norm, version, purl, source, input)
 }
 
 fn registry(url: &str) -> SourceKind {

@@ -271,6 +271,48 @@ impl Package {
         }
     }
 
+    /// A package read from a lockfile entry: identified by its purl (held once, as the
+    /// id) when `purl_is_id`, else by `id` alone. One literal, so that the package is
+    /// built where it is returned to.
+    #[inline]
+    pub fn entry(
+        id: PackageId,
+        purl_is_id: bool,
+        name: String,
+        version: Option<String>,
+        ecosystem: Ecosystem,
+        source: SourceKind,
+        input: InputIdx,
+    ) -> Self {
+        Package {
+            id,
+            name,
+            version,
+            ecosystem,
+            purl: Purl(if purl_is_id {
+                PurlAt::IsId
+            } else {
+                PurlAt::Unknown
+            }),
+            declared: Vec::new(),
+            concluded: Vec::new(),
+            license_file: None,
+            license_text: None,
+            supplier: None,
+            authors: Vec::new(),
+            repository: None,
+            homepage: None,
+            description: None,
+            source,
+            integrity: None,
+            hash_algorithms: Vec::new(),
+            cpe: None,
+            distribution: None,
+            input,
+            component: None,
+        }
+    }
+
     /// A package identified by its `purl`, which is held once, as the id.
     pub fn with_purl(purl: String, name: String, ecosystem: Ecosystem, source: SourceKind) -> Self {
         let mut p = Package::new(PackageId(purl), name, ecosystem, source);
@@ -488,14 +530,17 @@ impl Inventory {
     /// The most packages [`Inventory::reserve`] makes room for up front.
     pub const RESERVE_AT_MOST: usize = 1 << 16;
 
-    /// Room for `additional` more packages, so that a reader that knows how many it
-    /// will add grows the list and the id index once. A hint, often counted from the
-    /// input's lines: at most [`Inventory::RESERVE_AT_MOST`] are reserved (a package
-    /// takes about half a KB, and a bidder's file of 256 MiB of empty lines must not
-    /// ask for a hundred GB); beyond that the tables grow as packages come.
+    /// Room for `additional` more packages and as many edges, so that a reader that
+    /// knows how many it will add grows the lists and the id index once. A hint, often
+    /// counted from the input's lines: at most [`Inventory::RESERVE_AT_MOST`] are
+    /// reserved (a package takes about half a KB, and a bidder's file of 256 MiB of
+    /// empty lines must not ask for a hundred GB); beyond that the tables grow as
+    /// packages come.
     pub fn reserve(&mut self, additional: usize) {
         let additional = additional.min(Self::RESERVE_AT_MOST);
         self.packages.reserve(additional);
+        // Most packages are needed by at least one other (or by the project).
+        self.edges.reserve(additional);
         let (packages, hasher) = (&self.packages, &self.id_hasher);
         self.by_id
             .reserve(additional, |&i| hasher.hash_one(&packages[i.index()].id));
