@@ -34,7 +34,9 @@ use std::time::{Duration, Instant};
 use sovra::assess;
 use sovra::model::InputFormat;
 
-const RUNS: usize = 30;
+/// Samples of each side. The fastest of many is the figure of a quiet moment: on a
+/// shared machine a small file's microseconds are easily doubled by a neighbour.
+const RUNS: usize = 200;
 
 /// The time of one call of `reader` and of `bare`: samples of each are interleaved, each
 /// sample enough calls to take at least two milliseconds (a small file parses in

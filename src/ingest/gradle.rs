@@ -71,10 +71,11 @@ fn contains_ci(hay: &str, needle: &str) -> bool {
     let Some(&first) = n.first() else {
         return true;
     };
-    h.len() >= n.len()
-        && (0..=h.len() - n.len()).any(|i| {
-            h[i].to_ascii_lowercase() == first && h[i..i + n.len()].eq_ignore_ascii_case(n)
-        })
+    // Candidates found by their first byte, in either case.
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), h).any(|i| {
+        h.get(i..i + n.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(n))
+    })
 }
 
 /// `group:artifact:version`: exactly three parts.
@@ -182,6 +183,22 @@ mod tests {
         let inv = parse(Path::new("gradle.lockfile"), &lock).unwrap();
         assert_eq!(inv.packages.len(), 1);
         assert!(inv.packages.capacity() <= 2 * Inventory::RESERVE_AT_MOST);
+    }
+
+    #[test]
+    fn configuration_names_match_ignoring_case() {
+        assert!(contains_ci("testRuntimeClasspath", "test"));
+        assert!(contains_ci("integrationTESTImpl", "test"));
+        assert!(contains_ci(
+            "kaptAnnotationProcessorX",
+            "annotationprocessor"
+        ));
+        assert!(!contains_ci("compileClasspath", "test"));
+        // A candidate at the end that the needle runs past, and one after it.
+        assert!(!contains_ci("latest", "tests"));
+        assert!(contains_ci("tt-tests", "tests"));
+        assert!(contains_ci("", ""));
+        assert!(!contains_ci("", "t"));
     }
 
     #[test]
