@@ -301,11 +301,16 @@ fn encode_with(out: &mut String, s: &str, keep_slash: bool) {
         let mark = (b == b'.') | (b == b'-') | (b == b'_') | (b == b'~') | (b == b'+');
         letter | digit | mark | (b == slash)
     };
+    let all_kept = |c: &[u8; 16]| c.iter().fold(true, |ok, &b| ok & kept(b));
     let mut chunks = bytes.chunks_exact(16);
-    let plain = chunks
+    let whole = chunks
         .by_ref()
-        .all(|c| c.iter().fold(true, |ok, &b| ok & kept(b)))
-        && chunks.remainder().iter().all(|&b| kept(b));
+        .all(|c| <&[u8; 16]>::try_from(c).is_ok_and(all_kept));
+    // The last bytes padded with a kept one, so that they are checked the same way.
+    let rest = chunks.remainder();
+    let mut last = [b'a'; 16];
+    last[..rest.len()].copy_from_slice(rest);
+    let plain = whole && all_kept(&last);
     if plain {
         out.push_str(s);
         return;

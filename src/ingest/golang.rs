@@ -69,10 +69,16 @@ fn words<'a>(line: &'a str, words: &mut Vec<&'a str>) -> bool {
         Some(i) => (&line[..i], &line[i + 2..]),
         None => (line, ""),
     };
-    words.extend(
-        code.split_ascii_whitespace()
-            .map(|w| w.trim_matches(|c| c == '"' || c == '`')),
-    );
+    let quote = |b: Option<&u8>| matches!(b, Some(b'"' | b'`'));
+    words.extend(code.split_ascii_whitespace().map(|w| {
+        // Most words are not quoted: their ends are looked at before any trimming.
+        let b = w.as_bytes();
+        if quote(b.first()) || quote(b.last()) {
+            w.trim_matches(|c| c == '"' || c == '`')
+        } else {
+            w
+        }
+    }));
     !comment.is_empty() && comment.split(';').any(|part| part.trim() == "indirect")
 }
 
@@ -288,6 +294,18 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "go.mod:3:3: a requirement is a module path and a version"
+        );
+        // Quoted paths (interpreted or raw strings) are unquoted.
+        let q = "module \"example.org/q\"\nrequire (\n\t`example.org/raw` v1.0.0\n\t\"example.org/str\" \"v2.0.0\" // indirect\n)\n";
+        let inv = parse(Path::new("go.mod"), q, None).unwrap();
+        let names: Vec<_> = inv.packages.iter().map(|p| p.display_name()).collect();
+        assert_eq!(
+            names,
+            [
+                "example.org/q",
+                "example.org/raw@v1.0.0",
+                "example.org/str@v2.0.0"
+            ]
         );
         assert!(looks_like_go_mod("// c\nmodule x\n"));
         assert!(looks_like_go_mod("require (\n a v1\n)\n"));
