@@ -275,25 +275,9 @@ fn encode_into(out: &mut String, s: &str) {
 /// [`encode_into`], keeping `/` as it is when `keep_slash` (a namespace's separators).
 fn encode_with(out: &mut String, s: &str, keep_slash: bool) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    /// The bytes a purl segment keeps as they are, `also` among them, by value.
-    const fn safe(also: u8) -> [bool; 256] {
-        let mut t = [false; 256];
-        let mut b = 0;
-        while b < 256 {
-            let c = b as u8;
-            t[b] = c.is_ascii_alphanumeric()
-                || matches!(c, b'.' | b'-' | b'_' | b'~' | b'+')
-                || c == also;
-            b += 1;
-        }
-        t
-    }
-    static KEEP_SLASH: [bool; 256] = safe(b'/');
-    // `~` is safe anyway: as the extra byte it adds nothing.
-    static PLAIN: [bool; 256] = safe(b'~');
     let bytes = s.as_bytes();
-    // Most names need no encoding: checked whole first, sixteen bytes at a time in a
-    // form the compiler vectorises, and copied in one piece.
+    // The bytes a segment keeps as they are (`/` only where `keep_slash`; `.` stands in
+    // for it otherwise, as it is kept anyway), in a form the compiler vectorises.
     let slash = if keep_slash { b'/' } else { b'.' };
     let kept = |b: u8| {
         let letter = (b | 0x20).wrapping_sub(b'a') < 26;
@@ -301,6 +285,8 @@ fn encode_with(out: &mut String, s: &str, keep_slash: bool) {
         let mark = (b == b'.') | (b == b'-') | (b == b'_') | (b == b'~') | (b == b'+');
         letter | digit | mark | (b == slash)
     };
+    // Most names need no encoding: checked whole first, sixteen bytes at a time, and
+    // copied in one piece.
     let all_kept = |c: &[u8; 16]| c.iter().fold(true, |ok, &b| ok & kept(b));
     let mut chunks = bytes.chunks_exact(16);
     let whole = chunks
@@ -315,12 +301,11 @@ fn encode_with(out: &mut String, s: &str, keep_slash: bool) {
         out.push_str(s);
         return;
     }
-    let safe = if keep_slash { &KEEP_SLASH } else { &PLAIN };
-    // Runs of safe bytes are copied whole. A run starts after an encoded byte and ends
+    // Runs of kept bytes are copied whole. A run starts after an encoded byte and ends
     // before one: both ends are ASCII, so both are character boundaries (an encoded
     // character's later bytes start empty runs, which are skipped).
     let mut start = 0;
-    while let Some(off) = bytes[start..].iter().position(|&b| !safe[usize::from(b)]) {
+    while let Some(off) = bytes[start..].iter().position(|&b| !kept(b)) {
         let i = start + off;
         if start < i {
             out.push_str(&s[start..i]);

@@ -218,7 +218,7 @@ struct ParentRef {
 struct Pom {
     /// The bytes of a POM the loader read (the first POM's are the caller's, never
     /// copied): hashed for the evidence record, and read for line numbers in notices.
-    loaded: Option<std::rc::Rc<[u8]>>,
+    loaded: Option<Rc<[u8]>>,
     model_version: Option<String>,
     group: Option<String>,
     artifact: Option<String>,
@@ -668,8 +668,8 @@ fn project_package(eff: &Effective, file: &Path, input: InputIdx) -> Package {
     pkg
 }
 
-/// Adds one project, its direct dependencies and its gaps to `inv`.
-/// Adds the project `eff` read from `file` (whose bytes are `bytes`) and its dependencies.
+/// Adds one project, its direct dependencies and its gaps to `inv`; `bytes` are those of
+/// its `file`, for line numbers.
 fn add_project(inv: &mut Inventory, eff: &Effective, file: &Path, input: InputIdx, bytes: &[u8]) {
     let root = inv.add_package(project_package(eff, file, input));
     inv.add_root(root);
@@ -709,16 +709,18 @@ fn add_project(inv: &mut Inventory, eff: &Effective, file: &Path, input: InputId
         let group = value(d.group.as_ref(), "groupId");
         let artifact = value(d.artifact.as_ref(), "artifactId");
         let (Some(group), Some(artifact)) = (group, artifact) else {
-            if (d.group.is_none() || d.artifact.is_none()) && i < own_from {
-                inherited_incomplete += 1;
-            } else if d.group.is_none() || d.artifact.is_none() {
-                incomplete += 1;
-                if first_incomplete == 0 {
-                    // The bytes were read as UTF-8 text, offsets counted after any
-                    // byte-order mark.
-                    let text = String::from_utf8_lossy(bytes);
-                    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-                    first_incomplete = crate::error::line_col(text, d.at).0;
+            if d.group.is_none() || d.artifact.is_none() {
+                if i < own_from {
+                    inherited_incomplete += 1;
+                } else {
+                    incomplete += 1;
+                    if first_incomplete == 0 {
+                        // The bytes were read as UTF-8 text, offsets counted after any
+                        // byte-order mark.
+                        let text = String::from_utf8_lossy(bytes);
+                        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+                        first_incomplete = crate::error::line_col(text, d.at).0;
+                    }
                 }
             }
             continue;

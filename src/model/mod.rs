@@ -246,34 +246,20 @@ impl Package {
     /// Readers build one per locked package: unlike `..Package::default()`, this builds
     /// no default ecosystem only to drop it.
     pub fn new(id: PackageId, name: String, ecosystem: Ecosystem, source: SourceKind) -> Self {
-        Package {
+        Package::entry(
             id,
+            false,
             name,
-            version: None,
+            None,
             ecosystem,
-            purl: Purl(PurlAt::Unknown),
-            declared: Vec::new(),
-            concluded: Vec::new(),
-            license_file: None,
-            license_text: None,
-            supplier: None,
-            authors: Vec::new(),
-            repository: None,
-            homepage: None,
-            description: None,
             source,
-            integrity: None,
-            hash_algorithms: Vec::new(),
-            cpe: None,
-            distribution: None,
-            input: InputIdx::default(),
-            component: None,
-        }
+            InputIdx::default(),
+        )
     }
 
-    /// A package read from a lockfile entry: identified by its purl (held once, as the
-    /// id) when `purl_is_id`, else by `id` alone. One literal, so that the package is
-    /// built where it is returned to.
+    /// A package of these fields, with nothing else known: identified by its purl (held
+    /// once, as the id) when `purl_is_id`, else by `id` alone. The one literal every
+    /// constructor goes through, so that a package is built where it is returned to.
     #[inline]
     pub fn entry(
         id: PackageId,
@@ -315,9 +301,15 @@ impl Package {
 
     /// A package identified by its `purl`, which is held once, as the id.
     pub fn with_purl(purl: String, name: String, ecosystem: Ecosystem, source: SourceKind) -> Self {
-        let mut p = Package::new(PackageId(purl), name, ecosystem, source);
-        p.purl = Purl(PurlAt::IsId);
-        p
+        Package::entry(
+            PackageId(purl),
+            true,
+            name,
+            None,
+            ecosystem,
+            source,
+            InputIdx::default(),
+        )
     }
 
     /// The package URL, when one is known.
