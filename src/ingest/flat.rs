@@ -87,7 +87,7 @@ impl<'a> Flat<'a> {
         }
         // `name version` keys only where some dependency is named so (uv.lock's, when a
         // name is locked at several versions): most lockfiles name none.
-        let spaced = |d: &Cow<'_, str>| d.contains(' ');
+        let spaced = |d: &Cow<'_, str>| d.as_bytes().contains(&b' ');
         let by_version: HashMap<String, PkgIdx> =
             if rest.iter().any(|l| l.deps.iter().any(|d| spaced(&d.0)))
                 || direct.iter().flatten().any(|d| spaced(&d.0))
@@ -103,9 +103,12 @@ impl<'a> Flat<'a> {
                 HashMap::new()
             };
         // `name` or `name version`: the name in its matched form, the version as written.
-        let find = |dep: &str| match dep.split_once(' ') {
-            None => by_name.get(&key(dep)).copied(),
-            Some(_) => by_version.get(&*key(dep)).copied(),
+        let find = |dep: &str| {
+            if dep.as_bytes().contains(&b' ') {
+                by_version.get(&*key(dep)).copied()
+            } else {
+                by_name.get(&key(dep)).copied()
+            }
         };
         let mut edges = Vec::new();
         let mut unresolved = 0;
@@ -211,18 +214,21 @@ pub(super) fn project(
     version: Option<&str>,
     input: InputIdx,
 ) -> Package {
-    let folder = path
-        .parent()
-        .and_then(|d| d.file_name())
-        .map(|n| n.to_string_lossy());
+    // The path as written, taken whole where it is UTF-8 (as nearly every path is).
+    let shown = path
+        .to_str()
+        .map_or_else(|| path.to_string_lossy(), Cow::Borrowed);
+    let folder = match name {
+        Some(_) => None,
+        None => path.parent().and_then(|d| d.file_name()).map(|n| {
+            n.to_str()
+                .map_or_else(|| n.to_string_lossy(), Cow::Borrowed)
+        }),
+    };
     let name = name.or(folder.as_deref()).unwrap_or("project");
     // `<ecosystem>:<name>@<version or local> (<path>)`, pushed rather than formatted:
     // every lockfile makes one.
-    let (eco, version_or_local, shown) = (
-        ecosystem.as_str(),
-        version.unwrap_or("local"),
-        path.to_string_lossy(),
-    );
+    let (eco, version_or_local) = (ecosystem.as_str(), version.unwrap_or("local"));
     let mut id =
         String::with_capacity(eco.len() + name.len() + version_or_local.len() + shown.len() + 5);
     for part in [eco, ":", name, "@", version_or_local, " (", &shown, ")"] {

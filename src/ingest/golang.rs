@@ -50,35 +50,41 @@ struct Replace<'a> {
 }
 
 /// One directive line split into `words` (quoted words unquoted), without its comment;
-/// returns whether the comment says `indirect`.
+/// returns whether the comment says `indirect`. Words are separated by ASCII white space
+/// and a comment opens at the first `//`, as Go's own reader has them; one pass over the
+/// line finds both.
 fn words<'a>(line: &'a str, words: &mut Vec<&'a str>) -> bool {
     words.clear();
-    // `//`, found by its first byte (a module path holds a few single ones).
-    let b = line.as_bytes();
-    let mut from = 0;
-    let slashes = loop {
-        let Some(i) = memchr::memchr(b'/', &b[from..]).map(|k| from + k) else {
-            break None;
-        };
-        if b.get(i + 1) == Some(&b'/') {
-            break Some(i);
-        }
-        from = i + 1;
-    };
-    let (code, comment) = match slashes {
-        Some(i) => (&line[..i], &line[i + 2..]),
-        None => (line, ""),
-    };
     let quote = |b: Option<&u8>| matches!(b, Some(b'"' | b'`'));
-    words.extend(code.split_ascii_whitespace().map(|w| {
+    let mut push = |w: &'a str| {
         // Most words are not quoted: their ends are looked at before any trimming.
         let b = w.as_bytes();
-        if quote(b.first()) || quote(b.last()) {
+        words.push(if quote(b.first()) || quote(b.last()) {
             w.trim_matches(|c| c == '"' || c == '`')
         } else {
             w
+        });
+    };
+    let b = line.as_bytes();
+    let mut start: Option<usize> = None;
+    let mut comment = "";
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        if c.is_ascii_whitespace() {
+            if let Some(s) = start.take() {
+                push(&line[s..i]);
+            }
+        } else if c == b'/' && b.get(i + 1) == Some(&b'/') {
+            comment = &line[i + 2..];
+            break;
+        } else if start.is_none() {
+            start = Some(i);
         }
-    }));
+        i += 1;
+    }
+    if let Some(s) = start {
+        push(&line[s..i]);
+    }
     !comment.is_empty() && comment.split(';').any(|part| part.trim() == "indirect")
 }
 
@@ -102,8 +108,11 @@ pub(crate) fn parse(path: &Path, text: &str, sum: Option<(&Path, &[u8])>) -> Res
         if w.is_empty() {
             continue;
         }
-        let at = |col: usize, msg: String| Error::at(path, n + 1, col, msg);
-        let col = line.len() - line.trim_start().len() + 1;
+        // The column of the directive, wanted only for an error.
+        let at = |msg: String| {
+            let col = line.len() - line.trim_ascii_start().len() + 1;
+            Error::at(path, n + 1, col, msg)
+        };
         let (verb, args): (&str, &[&str]) = match block {
             Some(_) if w[0] == ")" => {
                 block = None;
@@ -127,10 +136,7 @@ pub(crate) fn parse(path: &Path, text: &str, sum: Option<(&Path, &[u8])>) -> Res
                     tool: false,
                 }),
                 _ => {
-                    return Err(at(
-                        col,
-                        "a requirement is a module path and a version".into(),
-                    ));
+                    return Err(at("a requirement is a module path and a version".into()));
                 }
             },
             "tool" => {
@@ -141,7 +147,7 @@ pub(crate) fn parse(path: &Path, text: &str, sum: Option<(&Path, &[u8])>) -> Res
             }
             "replace" => {
                 let Some(arrow) = args.iter().position(|a| *a == "=>") else {
-                    return Err(at(col, "a replacement needs `=>`".into()));
+                    return Err(at("a replacement needs `=>`".into()));
                 };
                 let (old, new) = (&args[..arrow], &args[arrow + 1..]);
                 match (old, new) {
@@ -154,14 +160,13 @@ pub(crate) fn parse(path: &Path, text: &str, sum: Option<(&Path, &[u8])>) -> Res
                     }
                     _ => {
                         return Err(at(
-                            col,
-                            "a replacement is `path [version] => path [version]`".into(),
+                            "a replacement is `path [version] => path [version]`".into()
                         ));
                     }
                 }
             }
             "exclude" | "retract" | "toolchain" | "godebug" | "ignore" => {}
-            other => return Err(at(col, format!("unknown directive `{other}`"))),
+            other => return Err(at(format!("unknown directive `{other}`"))),
         }
     }
     if block.is_some() {

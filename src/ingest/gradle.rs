@@ -41,17 +41,8 @@ pub(crate) fn looks_like_gradle_lock(text: &str) -> bool {
 /// The scope of a module from the configurations that hold it.
 fn scope(configs: &str) -> EdgeKind {
     let mut kind = None;
-    for c in configs.split(',').map(str::trim) {
-        let k = if contains_ci(c, "test") {
-            EdgeKind::Dev
-        } else if contains_ci(c, "annotationprocessor")
-            || c.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("kapt"))
-            || contains_ci(c, "buildscript")
-        {
-            EdgeKind::Build
-        } else {
-            EdgeKind::Runtime
-        };
+    for c in configs.split(',').map(str::trim_ascii) {
+        let k = configuration_scope(c.as_bytes());
         kind = Some(match (kind, k) {
             (Some(EdgeKind::Runtime), _) | (_, EdgeKind::Runtime) => EdgeKind::Runtime,
             (Some(EdgeKind::Build), _) | (_, EdgeKind::Build) => EdgeKind::Build,
@@ -65,17 +56,28 @@ fn scope(configs: &str) -> EdgeKind {
     kind.unwrap_or(EdgeKind::Runtime)
 }
 
-/// Whether `hay` contains the lowercase ASCII `needle`, ignoring ASCII case.
-fn contains_ci(hay: &str, needle: &str) -> bool {
-    let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    let Some(&first) = n.first() else {
-        return true;
+/// The scope of one configuration, by the words in its name (ignoring ASCII case): dev
+/// for a test one, build for an annotation processor (`kapt…` too) or a build script's
+/// class path, else run time. One pass looks for all three words at once.
+fn configuration_scope(c: &[u8]) -> EdgeKind {
+    let at = |i: usize, word: &[u8]| {
+        c.get(i..i + word.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(word))
     };
-    // Candidates found by their first byte, in either case.
-    memchr::memchr2_iter(first, first.to_ascii_uppercase(), h).any(|i| {
-        h.get(i..i + n.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(n))
-    })
+    let mut build = at(0, b"kapt");
+    for (i, &b) in c.iter().enumerate() {
+        match b.to_ascii_lowercase() {
+            b't' if at(i, b"test") => return EdgeKind::Dev,
+            b'a' if !build && at(i, b"annotationprocessor") => build = true,
+            b'b' if !build && at(i, b"buildscript") => build = true,
+            _ => {}
+        }
+    }
+    if build {
+        EdgeKind::Build
+    } else {
+        EdgeKind::Runtime
+    }
 }
 
 /// `group:artifact:version`: exactly three parts.
@@ -110,11 +112,11 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Inventory> {
     let mut scopes: Vec<(&str, EdgeKind)> = Vec::with_capacity(SCOPES_KEPT);
     inv.add_root(root);
     for (n, line) in super::lines(text).enumerate() {
-        let body = line.trim();
+        // White space is ASCII, as Gradle writes it.
+        let body = line.trim_ascii();
         if body.is_empty() || body.starts_with('#') {
             continue;
         }
-        let col = line.len() - line.trim_start().len() + 1;
         let (coords, configs) = match memchr::memchr(b'=', body.as_bytes()) {
             Some(i) => (&body[..i], &body[i + 1..]),
             None => (body, ""),
@@ -122,7 +124,10 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Inventory> {
         if coords == "empty" {
             continue;
         }
-        let Some((group, artifact, version)) = coordinates(coords) else {
+        let Some((group, artifact, version)) =
+            coordinates(coords).filter(|(g, a, v)| !g.is_empty() && !a.is_empty() && !v.is_empty())
+        else {
+            let col = line.len() - line.trim_ascii_start().len() + 1;
             return Err(Error::at(
                 path,
                 n + 1,
@@ -130,14 +135,6 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Inventory> {
                 "a locked module is `group:artifact:version=configurations`",
             ));
         };
-        if group.is_empty() || artifact.is_empty() || version.is_empty() {
-            return Err(Error::at(
-                path,
-                n + 1,
-                col,
-                "a locked module is `group:artifact:version=configurations`",
-            ));
-        }
         let mut name = String::with_capacity(group.len() + 1 + artifact.len());
         name.push_str(group);
         name.push(':');
@@ -187,18 +184,32 @@ mod tests {
 
     #[test]
     fn configuration_names_match_ignoring_case() {
-        assert!(contains_ci("testRuntimeClasspath", "test"));
-        assert!(contains_ci("integrationTESTImpl", "test"));
-        assert!(contains_ci(
-            "kaptAnnotationProcessorX",
-            "annotationprocessor"
-        ));
-        assert!(!contains_ci("compileClasspath", "test"));
-        // A candidate at the end that the needle runs past, and one after it.
-        assert!(!contains_ci("latest", "tests"));
-        assert!(contains_ci("tt-tests", "tests"));
-        assert!(contains_ci("", ""));
-        assert!(!contains_ci("", "t"));
+        let scope = |c: &str| configuration_scope(c.as_bytes());
+        for (config, want) in [
+            ("testRuntimeClasspath", EdgeKind::Dev),
+            ("integrationTESTImpl", EdgeKind::Dev),
+            // A test word after a build one still makes it dev.
+            ("annotationProcessorForTests", EdgeKind::Dev),
+            ("kaptAnnotationProcessorX", EdgeKind::Build),
+            ("kapt", EdgeKind::Build),
+            ("KAPTDebug", EdgeKind::Build),
+            ("xkapt", EdgeKind::Runtime),
+            ("ANNOTATIONPROCESSOR", EdgeKind::Build),
+            ("buildscriptClasspath", EdgeKind::Build),
+            ("compileClasspath", EdgeKind::Runtime),
+            // Words cut off at the end.
+            ("compileTes", EdgeKind::Runtime),
+            ("latest", EdgeKind::Dev),
+            ("annotationProcesso", EdgeKind::Runtime),
+            ("buildscrip", EdgeKind::Runtime),
+            ("tes", EdgeKind::Runtime),
+            ("", EdgeKind::Runtime),
+        ] {
+            assert_eq!(scope(config), want, "{config}");
+        }
+        assert_eq!(super::scope("testA, compileClasspath"), EdgeKind::Runtime);
+        assert_eq!(super::scope("testA,annotationProcessor"), EdgeKind::Build);
+        assert_eq!(super::scope("testA"), EdgeKind::Dev);
     }
 
     #[test]

@@ -1088,11 +1088,14 @@ pub(crate) fn input_file(
 ) -> InputFile {
     let digest = Sha256::digest(bytes);
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut sha256 = String::with_capacity(64);
-    for b in digest {
-        sha256.push(char::from(HEX[usize::from(b >> 4)]));
-        sha256.push(char::from(HEX[usize::from(b & 15)]));
+    // Written into an array and taken whole: every reader makes one.
+    let mut hex = [0u8; 64];
+    for (pair, b) in hex.chunks_exact_mut(2).zip(digest) {
+        pair[0] = HEX[usize::from(b >> 4)];
+        pair[1] = HEX[usize::from(b & 15)];
     }
+    // Hex digits are ASCII, so always UTF-8.
+    let sha256 = String::from_utf8(hex.to_vec()).unwrap_or_default();
     InputFile {
         path: path.to_owned(),
         format,

@@ -24,10 +24,11 @@ pub(crate) fn looks_like_gemfile_lock(text: &str) -> bool {
 
 /// `name (version)` → name and version; `None` when the shape is wrong.
 fn name_version(s: &str) -> Option<(&str, Option<&str>)> {
-    let s = s.trim();
+    // Spaces are ASCII ones, as Bundler's own parser reads them.
+    let s = s.trim_ascii();
     // `name (version)`: the first ` (`, found by its space (a gem name has none).
-    match s.find(' ') {
-        Some(i) if s[i + 1..].starts_with('(') => {
+    match s.bytes().position(|b| b == b' ') {
+        Some(i) if s.as_bytes().get(i + 1) == Some(&b'(') => {
             Some((&s[..i], Some(s[i + 2..].strip_suffix(')')?)))
         }
         Some(_) => None,
@@ -64,11 +65,12 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Inventory> {
     let mut revision: Option<&str> = None;
     let mut in_specs = false;
     for (n, line) in super::lines(text).enumerate() {
-        let body = line.trim();
+        // Indents and separators are ASCII spaces, as Bundler reads them.
+        let body = line.trim_ascii();
         if body.is_empty() {
             continue;
         }
-        let indent = line.len() - line.trim_start().len();
+        let indent = line.len() - line.trim_ascii_start().len();
         let bad = |what: &str| {
             Error::at(
                 path,
@@ -89,17 +91,17 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Inventory> {
                 if indent == 2 {
                     in_specs = body == "specs:";
                     if let Some(r) = body.strip_prefix("remote:") {
-                        remote = Some(r.trim());
+                        remote = Some(r.trim_ascii());
                     } else if let Some(r) = body.strip_prefix("revision:") {
-                        revision = Some(r.trim());
+                        revision = Some(r.trim_ascii());
                     }
                 } else if in_specs && indent == 4 {
                     let Some((name, Some(version))) = name_version(body) else {
                         return Err(bad("a locked gem"));
                     };
                     // `1.13.0-x86_64-linux`: the version, then the platform.
-                    let (version, platform) = match version.split_once('-') {
-                        Some((v, p)) => (v, Some(p)),
+                    let (version, platform) = match version.bytes().position(|b| b == b'-') {
+                        Some(i) => (&version[..i], Some(&version[i + 1..])),
                         None => (version, None),
                     };
                     let source = match (section, remote) {

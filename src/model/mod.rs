@@ -496,7 +496,9 @@ pub struct Inventory {
     by_id: hashbrown::HashTable<PkgIdx>,
     /// Seeded per process, so that a bidder cannot choose ids that collide.
     id_hasher: hashbrown::DefaultHashBuilder,
-    /// `roots` as a set, so adding one is constant time (an SBOM may describe 100,000).
+    /// `roots` as a set once there are more than [`Inventory::ROOTS_SCANNED`], so adding
+    /// one is constant time (an SBOM may describe 100,000); empty before, when `roots` is
+    /// scanned instead (a lockfile has one root, and would build a table for it).
     root_set: hashbrown::HashSet<PkgIdx>,
 }
 
@@ -595,7 +597,19 @@ impl Inventory {
         });
     }
 
+    /// How many roots are looked up by scanning `roots` rather than in a set.
+    const ROOTS_SCANNED: usize = 16;
+
     pub fn add_root(&mut self, idx: PkgIdx) {
+        if self.roots.len() < Self::ROOTS_SCANNED {
+            if !self.roots.contains(&idx) {
+                self.roots.push(idx);
+            }
+            return;
+        }
+        if self.root_set.is_empty() {
+            self.root_set.extend(self.roots.iter().copied());
+        }
         if self.root_set.insert(idx) {
             self.roots.push(idx);
         }
@@ -603,7 +617,11 @@ impl Inventory {
 
     /// Whether `idx` was added as a root.
     pub fn is_root(&self, idx: PkgIdx) -> bool {
-        self.root_set.contains(&idx)
+        if self.roots.len() <= Self::ROOTS_SCANNED {
+            self.roots.contains(&idx)
+        } else {
+            self.root_set.contains(&idx)
+        }
     }
 
     pub fn add_input(&mut self, input: InputFile) -> InputIdx {
@@ -754,5 +772,32 @@ mod tests {
         assert_eq!(a.package(y).declared, vec!["MIT".to_owned()]);
         assert_eq!(a.edges.len(), 2);
         assert_eq!(a.edges[1].from, y);
+    }
+
+    #[test]
+    fn roots_are_kept_once_scanned_or_in_the_set() {
+        // Below, at and past the number of roots that are scanned, each added twice: the
+        // list holds each once, in order, and `is_root` answers for every index.
+        for n in [
+            1,
+            Inventory::ROOTS_SCANNED,
+            Inventory::ROOTS_SCANNED + 1,
+            100,
+        ] {
+            let mut inv = Inventory::new();
+            for _ in 0..2 {
+                for i in 0..n {
+                    inv.add_root(PkgIdx(u32::try_from(2 * i).unwrap()));
+                }
+            }
+            let want: Vec<PkgIdx> = (0..n)
+                .map(|i| PkgIdx(u32::try_from(2 * i).unwrap()))
+                .collect();
+            assert_eq!(inv.roots, want, "{n}");
+            for i in 0..2 * n + 2 {
+                let idx = PkgIdx(u32::try_from(i).unwrap());
+                assert_eq!(inv.is_root(idx), i % 2 == 0 && i < 2 * n, "{n} {i}");
+            }
+        }
     }
 }
