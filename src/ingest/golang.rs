@@ -316,4 +316,31 @@ mod tests {
         assert!(looks_like_go_mod("require (\n a v1\n)\n"));
         assert!(!looks_like_go_mod("This is not a go.mod file!"));
     }
+
+    #[test]
+    fn words_split_at_ascii_white_space_and_stop_at_a_comment() {
+        let mut w = Vec::new();
+        for (line, want, indirect) in [
+            (
+                "\tgithub.com/a/b v1.0.0 // indirect",
+                &["github.com/a/b", "v1.0.0"][..],
+                true,
+            ),
+            // A comment may touch a word, and `indirect` may be one of several marks.
+            ("a/b v1//indirect", &["a/b", "v1"], true),
+            ("a v1 // x; indirect", &["a", "v1"], true),
+            ("a v1 // indirectly", &["a", "v1"], false),
+            ("a v1 //", &["a", "v1"], false),
+            // Single slashes belong to the word; tabs, CR and form feeds separate.
+            ("  x/y/z\t\x0cv2 \r", &["x/y/z", "v2"], false),
+            ("\"q\" `r`", &["q", "r"], false),
+            // A no-break space is no separator to Go: it stays in the word.
+            ("a\u{a0}b v1", &["a\u{a0}b", "v1"], false),
+            ("// only a comment", &[], false),
+            ("", &[], false),
+        ] {
+            assert_eq!(words(line, &mut w), indirect, "{line:?}");
+            assert_eq!(w, want, "{line:?}");
+        }
+    }
 }

@@ -133,6 +133,15 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Inventory> {
                         return Err(bad("a dependency before any gem"));
                     };
                     last.deps.push((Cow::Borrowed(dep), EdgeKind::Runtime));
+                } else if in_specs {
+                    // Bundler writes no other indent here: a line it would skip is
+                    // said, not dropped.
+                    return Err(Error::at(
+                        path,
+                        n + 1,
+                        indent + 1,
+                        "under `specs:`, a gem is indented by four spaces and what it needs by six",
+                    ));
                 }
             }
             "DEPENDENCIES" => {
@@ -184,5 +193,40 @@ mod tests {
             e.to_string(),
             "Gemfile.lock:4:5: a locked gem: expected `name (version)`"
         );
+    }
+
+    #[test]
+    fn indents_are_ascii_spaces_as_bundler_counts_them() {
+        // A no-break space after the four-space indent is part of the gem's name, as in
+        // Bundler's own parser, not more indent (which made it a dependency of nothing).
+        let lock = "GEM\n  remote: https://rubygems.org/\n  specs:\n    \u{a0}odd (1.0)\n    \
+            rack (2.2.3)\n      odd\n\nDEPENDENCIES\n  rack\n";
+        let inv = parse(Path::new("Gemfile.lock"), lock).unwrap();
+        let names: Vec<&str> = inv.packages.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["project", "\u{a0}odd", "rack"]);
+        // `odd` names no locked gem: said, not guessed.
+        assert!(
+            inv.notices
+                .iter()
+                .any(|n| n.message.to_string().contains("`odd`"))
+        );
+        // A tab is no indent Bundler writes: the line is an error at its first word,
+        // as is any indent under `specs:` but four and six spaces.
+        for (line, col) in [
+            ("    \track (2.2.3)", 6),
+            ("        deep (1)", 9),
+            (" odd (1)", 2),
+        ] {
+            let lock = format!("GEM\n  remote: https://rubygems.org/\n  specs:\n{line}\n");
+            let e = parse(Path::new("Gemfile.lock"), &lock).unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "Gemfile.lock:4:{col}: under `specs:`, a gem is indented by four spaces \
+                     and what it needs by six"
+                ),
+                "{line:?}"
+            );
+        }
     }
 }
