@@ -21,14 +21,17 @@ use crate::model::{DocumentMeta, Ecosystem, EdgeKind, InputFormat, Inventory, So
 pub(crate) fn looks_like_go_mod(text: &str) -> bool {
     let first = text
         .lines()
-        .map(str::trim)
+        .map(str::trim_ascii)
         .find(|l| !l.is_empty() && !l.starts_with("//"));
+    // White space is ASCII, as the reader and Go's own take it.
     first.is_some_and(|l| {
-        let word = l.split(|c: char| c.is_whitespace() || c == '(').next();
+        let word = l
+            .split(|c: char| c.is_ascii_whitespace() || c == '(')
+            .next();
         matches!(
             word,
             Some("module" | "go" | "require" | "replace" | "toolchain")
-        ) && l.split_whitespace().count() >= 2
+        ) && l.split_ascii_whitespace().count() >= 2
     })
 }
 

@@ -24,12 +24,13 @@ pub(crate) fn looks_like_gradle_lock(text: &str) -> bool {
     let mut modules = 0usize;
     let only_modules = text
         .lines()
-        .map(str::trim)
+        .map(str::trim_ascii)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .all(|l| match l.split_once('=') {
             Some(("empty", _)) => true,
             Some((coords, _)) => {
-                let ok = coordinates(coords).is_some() && !coords.contains(char::is_whitespace);
+                let ok = coordinates(coords).is_some()
+                    && !coords.bytes().any(|b| b.is_ascii_whitespace());
                 modules += usize::from(ok);
                 ok
             }

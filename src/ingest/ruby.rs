@@ -17,7 +17,7 @@ use crate::model::{DocumentMeta, Ecosystem, EdgeKind, InputFormat, Inventory, So
 /// Whether `text` reads as a `Gemfile.lock`: a source section opens it, a `remote:`
 /// follows.
 pub(crate) fn looks_like_gemfile_lock(text: &str) -> bool {
-    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let mut lines = text.lines().filter(|l| !l.trim_ascii().is_empty());
     matches!(lines.next(), Some("GEM" | "GIT" | "PATH" | "PLUGIN SOURCE"))
         && lines.next().is_some_and(|l| l.starts_with("  remote:"))
 }
