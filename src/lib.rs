@@ -11,6 +11,7 @@ pub mod assess;
 pub(crate) mod catalogue;
 pub(crate) mod checks;
 pub mod cli;
+pub(crate) mod digest;
 pub(crate) mod engine;
 pub(crate) mod enrich;
 pub(crate) mod error;

@@ -91,7 +91,7 @@ fn inputs_digest(inv: &Inventory) -> String {
     for i in &inv.inputs {
         h.update(i.sha256.as_bytes());
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    crate::digest::hex(&h.finalize())
 }
 
 /// The scope a package is used in, from the edges that reach it: only through dev or

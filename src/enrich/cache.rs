@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::Source;
 
@@ -64,11 +63,7 @@ impl Cache {
     }
 
     fn path(&self, source: Source, key: &str) -> PathBuf {
-        let digest = Sha256::digest(key.as_bytes());
-        let mut name = String::with_capacity(69);
-        for b in digest {
-            name.push_str(&format!("{b:02x}"));
-        }
+        let mut name = crate::digest::sha256_hex(key.as_bytes());
         name.push_str(".json");
         self.root.join(source.as_str()).join(name)
     }

@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::coords;
 use crate::error::{Error, Result};
@@ -293,8 +292,7 @@ impl Facts {
     pub(crate) fn load(path: &Path) -> Result<(Facts, FactsEvidence)> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let facts = Facts::parse(path, &bytes)?;
-        let digest = Sha256::digest(&bytes);
-        let sha256 = digest.iter().map(|b| format!("{b:02x}")).collect();
+        let sha256 = crate::digest::sha256_hex(&bytes);
         let evidence = FactsEvidence {
             path: path.to_owned(),
             sha256,

@@ -214,21 +214,19 @@ pub(super) fn project(
     version: Option<&str>,
     input: InputIdx,
 ) -> Package {
-    // The path as written, taken whole where it is UTF-8 (as nearly every path is).
-    let shown = path
-        .to_str()
-        .map_or_else(|| path.to_string_lossy(), Cow::Borrowed);
+    // The folder's name only where the manifest gives none.
     let folder = match name {
         Some(_) => None,
-        None => path.parent().and_then(|d| d.file_name()).map(|n| {
-            n.to_str()
-                .map_or_else(|| n.to_string_lossy(), Cow::Borrowed)
-        }),
+        None => path.parent().and_then(|d| d.file_name()).map(lossy),
     };
     let name = name.or(folder.as_deref()).unwrap_or("project");
     // `<ecosystem>:<name>@<version or local> (<path>)`, pushed rather than formatted:
     // every lockfile makes one.
-    let (eco, version_or_local) = (ecosystem.as_str(), version.unwrap_or("local"));
+    let (eco, version_or_local, shown) = (
+        ecosystem.as_str(),
+        version.unwrap_or("local"),
+        lossy(path.as_os_str()),
+    );
     let mut id =
         String::with_capacity(eco.len() + name.len() + version_or_local.len() + shown.len() + 5);
     for part in [eco, ":", name, "@", version_or_local, " (", &shown, ")"] {
@@ -239,6 +237,14 @@ pub(super) fn project(
     p.version = version.map(str::to_owned);
     p.input = input;
     p
+}
+
+/// `s` as text, borrowed where it is UTF-8 (as nearly every path is): what
+/// `to_string_lossy` gives, but checked in bulk, where that walks it chunk by chunk
+/// (every lockfile's project converts two).
+fn lossy(s: &std::ffi::OsStr) -> Cow<'_, str> {
+    s.to_str()
+        .map_or_else(|| s.to_string_lossy(), Cow::Borrowed)
 }
 
 /// `pkg:<ty>/<namespace/>name@version`, each segment percent-encoded.

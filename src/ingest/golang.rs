@@ -54,8 +54,8 @@ struct Replace<'a> {
 
 /// One directive line split into `words` (quoted words unquoted), without its comment;
 /// returns whether the comment says `indirect`. Words are separated by ASCII white space
-/// and a comment opens at the first `//`, as Go's own reader has them; one pass over the
-/// line finds both.
+/// (Go's own reader separates at spaces, tabs and carriage returns and rejects any other
+/// white space) and a comment opens at the first `//`; one pass over the line finds both.
 fn words<'a>(line: &'a str, words: &mut Vec<&'a str>) -> bool {
     words.clear();
     let quote = |b: Option<&u8>| matches!(b, Some(b'"' | b'`'));
@@ -337,7 +337,7 @@ mod tests {
             // Single slashes belong to the word; tabs, CR and form feeds separate.
             ("  x/y/z\t\x0cv2 \r", &["x/y/z", "v2"], false),
             ("\"q\" `r`", &["q", "r"], false),
-            // A no-break space is no separator to Go: it stays in the word.
+            // A no-break space separates nothing (Go rejects the line): the word keeps it.
             ("a\u{a0}b v1", &["a\u{a0}b", "v1"], false),
             ("// only a comment", &[], false),
             ("", &[], false),

@@ -14,7 +14,6 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
-use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Problem, Result};
 use crate::model::{DocumentMeta, InputFile, InputFormat, Inventory, Skipped};
@@ -1086,20 +1085,10 @@ pub(crate) fn input_file(
     format: InputFormat,
     meta: DocumentMeta,
 ) -> InputFile {
-    let digest = Sha256::digest(bytes);
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    // Written into an array and taken whole: every reader makes one.
-    let mut hex = [0u8; 64];
-    for (pair, b) in hex.chunks_exact_mut(2).zip(digest) {
-        pair[0] = HEX[usize::from(b >> 4)];
-        pair[1] = HEX[usize::from(b & 15)];
-    }
-    // Hex digits are ASCII, so always UTF-8.
-    let sha256 = String::from_utf8(hex.to_vec()).unwrap_or_default();
     InputFile {
         path: path.to_owned(),
         format,
-        sha256,
+        sha256: crate::digest::sha256_hex(bytes),
         bytes: bytes.len() as u64,
         meta,
     }

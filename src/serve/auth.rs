@@ -9,6 +9,7 @@
 
 use std::fmt;
 
+use crate::digest::hex;
 use sha2::{Digest, Sha256};
 
 /// What a signed-in user or token may do.
@@ -69,20 +70,6 @@ pub(crate) fn secret() -> std::io::Result<String> {
 /// The stored form of a secret: its SHA-256 in hex.
 pub(crate) fn digest(secret: &str) -> String {
     hex(&Sha256::digest(secret.as_bytes()))
-}
-
-/// The SHA-256 of `bytes` in hex.
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
 }
 
 /// An Argon2id hash of `password` with a random salt, as a PHC string.

@@ -107,7 +107,7 @@ impl Db {
         let path = std::path::Path::new(policy);
         let detail = if path.is_absolute() {
             let bytes = crate::ingest::read_bounded(path, crate::ingest::DEFAULT_MAX_FILE_BYTES)?;
-            format!("{policy} sha256:{}", super::auth::sha256_hex(&bytes))
+            format!("{policy} sha256:{}", crate::digest::sha256_hex(&bytes))
         } else {
             policy.to_owned()
         };

@@ -14,6 +14,7 @@ use sqlx::{AssertSqlSafe, Row};
 use super::capture::{Captured, Recorded, StoredFile};
 use super::run::{Material, Prepared, Reproduced};
 use super::{Backend, Store, int, now, opt_int, opt_real, opt_text, pack, text, unpack};
+use crate::digest::sha256_hex;
 use crate::error::{Error, Result};
 
 /// One stored assessment, as lists show it.
@@ -249,12 +250,6 @@ pub(super) fn row(r: &AnyRow) -> AssessmentRow {
         vendor: opt_text(r, "vendor"),
         description: opt_text(r, "description"),
     }
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// What the `roots` column holds: how the stored inputs are run again.

@@ -10,6 +10,7 @@ use crate::support::root;
 /// The layers of `src/`, lowest first. A module imports only modules listed before it.
 const LAYERS: &[&str] = &[
     "error",
+    "digest",
     "parallel",
     "kb",
     "locale",
