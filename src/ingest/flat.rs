@@ -298,17 +298,20 @@ fn encode_with(out: &mut String, s: &str, keep_slash: bool) {
         letter | digit | mark | (b == slash)
     };
     // Most names need no encoding: checked whole first, sixteen bytes at a time, and
-    // copied in one piece.
+    // copied in one piece. The last bytes are checked as the sixteen that end the name
+    // (overlapping the chunk before), not copied into a padded block: reading such a
+    // block back right after the copy stalls on the stores. A name shorter than
+    // sixteen bytes is checked byte by byte.
     let all_kept = |c: &[u8; 16]| c.iter().fold(true, |ok, &b| ok & kept(b));
-    let mut chunks = bytes.chunks_exact(16);
-    let whole = chunks
-        .by_ref()
-        .all(|c| <&[u8; 16]>::try_from(c).is_ok_and(all_kept));
-    // The last bytes padded with a kept one, so that they are checked the same way.
-    let rest = chunks.remainder();
-    let mut last = [b'a'; 16];
-    last[..rest.len()].copy_from_slice(rest);
-    let plain = whole && all_kept(&last);
+    let plain = match bytes.len().checked_sub(16) {
+        None => bytes.iter().all(|&b| kept(b)),
+        Some(tail) => {
+            bytes
+                .chunks_exact(16)
+                .all(|c| <&[u8; 16]>::try_from(c).is_ok_and(all_kept))
+                && <&[u8; 16]>::try_from(&bytes[tail..]).is_ok_and(all_kept)
+        }
+    };
     if plain {
         out.push_str(s);
         return;
@@ -450,6 +453,17 @@ mod tests {
                 format!("pkg:t/{in_name}x"),
                 "byte {b}"
             );
+        }
+        // A byte to encode is found wherever it is: in a whole chunk of sixteen, in the
+        // last sixteen that overlap one, or in a name shorter than sixteen.
+        for len in [1, 2, 15, 16, 17, 31, 32, 33, 47] {
+            for at in 0..len {
+                let mut name = "a".repeat(len);
+                name.replace_range(at..=at, " ");
+                let want = format!("{}%20{}", "a".repeat(at), "a".repeat(len - at - 1));
+                assert_eq!(encode(&name), want, "length {len}, at {at}");
+            }
+            assert_eq!(encode(&"a".repeat(len)), "a".repeat(len));
         }
     }
 }

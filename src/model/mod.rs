@@ -542,42 +542,14 @@ impl Inventory {
 
     /// Adds a package, or returns the existing one with the same id. When the package
     /// exists, facts the existing entry lacks are filled from `pkg` (merging inputs).
+    ///
+    /// Inlined, so that a reader's new package is moved once, into the list; the rarer
+    /// merge is a call of its own.
+    #[inline(always)]
     pub fn add_package(&mut self, pkg: Package) -> PkgIdx {
         let hash = self.id_hasher.hash_one(&pkg.id);
         if let Some(idx) = self.find_hashed(hash, &pkg.id) {
-            let existing = &mut self.packages[idx.index()];
-            if existing.purl.0 == PurlAt::Unknown {
-                // The ids are equal: a purl held as the id carries over as it is.
-                existing.purl = pkg.purl;
-            }
-            fill(&mut existing.version, pkg.version);
-            fill(&mut existing.license_file, pkg.license_file);
-            fill(&mut existing.license_text, pkg.license_text);
-            fill(&mut existing.supplier, pkg.supplier);
-            fill(&mut existing.repository, pkg.repository);
-            fill(&mut existing.homepage, pkg.homepage);
-            fill(&mut existing.description, pkg.description);
-            fill(&mut existing.integrity, pkg.integrity);
-            fill(&mut existing.cpe, pkg.cpe);
-            fill(&mut existing.distribution, pkg.distribution);
-            if existing.hash_algorithms.is_empty() {
-                existing.hash_algorithms = pkg.hash_algorithms;
-            }
-            if existing.declared.is_empty() {
-                existing.declared = pkg.declared;
-            }
-            if existing.concluded.is_empty() {
-                existing.concluded = pkg.concluded;
-            }
-            if existing.authors.is_empty() {
-                existing.authors = pkg.authors;
-            }
-            if existing.source == SourceKind::Unknown {
-                existing.source = pkg.source;
-            }
-            if existing.component.is_none() {
-                existing.component = pkg.component;
-            }
+            self.fill_package(idx, pkg);
             return idx;
         }
         let idx = PkgIdx(u32::try_from(self.packages.len()).unwrap_or(u32::MAX));
@@ -586,6 +558,44 @@ impl Inventory {
         self.by_id
             .insert_unique(hash, idx, |&i| hasher.hash_one(&packages[i.index()].id));
         idx
+    }
+
+    /// Fills the facts package `idx` lacks from `pkg`, read again with the same id.
+    #[inline(never)]
+    fn fill_package(&mut self, idx: PkgIdx, pkg: Package) {
+        let existing = &mut self.packages[idx.index()];
+        if existing.purl.0 == PurlAt::Unknown {
+            // The ids are equal: a purl held as the id carries over as it is.
+            existing.purl = pkg.purl;
+        }
+        fill(&mut existing.version, pkg.version);
+        fill(&mut existing.license_file, pkg.license_file);
+        fill(&mut existing.license_text, pkg.license_text);
+        fill(&mut existing.supplier, pkg.supplier);
+        fill(&mut existing.repository, pkg.repository);
+        fill(&mut existing.homepage, pkg.homepage);
+        fill(&mut existing.description, pkg.description);
+        fill(&mut existing.integrity, pkg.integrity);
+        fill(&mut existing.cpe, pkg.cpe);
+        fill(&mut existing.distribution, pkg.distribution);
+        if existing.hash_algorithms.is_empty() {
+            existing.hash_algorithms = pkg.hash_algorithms;
+        }
+        if existing.declared.is_empty() {
+            existing.declared = pkg.declared;
+        }
+        if existing.concluded.is_empty() {
+            existing.concluded = pkg.concluded;
+        }
+        if existing.authors.is_empty() {
+            existing.authors = pkg.authors;
+        }
+        if existing.source == SourceKind::Unknown {
+            existing.source = pkg.source;
+        }
+        if existing.component.is_none() {
+            existing.component = pkg.component;
+        }
     }
 
     pub fn add_edge(&mut self, from: PkgIdx, to: PkgIdx, kind: EdgeKind, target: Option<String>) {
