@@ -53,7 +53,7 @@ struct Replace<'a> {
 }
 
 /// One directive line split into `words` (quoted words unquoted), without its comment;
-/// returns whether the comment says `indirect`. Words are separated by ASCII white space
+/// returns whether the comment marks the requirement `indirect`. Words are separated by ASCII white space
 /// (Go's own reader separates at spaces, tabs and carriage returns and rejects any other
 /// white space) and a comment opens at the first `//`; one pass over the line finds both.
 fn words<'a>(line: &'a str, words: &mut Vec<&'a str>) -> bool {
@@ -69,26 +69,41 @@ fn words<'a>(line: &'a str, words: &mut Vec<&'a str>) -> bool {
         });
     };
     let b = line.as_bytes();
-    let mut start: Option<usize> = None;
+    let n = b.len();
+    // Where a `//` opens at `i`.
+    let slashes = |i: usize| b[i] == b'/' && b.get(i + 1) == Some(&b'/');
     let mut comment = "";
     let mut i = 0;
-    while let Some(&c) = b.get(i) {
-        if c.is_ascii_whitespace() {
-            if let Some(s) = start.take() {
-                push(&line[s..i]);
-            }
-        } else if c == b'/' && b.get(i + 1) == Some(&b'/') {
+    loop {
+        while i < n && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i == n {
+            break;
+        }
+        if slashes(i) {
             comment = &line[i + 2..];
             break;
-        } else if start.is_none() {
-            start = Some(i);
         }
-        i += 1;
+        // A word runs to white space or a `//`. Every ASCII white space byte is at most
+        // a space, so most bytes are passed by one comparison (and a `/`).
+        let start = i;
+        while i < n {
+            let c = b[i];
+            if (c <= b' ' && c.is_ascii_whitespace()) || (c == b'/' && slashes(i)) {
+                break;
+            }
+            i += 1;
+        }
+        push(&line[start..i]);
     }
-    if let Some(s) = start {
-        push(&line[s..i]);
-    }
-    !comment.is_empty() && comment.split(';').any(|part| part.trim() == "indirect")
+    // As Go's `isIndirect`: the comment's words are `indirect` alone, or begin with
+    // `indirect;` (further marks follow the semicolon).
+    let mut marks = comment.split_ascii_whitespace();
+    matches!(
+        (marks.next(), marks.next()),
+        (Some("indirect"), None) | (Some("indirect;"), Some(_))
+    )
 }
 
 /// Parses a `go.mod`; `sum` is the `go.sum` beside it.
@@ -331,7 +346,10 @@ mod tests {
             ),
             // A comment may touch a word, and `indirect` may be one of several marks.
             ("a/b v1//indirect", &["a/b", "v1"], true),
-            ("a v1 // x; indirect", &["a", "v1"], true),
+            ("a v1 // indirect; x", &["a", "v1"], true),
+            // Go reads `indirect` only as the comment's first mark.
+            ("a v1 // x; indirect", &["a", "v1"], false),
+            ("a v1 // indirect x", &["a", "v1"], false),
             ("a v1 // indirectly", &["a", "v1"], false),
             ("a v1 //", &["a", "v1"], false),
             // Single slashes belong to the word; tabs, CR and form feeds separate.
