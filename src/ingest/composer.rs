@@ -96,10 +96,12 @@ fn is_package(name: &str) -> bool {
 /// Parses a `composer.lock`; `manifest` is the `composer.json` beside it.
 pub(crate) fn parse(
     path: &Path,
-    bytes: &[u8],
+    text: &str,
     manifest: Option<(&Path, &[u8])>,
 ) -> Result<Inventory> {
-    let lock: Lock = serde_json::from_slice(bytes).map_err(|e| Error::json(path, &e))?;
+    // From the text, whose UTF-8 is checked once, not again string by string.
+    let lock: Lock = serde_json::from_str(text).map_err(|e| Error::json(path, &e))?;
+    let bytes = text.as_bytes();
     let manifest: Option<Manifest> = match manifest {
         Some((mpath, mbytes)) => {
             Some(serde_json::from_slice(mbytes).map_err(|e| Error::json(mpath, &e))?)
@@ -287,7 +289,7 @@ mod tests {
 
     #[test]
     fn manifest_gives_direct_dependencies_and_licence() {
-        let lock = br#"{"packages":[
+        let lock = r#"{"packages":[
             {"name":"a/a","version":"1.0.0","require":{"php":">=8","b/b":"^1"},"license":["MIT"]},
             {"name":"b/b","version":"1.1.0"}],
             "packages-dev":[{"name":"t/t","version":"2.0.0","require":{"b/b":"*"}}]}"#;

@@ -70,8 +70,10 @@ struct Entry<'a> {
 }
 
 /// Parses a `packages.lock.json`.
-pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
-    let lock: Lock<'_> = serde_json::from_slice(bytes).map_err(|e| Error::json(path, &e))?;
+pub(crate) fn parse(path: &Path, text: &str) -> Result<Inventory> {
+    // From the text, whose UTF-8 is checked once, not again string by string.
+    let lock: Lock<'_> = serde_json::from_str(text).map_err(|e| Error::json(path, &e))?;
+    let bytes = text.as_bytes();
     let meta = DocumentMeta {
         spec_version: lock.version.map(|v| format!("version {v}")),
         has_dependencies: true,
@@ -149,7 +151,7 @@ mod tests {
 
     #[test]
     fn frameworks_share_packages() {
-        let lock = br#"{"version":1,"dependencies":{
+        let lock = r#"{"version":1,"dependencies":{
           "net6.0":{"A":{"type":"Direct","resolved":"1.0.0","contentHash":"x","dependencies":{"b":"2.0.0"}},
                     "B":{"type":"Transitive","resolved":"2.0.0"},
                     "lib":{"type":"Project"}},

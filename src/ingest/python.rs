@@ -474,8 +474,10 @@ fn first_hash<'de, D: serde::Deserializer<'de>>(
 }
 
 /// Parses a `Pipfile.lock`.
-pub(crate) fn parse_pipfile(path: &Path, bytes: &[u8]) -> Result<Inventory> {
-    let lock: PipfileLock = serde_json::from_slice(bytes).map_err(|e| Error::json(path, &e))?;
+pub(crate) fn parse_pipfile(path: &Path, text: &str) -> Result<Inventory> {
+    // From the text, whose UTF-8 is checked once, not again string by string.
+    let lock: PipfileLock = serde_json::from_str(text).map_err(|e| Error::json(path, &e))?;
+    let bytes = text.as_bytes();
     let mut inv = Inventory::new();
     let meta = DocumentMeta::default();
     let input = inv.add_input(input_file(path, bytes, InputFormat::PipfileLock, meta));
