@@ -50,8 +50,8 @@ fn source_kind(source: Option<&str>) -> SourceKind {
 }
 
 /// Parses a `Cargo.lock`.
-pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
-    let text = std::str::from_utf8(bytes).unwrap_or_default();
+pub(crate) fn parse(path: &Path, text: &str) -> Result<Inventory> {
+    let bytes = text.as_bytes();
     let lock: Lock = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
     let meta = DocumentMeta {
         spec_version: lock.version.map(|v| format!("version {v}")),
@@ -131,7 +131,7 @@ mod tests {
 
     #[test]
     fn sources_and_versions_resolve() {
-        let lock = br#"version = 3
+        let lock = r#"version = 3
 [[package]]
 name = "app"
 version = "0.1.0"
@@ -161,7 +161,7 @@ source = "sparse+https://index.crates.io/"
         );
         let e = parse(
             Path::new("Cargo.lock"),
-            b"version = 3\n[[package]]\nname = 1\n",
+            "version = 3\n[[package]]\nname = 1\n",
         )
         .unwrap_err();
         assert!(e.to_string().starts_with("Cargo.lock:3:8:"), "{e}");

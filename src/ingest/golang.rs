@@ -53,9 +53,10 @@ struct Replace<'a> {
 }
 
 /// One directive line split into `words` (quoted words unquoted), without its comment;
-/// returns whether the comment marks the requirement `indirect`. Words are separated by ASCII white space
-/// (Go's own reader separates at spaces, tabs and carriage returns and rejects any other
-/// white space) and a comment opens at the first `//`; one pass over the line finds both.
+/// returns whether the comment marks the requirement `indirect`. Words are separated by
+/// ASCII white space (Go's own reader separates at spaces, tabs and carriage returns and
+/// rejects any other white space) and a comment opens at the first `//`; one pass over
+/// the line finds both.
 fn words<'a>(line: &'a str, words: &mut Vec<&'a str>) -> bool {
     words.clear();
     let quote = |b: Option<&u8>| matches!(b, Some(b'"' | b'`'));

@@ -131,10 +131,10 @@ fn str_of<'a>(node: &'a Node, key: &str) -> Option<&'a str> {
 /// Parses a `pnpm-lock.yaml`; `manifest` is the `package.json` beside it.
 pub(crate) fn parse(
     path: &Path,
-    bytes: &[u8],
+    text: &str,
     manifest: Option<(&Path, &[u8])>,
 ) -> Result<Inventory> {
-    let text = std::str::from_utf8(bytes).unwrap_or_default();
+    let bytes = text.as_bytes();
     let Some(root) = yaml::parse(path, text)? else {
         return Err(Error::at(path, 1, 1, "a pnpm lockfile is a mapping"));
     };
@@ -374,7 +374,7 @@ mod tests {
         let manifest = br#"{"name":"app","license":"MIT"}"#;
         let inv = parse(
             Path::new("pnpm-lock.yaml"),
-            lock.as_bytes(),
+            lock,
             Some((Path::new("package.json"), manifest)),
         )
         .unwrap();
@@ -400,7 +400,7 @@ mod tests {
              specifier: github:o/gs\n        version: {url}\npackages:\n  gs@{url}:\n    \
              resolution: {{tarball: {url}}}\n    version: 9.0.0\nsnapshots:\n  gs@{url}: {{}}\n"
         );
-        let inv = parse(Path::new("pnpm-lock.yaml"), lock.as_bytes(), None).unwrap();
+        let inv = parse(Path::new("pnpm-lock.yaml"), &lock, None).unwrap();
         assert_eq!(inv.packages.len(), 2);
         assert_eq!(inv.edges.len(), 1);
         assert_eq!(inv.edges[0].kind, EdgeKind::Dev);
@@ -409,11 +409,11 @@ mod tests {
 
     #[test]
     fn unknown_versions_and_paths_are_errors() {
-        let e = parse(Path::new("l.yaml"), b"lockfileVersion: 4.0\n", None).unwrap_err();
+        let e = parse(Path::new("l.yaml"), "lockfileVersion: 4.0\n", None).unwrap_err();
         assert!(e.to_string().starts_with("l.yaml:1:18: "), "{e}");
         let e = parse(
             Path::new("l.yaml"),
-            b"lockfileVersion: 5.3\npackages:\n  bad:\n    dev: false\n",
+            "lockfileVersion: 5.3\npackages:\n  bad:\n    dev: false\n",
             None,
         )
         .unwrap_err();

@@ -116,10 +116,10 @@ struct PoetrySource {
 /// Parses a `poetry.lock`; `manifest` is the `pyproject.toml` beside it.
 pub(crate) fn parse_poetry(
     path: &Path,
-    bytes: &[u8],
+    text: &str,
     manifest: Option<(&Path, &[u8])>,
 ) -> Result<Inventory> {
-    let text = std::str::from_utf8(bytes).unwrap_or_default();
+    let bytes = text.as_bytes();
     let lock: PoetryLock = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
     let project = manifest.map(|(p, b)| pyproject(p, b)).transpose()?;
     let mut inv = Inventory::new();
@@ -380,8 +380,8 @@ impl UvEntry {
 }
 
 /// Parses a `uv.lock`.
-pub(crate) fn parse_uv(path: &Path, bytes: &[u8]) -> Result<Inventory> {
-    let text = std::str::from_utf8(bytes).unwrap_or_default();
+pub(crate) fn parse_uv(path: &Path, text: &str) -> Result<Inventory> {
+    let bytes = text.as_bytes();
     let lock: UvLock = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
     let mut inv = Inventory::new();
     let meta = DocumentMeta {
@@ -721,8 +721,8 @@ pub(crate) fn looks_like_requirements(text: &str) -> bool {
 /// of the project (the file records no edges); `-r` / `-c` / `-e` lines, archives and
 /// URLs are not followed and an unpinned requirement has no version, both said in a
 /// notice.
-pub(crate) fn parse_requirements(path: &Path, bytes: &[u8]) -> Result<Inventory> {
-    let text = std::str::from_utf8(bytes).unwrap_or_default();
+pub(crate) fn parse_requirements(path: &Path, text: &str) -> Result<Inventory> {
+    let bytes = text.as_bytes();
     let mut inv = Inventory::new();
     let input = inv.add_input(input_file(
         path,
@@ -795,7 +795,7 @@ mod requirements_tests {
         let text = "# c\npyjwt [crypto] == 2.1.0\nfoo==1.0; python_version < \"2.7\" --hash=sha256:1\n\
             pkgA==1.0 \\\n  --hash=sha256:123\nloose>=1\n-r other.txt\nu @ git+https://x/u.git\n./d/n-1.whl\n";
         assert!(looks_like_requirements(text));
-        let inv = parse_requirements(Path::new("requirements.txt"), text.as_bytes()).unwrap();
+        let inv = parse_requirements(Path::new("requirements.txt"), text).unwrap();
         let names: Vec<_> = inv.packages.iter().map(|p| p.display_name()).collect();
         assert_eq!(
             names,
@@ -812,7 +812,7 @@ mod requirements_tests {
         assert_eq!(inv.edges.len(), 5);
         assert_eq!(inv.notices.len(), 1);
         for (bad, col) in [("asdf==\n", 5), ("==1.0\n", 1), ("asdf 1.0\n", 6)] {
-            let e = parse_requirements(Path::new("r.txt"), bad.as_bytes()).unwrap_err();
+            let e = parse_requirements(Path::new("r.txt"), bad).unwrap_err();
             assert!(
                 e.to_string().starts_with(&format!("r.txt:1:{col}: ")),
                 "{bad}: {e}"

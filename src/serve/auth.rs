@@ -9,8 +9,7 @@
 
 use std::fmt;
 
-use crate::digest::hex;
-use sha2::{Digest, Sha256};
+use crate::digest::{hex, sha256_hex};
 
 /// What a signed-in user or token may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -69,7 +68,7 @@ pub(crate) fn secret() -> std::io::Result<String> {
 
 /// The stored form of a secret: its SHA-256 in hex.
 pub(crate) fn digest(secret: &str) -> String {
-    hex(&Sha256::digest(secret.as_bytes()))
+    sha256_hex(secret.as_bytes())
 }
 
 /// An Argon2id hash of `password` with a random salt, as a PHC string.
