@@ -81,6 +81,9 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Inventory> {
     };
     let mut inv = Inventory::new();
     let input = inv.add_input(input_file(path, bytes, InputFormat::NugetLock, meta));
+    // Room for every entry (fewer when frameworks share one) and the project at once, so
+    // that the half-KB packages are not moved again as the list grows.
+    inv.reserve(1 + lock.dependencies.values().map(BTreeMap::len).sum::<usize>());
     let root = inv.add_package(flat::project(path, Ecosystem::Nuget, None, None, input));
     inv.add_root(root);
     let mut missing: Option<(usize, String)> = None;

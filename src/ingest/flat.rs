@@ -1,5 +1,5 @@
 //! The shared second half of the lockfile readers whose documents are flat lists of
-//! packages (Composer, Poetry, uv, Pipfile, requirements.txt, Gemfile.lock): packages
+//! packages (Composer, Poetry, uv, requirements.txt, Gemfile.lock): packages
 //! name their dependencies by name (or name and version), and the project itself is a
 //! root whose direct dependencies come from the lockfile where it records them, from the
 //! manifest beside it where one was read, and otherwise are inferred as the packages no

@@ -10,7 +10,8 @@
 //!   `dependencies` are run-time edges, `optional-dependencies` optional, and
 //!   `dev-dependencies` (dependency groups) dev. Other workspace members are roots too.
 //! - Pipfile.lock: `default` (run time) and `develop` (dev) list every package without
-//!   edges, so every package is a direct dependency in its section.
+//!   edges, so every package is a direct dependency in its section, at the version that
+//!   section locks (the two may lock a name at different versions).
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -481,35 +482,34 @@ pub(crate) fn parse_pipfile(path: &Path, text: &str) -> Result<Inventory> {
     let mut inv = Inventory::new();
     let meta = DocumentMeta::default();
     let input = inv.add_input(input_file(path, bytes, InputFormat::PipfileLock, meta));
-    let mut out = Flat::new(
-        &mut inv,
-        flat::project(path, Ecosystem::Pypi, None, None, input),
-    );
-    let mut direct = Vec::new();
+    // The project, then every locked package, each needed by the project in its section:
+    // the lock records no other edges. Each edge goes to the package just read, so an
+    // entry of `develop` at another version than `default`'s keeps its own edge.
+    inv.reserve(1 + lock.default.len() + lock.develop.len());
+    let root = inv.add_package(flat::project(path, Ecosystem::Pypi, None, None, input));
+    inv.add_root(root);
     for (section, kind) in [
         (lock.default, EdgeKind::Runtime),
         (lock.develop, EdgeKind::Dev),
     ] {
-        for (key, e) in section {
+        for (name, e) in section {
             let version = e.version.as_deref().map(|v| v.trim_start_matches("=="));
-            let name: &str = &key;
-            let source = match (&e.git, &e.path) {
+            let source = match (e.git, e.path) {
                 (Some(g), _) => SourceKind::Git(match &e.reference {
                     Some(r) => format!("{g}#{r}"),
-                    None => g.clone(),
+                    None => g,
                 }),
-                (None, Some(p)) => SourceKind::Path(p.clone()),
+                (None, Some(p)) => SourceKind::Path(p),
                 (None, None) => SourceKind::DefaultRegistry,
             };
-            let mut pkg = pypi(name, version, source, input);
+            let mut pkg = pypi(&name, version, source, input);
             pkg.integrity = e.hashes;
-            direct.push((key.clone(), kind));
-            out.lock(&mut inv, pkg, Vec::new(), kind);
+            let idx = inv.add_package(pkg);
+            if idx != root {
+                inv.add_edge(root, idx, kind, None);
+            }
         }
     }
-    // The lock records no edges: every package is the project's, in its section.
-    out.direct = Some(direct);
-    out.into_inventory(&mut inv, input, key);
     inv.finish();
     Ok(inv)
 }

@@ -464,6 +464,42 @@ fn manifests_beside_lockfiles_name_the_project_and_its_scopes() {
     assert_eq!(licensed, 91);
 }
 
+/// Every `Pipfile.lock` entry is needed by the project in its own section, at its own
+/// version: `develop` locks pluggy 1.0.0 where `default` locks 1.0.1, and each keeps
+/// its edge (read by name alone, the dev edge went to 1.0.1 and left 1.0.0 unneeded).
+#[test]
+fn pipfile_sections_keep_their_own_versions() {
+    let Some(path) = need("lockfiles/pipenv/osv-scalibr/multiple-packages.json") else {
+        return;
+    };
+    let inv = inventory(&path);
+    let name = |i: &Value| {
+        let p = &inv["packages"][i.as_u64().unwrap() as usize];
+        format!("{}@{}", p["name"].as_str().unwrap(), p["version"])
+    };
+    let root = &inv["roots"][0];
+    let mut edges: Vec<(String, &str)> = inv["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            assert_eq!(e["from"], *root, "{e}");
+            (name(&e["to"]), e["kind"].as_str().unwrap())
+        })
+        .collect();
+    edges.sort();
+    assert_eq!(
+        edges,
+        [
+            ("itsdangerous@\"2.1.2\"".to_owned(), "dev"),
+            ("itsdangerous@\"2.1.2\"".to_owned(), "runtime"),
+            ("markupsafe@\"2.1.1\"".to_owned(), "runtime"),
+            ("pluggy@\"1.0.0\"".to_owned(), "dev"),
+            ("pluggy@\"1.0.1\"".to_owned(), "runtime"),
+        ]
+    );
+}
+
 #[test]
 fn malformed_lockfiles_name_file_line_and_column() {
     for (rel, expect) in [
