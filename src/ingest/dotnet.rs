@@ -7,7 +7,6 @@
 //! Entries of one name and version in several frameworks are one package. NuGet lockfiles
 //! record no licences.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use hashbrown::HashMap;
@@ -16,6 +15,7 @@ use std::path::Path;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
+use super::doc_str::DocStr;
 use super::flat;
 use super::input_file;
 use crate::error::{Error, Result};
@@ -25,48 +25,21 @@ use crate::model::{DocumentMeta, Ecosystem, EdgeKind, InputFormat, Inventory, Pk
 struct Lock<'a> {
     version: Option<u32>,
     #[serde(default, borrow)]
-    dependencies: BTreeMap<Name<'a>, BTreeMap<Name<'a>, Entry<'a>>>,
-}
-
-/// A name that borrows from the document unless it holds an escape (serde's `Cow` in a
-/// map key is always a copy).
-#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct Name<'a>(Cow<'a, str>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for Name<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = Cow<'de, str>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E>(self, v: &'de str) -> std::result::Result<Self::Value, E> {
-                Ok(Cow::Borrowed(v))
-            }
-            fn visit_str<E>(self, v: &str) -> std::result::Result<Self::Value, E> {
-                Ok(Cow::Owned(v.to_owned()))
-            }
-            fn visit_string<E>(self, v: String) -> std::result::Result<Self::Value, E> {
-                Ok(Cow::Owned(v))
-            }
-        }
-        d.deserialize_str(V).map(Name)
-    }
+    dependencies: BTreeMap<DocStr<'a>, BTreeMap<DocStr<'a>, Entry<'a>>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Entry<'a> {
     #[serde(rename = "type", borrow)]
-    kind: Option<Cow<'a, str>>,
+    kind: Option<DocStr<'a>>,
     #[serde(borrow)]
-    resolved: Option<Cow<'a, str>>,
+    resolved: Option<DocStr<'a>>,
     #[serde(borrow)]
-    content_hash: Option<Cow<'a, str>>,
+    content_hash: Option<DocStr<'a>>,
     /// The names depended on; the version ranges are not read.
     #[serde(default, borrow)]
-    dependencies: BTreeMap<Name<'a>, IgnoredAny>,
+    dependencies: BTreeMap<DocStr<'a>, IgnoredAny>,
 }
 
 /// Parses a `packages.lock.json`.
@@ -93,7 +66,7 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Inventory> {
         let mut exact: HashMap<&str, PkgIdx> = HashMap::with_capacity(entries.len());
         let mut lower: Option<HashMap<String, PkgIdx>> = None;
         let mut idxs = Vec::with_capacity(entries.len());
-        for (Name(name), e) in entries {
+        for (DocStr(name), e) in entries {
             let kind = e.kind.as_deref();
             let project = kind == Some("Project");
             let version = e.resolved.as_deref();

@@ -24,6 +24,7 @@ mod cargo_lock;
 mod composer;
 mod cyclonedx;
 mod cyclonedx_xml;
+mod doc_str;
 mod dotnet;
 mod flat;
 mod golang;

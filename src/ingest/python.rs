@@ -19,6 +19,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use super::doc_str::DocStr;
 use super::flat::{self, Flat, toml_error};
 use super::input_file;
 use crate::error::{Error, Result};
@@ -434,15 +435,15 @@ pub(crate) fn parse_uv(path: &Path, text: &str) -> Result<Inventory> {
 #[derive(Debug, Deserialize)]
 struct PipfileLock<'a> {
     #[serde(default, borrow)]
-    default: BTreeMap<Cow<'a, str>, PipEntry<'a>>,
+    default: BTreeMap<DocStr<'a>, PipEntry<'a>>,
     #[serde(default, borrow)]
-    develop: BTreeMap<Cow<'a, str>, PipEntry<'a>>,
+    develop: BTreeMap<DocStr<'a>, PipEntry<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
 struct PipEntry<'a> {
     #[serde(borrow)]
-    version: Option<Cow<'a, str>>,
+    version: Option<DocStr<'a>>,
     git: Option<String>,
     #[serde(rename = "ref")]
     reference: Option<String>,
@@ -493,7 +494,12 @@ pub(crate) fn parse_pipfile(path: &Path, text: &str) -> Result<Inventory> {
         (lock.develop, EdgeKind::Dev),
     ] {
         for (name, e) in section {
-            let version = e.version.as_deref().map(|v| v.trim_start_matches("=="));
+            let version = e.version.as_deref().map(|mut v| {
+                while let Some(rest) = v.strip_prefix("==") {
+                    v = rest;
+                }
+                v
+            });
             let source = match (e.git, e.path) {
                 (Some(g), _) => SourceKind::Git(match &e.reference {
                     Some(r) => format!("{g}#{r}"),

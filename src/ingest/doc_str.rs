@@ -1,0 +1,77 @@
+//! A string of a JSON document, borrowed from the document's text.
+//!
+//! serde borrows a `Cow<str>` marked `#[serde(borrow)]` only where it is a field's own
+//! type: inside an `Option`, as a map key or in a list, `Cow`'s `Deserialize` always
+//! copies. [`DocStr`] borrows wherever it stands, unless the string holds an escape (which
+//! must be decoded into a copy).
+
+use std::borrow::Cow;
+use std::fmt;
+use std::ops::Deref;
+
+use serde::de::{Deserialize, Deserializer, Error, Visitor};
+
+/// A document's string, borrowed unless it holds an escape.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(super) struct DocStr<'a>(pub Cow<'a, str>);
+
+impl Deref for DocStr<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for DocStr<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Cow<'de, str>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Cow::Borrowed(v))
+            }
+            fn visit_str<E: Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Cow::Owned(v.to_owned()))
+            }
+            fn visit_string<E: Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Cow::Owned(v))
+            }
+        }
+        d.deserialize_str(V).map(DocStr)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    #[derive(serde::Deserialize)]
+    struct Doc<'a> {
+        #[serde(borrow)]
+        field: Option<DocStr<'a>>,
+        #[serde(borrow)]
+        map: BTreeMap<DocStr<'a>, Option<DocStr<'a>>>,
+    }
+
+    #[test]
+    fn borrows_in_options_and_keys_and_copies_escapes() {
+        let text = r#"{"field": "plain", "map": {"key": "v\"q", "k\u00e9y": null}}"#;
+        let doc: Doc<'_> = serde_json::from_str(text).unwrap();
+        assert!(matches!(doc.field, Some(DocStr(Cow::Borrowed("plain")))));
+        let entries: Vec<_> = doc.map.iter().collect();
+        assert_eq!(entries.len(), 2);
+        assert!(
+            matches!(entries[0], (DocStr(Cow::Borrowed("key")), Some(DocStr(Cow::Owned(v)))) if v == "v\"q")
+        );
+        assert!(matches!(entries[1], (DocStr(Cow::Owned(k)), None) if k == "kéy"));
+        // Not a string: an error that says what was expected.
+        let err = serde_json::from_str::<Doc<'_>>(r#"{"field": 1, "map": {}}"#)
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("expected a string"), "{err}");
+    }
+}
