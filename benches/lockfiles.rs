@@ -16,10 +16,11 @@
 //!
 //! Run with `cargo bench --bench lockfiles`. Reads the openDesk sample's real lockfiles
 //! and corpus fixtures; a file that is absent is said and skipped. `Gemfile.lock`,
-//! `packages.lock.json` and `gradle.lockfile` have only small fixtures (under 4 KB, where
-//! fixed costs dominate), so each is also measured on a generated file of a real project's
-//! size, written in the shapes of those fixtures: 450 gems (OpenProject's `Gemfile.lock`
-//! locks about as many), 300 NuGet packages in two target frameworks, 400 Gradle modules.
+//! `packages.lock.json`, `Pipfile.lock` and `gradle.lockfile` have only small fixtures
+//! (under 6 KB, where fixed costs dominate), so each is also measured on a generated file
+//! of a real project's size, written in the shapes of those fixtures: 450 gems
+//! (OpenProject's `Gemfile.lock` locks about as many), 300 NuGet packages in two target
+//! frameworks, 120 Python packages with their wheels' hashes, 400 Gradle modules.
 
 #![allow(clippy::print_stdout, clippy::unwrap_used)]
 
@@ -162,6 +163,51 @@ fn nuget_lock(n: usize) -> String {
     s
 }
 
+/// A `Pipfile.lock` of `n` packages as pipenv writes it (keys sorted, four spaces), every
+/// third in `develop`, each with 2 to 31 wheel hashes and some with markers.
+fn pipfile_lock(n: usize) -> String {
+    let mut s = String::from(
+        "{\n    \"_meta\": {\n        \"hash\": {\n            \"sha256\": \"3809f002b3b58ea51dc4258d4e00b7ebae6b28c46d7cb25ab8d4540a7c5f0d7b\"\n        },\n        \"pipfile-spec\": 6,\n        \"requires\": {\n            \"python_version\": \"3.11\"\n        },\n        \"sources\": [\n            {\n                \"name\": \"pypi\",\n                \"url\": \"https://pypi.org/simple\",\n                \"verify_ssl\": true\n            }\n        ]\n    },\n",
+    );
+    for (section, develop) in [("default", false), ("develop", true)] {
+        let _ = writeln!(s, "    \"{section}\": {{");
+        let names: Vec<usize> = (0..n).filter(|i| (i % 3 == 2) == develop).collect();
+        for (k, &i) in names.iter().enumerate() {
+            let _ = writeln!(
+                s,
+                "        \"package-{i:04}\": {{\n            \"hashes\": ["
+            );
+            let hashes = 2 + (i * 7) % 30;
+            for h in 0..hashes {
+                let _ = writeln!(
+                    s,
+                    "                \"sha256:{:016x}{:016x}{:016x}{:016x}\"{}",
+                    i * 1_000_003 + h,
+                    h * 7_919 + 17,
+                    i ^ 0x5a5a_5a5a,
+                    h + 1,
+                    if h + 1 < hashes { "," } else { "" }
+                );
+            }
+            s.push_str("            ],\n            \"index\": \"pypi\",\n");
+            if i % 4 == 0 {
+                s.push_str("            \"markers\": \"python_version >= '3.8'\",\n");
+            }
+            let _ = writeln!(
+                s,
+                "            \"version\": \"=={}.{}.{}\"\n        }}{}",
+                i % 5,
+                i % 17,
+                i % 3,
+                if k + 1 < names.len() { "," } else { "" }
+            );
+        }
+        s.push_str(if develop { "    }\n" } else { "    },\n" });
+    }
+    s.push_str("}\n");
+    s
+}
+
 /// A `gradle.lockfile` of `n` modules in the configurations real ones list.
 fn gradle_lock(n: usize) -> String {
     const CONFIGS: [&str; 4] = [
@@ -289,6 +335,12 @@ fn main() {
             "generated/packages.lock.json",
             nuget_lock(300),
             InputFormat::NugetLock,
+            "json",
+        ),
+        (
+            "generated/Pipfile.lock",
+            pipfile_lock(120),
+            InputFormat::PipfileLock,
             "json",
         ),
         (
