@@ -28,6 +28,8 @@ use std::fmt;
 use std::path::Path;
 
 use serde::Deserialize;
+
+use super::doc_str::opt_str;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use crate::error::{Error, Result, line_col};
@@ -99,21 +101,21 @@ struct Component<'a> {
     bom_ref: Option<BomRef<'a>>,
     #[serde(borrow)]
     name: Str<'a>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "opt_str")]
     group: Option<Str<'a>>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "opt_str")]
     version: Option<Str<'a>>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "opt_str")]
     description: Option<Str<'a>>,
     #[serde(default)]
     scope: Option<ComponentScope>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "opt_str")]
     purl: Option<Str<'a>>,
     #[serde(borrow, default)]
     supplier: Option<Organization<'a>>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "opt_str")]
     publisher: Option<Str<'a>>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "opt_str")]
     author: Option<Str<'a>>,
     #[serde(borrow, default)]
     authors: Vec<Contact<'a>>,
@@ -121,7 +123,7 @@ struct Component<'a> {
     licenses: Option<Vec<LicenseChoice<'a>>>,
     #[serde(default)]
     hashes: Vec<Hash>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "opt_str")]
     cpe: Option<Str<'a>>,
     #[serde(borrow, default)]
     external_references: Vec<ExternalReference<'a>>,
@@ -137,15 +139,15 @@ struct Component<'a> {
 
 #[derive(Deserialize)]
 struct Organization<'a> {
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "opt_str")]
     name: Option<Str<'a>>,
 }
 
 #[derive(Deserialize)]
 struct Contact<'a> {
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "opt_str")]
     name: Option<Str<'a>>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "opt_str")]
     email: Option<Str<'a>>,
 }
 
@@ -179,7 +181,7 @@ struct LicenseChoice<'a> {
 struct RawLicenseChoice<'a> {
     #[serde(borrow, default)]
     license: Option<License<'a>>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "opt_str")]
     expression: Option<Str<'a>>,
     #[serde(default)]
     acknowledgement: Option<Acknowledgement>,
@@ -223,9 +225,9 @@ struct License<'a> {
 
 #[derive(Deserialize)]
 struct RawLicense<'a> {
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "opt_str")]
     id: Option<Str<'a>>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "opt_str")]
     name: Option<Str<'a>>,
     #[serde(default)]
     acknowledgement: Option<Acknowledgement>,
@@ -337,11 +339,11 @@ struct Dependency<'a> {
 
 #[derive(Deserialize)]
 struct LegacyTool<'a> {
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "opt_str")]
     vendor: Option<Str<'a>>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "opt_str")]
     name: Option<Str<'a>>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "opt_str")]
     version: Option<Str<'a>>,
 }
 

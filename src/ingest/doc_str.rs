@@ -44,6 +44,14 @@ impl<'de: 'a, 'a> Deserialize<'de> for DocStr<'a> {
     }
 }
 
+/// An optional string borrowed as [`DocStr`] borrows, for a field kept as
+/// `Option<Cow<str>>`: `#[serde(borrow, default, deserialize_with = "opt_str")]`.
+pub(super) fn opt_str<'de: 'a, 'a, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Cow<'a, str>>, D::Error> {
+    Ok(Option::<DocStr<'a>>::deserialize(d)?.map(|s| s.0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,6 +61,8 @@ mod tests {
     struct Doc<'a> {
         #[serde(borrow)]
         field: Option<DocStr<'a>>,
+        #[serde(borrow, default, deserialize_with = "opt_str")]
+        cow: Option<Cow<'a, str>>,
         #[serde(borrow)]
         map: BTreeMap<DocStr<'a>, Option<DocStr<'a>>>,
     }
@@ -62,6 +72,12 @@ mod tests {
         let text = r#"{"field": "plain", "map": {"key": "v\"q", "k\u00e9y": null}}"#;
         let doc: Doc<'_> = serde_json::from_str(text).unwrap();
         assert!(matches!(doc.field, Some(DocStr(Cow::Borrowed("plain")))));
+        // Absent, the field is `None`; present, borrowed; `null`, `None`.
+        assert_eq!(doc.cow, None);
+        let present: Doc<'_> = serde_json::from_str(r#"{"cow": "c", "map": {}}"#).unwrap();
+        assert!(matches!(present.cow, Some(Cow::Borrowed("c"))));
+        let null: Doc<'_> = serde_json::from_str(r#"{"cow": null, "map": {}}"#).unwrap();
+        assert_eq!(null.cow, None);
         let entries: Vec<_> = doc.map.iter().collect();
         assert_eq!(entries.len(), 2);
         assert!(

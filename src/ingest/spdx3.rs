@@ -28,6 +28,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use serde::Deserialize;
+
+use super::doc_str::opt_str;
 use serde::de::Deserializer;
 
 use super::cyclonedx::{checked_str, locate_value};
@@ -58,25 +60,57 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct Element<'a> {
-    #[serde(borrow, rename = "type", alias = "@type")]
+    #[serde(
+        borrow,
+        rename = "type",
+        alias = "@type",
+        default,
+        deserialize_with = "opt_str"
+    )]
     ty: Option<Str<'a>>,
-    #[serde(borrow, rename = "spdxId", alias = "@id")]
+    #[serde(
+        borrow,
+        rename = "spdxId",
+        alias = "@id",
+        default,
+        deserialize_with = "opt_str"
+    )]
     id: Option<Str<'a>>,
     #[serde(rename = "@graph")]
     graph: Vec<Element<'a>>,
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "opt_str")]
     name: Option<Str<'a>>,
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "opt_str")]
     description: Option<Str<'a>>,
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "opt_str")]
     summary: Option<Str<'a>>,
-    #[serde(borrow, rename = "software_packageVersion")]
+    #[serde(
+        borrow,
+        rename = "software_packageVersion",
+        default,
+        deserialize_with = "opt_str"
+    )]
     version: Option<Str<'a>>,
-    #[serde(borrow, rename = "software_packageUrl")]
+    #[serde(
+        borrow,
+        rename = "software_packageUrl",
+        default,
+        deserialize_with = "opt_str"
+    )]
     purl: Option<Str<'a>>,
-    #[serde(borrow, rename = "software_downloadLocation")]
+    #[serde(
+        borrow,
+        rename = "software_downloadLocation",
+        default,
+        deserialize_with = "opt_str"
+    )]
     download: Option<Str<'a>>,
-    #[serde(borrow, rename = "software_homePage")]
+    #[serde(
+        borrow,
+        rename = "software_homePage",
+        default,
+        deserialize_with = "opt_str"
+    )]
     homepage: Option<Str<'a>>,
     #[serde(rename = "suppliedBy")]
     supplied_by: Option<Ref<'a>>,
@@ -91,7 +125,7 @@ struct Element<'a> {
     to: Vec<Ref<'a>>,
     #[serde(rename = "relationshipType")]
     relationship_type: Option<RelationshipType>,
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "opt_str")]
     scope: Option<Str<'a>>,
     // Documents and SBOMs.
     #[serde(rename = "rootElement")]
@@ -99,18 +133,28 @@ struct Element<'a> {
     #[serde(rename = "creationInfo")]
     creation_info: Option<Ref<'a>>,
     // Creation info.
-    #[serde(borrow, rename = "specVersion")]
+    #[serde(borrow, rename = "specVersion", default, deserialize_with = "opt_str")]
     spec_version: Option<Str<'a>>,
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "opt_str")]
     created: Option<Str<'a>>,
     #[serde(rename = "createdBy")]
     created_by: Vec<Ref<'a>>,
     #[serde(rename = "createdUsing")]
     created_using: Vec<Ref<'a>>,
     // Licences.
-    #[serde(borrow, rename = "simplelicensing_licenseExpression")]
+    #[serde(
+        borrow,
+        rename = "simplelicensing_licenseExpression",
+        default,
+        deserialize_with = "opt_str"
+    )]
     license_expression: Option<Str<'a>>,
-    #[serde(borrow, rename = "simplelicensing_licenseText")]
+    #[serde(
+        borrow,
+        rename = "simplelicensing_licenseText",
+        default,
+        deserialize_with = "opt_str"
+    )]
     license_text: Option<Str<'a>>,
 }
 
@@ -118,7 +162,7 @@ struct Element<'a> {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct Integrity<'a> {
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "opt_str")]
     algorithm: Option<Str<'a>>,
 }
 
