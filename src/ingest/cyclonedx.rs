@@ -28,10 +28,9 @@ use std::fmt;
 use std::path::Path;
 
 use serde::Deserialize;
-
-use super::doc_str::opt_str;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use super::doc_str::opt_str;
 use crate::error::{Error, Result, line_col};
 use crate::model::{
     DocumentMeta, Ecosystem, EdgeKind, InputFormat, InputIdx, Inventory, Package, PackageId,

@@ -12,7 +12,8 @@ use std::ops::Deref;
 use serde::de::{Deserialize, Deserializer, Error, Visitor};
 
 /// A document's string, borrowed unless it holds an escape.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Ordered as its text, so that it can key a map.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) struct DocStr<'a>(pub Cow<'a, str>);
 
 impl Deref for DocStr<'_> {
@@ -45,7 +46,9 @@ impl<'de: 'a, 'a> Deserialize<'de> for DocStr<'a> {
 }
 
 /// An optional string borrowed as [`DocStr`] borrows, for a field kept as
-/// `Option<Cow<str>>`: `#[serde(borrow, default, deserialize_with = "opt_str")]`.
+/// `Option<Cow<str>>`: `#[serde(borrow, default, deserialize_with = "opt_str")]` (the
+/// `default` may come from the container instead; `deserialize_with` alone would make an
+/// absent field an error).
 pub(super) fn opt_str<'de: 'a, 'a, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Option<Cow<'a, str>>, D::Error> {

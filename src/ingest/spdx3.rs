@@ -28,11 +28,10 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use serde::Deserialize;
-
-use super::doc_str::opt_str;
 use serde::de::Deserializer;
 
 use super::cyclonedx::{checked_str, locate_value};
+use super::doc_str::opt_str;
 use super::spdx::{Doc, RawPackage, RelType, build};
 use crate::error::{Error, Result};
 use crate::model::{InputFormat, Inventory};
@@ -60,57 +59,33 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct Element<'a> {
-    #[serde(
-        borrow,
-        rename = "type",
-        alias = "@type",
-        default,
-        deserialize_with = "opt_str"
-    )]
+    #[serde(borrow, rename = "type", alias = "@type", deserialize_with = "opt_str")]
     ty: Option<Str<'a>>,
-    #[serde(
-        borrow,
-        rename = "spdxId",
-        alias = "@id",
-        default,
-        deserialize_with = "opt_str"
-    )]
+    #[serde(borrow, rename = "spdxId", alias = "@id", deserialize_with = "opt_str")]
     id: Option<Str<'a>>,
     #[serde(rename = "@graph")]
     graph: Vec<Element<'a>>,
-    #[serde(borrow, default, deserialize_with = "opt_str")]
+    #[serde(borrow, deserialize_with = "opt_str")]
     name: Option<Str<'a>>,
-    #[serde(borrow, default, deserialize_with = "opt_str")]
+    #[serde(borrow, deserialize_with = "opt_str")]
     description: Option<Str<'a>>,
-    #[serde(borrow, default, deserialize_with = "opt_str")]
+    #[serde(borrow, deserialize_with = "opt_str")]
     summary: Option<Str<'a>>,
     #[serde(
         borrow,
         rename = "software_packageVersion",
-        default,
         deserialize_with = "opt_str"
     )]
     version: Option<Str<'a>>,
-    #[serde(
-        borrow,
-        rename = "software_packageUrl",
-        default,
-        deserialize_with = "opt_str"
-    )]
+    #[serde(borrow, rename = "software_packageUrl", deserialize_with = "opt_str")]
     purl: Option<Str<'a>>,
     #[serde(
         borrow,
         rename = "software_downloadLocation",
-        default,
         deserialize_with = "opt_str"
     )]
     download: Option<Str<'a>>,
-    #[serde(
-        borrow,
-        rename = "software_homePage",
-        default,
-        deserialize_with = "opt_str"
-    )]
+    #[serde(borrow, rename = "software_homePage", deserialize_with = "opt_str")]
     homepage: Option<Str<'a>>,
     #[serde(rename = "suppliedBy")]
     supplied_by: Option<Ref<'a>>,
@@ -125,7 +100,7 @@ struct Element<'a> {
     to: Vec<Ref<'a>>,
     #[serde(rename = "relationshipType")]
     relationship_type: Option<RelationshipType>,
-    #[serde(borrow, default, deserialize_with = "opt_str")]
+    #[serde(borrow, deserialize_with = "opt_str")]
     scope: Option<Str<'a>>,
     // Documents and SBOMs.
     #[serde(rename = "rootElement")]
@@ -133,9 +108,9 @@ struct Element<'a> {
     #[serde(rename = "creationInfo")]
     creation_info: Option<Ref<'a>>,
     // Creation info.
-    #[serde(borrow, rename = "specVersion", default, deserialize_with = "opt_str")]
+    #[serde(borrow, rename = "specVersion", deserialize_with = "opt_str")]
     spec_version: Option<Str<'a>>,
-    #[serde(borrow, default, deserialize_with = "opt_str")]
+    #[serde(borrow, deserialize_with = "opt_str")]
     created: Option<Str<'a>>,
     #[serde(rename = "createdBy")]
     created_by: Vec<Ref<'a>>,
@@ -145,14 +120,12 @@ struct Element<'a> {
     #[serde(
         borrow,
         rename = "simplelicensing_licenseExpression",
-        default,
         deserialize_with = "opt_str"
     )]
     license_expression: Option<Str<'a>>,
     #[serde(
         borrow,
         rename = "simplelicensing_licenseText",
-        default,
         deserialize_with = "opt_str"
     )]
     license_text: Option<Str<'a>>,
@@ -162,7 +135,7 @@ struct Element<'a> {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct Integrity<'a> {
-    #[serde(borrow, default, deserialize_with = "opt_str")]
+    #[serde(borrow, deserialize_with = "opt_str")]
     algorithm: Option<Str<'a>>,
 }
 
