@@ -706,8 +706,11 @@ pub(crate) fn parse_manifest(path: &Path, text: &str, dir: &Path) -> Result<Cand
     })
 }
 
-fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| Error::io(path, e))
+/// A file of the candidate directory as text, read within the input bounds (a regular
+/// file of at most `--max-input-size` bytes) and decoded as any input is.
+fn read(path: &Path, opts: &IngestOptions) -> Result<String> {
+    let bytes = ingest::read_bounded(path, opts.max_file_bytes)?;
+    Ok(ingest::decode_text(path, &bytes)?.into_owned())
 }
 
 /// Loads a candidate: a directory with `candidate.toml`, or any plain input (implicit
@@ -731,7 +734,7 @@ pub(crate) fn load(path: &Path, opts: &IngestOptions) -> Result<Loaded> {
         ..Candidate::default()
     };
     if path.is_file() {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let bytes = ingest::read_bounded(path, opts.max_file_bytes)?;
         if publiccode::looks_like(&bytes) {
             let (pc, inventory) = publiccode::read(path, &bytes)?;
             candidate.components.push(component_from_publiccode(&pc));
@@ -817,7 +820,9 @@ fn refuse_nested_candidates(dir: &Path) -> Result<()> {
 pub(crate) fn load_inputs(paths: &[PathBuf], opts: &IngestOptions) -> Result<Loaded> {
     let mut loaded = load_candidates(paths, opts)?;
     for file in &opts.vendors {
-        loaded.registry_files.push((file.clone(), read(file)?));
+        loaded
+            .registry_files
+            .push((file.clone(), read(file, opts)?));
     }
     Ok(loaded)
 }
@@ -899,7 +904,7 @@ fn candidate_name(text: &str) -> String {
 }
 
 fn load_manifest(dir: &Path, manifest: &Path, opts: &IngestOptions) -> Result<Loaded> {
-    let text = read(manifest)?;
+    let text = read(manifest, opts)?;
     let mut candidate = parse_manifest(manifest, &text, dir)?;
     let mut inventory = Inventory::new();
     // The manifest is an input of its own: every component is a root package of it,
@@ -935,7 +940,7 @@ fn load_manifest(dir: &Path, manifest: &Path, opts: &IngestOptions) -> Result<Lo
         for (kind, rel) in comp.inputs.clone() {
             let file = dir.join(&rel);
             let part = if kind == InputKind::Publiccode {
-                let bytes = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
+                let bytes = ingest::read_bounded(&file, opts.max_file_bytes)?;
                 // Messages name the file relative to the candidate directory.
                 match publiccode::read_in(&rel, file.parent(), &bytes) {
                     Ok((pc, inv)) => {
@@ -985,7 +990,7 @@ fn load_manifest(dir: &Path, manifest: &Path, opts: &IngestOptions) -> Result<Lo
     candidate.path = dir.to_owned();
     let vendors = dir.join(VENDORS);
     let vendor_files = if vendors.is_file() {
-        vec![(vendors.clone(), read(&vendors)?)]
+        vec![(vendors.clone(), read(&vendors, opts)?)]
     } else {
         Vec::new()
     };

@@ -487,6 +487,65 @@ fn the_manifest_beside_a_lockfile_is_read_with_the_same_bounds() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
 
+/// A candidate directory's own files (`candidate.toml`, a component's `publiccode.yml`,
+/// `vendors.toml`) and a `publiccode.yml` given alone are inputs like any other: one
+/// over the size limit is refused before it is read, a FIFO at once, each named.
+#[cfg(unix)]
+#[test]
+fn candidate_files_are_read_with_the_same_bounds() {
+    const MANIFEST: &str = "[candidate]\nname = \"o\"\n\n[[component]]\nname = \"a\"\ncriticality = \"supporting\"\npubliccode = \"publiccode.yml\"\n";
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("offer");
+    std::fs::create_dir(&c).unwrap();
+    let over = |name: &str| {
+        let file = std::fs::File::create(c.join(name)).unwrap();
+        // Sparse: the size is what counts, and a read would take it whole.
+        file.set_len((1 << 20) + 1).unwrap();
+    };
+    let refused = |args: &[&str], file: &str| {
+        let out = sovra_in(dir.path(), args, 20);
+        fails_with(
+            &out,
+            &format!("{file}: larger than the input size limit of 1048576 bytes"),
+        );
+    };
+    over("candidate.toml");
+    refused(
+        &["check", "offer", "--max-input-size", "1"],
+        "offer/candidate.toml",
+    );
+    std::fs::write(c.join("candidate.toml"), MANIFEST).unwrap();
+    over("publiccode.yml");
+    refused(
+        &["check", "offer", "--max-input-size", "1"],
+        "offer/publiccode.yml",
+    );
+    refused(
+        &["check", "offer/publiccode.yml", "--max-input-size", "1"],
+        "offer/publiccode.yml",
+    );
+    std::fs::remove_file(c.join("publiccode.yml")).unwrap();
+    let made = Command::new("mkfifo")
+        .arg(c.join("publiccode.yml"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let out = sovra_in(dir.path(), &["check", "offer"], 20);
+    fails_with(&out, "not a regular file (a device, FIFO or socket)");
+    assert!(stderr(&out).contains("publiccode.yml"), "{}", stderr(&out));
+    std::fs::remove_file(c.join("publiccode.yml")).unwrap();
+    std::fs::write(
+        c.join("candidate.toml"),
+        "[candidate]\nname = \"o\"\n\n[[component]]\nname = \"a\"\ncriticality = \"supporting\"\n",
+    )
+    .unwrap();
+    over("vendors.toml");
+    refused(
+        &["check", "offer", "--max-input-size", "1"],
+        "offer/vendors.toml",
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // Nothing quadratic (the figures are in benches/hostile.py; these check the shape).
 // ---------------------------------------------------------------------------------------
