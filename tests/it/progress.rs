@@ -11,25 +11,18 @@ use crate::support::{root, sovra};
 /// A CycloneDX SBOM of `n` packages, large enough that reading and checking it takes
 /// more than a second in a debug build.
 fn large_sbom(path: &Path, n: usize) {
-    let components: Vec<serde_json::Value> = (0..n)
-        .map(|i| {
-            serde_json::json!({
-                "bom-ref": format!("p{i}"),
-                "type": "library",
-                "name": format!("p{i}"),
-                "version": "1.0.0",
-                "purl": format!("pkg:npm/p{i}@1.0.0"),
-                "licenses": [{"license": {"id": "MIT"}}],
-            })
-        })
-        .collect();
-    let bom = serde_json::json!({
-        "bomFormat": "CycloneDX",
-        "specVersion": "1.5",
-        "components": components,
-    });
-    let bytes = serde_json::to_vec(&bom).expect("serialise the SBOM");
-    std::fs::write(path, bytes).expect("write the SBOM");
+    use std::fmt::Write as _;
+    let mut text = String::with_capacity(n * 160);
+    text.push_str(r#"{"bomFormat":"CycloneDX","specVersion":"1.5","components":["#);
+    for i in 0..n {
+        let _ = write!(
+            text,
+            r#"{}{{"bom-ref":"p{i}","type":"library","name":"p{i}","version":"1.0.0","purl":"pkg:npm/p{i}@1.0.0","licenses":[{{"license":{{"id":"MIT"}}}}]}}"#,
+            if i == 0 { "" } else { "," }
+        );
+    }
+    text.push_str("]}");
+    std::fs::write(path, text).expect("write the SBOM");
 }
 
 /// Every command that reads inputs writes nothing but its own messages to stderr when
@@ -85,7 +78,18 @@ fn progress_on_a_terminal_is_shown_cleared_and_leaves_stdout_alone() {
     }
     let dir = tempfile::tempdir().unwrap();
     let sbom = dir.path().join("large.cdx.json");
-    large_sbom(&sbom, 100_000);
+    // The step is drawn from a second on: the SBOM grows until `check` takes two seconds
+    // in a pipe, so the run outlasts the delay however fast the machine is.
+    let mut n = 100_000;
+    let piped = loop {
+        large_sbom(&sbom, n);
+        let start = std::time::Instant::now();
+        let piped = sovra(&["check", sbom.to_str().unwrap(), "--format", "json"]);
+        if start.elapsed() >= std::time::Duration::from_secs(2) || n >= 1_600_000 {
+            break piped;
+        }
+        n *= 2;
+    };
     let on_tty = dir.path().join("tty.json");
     let typescript = dir.path().join("typescript");
     // stdout to a file, stderr to the pseudo-terminal `script` records.
@@ -118,6 +122,5 @@ fn progress_on_a_terminal_is_shown_cleared_and_leaves_stdout_alone() {
         "the step is left on the terminal: {:?}",
         &after[last_clear..]
     );
-    let piped = sovra(&["check", sbom.to_str().unwrap(), "--format", "json"]);
     assert_eq!(std::fs::read(&on_tty).unwrap(), piped.stdout);
 }
