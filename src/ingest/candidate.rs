@@ -904,7 +904,8 @@ fn candidate_name(text: &str) -> String {
 }
 
 fn load_manifest(dir: &Path, manifest: &Path, opts: &IngestOptions) -> Result<Loaded> {
-    let text = read(manifest, opts)?;
+    let raw = ingest::read_bounded(manifest, opts.max_file_bytes)?;
+    let text = ingest::decode_text(manifest, &raw)?;
     let mut candidate = parse_manifest(manifest, &text, dir)?;
     let mut inventory = Inventory::new();
     // The manifest is an input of its own: every component is a root package of it,
@@ -912,10 +913,10 @@ fn load_manifest(dir: &Path, manifest: &Path, opts: &IngestOptions) -> Result<Lo
     // licence rules judge components as they judge packages.
     let manifest_input = inventory.add_input(crate::ingest::input_file(
         manifest,
-        text.as_bytes(),
         crate::model::InputFormat::Candidate,
         crate::model::DocumentMeta::default(),
     ));
+    ingest::seal(&mut inventory, manifest, &raw);
     let mut problems = Vec::new();
     for (i, comp) in candidate.components.iter_mut().enumerate() {
         let idx = u32::try_from(i).unwrap_or(u32::MAX);

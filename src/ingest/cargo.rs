@@ -28,7 +28,7 @@ const CRATES_IO: [&str; 2] = [
 /// Parses a saved `cargo metadata --format-version 1` document.
 pub(crate) fn parse_metadata(path: &Path, bytes: &[u8]) -> Result<Inventory> {
     let meta: Metadata = serde_json::from_slice(bytes).map_err(|e| Error::json(path, &e))?;
-    let input = input_file(path, bytes, InputFormat::CargoMetadata, meta_facts(&meta));
+    let input = input_file(path, InputFormat::CargoMetadata, meta_facts(&meta));
     Ok(build(&meta, input))
 }
 
@@ -77,8 +77,10 @@ pub(crate) fn from_manifest(
             std::fs::canonicalize(manifest).unwrap_or_else(|_| manifest.to_owned())
         })
         .collect();
-    let input = input_file(path, bytes, InputFormat::CargoManifest, meta_facts(&meta));
-    Ok((build(&meta, input), members))
+    let input = input_file(path, InputFormat::CargoManifest, meta_facts(&meta));
+    let mut inv = build(&meta, input);
+    super::seal(&mut inv, path, bytes);
+    Ok((inv, members))
 }
 
 /// The host's target triple, from `rustc -vV` (`$RUSTC` when set); `None` when rustc

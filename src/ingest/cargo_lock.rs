@@ -51,7 +51,6 @@ fn source_kind(source: Option<&str>) -> SourceKind {
 
 /// Parses a `Cargo.lock`.
 pub(crate) fn parse(path: &Path, text: &str) -> Result<Inventory> {
-    let bytes = text.as_bytes();
     let lock: Lock = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
     let meta = DocumentMeta {
         spec_version: lock.version.map(|v| format!("version {v}")),
@@ -59,7 +58,7 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Inventory> {
         ..DocumentMeta::default()
     };
     let mut inv = Inventory::new();
-    let input = inv.add_input(input_file(path, bytes, InputFormat::CargoLock, meta));
+    let input = inv.add_input(input_file(path, InputFormat::CargoLock, meta));
     // `name` alone when only one version is locked; `name version` always.
     let mut by_key: HashMap<String, PkgIdx> = HashMap::new();
     let mut by_name: HashMap<&str, usize> = HashMap::new();

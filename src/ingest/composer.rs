@@ -101,7 +101,6 @@ pub(crate) fn parse(
 ) -> Result<Inventory> {
     // From the text, whose UTF-8 is checked once, not again string by string.
     let lock: Lock = serde_json::from_str(text).map_err(|e| Error::json(path, &e))?;
-    let bytes = text.as_bytes();
     let manifest: Option<Manifest> = match manifest {
         Some((mpath, mbytes)) => {
             Some(serde_json::from_slice(mbytes).map_err(|e| Error::json(mpath, &e))?)
@@ -113,7 +112,7 @@ pub(crate) fn parse(
         ..DocumentMeta::default()
     };
     let mut inv = Inventory::new();
-    let input = inv.add_input(input_file(path, bytes, InputFormat::ComposerLock, meta));
+    let input = inv.add_input(input_file(path, InputFormat::ComposerLock, meta));
     let m = manifest.as_ref();
     let mut root = flat::project(
         path,

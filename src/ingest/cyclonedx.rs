@@ -43,7 +43,7 @@ pub(super) type Str<'a> = Cow<'a, str>;
 pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let bom: Bom<'_> = serde_json::from_slice(text).map_err(|e| Error::json(path, &e))?;
-    build(path, bytes, text, &bom)
+    build(path, text, &bom)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -780,7 +780,7 @@ pub(super) struct Builder<'b> {
     first_dangling: Option<String>,
 }
 
-fn build(path: &Path, raw: &[u8], text: &[u8], bom: &Bom<'_>) -> Result<Inventory> {
+fn build(path: &Path, text: &[u8], bom: &Bom<'_>) -> Result<Inventory> {
     let meta = bom.metadata.as_ref();
     let has_dependencies = bom.dependencies.as_ref().is_some_and(|d| !d.is_empty());
     let doc = DocumentMeta {
@@ -798,13 +798,7 @@ fn build(path: &Path, raw: &[u8], text: &[u8], bom: &Bom<'_>) -> Result<Inventor
         has_dependencies,
         vulnerabilities: bom.vulnerabilities.as_ref().is_some_and(|v| !v.is_empty()),
     };
-    let mut b = Builder::new(
-        path,
-        raw,
-        InputFormat::CycloneDxJson,
-        doc,
-        bom.components.len(),
-    );
+    let mut b = Builder::new(path, InputFormat::CycloneDxJson, doc, bom.components.len());
     let dup = |r: &str| duplicate_ref(path, text, r);
     if let Some(root) = meta.and_then(|m| m.component.as_deref()) {
         let idx = json_component(&mut b, root, None).map_err(dup)?;
@@ -846,13 +840,12 @@ fn json_services<'b>(b: &mut Builder<'b>, services: &'b [Service<'b>]) -> Result
 impl<'b> Builder<'b> {
     pub(super) fn new(
         path: &Path,
-        raw: &[u8],
         format: InputFormat,
         doc: DocumentMeta,
         capacity: usize,
     ) -> Self {
         let mut inv = Inventory::new();
-        let input = inv.add_input(super::input_file(path, raw, format, doc));
+        let input = inv.add_input(super::input_file(path, format, doc));
         Builder {
             inv,
             input,

@@ -60,7 +60,7 @@ fn parse_limited(path: &Path, bytes: &[u8], nodes_limit: u32) -> Result<Inventor
         ));
     };
     validate(root, ns).map_err(|(offset, msg)| at(offset, msg))?;
-    build(path, bytes, version, root, ns).map_err(|(offset, msg)| at(offset, msg))
+    build(path, version, root, ns).map_err(|(offset, msg)| at(offset, msg))
 }
 
 /// The bounded XML entry of every XML reader (CycloneDX, Maven): UTF-8 checked and
@@ -371,13 +371,7 @@ fn validate(root: Node<'_, '_>, ns: &str) -> Result<(), Bad> {
 }
 
 /// Pass 2: the mapping onto the inventory.
-fn build(
-    path: &Path,
-    raw: &[u8],
-    version: &str,
-    root: Node<'_, '_>,
-    ns: &str,
-) -> Result<Inventory, Bad> {
+fn build(path: &Path, version: &str, root: Node<'_, '_>, ns: &str) -> Result<Inventory, Bad> {
     let metadata = child(root, ns, "metadata");
     let dependencies = child(root, ns, "dependencies");
     let doc = DocumentMeta {
@@ -404,7 +398,7 @@ fn build(
     let top: Vec<Node<'_, '_>> = child(root, ns, "components")
         .map(|c| children(c, ns, "component").collect())
         .unwrap_or_default();
-    let mut b = Builder::new(path, raw, InputFormat::CycloneDxXml, doc, top.len());
+    let mut b = Builder::new(path, InputFormat::CycloneDxXml, doc, top.len());
     if let Some(subject) = metadata.and_then(|m| child(m, ns, "component")) {
         let idx = components(&mut b, &[subject], ns)?;
         if let Some(idx) = idx {

@@ -46,14 +46,13 @@ struct Entry<'a> {
 pub(crate) fn parse(path: &Path, text: &str) -> Result<Inventory> {
     // From the text, whose UTF-8 is checked once, not again string by string.
     let lock: Lock<'_> = serde_json::from_str(text).map_err(|e| Error::json(path, &e))?;
-    let bytes = text.as_bytes();
     let meta = DocumentMeta {
         spec_version: lock.version.map(|v| format!("version {v}")),
         has_dependencies: true,
         ..DocumentMeta::default()
     };
     let mut inv = Inventory::new();
-    let input = inv.add_input(input_file(path, bytes, InputFormat::NugetLock, meta));
+    let input = inv.add_input(input_file(path, InputFormat::NugetLock, meta));
     // Room for every entry (fewer when frameworks share one) and the project at once, so
     // that the half-KB packages are not moved again as the list grows.
     inv.reserve(1 + lock.dependencies.values().map(BTreeMap::len).sum::<usize>());

@@ -109,7 +109,6 @@ fn words<'a>(line: &'a str, words: &mut Vec<&'a str>) -> bool {
 
 /// Parses a `go.mod`; `sum` is the `go.sum` beside it.
 pub(crate) fn parse(path: &Path, text: &str, sum: Option<(&Path, &[u8])>) -> Result<Inventory> {
-    let bytes = text.as_bytes();
     let mut module: Option<&str> = None;
     let mut go_version: Option<&str> = None;
     let mut requires: Vec<Require<'_>> = Vec::new();
@@ -219,7 +218,7 @@ pub(crate) fn parse(path: &Path, text: &str, sum: Option<(&Path, &[u8])>) -> Res
     };
     let mut inv = Inventory::new();
     inv.reserve(requires.len() + 1);
-    let input = inv.add_input(input_file(path, bytes, InputFormat::GoMod, meta));
+    let input = inv.add_input(input_file(path, InputFormat::GoMod, meta));
     let root = inv.add_package(flat::project(path, Ecosystem::Golang, module, None, input));
     inv.add_root(root);
     let mut indirect = 0usize;

@@ -102,7 +102,6 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Inventory> {
     inv.reserve(memchr::memchr_iter(b'\n', bytes).count() + 1);
     let input = inv.add_input(input_file(
         path,
-        bytes,
         InputFormat::GradleLock,
         DocumentMeta::default(),
     ));

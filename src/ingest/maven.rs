@@ -131,7 +131,6 @@ pub(crate) fn read(
         let shown = if *file == first { path } else { file.as_path() };
         let input = inv.add_input(input_file(
             shown,
-            pom.bytes(bytes),
             InputFormat::MavenPom,
             DocumentMeta {
                 spec_version: pom.model_version.clone(),

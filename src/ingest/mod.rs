@@ -199,6 +199,8 @@ fn read_maven(
     opts: &IngestOptions,
 ) -> Result<(Inventory, Vec<PathBuf>)> {
     let text = decode_text(path, bytes)?;
+    // The raw bytes of every other POM read, to seal its evidence record with.
+    let mut raws: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     let mut load = |p: &Path| -> Result<Option<Vec<u8>>> {
         let file = if p.is_dir() {
             p.join("pom.xml")
@@ -209,14 +211,16 @@ fn read_maven(
             return Ok(None);
         }
         let raw = read_bounded(&file, opts.max_file_bytes)?;
-        Ok(Some(decode_text(&file, &raw)?.into_owned().into_bytes()))
+        let text = decode_text(&file, &raw)?.into_owned().into_bytes();
+        raws.push((file, raw));
+        Ok(Some(text))
     };
     let (mut inv, poms) = maven::read(path, text.as_bytes(), &mut load)?;
-    if text.len() != bytes.len() {
-        for f in inv.inputs.iter_mut().filter(|f| f.path == path) {
-            *f = input_file(path, bytes, f.format, std::mem::take(&mut f.meta));
-        }
+    seal(&mut inv, path, bytes);
+    for (file, raw) in &raws {
+        seal(&mut inv, file, raw);
     }
+    debug_assert!(sealed(&inv), "a POM read is not among those loaded");
     Ok((inv, poms))
 }
 
@@ -228,12 +232,8 @@ fn manifest_beside(
     format: InputFormat,
     max_bytes: u64,
 ) -> Result<Option<(PathBuf, Vec<u8>)>> {
-    let name = match format {
-        InputFormat::ComposerLock => "composer.json",
-        InputFormat::PoetryLock => "pyproject.toml",
-        InputFormat::GoMod => "go.sum",
-        InputFormat::YarnLock | InputFormat::PnpmLock => "package.json",
-        _ => return Ok(None),
+    let Some((name, _)) = companion(format) else {
+        return Ok(None);
     };
     let Some(file) = path.parent().map(|d| d.join(name)) else {
         return Ok(None);
@@ -243,6 +243,19 @@ fn manifest_beside(
         Err(e) => Err(Error::io(&file, e)),
         Ok(_) => read_bounded(&file, max_bytes).map(|bytes| Some((file, bytes))),
     }
+}
+
+/// The file a lockfile of `format` is read with when it lies beside it, and the format
+/// its evidence record gets: the project manifest (roots, direct dependencies, the
+/// project's licence) or, for `go.mod`, `go.sum`.
+fn companion(format: InputFormat) -> Option<(&'static str, InputFormat)> {
+    Some(match format {
+        InputFormat::ComposerLock => ("composer.json", InputFormat::ComposerJson),
+        InputFormat::PoetryLock => ("pyproject.toml", InputFormat::PyprojectToml),
+        InputFormat::GoMod => ("go.sum", InputFormat::GoSum),
+        InputFormat::YarnLock | InputFormat::PnpmLock => ("package.json", InputFormat::PackageJson),
+        _ => return None,
+    })
 }
 
 fn unrecognised(path: &Path) -> Error {
@@ -1071,28 +1084,53 @@ fn parse_with(
             format!("`{}` is not a package inventory format", other.as_str()),
         )),
     }?;
-    if utf8.len() != bytes.len() {
-        for f in inv.inputs.iter_mut().filter(|f| f.path == path) {
-            *f = input_file(path, bytes, f.format, std::mem::take(&mut f.meta));
-        }
+    seal(&mut inv, path, bytes);
+    debug_assert!(sealed(&inv), "a reader recorded a file other than {path:?}");
+    if let (Some((file, raw)), Some((_, companion))) = (manifest, companion(format)) {
+        // What the reader took from it (roots, direct dependencies, the project's
+        // licence) is part of the result, so the file is evidence of its own.
+        inv.add_input(input_file(file, companion, DocumentMeta::default()));
+        seal(&mut inv, file, raw);
     }
     Ok(inv)
 }
 
-/// The evidence record of one input file: its path as given, format, size and SHA-256.
-pub(crate) fn input_file(
-    path: &Path,
-    bytes: &[u8],
-    format: InputFormat,
-    meta: DocumentMeta,
-) -> InputFile {
+/// The evidence record of one input file as a reader makes it: path as given, format
+/// and document facts. Hash and size are left to [`seal`], which has the bytes as read.
+pub(crate) fn input_file(path: &Path, format: InputFormat, meta: DocumentMeta) -> InputFile {
     InputFile {
         path: path.to_owned(),
         format,
-        sha256: crate::digest::sha256_hex(bytes),
-        bytes: bytes.len() as u64,
+        sha256: String::new(),
+        bytes: 0,
         meta,
     }
+}
+
+/// Completes the evidence records of `path` that a reader left open with the SHA-256 and
+/// size of `raw`, the file's bytes as read (before a byte-order mark is dropped or UTF-16
+/// decoded), so that `sha256sum` of the file gives the recorded hash. The one place
+/// evidence is hashed: readers read, and whoever read the file from disk seals.
+pub(crate) fn seal(inv: &mut Inventory, path: &Path, raw: &[u8]) {
+    let mut open = inv
+        .inputs
+        .iter_mut()
+        .filter(|f| f.sha256.is_empty() && f.path == path)
+        .peekable();
+    if open.peek().is_none() {
+        return;
+    }
+    let sha256 = crate::digest::sha256_hex(raw);
+    for f in open {
+        f.sha256.clone_from(&sha256);
+        f.bytes = raw.len() as u64;
+    }
+}
+
+/// Whether every evidence record has its hash: a reader's record that no [`seal`]
+/// reached would carry none.
+fn sealed(inv: &Inventory) -> bool {
+    inv.inputs.iter().all(|f| !f.sha256.is_empty())
 }
 
 /// Names close to `wanted` among `names` (edit distance or containment), best first,
@@ -1161,18 +1199,34 @@ mod tests {
     }
 
     #[test]
-    fn input_file_hashes_bytes() {
-        let f = input_file(
-            Path::new("a.json"),
-            b"abc",
-            InputFormat::NpmLock,
-            DocumentMeta::default(),
-        );
+    fn seal_hashes_the_open_records_of_its_path() {
+        let mut inv = Inventory::new();
+        for path in ["a.json", "b.json", "a.json"] {
+            inv.add_input(input_file(
+                Path::new(path),
+                InputFormat::NpmLock,
+                DocumentMeta::default(),
+            ));
+        }
+        assert!(!sealed(&inv));
+        seal(&mut inv, Path::new("a.json"), b"abc");
+        let abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+        let got: Vec<(&str, u64)> = inv
+            .inputs
+            .iter()
+            .map(|f| (f.sha256.as_str(), f.bytes))
+            .collect();
+        assert_eq!(got, [(abc, 3), ("", 0), (abc, 3)]);
+        assert!(!sealed(&inv));
+        // A record once sealed keeps its hash.
+        seal(&mut inv, Path::new("a.json"), b"other");
+        seal(&mut inv, Path::new("b.json"), b"");
+        assert_eq!(inv.inputs[0].sha256, abc);
         assert_eq!(
-            f.sha256,
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+            inv.inputs[1].sha256,
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
         );
-        assert_eq!(f.bytes, 3);
+        assert!(sealed(&inv));
     }
 
     fn check(text: &str, expect: Option<InputFormat>) {

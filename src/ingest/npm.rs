@@ -95,7 +95,7 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
         ..DocumentMeta::default()
     };
     let mut inv = Inventory::new();
-    let input = inv.add_input(input_file(path, bytes, InputFormat::NpmLock, meta));
+    let input = inv.add_input(input_file(path, InputFormat::NpmLock, meta));
     match &lock.packages {
         Some(packages)
             if lock.lockfile_version.unwrap_or(1) >= 2 || lock.dependencies.is_empty() =>

@@ -134,7 +134,6 @@ pub(crate) fn parse(
     text: &str,
     manifest: Option<(&Path, &[u8])>,
 ) -> Result<Inventory> {
-    let bytes = text.as_bytes();
     let Some(root) = yaml::parse(path, text)? else {
         return Err(Error::at(path, 1, 1, "a pnpm lockfile is a mapping"));
     };
@@ -161,7 +160,7 @@ pub(crate) fn parse(
         ..DocumentMeta::default()
     };
     let mut inv = Inventory::new();
-    let input = inv.add_input(input_file(path, bytes, InputFormat::PnpmLock, meta));
+    let input = inv.add_input(input_file(path, InputFormat::PnpmLock, meta));
 
     // Packages, from `packages` (all versions) and `snapshots` (9: peer variants).
     let mut by_version: HashMap<(String, String), PkgIdx> = HashMap::new();

@@ -106,7 +106,6 @@ pub(crate) fn read_in(
     let mut inv = Inventory::new();
     let input = inv.add_input(super::input_file(
         path,
-        bytes,
         InputFormat::PublicCode,
         DocumentMeta {
             spec_version: pc.version.clone(),
@@ -128,6 +127,7 @@ pub(crate) fn read_in(
     for w in &pc.warnings {
         inv.notice(input, crate::text::Text::as_is(w.to_string()));
     }
+    super::seal(&mut inv, path, bytes);
     Ok((pc, inv))
 }
 

@@ -121,7 +121,6 @@ pub(crate) fn parse_poetry(
     text: &str,
     manifest: Option<(&Path, &[u8])>,
 ) -> Result<Inventory> {
-    let bytes = text.as_bytes();
     let lock: PoetryLock = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
     let project = manifest.map(|(p, b)| pyproject(p, b)).transpose()?;
     let mut inv = Inventory::new();
@@ -129,7 +128,7 @@ pub(crate) fn parse_poetry(
         has_dependencies: true,
         ..DocumentMeta::default()
     };
-    let input = inv.add_input(input_file(path, bytes, InputFormat::PoetryLock, meta));
+    let input = inv.add_input(input_file(path, InputFormat::PoetryLock, meta));
     let mut root = flat::project(
         path,
         Ecosystem::Pypi,
@@ -383,14 +382,13 @@ impl UvEntry {
 
 /// Parses a `uv.lock`.
 pub(crate) fn parse_uv(path: &Path, text: &str) -> Result<Inventory> {
-    let bytes = text.as_bytes();
     let lock: UvLock = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
     let mut inv = Inventory::new();
     let meta = DocumentMeta {
         has_dependencies: true,
         ..DocumentMeta::default()
     };
-    let input = inv.add_input(input_file(path, bytes, InputFormat::UvLock, meta));
+    let input = inv.add_input(input_file(path, InputFormat::UvLock, meta));
     // The project: the member at `.`, else the first member.
     let root_at = lock
         .package
@@ -479,10 +477,9 @@ fn first_hash<'de, D: serde::Deserializer<'de>>(
 pub(crate) fn parse_pipfile(path: &Path, text: &str) -> Result<Inventory> {
     // From the text, whose UTF-8 is checked once, not again string by string.
     let lock: PipfileLock = serde_json::from_str(text).map_err(|e| Error::json(path, &e))?;
-    let bytes = text.as_bytes();
     let mut inv = Inventory::new();
     let meta = DocumentMeta::default();
-    let input = inv.add_input(input_file(path, bytes, InputFormat::PipfileLock, meta));
+    let input = inv.add_input(input_file(path, InputFormat::PipfileLock, meta));
     // The project, then every locked package, each needed by the project in its section:
     // the lock records no other edges. Each edge goes to the package just read, so an
     // entry of `develop` at another version than `default`'s keeps its own edge.
@@ -728,11 +725,9 @@ pub(crate) fn looks_like_requirements(text: &str) -> bool {
 /// URLs are not followed and an unpinned requirement has no version, both said in a
 /// notice.
 pub(crate) fn parse_requirements(path: &Path, text: &str) -> Result<Inventory> {
-    let bytes = text.as_bytes();
     let mut inv = Inventory::new();
     let input = inv.add_input(input_file(
         path,
-        bytes,
         InputFormat::Requirements,
         DocumentMeta::default(),
     ));

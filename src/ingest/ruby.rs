@@ -45,7 +45,7 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Inventory> {
         ..DocumentMeta::default()
     };
     let mut inv = Inventory::new();
-    let input = inv.add_input(input_file(path, bytes, InputFormat::GemfileLock, meta));
+    let input = inv.add_input(input_file(path, InputFormat::GemfileLock, meta));
     let project = flat::project(path, Ecosystem::Gem, None, None, input);
     // A locked gem per line indented by four spaces: counted first, so the list of
     // gems (a package each) is not copied as it grows; a hint, bounded like

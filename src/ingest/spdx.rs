@@ -42,7 +42,7 @@ pub(crate) fn parse_json(path: &Path, bytes: &[u8]) -> Result<Inventory> {
         let (line, col) = locate_value(&text, "SPDXID", id, 2).unwrap_or((1, 1));
         Error::at(path, line, col, format!("duplicate `SPDXID` `{id}`"))
     };
-    build(path, bytes, InputFormat::SpdxJson, doc, duplicate)
+    build(path, InputFormat::SpdxJson, doc, duplicate)
 }
 
 /// Parses an SPDX 2.2 / 2.3 YAML document: the JSON form's structure, read into the same
@@ -61,7 +61,7 @@ pub(crate) fn parse_yaml(path: &Path, bytes: &[u8]) -> Result<Inventory> {
             .map_or(1, |i| i + 1);
         Error::at(path, line, 1, format!("duplicate `SPDXID` `{id}`"))
     };
-    build(path, bytes, InputFormat::SpdxYaml, doc, duplicate)
+    build(path, InputFormat::SpdxYaml, doc, duplicate)
 }
 
 /// Parses an SPDX tag-value document.
@@ -72,7 +72,7 @@ pub(crate) fn parse_tag_value(path: &Path, bytes: &[u8]) -> Result<Inventory> {
         let line = lines.get(id).copied().unwrap_or(1);
         Error::at(path, line, 1, format!("duplicate `SPDXID` `{id}`"))
     };
-    build(path, bytes, InputFormat::SpdxTagValue, doc, duplicate)
+    build(path, InputFormat::SpdxTagValue, doc, duplicate)
 }
 
 /// UTF-8 (byte-order mark dropped) or UTF-16 with a byte-order mark, as text.
@@ -617,7 +617,6 @@ fn text_lines(text: &str) -> impl Iterator<Item = &str> {
 
 pub(super) fn build(
     path: &Path,
-    bytes: &[u8],
     format: InputFormat,
     doc: Doc,
     duplicate: impl Fn(&str) -> Error,
@@ -642,7 +641,7 @@ pub(super) fn build(
         vulnerabilities: doc.vulnerabilities,
     };
     let mut inv = Inventory::new();
-    let input = inv.add_input(super::input_file(path, bytes, format, meta));
+    let input = inv.add_input(super::input_file(path, format, meta));
 
     let mut by_spdx: HashMap<&str, PkgIdx> = HashMap::with_capacity(doc.packages.len());
     let mut taken: HashMap<PackageId, &str> = HashMap::new();

@@ -50,7 +50,7 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory> {
     }
     elements.extend(graph);
     let doc = to_doc(elements);
-    build(path, bytes, InputFormat::Spdx3JsonLd, doc, |id| {
+    build(path, InputFormat::Spdx3JsonLd, doc, |id| {
         let (line, col) = locate_value(&text, "spdxId", id, 2).unwrap_or((1, 1));
         Error::at(path, line, col, format!("duplicate `spdxId` `{id}`"))
     })

@@ -296,12 +296,7 @@ pub(crate) fn parse(
         ..DocumentMeta::default()
     };
     let mut inv = Inventory::new();
-    let input = inv.add_input(input_file(
-        path,
-        text.as_bytes(),
-        InputFormat::YarnLock,
-        meta,
-    ));
+    let input = inv.add_input(input_file(path, InputFormat::YarnLock, meta));
     let mut by_descriptor: hashbrown::HashMap<&str, PkgIdx> = hashbrown::HashMap::new();
     let mut idxs = Vec::with_capacity(entries.len());
     for e in &entries {

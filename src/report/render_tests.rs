@@ -41,12 +41,13 @@ fn pkg(name: &str, version: &str, license: &str, repo: Option<&str>) -> Package 
 /// A small product with hostile names, an unknown licence, copyleft and an exception.
 pub(crate) fn inventory() -> Inventory {
     let mut inv = Inventory::new();
+    let path = std::path::Path::new("sbom|<x>.json");
     inv.add_input(crate::ingest::input_file(
-        std::path::Path::new("sbom|<x>.json"),
-        b"{}",
+        path,
         InputFormat::CycloneDxJson,
         DocumentMeta::default(),
     ));
+    crate::ingest::seal(&mut inv, path, b"{}");
     let root = inv.add_package(pkg(
         "fachverfahren",
         "2.1.0",

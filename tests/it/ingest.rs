@@ -924,3 +924,109 @@ fn corpus_sboms_are_detected_from_content() {
         ]
     );
 }
+
+/// Every file below `dir`, sorted; `Cargo.toml` manifests (read by running cargo) left out.
+fn files_below(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            files_below(&path, out);
+        } else if path.file_name().is_some_and(|n| n != "Cargo.toml") {
+            out.push(path);
+        }
+    }
+}
+
+/// The evidence record of every file read names the file as it lies on disk: its
+/// SHA-256 and size are those of the bytes read (a byte-order mark and UTF-16 included),
+/// so a buyer's `sha256sum` gives the recorded hash. Checked on every input of every
+/// sample and corpus file that reads: the POMs a `pom.xml` pulls in from its tree, and the
+/// manifest a lockfile is read with, each recorded as a file of its own.
+#[test]
+fn every_evidence_record_hashes_the_file_as_read() {
+    use sha2::Digest as _;
+    let mut files = Vec::new();
+    files_below(&root().join("samples"), &mut files);
+    for dir in ["lockfiles", "cyclonedx", "spdx", "opendesk"] {
+        if let Some(d) = corpus(dir) {
+            files_below(&d, &mut files);
+        }
+    }
+    let opts = sovra::assess::IngestOptions {
+        offline: true,
+        ..Default::default()
+    };
+    let (mut read, mut records) = (0, 0);
+    let mut formats = std::collections::BTreeSet::new();
+    for file in &files {
+        let Ok(inv) = sovra::assess::read_inventory(std::slice::from_ref(file), &opts) else {
+            continue;
+        };
+        read += 1;
+        for input in &inv.inputs {
+            let bytes = std::fs::read(&input.path).unwrap();
+            let want = sha2::Sha256::digest(&bytes);
+            let want: String = want.iter().map(|b| format!("{b:02x}")).collect();
+            assert_eq!(
+                input.sha256,
+                want,
+                "{} (read as {})",
+                input.path.display(),
+                file.display()
+            );
+            assert_eq!(input.bytes, bytes.len() as u64, "{}", input.path.display());
+            records += 1;
+            formats.insert(input.format.as_str());
+        }
+    }
+    // The manifests read beside lockfiles (the openDesk sample has each) are evidence too.
+    for companion in ["composer-json", "pyproject-toml", "package-json", "go-sum"] {
+        assert!(formats.contains(companion), "{companion}: {formats:?}");
+    }
+    eprintln!(
+        "{read} of {} files read, {records} evidence records checked",
+        files.len()
+    );
+    assert!(
+        records >= read && read > 20,
+        "{read} files, {records} records"
+    );
+}
+
+/// A module POM with a byte-order mark is recorded by the bytes on disk, not by the text
+/// decoded from them.
+#[test]
+fn a_module_pom_with_a_byte_order_mark_is_hashed_as_read() {
+    use sha2::Digest as _;
+    let dir = tempfile::tempdir().unwrap();
+    let parent = "<project><modelVersion>4.0.0</modelVersion><groupId>g</groupId>\
+        <artifactId>parent</artifactId><version>1</version><packaging>pom</packaging>\
+        <modules><module>child</module></modules></project>\n";
+    let child = "\u{feff}<project><modelVersion>4.0.0</modelVersion><parent><groupId>g</groupId>\
+        <artifactId>parent</artifactId><version>1</version></parent><artifactId>child</artifactId>\
+        <dependencies><dependency><groupId>c</groupId><artifactId>d</artifactId>\
+        <version>3</version></dependency></dependencies></project>\n";
+    std::fs::write(dir.path().join("pom.xml"), parent).unwrap();
+    std::fs::create_dir(dir.path().join("child")).unwrap();
+    std::fs::write(dir.path().join("child/pom.xml"), child).unwrap();
+    let inv = sovra::assess::read_inventory(
+        &[dir.path().join("pom.xml")],
+        &sovra::assess::IngestOptions::default(),
+    )
+    .unwrap();
+    let record = inv
+        .inputs
+        .iter()
+        .find(|f| f.path.ends_with("child/pom.xml"))
+        .unwrap();
+    let want: String = sha2::Sha256::digest(child.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(record.bytes, child.len() as u64);
+    assert_eq!(record.sha256, want);
+}

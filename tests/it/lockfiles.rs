@@ -590,7 +590,8 @@ fn a_directory_reads_every_lockfile_by_content() {
         .iter()
         .map(|i| i["format"].as_str().unwrap())
         .collect();
-    assert_eq!(formats, ["cargo-lock", "poetry-lock"]);
+    // `pyproject.toml` is read beside `poetry.lock`, as its evidence.
+    assert_eq!(formats, ["cargo-lock", "poetry-lock", "pyproject-toml"]);
     assert_eq!(len(&inv, "packages"), 198 + 136);
 }
 
