@@ -180,7 +180,9 @@ fn read_file(
         InputFormat::PublicCode | InputFormat::Candidate => Err(candidate_input(path, format)),
         InputFormat::MavenPom => {
             let tree = path.parent().unwrap_or(Path::new(""));
-            read_maven(path, bytes, tree, opts).map(|(inv, _)| inv)
+            let (mut inv, _, parents) = read_maven(path, bytes, tree, opts)?;
+            record_parents(&mut inv, parents);
+            Ok(inv)
         }
         other => {
             let manifest = manifest_beside(path, other, opts.max_file_bytes)?;
@@ -190,14 +192,15 @@ fn read_file(
 }
 
 /// Reads a Maven `pom.xml` with the parents and modules it names that lie inside
-/// `tree` (each read bounded like any input); returns the inventory and the POMs read
-/// as projects.
+/// `tree` (each read bounded like any input); returns the inventory, the POMs read as
+/// projects, and the evidence records of the POMs read only for what a project
+/// inherits (parents, imported BOMs), for [`record_parents`].
 fn read_maven(
     path: &Path,
     bytes: &[u8],
     tree: &Path,
     opts: &IngestOptions,
-) -> Result<(Inventory, Vec<PathBuf>)> {
+) -> Result<(Inventory, Vec<PathBuf>, Vec<InputFile>)> {
     let text = decode_text(path, bytes)?;
     // The raw bytes of every other POM read, to seal its evidence record with.
     let mut raws: Vec<(PathBuf, Vec<u8>)> = Vec::new();
@@ -217,11 +220,41 @@ fn read_maven(
     };
     let (mut inv, poms) = maven::read(path, text.as_bytes(), &mut load)?;
     seal(&mut inv, path, bytes);
+    let mut parents = Inventory::new();
     for (file, raw) in &raws {
         seal(&mut inv, file, raw);
+        if !inv.inputs.iter().any(|f| f.path == *file) {
+            parents.add_input(input_file(
+                file,
+                InputFormat::MavenPom,
+                DocumentMeta::default(),
+            ));
+            seal(&mut parents, file, raw);
+        }
     }
     debug_assert!(sealed(&inv), "a POM read is not among those loaded");
-    Ok((inv, poms))
+    Ok((inv, poms, parents.inputs))
+}
+
+/// Adds the records of POMs read only for what a project inherits, each file once and
+/// only when no record of it is there yet (a parent in a directory read is often a
+/// project of its own too). No package or notice refers to them.
+fn record_parents(inv: &mut Inventory, parents: Vec<InputFile>) {
+    if parents.is_empty() {
+        return;
+    }
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_owned());
+    let mut recorded: HashSet<PathBuf> = inv
+        .inputs
+        .iter()
+        .filter(|f| f.format == InputFormat::MavenPom)
+        .map(|f| canonical(&f.path))
+        .collect();
+    for f in parents {
+        if recorded.insert(canonical(&f.path)) {
+            inv.add_input(f);
+        }
+    }
 }
 
 /// The project manifest a lockfile is read with, when it lies beside it
@@ -459,6 +492,8 @@ pub(crate) fn read_dir_parts(
     .into_iter();
     let mut inv = Inventory::new();
     let mut covered: HashSet<PathBuf> = HashSet::new();
+    // Records of POMs read only for what a project inherits, added once all are read.
+    let mut inherited: Vec<InputFile> = Vec::new();
     for (file, format, bytes) in found {
         let part = parsed.next().flatten();
         if format == InputFormat::CargoManifest {
@@ -482,9 +517,10 @@ pub(crate) fn read_dir_parts(
                 continue;
             }
             match read_maven(&file, &bytes, dir, opts) {
-                Ok((part, poms)) => {
+                Ok((part, poms, parents)) => {
                     covered.extend(poms.iter().filter_map(|p| std::fs::canonicalize(p).ok()));
                     inv.merge(part);
+                    inherited.extend(parents);
                 }
                 Err(e) => problems.extend(e.into_problems(&file)),
             }
@@ -532,6 +568,7 @@ pub(crate) fn read_dir_parts(
         );
     }
     inv.skipped.extend(skipped);
+    record_parents(&mut inv, inherited);
     checkout_licence(dir, &mut inv);
     inv.finish();
     Ok((inv, publiccode))

@@ -1030,3 +1030,48 @@ fn a_module_pom_with_a_byte_order_mark_is_hashed_as_read() {
     assert_eq!(record.bytes, child.len() as u64);
     assert_eq!(record.sha256, want);
 }
+
+/// A parent POM read only for what a project inherits is evidence too: one record of
+/// its own, and one only when a directory read also takes it as a project.
+#[test]
+fn a_parent_pom_read_for_inheritance_is_recorded_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let child = "<project><modelVersion>4.0.0</modelVersion><parent><groupId>g</groupId>\
+        <artifactId>parent</artifactId><version>1</version>\
+        <relativePath>parent/pom.xml</relativePath></parent><artifactId>app</artifactId>\
+        <dependencies><dependency><groupId>c</groupId><artifactId>d</artifactId>\
+        </dependency></dependencies></project>\n";
+    let parent = "<project><modelVersion>4.0.0</modelVersion><groupId>g</groupId>\
+        <artifactId>parent</artifactId><version>1</version><packaging>pom</packaging>\
+        <dependencyManagement><dependencies><dependency><groupId>c</groupId>\
+        <artifactId>d</artifactId><version>3</version></dependency></dependencies>\
+        </dependencyManagement></project>\n";
+    std::fs::write(dir.path().join("pom.xml"), child).unwrap();
+    std::fs::create_dir(dir.path().join("parent")).unwrap();
+    std::fs::write(dir.path().join("parent/pom.xml"), parent).unwrap();
+    let opts = sovra::assess::IngestOptions::default();
+    let records = |input: std::path::PathBuf| {
+        let inv = sovra::assess::read_inventory(&[input], &opts).unwrap();
+        // The version the parent manages reached the dependency.
+        assert!(
+            inv.packages
+                .iter()
+                .any(|p| p.name == "c:d" && p.version.as_deref() == Some("3")),
+            "{:?}",
+            inv.packages
+        );
+        inv.inputs
+            .iter()
+            .map(|f| {
+                let rel = f.path.strip_prefix(dir.path()).unwrap().to_owned();
+                (rel.to_string_lossy().into_owned(), f.bytes)
+            })
+            .collect::<Vec<_>>()
+    };
+    let want = [
+        ("pom.xml".to_owned(), child.len() as u64),
+        ("parent/pom.xml".to_owned(), parent.len() as u64),
+    ];
+    assert_eq!(records(dir.path().join("pom.xml")), want);
+    assert_eq!(records(dir.path().to_owned()), want);
+}
