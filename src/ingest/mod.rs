@@ -291,6 +291,11 @@ fn companion(format: InputFormat) -> Option<(&'static str, InputFormat)> {
     })
 }
 
+/// The name of the file a lockfile of `format` is read with when it lies beside it.
+pub(crate) fn companion_name(format: InputFormat) -> Option<&'static str> {
+    companion(format).map(|(name, _)| name)
+}
+
 fn unrecognised(path: &Path) -> Error {
     Error::input(path, format!("unrecognised input format; {ACCEPTED}"))
 }

@@ -2,8 +2,9 @@
 //! (bounded), the facts file, and the policy files as the policy loader read them.
 //!
 //! Inputs are stored under a root of their own: each input given is one entry named
-//! after its file or directory name (`opendesk/candidate.toml`), a second input of the
-//! same name under `2/`, and so on. Both the first run (`add`) and every later one
+//! after its directory name (`opendesk/candidate.toml`), or for a file after its folder
+//! (`nextcloud/composer.lock`, with the manifest beside a lockfile stored beside it), a
+//! second input of the same entry under `2/`, and so on. Both the first run (`add`) and every later one
 //! (`reproduce`) assess a copy materialised from these bytes, so what is stored is
 //! exactly what was judged. A directory is taken as `ingest` searches it: `.git`,
 //! `target`, `node_modules` and hidden directories are left out; so are symbolic links
@@ -54,19 +55,32 @@ pub(crate) fn capture(inputs: &[PathBuf], bounds: Bounds) -> Result<Captured> {
     let mut total = 0u64;
     let mut taken: BTreeMap<String, ()> = BTreeMap::new();
     for input in inputs {
-        let base = entry_name(input);
-        let mut name = base.clone();
-        let mut n = 1;
-        while taken.contains_key(&name) {
-            n += 1;
-            name = format!("{n}/{base}");
-        }
-        taken.insert(name.clone(), ());
         let meta = std::fs::metadata(input).map_err(|e| Error::io(input, e))?;
+        // A file is stored in a folder of its own folder's name: read back, it then lies
+        // in a folder of that name as it did (a lockfile without a manifest names its
+        // project after it), and the manifest beside it can lie beside it again. Each
+        // input has its top-level entry (a directory, or a file's folder) to itself.
+        let folder = match meta.is_dir() {
+            true => None,
+            false => input.parent().and_then(folder_name),
+        };
+        let base = folder.clone().unwrap_or_else(|| entry_name(input));
+        let mut entry = base.clone();
+        let mut n = 1;
+        while taken.contains_key(&entry) {
+            n += 1;
+            entry = format!("{n}/{base}");
+        }
+        taken.insert(entry.clone(), ());
+        let name = match folder {
+            Some(_) => format!("{entry}/{}", entry_name(input)),
+            None => entry,
+        };
         if meta.is_dir() {
             walk(input, &name, bounds, &mut total, &mut out)?;
         } else {
             add_file(input, name.clone(), bounds, &mut total, &mut out)?;
+            add_companion(input, &name, bounds, &mut total, &mut out)?;
         }
         out.roots.push(name);
     }
@@ -89,6 +103,55 @@ fn entry_name(path: &Path) -> String {
         })
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| "input".to_owned())
+}
+
+/// The name of the folder `dir` (the current one when empty), if it has one.
+fn folder_name(dir: &Path) -> Option<String> {
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    match dir.file_name() {
+        Some(n) if n != "." && n != ".." => Some(n.to_string_lossy().into_owned()),
+        _ => std::fs::canonicalize(dir)
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())),
+    }
+    .filter(|n| !n.is_empty())
+}
+
+/// Stores the file a lockfile given alone is read with when it lies beside it (its
+/// project manifest, `go.sum`), beside the stored lockfile, so that the stored run
+/// reads what `sovra check` on the same path reads.
+fn add_companion(
+    input: &Path,
+    stored: &str,
+    bounds: Bounds,
+    total: &mut u64,
+    out: &mut Captured,
+) -> Result<()> {
+    let Some(format) = out
+        .files
+        .last()
+        .and_then(|f| crate::ingest::detect(&f.bytes))
+    else {
+        return Ok(());
+    };
+    let Some(name) = crate::ingest::companion_name(format) else {
+        return Ok(());
+    };
+    let Some(file) = input.parent().map(|d| d.join(name)) else {
+        return Ok(());
+    };
+    if std::fs::symlink_metadata(&file).is_err() {
+        return Ok(());
+    }
+    let at = match stored.rsplit_once('/') {
+        Some((dir, _)) => format!("{dir}/{name}"),
+        None => name.to_owned(),
+    };
+    add_file(&file, at, bounds, total, out)
 }
 
 fn walk(dir: &Path, name: &str, bounds: Bounds, total: &mut u64, out: &mut Captured) -> Result<()> {

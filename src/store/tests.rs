@@ -580,3 +580,52 @@ fn every_migration_file_is_listed() {
         assert_eq!(files, listed, "{dialect}");
     }
 }
+
+/// A lockfile given alone is stored in a folder of its folder's name, with the manifest
+/// beside it: the stored run reads what `sovra check` on the same path reads, and a
+/// lockfile without a manifest (whose project is named after its folder) no longer
+/// names the temporary directory. Two inputs from folders of one name keep theirs apart.
+#[test]
+fn a_lockfile_alone_is_stored_in_its_folder_with_its_manifest() {
+    const LOCK: &str = r#"{"content-hash":"0","packages":[{"name":"psr/log","version":"3.0.0","license":["MIT"],
+        "dist":{"type":"zip","url":"https://example.org/log.zip"}}],"packages-dev":[]}"#;
+    const MANIFEST: &str =
+        r#"{"name":"acme/offer","license":"EUPL-1.2","require":{"psr/log":"^3"}}"#;
+    let dir = tempfile::tempdir().unwrap();
+    for (folder, manifest) in [("a/offer", true), ("b/offer", false)] {
+        let d = dir.path().join(folder);
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(d.join("composer.lock"), LOCK).unwrap();
+        if manifest {
+            std::fs::write(d.join("composer.json"), MANIFEST).unwrap();
+        }
+    }
+    let (a, b) = (
+        dir.path().join("a/offer/composer.lock"),
+        dir.path().join("b/offer/composer.lock"),
+    );
+    let bounds = capture::Bounds {
+        max_file_bytes: 1 << 20,
+        max_total_bytes: 1 << 20,
+        max_files: 10,
+    };
+    let c = capture::capture(&[a.clone(), b.clone()], bounds).unwrap();
+    let stored: Vec<&str> = c.files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(
+        stored,
+        [
+            "2/offer/composer.lock",
+            "offer/composer.json",
+            "offer/composer.lock"
+        ]
+    );
+    assert_eq!(c.roots, ["offer/composer.lock", "2/offer/composer.lock"]);
+    for (input, project_licence) in [(&a, Some("EUPL-1.2")), (&b, None)] {
+        let prepared = run::prepare(&add_request(&[input.as_path()])).unwrap();
+        let json = &prepared.report;
+        assert!(!json.contains("sovra-catalog-"), "{json}");
+        if let Some(licence) = project_licence {
+            assert!(json.contains(licence), "the manifest was not read");
+        }
+    }
+}
